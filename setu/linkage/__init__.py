@@ -1,0 +1,28 @@
+"""Setu record linkage: find the same person across organisations' records.
+
+A plain Python library (no Django): normalise Indian names, ages and places, block,
+score pairs Fellegi-Sunter style, cluster with safeguards, and explain in words.
+"""
+
+from ._api import ScoredPair, dedupe, explain, link
+from ._config import MatchConfig
+from ._explain import Explanation, FieldEvidence
+from ._index import Candidate, MatchIndex
+from ._records import LinkageInputError, PersonRecord, read_records
+from ._spark import dedupe_spark
+
+__all__ = [
+    "Candidate",
+    "Explanation",
+    "FieldEvidence",
+    "LinkageInputError",
+    "MatchConfig",
+    "MatchIndex",
+    "PersonRecord",
+    "ScoredPair",
+    "dedupe",
+    "dedupe_spark",
+    "explain",
+    "link",
+    "read_records",
+]

@@ -1,0 +1,98 @@
+"""dedupe(), link() and explain(): the batch entry points."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from ._batch import _np, build_frame, candidate_pairs, log2_odds, score_pairs
+from ._cluster import cluster, labels_to_clusters
+from ._config import MatchConfig, probability
+from ._explain import Explanation, explain_records
+from ._records import PersonRecord, check_unique_ids
+
+DEFAULT_CONFIG = MatchConfig()
+
+
+@dataclass(frozen=True, slots=True)
+class ScoredPair:
+    left_id: str
+    right_id: str
+    score: float  # match probability, 0..1
+    weight: float  # log2 odds (Fellegi-Sunter match weight incl. prior)
+
+
+def _threshold(cfg: MatchConfig, threshold: float | None) -> float:
+    t = cfg.match_threshold if threshold is None else threshold
+    if not 0 < t < 1:
+        raise ValueError("threshold must be a probability between 0 and 1")
+    return t
+
+
+def scored_candidates(
+    records: Sequence[PersonRecord], cfg: MatchConfig, progress: bool = False, side=None
+):
+    frame = build_frame(records, progress)
+    a, b = candidate_pairs(frame.feats, cfg, side)
+    total, person = score_pairs(frame, cfg, a, b)
+    return a, b, total, person
+
+
+def dedupe(
+    records: Sequence[PersonRecord],
+    *,
+    threshold: float | None = None,
+    progress: bool = False,
+    config: MatchConfig | None = None,
+) -> dict[str, str]:
+    """record_id -> cluster_id (the smallest record_id in its cluster), for every record."""
+    cfg = config or DEFAULT_CONFIG
+    t = _threshold(cfg, threshold)
+    records = list(records)
+    check_unique_ids(records)
+    if not records:
+        return {}
+    np = _np()
+    a, b, total, person = scored_candidates(records, cfg, progress)
+    thr = log2_odds(t)
+    keep = total >= thr
+    edges = zip(total[keep].tolist(), a[keep].tolist(), b[keep].tolist(), strict=True)
+    bad = person < cfg.cannot_link_person_weight
+    cannot = zip(a[bad].tolist(), b[bad].tolist(), strict=True)
+    labels = cluster(len(records), edges, cannot, cfg, thr, log2_odds(max(cfg.strict_threshold, t)))
+    del np
+    return labels_to_clusters([r.record_id for r in records], labels)
+
+
+def link(
+    left: Sequence[PersonRecord],
+    right: Sequence[PersonRecord],
+    *,
+    threshold: float | None = None,
+    progress: bool = False,
+    config: MatchConfig | None = None,
+) -> list[ScoredPair]:
+    """Pairs across two datasets with match probability >= threshold, best first."""
+    cfg = config or DEFAULT_CONFIG
+    t = _threshold(cfg, threshold)
+    left, right = list(left), list(right)
+    check_unique_ids(left)
+    check_unique_ids(right)
+    if not left or not right:
+        return []
+    records = left + right
+    side = [0] * len(left) + [1] * len(right)
+    a, b, total, _ = scored_candidates(records, cfg, progress, side)
+    keep = total >= log2_odds(t)
+    out = []
+    nl = len(left)
+    for w, i, j in zip(total[keep].tolist(), a[keep].tolist(), b[keep].tolist(), strict=True):
+        li, rj = (i, j - nl) if i < nl else (j, i - nl)
+        out.append(ScoredPair(left[li].record_id, right[rj].record_id, probability(w), w))
+    out.sort(key=lambda p: (-p.weight, p.left_id, p.right_id))
+    return out
+
+
+def explain(a: PersonRecord, b: PersonRecord, *, config: MatchConfig | None = None) -> Explanation:
+    """Field-by-field evidence, in words, for whether a and b are the same person."""
+    return explain_records(a, b, config or DEFAULT_CONFIG)

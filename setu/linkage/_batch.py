@@ -1,0 +1,207 @@
+"""Vectorised batch pipeline: features -> candidate pairs -> levels -> weights."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Hashable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from ._blocking import blocking_keys, sort_key
+from ._compare import (
+    FIELDS,
+    compare_birth,
+    compare_names,
+    compare_parent,
+    compare_phone,
+    compare_place,
+    compare_sex,
+    compare_village,
+)
+from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, MatchConfig
+from ._features import Features, features
+from ._records import PersonRecord
+
+
+def _np() -> Any:
+    try:
+        import numpy as np
+    except ImportError as exc:  # pragma: no cover - numpy ships with pandas
+        raise ImportError("batch linkage needs numpy; install it (pip install numpy)") from exc
+    return np
+
+
+def _progress(iterable: Any, enabled: bool, desc: str, total: int | None = None) -> Any:
+    if not enabled:
+        return iterable
+    from tqdm import tqdm
+
+    return tqdm(iterable, desc=desc, total=total, unit="rec", leave=False)
+
+
+@dataclass
+class Frame:
+    feats: list[Features]
+    ids: Any  # np.ndarray of descriptor ids per comparator, shape (n_comparators, n)
+    tables: list[list[Any]]  # descriptor values per comparator, index = id
+
+
+_COMPARATORS: tuple[tuple[str, Callable[[Features], Hashable]], ...] = (
+    ("name", lambda f: f.name),
+    ("sex", lambda f: f.sex),
+    ("birth", lambda f: f.birth),
+    ("father", lambda f: f.father),
+    ("mother", lambda f: f.mother),
+    ("village", lambda f: f.village),
+    ("place", lambda f: f.place),
+    ("phone", lambda f: f.phone),
+)
+
+
+def build_frame(records: Sequence[PersonRecord], progress: bool = False) -> Frame:
+    np = _np()
+    feats = [features(r) for r in _progress(records, progress, "normalising", len(records))]
+    ids = np.empty((len(_COMPARATORS), len(feats)), dtype=np.int64)
+    tables: list[list[Any]] = []
+    for c, (_, get) in enumerate(_COMPARATORS):
+        seen: dict[Hashable, int] = {}
+        col = ids[c]
+        for i, f in enumerate(feats):
+            v = get(f)
+            k = seen.get(v)
+            if k is None:
+                k = seen[v] = len(seen)
+            col[i] = k
+        tables.append(list(seen))
+    return Frame(feats, ids, tables)
+
+
+def candidate_pairs(
+    feats: Sequence[Features], cfg: MatchConfig, side: Any = None
+) -> tuple[Any, Any]:
+    """Unique (i, j), i < j, sharing a blocking key; big blocks via sorted windows.
+
+    With ``side`` (0/1 per record) only pairs across the two sides are kept.
+    """
+    np = _np()
+    n = len(feats)
+    order = sorted(range(n), key=lambda i: sort_key(feats[i], i))
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
+    key_ids: dict[str, int] = {}
+    rec: list[int] = []
+    kid: list[int] = []
+    for i, f in enumerate(feats):
+        for k in blocking_keys(f):
+            rec.append(i)
+            kid.append(key_ids.setdefault(k, len(key_ids)))
+    if not rec:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    rec_a = np.asarray(rec, dtype=np.int64)
+    key_a = np.asarray(kid, dtype=np.int64)
+    sizes = np.bincount(key_a)
+    keep = sizes[key_a] > 1
+    rec_a, key_a = rec_a[keep], key_a[keep]
+    srt = np.lexsort((rank[rec_a], key_a))
+    rec_a, key_a = rec_a[srt], key_a[srt]
+    big = sizes[key_a] > cfg.block_size
+    out_a, out_b = [], []
+    for k in range(1, cfg.block_size):
+        if k >= len(key_a):
+            break
+        same = key_a[:-k] == key_a[k:]
+        if k > cfg.window:
+            same &= ~big[:-k]
+        if not same.any():
+            break
+        out_a.append(rec_a[:-k][same])
+        out_b.append(rec_a[k:][same])
+    if not out_a:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty
+    a = np.concatenate(out_a)
+    b = np.concatenate(out_b)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    m = lo != hi
+    if side is not None:
+        side = np.asarray(side)
+        m &= side[lo] != side[hi]
+    codes = np.unique(lo[m] * n + hi[m])
+    return codes // n, codes % n
+
+
+def _pair_levels(
+    ida: Any, idb: Any, table: list[Any], fn: Callable[[Any, Any], Any], width: int
+) -> Any:
+    """Apply a scalar comparator once per distinct pair of descriptor values."""
+    np = _np()
+    lo, hi = np.minimum(ida, idb), np.maximum(ida, idb)
+    codes = lo * (len(table) + 1) + hi
+    uniq, inv = np.unique(codes, return_inverse=True)
+    base = len(table) + 1
+    out = np.empty((len(uniq), width), dtype=np.int8)
+    for u, code in enumerate(uniq.tolist()):
+        res = fn(table[code // base], table[code % base])
+        out[u] = res
+    return out[inv.reshape(-1)]
+
+
+def pair_levels(frame: Frame, a: Any, b: Any) -> Any:
+    """Levels array of shape (n_pairs, len(FIELDS)) in FIELDS order."""
+    np = _np()
+    ids, t = frame.ids, frame.tables
+    names = _pair_levels(ids[0][a], ids[0][b], t[0], compare_names.__wrapped__, 2)
+    cols = {
+        "given_name": names[:, 0],
+        "family_name": names[:, 1],
+        "sex": _pair_levels(ids[1][a], ids[1][b], t[1], compare_sex, 1)[:, 0],
+        "birth": _pair_levels(ids[2][a], ids[2][b], t[2], compare_birth.__wrapped__, 1)[:, 0],
+        "father_name": _pair_levels(ids[3][a], ids[3][b], t[3], compare_parent, 1)[:, 0],
+        "mother_name": _pair_levels(ids[4][a], ids[4][b], t[4], compare_parent, 1)[:, 0],
+        "village": _pair_levels(ids[5][a], ids[5][b], t[5], compare_village, 1)[:, 0],
+        "place": _pair_levels(ids[6][a], ids[6][b], t[6], compare_place, 1)[:, 0],
+        "phone": _pair_levels(ids[7][a], ids[7][b], t[7], compare_phone, 1)[:, 0],
+    }
+    return np.stack([cols[f] for f in FIELDS], axis=1)
+
+
+def score_levels_array(cfg: MatchConfig, levels: Any) -> tuple[Any, Any]:
+    """(total log2 odds, person log2 evidence) per pair; same rule as config.combine."""
+    np = _np()
+    w = cfg.weights()
+    fw = np.empty(levels.shape, dtype=np.float64)
+    for c, name in enumerate(FIELDS):
+        fw[:, c] = np.asarray(w[name], dtype=np.float64)[levels[:, c]]
+    person = fw[:, list(PERSON_INDEX)].sum(axis=1)
+    hh = fw[:, list(HOUSEHOLD_INDEX)]
+    pos = np.where(hh > 0, hh, 0.0).sum(axis=1)
+    neg = np.where(hh < 0, hh, 0.0).sum(axis=1)
+    household = (
+        np.minimum(
+            np.minimum(pos, cfg.household_cap), np.maximum(person, 0.0) + cfg.household_slack
+        )
+        + neg
+    )
+    return cfg.prior_log2_odds + person + household, person
+
+
+def log2_odds(p: float) -> float:
+    p = min(max(p, 1e-15), 1 - 1e-15)
+    return math.log2(p / (1 - p))
+
+
+def score_pairs(
+    frame: Frame, cfg: MatchConfig, a: Any, b: Any, chunk: int = 2_000_000
+) -> tuple[Any, Any]:
+    """(log2 odds, person evidence) per candidate pair, in chunks to bound memory."""
+    np = _np()
+    totals, persons = [], []
+    for s in range(0, len(a), chunk):
+        lv = pair_levels(frame, a[s : s + chunk], b[s : s + chunk])
+        t, p = score_levels_array(cfg, lv)
+        totals.append(t)
+        persons.append(p)
+    if not totals:
+        return np.empty(0), np.empty(0)
+    return np.concatenate(totals), np.concatenate(persons)

@@ -1,0 +1,56 @@
+"""Blocking: which pairs are worth comparing. Pure functions shared by all backends."""
+
+from __future__ import annotations
+
+from ._features import (
+    Features,
+    area,
+    family_key,
+    full_name_key,
+    given_keys,
+    parent_key,
+    village_key,
+)
+
+
+def blocking_keys(f: Features) -> list[str]:
+    """Every key a record is filed under; two records sharing a key become a candidate.
+
+    Several independent keys so that one mangled field does not hide a match: the sound
+    of the given name (or alias), the same sound within a district or family, all name
+    words in any order, the phone, and the father/village within a district.
+    """
+    keys: list[str] = []
+    where = area(f)
+    fam = family_key(f)
+    for g in given_keys(f):
+        keys.append(f"g:{g}")
+        if where:
+            keys.append(f"gd:{g}:{where}")
+        if fam:
+            keys.append(f"gf:{g}:{fam}")
+    full = full_name_key(f)
+    if full:
+        keys.append(f"n:{full}")
+    if f.phone:
+        keys.append(f"p:{f.phone}")
+    fk = parent_key(f.father)
+    if fk and where:
+        keys.append(f"fd:{fk}:{where}")
+    mk = parent_key(f.mother)
+    if fk and mk:
+        keys.append(f"fm:{fk}:{mk}")
+    vk = village_key(f)
+    if vk:
+        keys.append(f"v:{vk}:{f.sex}")
+    return keys
+
+
+def sort_key(f: Features, idx: int) -> tuple[str, int, str, str, int]:
+    """Order inside an oversized block; neighbours in this order get compared.
+
+    Sex, then birth year, then place: inside a block of one common name the likely
+    duplicates sit next to each other.
+    """
+    year = 9999 if f.birth is None or f.birth.kind == "age?" else int(f.birth.center)
+    return (f.sex or "~", year, area(f), family_key(f), idx)

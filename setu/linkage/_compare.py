@@ -1,0 +1,180 @@
+"""Field comparators: each turns two records' features into a small integer level.
+
+Level 0 always means "not known on one side" and carries no weight. The same scalar
+functions serve explain(), MatchIndex and the batch pipeline (which calls them once per
+distinct pair of feature values), so every path scores a pair identically.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+from rapidfuzz.distance import JaroWinkler
+
+from ._features import BirthDesc, Features, NameDesc, PlaceDesc
+from ._places import related_districts
+from ._text import name_key, phonetic_key
+
+# Level names per field, index = level. Order matters: higher = stronger agreement.
+LEVELS: dict[str, tuple[str, ...]] = {
+    "given_name": (
+        "missing", "different", "similar", "alias", "partial", "swapped", "sound", "exact",
+    ),
+    "sex": ("missing", "different", "same"),
+    "birth": ("missing", "far", "near", "consistent", "year", "date_swapped", "date"),
+    "family_name": ("missing", "different", "similar", "sound"),
+    "father_name": ("missing", "different", "similar", "partial", "sound"),
+    "mother_name": ("missing", "different", "similar", "partial", "sound"),
+    "village": ("missing", "different", "similar", "sound"),
+    "place": ("missing", "other_state", "same_state", "related_district", "same_district"),
+    "phone": ("missing", "different", "same"),
+}  # fmt: skip
+FIELDS: tuple[str, ...] = tuple(LEVELS)
+# Evidence about the person; the rest describes the household, which siblings share.
+PERSON_FIELDS: frozenset[str] = frozenset({"given_name", "sex", "birth"})
+
+_SIMILAR = 0.88
+
+
+def _jw(a: str, b: str) -> float:
+    return JaroWinkler.normalized_similarity(a, b)
+
+
+def _keys(toks: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(phonetic_key(t) for t in toks)
+
+
+@lru_cache(maxsize=500_000)
+def compare_names(a: NameDesc, b: NameDesc) -> tuple[int, int]:
+    """(given level, family level), looking at swaps, merges and aliases together."""
+    ga, gb, fa, fb = a.given, b.given, a.family, b.family
+    fam = _compare_family(fa, fb)
+    if not ga or not gb:
+        return 0, fam
+    if "".join(ga) == "".join(gb):
+        return 7, fam
+    kga, kgb = _keys(ga), _keys(gb)
+    if "".join(kga) == "".join(kgb):
+        return 6, fam
+    full_a, full_b = kga + _keys(fa), kgb + _keys(fb)
+    if "".join(full_a) == "".join(full_b):
+        # Same words, split differently between the given and family columns.
+        return 6, 3
+    if len(full_a) >= 2 and sorted(full_a) == sorted(full_b):
+        return 5, 3
+    if set(kga) & set(kgb):
+        return 4, fam
+    aa, ab = set(_keys(a.alias)), set(_keys(b.alias))
+    if (aa & set(kgb)) or (ab & set(kga)) or (aa & ab):
+        return 3, fam
+    ja, jb = " ".join(ga), " ".join(gb)
+    if _jw(ja, jb) >= _SIMILAR or (
+        min(len(ja), len(jb)) >= 4 and _jw("".join(kga), "".join(kgb)) >= 0.9
+    ):
+        return 2, fam
+    return 1, fam
+
+
+def _compare_family(fa: tuple[str, ...], fb: tuple[str, ...]) -> int:
+    if not fa or not fb:
+        return 0
+    ka, kb = _keys(fa), _keys(fb)
+    if "".join(ka) == "".join(kb) or set(ka) & set(kb):
+        return 3
+    if _jw(" ".join(fa), " ".join(fb)) >= _SIMILAR:
+        return 2
+    return 1
+
+
+@lru_cache(maxsize=500_000)
+def compare_parent(a: tuple[str, ...], b: tuple[str, ...]) -> int:
+    if not a or not b:
+        return 0
+    if name_key(a) == name_key(b):
+        return 4
+    ka, kb = _keys(a), _keys(b)
+    if ka[0] == kb[0] or set(ka) <= set(kb) or set(kb) <= set(ka):
+        # "Ramesh" / "Ramesh Chandra Das": one side wrote less.
+        return 3
+    if _jw(" ".join(a), " ".join(b)) >= _SIMILAR:
+        return 2
+    return 1
+
+
+@lru_cache(maxsize=500_000)
+def compare_village(a: str, b: str) -> int:
+    if not a or not b:
+        return 0
+    if a == b:
+        return 3
+    ka = "".join(phonetic_key(t) for t in a.split())
+    kb = "".join(phonetic_key(t) for t in b.split())
+    if ka == kb:
+        return 3
+    if _jw(a, b) >= 0.9 or (min(len(ka), len(kb)) >= 4 and _jw(ka, kb) >= 0.92):
+        return 2
+    return 1
+
+
+def compare_sex(a: str, b: str) -> int:
+    if not a or not b:
+        return 0
+    return 2 if a == b else 1
+
+
+def compare_phone(a: str, b: str) -> int:
+    if not a or not b:
+        return 0
+    return 2 if a == b else 1
+
+
+@lru_cache(maxsize=200_000)
+def compare_birth(a: BirthDesc | None, b: BirthDesc | None) -> int:
+    if a is None or b is None:
+        return 0
+    if (a.kind == "age?") != (b.kind == "age?"):
+        # An age with no date to count from cannot be set against a birth year.
+        return 0
+    if a.kind == "date" and b.kind == "date" and a.year == b.year:
+        if a.month == b.month and a.day == b.day:
+            return 6
+        if a.month == b.day and a.day == b.month:
+            return 5
+    if a.year is not None and a.year == b.year:
+        return 4
+    gap = abs(a.center - b.center) - a.tol - b.tol
+    if gap <= 1e-9:
+        return 3
+    if gap <= 2.0:
+        return 2
+    return 1
+
+
+@lru_cache(maxsize=100_000)
+def compare_place(a: PlaceDesc | None, b: PlaceDesc | None) -> int:
+    if a is None or b is None:
+        return 0
+    if a.district and b.district:
+        if a.district == b.district:
+            return 4
+        if b.district in related_districts(a.district):
+            return 3
+    if a.state and b.state:
+        return 2 if a.state == b.state else 1
+    return 0
+
+
+def compare(a: Features, b: Features) -> tuple[int, ...]:
+    """Levels for every field in FIELDS order."""
+    g, f = compare_names(a.name, b.name)
+    return (
+        g,
+        compare_sex(a.sex, b.sex),
+        compare_birth(a.birth, b.birth),
+        f,
+        compare_parent(a.father, b.father),
+        compare_parent(a.mother, b.mother),
+        compare_village(a.village, b.village),
+        compare_place(a.place, b.place),
+        compare_phone(a.phone, b.phone),
+    )

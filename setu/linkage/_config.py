@@ -1,0 +1,115 @@
+"""Match configuration: m/u probabilities per comparison level, prior and thresholds."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+from types import MappingProxyType
+from typing import Any
+
+from ._compare import FIELDS, LEVELS, PERSON_FIELDS
+
+# (m, u) per level, index = level; level 0 ("missing") is neutral.
+# m = P(level | same person), u = P(level | two different people). These are priors set
+# from what is known about Indian case records (common given names, shared surnames,
+# estimated ages, shared family phones), not fitted to any test set. `estimate()` can
+# refit m and u with EM on the caller's own unlabelled data.
+DEFAULT_MU: dict[str, tuple[tuple[float, float], ...]] = {
+    "given_name": (
+        (1, 1), (0.02, 0.96), (0.06, 0.02), (0.04, 0.004), (0.08, 0.006), (0.03, 0.0005),
+        (0.20, 0.004), (0.57, 0.006),
+    ),
+    "sex": ((1, 1), (0.01, 0.5), (0.99, 0.5)),
+    "birth": (
+        (1, 1), (0.03, 0.80), (0.12, 0.12), (0.35, 0.15), (0.25, 0.04), (0.02, 0.0005),
+        (0.23, 0.0015),
+    ),
+    "family_name": ((1, 1), (0.12, 0.90), (0.05, 0.02), (0.83, 0.04)),
+    "father_name": ((1, 1), (0.12, 0.97), (0.08, 0.01), (0.15, 0.01), (0.65, 0.002)),
+    "mother_name": ((1, 1), (0.15, 0.97), (0.08, 0.01), (0.12, 0.01), (0.65, 0.003)),
+    "village": ((1, 1), (0.20, 0.97), (0.15, 0.005), (0.65, 0.002)),
+    "place": ((1, 1), (0.08, 0.85), (0.12, 0.12), (0.03, 0.005), (0.77, 0.03)),
+    "phone": ((1, 1), (0.45, 0.999), (0.55, 0.0005)),
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class MatchConfig:
+    """How evidence is weighed and where decisions are drawn.
+
+    Weights are log2 Bayes factors log2(m/u) per field level. A pair's weight is
+    ``prior + person + household`` where the household part (family name, parents,
+    village, district, phone — all shared by siblings) is capped at ``household_cap``
+    and at ``household_slack`` bits above the person's own evidence (given name, sex,
+    birth), so a family can support a match but never make one on its own.
+    """
+
+    mu: Any = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_MU)))
+    prior_log2_odds: float = -12.0
+    match_threshold: float = 0.95
+    possible_threshold: float = 0.40
+    household_cap: float = 10.0
+    household_slack: float = 4.0
+    # Clustering safeguards.
+    strict_threshold: float = 0.99  # merges that grow a cluster beyond strict_size
+    strict_size: int = 4
+    max_cluster_size: int = 30
+    cannot_link_person_weight: float = -3.0  # person evidence this negative forbids a merge
+    # Blocking.
+    block_size: int = 40  # blocks up to this size are compared all-against-all
+    window: int = 12  # bigger blocks: each record against its next `window` neighbours
+    index_posting_cap: int = 400
+    _weights: Any = field(default=None, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        for name in FIELDS:
+            levels = self.mu.get(name)
+            if levels is None or len(levels) != len(LEVELS[name]):
+                raise ValueError(f"mu[{name!r}] needs {len(LEVELS[name])} (m, u) pairs")
+        if not 0 < self.possible_threshold <= self.match_threshold < 1:
+            raise ValueError("need 0 < possible_threshold <= match_threshold < 1")
+        object.__setattr__(self, "_weights", _compute_weights(self.mu))
+
+    def weights(self) -> dict[str, tuple[float, ...]]:
+        """log2(m/u) per field level."""
+        return self._weights
+
+    def with_mu(self, mu: dict[str, tuple[tuple[float, float], ...]]) -> MatchConfig:
+        return replace(self, mu=MappingProxyType(dict(mu)))
+
+
+def _compute_weights(mu: Any) -> dict[str, tuple[float, ...]]:
+    out = {}
+    for name in FIELDS:
+        ws = [0.0]
+        for m, u in mu[name][1:]:
+            ws.append(math.log2(max(m, 1e-9) / max(u, 1e-9)))
+        out[name] = tuple(ws)
+    return out
+
+
+PERSON_INDEX = tuple(i for i, f in enumerate(FIELDS) if f in PERSON_FIELDS)
+HOUSEHOLD_INDEX = tuple(i for i, f in enumerate(FIELDS) if f not in PERSON_FIELDS)
+
+
+def combine(cfg: MatchConfig, field_weights: tuple[float, ...]) -> tuple[float, float, float]:
+    """(total log2 odds, person part, household part actually counted)."""
+    person = sum(field_weights[i] for i in PERSON_INDEX)
+    pos = sum(field_weights[i] for i in HOUSEHOLD_INDEX if field_weights[i] > 0)
+    neg = sum(field_weights[i] for i in HOUSEHOLD_INDEX if field_weights[i] < 0)
+    household = min(pos, cfg.household_cap, max(person, 0.0) + cfg.household_slack) + neg
+    return cfg.prior_log2_odds + person + household, person, household
+
+
+def probability(log2_odds: float) -> float:
+    if log2_odds > 60:
+        return 1.0
+    if log2_odds < -60:
+        return 0.0
+    return 1.0 / (1.0 + 2.0 ** (-log2_odds))
+
+
+def score_levels(cfg: MatchConfig, levels: tuple[int, ...]) -> tuple[float, float, float]:
+    w = cfg.weights()
+    fw = tuple(w[name][lv] for name, lv in zip(FIELDS, levels, strict=True))
+    return combine(cfg, fw)
