@@ -1,0 +1,41 @@
+# Setu — `make run` to try it, `make test` to check it.
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed-stamp
+
+.PHONY: install run test bench lint fmt check worker clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@PYTHON_BIN=$$(scripts/find-python) || exit 1; \
+	if [ ! -x $(PY) ] || ! $(PY) -c 'import sys; sys.exit(0 if sys.version_info >= (3, 12) else 1)'; then \
+		echo "Creating $(VENV) with $$PYTHON_BIN"; rm -rf $(VENV); $$PYTHON_BIN -m venv $(VENV) || exit 1; fi
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[dev,bench]"
+	@touch $(STAMP)
+
+run: install
+	scripts/run
+
+worker: install
+	SETU_DEMO_MODE=true $(PY) -m setu.cli db_worker
+
+test: install
+	scripts/test
+
+bench: install
+	$(PY) bench/run.py $(BENCH_ARGS)
+
+lint: install
+	$(VENV)/bin/ruff check setu tests bench
+	$(VENV)/bin/ruff format --check setu tests bench
+
+fmt: install
+	$(VENV)/bin/ruff check --fix setu tests bench
+	$(VENV)/bin/ruff format setu tests bench
+
+check: lint test
+
+clean:
+	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -1,0 +1,93 @@
+"""Fixtures shared by every test: the personas of the access matrix and a case they look at."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import pytest
+
+from setu.access.actor import Actor, actor_for_user
+from setu.orgs.models import OrganisationType, Role
+
+
+@dataclass
+class Personas:
+    """The people every access test is written from."""
+
+    own_org: object
+    partner_org: object
+    other_org: object
+    users: dict
+    actors: dict[str, Actor]
+    case: object
+    person: object
+
+    def __getitem__(self, name: str) -> Actor:
+        return self.actors[name]
+
+
+@pytest.fixture
+def personas(db) -> Personas:
+    """lead caseworker, same-org viewer roles, partner org with a consented share, unrelated org,
+    analyst, platform admin; plus one case with one survivor owned by the lead's organisation."""
+    from setu.orgs.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
+    from setu.registry.tests.factories import (
+        CaseFactory,
+        CasePersonFactory,
+        CaseShareFactory,
+        ConsentFactory,
+    )
+
+    own = OrganisationFactory(name="Own NGO", org_type=OrganisationType.DESTINATION_NGO)
+    partner = OrganisationFactory(name="Partner Shelter", org_type=OrganisationType.SHELTER_HOME)
+    other = OrganisationFactory(name="Unrelated NGO", org_type=OrganisationType.SOURCE_NGO)
+    users = {}
+    for name, org, role in [
+        ("lead", own, Role.CASEWORKER),
+        ("org_admin", own, Role.ORG_ADMIN),
+        ("counsellor", own, Role.COUNSELLOR),
+        ("analyst", own, Role.ANALYST),
+        ("coordinator", own, Role.NETWORK_COORDINATOR),
+        ("partner", partner, Role.CASEWORKER),
+        ("partner_admin", partner, Role.ORG_ADMIN),
+        ("other_org", other, Role.CASEWORKER),
+        ("other_admin", other, Role.ORG_ADMIN),
+    ]:
+        users[name] = MembershipFactory(organisation=org, role=role, user__username=name).user
+    users["platform_admin"] = UserFactory(username="platform_admin", is_platform_admin=True)
+    case = CaseFactory(owner_org=own, case_owner=users["lead"])
+    link = CasePersonFactory(case=case)
+    consent = ConsentFactory(person=link.person)
+    CaseShareFactory(case=case, organisation=partner, consent=consent)
+    actors = {name: actor_for_user(user) for name, user in users.items()}
+    return Personas(own, partner, other, users, actors, case, link.person)
+
+
+def _sqlite_audit_guard(action: str) -> None:
+    """SQLite has no TRUNCATE: lift the append-only guard for the harness's flush, then restore it."""
+    import importlib
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    guard = importlib.import_module("setu.audit.migrations.0002_append_only")
+    with connection.cursor() as cursor:
+        for statement in guard.SQLITE_UP if action == "up" else guard.SQLITE_DOWN:
+            cursor.execute(statement)
+
+
+@pytest.fixture
+def transactional_db(transactional_db):
+    """The standard fixture, with the audit guard lifted just before pytest-django flushes."""
+    _sqlite_audit_guard("up")
+    yield
+    _sqlite_audit_guard("down")
+
+
+@pytest.fixture(autouse=True)
+def _audit_guard_in_place(request):
+    """Every database test starts with the append-only guard installed."""
+    if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
+        request.getfixturevalue("db") if "transactional_db" not in request.fixturenames else None
+        _sqlite_audit_guard("up")

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class AccountsConfig(AppConfig):
+    """People who log in: users, API tokens, sessions, two-factor policy."""
+
+    name = "setu.accounts"
+    label = "accounts"

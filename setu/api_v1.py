@@ -1,0 +1,9 @@
+"""Version 1 of the API: each context contributes its own ``api_urls``."""
+
+from django.urls import include, path
+
+app_name = "api"
+urlpatterns = [
+    path("", include("setu.orgs.api_urls")),
+    path("", include("setu.registry.api_urls")),
+]

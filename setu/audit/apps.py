@@ -1,0 +1,11 @@
+from django.apps import AppConfig
+
+
+class AuditConfig(AppConfig):
+    """The append-only, hash-chained audit trail."""
+
+    name = "setu.audit"
+    label = "audit"
+
+    def ready(self) -> None:
+        from setu.audit import receivers  # noqa: F401  (login/logout/failed-login audit)

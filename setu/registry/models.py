@@ -1,0 +1,617 @@
+"""The registry data model, aligned with the IOM Human Trafficking Case Data Standard v2.
+
+Field-by-field mapping to HTCDS is in docs/htcds-mapping.md. India-specific additions
+(FIR, police station, forms of exploitation HTCDS lacks, LGD places) are separate fields so
+that export back to HTCDS stays lossless.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from setu.core.models import BaseModel
+from setu.orgs.models import District, Organisation, State
+
+
+class Gender(models.TextChoices):
+    """HTCDS ``gender`` code list."""
+
+    FEMININE = "Feminine", _("Female")
+    MASCULINE = "Masculine", _("Male")
+    TRANSGENDER_FEMININE = "TransgenderFeminine", _("Transgender (feminine)")
+    TRANSGENDER_MASCULINE = "TransgenderMasculine", _("Transgender (masculine)")
+    NON_CONFORMING = "NonConforming", _("Non-conforming")
+    UNKNOWN = "NonSpecifiedUnknown", _("Not specified / unknown")
+
+
+class DatePrecision(models.TextChoices):
+    DAY = "day", _("Exact date")
+    MONTH = "month", _("Month and year")
+    YEAR = "year", _("Year only")
+
+
+class Script(models.TextChoices):
+    """Writing system of a name as recorded."""
+
+    LATIN = "latin", _("Latin (English letters)")
+    DEVANAGARI = "devanagari", _("Devanagari")
+    BENGALI = "bengali", _("Bengali / Assamese")
+    ODIA = "odia", _("Odia")
+    GURMUKHI = "gurmukhi", _("Gurmukhi")
+    GUJARATI = "gujarati", _("Gujarati")
+    TELUGU = "telugu", _("Telugu")
+    TAMIL = "tamil", _("Tamil")
+    KANNADA = "kannada", _("Kannada")
+    MALAYALAM = "malayalam", _("Malayalam")
+    URDU = "urdu", _("Urdu")
+
+
+class Person(BaseModel):
+    """A person as recorded by one organisation (survivor, missing person, family or perpetrator)."""
+
+    owner_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="persons")
+    given_name = models.CharField(_("given name"), max_length=100, blank=True)  # prs_FirstName
+    family_name = models.CharField(_("family name"), max_length=100, blank=True)  # prs_LastName
+    name_native = models.CharField(_("name in native script"), max_length=200, blank=True)
+    name_native_script = models.CharField(
+        _("script"), max_length=16, choices=Script.choices, blank=True
+    )
+    gender = models.CharField(
+        _("gender"), max_length=24, choices=Gender.choices, default=Gender.UNKNOWN
+    )
+    birth_date = models.DateField(_("date of birth"), null=True, blank=True)  # prs_Birthdate
+    birth_date_precision = models.CharField(
+        _("date of birth known to"), max_length=8, choices=DatePrecision.choices, blank=True
+    )
+    # An estimated age is only meaningful with the date it was estimated on.
+    estimated_age = models.PositiveSmallIntegerField(_("estimated age"), null=True, blank=True)
+    age_estimated_on = models.DateField(_("age estimated on"), null=True, blank=True)
+    father_name = models.CharField(_("father's name"), max_length=150, blank=True)
+    mother_name = models.CharField(_("mother's name"), max_length=150, blank=True)
+    spouse_name = models.CharField(_("spouse's name"), max_length=150, blank=True)
+    nationality = models.CharField(_("nationality (ISO 3166)"), max_length=2, default="IN")
+    languages = models.JSONField(_("languages spoken"), default=list, blank=True)
+    disability = models.CharField(_("disability or access needs"), max_length=200, blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Records are archived, never deleted, so nothing a survivor told us is silently lost.
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [
+            models.Index(fields=["owner_org", "family_name", "given_name"]),
+            models.Index(fields=["owner_org", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.display_name
+
+    @property
+    def display_name(self) -> str:
+        name = " ".join(part for part in (self.given_name, self.family_name) if part)
+        return name or self.name_native or str(_("(no name recorded)"))
+
+    def age_on(self, day: object = None) -> int | None:
+        """Age in whole years on ``day`` (today by default), from DOB or from the estimate."""
+        day = day or timezone.localdate()
+        if self.birth_date:
+            years = day.year - self.birth_date.year
+            if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+                years -= 1
+            return years
+        if self.estimated_age is not None and self.age_estimated_on:
+            return self.estimated_age + (day - self.age_estimated_on).days // 365
+        return self.estimated_age
+
+
+class AliasKind(models.TextChoices):
+    ALIAS = "alias", _("Alias")
+    NICKNAME = "nickname", _("Pet name / nickname")
+    FORMER = "former", _("Former name")
+    SPELLING = "spelling", _("Other spelling")
+
+
+class PersonAlias(BaseModel):
+    """Another name the person is known by."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    name = models.CharField(_("name"), max_length=150)
+    kind = models.CharField(
+        _("kind"), max_length=12, choices=AliasKind.choices, default=AliasKind.ALIAS
+    )
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class AddressKind(models.TextChoices):
+    HOME = "home", _("Home / native place")
+    CURRENT = "current", _("Current")
+    WORK = "work", _("Place of work")
+
+
+class Address(BaseModel):
+    """A place linked to a person: village or locality, district and state (LGD)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
+    kind = models.CharField(
+        _("kind"), max_length=10, choices=AddressKind.choices, default=AddressKind.HOME
+    )
+    village = models.CharField(_("village / locality"), max_length=150, blank=True)
+    line = models.CharField(_("address"), max_length=300, blank=True)
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.ForeignKey(
+        State, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    pincode = models.CharField(_("PIN code"), max_length=6, blank=True)
+    country = models.CharField(_("country (ISO 3166)"), max_length=2, default="IN")
+
+    def __str__(self) -> str:
+        return ", ".join(str(p) for p in (self.village, self.district, self.state) if p)
+
+
+class PhoneKind(models.TextChoices):
+    OWN = "own", _("Own")
+    FAMILY = "family", _("Family (shared)")
+    OTHER = "other", _("Other contact")
+
+
+class Phone(BaseModel):
+    """A phone number, stored normalised (+91XXXXXXXXXX for Indian numbers)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
+    number = models.CharField(_("number"), max_length=16)
+    kind = models.CharField(
+        _("kind"), max_length=8, choices=PhoneKind.choices, default=PhoneKind.OWN
+    )
+    note = models.CharField(_("note"), max_length=100, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["number"])]
+
+    def __str__(self) -> str:
+        return self.number
+
+
+class DocumentType(models.TextChoices):
+    AADHAAR = "aadhaar", _("Aadhaar (last 4 digits only)")
+    VOTER_ID = "voter_id", _("Voter ID (EPIC)")
+    RATION_CARD = "ration_card", _("Ration card")
+    BIRTH_CERTIFICATE = "birth_certificate", _("Birth certificate")
+    PASSPORT = "passport", _("Passport")
+    SCHOOL_CERTIFICATE = "school_certificate", _("School certificate")
+    PAN = "pan", _("PAN card")
+    OTHER = "other", _("Other")
+
+
+class IdentityDocument(BaseModel):
+    """An identity document. A full Aadhaar number is never stored: only its last four digits."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
+    doc_type = models.CharField(_("document"), max_length=20, choices=DocumentType.choices)
+    number = models.CharField(_("number"), max_length=40, blank=True)
+    issued_by = models.CharField(_("issued by"), max_length=100, blank=True)
+    is_held_by_person = models.BooleanField(_("person holds the document"), default=True)
+
+    def __str__(self) -> str:
+        return self.get_doc_type_display()
+
+
+class CaseStatus(models.TextChoices):
+    """HTCDS ``case_status``."""
+
+    ACTIVE = "Active", _("Active")
+    FOLLOW_UP = "FollowUp", _("Follow-up")
+    CLOSED = "Closed", _("Closed")
+    CLOSED_REFERRED = "ClosedReferred", _("Closed – referred")
+
+
+class TraffickingStatus(models.TextChoices):
+    """HTCDS ``trafficking_status``."""
+
+    POSSIBLE = "PossibleVictimOfTrafficking", _("Possible victim of trafficking")
+    ACTUAL = "ActualVictimOfTrafficking", _("Identified victim of trafficking")
+    NOT_A_VICTIM = "NotAVictimOfTrafficking", _("Not a victim of trafficking")
+
+
+class Case(BaseModel):
+    """A case owned by one organisation; other organisations see it only through a consented share."""
+
+    owner_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    reference = models.CharField(_("case reference"), max_length=40)
+    status = models.CharField(
+        _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
+    )
+    trafficking_status = models.CharField(
+        _("identification"),
+        max_length=32,
+        choices=TraffickingStatus.choices,
+        default=TraffickingStatus.POSSIBLE,
+    )
+    identified_by = models.CharField(_("identification decided by"), max_length=200, blank=True)
+    opened_on = models.DateField(_("opened on"), default=timezone.localdate)
+    closed_on = models.DateField(_("closed on"), null=True, blank=True)
+    case_owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="owned_cases",
+        verbose_name=_("case owner"),
+    )
+    # A restricted case is seen only by its owner, its team and the organisation admin.
+    is_restricted = models.BooleanField(_("restricted to the case team"), default=False)
+    team = models.ManyToManyField(settings.AUTH_USER_MODEL, blank=True, related_name="case_teams")
+    summary = models.TextField(_("summary"), blank=True)
+    # India extensions (HTCDS has no legal-process fields).
+    fir_number = models.CharField(_("FIR number"), max_length=40, blank=True)
+    police_station = models.CharField(_("police station"), max_length=150, blank=True)
+    sections_charged = models.CharField(_("sections charged"), max_length=200, blank=True)
+    archived_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-opened_on", "reference"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner_org", "reference"], name="case_reference_unique_in_org"
+            )
+        ]
+        indexes = [models.Index(fields=["owner_org", "status", "opened_on"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class CaseRole(models.TextChoices):
+    """How a person is connected to a case (HTCDS 'Connected Person' type)."""
+
+    VICTIM = "victim", _("Survivor / victim")
+    MISSING = "missing", _("Missing person")
+    PERPETRATOR = "perpetrator", _("Alleged perpetrator")
+    FAMILY = "family", _("Family member")
+    WITNESS = "witness", _("Witness")
+    OTHER = "other", _("Other")
+
+
+class PerpetratorRole(models.TextChoices):
+    """HTCDS ``perpetrator_role_in_process``."""
+
+    TRAVELLING_PARTNER = "TravellingPartner", _("Travelling partner")
+    TRANSPORTER = "Transporter", _("Transporter")
+    RECRUITER = "RecruiterOrIntermediary", _("Recruiter or intermediary (agent, dalal)")
+    BROKER = "BrokerTravelAgent", _("Broker / travel agent")
+    TRANSFERRED = "TransferredIndividual", _("Transferred the person")
+    HARBOURED = "HarbouredIndividual", _("Harboured the person")
+    SOLD = "SoldIndividual", _("Sold the person")
+    BOUGHT = "BoughtIndividual", _("Bought the person")
+    RECEIVED = "ReceivedIndividual", _("Received the person")
+    CONTROLLED = "ControlledIndividual", _("Controlled the person")
+    SMUGGLER = "Smuggler", _("Smuggler")
+    ABUSER = "Abuser", _("Abuser")
+    KIDNAPPER = "Kidnapper", _("Kidnapper")
+    EXPLOITER = "Exploiter", _("Exploiter (employer, brothel keeper)")
+    OTHER = "Other", _("Other")
+
+
+class RelationshipToTrafficker(models.TextChoices):
+    """HTCDS ``relationship_to_trafficker`` (source spelling of 'Unaquainted' kept as the code)."""
+
+    FAMILIAL = "Familial", _("Family")
+    ACQUAINTED = "Acquainted", _("Known to them")
+    UNACQUAINTED = "Unaquainted", _("Stranger")
+
+
+class CasePerson(BaseModel):
+    """Links a person to a case with their role; carries HTCDS victim/perpetrator context."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="participants")
+    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="case_links")
+    role = models.CharField(_("role in case"), max_length=12, choices=CaseRole.choices)
+    perpetrator_roles = models.JSONField(_("perpetrator's roles"), default=list, blank=True)
+    relationship_to_trafficker = models.CharField(
+        _("relationship to trafficker"),
+        max_length=12,
+        choices=RelationshipToTrafficker.choices,
+        blank=True,
+    )
+    age_when_trafficked = models.PositiveSmallIntegerField(
+        _("age when trafficked"), null=True, blank=True
+    )
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "person", "role"], name="case_person_role_unique"
+            )
+        ]
+
+
+class ExploitationForm(models.TextChoices):
+    """HTCDS ``type_of_exploitation`` plus India-specific forms (marked IN)."""
+
+    FORCED_LABOUR = "ForcedLabour", _("Forced labour")
+    SEXUAL_EXPLOITATION = "SexualExploitation", _("Commercial sexual exploitation")
+    CHILD_LABOUR = "ChildLabour", _("Child labour")
+    FORCED_MARRIAGE = "ForcedMarriage", _("Forced marriage")
+    SERVITUDE = "Servitude", _("Servitude")
+    FORCED_BEGGING = "ForcedBegging", _("Forced begging")
+    ORGAN_REMOVAL = "OrganRemoval", _("Organ removal")
+    FORCED_ADOPTION = "ForcedAdoption", _("Forced adoption")
+    SURROGACY = "Surrogacy", _("Surrogacy")
+    FORCED_MILITARY = "ForcedMilitaryByNonStateActors", _("Forced military (non-state actors)")
+    BONDED_LABOUR = "IN:BondedLabour", _("Bonded labour")
+    FORCED_CRIMINALITY = (
+        "IN:ForcedCriminality",
+        _("Forced criminality (petty crime, drug peddling)"),
+    )
+    ONLINE_SEXUAL_EXPLOITATION = "IN:OnlineSexualExploitation", _("Online sexual exploitation")
+    DOMESTIC_SERVITUDE = "IN:DomesticServitude", _("Domestic servitude")
+    OTHER = "Other", _("Other")
+
+
+# Export to HTCDS keeps the standard code and puts the India code in an extension field.
+EXPLOITATION_TO_HTCDS = {
+    ExploitationForm.BONDED_LABOUR: "ForcedLabour",
+    ExploitationForm.FORCED_CRIMINALITY: "Other",
+    ExploitationForm.ONLINE_SEXUAL_EXPLOITATION: "SexualExploitation",
+    ExploitationForm.DOMESTIC_SERVITUDE: "Servitude",
+}
+
+
+class CaseExploitation(BaseModel):
+    """One form of exploitation in a case (a case can have several)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="exploitations")
+    form = models.CharField(
+        _("form of exploitation"), max_length=40, choices=ExploitationForm.choices
+    )
+    industry = models.CharField(_("industry (ISIC section)"), max_length=2, blank=True)
+    details = models.CharField(_("details"), max_length=300, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "form"], name="case_exploitation_unique")
+        ]
+
+    @property
+    def htcds_code(self) -> str:
+        return EXPLOITATION_TO_HTCDS.get(ExploitationForm(self.form), self.form)
+
+
+class MeansOfControl(models.TextChoices):
+    """HTCDS ``methods_of_control`` (with the two definition-only values)."""
+
+    PHYSICAL_THREATS = "PhysicalThreats", _("Physical threats")
+    THREATS_LAW_ENFORCEMENT = "ThreatsLawEnforcement", _("Threats of police or deportation")
+    THREATENS_FAMILY = "ThreatensChildrenFamily", _("Threats to children or family")
+    DEBT_BONDAGE = "DebtBondage", _("Debt bondage")
+    FALSE_PROMISES = "FalsePromises", _("False promises (job, marriage)")
+    PHYSICAL_ABUSE = "PhysicalAbuse", _("Physical abuse")
+    SEXUAL_ABUSE = "SexualAbuse", _("Sexual abuse")
+    TAKES_EARNINGS = "TakesEarnings", _("Takes earnings")
+    RESTRICTS_FINANCIAL_ACCESS = "RestrictsFinancialAccess", _("Restricts access to money")
+    RESTRICTS_MEDICAL_CARE = "RestrictsMedicalCare", _("Restricts medical care")
+    WITHHOLDS_NECESSITIES = "WithholdsNecessities", _("Withholds food, sleep or necessities")
+    PSYCHOLOGICAL_ABUSE = "PsychologicalAbuse", _("Psychological abuse")
+    PSYCHOACTIVE_SUBSTANCE = "PsychoactiveSubstance", _("Drugs or alcohol")
+    EXCESSIVE_HOURS = "ExcessiveWorkingHours", _("Excessive working hours")
+    WITHHOLDS_DOCUMENTS = "WithholdsDocuments", _("Withholds documents")
+    RESTRICTS_MOVEMENT = "RestrictsMovement", _("Restricts movement / confinement")
+    USES_CHILDREN = "UsesChildren", _("Uses children")
+    OTHER = "Other", _("Other")
+
+
+class CaseControlMeans(BaseModel):
+    """A means of control used on the survivor in a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="control_means")
+    means = models.CharField(_("means of control"), max_length=32, choices=MeansOfControl.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "means"], name="case_control_means_unique")
+        ]
+
+
+class EventKind(models.TextChoices):
+    """HTCDS ``historic_trafficking_event_type`` plus the response events Indian records carry."""
+
+    RECRUITMENT = "Recruitment", _("Recruitment")
+    TRANSIT = "Transit", _("Transit")
+    EXPLOITATION = "Exploitation", _("Exploitation")
+    MISSING_REPORTED = "IN:MissingReported", _("Reported missing")
+    RESCUE = "IN:Rescue", _("Rescue")
+    INTERCEPTION = "IN:Interception", _("Interception")
+    SHELTER_ADMISSION = "IN:ShelterAdmission", _("Admitted to shelter")
+    REPATRIATION = "IN:Repatriation", _("Repatriation / restoration home")
+    REINTEGRATION = "IN:Reintegration", _("Reintegration")
+
+
+class TraffickingEvent(BaseModel):
+    """Something that happened in a case, at a place and a date (HTCDS Historic Trafficking Event)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
+    )
+    kind = models.CharField(_("what happened"), max_length=24, choices=EventKind.choices)
+    occurred_on = models.DateField(_("date"), null=True, blank=True)
+    date_precision = models.CharField(
+        _("date known to"), max_length=8, choices=DatePrecision.choices, default=DatePrecision.DAY
+    )
+    place = models.CharField(_("place"), max_length=200, blank=True)
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    state = models.ForeignKey(
+        State, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    country = models.CharField(_("country (ISO 3166)"), max_length=2, default="IN")
+    description = models.TextField(_("description"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["occurred_on", "created_at"]
+        indexes = [models.Index(fields=["kind", "occurred_on"])]
+
+
+class ServiceType(models.TextChoices):
+    """HTCDS ``support_plan_type`` plus services Indian survivors commonly receive."""
+
+    EDUCATION = "Education", _("Education")
+    FINANCIAL = "Financial", _("Financial support")
+    HEALTH = "Health", _("Medical care")
+    LABOUR_REHABILITATION = (
+        "LabourExploitationRehabilitation",
+        _("Labour exploitation rehabilitation"),
+    )
+    LEGAL = "Legal", _("Legal aid")
+    LIVELIHOOD = "Livelihood", _("Livelihood / skills")
+    RIGHTS_TRAINING = "RightsBasedTraining", _("Rights-based training")
+    SEXUAL_EXPLOITATION_REHABILITATION = (
+        "SexualExploitationRehabilitation",
+        _("Sexual exploitation rehabilitation"),
+    )
+    SOCIAL_CARE = "SocialCare", _("Social care")
+    SHELTER = "IN:Shelter", _("Shelter")
+    COUNSELLING = "IN:Counselling", _("Mental-health counselling")
+    REPATRIATION = "IN:Repatriation", _("Repatriation and escort")
+    FAMILY_TRACING = "IN:FamilyTracing", _("Family tracing")
+    COMPENSATION = "IN:Compensation", _("Victim compensation claim")
+    GOVERNMENT_SCHEME = "IN:GovernmentScheme", _("Government scheme")
+
+
+class ServiceStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    IN_PROGRESS = "in_progress", _("In progress")
+    COMPLETED = "completed", _("Completed")
+    STOPPED = "stopped", _("Stopped")
+
+
+class ServiceRecord(BaseModel):
+    """A service a person received or is receiving (HTCDS Support Plan)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.PROTECT, related_name="services"
+    )
+    service_type = models.CharField(_("service"), max_length=40, choices=ServiceType.choices)
+    status = models.CharField(
+        _("status"), max_length=12, choices=ServiceStatus.choices, default=ServiceStatus.PLANNED
+    )
+    provider_org = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    provider_name = models.CharField(
+        _("provider (if not in the network)"), max_length=200, blank=True
+    )
+    started_on = models.DateField(_("started on"), null=True, blank=True)
+    ended_on = models.DateField(_("ended on"), null=True, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["started_on", "created_at"]
+
+
+class CaseNote(BaseModel):
+    """A note on a case (HTCDS Case Comment)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    body = models.TextField(_("note"))
+
+    class Meta:
+        ordering = ["created_at"]
+
+
+class ConsentScope(models.TextChoices):
+    """What the person agreed may be shared."""
+
+    MATCHING = "matching", _("Check my record against other organisations' records")
+    IDENTITY = "identity", _("My name, age and photo")
+    CONTACT = "contact", _("My phone and address")
+    CASE_HISTORY = "case_history", _("What happened to me (case events)")
+    SERVICES = "services", _("Services I have received")
+    HEALTH = "health", _("Health information")
+    LEGAL = "legal", _("Legal case information")
+    STATISTICS = "statistics", _("Counts without my name, for research and policy")
+
+
+class ConsentGiver(models.TextChoices):
+    SELF = "self", _("The person")
+    PARENT_GUARDIAN = "guardian", _("Parent or guardian")
+    CWC = "cwc", _("Child Welfare Committee order")
+    COURT = "court", _("Court order")
+
+
+class Consent(BaseModel):
+    """Consent to share, given by whom, when, with whom; withdrawn when (HTCDS con_Consent)."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="consents")
+    scopes = models.JSONField(_("what may be shared"), default=list)
+    # Null means every organisation in the network; otherwise only this one.
+    recipient_org = models.ForeignKey(
+        Organisation,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("with whom"),
+    )
+    purpose = models.CharField(_("purpose"), max_length=300, blank=True)
+    given_by = models.CharField(
+        _("given by"), max_length=12, choices=ConsentGiver.choices, default=ConsentGiver.SELF
+    )
+    given_by_name = models.CharField(
+        _("name of the person giving consent"), max_length=150, blank=True
+    )
+    given_on = models.DateField(_("given on"), default=timezone.localdate)
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
+    withdrawn_recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    notes = models.TextField(_("notes"), blank=True)
+
+    class Meta:
+        ordering = ["-given_on", "-created_at"]
+
+    def is_active_on(self, day: object = None) -> bool:
+        day = day or timezone.localdate()
+        if self.withdrawn_on and self.withdrawn_on <= day:
+            return False
+        return not (self.expires_on and self.expires_on < day)
+
+
+class CaseShare(BaseModel):
+    """An explicit, consent-backed grant for another organisation to see a case."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="shares")
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="shared_cases"
+    )
+    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="shares")
+    scopes = models.JSONField(_("what is shared"), default=list)
+    reason = models.CharField(_("reason"), max_length=300)
+    shared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    expires_on = models.DateField(_("expires on"), null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["organisation", "revoked_at"])]

@@ -1,0 +1,79 @@
+"""Factories for registry records, owned by an organisation created on demand."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from setu.orgs.tests.factories import OrganisationFactory
+from setu.registry.models import (
+    Case,
+    CasePerson,
+    CaseRole,
+    CaseShare,
+    Consent,
+    ConsentScope,
+    EventKind,
+    Gender,
+    Person,
+    TraffickingEvent,
+)
+
+
+class PersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Person
+
+    owner_org = factory.SubFactory(OrganisationFactory)
+    given_name = factory.Iterator(["Puja", "Rina", "Salma", "Lakshmi", "Anjali", "Mousumi"])
+    family_name = factory.Iterator(["Mondal", "Oraon", "Khatun", "Munda", "Das", "Sahu"])
+    gender = Gender.FEMININE
+    estimated_age = 16
+    age_estimated_on = datetime.date(2025, 6, 1)
+
+
+class CaseFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Case
+
+    owner_org = factory.SubFactory(OrganisationFactory)
+    reference = factory.Sequence(lambda n: f"C-{n:05d}")
+
+
+class CasePersonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CasePerson
+
+    case = factory.SubFactory(CaseFactory)
+    person = factory.SubFactory(PersonFactory, owner_org=factory.SelfAttribute("..case.owner_org"))
+    role = CaseRole.VICTIM
+
+
+class EventFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = TraffickingEvent
+
+    case = factory.SubFactory(CaseFactory)
+    kind = EventKind.RESCUE
+    occurred_on = datetime.date(2025, 3, 14)
+    place = "Kamathipura"
+
+
+class ConsentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Consent
+
+    person = factory.SubFactory(PersonFactory)
+    scopes = factory.LazyFunction(lambda: [ConsentScope.IDENTITY, ConsentScope.CASE_HISTORY])
+
+
+class CaseShareFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = CaseShare
+
+    case = factory.SubFactory(CaseFactory)
+    organisation = factory.SubFactory(OrganisationFactory)
+    consent = factory.SubFactory(ConsentFactory)
+    scopes = factory.LazyFunction(lambda: [ConsentScope.IDENTITY, ConsentScope.CASE_HISTORY])
+    reason = "Referral for shelter"

@@ -1,0 +1,20 @@
+"""URL map: one include per bounded context; the API under /api/v1/."""
+
+from django.contrib.auth.decorators import login_not_required
+from django.urls import include, path
+from django.views.i18n import set_language
+
+urlpatterns = [
+    path("", include("setu.web.urls")),
+    path("accounts/", include("setu.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("orgs/", include("setu.orgs.urls")),
+    path("registry/", include("setu.registry.urls")),
+    path("audit/", include("setu.audit.urls")),
+    path("api/", include("setu.api_urls")),
+    path("i18n/setlang/", login_not_required(set_language), name="set_language"),
+]
+
+handler404 = "setu.web.errors.not_found"
+handler403 = "setu.web.errors.forbidden"
+handler500 = "setu.web.errors.server_error"

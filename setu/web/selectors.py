@@ -1,0 +1,31 @@
+"""What the navigation shows an actor: links are offered only where the policy allows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from setu.access import policy
+from setu.access.actor import Actor
+from setu.access.policy import Action
+
+
+@dataclass(frozen=True)
+class NavItem:
+    label: str
+    url: str
+    key: str
+
+
+def navigation_for(*, actor: Actor) -> list[NavItem]:
+    """Navigation links for the actor's role (the policy decides, not the template)."""
+    items = [NavItem(str(_("Home")), reverse("web:home"), "home")]
+    if policy.allowed(actor, Action.VIEW, "registry.case"):
+        items.append(NavItem(str(_("Cases")), reverse("registry:case-list"), "cases"))
+        items.append(NavItem(str(_("Persons")), reverse("registry:person-list"), "persons"))
+    items.append(NavItem(str(_("Organisations")), reverse("orgs:organisation-list"), "orgs"))
+    if policy.allowed(actor, Action.VIEW_AUDIT, "audit.auditentry"):
+        items.append(NavItem(str(_("Audit trail")), reverse("audit:entry-list"), "audit"))
+    return items

@@ -1,0 +1,9 @@
+from django.urls import path
+
+from setu.web import views
+
+app_name = "web"
+urlpatterns = [
+    path("", views.home_page, name="home"),
+    path("health", views.health, name="health"),
+]
