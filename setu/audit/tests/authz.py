@@ -1,0 +1,5 @@
+from tests.authz import Entry
+
+ENTRIES = [
+    Entry("audit:entry-list", frozenset({"org_admin", "partner_admin", "other_admin"})),
+]

@@ -1,0 +1,5 @@
+from tests.authz import MEMBERS, Entry
+
+ENTRIES = [
+    Entry("orgs:organisation-list", MEMBERS | {"platform_admin"}),
+]

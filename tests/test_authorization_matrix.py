@@ -1,0 +1,91 @@
+"""Every URL × every persona: allowed or refused. A URL without an entry fails the suite."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+import setu
+from tests.authz import PERSONAS, Entry
+
+LOGIN_PATH = "/accounts/login/"
+
+
+def _all_url_names() -> set[str]:
+    names: set[str] = set()
+
+    def walk(resolver: URLResolver, namespace: str) -> None:
+        for pattern in resolver.url_patterns:
+            if isinstance(pattern, URLResolver):
+                child_ns = namespace + (f"{pattern.namespace}:" if pattern.namespace else "")
+                walk(pattern, child_ns)
+            elif isinstance(pattern, URLPattern):
+                assert pattern.name, f"URL pattern {pattern.pattern} has no name"
+                names.add(namespace + pattern.name)
+
+    walk(get_resolver(), "")
+    return names
+
+
+def _all_entries() -> dict[str, Entry]:
+    entries: dict[str, Entry] = {}
+    for module in pkgutil.iter_modules(setu.__path__):
+        try:
+            authz = importlib.import_module(f"setu.{module.name}.tests.authz")
+        except ModuleNotFoundError:
+            continue
+        for entry in authz.ENTRIES:
+            assert entry.url_name not in entries, f"{entry.url_name} has two matrix entries"
+            entries[entry.url_name] = entry
+    return entries
+
+
+ENTRIES = _all_entries()
+
+
+def test_every_url_has_a_matrix_entry():
+    missing = _all_url_names() - set(ENTRIES)
+    assert not missing, f"URLs with no authorization-matrix entry: {sorted(missing)}"
+
+
+def test_matrix_has_no_stale_entries():
+    stale = set(ENTRIES) - _all_url_names()
+    assert not stale, f"Matrix entries for URLs that no longer exist: {sorted(stale)}"
+
+
+def _client_for(personas, who: str) -> Client:
+    client = Client()
+    if who != "anonymous":
+        client.force_login(personas.users[who], backend=settings.AUTHENTICATION_BACKENDS[-1])
+    return client
+
+
+CASES = [(name, who) for name in sorted(ENTRIES) for who in PERSONAS]
+
+
+@pytest.mark.parametrize(("url_name", "who"), CASES)
+def test_authorization_matrix(url_name, who, personas):
+    entry = ENTRIES[url_name]
+    url = reverse(url_name, kwargs=entry.kwargs(personas) if entry.kwargs else None)
+    client = _client_for(personas, who)
+    data = entry.data(personas) if entry.data else None
+    response = getattr(client, entry.method)(url, data=data)
+    status = response.status_code
+    went_to_login = status == 302 and response["Location"].startswith(LOGIN_PATH)
+    if who in entry.allowed:
+        assert status < 400 or status in entry.ok_statuses, (
+            f"{who} should reach {url_name}: got {status}"
+        )
+        assert not went_to_login, f"{who} was sent to log in at {url_name}"
+    elif who == "anonymous":
+        if entry.is_api:
+            assert status in (401, 403), f"anonymous got {status} from API {url_name}"
+        else:
+            assert went_to_login, f"anonymous got {status} from {url_name}, not a login redirect"
+    else:
+        assert status in (403, 404), f"{who} should be refused at {url_name}: got {status}"
