@@ -23,6 +23,7 @@ from .generator import (
     persons_for_records,
 )
 from .io import read_interchange_csv, read_truth_csv, write_interchange_csv, write_truth_csv
+from .metrics import PairwiseScores, pairwise_scores
 
 __all__ = [
     "DEFAULT_RECORDS_PER_PERSON",
@@ -31,11 +32,13 @@ __all__ = [
     "RECORD_COLUMNS",
     "ROLES",
     "VARIATION_CLASSES",
+    "PairwiseScores",
     "Person",
     "Population",
     "expected_records_per_person",
     "generate_population",
     "iter_population",
+    "pairwise_scores",
     "persons_for_records",
     "read_interchange_csv",
     "read_truth_csv",

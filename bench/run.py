@@ -1,0 +1,292 @@
+"""Setu linkage benchmark: accuracy vs Splink, scale and candidate-search latency.
+
+    .venv/bin/python bench/run.py            # default sizes
+    .venv/bin/python bench/run.py --quick    # smoke run, well under a minute or two
+    BENCH_SCALE=full .venv/bin/python bench/run.py   # adds 1M-record runs
+
+Every engine run happens in a fresh worker process so wall time and peak RSS
+(from os.wait4 on that child) belong to that run alone. Results go to
+bench/out/results.json and bench/out/results.md and are printed as a table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import platform
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+if str(ROOT) not in sys.path:
+    # Run as a script (make bench): make the repo importable without install.
+    sys.path.insert(0, str(ROOT))
+
+from bench import datasets  # noqa: E402
+from setu.synth.metrics import pairwise_scores  # noqa: E402
+
+OUT = ROOT / "bench" / "out"
+
+
+# ---------------------------------------------------------------------------
+# Worker side
+
+
+def _worker(argv: list[str]) -> int:
+    from bench import engines
+
+    p = argparse.ArgumentParser()
+    p.add_argument("task", choices=("setu", "splink", "latency"))
+    p.add_argument("--input", type=Path, required=True)
+    p.add_argument("--truth", type=Path)
+    p.add_argument("--clusters", type=Path)
+    p.add_argument("--result", type=Path, required=True)
+    p.add_argument("--threshold", type=float, default=0.9)
+    p.add_argument("--max-pairs", type=float, default=5e6)
+    p.add_argument("--queries", type=int, default=200)
+    a = p.parse_args(argv)
+    if a.task == "setu":
+        result = engines.setu_dedupe(a.input, a.clusters)
+    elif a.task == "splink":
+        result = engines.splink_dedupe(
+            a.input, a.clusters, threshold=a.threshold, max_pairs=a.max_pairs
+        )
+    else:
+        result = engines.setu_latency(a.input, a.truth, queries=a.queries)
+    a.result.write_text(json.dumps(result))
+    return 0
+
+
+# ---------------------------------------------------------------------------
+# Parent side
+
+
+def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str, Any]:
+    """Run one worker; add its peak RSS (MiB) and process wall time."""
+    result_path.unlink(missing_ok=True)
+    started = time.perf_counter()
+    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", *args])
+    deadline = started + timeout
+    while True:
+        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+        if pid:
+            break
+        if time.perf_counter() > deadline:
+            proc.kill()
+            pid, status, usage = os.wait4(proc.pid, 0)
+            return {"error": f"timed out after {timeout:.0f}s"}
+        time.sleep(0.05)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    if proc.returncode != 0 or not result_path.exists():
+        return {"error": f"worker exited with {proc.returncode}"}
+    result = json.loads(result_path.read_text())
+    result["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
+    result["process_seconds"] = time.perf_counter() - started
+    return result
+
+
+def _dedupe(
+    engine: str, name: str, records: Path, truth: Path, opts: argparse.Namespace
+) -> dict[str, Any]:
+    work = OUT / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    clusters = work / f"{name}.{engine}.clusters.csv"
+    result_path = work / f"{name}.{engine}.json"
+    args = [
+        engine,
+        "--input",
+        str(records),
+        "--clusters",
+        str(clusters),
+        "--result",
+        str(result_path),
+        "--threshold",
+        str(opts.splink_threshold),
+        "--max-pairs",
+        str(opts.splink_max_pairs),
+    ]
+    print(f"  {engine:<7} {name} ...", end="", flush=True)
+    res = _run_worker(args, result_path, opts.timeout)
+    if "error" not in res:
+        s = pairwise_scores(datasets.read_clusters(clusters), datasets.read_truth(truth))
+        res.update(precision=s.precision, recall=s.recall, f1=s.f1)
+        print(f" F1 {s.f1:.3f}  {res['seconds']:.1f}s  {res['peak_rss_mb']:.0f} MiB")
+    else:
+        print(f" {res['error']}")
+    res.update(engine=engine, dataset=name)
+    return res
+
+
+def _latency(name: str, records: Path, truth: Path, opts: argparse.Namespace) -> dict[str, Any]:
+    work = OUT / "work"
+    work.mkdir(parents=True, exist_ok=True)
+    result_path = work / f"{name}.latency.json"
+    args = ["latency", "--input", str(records), "--truth", str(truth)]
+    args += ["--result", str(result_path), "--queries", str(opts.queries)]
+    print(f"  latency {name} ...", end="", flush=True)
+    res = _run_worker(args, result_path, opts.timeout)
+    if "error" not in res:
+        print(f" p50 {res['p50_ms']:.2f} ms  p95 {res['p95_ms']:.2f} ms")
+    else:
+        print(f" {res['error']}")
+    res["dataset"] = name
+    return res
+
+
+def _fmt(value: Any, spec: str) -> str:
+    return "—" if value is None else format(value, spec)
+
+
+def render(results: dict[str, Any]) -> str:
+    lines = [
+        f"Run {results['started']} on {results['machine']}",
+        "",
+        "Accuracy (pairwise, from clusters vs truth)",
+        "",
+        "| data set | records | engine | precision | recall | F1 | wall s | peak RSS MiB |",
+        "|---|---:|---|---:|---:|---:|---:|---:|",
+    ]
+    for r in results["accuracy"]:
+        if "error" in r:
+            lines.append(f"| {r['dataset']} | | {r['engine']} | {r['error']} | | | | |")
+            continue
+        lines.append(
+            f"| {r['dataset']} | {r['records']:,} | {r['engine']} | {r['precision']:.3f} "
+            f"| {r['recall']:.3f} | {r['f1']:.3f} | {r['seconds']:.1f} "
+            f"| {r['peak_rss_mb']:.0f} |"
+        )
+    if results["scale"]:
+        lines += [
+            "",
+            "Scale (Setu dedupe on generated records)",
+            "",
+            "| records | precision | recall | F1 | wall s | peak RSS MiB |",
+            "|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in results["scale"]:
+            if "error" in r:
+                lines.append(f"| {r['dataset']} | {r['error']} | | | | |")
+                continue
+            lines.append(
+                f"| {r['records']:,} | {r['precision']:.3f} | {r['recall']:.3f} "
+                f"| {r['f1']:.3f} | {r['seconds']:.1f} | {r['peak_rss_mb']:.0f} |"
+            )
+    if results["latency"]:
+        lines += [
+            "",
+            "Candidate search (MatchIndex.candidates, limit=10, held-out single records)",
+            "",
+            "| index records | queries | build s | p50 ms | p95 ms | true match in top 10 "
+            "| peak RSS MiB |",
+            "|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for r in results["latency"]:
+            if "error" in r:
+                lines.append(f"| {r['dataset']} | {r['error']} | | | | | |")
+                continue
+            lines.append(
+                f"| {r['index_records']:,} | {r['queries']} | {r['build_seconds']:.1f} "
+                f"| {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {_fmt(r['hit_rate'], '.3f')} "
+                f"| {r['peak_rss_mb']:.0f} |"
+            )
+    return "\n".join(lines) + "\n"
+
+
+def _machine() -> str:
+    cpus = os.cpu_count()
+    try:
+        mem_kib = int(Path("/proc/meminfo").read_text().split()[1])  # MemTotal
+        mem = f", {mem_kib / 1024 / 1024:.0f} GiB RAM"
+    except (OSError, ValueError, IndexError):
+        mem = ""
+    return f"{platform.system()} {platform.machine()}, {cpus} cores{mem}, Python {platform.python_version()}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if argv[:1] == ["--worker"]:
+        return _worker(argv[1:])
+
+    full = os.environ.get("BENCH_SCALE", "").lower() == "full"
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    p.add_argument("--quick", action="store_true", help="small sizes: a fast smoke run")
+    p.add_argument("--records", type=int, help="generated records for accuracy (default 10000)")
+    p.add_argument("--scale", type=int, nargs="*", help="record counts for the scale runs")
+    p.add_argument("--latency-n", type=int, nargs="*", help="index sizes for latency")
+    p.add_argument("--queries", type=int, default=200, help="latency probes per index")
+    p.add_argument("--febrl", type=int, nargs="*", default=None, help="FEBRL sets (1-4)")
+    p.add_argument("--seed", type=int, default=42)
+    p.add_argument("--no-splink", action="store_true", help="skip the Splink runs")
+    p.add_argument("--splink-threshold", type=float, default=0.9)
+    p.add_argument("--splink-max-pairs", type=float, default=5e6)
+    p.add_argument("--timeout", type=float, default=3600, help="per worker, seconds")
+    opts = p.parse_args(argv)
+
+    if opts.quick:
+        records = opts.records or 2000
+        scale = opts.scale if opts.scale is not None else [10_000]
+        latency = opts.latency_n if opts.latency_n is not None else [10_000]
+        febrl = opts.febrl if opts.febrl is not None else [1]
+        opts.queries = min(opts.queries, 100)
+        opts.splink_max_pairs = min(opts.splink_max_pairs, 1e6)
+    else:
+        records = opts.records or 10_000
+        default_scale = [100_000, 1_000_000] if full else [100_000]
+        scale = opts.scale if opts.scale is not None else default_scale
+        latency = opts.latency_n if opts.latency_n is not None else default_scale
+        febrl = opts.febrl if opts.febrl is not None else [1, 2, 3, 4]
+
+    data_dir = OUT / "data"
+    data_dir.mkdir(parents=True, exist_ok=True)
+    engines = ["setu"] if opts.no_splink else ["setu", "splink"]
+    results: dict[str, Any] = {
+        "started": dt.datetime.now().isoformat(timespec="seconds"),
+        "machine": _machine(),
+        "options": {
+            "records": records,
+            "scale": scale,
+            "latency": latency,
+            "febrl": febrl,
+            "seed": opts.seed,
+            "splink_threshold": opts.splink_threshold,
+            "splink_max_pairs": opts.splink_max_pairs,
+        },
+        "accuracy": [],
+        "scale": [],
+        "latency": [],
+    }
+
+    print("Accuracy")
+    inputs = [(f"generated-{records // 1000}k", *datasets.generated(data_dir, records, opts.seed))]
+    inputs += [(f"febrl{i}", *datasets.febrl(data_dir, i)) for i in febrl]
+    for name, recs, truth in inputs:
+        for engine in engines:
+            results["accuracy"].append(_dedupe(engine, name, recs, truth, opts))
+
+    if scale:
+        print("Scale")
+    for n in scale:
+        recs, truth = datasets.generated(data_dir, n, opts.seed)
+        results["scale"].append(_dedupe("setu", f"scale-{n}", recs, truth, opts))
+
+    if latency:
+        print("Latency")
+    for n in latency:
+        recs, truth = datasets.generated(data_dir, n, opts.seed)
+        results["latency"].append(_latency(f"latency-{n}", recs, truth, opts))
+
+    (OUT / "results.json").write_text(json.dumps(results, indent=2))
+    table = render(results)
+    (OUT / "results.md").write_text(table)
+    print()
+    print(table)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
