@@ -1,4 +1,4 @@
-"""What each role sees first: the role-specific home page."""
+"""What each role sees first. Sections are chosen by what the policy allows, never by role name."""
 
 from __future__ import annotations
 
@@ -8,7 +8,5 @@ from setu.access.actor import Actor
 
 
 def home_context(*, actor: Actor) -> dict[str, Any]:
-    """Context for the home page of the actor's role."""
-    from setu.orgs.models import Role
-
-    return {"role": actor.role, "Role": Role}
+    """Context for the actor's home page."""
+    return {}
