@@ -56,6 +56,8 @@ INSTALLED_APPS = [
     "setu.access",
     "setu.audit",
     "setu.registry",
+    "setu.directory",
+    "setu.referrals",
     "setu.web",
     "setu.demo",
 ]
