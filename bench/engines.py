@@ -164,7 +164,20 @@ def splink_dedupe(
     rows = clustered.as_duckdbpyrelation().select("unique_id, cluster_id").fetchall()
     seconds = time.perf_counter() - started
     write_clusters({str(u): str(c) for u, c in rows}, clusters_csv)
-    return {"seconds": seconds, "records": n, "threshold": threshold}
+    # Untimed: the same predictions clustered at other thresholds, so the
+    # report can show Splink's best achievable F1 (a generous, oracle choice).
+    sweep = {}
+    for t in sorted({0.5, 0.8, 0.9, 0.95, 0.99, 0.999} - {threshold}):
+        if t < min(threshold, 0.5):
+            continue
+        other = linker.clustering.cluster_pairwise_predictions_at_threshold(
+            predictions, threshold_match_probability=t
+        )
+        path = clusters_csv.with_name(f"{clusters_csv.stem}.t{t}.csv")
+        rel = other.as_duckdbpyrelation().select("unique_id, cluster_id").fetchall()
+        write_clusters({str(u): str(c) for u, c in rel}, path)
+        sweep[str(t)] = str(path)
+    return {"seconds": seconds, "records": n, "threshold": threshold, "sweep": sweep}
 
 
 def setu_latency(

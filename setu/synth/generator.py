@@ -259,7 +259,9 @@ def _make_family(ctx: _Context, rng: random.Random, family_no: int, size: int) -
         names, cum = ctx.communities[state_code]
         community = _pick(rng, names, cum)
     pools = COMMUNITIES[community]
-    village = rng.choice(villages_for(district.code, state_code, nepali_area))
+    villages = villages_for(district.code, state_code, nepali_area)
+    # Skewed towards the first villages: cases cluster in a few places.
+    village = villages[int(len(villages) * rng.random() ** 1.6)]
     clan = rng.choice(pools["family"])
     father = f"{rng.choice(pools['male'])} {clan}"
     mother_given = rng.choice(pools["female"])

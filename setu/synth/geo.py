@@ -287,7 +287,9 @@ _NEPALI_SUFFIXES = ("gaon", "tar", "bas", "dhura", "chowk", "busty", "line")
 # Qualifiers that split one village name into hamlets ("Rampur Khurd").
 _QUALIFIERS = ("Khurd", "Kalan", "Uttar", "Dakshin", "Purba", "Paschim", "Bazar", "Basti")
 
-VILLAGES_PER_DISTRICT = 24
+# Enough that unrelated families rarely share a village name by chance even
+# at a million records, while some still do (as in a real hotspot block).
+VILLAGES_PER_DISTRICT = 150
 
 
 @cache

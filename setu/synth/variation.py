@@ -117,8 +117,6 @@ _TRANSLIT_RULES: tuple[tuple[re.Pattern[str], str], ...] = tuple(
         (r"([bcdfgklmnprst])\1", r"\1"),
         (r"y$", "i"),
         (r"i$", "y"),
-        (r"a$", ""),
-        (r"(?<=[^aeiou])$", "a"),
     )
 )
 
