@@ -34,6 +34,9 @@ class Action(enum.StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_ORG = "manage_org"
     VIEW_AGGREGATES = "view_aggregates"
+    HOLD_BED = "hold_bed"
+    RESPOND = "respond"  # act on a referral received by one's organisation
+    ADD_NOTE = "add_note"
 
 
 # Roles that may see survivors' identities in their own organisation.
@@ -181,6 +184,34 @@ def _audit_view(actor: Actor) -> Q:
     return Q(target_org_id=actor.organisation_id) | Q(actor_org_id=actor.organisation_id)
 
 
+def _consents_covering(scope_name: str) -> QuerySet[Any]:
+    """Consents in force today whose scopes include ``scope_name``."""
+    from django.db import connection
+
+    from setu.registry.models import Consent
+
+    today = timezone.localdate()
+    consents = Consent.objects.filter(withdrawn_on__isnull=True).filter(
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
+    )
+    if connection.features.supports_json_field_contains:
+        return consents.filter(scopes__contains=[scope_name])
+    # SQLite has no JSON containment; scope names are distinct quoted words in the array.
+    return consents.filter(scopes__icontains=f'"{scope_name}"')
+
+
+def _case_counted(actor: Actor) -> Q:
+    """Cases that may be counted in aggregates: the actor's organisation's own cases, and other
+    organisations' cases whose survivor consented to anonymous statistics."""
+    from setu.registry.models import CasePerson, CaseRole, ConsentScope
+
+    if not _member(actor, AGGREGATE_ROLES):
+        return NOTHING
+    consenting = _consents_covering(ConsentScope.STATISTICS).values("person_id")
+    victims = CasePerson.objects.filter(role=CaseRole.VICTIM, person_id__in=consenting)
+    return Q(owner_org_id=actor.organisation_id) | Q(pk__in=victims.values("case_id"))
+
+
 RowRule = Callable[[Actor], Q]
 RULES: dict[tuple[str, Action], RowRule] = {
     ("registry.case", Action.VIEW): _case_view,
@@ -188,6 +219,7 @@ RULES: dict[tuple[str, Action], RowRule] = {
     ("registry.case", Action.ARCHIVE): _case_edit,
     ("registry.case", Action.SHARE): _case_share,
     ("registry.case", Action.EXPORT): _case_export,
+    ("registry.case", Action.VIEW_AGGREGATES): _case_counted,
     ("registry.person", Action.VIEW): _person_view,
     ("registry.person", Action.EDIT): _own_org(CASE_EDIT_ROLES),
     ("registry.person", Action.ARCHIVE): _own_org(CASE_EDIT_ROLES),
@@ -275,3 +307,238 @@ def require_allowed(actor: Actor, action: Action, model: type[Model] | str) -> N
     """Raise Forbidden when the actor may not do this kind of thing at all."""
     if not allowed(actor, action, model):
         raise Forbidden(action=action, target=(_label(model), "", None))
+
+
+# --- What of a visible case or person an actor may see (consent scopes) -----------------------
+
+# Everything, for the organisation that owns the record.
+ALL_SCOPES = frozenset(
+    {"matching", "identity", "contact", "case_history", "services", "health", "legal", "statistics"}
+)
+
+# Notes may be added by the owning organisation's note-writing roles, not through a share.
+RULES[("registry.case", Action.ADD_NOTE)] = lambda actor: _case_rows(
+    actor, CASE_NOTE_ROLES, via_share=False
+)
+
+
+def shared_case_scopes(actor: Actor) -> dict[Any, frozenset[str]]:
+    """Per case shared with the actor's organisation: the scopes its live shares and consents allow."""
+    if not _member(actor, IDENTITY_ROLES):
+        return {}
+    found: dict[Any, frozenset[str]] = {}
+    rows = _active_shares(actor).values_list("case_id", "scopes", "consent__scopes")
+    for case_id, share_scopes, consent_scopes in rows:
+        # A share never shows more than the consent behind it, whatever the share row says.
+        allowed_here = frozenset(share_scopes or ()) & frozenset(consent_scopes or ())
+        found[case_id] = found.get(case_id, frozenset()) | allowed_here
+    return found
+
+
+def shared_person_scopes(actor: Actor) -> dict[Any, frozenset[str]]:
+    """Per person in a case shared with the actor's organisation: the scopes they may see."""
+    from setu.registry.models import CasePerson
+
+    by_case = shared_case_scopes(actor)
+    if not by_case:
+        return {}
+    found: dict[Any, frozenset[str]] = {}
+    links = CasePerson.objects.filter(case_id__in=list(by_case)).values_list("person_id", "case_id")
+    for person_id, case_id in links:
+        found[person_id] = found.get(person_id, frozenset()) | by_case[case_id]
+    return found
+
+
+def visible_scopes(actor: Actor, case: Model) -> frozenset[str]:
+    """What of ``case`` the actor may see: all of it in the owning organisation, else only the
+    scopes that a live share to their organisation and the consent behind it both allow."""
+    if not can(actor, Action.VIEW, case):
+        return frozenset()
+    if case.owner_org_id == actor.organisation_id:  # type: ignore[attr-defined]
+        return ALL_SCOPES
+    return shared_case_scopes(actor).get(case.pk, frozenset())
+
+
+def person_visible_scopes(actor: Actor, person: Model) -> frozenset[str]:
+    """What of ``person`` the actor may see (see ``visible_scopes``; unions over shared cases)."""
+    if not can(actor, Action.VIEW, person):
+        return frozenset()
+    if person.owner_org_id == actor.organisation_id:  # type: ignore[attr-defined]
+        return ALL_SCOPES
+    return shared_person_scopes(actor).get(person.pk, frozenset())
+
+
+# --- Service directory and referrals -------------------------------------------------------------
+
+# Who keeps an organisation's entries in the service directory up to date.
+DIRECTORY_EDIT_ROLES = frozenset({Role.ORG_ADMIN, Role.CASEWORKER})
+# Who may act on a referral received by their organisation (accept, decline, progress, complete).
+REFERRAL_RESPOND_ROLES = frozenset(
+    {Role.ORG_ADMIN, Role.CASEWORKER, Role.SHELTER_MANAGER, Role.LEGAL_OFFICER, Role.COUNSELLOR}
+)
+
+
+def _service_view(actor: Actor) -> Q:
+    """The service directory is known to everyone in the network (not to anonymous users)."""
+    return Q() if (actor.has_membership or actor.is_platform_admin) else NOTHING
+
+
+def _referral_sender_rows(actor: Actor, roles: frozenset[str]) -> Q:
+    """Referrals sent by the actor's organisation from cases the actor may see."""
+    from setu.registry.models import Case
+
+    if not _member(actor, roles):
+        return NOTHING
+    cases = Case.objects.filter(_case_rows(actor, roles, via_share=False)).values("pk")
+    return Q(from_org_id=actor.organisation_id, case_id__in=cases)
+
+
+def _referral_view(actor: Actor) -> Q:
+    """Both sides: the sending organisation (through its case) and the receiving organisation."""
+    received = Q(to_org_id=actor.organisation_id) if _member(actor, IDENTITY_ROLES) else NOTHING
+    return _referral_sender_rows(actor, IDENTITY_ROLES) | received
+
+
+def _referral_edit(actor: Actor) -> Q:
+    """The sending side may close a referral, update the handover and re-send after a decline."""
+    return _referral_sender_rows(actor, SHARE_ROLES)
+
+
+def _referral_respond(actor: Actor) -> Q:
+    """The receiving side accepts, declines, starts, completes and confirms arrival."""
+    if not _member(actor, REFERRAL_RESPOND_ROLES):
+        return NOTHING
+    return Q(to_org_id=actor.organisation_id)
+
+
+def _via_referral(rule: Callable[[Actor], Q]) -> Callable[[Actor], Q]:
+    def via(actor: Actor) -> Q:
+        from setu.referrals.models import Referral
+
+        return Q(referral_id__in=Referral.objects.filter(rule(actor)).values("pk"))
+
+    return via
+
+
+RULES.update(
+    {
+        ("directory.service", Action.VIEW): _service_view,
+        ("directory.service", Action.EDIT): _own_org(DIRECTORY_EDIT_ROLES, "organisation_id"),
+        ("referrals.referral", Action.VIEW): _referral_view,
+        ("referrals.referral", Action.EDIT): _referral_edit,
+        ("referrals.referral", Action.RESPOND): _referral_respond,
+        ("referrals.referralevent", Action.VIEW): _via_referral(_referral_view),
+        ("referrals.notification", Action.VIEW): lambda actor: Q(recipient_id=actor.user.pk),
+    }
+)
+CLASS_RULES.update(
+    {
+        ("directory.service", Action.VIEW): lambda a: a.has_membership or a.is_platform_admin,
+        ("directory.service", Action.EXPORT): lambda a: a.has_membership or a.is_platform_admin,
+        ("directory.service", Action.CREATE): lambda a: _member(a, DIRECTORY_EDIT_ROLES),
+        ("referrals.referral", Action.VIEW): lambda a: _member(a, IDENTITY_ROLES),
+        ("referrals.referral", Action.CREATE): lambda a: _member(a, SHARE_ROLES),
+    }
+)
+
+
+# --- Shelters: capacity is known to every member; only the shelter changes its counts ---------
+
+SHELTER_ROLES = frozenset({Role.ORG_ADMIN, Role.SHELTER_MANAGER})
+# Who may hold a bed for a referral their organisation sent.
+HOLD_ROLES = frozenset({Role.ORG_ADMIN, Role.CASEWORKER, Role.FIELD_OFFICER})
+# Who sees network-wide counts (referral flows, free-bed trends, unmet demand).
+NETWORK_VIEW_ROLES = frozenset({Role.NETWORK_COORDINATOR, Role.ANALYST})
+# Scheme applications and compensation claims: case editors plus legal officers.
+ENTITLEMENT_EDIT_ROLES = CASE_EDIT_ROLES | {Role.LEGAL_OFFICER, Role.COUNSELLOR}
+
+
+def _any_member(actor: Actor) -> Q:
+    """Every member organisation's staff: free-bed counts carry no identities."""
+    return Q() if actor.has_membership else NOTHING
+
+
+def _holdable_referral(actor: Actor) -> Q:
+    """Open referrals the actor's organisation sent, for which its caseworkers may hold a bed."""
+    if not _member(actor, HOLD_ROLES):
+        return NOTHING
+    return Q(from_org_id=actor.organisation_id, status__in=["sent", "accepted", "in_progress"])
+
+
+def _hold_view(actor: Actor) -> Q:
+    """Holds the actor's organisation made, and holds on the actor's own shelter beds."""
+    if not _member(actor, IDENTITY_ROLES):
+        return NOTHING
+    return Q(holder_org_id=actor.organisation_id) | Q(bed_group__shelter_id=actor.organisation_id)
+
+
+def _hold_release(actor: Actor) -> Q:
+    """The holding organisation's caseworkers and the shelter's managers may release a hold."""
+    rows = NOTHING
+    if _member(actor, HOLD_ROLES):
+        rows = Q(holder_org_id=actor.organisation_id)
+    if _member(actor, SHELTER_ROLES):
+        rows = rows | Q(bed_group__shelter_id=actor.organisation_id)
+    return rows
+
+
+def _scheme_edit(actor: Actor) -> Q:
+    """The list of schemes is network reference data, kept by coordinators and platform admins."""
+    if actor.is_platform_admin or _member(actor, frozenset({Role.NETWORK_COORDINATOR})):
+        return Q()
+    return NOTHING
+
+
+def _entitlement_edit(actor: Actor) -> Q:
+    return _case_rows(actor, ENTITLEMENT_EDIT_ROLES, via_share=False)
+
+
+RULES.update(
+    {
+        ("shelters.bedgroup", Action.VIEW): _any_member,
+        ("shelters.bedgroup", Action.EDIT): _own_org(SHELTER_ROLES, "shelter_id"),
+        ("shelters.bedhold", Action.VIEW): _hold_view,
+        ("shelters.bedhold", Action.EDIT): _hold_release,
+        ("shelters.shelterstay", Action.VIEW): _own_org(IDENTITY_ROLES, "bed_group__shelter_id"),
+        ("shelters.shelterstay", Action.EDIT): _own_org(SHELTER_ROLES, "bed_group__shelter_id"),
+        ("referrals.referral", Action.HOLD_BED): _holdable_referral,
+        ("entitlements.scheme", Action.VIEW): lambda a: (
+            Q() if a.has_membership or a.is_platform_admin else NOTHING
+        ),
+        ("entitlements.scheme", Action.EDIT): _scheme_edit,
+        ("entitlements.schemeapplication", Action.VIEW): _via_case(_case_view),
+        ("entitlements.schemeapplication", Action.EDIT): _via_case(_entitlement_edit),
+        ("entitlements.compensationclaim", Action.VIEW): _via_case(_case_view),
+        ("entitlements.compensationclaim", Action.EDIT): _via_case(_entitlement_edit),
+        ("entitlements.compensationstage", Action.VIEW): _via_case(_case_view, "claim__case"),
+        ("entitlements.compensationstage", Action.EDIT): _via_case(
+            _entitlement_edit, "claim__case"
+        ),
+    }
+)
+CLASS_RULES.update(
+    {
+        ("shelters.bedgroup", Action.VIEW): lambda a: a.has_membership,
+        ("shelters.bedgroup", Action.EDIT): lambda a: _member(a, SHELTER_ROLES),
+        ("shelters.bedgroup", Action.CREATE): lambda a: _member(a, SHELTER_ROLES),
+        ("shelters.bedhold", Action.CREATE): lambda a: _member(a, HOLD_ROLES),
+        ("shelters.shelterstay", Action.CREATE): lambda a: _member(a, SHELTER_ROLES),
+        ("shelters.unmetdemand", Action.CREATE): lambda a: _member(a, HOLD_ROLES | SHELTER_ROLES),
+        ("shelters.network", Action.VIEW_AGGREGATES): lambda a: _member(a, NETWORK_VIEW_ROLES),
+        ("entitlements.scheme", Action.EDIT): lambda a: (
+            a.is_platform_admin or _member(a, frozenset({Role.NETWORK_COORDINATOR}))
+        ),
+        ("entitlements.schemeapplication", Action.VIEW): lambda a: _member(a, IDENTITY_ROLES),
+        ("entitlements.schemeapplication", Action.CREATE): lambda a: _member(
+            a, ENTITLEMENT_EDIT_ROLES
+        ),
+    }
+)
+
+
+def persons_with_scope(actor: Actor, scope_name: str) -> Q:
+    """Row filter for persons whose ``scope_name`` data the actor may see (add to a VIEW scope)."""
+    if not _member(actor, IDENTITY_ROLES):
+        return NOTHING
+    shared = [pid for pid, found in shared_person_scopes(actor).items() if scope_name in found]
+    return Q(owner_org_id=actor.organisation_id) | Q(pk__in=shared)

@@ -26,6 +26,8 @@ def navigation_for(*, actor: Actor) -> list[NavItem]:
         items.append(NavItem(str(_("Cases")), reverse("registry:case-list"), "cases"))
         items.append(NavItem(str(_("Persons")), reverse("registry:person-list"), "persons"))
     items.append(NavItem(str(_("Organisations")), reverse("orgs:organisation-list"), "orgs"))
+    if policy.allowed(actor, Action.VIEW_AGGREGATES, "insights"):
+        items.append(NavItem(str(_("Statistics")), reverse("insights:overview"), "insights"))
     if policy.allowed(actor, Action.VIEW_AUDIT, "audit.auditentry"):
         items.append(NavItem(str(_("Audit trail")), reverse("audit:entry-list"), "audit"))
     return items
