@@ -100,43 +100,109 @@ def record(
     return entry
 
 
+class ProblemKind:
+    """What verification found wrong (plain strings, so the command can print them)."""
+
+    EDITED = "edited"
+    DELETED = "deleted"
+    INSERTED = "inserted"
+    TRUNCATED = "truncated"
+    HEAD = "head"
+
+
 @dataclass(frozen=True)
 class VerifyProblem:
+    """One break in the chain; ``seq`` is None for a problem of the trail as a whole."""
+
     seq: int | None
     message: str
+    kind: str = ProblemKind.EDITED
 
 
 def _entries() -> Iterator[AuditEntry]:
     return AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
 
 
+def _seq_of_hash(entry_hash: str) -> int | None:
+    return AuditEntry.objects.filter(entry_hash=entry_hash).values_list("seq", flat=True).first()
+
+
+def _break_problem(entry: AuditEntry, prev_seq: int | None) -> VerifyProblem:
+    """Explain why ``entry`` does not follow the entry before it (at ``prev_seq``)."""
+    after = f"#{prev_seq}" if prev_seq is not None else "the start"
+    if entry.prev_hash == GENESIS and prev_seq is not None:
+        return VerifyProblem(
+            entry.seq,
+            f"the chain restarts here: entries up to {after} were inserted before the first one",
+            ProblemKind.INSERTED,
+        )
+    linked = _seq_of_hash(entry.prev_hash) if entry.prev_hash != GENESIS else 0
+    if linked is None:
+        return VerifyProblem(
+            entry.seq,
+            f"entries between {after} and #{entry.seq} were deleted (or the entry before "
+            "this one was rewritten)",
+            ProblemKind.DELETED,
+        )
+    if prev_seq is not None and linked < prev_seq:
+        first = f"#{linked}" if linked else "the start"
+        return VerifyProblem(
+            entry.seq,
+            f"entries after {first} up to {after} are not part of the chain: they were inserted",
+            ProblemKind.INSERTED,
+        )
+    return VerifyProblem(entry.seq, "this entry is out of order in the chain", ProblemKind.INSERTED)
+
+
 def verify() -> tuple[int, list[VerifyProblem]]:
-    """Recompute the chain; report every entry that was edited, removed or inserted."""
+    """Recompute the chain; report every entry that was edited, removed or inserted.
+
+    Sequence numbers may have gaps (a rolled-back transaction uses one up), so removals are
+    found through the hashes, and removal of the newest entries through the chain head.
+    """
     problems: list[VerifyProblem] = []
     prev = GENESIS
+    prev_seq: int | None = None
     count = 0
-    last_seq = 0
     for entry in _entries():
         count += 1
-        last_seq = entry.seq
         fields = {name: getattr(entry, name) for name in _HASHED_FIELDS}
         if entry.prev_hash != prev:
-            problems.append(
-                VerifyProblem(entry.seq, "an entry before this one was removed or altered")
-            )
+            problems.append(_break_problem(entry, prev_seq))
         if compute_hash(entry.prev_hash, fields) != entry.entry_hash:
-            problems.append(VerifyProblem(entry.seq, "this entry's content was altered"))
+            problems.append(
+                VerifyProblem(entry.seq, "this entry's content was altered", ProblemKind.EDITED)
+            )
         prev = entry.entry_hash
+        prev_seq = entry.seq
+    last_seq = prev_seq or 0
     head = AuditHead.objects.filter(id=1).first()
-    if head is not None:
-        if head.count != count or head.last_hash != prev or head.last_seq != last_seq:
+    if head is None:
+        if count:
+            problems.append(VerifyProblem(None, "the chain head is missing", ProblemKind.HEAD))
+    elif head.count != count or head.last_hash != prev or head.last_seq != last_seq:
+        if last_seq < head.last_seq or count < head.count:
             problems.append(
                 VerifyProblem(
                     None,
                     f"the trail should end at entry #{head.last_seq} with {head.count} "
                     f"entries but ends at #{last_seq} with {count}: entries were removed",
+                    ProblemKind.TRUNCATED,
                 )
             )
-    elif count:
-        problems.append(VerifyProblem(None, "the chain head is missing"))
+        else:
+            problems.append(
+                VerifyProblem(
+                    None,
+                    f"the trail should end at entry #{head.last_seq} with {head.count} "
+                    f"entries but ends at #{last_seq} with {count}: entries were added "
+                    "without going through the audit service",
+                    ProblemKind.INSERTED,
+                )
+            )
     return count, problems
+
+
+def chain_head() -> AuditHead | None:
+    """The chain head, whose hash an operator may note down outside Setu to anchor the trail."""
+    return AuditHead.objects.filter(id=1).first()
