@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import math
+import multiprocessing as mp
+import os
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -10,12 +12,9 @@ from typing import Any
 from ._blocking import blocking_keys, sort_key
 from ._compare import (
     FIELDS,
-    compare_birth,
     compare_names,
     compare_parent,
-    compare_phone,
     compare_place,
-    compare_sex,
     compare_village,
 )
 from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, MatchConfig
@@ -131,6 +130,45 @@ def candidate_pairs(
     return codes // n, codes % n
 
 
+_WORK: tuple[Any, ...] = ()
+_PARALLEL_MIN = 100_000
+
+
+def _chunk_worker(bounds: tuple[int, int]) -> list[Any]:
+    fn, table, base, codes = _WORK
+    return [fn(table[c // base], table[c % base]) for c in codes[bounds[0] : bounds[1]]]
+
+
+def _workers() -> int:
+    try:
+        n = len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        n = os.cpu_count() or 1
+    return max(1, min(n, 8))
+
+
+def _map_pairs(
+    fn: Callable[[Any, Any], Any], table: list[Any], base: int, codes: list[int]
+) -> list[Any]:
+    """fn over distinct value pairs; forked worker processes when there are many.
+
+    The comparators are pure functions, so the split cannot change the result.
+    """
+    global _WORK
+    workers = _workers()
+    if len(codes) < _PARALLEL_MIN or workers < 2 or "fork" not in mp.get_all_start_methods():
+        return [fn(table[c // base], table[c % base]) for c in codes]
+    _WORK = (fn, table, base, codes)
+    try:
+        step = -(-len(codes) // (workers * 4))
+        bounds = [(s, min(s + step, len(codes))) for s in range(0, len(codes), step)]
+        with mp.get_context("fork").Pool(workers) as pool:
+            parts = pool.map(_chunk_worker, bounds)
+    finally:
+        _WORK = ()
+    return [x for part in parts for x in part]
+
+
 def _pair_levels(
     ida: Any, idb: Any, table: list[Any], fn: Callable[[Any, Any], Any], width: int
 ) -> Any:
@@ -140,11 +178,50 @@ def _pair_levels(
     codes = lo * (len(table) + 1) + hi
     uniq, inv = np.unique(codes, return_inverse=True)
     base = len(table) + 1
-    out = np.empty((len(uniq), width), dtype=np.int8)
-    for u, code in enumerate(uniq.tolist()):
-        res = fn(table[code // base], table[code % base])
-        out[u] = res
+    codes_list = uniq.tolist()
+    res = _map_pairs(fn, table, base, codes_list)
+    out = np.asarray(res, dtype=np.int8).reshape(len(uniq), width)
     return out[inv.reshape(-1)]
+
+
+def _equality_levels(ida: Any, idb: Any, table: list[Any]) -> Any:
+    """missing / different / same for fields compared by equality (sex, phone)."""
+    np = _np()
+    empty = np.asarray([not v for v in table], dtype=bool)
+    out = np.where(ida == idb, 2, 1).astype(np.int8)
+    out[empty[ida] | empty[idb]] = 0
+    return out
+
+
+def _birth_arrays(table: list[Any]) -> dict[str, Any]:
+    np = _np()
+    kinds = {"date": 1, "ym": 2, "year": 3, "age": 4, "age?": 5}
+    cols: dict[str, list[float]] = {k: [] for k in ("kind", "c", "tol", "y", "m", "d")}
+    for b in table:
+        cols["kind"].append(0 if b is None else kinds[b.kind])
+        cols["c"].append(0.0 if b is None else b.center)
+        cols["tol"].append(0.0 if b is None else b.tol)
+        cols["y"].append(-1 if b is None or b.year is None else b.year)
+        cols["m"].append(-1 if b is None or b.month is None else b.month)
+        cols["d"].append(-2 if b is None or b.day is None else b.day)
+    return {k: np.asarray(v) for k, v in cols.items()}
+
+
+def _birth_levels(ida: Any, idb: Any, table: list[Any]) -> Any:
+    """Vectorised compare_birth (kept equal to it by a test)."""
+    np = _np()
+    t = _birth_arrays(table)
+    ka, kb = t["kind"][ida], t["kind"][idb]
+    ya, yb = t["y"][ida], t["y"][idb]
+    ma, mb, da, db = t["m"][ida], t["m"][idb], t["d"][ida], t["d"][idb]
+    gap = np.abs(t["c"][ida] - t["c"][idb]) - t["tol"][ida] - t["tol"][idb]
+    out = np.where(gap <= 1e-9, 3, np.where(gap <= 2.0, 2, 1)).astype(np.int8)
+    out[(ya >= 0) & (ya == yb)] = 4
+    both_dates = (ka == 1) & (kb == 1) & (ya == yb)
+    out[both_dates & (ma == db) & (da == mb)] = 5
+    out[both_dates & (ma == mb) & (da == db)] = 6
+    out[(ka == 0) | (kb == 0) | ((ka == 5) != (kb == 5))] = 0
+    return out
 
 
 def pair_levels(frame: Frame, a: Any, b: Any) -> Any:
@@ -155,13 +232,17 @@ def pair_levels(frame: Frame, a: Any, b: Any) -> Any:
     cols = {
         "given_name": names[:, 0],
         "family_name": names[:, 1],
-        "sex": _pair_levels(ids[1][a], ids[1][b], t[1], compare_sex, 1)[:, 0],
-        "birth": _pair_levels(ids[2][a], ids[2][b], t[2], compare_birth.__wrapped__, 1)[:, 0],
-        "father_name": _pair_levels(ids[3][a], ids[3][b], t[3], compare_parent, 1)[:, 0],
-        "mother_name": _pair_levels(ids[4][a], ids[4][b], t[4], compare_parent, 1)[:, 0],
-        "village": _pair_levels(ids[5][a], ids[5][b], t[5], compare_village, 1)[:, 0],
-        "place": _pair_levels(ids[6][a], ids[6][b], t[6], compare_place, 1)[:, 0],
-        "phone": _pair_levels(ids[7][a], ids[7][b], t[7], compare_phone, 1)[:, 0],
+        "sex": _equality_levels(ids[1][a], ids[1][b], t[1]),
+        "birth": _birth_levels(ids[2][a], ids[2][b], t[2]),
+        "father_name": _pair_levels(ids[3][a], ids[3][b], t[3], compare_parent.__wrapped__, 1)[
+            :, 0
+        ],
+        "mother_name": _pair_levels(ids[4][a], ids[4][b], t[4], compare_parent.__wrapped__, 1)[
+            :, 0
+        ],
+        "village": _pair_levels(ids[5][a], ids[5][b], t[5], compare_village.__wrapped__, 1)[:, 0],
+        "place": _pair_levels(ids[6][a], ids[6][b], t[6], compare_place.__wrapped__, 1)[:, 0],
+        "phone": _equality_levels(ids[7][a], ids[7][b], t[7]),
     }
     return np.stack([cols[f] for f in FIELDS], axis=1)
 

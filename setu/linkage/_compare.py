@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from functools import lru_cache
 
-from rapidfuzz.distance import JaroWinkler
+from rapidfuzz.distance import OSA, JaroWinkler
 
 from ._features import BirthDesc, Features, NameDesc, PlaceDesc
 from ._places import related_districts
@@ -44,44 +44,74 @@ def _keys(toks: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(phonetic_key(t) for t in toks)
 
 
+@lru_cache(maxsize=200_000)
+def _skeleton(key: str) -> str:
+    return key[:1] + "".join(c for c in key[1:] if c not in "aeiou")
+
+
+def _similar(a: str, b: str) -> bool:
+    """Spelling close enough to be a typo or a transliteration variant."""
+    if _jw(a, b) >= _SIMILAR:
+        return True
+    n = min(len(a), len(b))
+    # Transposed or dropped letters ("Yusfu" / "Yusuf") score low on Jaro-Winkler.
+    return n >= 4 and OSA.distance(a, b) <= (1 if n < 8 else 2)
+
+
+def _sounds(a: str, b: str) -> bool:
+    """Two single words that sound alike (same key, or same consonants and close)."""
+    ka, kb = phonetic_key(a), phonetic_key(b)
+    if ka == kb:
+        return True
+    return _skeleton(ka) == _skeleton(kb) and len(ka) >= 3 and _jw(ka, kb) >= 0.85
+
+
+def _near(a: str, b: str) -> bool:
+    return _sounds(a, b) or _similar(a, b)
+
+
 @lru_cache(maxsize=500_000)
 def compare_names(a: NameDesc, b: NameDesc) -> tuple[int, int]:
     """(given level, family level), looking at swaps, merges and aliases together."""
     ga, gb, fa, fb = a.given, b.given, a.family, b.family
-    fam = _compare_family(fa, fb)
+    fam = _compare_family(a, b)
     if not ga or not gb:
         return 0, fam
-    if "".join(ga) == "".join(gb):
+    ja, jb = "".join(ga), "".join(gb)
+    if ja == jb:
         return 7, fam
-    kga, kgb = _keys(ga), _keys(gb)
-    if "".join(kga) == "".join(kgb):
+    kga, kgb = a.gkeys, b.gkeys
+    if "".join(kga) == "".join(kgb) or (len(ga) == len(gb) == 1 and _sounds(ja, jb)):
         return 6, fam
-    full_a, full_b = kga + _keys(fa), kgb + _keys(fb)
+    full_a, full_b = kga + a.fkeys, kgb + b.fkeys
     if "".join(full_a) == "".join(full_b):
         # Same words, split differently between the given and family columns.
         return 6, 3
-    if len(full_a) >= 2 and sorted(full_a) == sorted(full_b):
+    if fa and fb and _near(ja, "".join(fb)) and _near("".join(fa), jb):
         return 5, 3
-    if set(kga) & set(kgb):
+    if set(kga) & set(kgb) or any(_sounds(x, y) for x in ga for y in gb):
         return 4, fam
-    aa, ab = set(_keys(a.alias)), set(_keys(b.alias))
+    if (fb and _near(ja, "".join(fb))) or (fa and _near("".join(fa), jb)):
+        # One record has the name in the family-name column.
+        return 4, fam
+    aa, ab = set(a.akeys), set(b.akeys)
     if (aa & set(kgb)) or (ab & set(kga)) or (aa & ab):
         return 3, fam
-    ja, jb = " ".join(ga), " ".join(gb)
-    if _jw(ja, jb) >= _SIMILAR or (
+    if _similar(" ".join(ga), " ".join(gb)) or (
         min(len(ja), len(jb)) >= 4 and _jw("".join(kga), "".join(kgb)) >= 0.9
     ):
         return 2, fam
     return 1, fam
 
 
-def _compare_family(fa: tuple[str, ...], fb: tuple[str, ...]) -> int:
+def _compare_family(a: NameDesc, b: NameDesc) -> int:
+    fa, fb = a.family, b.family
     if not fa or not fb:
         return 0
-    ka, kb = _keys(fa), _keys(fb)
+    ka, kb = a.fkeys, b.fkeys
     if "".join(ka) == "".join(kb) or set(ka) & set(kb):
         return 3
-    if _jw(" ".join(fa), " ".join(fb)) >= _SIMILAR:
+    if _similar(" ".join(fa), " ".join(fb)):
         return 2
     return 1
 
@@ -111,7 +141,7 @@ def compare_village(a: str, b: str) -> int:
     kb = "".join(phonetic_key(t) for t in b.split())
     if ka == kb:
         return 3
-    if _jw(a, b) >= 0.9 or (min(len(ka), len(kb)) >= 4 and _jw(ka, kb) >= 0.92):
+    if _similar(a, b) or (min(len(ka), len(kb)) >= 4 and _jw(ka, kb) >= 0.92):
         return 2
     return 1
 

@@ -30,6 +30,9 @@ class Explanation:
     summary: str
 
 
+_PERSON = ("given_name", "sex", "birth")
+
+
 def _name(r: PersonRecord) -> str:
     return " ".join(p for p in (r.given_name, r.family_name) if p) or "—"
 
@@ -181,7 +184,12 @@ def explain_features(
     }[decision]
     summary = f"{head} (probability {p:.0%})."
     counted = [e for e in evidence if e.weight != 0]
-    pros = [e for e in sorted(counted, key=lambda e: -e.weight) if e.weight > 0][:2]
+    # The person's own evidence first: it is what should carry a decision.
+    pros = [
+        e
+        for e in sorted(counted, key=lambda e: (e.field not in _PERSON, -e.weight))
+        if e.weight > 0
+    ][:2]
     cons = [e for e in sorted(counted, key=lambda e: e.weight) if e.weight < 0][:2]
     if pros:
         summary += " For: " + "; ".join(e.text for e in pros) + "."

@@ -19,6 +19,19 @@ class NameDesc:
     given: tuple[str, ...]
     family: tuple[str, ...]
     alias: tuple[str, ...]
+    # Phonetic keys of the words above, computed once per record, not once per pair.
+    gkeys: tuple[str, ...] = ()
+    fkeys: tuple[str, ...] = ()
+    akeys: tuple[str, ...] = ()
+
+    @classmethod
+    def of(
+        cls, given: tuple[str, ...], family: tuple[str, ...], alias: tuple[str, ...]
+    ) -> NameDesc:
+        def k(toks: tuple[str, ...]) -> tuple[str, ...]:
+            return tuple(phonetic_key(t) for t in toks)
+
+        return cls(given, family, alias, k(given), k(family), k(alias))
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +157,7 @@ def name_desc(record: PersonRecord) -> NameDesc:
     alias: list[str] = []
     for part in re.split(r"[|;,/]", record.alias):
         alias.extend(strip_honorifics(_name_tokens(part)))
-    return NameDesc(given, family, tuple(dict.fromkeys(alias)))
+    return NameDesc.of(given, family, tuple(dict.fromkeys(alias)))
 
 
 def parent_tokens(text: str) -> tuple[str, ...]:

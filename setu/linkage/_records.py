@@ -94,6 +94,21 @@ def parse_age(text: str) -> int | None:
     return int(value)
 
 
+def _locate_bad_bytes(p: Path) -> tuple[int | None, str | None]:
+    """Row and column of the first cell that is not valid UTF-8."""
+    text = p.read_bytes().decode("utf-8", errors="surrogateescape")
+    rows = csv.reader(text.splitlines())
+    header: list[str] = []
+    for rownum, row in enumerate(rows, start=1):
+        if rownum == 1:
+            header = row
+        for i, cell in enumerate(row):
+            if any("\udc80" <= ch <= "\udcff" for ch in cell):
+                name = header[i] if rownum > 1 and i < len(header) else f"#{i + 1}"
+                return rownum, name.encode("utf-8", "replace").decode("utf-8", "replace")
+    return None, None
+
+
 def read_records(path: str | Path) -> list[PersonRecord]:
     """Read the interchange CSV; raise LinkageInputError naming row and column."""
     p = Path(path)
@@ -102,9 +117,11 @@ def read_records(path: str | Path) -> list[PersonRecord]:
     try:
         text = p.read_text(encoding="utf-8-sig")
     except UnicodeDecodeError as exc:
-        row = p.read_bytes()[: exc.start].count(b"\n") + 1
+        row, column = _locate_bad_bytes(p)
         raise LinkageInputError(
-            f"{p.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8", row=row
+            f"{p.name} is not UTF-8 text (byte {exc.start}); save it as UTF-8",
+            row=row,
+            column=column,
         ) from None
     except OSError as exc:
         raise LinkageInputError(f"cannot read {p}: {exc.strerror}") from None

@@ -36,7 +36,8 @@ _CANONICAL: dict[str, str] = {
     "khatoon": "khatun", "khaton": "khatun", "begam": "begum", "debi": "devi",
     "smt": "smt", "srimati": "smt", "shrimati": "smt", "shri": "shri", "sri": "shri",
     "shree": "shri", "kr": "kumar", "km": "kumari", "kum": "kumari", "kumaari": "kumari",
-    "mst": "mst", "mosammat": "mst", "musammat": "mst",
+    "mst": "mst", "mosammat": "mst", "musammat": "mst", "saikh": "shaikh", "kumri": "kumari",
+    "kumaree": "kumari", "devee": "devi", "dewi": "devi",
 }  # fmt: skip
 
 _HONORIFIC_CANON = frozenset(
@@ -135,6 +136,8 @@ def to_latin(text: str) -> str:
     """Lower-case ASCII Latin form of a name written in any Indic script or in Latin."""
     if not text:
         return ""
+    if text.isascii():
+        return text.lower()
     text = unicodedata.normalize("NFC", text)
     parts: list[str] = []
     run: list[str] = []
@@ -159,6 +162,7 @@ def to_latin(text: str) -> str:
     return "".join(c for c in folded if not unicodedata.combining(c) and ord(c) < 128)
 
 
+@lru_cache(maxsize=200_000)
 def tokens(text: str) -> tuple[str, ...]:
     """Canonical Latin tokens of a name ("Md. Rafiq" -> ("mohammad", "rafiq"))."""
     out = []
@@ -168,8 +172,18 @@ def tokens(text: str) -> tuple[str, ...]:
     return tuple(out)
 
 
+# Regional suffixes that also come and go (Odia "Dei", Kannada/Tamil "Amma", Bengali
+# "Dasi"); matched by sound so that "Devee", "Dewi" and "Kumaree" are caught too.
+_HONORIFIC_EXTRA = ("dei", "amma", "dasi", "begam", "kumaree", "devee", "bewa")
+
+
 def is_honorific(tok: str) -> bool:
-    return tok in _HONORIFIC_CANON
+    return tok in _HONORIFIC_CANON or phonetic_key(tok) in _honorific_keys()
+
+
+@lru_cache(maxsize=1)
+def _honorific_keys() -> frozenset[str]:
+    return frozenset(phonetic_key(t) for t in (*_HONORIFIC_CANON, *_HONORIFIC_EXTRA))
 
 
 def strip_honorifics(toks: tuple[str, ...], *, keep_first: bool = True) -> tuple[str, ...]:
@@ -177,7 +191,7 @@ def strip_honorifics(toks: tuple[str, ...], *, keep_first: bool = True) -> tuple
 
     A lone "Rani" or "Shaikh" is the name; "Puja Rani" is Puja.
     """
-    kept = tuple(t for t in toks if t not in _HONORIFIC_CANON)
+    kept = tuple(t for t in toks if not is_honorific(t))
     if kept:
         return kept
     if not toks:
