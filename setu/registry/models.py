@@ -80,6 +80,9 @@ class Person(BaseModel):
     )
     # Records are archived, never deleted, so nothing a survivor told us is silently lost.
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Folded words of every name and alias (setu.registry.text.search_key), kept by the services
+    # so that search is case-, diacritic- and spelling-variant-insensitive on every database.
+    search_key = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
         ordering = ["family_name", "given_name"]
@@ -522,6 +525,14 @@ class ServiceRecord(BaseModel):
         ordering = ["started_on", "created_at"]
 
 
+class NoteTopic(models.TextChoices):
+    """What a note is about; decides which consent scope a partner needs to read it."""
+
+    GENERAL = "general", _("General")
+    HEALTH = "health", _("Health")
+    LEGAL = "legal", _("Legal")
+
+
 class CaseNote(BaseModel):
     """A note on a case (HTCDS Case Comment)."""
 
@@ -530,6 +541,9 @@ class CaseNote(BaseModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
     body = models.TextField(_("note"))
+    topic = models.CharField(
+        _("topic"), max_length=8, choices=NoteTopic.choices, default=NoteTopic.GENERAL
+    )
 
     class Meta:
         ordering = ["created_at"]

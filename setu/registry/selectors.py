@@ -1,24 +1,660 @@
-"""Reads of the registry; every one takes the acting user and goes through the access policy."""
+"""Reads of the registry; every one takes the acting user and goes through the access policy.
+
+A partner organisation that sees a case through a share sees only what the share and the
+survivor's consent allow (``policy.visible_scopes``); the ``Visibility`` flags carry that to
+views and the API so that neither decides it again.
+"""
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+import dataclasses
+import datetime
+import uuid
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
-from setu.registry.models import Case, Person
+from setu.audit import services as audit
+from setu.audit.models import AuditAction
+from setu.core.errors import NotFound
+from setu.orgs.models import District, Organisation, State
+from setu.registry import text
+from setu.registry.models import (
+    Address,
+    Case,
+    CaseControlMeans,
+    CaseExploitation,
+    CaseNote,
+    CasePerson,
+    CaseRole,
+    CaseShare,
+    CaseStatus,
+    Consent,
+    IdentityDocument,
+    NoteTopic,
+    Person,
+    PersonAlias,
+    Phone,
+    ServiceRecord,
+    ServiceType,
+    TraffickingEvent,
+)
+
+# Services whose very existence is health or legal information need that scope as well.
+SERVICE_EXTRA_SCOPE = {
+    ServiceType.HEALTH: "health",
+    ServiceType.COUNSELLING: "health",
+    ServiceType.LEGAL: "legal",
+    ServiceType.COMPENSATION: "legal",
+}
+NOTE_SCOPE = {
+    NoteTopic.GENERAL: "case_history",
+    NoteTopic.HEALTH: "health",
+    NoteTopic.LEGAL: "legal",
+}
+# Whose consent can open a case to another organisation: the survivor (or the missing person).
+CONSENTING_ROLES = (CaseRole.VICTIM, CaseRole.MISSING)
+# Fewer digits than this match too many numbers to be a search.
+MIN_PHONE_DIGITS = 6
 
 
-def case_list(*, actor: Actor) -> QuerySet[Case]:
-    """Cases the actor may see."""
-    return policy.scope(
-        actor, Case.objects.filter(archived_at__isnull=True), Action.VIEW
-    ).select_related("owner_org")
+@dataclass(frozen=True)
+class Visibility:
+    """What of a person or case the actor may see; templates read these flags, never roles."""
+
+    scopes: frozenset[str]
+    is_owner: bool = False
+
+    @property
+    def identity(self) -> bool:
+        return "identity" in self.scopes
+
+    @property
+    def contact(self) -> bool:
+        return "contact" in self.scopes
+
+    @property
+    def case_history(self) -> bool:
+        return "case_history" in self.scopes
+
+    @property
+    def services(self) -> bool:
+        return "services" in self.scopes
+
+    @property
+    def health(self) -> bool:
+        return "health" in self.scopes
+
+    @property
+    def legal(self) -> bool:
+        return "legal" in self.scopes
+
+    def allows_service(self, service_type: str) -> bool:
+        extra = SERVICE_EXTRA_SCOPE.get(service_type)  # type: ignore[call-overload]
+        return self.services and (extra is None or extra in self.scopes)
+
+    def allows_note(self, topic: str) -> bool:
+        return NOTE_SCOPE.get(topic, "case_history") in self.scopes
 
 
-def person_list(*, actor: Actor) -> QuerySet[Person]:
-    """Persons the actor may see."""
-    return policy.scope(
-        actor, Person.objects.filter(archived_at__isnull=True), Action.VIEW
-    ).select_related("owner_org")
+@dataclass(frozen=True)
+class PersonFilters:
+    """Non-identifying filters of the person list (safe in a GET query string)."""
+
+    gender: str = ""
+    role: str = ""
+    state: int | None = None
+    district: int | None = None
+    mine: bool = False
+    include_archived: bool = False
+
+
+@dataclass(frozen=True)
+class CaseFilters:
+    """Non-identifying filters of the case list (safe in a GET query string)."""
+
+    status: str = ""
+    trafficking_status: str = ""
+    exploitation_form: str = ""
+    event_kind: str = ""
+    state: int | None = None
+    district: int | None = None
+    opened_from: datetime.date | None = None
+    opened_to: datetime.date | None = None
+    mine: bool = False
+
+
+def _as_filters[F](filters: F | Mapping[str, Any] | None, kind: type[F]) -> F:
+    if filters is None:
+        return kind()
+    if isinstance(filters, kind):
+        return filters
+    names = {f.name for f in dataclasses.fields(kind)}  # type: ignore[arg-type]
+    given = {k: v for k, v in dict(filters).items() if k in names and v not in (None, "")}  # type: ignore[call-overload]
+    for key in ("state", "district"):
+        value = given.get(key)
+        if isinstance(value, State | District):
+            given[key] = value.pk
+    return kind(**given)
+
+
+def _not_found(model: type, pk: Any) -> NotFound:
+    return NotFound(action=Action.VIEW, target=(model._meta.label_lower, str(pk), None))
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError):
+        return None
+
+
+# --- persons ------------------------------------------------------------------------------------
+
+
+def _visible_persons(actor: Actor, scope_name: str = "identity") -> QuerySet[Person]:
+    """Persons the actor may see and whose ``scope_name`` data (by default, identity) is shown."""
+    qs = policy.scope(actor, Person.objects.all(), Action.VIEW)
+    return qs.filter(policy.persons_with_scope(actor, scope_name))
+
+
+def person_list(
+    *, actor: Actor, filters: PersonFilters | Mapping[str, Any] | None = None
+) -> QuerySet[Person]:
+    """Persons the actor may see by name (own organisation's, and shared ones with identity)."""
+    f = _as_filters(filters, PersonFilters)
+    qs = _visible_persons(actor)
+    if not f.include_archived:
+        qs = qs.filter(archived_at__isnull=True)
+    if f.gender:
+        qs = qs.filter(gender=f.gender)
+    if f.role:
+        qs = qs.filter(Exists(CasePerson.objects.filter(person_id=OuterRef("pk"), role=f.role)))
+    if f.district:
+        qs = qs.filter(
+            Exists(Address.objects.filter(person_id=OuterRef("pk"), district_id=f.district))
+        )
+    elif f.state:
+        qs = qs.filter(Exists(Address.objects.filter(person_id=OuterRef("pk"), state_id=f.state)))
+    if f.mine:
+        qs = qs.filter(created_by_id=actor.user.pk)
+    return qs.select_related("owner_org").order_by("family_name", "given_name", "id")
+
+
+def person_count(*, actor: Actor, filters: PersonFilters | Mapping[str, Any] | None = None) -> int:
+    """How many persons ``person_list`` would show."""
+    return person_list(actor=actor, filters=filters).count()
+
+
+def person_search(*, actor: Actor, query: str) -> QuerySet[Person]:
+    """Persons matching a name, alias, native-script name or phone number; the search is audited
+    (without the query, which is personal data)."""
+    query = (query or "").strip()
+    kind = "phone" if text.looks_like_phone(query) else "name"
+    if kind == "phone":
+        qs = _visible_persons(actor, "contact").filter(archived_at__isnull=True)
+        try:
+            number = text.normalise_phone(query)
+            phones = Phone.objects.filter(person_id=OuterRef("pk"), number=number)
+        except ValueError:
+            digits = text.phone_digits(query)
+            phones = Phone.objects.filter(person_id=OuterRef("pk"), number__endswith=digits)
+            if len(digits) < MIN_PHONE_DIGITS:
+                phones = phones.none()
+        qs = qs.filter(Exists(phones))
+    else:
+        tokens = text.fold_name(query)
+        qs = _visible_persons(actor).filter(archived_at__isnull=True)
+        if not tokens:
+            qs = qs.none()
+        for token in tokens:
+            # A space before each stored word makes this a word-prefix match.
+            qs = qs.filter(search_key__contains=f" {token}")
+    qs = qs.select_related("owner_org").order_by("family_name", "given_name", "id")
+    audit.record(
+        actor=actor,
+        action=AuditAction.LIST,
+        target=("registry.person", "", actor.organisation_id),
+        details={"search": kind, "results": qs.count()},
+    )
+    return qs
+
+
+def person_get(*, actor: Actor, person_id: Any) -> Person:
+    """One person the actor may see; the view is audited. Raises NotFound otherwise."""
+    pk = _uuid(person_id)
+    qs = policy.scope(actor, Person.objects.select_related("owner_org"), Action.VIEW)
+    person = qs.filter(pk=pk).first() if pk else None
+    if person is None:
+        raise _not_found(Person, person_id)
+    audit.record(actor=actor, action=AuditAction.VIEW, target=person)
+    return person
+
+
+def person_visibility(*, actor: Actor, person: Person) -> Visibility:
+    """What of this person the actor may see."""
+    scopes = policy.person_visible_scopes(actor, person)
+    return Visibility(scopes, is_owner=person.owner_org_id == actor.organisation_id)
+
+
+@dataclass
+class PersonDetail:
+    """A person with the parts of their record the actor may see."""
+
+    person: Person
+    visibility: Visibility
+    aliases: list[PersonAlias] = field(default_factory=list)
+    documents: list[IdentityDocument] = field(default_factory=list)
+    phones: list[Phone] = field(default_factory=list)
+    addresses: list[Address] = field(default_factory=list)
+    case_links: list[CasePerson] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)
+
+
+def person_detail(*, actor: Actor, person_id: Any) -> PersonDetail:
+    """Everything on a person's page, limited to what the actor may see; audited as a view."""
+    person = person_get(actor=actor, person_id=person_id)
+    visibility = person_visibility(actor=actor, person=person)
+    detail = PersonDetail(person=person, visibility=visibility)
+    if visibility.identity:
+        detail.aliases = list(person.aliases.order_by("name"))
+        detail.documents = list(person.documents.order_by("doc_type"))
+    if visibility.contact:
+        detail.phones = list(person.phones.order_by("created_at"))
+        detail.addresses = list(
+            person.addresses.select_related("district", "state").order_by("created_at")
+        )
+    visible_cases = policy.scope(actor, Case.objects.all(), Action.VIEW).values("pk")
+    detail.case_links = list(
+        person.case_links.filter(case_id__in=visible_cases)
+        .select_related("case")
+        .order_by("-case__opened_on")
+    )
+    detail.consents = list(
+        policy.scope(actor, Consent.objects.filter(person=person), Action.VIEW).select_related(
+            "recipient_org"
+        )
+    )
+    return detail
+
+
+def _person_child_get(model: type[Any], actor: Actor, pk: Any) -> Any:
+    """An alias, phone, address or document of a person the actor may see."""
+    obj = model.objects.select_related("person").filter(pk=_uuid(pk)).first() if _uuid(pk) else None
+    if obj is None or not policy.can(actor, Action.VIEW, obj.person):
+        raise _not_found(model, pk)
+    return obj
+
+
+def alias_get(*, actor: Actor, alias_id: Any) -> PersonAlias:
+    """An alias of a person the actor may see."""
+    return _person_child_get(PersonAlias, actor, alias_id)
+
+
+def phone_get(*, actor: Actor, phone_id: Any) -> Phone:
+    """A phone of a person the actor may see."""
+    return _person_child_get(Phone, actor, phone_id)
+
+
+def address_get(*, actor: Actor, address_id: Any) -> Address:
+    """An address of a person the actor may see."""
+    return _person_child_get(Address, actor, address_id)
+
+
+def document_get(*, actor: Actor, document_id: Any) -> IdentityDocument:
+    """An identity document of a person the actor may see."""
+    return _person_child_get(IdentityDocument, actor, document_id)
+
+
+def consent_get(*, actor: Actor, consent_id: Any) -> Consent:
+    """A consent the actor may see."""
+    pk = _uuid(consent_id)
+    qs = policy.scope(actor, Consent.objects.select_related("person"), Action.VIEW)
+    consent = qs.filter(pk=pk).first() if pk else None
+    if consent is None:
+        raise _not_found(Consent, consent_id)
+    return consent
+
+
+# --- cases --------------------------------------------------------------------------------------
+
+
+def case_list(
+    *, actor: Actor, filters: CaseFilters | Mapping[str, Any] | None = None
+) -> QuerySet[Case]:
+    """Cases the actor may see, filtered; newest first."""
+    f = _as_filters(filters, CaseFilters)
+    qs = policy.scope(actor, Case.objects.filter(archived_at__isnull=True), Action.VIEW)
+    if f.status:
+        qs = qs.filter(status=f.status)
+    if f.trafficking_status:
+        qs = qs.filter(trafficking_status=f.trafficking_status)
+    if f.exploitation_form:
+        qs = qs.filter(
+            Exists(
+                CaseExploitation.objects.filter(case_id=OuterRef("pk"), form=f.exploitation_form)
+            )
+        )
+    if f.event_kind:
+        qs = qs.filter(
+            Exists(TraffickingEvent.objects.filter(case_id=OuterRef("pk"), kind=f.event_kind))
+        )
+    if f.district or f.state:
+        # A case is "in" a place where something happened or where a survivor is from.
+        place = {"district_id": f.district} if f.district else {"state_id": f.state}
+        events = TraffickingEvent.objects.filter(case_id=OuterRef("pk"), **place)
+        homes = CasePerson.objects.filter(
+            case_id=OuterRef("pk"),
+            person__addresses__in=Address.objects.filter(**place),
+        )
+        qs = qs.filter(Exists(events) | Exists(homes))
+    if f.opened_from:
+        qs = qs.filter(opened_on__gte=f.opened_from)
+    if f.opened_to:
+        qs = qs.filter(opened_on__lte=f.opened_to)
+    if f.mine:
+        team = Case.team.through.objects.filter(case_id=OuterRef("pk"), user_id=actor.user.pk)
+        qs = qs.filter(Q(case_owner_id=actor.user.pk) | Exists(team))
+    return qs.select_related("owner_org", "case_owner").order_by("-opened_on", "reference", "id")
+
+
+def case_count(*, actor: Actor, filters: CaseFilters | Mapping[str, Any] | None = None) -> int:
+    """How many cases ``case_list`` would show."""
+    return case_list(actor=actor, filters=filters).count()
+
+
+def case_count_by_status(*, actor: Actor) -> dict[str, int]:
+    """Visible cases per status (every status present, zero when none), for home pages."""
+    counts = dict.fromkeys(CaseStatus.values, 0)
+    rows = case_list(actor=actor).order_by().values("status").annotate(n=Count("id", distinct=True))
+    for row in rows:
+        counts[row["status"]] = row["n"]
+    return counts
+
+
+def case_get(*, actor: Actor, case_id: Any) -> Case:
+    """One case the actor may see; the view is audited. Raises NotFound otherwise."""
+    pk = _uuid(case_id)
+    qs = policy.scope(actor, Case.objects.select_related("owner_org", "case_owner"), Action.VIEW)
+    case = qs.filter(pk=pk).first() if pk else None
+    if case is None:
+        raise _not_found(Case, case_id)
+    audit.record(actor=actor, action=AuditAction.VIEW, target=case)
+    return case
+
+
+def case_visibility(*, actor: Actor, case: Case) -> Visibility:
+    """What of this case the actor may see."""
+    scopes = policy.visible_scopes(actor, case)
+    return Visibility(scopes, is_owner=case.owner_org_id == actor.organisation_id)
+
+
+@dataclass(frozen=True)
+class TimelineItem:
+    """One entry of a case's timeline."""
+
+    kind: str  # event, service, note, consent, consent_withdrawn, share, unshare
+    day: datetime.date | None
+    at: datetime.datetime
+    title: str
+    detail: str = ""
+    obj: Any = None
+
+
+def _day(value: datetime.date | datetime.datetime | None) -> datetime.date | None:
+    if isinstance(value, datetime.datetime):
+        return timezone.localdate(value)
+    return value
+
+
+def case_timeline(
+    *, actor: Actor, case: Case, visibility: Visibility | None = None
+) -> list[TimelineItem]:
+    """Events, services, notes, consent changes and shares of a case, newest first, limited to
+    what the actor may see."""
+    vis = visibility or case_visibility(actor=actor, case=case)
+    items: list[TimelineItem] = []
+    if vis.case_history:
+        events = policy.scope(actor, case.events.all(), Action.VIEW).select_related(
+            "district__state", "state"
+        )
+        for e in events:
+            place = ", ".join(str(p) for p in (e.place, e.district or e.state) if p)
+            items.append(
+                TimelineItem(
+                    "event",
+                    e.occurred_on or _day(e.created_at),
+                    e.created_at,
+                    e.get_kind_display(),
+                    place,
+                    e,
+                )
+            )
+    if vis.services:
+        services = policy.scope(actor, case.services.all(), Action.VIEW).select_related(
+            "provider_org"
+        )
+        for s in services:
+            if not vis.allows_service(s.service_type):
+                continue
+            provider = s.provider_org or s.provider_name
+            items.append(
+                TimelineItem(
+                    "service",
+                    s.started_on or _day(s.created_at),
+                    s.created_at,
+                    s.get_service_type_display(),
+                    " · ".join(str(p) for p in (s.get_status_display(), provider) if p),
+                    s,
+                )
+            )
+    notes = policy.scope(actor, case.notes.all(), Action.VIEW).select_related("author")
+    for n in notes:
+        if vis.allows_note(n.topic):
+            items.append(
+                TimelineItem("note", _day(n.created_at), n.created_at, _("Note"), n.body, n)
+            )
+    people = CasePerson.objects.filter(case=case).values("person_id")
+    consents = policy.scope(
+        actor, Consent.objects.filter(person_id__in=people), Action.VIEW
+    ).select_related("person", "recipient_org")
+    for c in consents:
+        who = c.person.display_name if vis.identity else _("a person in the case")
+        items.append(
+            TimelineItem("consent", c.given_on, c.created_at, _("Consent recorded"), who, c)
+        )
+        if c.withdrawn_on:
+            items.append(
+                TimelineItem(
+                    "consent_withdrawn",
+                    c.withdrawn_on,
+                    c.updated_at,
+                    _("Consent withdrawn"),
+                    who,
+                    c,
+                )
+            )
+    shares = policy.scope(actor, case.shares.all(), Action.VIEW).select_related("organisation")
+    for sh in shares:
+        items.append(
+            TimelineItem(
+                "share", _day(sh.created_at), sh.created_at, _("Shared"), str(sh.organisation), sh
+            )
+        )
+        if sh.revoked_at:
+            items.append(
+                TimelineItem(
+                    "unshare",
+                    _day(sh.revoked_at),
+                    sh.revoked_at,
+                    _("Sharing stopped"),
+                    str(sh.organisation),
+                    sh,
+                )
+            )
+    epoch = datetime.date.min
+    items.sort(key=lambda i: (i.day or epoch, i.at), reverse=True)
+    return items
+
+
+@dataclass
+class Participant:
+    """A person in a case, with their name only where the actor may see it."""
+
+    link: CasePerson
+    name: str
+    can_open: bool
+
+
+@dataclass
+class CaseDetail:
+    """Everything on a case's page, limited to what the actor may see."""
+
+    case: Case
+    visibility: Visibility
+    participants: list[Participant] = field(default_factory=list)
+    exploitations: list[CaseExploitation] = field(default_factory=list)
+    control_means: list[CaseControlMeans] = field(default_factory=list)
+    shares: list[CaseShare] = field(default_factory=list)
+    timeline: list[TimelineItem] = field(default_factory=list)
+
+
+def case_detail(*, actor: Actor, case_id: Any) -> CaseDetail:
+    """A case with its participants, exploitation, means of control, shares and timeline;
+    audited as a view."""
+    case = case_get(actor=actor, case_id=case_id)
+    vis = case_visibility(actor=actor, case=case)
+    detail = CaseDetail(case=case, visibility=vis)
+    links = policy.scope(actor, case.participants.all(), Action.VIEW).select_related("person")
+    hidden = _("(identity not shared)")
+    for link in links.order_by("role", "created_at"):
+        detail.participants.append(
+            Participant(link, link.person.display_name if vis.identity else hidden, vis.identity)
+        )
+    if vis.case_history:
+        detail.exploitations = list(
+            policy.scope(actor, case.exploitations.all(), Action.VIEW).order_by("form")
+        )
+        detail.control_means = list(
+            policy.scope(actor, case.control_means.all(), Action.VIEW).order_by("means")
+        )
+    detail.shares = list(
+        policy.scope(actor, case.shares.all(), Action.VIEW)
+        .select_related("organisation", "consent__person")
+        .order_by("-created_at")
+    )
+    detail.timeline = case_timeline(actor=actor, case=case, visibility=vis)
+    return detail
+
+
+def case_person_options(*, actor: Actor, case: Case, query: str) -> QuerySet[Person]:
+    """Persons of the case's organisation matching ``query``, to add to the case (audited search)."""
+    return person_search(actor=actor, query=query).filter(owner_org_id=case.owner_org_id)
+
+
+def event_get(*, actor: Actor, event_id: Any) -> TraffickingEvent:
+    """An event of a case the actor may see."""
+    pk = _uuid(event_id)
+    qs = policy.scope(actor, TraffickingEvent.objects.select_related("case"), Action.VIEW)
+    event = qs.filter(pk=pk).first() if pk else None
+    if event is None:
+        raise _not_found(TraffickingEvent, event_id)
+    return event
+
+
+def service_get(*, actor: Actor, service_id: Any) -> ServiceRecord:
+    """A service record of a case the actor may see."""
+    pk = _uuid(service_id)
+    qs = policy.scope(actor, ServiceRecord.objects.select_related("case"), Action.VIEW)
+    service = qs.filter(pk=pk).first() if pk else None
+    if service is None:
+        raise _not_found(ServiceRecord, service_id)
+    return service
+
+
+def share_get(*, actor: Actor, share_id: Any) -> CaseShare:
+    """A share of a case the actor may share (the owning organisation's share roles)."""
+    pk = _uuid(share_id)
+    qs = policy.scope(actor, CaseShare.objects.select_related("case", "organisation"), Action.VIEW)
+    share = qs.filter(pk=pk).first() if pk else None
+    if share is None:
+        raise _not_found(CaseShare, share_id)
+    return share
+
+
+def note_list(*, actor: Actor, case: Case) -> list[CaseNote]:
+    """Notes of a case the actor may read (topic-limited for partners)."""
+    vis = case_visibility(actor=actor, case=case)
+    notes = policy.scope(actor, case.notes.all(), Action.VIEW).select_related("author")
+    return [n for n in notes if vis.allows_note(n.topic)]
+
+
+# --- consent coverage and reference data ---------------------------------------------------------
+
+
+def consents_covering(
+    *, case: Case, organisation: Organisation, scopes: Iterable[str]
+) -> list[Consent]:
+    """Consents in force today, of a survivor in ``case``, covering ``scopes`` for ``organisation``:
+    named recipients first, then network-wide; newest first within each. Callers check SHARE."""
+    wanted = set(scopes)
+    today = timezone.localdate()
+    survivors = CasePerson.objects.filter(case=case, role__in=CONSENTING_ROLES).values("person_id")
+    candidates = (
+        Consent.objects.filter(person_id__in=survivors, withdrawn_on__isnull=True)
+        .filter(given_on__lte=today)
+        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        .filter(Q(recipient_org__isnull=True) | Q(recipient_org=organisation))
+        .select_related("person", "recipient_org")
+        .order_by("-given_on", "-created_at")
+    )
+    covering = [c for c in candidates if wanted <= set(c.scopes or ())]
+    return sorted(covering, key=lambda c: c.recipient_org_id is None)
+
+
+def case_share_consents(
+    *, actor: Actor, case: Case, organisation: Organisation | None = None
+) -> list[Consent]:
+    """Consents in force of the case's survivors that could back a share (to ``organisation``)."""
+    policy.require(actor, Action.SHARE, case)
+    if organisation is None:
+        survivors = CasePerson.objects.filter(case=case, role__in=CONSENTING_ROLES).values(
+            "person_id"
+        )
+        return [
+            c
+            for c in Consent.objects.filter(person_id__in=survivors).select_related(
+                "person", "recipient_org"
+            )
+            if c.is_active_on()
+        ]
+    return consents_covering(case=case, organisation=organisation, scopes=())
+
+
+def share_recipient_list(*, actor: Actor, case: Case) -> QuerySet[Organisation]:
+    """Organisations a case could be shared with (every active member but its owner)."""
+    from setu.orgs import selectors as orgs
+
+    return orgs.organisation_list(actor=actor).exclude(pk=case.owner_org_id)
+
+
+def state_list() -> QuerySet[State]:
+    """States and union territories (LGD), for place pickers."""
+    return State.objects.order_by("name")
+
+
+def district_list(*, state_code: Any = None) -> QuerySet[District]:
+    """Districts (LGD), optionally of one state, for the dependent district picker."""
+    qs = District.objects.select_related("state").order_by("name")
+    try:
+        code = int(state_code) if state_code not in (None, "") else None
+    except (TypeError, ValueError):
+        return qs.none()
+    return qs.filter(state_id=code) if code is not None else qs

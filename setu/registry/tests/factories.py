@@ -19,6 +19,7 @@ from setu.registry.models import (
     Person,
     TraffickingEvent,
 )
+from setu.registry.text import search_key
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
@@ -28,9 +29,14 @@ class PersonFactory(factory.django.DjangoModelFactory):
     owner_org = factory.SubFactory(OrganisationFactory)
     given_name = factory.Iterator(["Puja", "Rina", "Salma", "Lakshmi", "Anjali", "Mousumi"])
     family_name = factory.Iterator(["Mondal", "Oraon", "Khatun", "Munda", "Das", "Sahu"])
+    name_native = ""
     gender = Gender.FEMININE
     estimated_age = 16
     age_estimated_on = datetime.date(2025, 6, 1)
+    # Services keep this up to date; factories bypass them, so fill it in here.
+    search_key = factory.LazyAttribute(
+        lambda p: search_key([p.given_name, p.family_name, p.name_native])
+    )
 
 
 class CaseFactory(factory.django.DjangoModelFactory):

@@ -1,0 +1,169 @@
+"""Pure text helpers of the registry: phone normalisation, Aadhaar guard, name folding for search.
+
+No Django models here, so migrations can import these functions safely. The deep fuzzy matching
+engine is ``setu.linkage``; this is only what a caseworker's search box needs.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections.abc import Iterable
+
+from django.utils.translation import gettext_lazy as _
+
+PHONE_ERROR = _(
+    "Enter an Indian number of 10 digits (with or without +91 or a leading 0), "
+    "or an international number starting with + and the country code."
+)
+AADHAAR_ERROR = _("Only the last four digits of an Aadhaar number may be stored.")
+AADHAAR_SHORT_ERROR = _("Enter the last four digits of the Aadhaar number.")
+
+_PHONE_SEPARATORS = re.compile(r"[\s\-().]")
+_DIGITS = re.compile(r"\d")
+
+
+def normalise_phone(raw: str) -> str:
+    """Return ``+91XXXXXXXXXX`` for an Indian number or ``+<cc><digits>`` for another country.
+
+    Raises ``ValueError`` (with a user-facing message) when the input is not a phone number.
+    """
+    text = _PHONE_SEPARATORS.sub("", raw or "")
+    if text.startswith("00"):
+        text = "+" + text[2:]
+    if text.startswith("+"):
+        digits = text[1:]
+        if not digits.isdigit():
+            raise ValueError(str(PHONE_ERROR))
+        if digits.startswith("91"):
+            national = digits[2:]
+            if len(national) == 10 and national[0] in "23456789":
+                return "+91" + national
+            raise ValueError(str(PHONE_ERROR))
+        # Nepal, Bangladesh and others: E.164 allows at most 15 digits.
+        if 8 <= len(digits) <= 15 and digits[0] != "0":
+            return "+" + digits
+        raise ValueError(str(PHONE_ERROR))
+    if not text.isdigit():
+        raise ValueError(str(PHONE_ERROR))
+    if len(text) == 11 and text.startswith("0"):
+        text = text[1:]
+    elif len(text) == 12 and text.startswith("91"):
+        text = text[2:]
+    if len(text) == 10 and text[0] in "23456789":
+        return "+91" + text
+    raise ValueError(str(PHONE_ERROR))
+
+
+def phone_digits(raw: str) -> str:
+    """Only the digits of a string (for partial phone search)."""
+    return "".join(_DIGITS.findall(raw or ""))
+
+
+def looks_like_phone(query: str) -> bool:
+    """A query of mostly digits is a phone search, not a name search."""
+    compact = _PHONE_SEPARATORS.sub("", query or "").lstrip("+")
+    return len(compact) >= 4 and compact.isdigit()
+
+
+def aadhaar_last_four(raw: str) -> str:
+    """The four digits to store for an Aadhaar card; refuses anything with more than four digits."""
+    digits = phone_digits(raw)
+    if len(digits) > 4:
+        raise ValueError(str(AADHAAR_ERROR))
+    if len(digits) != 4:
+        raise ValueError(str(AADHAAR_SHORT_ERROR))
+    return digits
+
+
+# Romanised Indian names are spelt many ways; these folds make the common variants meet
+# (Pooja/Puja, Laxmi/Lakshmi, Khatoon/Khatun, Mohd/Mohammad is left to the linkage engine).
+_FOLDS = (
+    ("x", "ks"),
+    ("ksh", "ks"),
+    ("sh", "s"),
+    ("ph", "f"),
+    ("bh", "b"),
+    ("dh", "d"),
+    ("gh", "g"),
+    ("jh", "j"),
+    ("kh", "k"),
+    ("th", "t"),
+    ("ch", "c"),
+    ("z", "j"),
+    ("w", "v"),
+    ("q", "k"),
+    ("ee", "i"),
+    ("oo", "u"),
+    ("ou", "u"),
+    ("y", "i"),
+)
+_REPEAT = re.compile(r"(.)\1+")
+_NON_WORD = re.compile(r"[^\w\s]", re.UNICODE)
+
+
+def strip_diacritics(text: str) -> str:
+    """Remove accents from Latin letters (Rāmā -> Rama), keeping other scripts intact."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    kept = []
+    for char in decomposed:
+        if unicodedata.combining(char) and kept and kept[-1].isascii():
+            continue
+        kept.append(char)
+    return unicodedata.normalize("NFC", "".join(kept))
+
+
+def fold_token(token: str) -> str:
+    """Fold one word: lower case, no diacritics, common transliteration variants merged."""
+    word = strip_diacritics(token).casefold()
+    if not word.isascii():
+        return word
+    for old, new in _FOLDS:
+        word = word.replace(old, new)
+    word = _REPEAT.sub(r"\1", word)
+    # A final 'a' is often dropped in romanisation (Ram/Rama); trailing 'h' too (Shah/Sha).
+    if len(word) > 3:
+        word = word.rstrip("h")
+        if word.endswith("a"):
+            word = word[:-1]
+    return word
+
+
+def fold_name(text: str) -> list[str]:
+    """The folded words of a name, in order."""
+    cleaned = _NON_WORD.sub(" ", text or "")
+    return [t for t in (fold_token(w) for w in cleaned.split()) if t]
+
+
+def search_key(names: Iterable[str]) -> str:
+    """The text stored on a person for search: every folded word, each preceded by a space."""
+    seen: list[str] = []
+    for name in names:
+        for token in fold_name(name):
+            if token not in seen:
+                seen.append(token)
+    return "".join(f" {t}" for t in seen) + (" " if seen else "")
+
+
+_SCRIPT_RANGES = (
+    ((0x0900, 0x097F), "devanagari"),
+    ((0x0980, 0x09FF), "bengali"),
+    ((0x0A00, 0x0A7F), "gurmukhi"),
+    ((0x0A80, 0x0AFF), "gujarati"),
+    ((0x0B00, 0x0B7F), "odia"),
+    ((0x0B80, 0x0BFF), "tamil"),
+    ((0x0C00, 0x0C7F), "telugu"),
+    ((0x0C80, 0x0CFF), "kannada"),
+    ((0x0D00, 0x0D7F), "malayalam"),
+    ((0x0600, 0x06FF), "urdu"),
+)
+
+
+def detect_script(text: str) -> str:
+    """The script of the first non-Latin letter in ``text`` ('' when none is recognised)."""
+    for char in text or "":
+        code = ord(char)
+        for (low, high), script in _SCRIPT_RANGES:
+            if low <= code <= high:
+                return script
+    return "latin" if any(c.isalpha() for c in text or "") else ""
