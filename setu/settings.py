@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "setu.registry",
     "setu.directory",
     "setu.referrals",
+    "setu.shelters",
     "setu.web",
     "setu.demo",
 ]
@@ -214,6 +215,16 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- Shelters and bed holds -------------------------------------------------------------------
+# A bed count not confirmed for this long shows "call to confirm" and the shelter is nudged.
+SETU_CAPACITY_STALE_HOURS = env_int("SETU_CAPACITY_STALE_HOURS", 24)
+# A bed hold lapses by itself after this long unless the shelter confirms the admission.
+SETU_BED_HOLD_HOURS = env_int("SETU_BED_HOLD_HOURS", 4)
+# Active holds one worker may have at once, so beds cannot be quietly blocked.
+SETU_BED_HOLDS_PER_WORKER = env_int("SETU_BED_HOLDS_PER_WORKER", 3)
+# A shelter whose beds are this full (percent of beds in service) is shown as nearly full.
+SETU_SHELTER_NEARLY_FULL_PERCENT = env_int("SETU_SHELTER_NEARLY_FULL_PERCENT", 85)
 
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
