@@ -401,12 +401,11 @@ def _enqueue_expiry(hold: BedHold) -> None:
     hold_id, run_after = str(hold.pk), hold.expires_at
 
     def enqueue() -> None:
-        task = tasks.expire_bed_hold.using(run_after=run_after)
-        if not task.get_backend().supports_defer:
+        if not tasks.expire_bed_hold.get_backend().supports_defer:
             # The sweep (setu shelters release-expired) ends it; nothing can wait on this backend.
             return
         try:
-            task.enqueue(hold_id)
+            tasks.expire_bed_hold.using(run_after=run_after).enqueue(hold_id)
         except Exception:  # the hold is still released by the sweep; never fail the request
             logger.exception("could not enqueue the expiry of a bed hold")
 
