@@ -16,7 +16,7 @@ from ._compare import FIELDS, LEVELS, PERSON_FIELDS
 # refit m and u with EM on the caller's own unlabelled data.
 DEFAULT_MU: dict[str, tuple[tuple[float, float], ...]] = {
     "given_name": (
-        (1, 1), (0.03, 0.96), (0.08, 0.004), (0.04, 0.004), (0.06, 0.005), (0.05, 0.0005),
+        (1, 1), (0.03, 0.96), (0.08, 0.004), (0.05, 0.002), (0.06, 0.005), (0.05, 0.0005),
         (0.22, 0.004), (0.52, 0.006),
     ),
     "sex": ((1, 1), (0.01, 0.5), (0.99, 0.5)),

@@ -1,0 +1,255 @@
+from __future__ import annotations
+
+import random
+import subprocess
+import sys
+import textwrap
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+import setu.linkage as linkage
+from setu.linkage import MatchConfig, MatchIndex, PersonRecord, dedupe, explain
+from setu.linkage._api import DEFAULT_CONFIG
+from setu.linkage._batch import build_frame, candidate_pairs, pair_levels, score_pairs
+from setu.linkage._compare import compare
+from setu.linkage._config import score_levels
+from setu.linkage._features import features
+
+GIVEN_F = ["Puja", "Rekha", "Salma", "Lakshmi", "Rina", "Anjali", "Jyoti", "Mamta", "Sunita"]
+GIVEN_M = ["Rahul", "Rafiq", "Sanjay", "Amit", "Imran", "Suresh"]
+FAMILY = ["Mondal", "Das", "Khatun", "Sk", "Yadav", "Kumari", "Biswas", "Devi"]
+SYLLABLES = ["ram", "kh", "bel", "na", "har", "dan", "ga", "pur", "gram", "ta", "li", "mo"]
+DISTRICTS = [
+    ("Murshidabad", "WB"),
+    ("Nadia", "West Bengal"),
+    ("Gurgaon", "Haryana"),
+    ("Pune", "MH"),
+]
+FATHERS = [
+    "Ramesh", "Abdul", "Biswanath", "Haradhan", "Kailash", "Mukesh", "Sarat", "Anwar", "Dilip",
+    "Gobinda", "Nirmal", "Tapan", "Jahangir", "Manas", "Pradip", "Shankar", "Yusuf", "Bikash",
+]  # fmt: skip
+SPELL = {
+    "Puja": "Pooja",
+    "Lakshmi": "Laxmi",
+    "Rafiq": "Md Rafique",
+    "Sk": "Shaikh",
+    "Mondal": "Mandal",
+}
+
+
+def synthetic(n_people: int, seed: int) -> tuple[list[PersonRecord], dict[str, int]]:
+    """Families of 1-3 children, 1-3 records each, with light spelling variation."""
+    rng = random.Random(seed)
+    records: list[PersonRecord] = []
+    truth: dict[str, int] = {}
+    person = 0
+    while person < n_people:
+        fam = rng.choice(FAMILY)
+        # Fathers and villages vary like real ones: few families share both.
+        father = f"{rng.choice(FATHERS)} {fam}"
+        village = "".join(rng.choice(SYLLABLES) for _ in range(3)).title()
+        district, state = rng.choice(DISTRICTS)
+        phone = f"9{rng.randrange(10**8, 10**9)}"
+        used: set[str] = set()
+        for _ in range(rng.randint(1, 3)):
+            sex = rng.choice("FM")
+            given = rng.choice([g for g in (GIVEN_F if sex == "F" else GIVEN_M) if g not in used])
+            used.add(given)
+            born = rng.randint(1995, 2012)
+            for _ in range(rng.randint(1, 3)):
+                year = rng.randint(2015, 2025)
+                g = SPELL.get(given, given) if rng.random() < 0.3 else given
+                f = SPELL.get(fam, fam) if rng.random() < 0.3 else fam
+                rid = f"R{len(records):05d}"
+                records.append(
+                    PersonRecord(
+                        rid,
+                        given_name=g,
+                        family_name=f,
+                        sex=sex,
+                        age=max(0, year - born + rng.choice((-1, 0, 0, 1))),
+                        recorded_on=f"{year}-06-01",
+                        father_name=father if rng.random() < 0.7 else "",
+                        village=village,
+                        district=district,
+                        state=state,
+                        phone=phone if rng.random() < 0.6 else "",
+                    )
+                )
+                truth[rid] = person
+            person += 1
+    return records, truth
+
+
+def test_public_api_is_exactly_all() -> None:
+    assert sorted(linkage.__all__) == sorted(
+        [
+            "Candidate", "Explanation", "FieldEvidence", "LinkageInputError", "MatchConfig",
+            "MatchIndex", "PersonRecord", "ScoredPair", "dedupe", "dedupe_spark", "explain",
+            "link", "read_records",
+        ]
+    )  # fmt: skip
+    for name in linkage.__all__:
+        assert getattr(linkage, name) is not None
+    assert (Path(linkage.__file__).parent / "py.typed").exists()
+
+
+def test_record_is_frozen() -> None:
+    r = PersonRecord("1", given_name="Puja")
+    with pytest.raises(AttributeError):
+        r.given_name = "Rekha"  # type: ignore[misc]
+
+
+def test_imports_without_django() -> None:
+    code = textwrap.dedent(
+        """
+        import sys
+        sys.modules['django'] = None
+        import setu.linkage as l
+        r = l.PersonRecord('1', given_name='Puja', sex='F', birth_date='2005-01-02',
+                           village='Rampur', district='Nadia', father_name='Ramesh Das')
+        print(l.explain(r, r).decision)
+        assert not any(m == 'django' or m.startswith('django.') for m in sys.modules
+                       if sys.modules[m] is not None)
+        banned = [m for m in sys.modules if m.startswith('setu.')
+                  and not m.startswith('setu.linkage')]
+        assert not banned, banned
+        """
+    )
+    proc = subprocess.run(  # noqa: S603
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=Path(__file__).resolve().parents[3],
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "match"
+
+
+def test_explain_words(girl: PersonRecord) -> None:
+    other = replace(
+        girl, record_id="P-9", given_name="पूजा", age=19, recorded_on="2024-05-01",
+        district="Murshidabaad", state="W.B.", phone="098300-12345",
+    )  # fmt: skip
+    ex = explain(girl, other)
+    texts = {f.field: f.text for f in ex.fields}
+    assert (
+        texts["given_name"].startswith("Same given name") or "sound the same" in texts["given_name"]
+    )
+    assert "पूजा" in texts["given_name"]
+    assert "consistent with an estimated age" in texts["birth"]
+    assert "families share phones" in texts["phone"]
+    assert "Same district" in texts["place"]
+    assert ex.decision == "match" and "Likely the same person" in ex.summary
+    sister = replace(girl, record_id="S-1", given_name="Rekha", age=16)
+    sx = explain(girl, sister)
+    assert (
+        sx.decision == "non-match"
+        and "different" in {f.field: f.text for f in sx.fields}["given_name"]
+    )
+    assert "brothers and sisters" in sx.summary
+    assert all(f.level for f in ex.fields) and len(ex.fields) == 9
+
+
+def test_batch_scores_equal_explain_scores() -> None:
+    records, _ = synthetic(120, seed=3)
+    frame = build_frame(records)
+    a, b = candidate_pairs(frame.feats, DEFAULT_CONFIG)
+    assert len(a) > 100
+    levels = pair_levels(frame, a, b)
+    totals, _ = score_pairs(frame, DEFAULT_CONFIG, a, b)
+    for k in range(0, len(a), max(1, len(a) // 200)):
+        fa, fb = frame.feats[a[k]], frame.feats[b[k]]
+        assert tuple(levels[k].tolist()) == compare(fa, fb)
+        assert totals[k] == pytest.approx(score_levels(DEFAULT_CONFIG, compare(fa, fb))[0])
+        assert explain(records[a[k]], records[b[k]]).weight == pytest.approx(float(totals[k]))
+
+
+def _pairs(labels: dict[str, object]) -> set[tuple[str, str]]:
+    groups: dict[object, list[str]] = {}
+    for rid, c in labels.items():
+        groups.setdefault(c, []).append(rid)
+    return {(x, y) for g in groups.values() for x in g for y in g if x < y}
+
+
+def test_dedupe_quality_on_synthetic_families() -> None:
+    records, truth = synthetic(400, seed=11)
+    clusters = dedupe(records)
+    found, true = _pairs(clusters), _pairs(truth)
+    precision = len(found & true) / max(1, len(found))
+    recall = len(found & true) / max(1, len(true))
+    assert precision >= 0.93, precision
+    assert recall >= 0.8, recall
+
+
+def test_dedupe_is_deterministic_and_order_independent() -> None:
+    records, _ = synthetic(150, seed=5)
+    first = dedupe(records)
+    shuffled = records[:]
+    random.Random(1).shuffle(shuffled)
+    assert dedupe(records) == first
+    assert dedupe(shuffled) == first or _pairs(dedupe(shuffled)) == _pairs(first)
+    assert all(c <= rid for rid, c in first.items())
+
+
+def test_cluster_size_safeguard() -> None:
+    # 40 records of one person: the cap splits them, never one giant cluster.
+    base = PersonRecord("X00", given_name="Puja", family_name="Das", sex="F", birth_date="2005-01-02",
+                        village="Rampur", district="Nadia", state="WB", father_name="Ramesh Das")  # fmt: skip
+    records = [replace(base, record_id=f"X{i:02d}") for i in range(40)]
+    cfg = MatchConfig(max_cluster_size=10)
+    sizes: dict[str, int] = {}
+    for c in dedupe(records, config=cfg).values():
+        sizes[c] = sizes.get(c, 0) + 1
+    assert max(sizes.values()) <= 10
+
+
+def test_match_index_add_remove_candidates(girl: PersonRecord) -> None:
+    records, _ = synthetic(200, seed=2)
+    index = MatchIndex(records)
+    assert len(index) == len(records)
+    index.add(girl)
+    assert len(index) == len(records) + 1
+    query = replace(girl, record_id="NEW", given_name="Pooja", family_name="", age=19,
+                    recorded_on="2024-05-01", phone="098300 12345")  # fmt: skip
+    found = index.candidates(query, limit=5)
+    assert found and found[0].record_id == girl.record_id
+    assert found[0].probability >= 0.9
+    assert [c.probability for c in found] == sorted((c.probability for c in found), reverse=True)
+    assert found[0].explanation.decision == "match"
+    assert all(c.probability >= 0.2 for c in found) and len(found) <= 5
+    index.remove(girl.record_id)
+    assert len(index) == len(records)
+    assert girl.record_id not in {c.record_id for c in index.candidates(query)}
+    with pytest.raises(KeyError):
+        index.remove(girl.record_id)
+    # Replacing a record with the same id does not duplicate it.
+    index.add(girl)
+    index.add(replace(girl, village="Beldanga"))
+    assert len(index) == len(records) + 1
+
+
+def test_match_index_search_as_you_type_by_alias() -> None:
+    index = MatchIndex(
+        [PersonRecord("1", given_name="Parvati", alias="Munni", sex="F"),
+         PersonRecord("2", given_name="Salma", sex="F")]
+    )  # fmt: skip
+    hits = index.candidates(PersonRecord("q", given_name="Munni"), min_probability=0.0)
+    assert [h.record_id for h in hits][:1] == ["1"]
+
+
+def test_index_agrees_with_explain() -> None:
+    records, _ = synthetic(60, seed=8)
+    index = MatchIndex(records[1:])
+    for c in index.candidates(records[0], limit=20, min_probability=0.0):
+        other = next(r for r in records if r.record_id == c.record_id)
+        assert c.probability == pytest.approx(explain(records[0], other).probability)
+
+
+def test_features_are_hashable_and_stable() -> None:
+    r = PersonRecord("1", given_name="Md. Rafiq", family_name="Sk", district="Calcutta", state="WB")
+    assert features(r) == features(r) and hash(features(r)) == hash(features(r))
