@@ -231,6 +231,12 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--latency-n", type=int, nargs="*", help="index sizes for latency")
     p.add_argument("--queries", type=int, default=200, help="latency probes per index")
     p.add_argument("--febrl", type=int, nargs="*", default=None, help="FEBRL sets (1-4)")
+    p.add_argument(
+        "--sections",
+        nargs="+",
+        choices=("accuracy", "scale", "latency"),
+        default=["accuracy", "scale", "latency"],
+    )
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--no-splink", action="store_true", help="skip the Splink runs")
     p.add_argument("--splink-threshold", type=float, default=0.9)
@@ -272,9 +278,21 @@ def main(argv: list[str] | None = None) -> int:
         "latency": [],
     }
 
-    print("Accuracy")
-    inputs = [(f"generated-{records // 1000}k", *datasets.generated(data_dir, records, opts.seed))]
+    if "accuracy" not in opts.sections:
+        records, febrl = 0, []
+    if "scale" not in opts.sections:
+        scale = []
+    if "latency" not in opts.sections:
+        latency = []
+
+    inputs = (
+        []
+        if not records
+        else [(f"generated-{records // 1000}k", *datasets.generated(data_dir, records, opts.seed))]
+    )
     inputs += [(f"febrl{i}", *datasets.febrl(data_dir, i)) for i in febrl]
+    if inputs:
+        print("Accuracy")
     for name, recs, truth in inputs:
         for engine in engines:
             results["accuracy"].append(_dedupe(engine, name, recs, truth, opts))

@@ -58,6 +58,10 @@ def latin_to_itrans(text: str, *, female: bool = False) -> str:
             word = word.replace(old, new)
         # A bare "c" is a k-sound in Indian Latin spellings ("Cuttack").
         word = re.sub(r"c(?!h)", "k", word)
+        if word.endswith("oy"):
+            # Bengali "Bijoy", "Roy": the o is the inherent vowel before ya (বিজয়).
+            words.append(word[:-2] + "aya")
+            continue
         last = word[-1]
         if last == "a" and (female or word.endswith(("ya", "ia"))):
             word = word[:-1] + "A"
