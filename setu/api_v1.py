@@ -6,4 +6,6 @@ app_name = "api"
 urlpatterns = [
     path("", include("setu.orgs.api_urls")),
     path("", include("setu.registry.api_urls")),
+    path("", include("setu.directory.api_urls")),
+    path("", include("setu.referrals.api_urls")),
 ]

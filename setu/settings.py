@@ -226,6 +226,12 @@ SETU_BED_HOLDS_PER_WORKER = env_int("SETU_BED_HOLDS_PER_WORKER", 3)
 # A shelter whose beds are this full (percent of beds in service) is shown as nearly full.
 SETU_SHELTER_NEARLY_FULL_PERCENT = env_int("SETU_SHELTER_NEARLY_FULL_PERCENT", 85)
 
+# --- Referrals ------------------------------------------------------------------------------
+# A referral waiting this long in "sent" (no answer) sends a reminder, and again each period.
+SETU_REFERRAL_REMINDER_HOURS = env_int("SETU_REFERRAL_REMINDER_HOURS", 48)
+# An accepted referral with no progress for this long sends a reminder.
+SETU_REFERRAL_STALLED_HOURS = env_int("SETU_REFERRAL_STALLED_HOURS", 72)
+
 # --- API ----------------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [

@@ -11,6 +11,8 @@ urlpatterns = [
     path("orgs/", include("setu.orgs.urls")),
     path("registry/", include("setu.registry.urls")),
     path("audit/", include("setu.audit.urls")),
+    path("directory/", include("setu.directory.urls")),
+    path("referrals/", include("setu.referrals.urls")),
     path("insights/", include("setu.insights.urls")),
     path("api/", include("setu.api_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),

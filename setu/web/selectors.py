@@ -25,6 +25,10 @@ def navigation_for(*, actor: Actor) -> list[NavItem]:
     if policy.allowed(actor, Action.VIEW, "registry.case"):
         items.append(NavItem(str(_("Cases")), reverse("registry:case-list"), "cases"))
         items.append(NavItem(str(_("Persons")), reverse("registry:person-list"), "persons"))
+    if policy.allowed(actor, Action.VIEW, "referrals.referral"):
+        items.append(NavItem(str(_("Referrals")), reverse("referrals:referral-list"), "referrals"))
+    if policy.allowed(actor, Action.VIEW, "directory.service"):
+        items.append(NavItem(str(_("Services")), reverse("directory:service-list"), "directory"))
     items.append(NavItem(str(_("Organisations")), reverse("orgs:organisation-list"), "orgs"))
     if policy.allowed(actor, Action.VIEW_AGGREGATES, "insights"):
         items.append(NavItem(str(_("Statistics")), reverse("insights:overview"), "insights"))

@@ -1,0 +1,91 @@
+"""Forms of referrals: send one, and the receiving and sending sides' responses."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from setu.directory.models import ServiceType
+from setu.referrals.models import ReferralKind, Urgency
+from setu.referrals.selectors import REFERRAL_SCOPES
+from setu.registry.models import ConsentScope
+
+
+class ReferralForm(forms.Form):
+    """Refer a person of a case to a service in the directory."""
+
+    person = forms.ChoiceField(label=_("Person"))
+    to_service = forms.ChoiceField(label=_("Service"))
+    need = forms.ChoiceField(
+        label=_("Need"),
+        required=False,
+        choices=[("", _("Same as the service")), *ServiceType.choices],
+    )
+    urgency = forms.ChoiceField(
+        label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE
+    )
+    kind = forms.ChoiceField(label=_("Kind"), choices=ReferralKind.choices)
+    scopes = forms.MultipleChoiceField(
+        label=_("Share"),
+        choices=[(s.value, s.label) for s in (ConsentScope(v) for v in REFERRAL_SCOPES)],
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_(
+            "Only what the person consented to share with this organisation can be sent. "
+            "Share the least the service needs."
+        ),
+    )
+    message = forms.CharField(
+        label=_("What is needed"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Say what the person needs and by when; do not retell the case."),
+    )
+
+    def __init__(self, *args: Any, persons: Any = (), services: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["person"].choices = [(str(p.pk), p.display_name) for p in persons]
+        self.fields["to_service"].choices = [("", _("Choose a service"))] + [
+            (str(s.pk), f"{s.get_service_type_display()} — {s.name} ({s.organisation.name})")
+            for s in services
+        ]
+
+
+class ReasonForm(forms.Form):
+    """A reason, required to decline or close."""
+
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
+
+
+class NoteForm(forms.Form):
+    """An optional note on accepting, starting or completing."""
+
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class HandoverForm(forms.Form):
+    """The handover checklist of a transfer or repatriation."""
+
+    escort_arranged = forms.BooleanField(label=_("Escort arranged"), required=False)
+    escort_details = forms.CharField(label=_("Escort (who, from which office)"), required=False)
+    documents_handed_over = forms.CharField(
+        label=_("Documents handed over (one per line)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    receiving_authority = forms.CharField(
+        label=_("Receiving CWC or shelter"), required=False, max_length=200
+    )
+    travel_date = forms.DateField(
+        label=_("Travel date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def handover_data(self) -> dict[str, Any]:
+        data = dict(self.cleaned_data)
+        data["documents_handed_over"] = [
+            line.strip() for line in data["documents_handed_over"].splitlines() if line.strip()
+        ]
+        return data

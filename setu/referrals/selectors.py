@@ -1,0 +1,330 @@
+"""Reads of referrals; every one takes the acting user and goes through the access policy.
+
+The receiving organisation cannot see the referred person's case through the registry policy
+(there is no case share). It sees what ``referral_shared_view`` builds: only the consented
+scopes, and only while the consent behind the referral is in force. That function reads registry
+rows directly, after ``policy.require(actor, VIEW, referral)``: the referral, backed by consent,
+is the grant.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from setu.access import policy
+from setu.access.actor import Actor
+from setu.access.policy import Action
+from setu.core.errors import NotFound
+from setu.orgs.models import Membership
+from setu.referrals.models import (
+    OPEN_STATUSES,
+    Notification,
+    Referral,
+    ReferralEvent,
+    ReferralStatus,
+)
+from setu.registry.models import (
+    Address,
+    Case,
+    CasePerson,
+    Consent,
+    ConsentScope,
+    Person,
+    Phone,
+    ServiceRecord,
+    ServiceType,
+    TraffickingEvent,
+)
+
+# What a referral may carry. Matching and statistics consents are not about a referral.
+REFERRAL_SCOPES = (
+    ConsentScope.IDENTITY,
+    ConsentScope.CONTACT,
+    ConsentScope.CASE_HISTORY,
+    ConsentScope.SERVICES,
+    ConsentScope.HEALTH,
+    ConsentScope.LEGAL,
+)
+HEALTH_SERVICE_TYPES = (ServiceType.HEALTH, ServiceType.COUNSELLING)
+
+
+def _base() -> QuerySet[Referral]:
+    return Referral.objects.select_related(
+        "from_org", "to_org", "to_service", "case", "consent", "sent_by"
+    )
+
+
+def referral_list(
+    *, actor: Actor, direction: str = "", status: str = "", case_id: uuid.UUID | None = None
+) -> QuerySet[Referral]:
+    """Referrals the actor may see: ``direction`` is "sent", "received" or both."""
+    policy.require_allowed(actor, Action.VIEW, "referrals.referral")
+    qs = policy.scope(actor, _base(), Action.VIEW)
+    if direction == "sent":
+        qs = qs.filter(from_org_id=actor.organisation_id)
+    elif direction == "received":
+        qs = qs.filter(to_org_id=actor.organisation_id)
+    if status:
+        qs = qs.filter(status=status)
+    if case_id is not None:
+        qs = qs.filter(case_id=case_id)
+    return qs
+
+
+def referral_get(*, actor: Actor, referral_id: uuid.UUID) -> Referral:
+    """One referral the actor may see, or NotFound."""
+    referral = policy.scope(actor, _base(), Action.VIEW).filter(pk=referral_id).first()
+    if referral is None:
+        raise NotFound(action=Action.VIEW, target=("referrals.referral", str(referral_id), None))
+    return referral
+
+
+def referral_count(*, actor: Actor, direction: str = "received", open_only: bool = True) -> int:
+    """How many referrals wait on the actor's organisation (for the home page and nav)."""
+    qs = referral_list(actor=actor, direction=direction)
+    return qs.filter(status__in=OPEN_STATUSES).count() if open_only else qs.count()
+
+
+def referral_events(*, actor: Actor, referral: Referral) -> QuerySet[ReferralEvent]:
+    """The history both sides see."""
+    qs = ReferralEvent.objects.filter(referral=referral).select_related("actor", "actor_org")
+    return policy.scope(actor, qs, Action.VIEW).order_by("created_at")
+
+
+def referral_permissions(*, actor: Actor, referral: Referral) -> dict[str, bool]:
+    """What the actor may do on this referral (the template shows buttons from this)."""
+    respond = policy.can(actor, Action.RESPOND, referral)
+    edit = policy.can(actor, Action.EDIT, referral)
+    status = referral.status
+    return {
+        "accept": respond and status == ReferralStatus.SENT,
+        "decline": respond and status == ReferralStatus.SENT,
+        "start": respond and status == ReferralStatus.ACCEPTED,
+        "complete": respond and status == ReferralStatus.IN_PROGRESS,
+        "close": (respond or edit) and status in OPEN_STATUSES,
+        "handover": (respond or edit) and referral.needs_handover and status in OPEN_STATUSES,
+        "confirm_received": respond
+        and referral.needs_handover
+        and status in OPEN_STATUSES
+        and referral.received_confirmed_at is None,
+    }
+
+
+def case_get_for_referral(*, actor: Actor, case_id: uuid.UUID) -> Case:
+    """A case the actor may refer from (its organisation's, and the actor may share it)."""
+    case = policy.scope(actor, Case.objects.all(), Action.SHARE).filter(pk=case_id).first()
+    if case is None:
+        raise NotFound(action=Action.SHARE, target=("registry.case", str(case_id), None))
+    return case
+
+
+def case_persons(*, actor: Actor, case: Case) -> QuerySet[Person]:
+    """Persons of a case the actor may refer (visible to the actor)."""
+    person_ids = CasePerson.objects.filter(case=case).values("person_id")
+    return policy.scope(actor, Person.objects.filter(pk__in=person_ids), Action.VIEW)
+
+
+def consent_covering(
+    *, actor: Actor, person: Person, to_org_id: uuid.UUID, scopes: list[str]
+) -> Consent | None:
+    """A consent in force today, for this organisation or the whole network, covering every scope."""
+    candidates = Consent.objects.filter(person=person).filter(
+        Q(recipient_org__isnull=True) | Q(recipient_org_id=to_org_id)
+    )
+    wanted = set(scopes)
+    # Narrowest first: a consent naming the organisation beats a network-wide one.
+    for consent in policy.scope(actor, candidates, Action.VIEW).order_by(
+        "recipient_org_id", "-given_on"
+    ):
+        if consent.is_active_on() and wanted <= set(consent.scopes or ()):
+            return consent
+    return None
+
+
+def consent_in_force(referral: Referral) -> bool:
+    """Whether the consent behind a referral still allows sharing what it shared, today."""
+    consent = referral.consent
+    if referral.sharing_stopped_at is not None or not consent.is_active_on():
+        return False
+    if consent.recipient_org_id not in (None, referral.to_org_id):
+        return False
+    return set(referral.shared_scopes) <= set(consent.scopes or ())
+
+
+@dataclass
+class SharedView:
+    """What the receiving organisation may see of the person: consented scopes only."""
+
+    consent_in_force: bool
+    scopes: list[str] = field(default_factory=list)
+    identity: dict[str, Any] | None = None
+    contact: dict[str, Any] | None = None
+    case_history: list[dict[str, Any]] | None = None
+    services: list[dict[str, Any]] | None = None
+    health: dict[str, Any] | None = None
+    legal: dict[str, Any] | None = None
+
+
+def _identity(person: Person) -> dict[str, Any]:
+    return {
+        "name": person.display_name,
+        "name_native": person.name_native,
+        "aliases": list(person.aliases.values_list("name", flat=True)),
+        "gender": person.get_gender_display(),
+        "age": person.age_on(),
+        "nationality": person.nationality,
+        "languages": list(person.languages or []),
+    }
+
+
+def _contact(person: Person) -> dict[str, Any]:
+    phones = Phone.objects.filter(person=person)
+    addresses = Address.objects.filter(person=person).select_related("district", "state")
+    return {
+        "phones": [{"number": p.number, "kind": p.get_kind_display()} for p in phones],
+        "addresses": [
+            {
+                "kind": a.get_kind_display(),
+                "line": a.line,
+                "village": a.village,
+                "district": str(a.district.name) if a.district else "",
+                "state": str(a.state.name) if a.state else "",
+                "pincode": a.pincode,
+            }
+            for a in addresses
+        ],
+    }
+
+
+def _for_person(qs: QuerySet[Any], person: Person) -> QuerySet[Any]:
+    return qs.filter(Q(person__isnull=True) | Q(person=person))
+
+
+def _case_history(referral: Referral) -> list[dict[str, Any]]:
+    events = _for_person(TraffickingEvent.objects.filter(case=referral.case), referral.person)
+    return [
+        {
+            "kind": e.get_kind_display(),
+            "occurred_on": e.occurred_on,
+            "place": e.place,
+            "district": e.district.name if e.district else "",
+            "state": e.state.name if e.state else "",
+            "description": e.description,
+        }
+        for e in events.select_related("district", "state")
+    ]
+
+
+def _service_rows(qs: QuerySet[ServiceRecord]) -> list[dict[str, Any]]:
+    return [
+        {
+            "service": s.get_service_type_display(),
+            "status": s.get_status_display(),
+            "provider": s.provider_org.name if s.provider_org else s.provider_name,
+            "started_on": s.started_on,
+            "ended_on": s.ended_on,
+        }
+        for s in qs.select_related("provider_org")
+    ]
+
+
+def _services(referral: Referral) -> list[dict[str, Any]]:
+    records = _for_person(ServiceRecord.objects.filter(case=referral.case), referral.person)
+    return _service_rows(records.exclude(service_type__in=HEALTH_SERVICE_TYPES))
+
+
+def _health(referral: Referral) -> dict[str, Any]:
+    records = _for_person(ServiceRecord.objects.filter(case=referral.case), referral.person)
+    return {
+        "disability": referral.person.disability,
+        "care": _service_rows(records.filter(service_type__in=HEALTH_SERVICE_TYPES)),
+    }
+
+
+def _legal(referral: Referral) -> dict[str, Any]:
+    case = referral.case
+    return {
+        "identification": case.get_trafficking_status_display(),
+        "fir_number": case.fir_number,
+        "police_station": case.police_station,
+        "sections_charged": case.sections_charged,
+    }
+
+
+def referral_shared_view(*, actor: Actor, referral: Referral) -> SharedView:
+    """The person as the receiving organisation may see her: the consented scopes, read now.
+
+    Consent is checked at every read: once it is withdrawn or has expired nothing is shown.
+    """
+    policy.require(actor, Action.VIEW, referral)
+    if not consent_in_force(referral):
+        return SharedView(consent_in_force=False)
+    scopes = [s for s in REFERRAL_SCOPES if s in referral.shared_scopes]
+    view = SharedView(consent_in_force=True, scopes=list(scopes))
+    person = referral.person
+    if ConsentScope.IDENTITY in scopes:
+        view.identity = _identity(person)
+    if ConsentScope.CONTACT in scopes:
+        view.contact = _contact(person)
+    if ConsentScope.CASE_HISTORY in scopes:
+        view.case_history = _case_history(referral)
+    if ConsentScope.SERVICES in scopes:
+        view.services = _services(referral)
+    if ConsentScope.HEALTH in scopes:
+        view.health = _health(referral)
+    if ConsentScope.LEGAL in scopes:
+        view.legal = _legal(referral)
+    return view
+
+
+def notification_list(*, actor: Actor, unread_only: bool = False) -> QuerySet[Notification]:
+    """The actor's own notifications."""
+    qs = policy.scope(actor, Notification.objects.select_related("referral"), Action.VIEW)
+    return qs.filter(read_at__isnull=True) if unread_only else qs
+
+
+def designated_contacts(*, organisation_id: uuid.UUID) -> QuerySet[Membership]:
+    """Active designated contacts of an organisation: who receives its referrals and reminders."""
+    return Membership.objects.filter(
+        organisation_id=organisation_id,
+        is_active=True,
+        is_designated_contact=True,
+        user__is_active=True,
+    ).select_related("user")
+
+
+def reminder_hours() -> tuple[int, int]:
+    """Hours a referral may wait in ``sent``, and in ``accepted`` without progress."""
+    return (
+        int(getattr(settings, "SETU_REFERRAL_REMINDER_HOURS", 48)),
+        int(getattr(settings, "SETU_REFERRAL_STALLED_HOURS", 72)),
+    )
+
+
+def referrals_overdue(*, now: Any = None) -> QuerySet[Referral]:
+    """Referrals waiting too long (a system read for the reminder task; no actor)."""
+    now = now or timezone.now()
+    sent_hours, accepted_hours = reminder_hours()
+    sent_cut = now - timedelta(hours=sent_hours)
+    accepted_cut = now - timedelta(hours=accepted_hours)
+    waiting = Q(status=ReferralStatus.SENT, sent_at__lte=sent_cut) & (
+        Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=sent_cut)
+    )
+    stalled = Q(status=ReferralStatus.ACCEPTED, accepted_at__lte=accepted_cut) & (
+        Q(last_reminded_at__isnull=True) | Q(last_reminded_at__lte=accepted_cut)
+    )
+    return _base().filter(waiting | stalled)
+
+
+def referrals_with_lapsed_consent() -> QuerySet[Referral]:
+    """Open referrals still sharing although their consent was withdrawn or has expired."""
+    today = timezone.localdate()
+    lapsed = Q(consent__withdrawn_on__lte=today) | Q(consent__expires_on__lt=today)
+    return _base().filter(sharing_stopped_at__isnull=True).filter(lapsed)

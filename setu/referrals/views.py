@@ -1,0 +1,203 @@
+"""Referral pages: send from a case, lists for both sides, detail with what was shared, actions."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from setu.access.actor import actor_of
+from setu.core.errors import ConsentRequired, InvalidInput
+from setu.directory import selectors as directory
+from setu.referrals import selectors, services
+from setu.referrals.forms import HandoverForm, NoteForm, ReasonForm, ReferralForm
+from setu.referrals.models import ReferralStatus
+
+
+def referral_list(request: HttpRequest) -> HttpResponse:
+    """Referrals received by and sent from the actor's organisation."""
+    actor = actor_of(request)
+    direction = request.GET.get("direction", "received")
+    direction = direction if direction in ("received", "sent") else "received"
+    status = request.GET.get("status", "")
+    status = status if status in ReferralStatus.values else ""
+    qs = selectors.referral_list(actor=actor, direction=direction, status=status)
+    page = Paginator(qs, 25).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "direction": direction,
+        "status": status,
+        "statuses": ReferralStatus.choices,
+        "active_nav": "referrals",
+    }
+    return render(request, "referrals/referral_list.html", context)
+
+
+def _errors_to_form(form: Any, exc: InvalidInput) -> None:
+    for name, errors in exc.errors.items():
+        for error in errors:
+            form.add_error(name if name in form.fields else None, error)
+
+
+@require_http_methods(["GET", "POST"])
+def referral_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Refer a person of this case to a service of another organisation."""
+    actor = actor_of(request)
+    case = selectors.case_get_for_referral(actor=actor, case_id=case_id)
+    persons = list(selectors.case_persons(actor=actor, case=case))
+    need = request.GET.get("need", "")
+    services_offered = [
+        s
+        for s in directory.service_list(actor=actor, need=need)
+        if s.organisation_id != actor.organisation_id
+    ]
+    form = ReferralForm(request.POST or None, persons=persons, services=services_offered)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        person = next(p for p in persons if str(p.pk) == data["person"])
+        service = next(s for s in services_offered if str(s.pk) == data["to_service"])
+        try:
+            referral = services.referral_send(
+                actor=actor,
+                case=case,
+                person=person,
+                to_service=service,
+                need=data["need"],
+                urgency=data["urgency"],
+                kind=data["kind"],
+                scopes=data["scopes"],
+                message=data["message"],
+            )
+        except ConsentRequired as exc:
+            form.add_error("scopes", str(exc))
+        except InvalidInput as exc:
+            _errors_to_form(form, exc)
+        else:
+            messages.success(request, _("The referral was sent."))
+            return redirect("referrals:referral-detail", referral_id=referral.pk)
+    context = {"form": form, "case": case, "need": need, "active_nav": "referrals"}
+    return render(request, "referrals/referral_form.html", context)
+
+
+def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    """A referral as either side sees it: status, history and only what was shared."""
+    actor = actor_of(request)
+    referral = selectors.referral_get(actor=actor, referral_id=referral_id)
+    shared = services.referral_view_shared(actor=actor, referral=referral)
+    context = {
+        "referral": referral,
+        "shared": shared,
+        "events": selectors.referral_events(actor=actor, referral=referral),
+        "can": selectors.referral_permissions(actor=actor, referral=referral),
+        "is_sender": referral.from_org_id == actor.organisation_id,
+        "reason_form": ReasonForm(),
+        "note_form": NoteForm(),
+        "handover_form": HandoverForm(
+            initial={
+                "escort_arranged": referral.escort_arranged,
+                "escort_details": referral.escort_details,
+                "documents_handed_over": "\n".join(referral.documents_handed_over),
+                "receiving_authority": referral.receiving_authority,
+                "travel_date": referral.travel_date,
+            }
+        ),
+        "handover_missing": referral.handover_missing(),
+        "active_nav": "referrals",
+    }
+    return render(request, "referrals/referral_detail.html", context)
+
+
+def _act(
+    request: HttpRequest,
+    referral_id: UUID,
+    form_class: type[Any] | None,
+    call: Callable[..., Any],
+    done: str,
+) -> HttpResponse:
+    actor = actor_of(request)
+    referral = selectors.referral_get(actor=actor, referral_id=referral_id)
+    kwargs: dict[str, Any] = {}
+    if form_class is not None:
+        form = form_class(request.POST)
+        if not form.is_valid():
+            for errors in form.errors.values():
+                for error in errors:
+                    messages.error(request, error)
+            return redirect("referrals:referral-detail", referral_id=referral.pk)
+        kwargs = form.handover_data() if form_class is HandoverForm else dict(form.cleaned_data)
+    try:
+        call(actor=actor, referral=referral, **kwargs)
+    except InvalidInput as exc:
+        for errors in exc.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    else:
+        messages.success(request, done)
+    return redirect("referrals:referral-detail", referral_id=referral.pk)
+
+
+@require_POST
+def referral_accept(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    return _act(request, referral_id, NoteForm, services.referral_accept, _("Accepted."))
+
+
+@require_POST
+def referral_decline(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    return _act(request, referral_id, ReasonForm, services.referral_decline, _("Declined."))
+
+
+@require_POST
+def referral_start(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    return _act(request, referral_id, NoteForm, services.referral_start, _("Marked in progress."))
+
+
+@require_POST
+def referral_complete(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    def complete(*, actor: Any, referral: Any, note: str) -> Any:
+        return services.referral_complete(actor=actor, referral=referral, outcome=note)
+
+    return _act(request, referral_id, NoteForm, complete, _("Completed."))
+
+
+@require_POST
+def referral_close(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    return _act(request, referral_id, ReasonForm, services.referral_close, _("Closed."))
+
+
+@require_POST
+def referral_handover(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    def update(*, actor: Any, referral: Any, **data: Any) -> Any:
+        return services.referral_update_handover(actor=actor, referral=referral, data=data)
+
+    return _act(request, referral_id, HandoverForm, update, _("Handover checklist saved."))
+
+
+@require_POST
+def referral_confirm_received(request: HttpRequest, referral_id: UUID) -> HttpResponse:
+    return _act(
+        request, referral_id, None, services.referral_confirm_received, _("Arrival confirmed.")
+    )
+
+
+def notification_list(request: HttpRequest) -> HttpResponse:
+    """The actor's referral notices (new referrals, responses, reminders)."""
+    notices = selectors.notification_list(actor=actor_of(request))[:100]
+    return render(
+        request,
+        "referrals/notification_list.html",
+        {"notifications": notices, "active_nav": "referrals"},
+    )
+
+
+@require_POST
+def notification_read(request: HttpRequest, notification_id: UUID) -> HttpResponse:
+    """Mark a notice read."""
+    services.notification_mark_read(actor=actor_of(request), notification_id=notification_id)
+    return redirect("referrals:notification-list")
