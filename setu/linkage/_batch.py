@@ -9,7 +9,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._blocking import blocking_keys, sort_key
+from ._blocking import BROAD_PREFIX, blocking_keys, sort_key
 from ._compare import (
     FIELDS,
     compare_names,
@@ -94,6 +94,7 @@ def candidate_pairs(
         for k in blocking_keys(f):
             rec.append(i)
             kid.append(key_ids.setdefault(k, len(key_ids)))
+    broad_key = np.asarray([k.startswith(BROAD_PREFIX) for k in key_ids], dtype=bool)
     if not rec:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
@@ -105,6 +106,7 @@ def candidate_pairs(
     srt = np.lexsort((rank[rec_a], key_a))
     rec_a, key_a = rec_a[srt], key_a[srt]
     big = sizes[key_a] > cfg.block_size
+    broad_big = big & broad_key[key_a]
     out_a, out_b = [], []
     for k in range(1, cfg.block_size):
         if k >= len(key_a):
@@ -112,6 +114,8 @@ def candidate_pairs(
         same = key_a[:-k] == key_a[k:]
         if k > cfg.window:
             same &= ~big[:-k]
+        elif k > cfg.broad_window:
+            same &= ~broad_big[:-k]
         if not same.any():
             break
         out_a.append(rec_a[:-k][same])

@@ -13,6 +13,11 @@ from ._features import (
 )
 
 
+# Keys with this prefix are broad (one common first name can fill thousands): when
+# oversized they get the narrow broad_window; the specific keys carry most recall.
+BROAD_PREFIX = "g:"
+
+
 def blocking_keys(f: Features) -> list[str]:
     """Every key a record is filed under; two records sharing a key become a candidate.
 

@@ -57,7 +57,8 @@ class MatchConfig:
     cannot_link_person_weight: float = -3.0  # person evidence this negative forbids a merge
     # Blocking.
     block_size: int = 40  # blocks up to this size are compared all-against-all
-    window: int = 12  # bigger blocks: each record against its next `window` neighbours
+    window: int = 10  # bigger blocks: each record against its next `window` neighbours
+    broad_window: int = 3  # the same for the broadest key (given-name sound alone)
     index_posting_cap: int = 400
     _weights: Any = field(default=None, init=False, repr=False, compare=False)
 

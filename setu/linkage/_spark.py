@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ._batch import log2_odds
-from ._blocking import blocking_keys, sort_key
+from ._blocking import BROAD_PREFIX, blocking_keys, sort_key
 from ._cluster import cluster, labels_to_clusters
 from ._compare import FIELDS, compare
 from ._config import MatchConfig, combine
