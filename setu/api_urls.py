@@ -2,10 +2,27 @@
 
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
+from rest_framework.permissions import IsAuthenticated
 
+import setu.core.api  # noqa: F401  (registers the bearer-token scheme for the schema)
+
+# The schema and its docs are for people in the network, like the rest of Setu.
+SIGNED_IN = [IsAuthenticated]
+
+# Swagger UI and ReDoc are served from drf-spectacular-sidecar's static files: no CDN.
 urlpatterns = [
     path("v1/", include("setu.api_v1")),
-    path("schema/", SpectacularAPIView.as_view(), name="api-schema"),
-    path("docs/", SpectacularSwaggerView.as_view(url_name="api-schema"), name="api-docs"),
-    path("redoc/", SpectacularRedocView.as_view(url_name="api-schema"), name="api-redoc"),
+    path("schema/", SpectacularAPIView.as_view(permission_classes=SIGNED_IN), name="api-schema"),
+    path(
+        "docs/",
+        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=SIGNED_IN),
+        name="api-docs",
+    ),
+    path(
+        "redoc/",
+        SpectacularRedocView.as_view(
+            url_name="api-schema", template_name="api/redoc.html", permission_classes=SIGNED_IN
+        ),
+        name="api-redoc",
+    ),
 ]

@@ -51,6 +51,8 @@ def _target_parts(target: Any) -> tuple[str, str, Any]:
         return label, str(target.pk), owner
     if isinstance(target, tuple):
         label, pk, owner = (*target, None)[:3]
+        if owner is None and label == "orgs.organisation" and pk:
+            owner = pk  # an organisation's own record belongs to its trail
         return str(label), str(pk), owner
     return str(target), "", None
 

@@ -7,10 +7,70 @@ from django.db.models import QuerySet
 from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
-from setu.orgs.models import Organisation
+from setu.orgs.models import District, Membership, Organisation, State
 
 
 def organisation_list(*, actor: Actor) -> QuerySet[Organisation]:
     """Member organisations the actor may see, with the places they serve."""
     qs = Organisation.objects.filter(is_active=True).select_related("base_district__state")
     return policy.scope(actor, qs, Action.VIEW).prefetch_related("states")
+
+
+def organisation_get(*, actor: Actor, organisation_id: object) -> Organisation:
+    """One organisation the actor may see; NotFound otherwise."""
+    from setu.core.errors import NotFound
+
+    organisation = organisation_list(actor=actor).filter(pk=organisation_id).first()
+    if organisation is None:
+        raise NotFound(action=Action.VIEW, target=("orgs.organisation", str(organisation_id), None))
+    return organisation
+
+
+def membership_list(*, actor: Actor, organisation: Organisation) -> QuerySet[Membership]:
+    """Members of ``organisation``, for those who manage its members (its admins)."""
+    policy.require(actor, Action.MANAGE_ORG, organisation)
+    qs = Membership.objects.filter(organisation=organisation).select_related("user")
+    return policy.scope(actor, qs, Action.MANAGE_MEMBERS).order_by("user__username")
+
+
+def organisation_address_visible(*, actor: Actor, organisation: Organisation) -> bool:
+    """Whether the actor may see the organisation's address (confidential ones: members only)."""
+    return policy.can(actor, Action.VIEW_ADDRESS, organisation)
+
+
+def organisation_get_for_manage(*, actor: Actor, organisation_id: object) -> Organisation:
+    """An organisation the actor administers; NotFound or Forbidden otherwise."""
+    organisation = organisation_get(actor=actor, organisation_id=organisation_id)
+    policy.require(actor, Action.MANAGE_ORG, organisation)
+    return organisation
+
+
+def membership_get(*, actor: Actor, membership_id: object) -> Membership:
+    """A membership the actor may manage (role, contact, active); NotFound otherwise."""
+    from setu.core.errors import NotFound
+
+    qs = Membership.objects.select_related("user", "organisation")
+    membership = policy.scope(actor, qs, Action.MANAGE_MEMBERS).filter(pk=membership_id).first()
+    if membership is None:
+        raise NotFound(
+            action=Action.MANAGE_MEMBERS, target=("orgs.membership", str(membership_id), None)
+        )
+    return membership
+
+
+def membership_list_own(*, actor: Actor) -> QuerySet[Membership]:
+    """The actor's own active memberships in active organisations (for the acting-as switcher)."""
+    qs = Membership.objects.filter(
+        user_id=actor.user.pk, is_active=True, organisation__is_active=True
+    ).select_related("organisation")
+    return policy.scope(actor, qs, Action.VIEW).order_by("created_at")
+
+
+def state_list() -> QuerySet[State]:
+    """India's states and union territories (public reference data)."""
+    return State.objects.order_by("name")
+
+
+def district_list() -> QuerySet[District]:
+    """India's districts with their states (public reference data)."""
+    return District.objects.select_related("state").order_by("state__name", "name")
