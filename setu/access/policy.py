@@ -522,6 +522,7 @@ CLASS_RULES.update(
         ("shelters.bedgroup", Action.EDIT): lambda a: _member(a, SHELTER_ROLES),
         ("shelters.bedgroup", Action.CREATE): lambda a: _member(a, SHELTER_ROLES),
         ("shelters.bedhold", Action.CREATE): lambda a: _member(a, HOLD_ROLES),
+        ("shelters.bedhold", Action.VIEW): lambda a: _member(a, IDENTITY_ROLES),
         ("shelters.shelterstay", Action.CREATE): lambda a: _member(a, SHELTER_ROLES),
         ("shelters.unmetdemand", Action.CREATE): lambda a: _member(a, HOLD_ROLES | SHELTER_ROLES),
         ("shelters.network", Action.VIEW_AGGREGATES): lambda a: _member(a, NETWORK_VIEW_ROLES),

@@ -13,6 +13,7 @@ the number of active holds of the group (services keep the two in step under the
 
 from __future__ import annotations
 
+import datetime
 import uuid
 
 from django.conf import settings
@@ -84,6 +85,21 @@ class BedGroup(BaseModel):
     def free(self) -> int:
         """Beds neither held, occupied nor out of service (by the counters)."""
         return self.total - self.held - self.occupied - self.out_of_service
+
+    @property
+    def counters(self) -> list[tuple[str, str, int]]:
+        """The counters a shelter sets by hand, with their labels (for the +/- buttons)."""
+        return [
+            ("total", str(_("Beds in total")), self.total),
+            ("occupied", str(_("Occupied")), self.occupied),
+            ("out_of_service", str(_("Out of service")), self.out_of_service),
+        ]
+
+    @property
+    def is_stale(self) -> bool:
+        """Counts not confirmed within SETU_CAPACITY_STALE_HOURS: "call to confirm"."""
+        hours = int(getattr(settings, "SETU_CAPACITY_STALE_HOURS", 24))
+        return self.counts_confirmed_at < timezone.now() - datetime.timedelta(hours=hours)
 
     @property
     def owner_org_id(self) -> uuid.UUID:

@@ -157,7 +157,6 @@ def capacity_board(
     groups = bed_group_list(
         actor=actor, state_id=state_id, district_id=district_id, kind=kind, only_free=only_free
     )
-    now = timezone.now()
     rows: dict[Any, ShelterRow] = {}
     for group in groups:
         row = rows.get(group.shelter_id)
@@ -165,7 +164,6 @@ def capacity_board(
             row = rows[group.shelter_id] = ShelterRow(
                 shelter=group.shelter, address=shelter_address(actor=actor, shelter=group.shelter)
             )
-        group.is_stale = group.counts_confirmed_at < now - stale_after()
         row.groups.append(group)
         row.total += group.total
         row.free += max(group.free_now, 0)

@@ -29,6 +29,12 @@ def navigation_for(*, actor: Actor) -> list[NavItem]:
         items.append(NavItem(str(_("Referrals")), reverse("referrals:referral-list"), "referrals"))
     if policy.allowed(actor, Action.VIEW, "directory.service"):
         items.append(NavItem(str(_("Services")), reverse("directory:service-list"), "directory"))
+    if policy.allowed(actor, Action.VIEW, "shelters.bedgroup"):
+        items.append(
+            NavItem(str(_("Shelter beds")), reverse("shelters:capacity-board"), "shelters")
+        )
+    if policy.allowed(actor, Action.VIEW_AGGREGATES, "shelters.network"):
+        items.append(NavItem(str(_("Network view")), reverse("shelters:network"), "network"))
     items.append(NavItem(str(_("Organisations")), reverse("orgs:organisation-list"), "orgs"))
     if policy.allowed(actor, Action.VIEW_AGGREGATES, "insights"):
         items.append(NavItem(str(_("Statistics")), reverse("insights:overview"), "insights"))

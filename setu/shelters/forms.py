@@ -1,0 +1,94 @@
+"""Forms of the shelter pages; they only parse input, services decide."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from setu.directory.models import Language
+from setu.shelters.models import BedKind
+
+
+class BedGroupForm(forms.Form):
+    """A group of beds: what kind, how many, and for whom it is accessible."""
+
+    kind = forms.ChoiceField(label=_("Beds for"), choices=BedKind.choices)
+    label = forms.CharField(label=_("Label (optional)"), max_length=60, required=False)
+    total = forms.IntegerField(label=_("Beds in total"), min_value=0, max_value=2000)
+    occupied = forms.IntegerField(label=_("Occupied now"), min_value=0, initial=0)
+    out_of_service = forms.IntegerField(label=_("Out of service"), min_value=0, initial=0)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages staff speak"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    disability_access = forms.BooleanField(
+        label=_("Accessible for disabled persons"), required=False
+    )
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+
+
+class BedGroupDetailsForm(forms.Form):
+    """What a group offers (not its counts)."""
+
+    label = forms.CharField(label=_("Label (optional)"), max_length=60, required=False)
+    languages = forms.MultipleChoiceField(
+        label=_("Languages staff speak"),
+        choices=Language.choices,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    disability_access = forms.BooleanField(
+        label=_("Accessible for disabled persons"), required=False
+    )
+    notes = forms.CharField(label=_("Notes"), max_length=200, required=False)
+    is_active = forms.BooleanField(label=_("In use"), required=False, initial=True)
+
+
+class CountsForm(forms.Form):
+    """The plain fallback for the +/- buttons: set all counts at once."""
+
+    total = forms.IntegerField(label=_("Beds in total"), min_value=0, max_value=2000)
+    occupied = forms.IntegerField(label=_("Occupied"), min_value=0)
+    out_of_service = forms.IntegerField(label=_("Out of service"), min_value=0)
+
+
+class AdjustForm(forms.Form):
+    """One tap on a +/- button."""
+
+    counter = forms.ChoiceField(
+        choices=[("total", "total"), ("occupied", "occupied"), ("out_of_service", "oos")]
+    )
+    delta = forms.TypedChoiceField(choices=[("1", "+1"), ("-1", "-1")], coerce=int)
+
+
+class BoardFilterForm(forms.Form):
+    """Non-identifying filters of the capacity board (safe in a query string)."""
+
+    state = forms.TypedChoiceField(label=_("State"), required=False, coerce=int, empty_value=None)
+    district = forms.TypedChoiceField(
+        label=_("District"), required=False, coerce=int, empty_value=None
+    )
+    kind = forms.ChoiceField(
+        label=_("Beds for"), required=False, choices=[("", _("Any")), *BedKind.choices]
+    )
+    only_free = forms.BooleanField(label=_("Only with free beds"), required=False)
+
+    def __init__(self, *args: object, states: object = (), districts: object = (), **kw: object):
+        super().__init__(*args, **kw)  # type: ignore[arg-type]
+        self.fields["state"].choices = [("", _("Any"))] + [(s.pk, s.name) for s in states]
+        self.fields["district"].choices = [("", _("Any"))] + [(d.pk, str(d)) for d in districts]
+
+
+class HoldForm(forms.Form):
+    """Which bed group to hold a bed in."""
+
+    bed_group = forms.UUIDField(widget=forms.HiddenInput)
+
+
+class UnmetDemandForm(forms.Form):
+    """Record that no bed was found in a district."""
+
+    district = forms.IntegerField(widget=forms.HiddenInput)
+    kind = forms.ChoiceField(required=False, choices=[("", ""), *BedKind.choices])

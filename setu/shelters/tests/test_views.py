@@ -1,0 +1,107 @@
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from setu.audit.models import AuditEntry
+from setu.orgs.models import OrganisationType
+from setu.orgs.tests.factories import OrganisationFactory
+from setu.shelters.models import BedGroup, BedKind, UnmetDemand
+from setu.shelters.tests.factories import BedGroupFactory
+
+
+def _client(personas, who):
+    client = Client()
+    client.force_login(personas.users[who], backend=settings.AUTHENTICATION_BACKENDS[-1])
+    return client
+
+
+def test_plus_button_updates_the_counter_in_place_with_htmx(personas):
+    group = BedGroupFactory(shelter=personas.partner_org, total=2)
+    client = _client(personas, "partner_admin")
+    url = reverse("shelters:bed-group-adjust", args=[group.pk])
+    response = client.post(url, {"counter": "occupied", "delta": "1"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert f'id="group-{group.pk}"' in response.text
+    group.refresh_from_db()
+    assert group.occupied == 1
+    client.post(url, {"counter": "occupied", "delta": "1"}, HTTP_HX_REQUEST="true")
+    response = client.post(url, {"counter": "occupied", "delta": "1"}, HTTP_HX_REQUEST="true")
+    assert "cannot exceed" in response.text
+    assert BedGroup.objects.get(pk=group.pk).occupied == 2
+
+
+def test_without_javascript_the_form_redirects_back(personas):
+    group = BedGroupFactory(shelter=personas.partner_org, total=2)
+    client = _client(personas, "partner_admin")
+    response = client.post(
+        reverse("shelters:bed-group-counts", args=[group.pk]),
+        {"total": 5, "occupied": 1, "out_of_service": 1},
+    )
+    assert response.status_code == 302
+    group.refresh_from_db()
+    assert (group.total, group.free) == (5, 3)
+
+
+def test_board_hides_the_address_of_a_confidential_home(personas):
+    secret = OrganisationFactory(
+        org_type=OrganisationType.SHELTER_HOME,
+        address="12 Hidden Lane",
+        address_is_confidential=True,
+    )
+    open_home = OrganisationFactory(org_type=OrganisationType.SHELTER_HOME, address="1 Open Road")
+    BedGroupFactory(shelter=secret)
+    BedGroupFactory(shelter=open_home)
+    response = _client(personas, "lead").get(reverse("shelters:capacity-board"))
+    assert "1 Open Road" in response.text
+    assert "12 Hidden Lane" not in response.text
+    assert str(secret) in response.text
+    assert "<svg" in response.text
+
+
+def test_board_shows_call_to_confirm_for_stale_counts(personas):
+    import datetime
+
+    from django.utils import timezone
+
+    group = BedGroupFactory(shelter=personas.partner_org)
+    BedGroup.objects.filter(pk=group.pk).update(
+        counts_confirmed_at=timezone.now() - datetime.timedelta(days=2)
+    )
+    response = _client(personas, "lead").get(reverse("shelters:capacity-board"))
+    assert "call to confirm" in response.text
+
+
+def test_board_list_queries_are_bounded(personas, django_assert_max_num_queries):
+    for _ in range(6):
+        BedGroupFactory(shelter=OrganisationFactory(org_type=OrganisationType.SHELTER_HOME))
+    client = _client(personas, "lead")
+    with django_assert_max_num_queries(25):
+        client.get(reverse("shelters:capacity-board"))
+
+
+def test_recording_unmet_demand_from_the_board(personas):
+    client = _client(personas, "lead")
+    response = client.post(reverse("shelters:unmet-record"), {"district": 1, "kind": BedKind.MEN})
+    assert response.status_code == 302
+    assert UnmetDemand.objects.get().kind == BedKind.MEN
+
+
+def test_network_view_suppresses_small_counts(personas):
+    from setu.registry.tests.factories import CasePersonFactory
+    from setu.shelters.tests.factories import ReferralFactory
+
+    for _ in range(3):
+        ReferralFactory(
+            link=CasePersonFactory(case__owner_org=personas.own_org), to_org=personas.partner_org
+        )
+    response = _client(personas, "coordinator").get(reverse("shelters:network"))
+    assert response.status_code == 200
+    assert "fewer than 5" in response.text
+    assert "<svg" in response.text
+
+
+def test_a_refused_page_is_audited(personas):
+    group = BedGroupFactory(shelter=personas.partner_org)
+    response = _client(personas, "lead").get(reverse("shelters:bed-group-edit", args=[group.pk]))
+    assert response.status_code == 403
+    assert AuditEntry.objects.filter(action="denied", target_id=str(group.pk)).exists()
