@@ -50,6 +50,7 @@ from setu.registry.models import (
     Gender,
     IdentityDocument,
     MeansOfControl,
+    NoteTopic,
     PerpetratorRole,
     Person,
     PersonAlias,
@@ -62,6 +63,7 @@ from setu.registry.models import (
     TraffickingEvent,
     TraffickingStatus,
 )
+from setu.registry.text import search_key
 from setu.synth import Person as TruePerson
 from setu.synth import generate_population
 from setu.synth.geo import DESTINATIONS, load_geography
@@ -267,6 +269,30 @@ _NOTES = {
     ],
 }
 _PERP_NICKNAMES = ("Dada", "Bhaiya", "Mausi", "Aunty", "Sardar", "Seth", "Babu", "Chacha")
+
+
+_HEALTH_WORDS = ("medical", "hospital", "sleeping", "counselling")
+_LEGAL_WORDS = ("magistrate", "dlsa", "compensation", "bnss", "witness", "prosecution")
+
+
+def _note_topic(body: str) -> str:
+    """Health and legal notes need the matching consent scope before a partner may read them."""
+    lowered = body.lower()
+    if any(w in lowered for w in _HEALTH_WORDS):
+        return NoteTopic.HEALTH
+    if any(w in lowered for w in _LEGAL_WORDS):
+        return NoteTopic.LEGAL
+    return NoteTopic.GENERAL
+
+
+def _fill_search_keys(plan: Plan) -> None:
+    """Person.search_key, as the registry services keep it (bulk inserts bypass the services)."""
+    aliases: dict[uuid.UUID, list[str]] = defaultdict(list)
+    for alias in plan.rows.get(PersonAlias, []):
+        aliases[alias.person_id].append(alias.name)
+    for person in plan.rows.get(Person, []):
+        names = [person.given_name, person.family_name, person.name_native]
+        person.search_key = search_key(names + aliases.get(person.id, []))
 
 
 def _sections(form: str, on: date, minor: bool) -> str:
@@ -530,7 +556,9 @@ class Builder:
         )
 
     def note(self, case: Case, author: User, body: str) -> CaseNote:
-        return self._new(CaseNote, case_id=case.id, author_id=author.id, body=body)
+        return self._new(
+            CaseNote, case_id=case.id, author_id=author.id, body=body, topic=_note_topic(body)
+        )
 
     def service(
         self,
@@ -1119,6 +1147,7 @@ def plan_network(
             case, person = w.write(rec, t, slug)
             held.append((rec, slug, case, person))
         _consents_and_shares(w, t, held)
+    _fill_search_keys(b.plan)
     return b.plan
 
 
