@@ -227,13 +227,16 @@ def person_search(*, actor: Actor, query: str) -> QuerySet[Person]:
     return qs
 
 
-def person_get(*, actor: Actor, person_id: Any) -> Person:
-    """One person the actor may see; the view is audited. Raises NotFound otherwise."""
+def person_get(*, actor: Actor, person_id: Any, for_action: Action = Action.VIEW) -> Person:
+    """One person the actor may see (and ``for_action``, e.g. EDIT, else Forbidden); the view is
+    audited. Raises NotFound when the person is not visible."""
     pk = _uuid(person_id)
     qs = policy.scope(actor, Person.objects.select_related("owner_org"), Action.VIEW)
     person = qs.filter(pk=pk).first() if pk else None
     if person is None:
         raise _not_found(Person, person_id)
+    if for_action != Action.VIEW:
+        policy.require(actor, for_action, person)
     audit.record(actor=actor, action=AuditAction.VIEW, target=person)
     return person
 
@@ -313,14 +316,23 @@ def document_get(*, actor: Actor, document_id: Any) -> IdentityDocument:
     return _person_child_get(IdentityDocument, actor, document_id)
 
 
-def consent_get(*, actor: Actor, consent_id: Any) -> Consent:
-    """A consent the actor may see."""
+def consent_get(*, actor: Actor, consent_id: Any, for_action: Action = Action.VIEW) -> Consent:
+    """A consent the actor may see (and ``for_action``, else Forbidden)."""
     pk = _uuid(consent_id)
     qs = policy.scope(actor, Consent.objects.select_related("person"), Action.VIEW)
     consent = qs.filter(pk=pk).first() if pk else None
     if consent is None:
         raise _not_found(Consent, consent_id)
+    if for_action != Action.VIEW:
+        policy.require(actor, for_action, consent)
     return consent
+
+
+def consent_recipient_list(*, actor: Actor) -> QuerySet[Organisation]:
+    """Member organisations a person may name in a consent (or as a service provider)."""
+    from setu.orgs import selectors as orgs
+
+    return orgs.organisation_list(actor=actor)
 
 
 # --- cases --------------------------------------------------------------------------------------
@@ -379,13 +391,16 @@ def case_count_by_status(*, actor: Actor) -> dict[str, int]:
     return counts
 
 
-def case_get(*, actor: Actor, case_id: Any) -> Case:
-    """One case the actor may see; the view is audited. Raises NotFound otherwise."""
+def case_get(*, actor: Actor, case_id: Any, for_action: Action = Action.VIEW) -> Case:
+    """One case the actor may see (and ``for_action``, e.g. EDIT, else Forbidden); the view is
+    audited. Raises NotFound when the case is not visible."""
     pk = _uuid(case_id)
     qs = policy.scope(actor, Case.objects.select_related("owner_org", "case_owner"), Action.VIEW)
     case = qs.filter(pk=pk).first() if pk else None
     if case is None:
         raise _not_found(Case, case_id)
+    if for_action != Action.VIEW:
+        policy.require(actor, for_action, case)
     audit.record(actor=actor, action=AuditAction.VIEW, target=case)
     return case
 
@@ -526,18 +541,38 @@ class CaseDetail:
     timeline: list[TimelineItem] = field(default_factory=list)
 
 
+def case_participant_list(
+    *, actor: Actor, case: Case, visibility: Visibility | None = None
+) -> list[Participant]:
+    """Persons in a case with their role; names only where the actor may see identities."""
+    vis = visibility or case_visibility(actor=actor, case=case)
+    links = policy.scope(actor, case.participants.all(), Action.VIEW).select_related("person")
+    hidden = _("(identity not shared)")
+    return [
+        Participant(link, link.person.display_name if vis.identity else hidden, vis.identity)
+        for link in links.order_by("role", "created_at")
+    ]
+
+
+def case_exploitation_forms(*, actor: Actor, case: Case) -> list[str]:
+    """Codes of the case's forms of exploitation."""
+    qs = policy.scope(actor, case.exploitations.all(), Action.VIEW)
+    return sorted(qs.values_list("form", flat=True))
+
+
+def case_control_means(*, actor: Actor, case: Case) -> list[str]:
+    """Codes of the means of control used in the case."""
+    qs = policy.scope(actor, case.control_means.all(), Action.VIEW)
+    return sorted(qs.values_list("means", flat=True))
+
+
 def case_detail(*, actor: Actor, case_id: Any) -> CaseDetail:
     """A case with its participants, exploitation, means of control, shares and timeline;
     audited as a view."""
     case = case_get(actor=actor, case_id=case_id)
     vis = case_visibility(actor=actor, case=case)
     detail = CaseDetail(case=case, visibility=vis)
-    links = policy.scope(actor, case.participants.all(), Action.VIEW).select_related("person")
-    hidden = _("(identity not shared)")
-    for link in links.order_by("role", "created_at"):
-        detail.participants.append(
-            Participant(link, link.person.display_name if vis.identity else hidden, vis.identity)
-        )
+    detail.participants = case_participant_list(actor=actor, case=case, visibility=vis)
     if vis.case_history:
         detail.exploitations = list(
             policy.scope(actor, case.exploitations.all(), Action.VIEW).order_by("form")

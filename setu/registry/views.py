@@ -1,21 +1,695 @@
-"""Registry pages (placeholder lists; replaced by the registry UI work)."""
+"""Registry pages: the caseworker's daily tool. Views parse input, call one selector or service,
+and render; the policy decides which buttons appear (flags), never the template."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+from uuid import UUID
+
+from django.contrib import messages
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from setu.access.actor import actor_of
-from setu.registry import selectors
+from setu.access import policy
+from setu.access.actor import Actor, actor_of
+from setu.access.denials import record_denial
+from setu.access.policy import Action
+from setu.core.errors import ConsentRequired, InvalidInput
+from setu.registry import forms, selectors, services
+
+PAGE_SIZE = 25
+SEARCH_LIMIT = 50
 
 
-def case_list(request: HttpRequest) -> HttpResponse:
-    cases = selectors.case_list(actor=actor_of(request))[:50]
-    return render(request, "registry/case_list.html", {"cases": cases, "active_nav": "cases"})
+def _page(request: HttpRequest, qs: Any) -> Any:
+    return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
+def _form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    back: str,
+    submit: str,
+    save: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+    success: str,
+    intro: str = "",
+    template: str = "registry/form_page.html",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """GET shows ``form``; a valid POST calls ``save`` (a service) and redirects to ``done``."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except InvalidInput as exc:
+            forms.apply_errors(form, exc)
+        except ConsentRequired as exc:
+            # Refused, not broken: the caseworker is told why, and the refusal is audited.
+            record_denial(request, exc)
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, success)
+            return redirect(done(result))
+    context = {"form": form, "title": title, "back": back, "submit": submit, "intro": intro}
+    return render(request, template, {**context, **(extra or {})})
+
+
+# --- persons ------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
 def person_list(request: HttpRequest) -> HttpResponse:
-    persons = selectors.person_list(actor=actor_of(request))[:50]
-    return render(
-        request, "registry/person_list.html", {"persons": persons, "active_nav": "persons"}
+    """Persons: GET lists with non-identifying filters; POST searches by name or phone."""
+    actor = actor_of(request)
+    policy.require_allowed(actor, Action.VIEW, "registry.person")
+    search_form = forms.PersonSearchForm(request.POST or None)
+    filter_form = forms.PersonFilterForm(request.GET or None)
+    context: dict[str, Any] = {
+        "search_form": search_form,
+        "filter_form": filter_form,
+        "active_nav": "persons",
+        "can_create": policy.allowed(actor, Action.CREATE, "registry.person"),
+    }
+    if request.method == "POST":
+        results = []
+        if search_form.is_valid():
+            found = selectors.person_search(actor=actor, query=search_form.cleaned_data["q"])
+            results = list(found[: SEARCH_LIMIT + 1])
+        context.update(
+            searched=True,
+            results=results[:SEARCH_LIMIT],
+            truncated=len(results) > SEARCH_LIMIT,
+        )
+        if request.htmx:
+            return render(request, "registry/_person_results.html", context)
+        return render(request, "registry/person_list.html", context)
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    context["page"] = _page(request, selectors.person_list(actor=actor, filters=filters))
+    return render(request, "registry/person_list.html", context)
+
+
+@require_GET
+def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """A person's record, limited to what the actor may see."""
+    actor = actor_of(request)
+    detail = selectors.person_detail(actor=actor, person_id=person_id)
+    person = detail.person
+    can_edit = policy.can(actor, Action.EDIT, person)
+    context = {
+        "d": detail,
+        "person": person,
+        "vis": detail.visibility,
+        "can_edit": can_edit,
+        "can_archive": can_edit and person.archived_at is None,
+        "can_manage_consent": policy.can(actor, Action.MANAGE_CONSENT, person),
+        "active_nav": "persons",
+    }
+    return render(request, "registry/person_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def person_create(request: HttpRequest) -> HttpResponse:
+    """Record a new person (with their home place)."""
+    actor = actor_of(request)
+    policy.require_allowed(actor, Action.CREATE, "registry.person")
+    form = forms.PersonForm(
+        request.POST or None, initial={"age_estimated_on": timezone.localdate()}
     )
+
+    def save(data: dict[str, Any]) -> Any:
+        person = services.person_create(actor=actor, **form.person_fields())
+        home = form.home_fields()
+        if home:
+            services.address_add(actor=actor, person=person, **home)
+        return person
+
+    return _form_page(
+        request,
+        form,
+        title=_("New person"),
+        back=reverse("registry:person-list"),
+        submit=_("Save person"),
+        save=save,
+        done=lambda p: reverse("registry:person-detail", args=[p.pk]),
+        success=_("Person recorded."),
+        extra={"active_nav": "persons"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """Correct a person's identity."""
+    actor = actor_of(request)
+    person = selectors.person_get(actor=actor, person_id=person_id, for_action=Action.EDIT)
+    initial = {name: getattr(person, name) for name in services.PERSON_FIELDS}
+    initial["languages"] = ", ".join(person.languages or [])
+    form = forms.PersonForm(request.POST or None, initial=initial, with_home=False)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit %(name)s") % {"name": person.display_name},
+        back=reverse("registry:person-detail", args=[person.pk]),
+        submit=_("Save changes"),
+        save=lambda data: services.person_update(
+            actor=actor, person=person, **form.person_fields()
+        ),
+        done=lambda p: reverse("registry:person-detail", args=[p.pk]),
+        success=_("Changes saved."),
+        extra={"active_nav": "persons"},
+    )
+
+
+@require_POST
+def person_archive(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """Archive a person (kept, hidden from lists)."""
+    actor = actor_of(request)
+    person = selectors.person_get(actor=actor, person_id=person_id, for_action=Action.ARCHIVE)
+    services.person_archive(actor=actor, person=person)
+    messages.success(request, _("Person archived."))
+    return redirect("registry:person-detail", person_id=person.pk)
+
+
+def _person_part_add(
+    request: HttpRequest,
+    person_id: UUID,
+    form_class: type,
+    service: Callable[..., Any],
+    title: str,
+    success: str,
+) -> HttpResponse:
+    actor = actor_of(request)
+    person = selectors.person_get(actor=actor, person_id=person_id, for_action=Action.EDIT)
+    back = reverse("registry:person-detail", args=[person.pk])
+    return _form_page(
+        request,
+        form_class(request.POST or None),
+        title=title % {"name": person.display_name},
+        back=back,
+        submit=_("Add"),
+        save=lambda data: service(actor=actor, person=person, **data),
+        done=lambda _obj: back,
+        success=success,
+        extra={"active_nav": "persons"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def alias_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """Add an alias."""
+    return _person_part_add(
+        request,
+        person_id,
+        forms.AliasForm,
+        services.alias_add,
+        _("Another name for %(name)s"),
+        _("Name added."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def phone_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """Add a phone number."""
+    return _person_part_add(
+        request,
+        person_id,
+        forms.PhoneForm,
+        services.phone_add,
+        _("Phone number for %(name)s"),
+        _("Phone number added."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def address_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """Add an address."""
+    return _person_part_add(
+        request,
+        person_id,
+        forms.AddressForm,
+        services.address_add,
+        _("Address for %(name)s"),
+        _("Address added."),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def document_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """Add an identity document."""
+    return _person_part_add(
+        request,
+        person_id,
+        forms.DocumentForm,
+        services.document_add,
+        _("Identity document for %(name)s"),
+        _("Document added."),
+    )
+
+
+def _person_part_remove(
+    request: HttpRequest,
+    getter: Callable[..., Any],
+    service: Callable[..., Any],
+    kind: str,
+    pk: UUID,
+) -> HttpResponse:
+    actor = actor_of(request)
+    obj = getter(actor=actor, **{f"{kind}_id": pk})
+    service(actor=actor, **{kind: obj})
+    messages.success(request, _("Removed."))
+    return redirect("registry:person-detail", person_id=obj.person_id)
+
+
+@require_POST
+def alias_remove(request: HttpRequest, alias_id: UUID) -> HttpResponse:
+    """Remove an alias."""
+    return _person_part_remove(
+        request, selectors.alias_get, services.alias_remove, "alias", alias_id
+    )
+
+
+@require_POST
+def phone_remove(request: HttpRequest, phone_id: UUID) -> HttpResponse:
+    """Remove a phone number."""
+    return _person_part_remove(
+        request, selectors.phone_get, services.phone_remove, "phone", phone_id
+    )
+
+
+@require_POST
+def address_remove(request: HttpRequest, address_id: UUID) -> HttpResponse:
+    """Remove an address."""
+    return _person_part_remove(
+        request, selectors.address_get, services.address_remove, "address", address_id
+    )
+
+
+@require_POST
+def document_remove(request: HttpRequest, document_id: UUID) -> HttpResponse:
+    """Remove an identity document."""
+    return _person_part_remove(
+        request, selectors.document_get, services.document_remove, "document", document_id
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_record(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """Record a person's consent to share."""
+    actor = actor_of(request)
+    person = selectors.person_get(
+        actor=actor, person_id=person_id, for_action=Action.MANAGE_CONSENT
+    )
+    form = forms.ConsentForm(
+        request.POST or None,
+        organisations=selectors.consent_recipient_list(actor=actor),
+        initial={"given_on": timezone.localdate()},
+    )
+    back = reverse("registry:person-detail", args=[person.pk])
+    return _form_page(
+        request,
+        form,
+        title=_("Consent of %(name)s") % {"name": person.display_name},
+        intro=_(
+            "Read the choices to the person in a language they understand. Record only what "
+            "they agreed to; they can withdraw at any time."
+        ),
+        back=back,
+        submit=_("Record consent"),
+        save=lambda data: services.consent_record(actor=actor, person=person, **data),
+        done=lambda _c: back,
+        success=_("Consent recorded."),
+        extra={"active_nav": "persons"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, consent_id: UUID) -> HttpResponse:
+    """Record that a person withdrew a consent; shares relying on it end at once."""
+    actor = actor_of(request)
+    consent = selectors.consent_get(actor=actor, consent_id=consent_id, for_action=Action.EDIT)
+    back = reverse("registry:person-detail", args=[consent.person_id])
+    form = forms.ConsentWithdrawForm(
+        request.POST or None, initial={"withdrawn_on": timezone.localdate()}
+    )
+    return _form_page(
+        request,
+        form,
+        title=_("Withdraw consent"),
+        intro=_("Every case share relying on this consent will end immediately."),
+        back=back,
+        submit=_("Withdraw consent"),
+        save=lambda data: services.consent_withdraw(actor=actor, consent=consent, **data),
+        done=lambda _c: back,
+        success=_("Consent withdrawn; shares relying on it have ended."),
+        extra={"active_nav": "persons", "danger": True},
+    )
+
+
+@require_GET
+def district_options(request: HttpRequest) -> HttpResponse:
+    """``<option>``s of the districts of a state (LGD), for the dependent district select."""
+    code = next((v for k, v in request.GET.items() if k.endswith("state")), None)
+    districts = selectors.district_list(state_code=code) if code else []
+    return render(request, "registry/_district_options.html", {"districts": districts})
+
+
+# --- cases --------------------------------------------------------------------------------------
+
+
+@require_GET
+def case_list(request: HttpRequest) -> HttpResponse:
+    """Cases, with non-identifying filters in the query string."""
+    actor = actor_of(request)
+    policy.require_allowed(actor, Action.VIEW, "registry.case")
+    filter_form = forms.CaseFilterForm(request.GET or None)
+    page = _page(request, selectors.case_list(actor=actor, filters=filter_form.filters()))
+    context = {
+        "filter_form": filter_form,
+        "page": page,
+        "can_create": policy.allowed(actor, Action.CREATE, "registry.case"),
+        "active_nav": "cases",
+    }
+    return render(request, "registry/case_list.html", context)
+
+
+@require_GET
+def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """A case with its timeline, limited to what the actor may see."""
+    actor = actor_of(request)
+    detail = selectors.case_detail(actor=actor, case_id=case_id)
+    case = detail.case
+    can_edit = policy.can(actor, Action.EDIT, case)
+    context = {
+        "d": detail,
+        "case": case,
+        "vis": detail.visibility,
+        "can_edit": can_edit,
+        "can_close": can_edit and case.closed_on is None,
+        "can_note": policy.can(actor, Action.ADD_NOTE, case),
+        "can_share": policy.can(actor, Action.SHARE, case),
+        "active_nav": "cases",
+    }
+    return render(request, "registry/case_detail.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def case_create(request: HttpRequest) -> HttpResponse:
+    """Open a case."""
+    actor = actor_of(request)
+    policy.require_allowed(actor, Action.CREATE, "registry.case")
+    form = forms.CaseForm(request.POST or None, initial={"opened_on": timezone.localdate()})
+    return _form_page(
+        request,
+        form,
+        title=_("New case"),
+        back=reverse("registry:case-list"),
+        submit=_("Open case"),
+        save=lambda data: services.case_create(actor=actor, **data),
+        done=lambda c: reverse("registry:case-detail", args=[c.pk]),
+        success=_("Case opened."),
+        extra={"active_nav": "cases"},
+    )
+
+
+def _case_for(request: HttpRequest, case_id: UUID, action: Action) -> tuple[Actor, Any, str]:
+    actor = actor_of(request)
+    case = selectors.case_get(actor=actor, case_id=case_id, for_action=action)
+    return actor, case, reverse("registry:case-detail", args=[case.pk])
+
+
+@require_http_methods(["GET", "POST"])
+def case_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Change a case's details."""
+    actor, case, back = _case_for(request, case_id, Action.EDIT)
+    initial = {name: getattr(case, name) for name in forms.CaseForm.base_fields}
+    return _form_page(
+        request,
+        forms.CaseForm(request.POST or None, initial=initial),
+        title=_("Edit case %(ref)s") % {"ref": case.reference},
+        back=back,
+        submit=_("Save changes"),
+        save=lambda data: services.case_update(actor=actor, case=case, **data),
+        done=lambda _c: back,
+        success=_("Changes saved."),
+        extra={"active_nav": "cases"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_close(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Close a case."""
+    actor, case, back = _case_for(request, case_id, Action.EDIT)
+    return _form_page(
+        request,
+        forms.CaseCloseForm(request.POST or None, initial={"closed_on": timezone.localdate()}),
+        title=_("Close case %(ref)s") % {"ref": case.reference},
+        back=back,
+        submit=_("Close case"),
+        save=lambda data: services.case_close(actor=actor, case=case, **data),
+        done=lambda _c: back,
+        success=_("Case closed."),
+        extra={"active_nav": "cases"},
+    )
+
+
+def _participants(actor: Actor, case: Any) -> tuple[list[Any], dict[str, Any]]:
+    people = selectors.case_participant_list(actor=actor, case=case)
+    return people, {str(p.link.person_id): p.link.person for p in people}
+
+
+def _with_person(data: dict[str, Any], by_id: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    data["person"] = by_id.get(data.get("person") or "")
+    return data
+
+
+@require_http_methods(["GET", "POST"])
+def event_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Record an event in a case (recruitment, transit, rescue, …)."""
+    actor, case, back = _case_for(request, case_id, Action.EDIT)
+    people, by_id = _participants(actor, case)
+    form = forms.EventForm(request.POST or None, participants=people)
+    return _form_page(
+        request,
+        form,
+        title=_("What happened — case %(ref)s") % {"ref": case.reference},
+        back=back,
+        submit=_("Add event"),
+        save=lambda data: services.event_add(actor=actor, case=case, **_with_person(data, by_id)),
+        done=lambda _e: back,
+        success=_("Event added."),
+        extra={"active_nav": "cases"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def event_edit(request: HttpRequest, event_id: UUID) -> HttpResponse:
+    """Correct an event."""
+    actor = actor_of(request)
+    event = selectors.event_get(actor=actor, event_id=event_id)
+    actor, case, back = _case_for(request, event.case_id, Action.EDIT)
+    people, by_id = _participants(actor, case)
+    initial = {name: getattr(event, name) for name in services.EVENT_FIELDS}
+    initial["person"] = str(event.person_id or "")
+    form = forms.EventForm(request.POST or None, participants=people, initial=initial)
+    return _form_page(
+        request,
+        form,
+        title=_("Edit event — case %(ref)s") % {"ref": case.reference},
+        back=back,
+        submit=_("Save changes"),
+        save=lambda data: services.event_update(
+            actor=actor, event=event, **_with_person(data, by_id)
+        ),
+        done=lambda _e: back,
+        success=_("Changes saved."),
+        extra={"active_nav": "cases"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def service_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Record a service."""
+    actor, case, back = _case_for(request, case_id, Action.EDIT)
+    people, by_id = _participants(actor, case)
+    form = forms.ServiceForm(
+        request.POST or None,
+        participants=people,
+        organisations=selectors.consent_recipient_list(actor=actor),
+    )
+    return _form_page(
+        request,
+        form,
+        title=_("Service — case %(ref)s") % {"ref": case.reference},
+        back=back,
+        submit=_("Add service"),
+        save=lambda data: services.service_add(actor=actor, case=case, **_with_person(data, by_id)),
+        done=lambda _s: back,
+        success=_("Service added."),
+        extra={"active_nav": "cases"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def service_edit(request: HttpRequest, service_id: UUID) -> HttpResponse:
+    """Update a service (progress, dates)."""
+    actor = actor_of(request)
+    service = selectors.service_get(actor=actor, service_id=service_id)
+    actor, case, back = _case_for(request, service.case_id, Action.EDIT)
+    people, by_id = _participants(actor, case)
+    initial = {name: getattr(service, name) for name in services.SERVICE_FIELDS}
+    initial["person"] = str(service.person_id or "")
+    form = forms.ServiceForm(
+        request.POST or None,
+        participants=people,
+        organisations=selectors.consent_recipient_list(actor=actor),
+        initial=initial,
+    )
+    return _form_page(
+        request,
+        form,
+        title=_("Edit service — case %(ref)s") % {"ref": case.reference},
+        back=back,
+        submit=_("Save changes"),
+        save=lambda data: services.service_update(
+            actor=actor, service=service, **_with_person(data, by_id)
+        ),
+        done=lambda _s: back,
+        success=_("Changes saved."),
+        extra={"active_nav": "cases"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def note_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Add a note to a case."""
+    actor, case, back = _case_for(request, case_id, Action.ADD_NOTE)
+    return _form_page(
+        request,
+        forms.NoteForm(request.POST or None),
+        title=_("Note — case %(ref)s") % {"ref": case.reference},
+        back=back,
+        submit=_("Add note"),
+        save=lambda data: services.note_add(actor=actor, case=case, **data),
+        done=lambda _n: back,
+        success=_("Note added."),
+        extra={"active_nav": "cases"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def exploitation_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Choose the forms of exploitation in a case."""
+    actor, case, back = _case_for(request, case_id, Action.EDIT)
+    current = selectors.case_exploitation_forms(actor=actor, case=case)
+    return _form_page(
+        request,
+        forms.ExploitationSetForm(request.POST or None, initial={"forms": current}),
+        title=_("Forms of exploitation — case %(ref)s") % {"ref": case.reference},
+        back=back,
+        submit=_("Save"),
+        save=lambda data: services.exploitation_set(actor=actor, case=case, forms=data["forms"]),
+        done=lambda _r: back,
+        success=_("Saved."),
+        extra={"active_nav": "cases"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def control_means_edit(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Choose the means of control used in a case."""
+    actor, case, back = _case_for(request, case_id, Action.EDIT)
+    current = selectors.case_control_means(actor=actor, case=case)
+    return _form_page(
+        request,
+        forms.ControlMeansSetForm(request.POST or None, initial={"means": current}),
+        title=_("Means of control — case %(ref)s") % {"ref": case.reference},
+        back=back,
+        submit=_("Save"),
+        save=lambda data: services.control_means_set(actor=actor, case=case, means=data["means"]),
+        done=lambda _r: back,
+        success=_("Saved."),
+        extra={"active_nav": "cases"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_add_person(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Find one of the organisation's persons (POST search) and connect them to the case."""
+    actor, case, back = _case_for(request, case_id, Action.EDIT)
+    search_form = forms.PersonSearchForm(request.POST if "q" in request.POST else None)
+    add_form = forms.CasePersonForm(request.POST if "person" in request.POST else None)
+    context: dict[str, Any] = {
+        "case": case,
+        "back": back,
+        "search_form": search_form,
+        "add_form": add_form,
+        "active_nav": "cases",
+    }
+    if search_form.is_bound and search_form.is_valid():
+        context["results"] = list(
+            selectors.case_person_options(
+                actor=actor, case=case, query=search_form.cleaned_data["q"]
+            )[:SEARCH_LIMIT]
+        )
+        context["searched"] = True
+        if request.htmx:
+            return render(request, "registry/_case_person_options.html", context)
+    if add_form.is_bound and add_form.is_valid():
+        data = dict(add_form.cleaned_data)
+        try:
+            person = selectors.person_get(actor=actor, person_id=data.pop("person"))
+            services.case_add_person(actor=actor, case=case, person=person, **data)
+        except InvalidInput as exc:
+            forms.apply_errors(add_form, exc)
+        else:
+            messages.success(request, _("Person added to the case."))
+            return redirect(back)
+    return render(request, "registry/case_add_person.html", context)
+
+
+@require_http_methods(["GET", "POST"])
+def case_share(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Share a case with another organisation, backed by a survivor's consent."""
+    actor, case, back = _case_for(request, case_id, Action.SHARE)
+    form = forms.CaseShareForm(
+        request.POST or None, organisations=selectors.share_recipient_list(actor=actor, case=case)
+    )
+    consents = selectors.case_share_consents(actor=actor, case=case)
+    return _form_page(
+        request,
+        form,
+        title=_("Share case %(ref)s") % {"ref": case.reference},
+        intro=_(
+            "Another organisation sees only what you choose here, and only while a survivor's "
+            "consent covers it. Withdrawal of that consent ends the share."
+        ),
+        back=back,
+        submit=_("Share"),
+        save=lambda data: services.case_share(actor=actor, case=case, **data),
+        done=lambda _s: back,
+        success=_("Case shared."),
+        template="registry/case_share.html",
+        extra={"active_nav": "cases", "consents": consents, "case": case},
+    )
+
+
+@require_POST
+def case_unshare(request: HttpRequest, share_id: UUID) -> HttpResponse:
+    """Stop sharing a case with an organisation."""
+    actor = actor_of(request)
+    share = selectors.share_get(actor=actor, share_id=share_id)
+    try:
+        services.case_unshare(actor=actor, share=share)
+    except InvalidInput as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    else:
+        messages.success(request, _("Sharing stopped."))
+    return redirect("registry:case-detail", case_id=share.case_id)

@@ -8,15 +8,22 @@ import factory
 
 from setu.orgs.tests.factories import OrganisationFactory
 from setu.registry.models import (
+    Address,
     Case,
     CasePerson,
     CaseRole,
     CaseShare,
     Consent,
     ConsentScope,
+    DocumentType,
     EventKind,
     Gender,
+    IdentityDocument,
     Person,
+    PersonAlias,
+    Phone,
+    ServiceRecord,
+    ServiceType,
     TraffickingEvent,
 )
 from setu.registry.text import search_key
@@ -83,3 +90,44 @@ class CaseShareFactory(factory.django.DjangoModelFactory):
     consent = factory.SubFactory(ConsentFactory)
     scopes = factory.LazyFunction(lambda: [ConsentScope.IDENTITY, ConsentScope.CASE_HISTORY])
     reason = "Referral for shelter"
+
+
+class AliasFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = PersonAlias
+
+    person = factory.SubFactory(PersonFactory)
+    name = "Munni"
+
+
+class PhoneFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Phone
+
+    person = factory.SubFactory(PersonFactory)
+    number = factory.Sequence(lambda n: f"+9198{n:08d}")
+
+
+class AddressFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Address
+
+    person = factory.SubFactory(PersonFactory)
+    village = "Gosaba"
+
+
+class DocumentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IdentityDocument
+
+    person = factory.SubFactory(PersonFactory)
+    doc_type = DocumentType.AADHAAR
+    number = "1234"
+
+
+class ServiceFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ServiceRecord
+
+    case = factory.SubFactory(CaseFactory)
+    service_type = ServiceType.SHELTER
