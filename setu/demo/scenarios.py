@@ -474,3 +474,18 @@ def _bonded_labour(b: Builder) -> None:
     b.consent(vikash, MATCHING, found_on)
     b.service(away, vikash, ServiceType.COMPENSATION, found_on + timedelta(days=5),
               provider_name="District Legal Services Authority")  # fmt: skip
+
+
+def scenarios_markdown() -> str:
+    """The story-lines section of docs/demo.md, generated so it cannot drift from the data."""
+    parts = []
+    for n, s in enumerate(SCENARIOS, 1):
+        lines = [f"### {n}. {s.title}", "", s.story, "", "| Log in as | Case | Sees it? |"]
+        lines.append("|---|---|---|")
+        for username, reference, visible in s.sees:
+            lines.append(f"| `{username}` | {reference} | {'yes' if visible else 'no'} |")
+        if s.same_person:
+            pairs = "; ".join(f"{a} ↔ {b}" for a, b in s.same_person)
+            lines += ["", f"Same human being (ground truth, not in the database): {pairs}."]
+        parts.append("\n".join(lines))
+    return "\n\n".join(parts) + "\n"

@@ -250,3 +250,11 @@ def test_readme_lists_exactly_the_demo_accounts():
     )[0]
     assert block.strip() == accounts_markdown().strip(), "run: setu demo accounts"
     assert DEMO_PASSWORD in readme
+
+
+def test_docs_demo_shows_exactly_the_scenarios():
+    from setu.demo.scenarios import scenarios_markdown
+
+    doc = (Path(__file__).resolve().parents[3] / "docs" / "demo.md").read_text(encoding="utf-8")
+    block = doc.split("<!-- scenarios:start -->\n", 1)[1].split("<!-- scenarios:end -->")[0]
+    assert block.strip() == scenarios_markdown().strip(), "run: setu demo scenarios"

@@ -1,4 +1,4 @@
-"""``setu demo load|accounts|truth``: the demo network for trying Setu (never in production)."""
+"""``setu demo load|accounts|scenarios|truth``: the demo network for trying Setu (never in production)."""
 
 from __future__ import annotations
 
@@ -37,6 +37,7 @@ class Command(BaseCommand):
         load.add_argument("--persons", type=int, default=DEFAULT_PERSONS)
         load.add_argument("--seed", type=int, default=DEFAULT_SEED)
         sub.add_parser("accounts", help="Print the demo accounts as a Markdown table.")
+        sub.add_parser("scenarios", help="Print the demo story-lines as Markdown.")
         truth = sub.add_parser(
             "truth",
             help="Write which person records are the same human being (regenerated, not read "
@@ -50,6 +51,10 @@ class Command(BaseCommand):
         sub = options["subcommand"]
         if sub == "accounts":
             self.stdout.write(network.accounts_markdown(), ending="")
+        elif sub == "scenarios":
+            from setu.demo.scenarios import scenarios_markdown
+
+            self.stdout.write(scenarios_markdown(), ending="")
         elif sub == "truth":
             self._truth(options)
         else:
