@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "setu.directory",
     "setu.referrals",
     "setu.shelters",
+    "setu.entitlements",
     "setu.web",
     "setu.demo",
 ]
