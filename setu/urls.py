@@ -15,6 +15,7 @@ urlpatterns = [
     path("referrals/", include("setu.referrals.urls")),
     path("insights/", include("setu.insights.urls")),
     path("shelters/", include("setu.shelters.urls")),
+    path("entitlements/", include("setu.entitlements.urls")),
     path("api/", include("setu.api_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

@@ -127,7 +127,7 @@ def application_create(
     notes: str = "",
 ) -> SchemeApplication:
     """Record that a survivor of the case applied to a scheme."""
-    policy.require(actor, Action.EDIT, case)
+    policy.require(actor, Action.VIEW, case)
     policy.require_allowed(actor, Action.CREATE, "entitlements.schemeapplication")
     _check_person_in_case(case, person)
     applied_on = applied_on or timezone.localdate()
@@ -146,6 +146,8 @@ def application_create(
     )
     _clean(application)
     application.save()
+    # The policy judges the saved row (case rules, team, role); a refusal rolls the insert back.
+    policy.require(actor, Action.EDIT, application)
     ApplicationStatusChange.objects.create(
         application=application, to_status=status, changed_on=applied_on, recorded_by=actor.user
     )
@@ -221,7 +223,7 @@ def claim_create(
     notes: str = "",
 ) -> CompensationClaim:
     """Open a victim-compensation claim with its first stage before the DLSA."""
-    policy.require(actor, Action.EDIT, case)
+    policy.require(actor, Action.VIEW, case)
     policy.require_allowed(actor, Action.CREATE, "entitlements.schemeapplication")
     _check_person_in_case(case, person)
     claim = CompensationClaim(
@@ -234,6 +236,7 @@ def claim_create(
     )
     _clean(claim)
     claim.save()
+    policy.require(actor, Action.EDIT, claim)
     stage = CompensationStage(
         claim=claim,
         forum=Forum.DLSA,

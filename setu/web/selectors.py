@@ -35,6 +35,10 @@ def navigation_for(*, actor: Actor) -> list[NavItem]:
         )
     if policy.allowed(actor, Action.VIEW_AGGREGATES, "shelters.network"):
         items.append(NavItem(str(_("Network view")), reverse("shelters:network"), "network"))
+    if policy.allowed(actor, Action.VIEW, "entitlements.schemeapplication"):
+        items.append(
+            NavItem(str(_("Entitlements")), reverse("entitlements:overview"), "entitlements")
+        )
     items.append(NavItem(str(_("Organisations")), reverse("orgs:organisation-list"), "orgs"))
     if policy.allowed(actor, Action.VIEW_AGGREGATES, "insights"):
         items.append(NavItem(str(_("Statistics")), reverse("insights:overview"), "insights"))

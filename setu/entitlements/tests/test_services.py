@@ -191,3 +191,18 @@ def test_only_coordinators_and_platform_admins_edit_the_scheme_list(personas):
         services.scheme_create(actor=personas["lead"], name="X", category="other")
     with pytest.raises(Forbidden):
         services.scheme_update(actor=personas["org_admin"], scheme=scheme, name="Y")
+
+
+def test_a_counsellor_records_applications_but_a_partner_cannot(personas):
+    application = services.application_create(
+        actor=personas["counsellor"],
+        case=personas.case,
+        person=personas.person,
+        scheme=SchemeFactory(),
+    )
+    assert application.owner_org == personas.own_org
+    with pytest.raises(Forbidden):
+        services.claim_create(actor=personas["partner"], case=personas.case, person=personas.person)
+    from setu.entitlements.models import CompensationClaim
+
+    assert not CompensationClaim.objects.exists()

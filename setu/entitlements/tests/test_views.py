@@ -1,0 +1,78 @@
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from setu.entitlements.models import ClaimStatus, CompensationClaim, SchemeApplication
+from setu.entitlements.tests.factories import SchemeFactory
+
+
+def _client(personas, who):
+    client = Client()
+    client.force_login(personas.users[who], backend=settings.AUTHENTICATION_BACKENDS[-1])
+    return client
+
+
+def test_recording_an_application_and_its_refusal(personas):
+    scheme = SchemeFactory()
+    client = _client(personas, "lead")
+    url = reverse("entitlements:case", args=[personas.case.pk])
+    response = client.post(
+        url,
+        {
+            "form": "application",
+            "person": personas.person.pk,
+            "scheme": scheme.pk,
+            "status": "applied",
+            "applied_on": "2026-01-05",
+        },
+    )
+    assert response.status_code == 302
+    application = SchemeApplication.objects.get()
+    detail = reverse("entitlements:application-detail", args=[application.pk])
+    client.post(detail, {"status": "rejected", "changed_on": "2026-02-01", "note": "No proof"})
+    application.refresh_from_db()
+    assert application.status == "rejected"
+    page = client.get(detail).text
+    assert "No proof" in page and "Rejected" in page
+
+
+def test_a_claim_is_opened_decided_and_appealed_through_the_pages(personas):
+    client = _client(personas, "lead")
+    client.post(
+        reverse("entitlements:case", args=[personas.case.pk]),
+        {
+            "form": "claim",
+            "person": personas.person.pk,
+            "filed_on": "2025-06-01",
+            "amount_claimed": "200000",
+        },
+    )
+    claim = CompensationClaim.objects.get()
+    stage = claim.stages.get()
+    response = client.post(
+        reverse("entitlements:stage-edit", args=[stage.pk]),
+        {
+            "outcome": "rejected",
+            "order_on": "2025-09-01",
+            "amount_claimed": "200000",
+            "amount_awarded": "0",
+            "amount_paid": "0",
+            "appeal_deadline": "2025-12-01",
+        },
+    )
+    assert response.status_code == 302
+    client.post(reverse("entitlements:stage-appeal", args=[stage.pk]), {"filed_on": "2025-10-01"})
+    claim.refresh_from_db()
+    assert claim.status == ClaimStatus.APPEALED
+    assert [s.forum for s in claim.stages.all()] == ["dlsa", "slsa"]
+    assert (
+        "State Legal Services Authority"
+        in client.get(reverse("entitlements:claim-detail", args=[claim.pk])).text
+    )
+
+
+def test_the_partner_sees_but_cannot_add(personas):
+    client = _client(personas, "partner")
+    page = client.get(reverse("entitlements:case", args=[personas.case.pk]))
+    assert page.status_code == 200
+    assert "Record an application" not in page.text
