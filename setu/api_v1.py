@@ -8,4 +8,6 @@ urlpatterns = [
     path("", include("setu.registry.api_urls")),
     path("", include("setu.directory.api_urls")),
     path("", include("setu.referrals.api_urls")),
+    path("", include("setu.shelters.api_urls")),
+    path("", include("setu.entitlements.api_urls")),
 ]

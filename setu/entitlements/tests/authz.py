@@ -1,6 +1,6 @@
 """Authorization-matrix entries of the entitlement pages and API."""
 
-from tests.authz import Entry
+from tests.authz import MEMBERS, Entry
 
 IDENTITY = frozenset(
     {"lead", "org_admin", "counsellor", "partner", "partner_admin", "other_org", "other_admin"}
@@ -56,4 +56,20 @@ ENTRIES = [
     Entry("entitlements:scheme-list", SCHEME_KEEPERS),
     Entry("entitlements:scheme-create", SCHEME_KEEPERS),
     Entry("entitlements:scheme-edit", SCHEME_KEEPERS, scheme_kw),
+]
+
+ENTRIES += [
+    Entry("api:entitlements-scheme-list", MEMBERS | {"platform_admin"}, is_api=True),
+    Entry("api:entitlements-application-list", IDENTITY, is_api=True),
+    Entry("api:entitlements-application-detail", CASE_SEERS, application_kw, is_api=True),
+    Entry(
+        "api:entitlements-application-status",
+        EDITORS,
+        application_kw,
+        method="post",
+        data=lambda p: {"status": "documents_missing"},
+        is_api=True,
+    ),
+    Entry("api:entitlements-claim-list", IDENTITY, is_api=True),
+    Entry("api:entitlements-claim-detail", CASE_SEERS, claim_kw, is_api=True),
 ]

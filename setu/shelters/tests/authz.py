@@ -77,3 +77,19 @@ ENTRIES = [
     Entry("shelters:unmet-record", UNMET, method="post", data=lambda p: {"district": 1}),
     Entry("shelters:network", NETWORK),
 ]
+
+ENTRIES += [
+    Entry("api:shelters-capacity-list", MEMBERS, is_api=True),
+    Entry(
+        "api:shelters-capacity-adjust",
+        SHELTER,
+        group_kw,
+        method="post",
+        data=lambda p: {"counter": "occupied", "delta": 1},
+        is_api=True,
+    ),
+    Entry("api:shelters-hold-list", IDENTITY, is_api=True),
+    Entry("api:shelters-hold-detail", HOLD_SEERS, hold_kw, is_api=True),
+    Entry("api:shelters-hold-release", HOLDERS | SHELTER, hold_kw, method="post", is_api=True),
+    Entry("api:shelters-hold-admit", SHELTER, hold_kw, method="post", is_api=True),
+]
