@@ -9,6 +9,7 @@ from django.db.models import Model, QuerySet
 from django.http import Http404
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import exceptions, generics, status
+from rest_framework.pagination import LimitOffsetPagination
 from rest_framework.response import Response
 from rest_framework.views import exception_handler as drf_exception_handler
 
@@ -102,3 +103,10 @@ class ScopedListApi(generics.ListAPIView):
             # Schema generation only needs the model; no request, no actor, no rows.
             return self.model._default_manager.none()
         return self.scoped(actor_of(self.request))
+
+
+def paginated(view: Any, request: Any, items: Any, serializer: type[Any]) -> Response:
+    """A LimitOffset page of ``items`` (a scoped queryset or list) in ``serializer``'s shape."""
+    paginator = LimitOffsetPagination()
+    page = paginator.paginate_queryset(items, request, view=view)
+    return paginator.get_paginated_response(serializer(page, many=True).data)

@@ -1,1 +1,42 @@
-urlpatterns: list = []
+from django.urls import path
+
+from setu.registry import api
+
+urlpatterns = [
+    path("persons/", api.PersonListApi.as_view(), name="person-list"),
+    path("persons/search/", api.PersonSearchApi.as_view(), name="person-search"),
+    path("persons/<uuid:person_id>/", api.PersonDetailApi.as_view(), name="person-detail"),
+    path(
+        "persons/<uuid:person_id>/aliases/",
+        api.PersonAliasCreateApi.as_view(),
+        name="person-alias-create",
+    ),
+    path(
+        "persons/<uuid:person_id>/documents/",
+        api.PersonDocumentCreateApi.as_view(),
+        name="person-document-create",
+    ),
+    path(
+        "persons/<uuid:person_id>/phones/",
+        api.PersonPhoneCreateApi.as_view(),
+        name="person-phone-create",
+    ),
+    path(
+        "persons/<uuid:person_id>/addresses/",
+        api.PersonAddressCreateApi.as_view(),
+        name="person-address-create",
+    ),
+    path(
+        "persons/<uuid:person_id>/consents/",
+        api.PersonConsentListApi.as_view(),
+        name="person-consent-list",
+    ),
+    path(
+        "consents/<uuid:consent_id>/withdraw/",
+        api.ConsentWithdrawApi.as_view(),
+        name="consent-withdraw",
+    ),
+    path("cases/", api.CaseListApi.as_view(), name="case-list"),
+    path("cases/<uuid:case_id>/", api.CaseDetailApi.as_view(), name="case-detail"),
+    path("cases/<uuid:case_id>/events/", api.CaseEventListApi.as_view(), name="case-event-list"),
+]

@@ -211,3 +211,7 @@ ENTRIES = [
     ),
     Entry("registry:case-unshare", EDITORS, kwargs=_share, method="post"),
 ]
+
+from setu.registry.tests.authz_api import ENTRIES as API_ENTRIES  # noqa: E402
+
+ENTRIES += API_ENTRIES

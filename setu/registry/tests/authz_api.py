@@ -1,0 +1,81 @@
+"""Authorization-matrix entries of the registry API (appended to this app's ENTRIES)."""
+
+from tests.authz import Entry
+
+# Who sees the lead's survivor and case: the owning organisation's identity roles and the
+# partner organisation through its consented share.
+SEES_CASE = frozenset({"lead", "org_admin", "counsellor", "partner", "partner_admin"})
+OWN_EDITORS = frozenset({"lead", "org_admin"})
+IDENTITY = frozenset(
+    {"lead", "org_admin", "counsellor", "partner", "partner_admin", "other_org", "other_admin"}
+)
+CREATED = frozenset({201})
+
+
+def _person(p):
+    return {"person_id": p.person.pk}
+
+
+def _case(p):
+    return {"case_id": p.case.pk}
+
+
+def _consent(p):
+    return {"consent_id": p.person.consents.first().pk}
+
+
+ENTRIES = [
+    Entry("api:person-list", IDENTITY, is_api=True),
+    Entry(
+        "api:person-search",
+        IDENTITY,
+        method="post",
+        data=lambda p: {"query": "Salma"},
+        is_api=True,
+    ),
+    Entry("api:person-detail", SEES_CASE, _person, is_api=True),
+    Entry(
+        "api:person-alias-create",
+        OWN_EDITORS,
+        _person,
+        method="post",
+        data=lambda p: {"name": "Munni"},
+        is_api=True,
+    ),
+    Entry(
+        "api:person-document-create",
+        OWN_EDITORS,
+        _person,
+        method="post",
+        data=lambda p: {"doc_type": "ration_card", "number": "WB-1234"},
+        is_api=True,
+    ),
+    Entry(
+        "api:person-phone-create",
+        OWN_EDITORS,
+        _person,
+        method="post",
+        data=lambda p: {"number": "9876543210"},
+        is_api=True,
+    ),
+    Entry(
+        "api:person-address-create",
+        OWN_EDITORS,
+        _person,
+        method="post",
+        data=lambda p: {"village": "Basanti"},
+        is_api=True,
+    ),
+    Entry("api:person-consent-list", SEES_CASE, _person, is_api=True),
+    Entry(
+        "api:consent-withdraw",
+        frozenset({"lead", "org_admin", "counsellor"}),
+        _consent,
+        method="post",
+        data=lambda p: {},
+        is_api=True,
+    ),
+    Entry("api:case-list", IDENTITY, is_api=True),
+    Entry("api:case-detail", SEES_CASE, _case, is_api=True),
+    Entry("api:case-event-list", SEES_CASE, _case, is_api=True),
+]
