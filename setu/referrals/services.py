@@ -138,7 +138,6 @@ def _clean(referral: Referral) -> None:
         raise InvalidInput(exc.message_dict) from exc
 
 
-@transaction.atomic
 def referral_send(
     *,
     actor: Actor,
@@ -155,7 +154,8 @@ def referral_send(
     """Refer a person of a case to another organisation, sharing only consented scopes.
 
     Consent is checked now, at the moment of sharing: a consent in force, naming the receiving
-    organisation or the whole network, must cover every scope shared; otherwise nothing is sent.
+    organisation or the whole network, must cover every scope shared; otherwise nothing is sent
+    and the refusal is audited.
     """
     policy.require(actor, Action.SHARE, case)
     if not CasePerson.objects.filter(case=case, person=person).exists():
@@ -177,6 +177,7 @@ def referral_send(
         actor=actor, person=person, to_org_id=to_org_id, scopes=scopes
     )
     if consent is None:
+        # Recorded in its own transaction: the refusal must survive the raised error.
         audit.record(
             actor=actor,
             action=AuditAction.SHARE,
@@ -194,30 +195,45 @@ def referral_send(
             action=Action.SHARE,
             target=("registry.case", str(case.pk), case.owner_org_id),
         )
-    now = timezone.now()
-    referral = Referral(
-        from_org_id=actor.organisation_id,
-        to_org_id=to_org_id,
-        to_service=to_service,
+    return _referral_create(
+        actor=actor,
         case=case,
         person=person,
-        kind=kind,
-        need=need or (to_service.service_type if to_service else ""),
-        urgency=urgency,
-        message=message,
-        shared_scopes=scopes,
         consent=consent,
+        to_org_id=to_org_id,
+        to_service=to_service,
+        need=need or (to_service.service_type if to_service else ""),
+        scopes=scopes,
+        urgency=urgency,
+        kind=kind,
+        message=message,
+    )
+
+
+@transaction.atomic
+def _referral_create(
+    *, actor: Actor, consent: Consent, scopes: list[str], **fields: Any
+) -> Referral:
+    # Lock the consent row so a withdrawal saved in the meantime is seen (or waits for us).
+    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    if not consent.is_active_on() or not set(scopes) <= set(consent.scopes or ()):
+        raise ConsentRequired(_("The consent was withdrawn a moment ago; nothing was shared."))
+    referral = Referral(
+        from_org_id=actor.organisation_id,
+        consent=consent,
+        shared_scopes=scopes,
         status=ReferralStatus.SENT,
         sent_by=actor.user,
-        sent_at=now,
+        sent_at=timezone.now(),
+        **fields,
     )
     _clean(referral)
     referral.save()
-    _event(referral, actor, EventKind.SENT, note=message[:500])
+    _event(referral, actor, EventKind.SENT, note=referral.message[:500])
     _audit(actor, AuditAction.SHARE, referral, None, {"scopes": scopes})
     _notify(
         referral,
-        to_org_id,
+        referral.to_org_id,
         _("New %(urgency)s referral for %(need)s from %(org)s.")
         % {
             "urgency": referral.get_urgency_display(),

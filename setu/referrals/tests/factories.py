@@ -34,10 +34,7 @@ class ReferralFactory(factory.django.DjangoModelFactory):
 def referral_for(personas, **kwargs):
     """A referral of the personas' case from "Own NGO" to the partner organisation."""
     service = kwargs.pop("to_service", None) or ServiceFactory(organisation=personas.partner_org)
-    return ReferralFactory(
-        case=personas.case,
-        person=personas.person,
-        to_service=service,
-        sent_by=personas.users["lead"],
-        **kwargs,
-    )
+    kwargs.setdefault("case", personas.case)
+    kwargs.setdefault("person", personas.person)
+    kwargs.setdefault("sent_by", personas.users["lead"])
+    return ReferralFactory(to_service=service, **kwargs)
