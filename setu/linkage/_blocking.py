@@ -12,7 +12,6 @@ from ._features import (
     village_key,
 )
 
-
 # Keys with this prefix are broad (one common first name can fill thousands): when
 # oversized they get the narrow broad_window; the specific keys carry most recall.
 BROAD_PREFIX = "g:"

@@ -59,7 +59,7 @@ class MatchConfig:
     block_size: int = 40  # blocks up to this size are compared all-against-all
     window: int = 10  # bigger blocks: each record against its next `window` neighbours
     broad_window: int = 3  # the same for the broadest key (given-name sound alone)
-    index_posting_cap: int = 400
+    index_posting_cap: int = 200
     _weights: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

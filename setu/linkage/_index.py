@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ._blocking import blocking_keys
+from ._blocking import BROAD_PREFIX, blocking_keys
 from ._compare import FIELDS, compare
 from ._config import MatchConfig, combine, probability
 from ._explain import Explanation, explain_features
@@ -37,7 +37,9 @@ def _band_keys(f: Features, near: bool) -> list[str]:
             bands = sorted({str(int((c + d) // 5)) for d in (-span, 0.0, span)})
         else:
             bands = [str(int(c // 5))]
-    return [f"gs:{g}:{f.sex}:{b}" for g in given_keys(f) for b in bands]
+    # A query without a recorded sex looks in both.
+    sexes = [f.sex] if f.sex or not near else ["", "F", "M", "X"]
+    return [f"gs:{g}:{s}:{b}" for g in given_keys(f) for s in sexes for b in bands]
 
 
 class MatchIndex:
@@ -90,7 +92,10 @@ class MatchIndex:
             post = self._postings.get(k)
             if not post:
                 continue
-            if len(post) <= cap:
+            # The first-name sound alone is broad; its sex x birth-band refinement
+            # ("gs:") usually stands in for it.
+            limit = min(cap, 50) if k.startswith(BROAD_PREFIX) else cap
+            if len(post) <= limit:
                 found.update(post)
             else:
                 oversized.append(post)

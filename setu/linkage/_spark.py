@@ -134,8 +134,14 @@ def dedupe_spark(
         .withColumn("size", F.count("*").over(Window.partitionBy("key")))
         .where(F.col("size") > 1)
     )
-    reach = F.when(F.col("size") <= cfg.block_size, F.col("size") - 1).otherwise(
-        F.lit(min(cfg.window, cfg.block_size - 1))
+    # Same reach as the local pipeline (see _batch.candidate_pairs).
+    reach = (
+        F.when(F.col("size") <= cfg.block_size, F.col("size") - 1)
+        .when(
+            F.col("key").startswith(BROAD_PREFIX),
+            F.lit(min(cfg.broad_window, cfg.window, cfg.block_size - 1)),
+        )
+        .otherwise(F.lit(min(cfg.window, cfg.block_size - 1)))
     )
     probes = keyed.withColumn("k", F.explode(F.sequence(F.lit(1), F.greatest(reach, F.lit(1)))))
     probes = probes.select("key", F.col("idx").alias("i"), (F.col("rn") + F.col("k")).alias("rn"))

@@ -4,7 +4,7 @@ import shutil
 
 import pytest
 
-from setu.linkage import dedupe, dedupe_spark
+from setu.linkage import MatchConfig, dedupe, dedupe_spark
 
 from .test_engine import synthetic
 
@@ -20,6 +20,10 @@ def test_spark_backend_gives_same_clusters_as_local() -> None:
     spark = local_session(cores=2)
     try:
         assert dedupe_spark(records, spark=spark) == dedupe(records)
-        assert dedupe_spark(records, spark=spark, threshold=0.6) == dedupe(records, threshold=0.6)
+        # Small blocks force the sorted-window path for oversized blocks as well.
+        small = MatchConfig(block_size=6, window=3, broad_window=2)
+        assert dedupe_spark(records, spark=spark, threshold=0.6, config=small) == dedupe(
+            records, threshold=0.6, config=small
+        )
     finally:
         spark.stop()
