@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import io
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, fields
@@ -97,7 +98,7 @@ def parse_age(text: str) -> int | None:
 def _locate_bad_bytes(p: Path) -> tuple[int | None, str | None]:
     """Row and column of the first cell that is not valid UTF-8."""
     text = p.read_bytes().decode("utf-8", errors="surrogateescape")
-    rows = csv.reader(text.splitlines())
+    rows = csv.reader(io.StringIO(text, newline=""))
     header: list[str] = []
     for rownum, row in enumerate(rows, start=1):
         if rownum == 1:
@@ -125,7 +126,7 @@ def read_records(path: str | Path) -> list[PersonRecord]:
         ) from None
     except OSError as exc:
         raise LinkageInputError(f"cannot read {p}: {exc.strerror}") from None
-    reader = csv.reader(text.splitlines())
+    reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = [h.strip().lower() for h in next(reader)]
     except StopIteration:
@@ -136,7 +137,14 @@ def read_records(path: str | Path) -> list[PersonRecord]:
             row=1,
             column="record_id",
         )
-    position = {name: header.index(name) for name in COLUMNS if name in header}
+    try:
+        return _parse_rows(reader, header)
+    except csv.Error as exc:
+        raise LinkageInputError(f"not valid CSV: {exc}", row=reader.line_num) from None
+
+
+def _parse_rows(reader: Iterable[list[str]], header: list[str]) -> list[PersonRecord]:
+    position = {col: header.index(col) for col in COLUMNS if col in header}
     out: list[PersonRecord] = []
     seen: dict[str, int] = {}
     for rownum, row in enumerate(reader, start=2):
