@@ -152,6 +152,13 @@ ACCOUNT_PREVENT_ENUMERATION = True
 ACCOUNT_LOGOUT_ON_GET = False
 ACCOUNT_SESSION_REMEMBER = False
 ACCOUNT_LOGIN_ON_PASSWORD_RESET = False
+# Changing or resetting a password clears a temporary one issued by an admin.
+ACCOUNT_FORMS = {
+    "change_password": "setu.accounts.forms.ChangePasswordForm",
+    "reset_password_from_key": "setu.accounts.forms.ResetPasswordKeyForm",
+}
+# A reset requested for an unknown address sends nothing: no mail from Setu to strangers.
+ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Setu"
 
@@ -159,6 +166,8 @@ AXES_FAILURE_LIMIT = env_int("SETU_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SETU_LOGIN_COOLOFF_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
 AXES_USERNAME_FORM_FIELD = "login"
+# allauth authenticates with "username"/"email" credentials but posts "login": one key for both.
+AXES_USERNAME_CALLABLE = "setu.accounts.lockout.login_key"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "account/locked_out.html"
 AXES_VERBOSE = False

@@ -7,7 +7,7 @@ from django.views.i18n import set_language
 urlpatterns = [
     path("", include("setu.web.urls")),
     path("accounts/", include("setu.accounts.urls")),
-    path("accounts/", include("allauth.urls")),
+    path("accounts/", include("setu.accounts.allauth_urls")),
     path("orgs/", include("setu.orgs.urls")),
     path("registry/", include("setu.registry.urls")),
     path("audit/", include("setu.audit.urls")),

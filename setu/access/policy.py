@@ -34,6 +34,7 @@ class Action(enum.StrEnum):
     MANAGE_MEMBERS = "manage_members"
     MANAGE_ORG = "manage_org"
     VIEW_AGGREGATES = "view_aggregates"
+    VIEW_ADDRESS = "view_address"
     HOLD_BED = "hold_bed"
     RESPOND = "respond"  # act on a referral received by one's organisation
     ADD_NOTE = "add_note"
@@ -178,6 +179,35 @@ def _membership_view(actor: Actor) -> Q:
     return own | _membership_manage(actor)
 
 
+def _user_manage(actor: Actor) -> Q:
+    """Accounts an admin may deactivate: members of their organisation (never a platform admin)."""
+    if actor.is_platform_admin:
+        return Q()
+    if _member(actor, frozenset({Role.ORG_ADMIN})):
+        return Q(memberships__organisation_id=actor.organisation_id, is_platform_admin=False)
+    return NOTHING
+
+
+def _own_tokens(actor: Actor) -> Q:
+    """API tokens are seen and revoked only by the user they belong to."""
+    return Q(user_id=actor.user.pk)
+
+
+def _organisation_address(actor: Actor) -> Q:
+    """A confidential address (e.g. a shelter's) is seen only by the organisation's own members."""
+    from setu.orgs.models import Membership
+
+    mine = Membership.objects.filter(user_id=actor.user.pk, is_active=True).values(
+        "organisation_id"
+    )
+    return Q(address_is_confidential=False) | Q(pk__in=mine)
+
+
+def manages_organisation(role: str) -> bool:
+    """Whether a membership with this role administers its organisation."""
+    return role == Role.ORG_ADMIN
+
+
 def _audit_view(actor: Actor) -> Q:
     if not _member(actor, frozenset({Role.ORG_ADMIN})):
         return NOTHING
@@ -240,6 +270,10 @@ RULES: dict[tuple[str, Action], RowRule] = {
     ("orgs.organisation", Action.MANAGE_ORG): _organisation_manage,
     ("orgs.membership", Action.VIEW): _membership_view,
     ("orgs.membership", Action.MANAGE_MEMBERS): _membership_manage,
+    ("orgs.organisation", Action.VIEW_ADDRESS): _organisation_address,
+    ("accounts.user", Action.MANAGE_MEMBERS): _user_manage,
+    ("accounts.apitoken", Action.VIEW): _own_tokens,
+    ("accounts.apitoken", Action.EDIT): _own_tokens,
     ("audit.auditentry", Action.VIEW_AUDIT): _audit_view,
 }
 
@@ -257,6 +291,7 @@ CLASS_RULES.update(
             a.is_platform_admin or _member(a, frozenset({Role.ORG_ADMIN}))
         ),
         ("orgs.organisation", Action.CREATE): lambda a: a.is_platform_admin,
+        ("accounts.apitoken", Action.CREATE): lambda a: a.has_membership or a.is_platform_admin,
         ("insights", Action.VIEW_AGGREGATES): lambda a: _member(a, AGGREGATE_ROLES),
     }
 )

@@ -6,3 +6,6 @@ class AccountsConfig(AppConfig):
 
     name = "setu.accounts"
     label = "accounts"
+
+    def ready(self) -> None:
+        from setu.accounts import receivers  # noqa: F401  (lockout audit)

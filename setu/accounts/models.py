@@ -21,6 +21,8 @@ class User(AbstractUser):
     )
     # Platform admins run the network's organisations; they get no access to case data.
     is_platform_admin = models.BooleanField(_("platform admin"), default=False)
+    # Set when an admin issues a temporary password; the user must choose their own first.
+    must_change_password = models.BooleanField(_("must change password"), default=False)
 
     class Meta:
         verbose_name = _("user")
@@ -46,6 +48,17 @@ class ApiToken(models.Model):
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
 
+    @property
+    def state(self) -> str:
+        """ "revoked", "expired" or "active"."""
+        from django.utils import timezone
+
+        if self.revoked_at:
+            return "revoked"
+        if self.expires_at and self.expires_at <= timezone.now():
+            return "expired"
+        return "active"
+
     @staticmethod
     def digest_of(raw: str) -> str:
         return hashlib.sha256(raw.encode()).hexdigest()
@@ -53,3 +66,14 @@ class ApiToken(models.Model):
     @staticmethod
     def new_secret() -> str:
         return "setu_" + secrets.token_urlsafe(32)
+
+
+class UserSession(models.Model):
+    """Index of a user's session keys, so that deactivation can end every session at once."""
+
+    session_key = models.CharField(max_length=40, primary_key=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="session_index")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"session of {self.user_id}"

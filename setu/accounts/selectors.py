@@ -4,6 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db.models import QuerySet
+
+from setu.access import policy
+from setu.access.actor import Actor
+from setu.access.policy import Action
+from setu.accounts.models import ApiToken
+from setu.core.errors import NotFound
+
 
 def user_has_mfa(*, user: Any) -> bool:
     """Whether the user has a TOTP authenticator."""
@@ -14,5 +22,20 @@ def user_has_mfa(*, user: Any) -> bool:
 
 def user_must_enrol_mfa(*, user: Any) -> bool:
     """True when any organisation the user works in requires 2FA and the user has none."""
-    required = user.memberships.filter(is_active=True, organisation__mfa_required=True).exists()
+    required = user.memberships.filter(
+        is_active=True, organisation__mfa_required=True, organisation__is_active=True
+    ).exists()
     return required and not user_has_mfa(user=user)
+
+
+def api_token_list(*, actor: Actor) -> QuerySet[ApiToken]:
+    """The actor's own API tokens, newest first (digests only; secrets are never stored)."""
+    return policy.scope(actor, ApiToken.objects.all(), Action.VIEW).order_by("-created_at")
+
+
+def api_token_get(*, actor: Actor, token_id: Any) -> ApiToken:
+    """One of the actor's own API tokens; NotFound for anyone else's."""
+    token = api_token_list(actor=actor).filter(pk=token_id).first()
+    if token is None:
+        raise NotFound(action=Action.VIEW, target=("accounts.apitoken", str(token_id), None))
+    return token

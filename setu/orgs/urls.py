@@ -5,4 +5,20 @@ from setu.orgs import views
 app_name = "orgs"
 urlpatterns = [
     path("", views.organisation_list, name="organisation-list"),
+    path("new/", views.organisation_create, name="organisation-create"),
+    path("<uuid:organisation_id>/", views.organisation_detail, name="organisation-detail"),
+    path("<uuid:organisation_id>/edit/", views.organisation_edit, name="organisation-edit"),
+    path("<uuid:organisation_id>/members/", views.member_list, name="member-list"),
+    path("<uuid:organisation_id>/members/add/", views.member_add, name="member-add"),
+    path("members/<uuid:membership_id>/", views.member_edit, name="member-edit"),
+    path(
+        "members/<uuid:membership_id>/deactivate/",
+        views.member_deactivate,
+        name="member-deactivate",
+    ),
+    path(
+        "members/<uuid:membership_id>/reactivate/",
+        views.member_reactivate,
+        name="member-reactivate",
+    ),
 ]

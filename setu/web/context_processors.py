@@ -12,7 +12,17 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     if user is None or not user.is_authenticated:
         return {}
     from setu.access.actor import actor_of
+    from setu.orgs.selectors import membership_list_own
     from setu.web.selectors import navigation_for
 
     actor = actor_of(request)
-    return {"actor": actor, "nav": navigation_for(actor=actor)}
+    # One query: the header names the organisation and role acted for, and offers a switch.
+    memberships = list(membership_list_own(actor=actor))
+    current = next((m for m in memberships if m.pk == actor.membership_id), None)
+    return {
+        "actor": actor,
+        "nav": navigation_for(actor=actor),
+        "actor_org_name": str(current.organisation) if current else "",
+        "actor_role_label": current.get_role_display() if current else "",
+        "actor_can_switch": len(memberships) > 1,
+    }
