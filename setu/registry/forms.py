@@ -69,8 +69,12 @@ class PlaceFieldsMixin:
         fields[self.state_field] = forms.ModelChoiceField(
             label=_("State / UT"), queryset=selectors.state_list(), required=False
         )
+        # Districts are listed once a state is chosen: ~780 options would weigh on a cheap phone.
         fields[self.district_field] = forms.ModelChoiceField(
-            label=_("District"), queryset=selectors.district_list(), required=False
+            label=_("District"),
+            queryset=selectors.district_list().none(),
+            required=False,
+            help_text=_("Choose the state first."),
         )
         district_id = f"id_{prefix(self.district_field)}"
         fields[self.state_field].widget.attrs.update(

@@ -150,10 +150,15 @@ def _check_fields(fields: Mapping[str, Any], allowed: Iterable[str]) -> None:
         raise InvalidInput({name: [_("This field cannot be set here.")] for name in unknown})
 
 
+# Who-did-it columns are set by the services (or empty for imported rows), never by the caller.
+_BOOKKEEPING = ("created_by", "recorded_by", "author", "shared_by", "withdrawn_recorded_by")
+
+
 def _clean(obj: models.Model, exclude: Iterable[str] | None = None) -> None:
     """``full_clean`` with Django's errors turned into Setu's ``InvalidInput``."""
+    skip = [*(exclude or ()), *(f.name for f in obj._meta.fields if f.name in _BOOKKEEPING)]
     try:
-        obj.full_clean(exclude=list(exclude) if exclude else None)
+        obj.full_clean(exclude=skip)
     except ValidationError as exc:
         raise InvalidInput({k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
 
