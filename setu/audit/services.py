@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from setu.audit.models import AuditAction, AuditEntry, AuditHead, Outcome
@@ -208,3 +209,21 @@ def verify() -> tuple[int, list[VerifyProblem]]:
 def chain_head() -> AuditHead | None:
     """The chain head, whose hash an operator may note down outside Setu to anchor the trail."""
     return AuditHead.objects.filter(id=1).first()
+
+
+def entry_export(*, actor: Actor, filters: Any = None) -> QuerySet[AuditEntry]:
+    """The actor's organisation's trail, filtered, for a CSV download; the export is audited."""
+    from setu.audit import selectors
+
+    entries = selectors.entry_list(actor=actor, filters=filters)
+    record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target=("audit.auditentry", "", actor.organisation_id),
+        details={
+            "what": "audit_trail",
+            "filters": filters.as_details() if filters is not None else {},
+            "rows": entries.count(),
+        },
+    )
+    return entries

@@ -5,4 +5,6 @@ from setu.audit import views
 app_name = "audit"
 urlpatterns = [
     path("", views.entry_list, name="entry-list"),
+    path("export.csv", views.entry_export, name="entry-export"),
+    path("<slug:entry_hash>/", views.entry_detail, name="entry-detail"),
 ]

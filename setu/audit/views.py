@@ -1,14 +1,90 @@
-"""The organisation admin's view of the audit trail."""
+"""The organisation admin's view of the audit trail: search, one entry, CSV export."""
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+import csv
 
-from setu.access.actor import actor_of
-from setu.audit import selectors
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.shortcuts import render
+from django.utils import timezone
+
+from setu.access.actor import Actor, actor_of
+from setu.audit import export, selectors, services
+from setu.audit.forms import EntryFilterForm
+from setu.audit.models import AuditEntry
+
+PAGE_SIZE = 50
+
+
+def _filter_form(request: HttpRequest) -> EntryFilterForm:
+    actor = actor_of(request)
+    return EntryFilterForm(
+        request.GET or None,
+        actor_choices=selectors.entry_actor_choices(actor=actor),
+        record_types=selectors.entry_target_types(actor=actor),
+    )
 
 
 def entry_list(request: HttpRequest) -> HttpResponse:
-    entries = selectors.entry_list(actor=actor_of(request))[:100]
-    return render(request, "audit/entry_list.html", {"entries": entries, "active_nav": "audit"})
+    actor = actor_of(request)
+    form = _filter_form(request)
+    entries = selectors.entry_list(actor=actor, filters=form.filters())
+    page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
+    _name_organisations(actor, list(page))
+    return render(
+        request,
+        "audit/entry_list.html",
+        {"page": page, "filter_form": form, "active_nav": "audit"},
+    )
+
+
+def _name_organisations(actor: Actor, entries: list[AuditEntry]) -> None:
+    """Give each entry the names of its actor's and its record's organisations, for display."""
+    ids = {e.actor_org_id for e in entries} | {e.target_org_id for e in entries}
+    names = selectors.organisation_names(actor=actor, ids=ids)
+    for e in entries:
+        e.actor_org_name = names.get(e.actor_org_id, "")  # type: ignore[attr-defined]
+        e.target_org_name = names.get(e.target_org_id, "")  # type: ignore[attr-defined]
+
+
+def entry_detail(request: HttpRequest, entry_hash: str) -> HttpResponse:
+    actor = actor_of(request)
+    entry = selectors.entry_get(actor=actor, entry_hash=entry_hash)
+    _name_organisations(actor, [entry])
+    show_changes = selectors.entry_shows_changes(actor=actor, entry=entry)
+    before = (entry.changes or {}).get("before") or {}
+    after = (entry.changes or {}).get("after") or {}
+    names = sorted(set(before) | set(after)) if show_changes else []
+    return render(
+        request,
+        "audit/entry_detail.html",
+        {
+            "entry": entry,
+            "show_changes": show_changes,
+            "has_changes": bool(before or after),
+            "changes": [(name, before.get(name), after.get(name)) for name in names],
+            "show_ip": selectors.entry_shows_ip(actor=actor, entry=entry),
+            "active_nav": "audit",
+        },
+    )
+
+
+class _Echo:
+    def write(self, value: str) -> str:
+        return value
+
+
+def entry_export(request: HttpRequest) -> StreamingHttpResponse:
+    actor = actor_of(request)
+    entries = services.entry_export(actor=actor, filters=_filter_form(request).filters())
+    writer = csv.writer(_Echo())
+    stream = (
+        writer.writerow(row)
+        for row in export.rows(actor=actor, entries=entries.iterator(chunk_size=500))
+    )
+    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response

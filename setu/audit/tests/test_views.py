@@ -1,0 +1,195 @@
+"""The organisation admin's audit trail: filters, pages, one entry, CSV export."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from setu.audit import services as audit
+from setu.audit.models import AuditAction, AuditEntry, Outcome
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(personas, who: str) -> Client:
+    client = Client()
+    client.force_login(personas.users[who], backend=settings.AUTHENTICATION_BACKENDS[-1])
+    return client
+
+
+def _seqs(response) -> set[int]:
+    return {e.seq for e in response.context["page"].object_list}
+
+
+@pytest.fixture
+def trail(personas):
+    """A few entries about the own organisation, the partner and the unrelated organisation."""
+    view = audit.record(actor=personas["lead"], action=AuditAction.VIEW, target=personas.case)
+    update = audit.record(
+        actor=personas["lead"],
+        action=AuditAction.UPDATE,
+        target=personas.person,
+        changes={"before": {"father_name": ""}, "after": {"father_name": "Gopal"}},
+    )
+    # A partner member's act on the own organisation's record (as through a share).
+    partner_edit = audit.record(
+        actor=personas["partner"],
+        action=AuditAction.UPDATE,
+        target=personas.case,
+        changes={"before": {"summary": "old"}, "after": {"summary": "Found in transit"}},
+    )
+    denied = audit.record(
+        actor=personas["other_org"],
+        action=AuditAction.DENIED,
+        outcome=Outcome.DENIED,
+        target=personas.case,
+    )
+    elsewhere = audit.record(
+        actor=personas["other_admin"], action=AuditAction.ADMIN, target=personas.other_org
+    )
+    return {
+        "view": view,
+        "update": update,
+        "partner_edit": partner_edit,
+        "denied": denied,
+        "elsewhere": elsewhere,
+    }
+
+
+def test_admin_sees_own_org_entries_only(personas, trail):
+    response = _client(personas, "org_admin").get(reverse("audit:entry-list"))
+    seqs = _seqs(response)
+    mine = {"view", "update", "partner_edit", "denied"}
+    assert {trail[k].seq for k in mine} <= seqs
+    assert trail["elsewhere"].seq not in seqs
+
+
+def test_partner_admin_sees_what_their_member_did_elsewhere(personas, trail):
+    seqs = _seqs(_client(personas, "partner_admin").get(reverse("audit:entry-list")))
+    assert trail["partner_edit"].seq in seqs
+    assert trail["view"].seq not in seqs
+
+
+def test_caseworkers_cannot_read_the_trail(personas):
+    assert _client(personas, "lead").get(reverse("audit:entry-list")).status_code == 403
+
+
+@pytest.mark.parametrize(
+    ("params", "expected"),
+    [
+        ({"action": "update"}, {"update", "partner_edit"}),
+        ({"outcome": "denied"}, {"denied"}),
+        ({"record_type": "registry.person"}, {"update"}),
+    ],
+)
+def test_filters(personas, trail, params, expected):
+    response = _client(personas, "org_admin").get(reverse("audit:entry-list"), params)
+    seqs = _seqs(response) & {e.seq for e in trail.values()}
+    assert seqs == {trail[k].seq for k in expected}
+
+
+def test_filter_by_member(personas, trail):
+    params = {"actor": str(personas.users["lead"].pk)}
+    seqs = _seqs(_client(personas, "org_admin").get(reverse("audit:entry-list"), params))
+    assert seqs == {trail["view"].seq, trail["update"].seq}
+
+
+def test_filter_by_someone_outside_the_org_is_refused(personas, trail):
+    params = {"actor": str(personas.users["partner"].pk)}
+    response = _client(personas, "org_admin").get(reverse("audit:entry-list"), params)
+    assert "actor" in response.context["filter_form"].errors
+
+
+def test_filter_by_date_range(personas, trail):
+    today = timezone.localdate()
+    client = _client(personas, "org_admin")
+    in_range = {"date_from": today.isoformat(), "date_to": today.isoformat()}
+    assert trail["view"].seq in _seqs(client.get(reverse("audit:entry-list"), in_range))
+    tomorrow = (today + datetime.timedelta(days=1)).isoformat()
+    assert _seqs(client.get(reverse("audit:entry-list"), {"date_from": tomorrow})) == set()
+    backwards = client.get(reverse("audit:entry-list"), {"date_from": tomorrow, "date_to": today})
+    assert "date_to" in backwards.context["filter_form"].errors
+
+
+def test_pages(personas, django_assert_max_num_queries):
+    for _ in range(60):
+        audit.record(actor=personas["lead"], action=AuditAction.VIEW, target=personas.case)
+    client = _client(personas, "org_admin")
+    with django_assert_max_num_queries(25):  # flat: not one per entry on the page
+        first = client.get(reverse("audit:entry-list"))
+    assert len(first.context["page"].object_list) == 50
+    second = client.get(reverse("audit:entry-list"), {"page": 2})
+    assert len(second.context["page"].object_list) == 10
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_detail_shows_changes_to_the_owning_admin(personas, trail):
+    url = reverse("audit:entry-detail", args=[trail["update"].entry_hash])
+    response = _client(personas, "org_admin").get(url)
+    assert response.status_code == 200
+    assert response.context["changes"] == [("father_name", "", "Gopal")]
+    assert "Gopal" in response.content.decode()
+
+
+def test_detail_hides_another_orgs_changes_from_the_actors_admin(personas, trail):
+    url = reverse("audit:entry-detail", args=[trail["partner_edit"].entry_hash])
+    partner_view = _client(personas, "partner_admin").get(url)
+    assert partner_view.status_code == 200
+    assert partner_view.context["show_changes"] is False
+    assert "Found in transit" not in partner_view.content.decode()
+    owner_view = _client(personas, "org_admin").get(url)
+    assert "Found in transit" in owner_view.content.decode()
+    assert owner_view.context["show_ip"] is False  # the partner's member's IP stays theirs
+
+
+def test_detail_of_another_orgs_entry_is_404_and_audited(personas, trail):
+    url = reverse("audit:entry-detail", args=[trail["elsewhere"].entry_hash])
+    assert _client(personas, "org_admin").get(url).status_code == 404
+    assert AuditEntry.objects.filter(
+        action=AuditAction.DENIED, actor_user_id=personas.users["org_admin"].pk
+    ).exists()
+
+
+def test_export_is_filtered_audited_and_leaves_out_values(personas, trail):
+    response = _client(personas, "org_admin").get(
+        reverse("audit:entry-export"), {"action": "update"}
+    )
+    assert response.status_code == 200
+    assert response["Content-Type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    header, body = rows[0], rows[1:]
+    assert header[0] == "seq"
+    assert {int(r[0]) for r in body} == {trail["update"].seq, trail["partner_edit"].seq}
+    text = "\n".join(",".join(r) for r in rows)
+    assert "Gopal" not in text and "Found in transit" not in text
+    by_seq = {int(r[0]): dict(zip(header, r, strict=True)) for r in body}
+    assert by_seq[trail["update"].seq]["changed_fields"] == "father_name"
+    export = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    assert export.actor_user_id == personas.users["org_admin"].pk
+    assert export.details["filters"] == {"action": "update"}
+    assert export.details["rows"] == 2
+    _, problems = audit.verify()
+    assert problems == []
+
+
+def test_export_escapes_spreadsheet_formulas(personas):
+    audit.record(
+        actor=personas["lead"],
+        action=AuditAction.VIEW,
+        target=personas.case,
+        details={"x": 1},
+    )
+    personas.users["lead"].username = "=HYPERLINK(1)"
+    personas.users["lead"].save()
+    audit.record(actor=personas["lead"], action=AuditAction.VIEW, target=personas.case)
+    response = _client(personas, "org_admin").get(reverse("audit:entry-export"))
+    content = b"".join(response.streaming_content).decode()
+    assert "'=HYPERLINK(1)" in content
+    assert "\n=HYPERLINK" not in content and ",=HYPERLINK" not in content
