@@ -12,7 +12,7 @@ def _home(client, user):
 def test_caseworker_sees_cases_and_can_record(client, personas):
     personas.case.case_owner = personas.users["lead"]
     personas.case.save()
-    home, body = _home(client, personas.users["lead"])
+    home, _ = _home(client, personas.users["lead"])
     assert home.case_counts["Active"] == 1
     assert [c.pk for c in home.my_cases] == [personas.case.pk]
     assert home.can_create_person and home.can_create_case
