@@ -9,6 +9,8 @@ truth (which records are the same human being) can be regenerated at any time wi
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
 import itertools
 import random
 import uuid
@@ -18,6 +20,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
+from django.apps import apps as django_apps
 from django.contrib.auth.hashers import make_password
 from django.db import models, transaction
 from django.utils import timezone
@@ -364,7 +367,7 @@ class Builder:
     def new_id(self) -> uuid.UUID:
         return uuid.UUID(int=self._ids.getrandbits(128), version=4)
 
-    def _new(self, model: type[models.Model], **fields: Any) -> Any:
+    def new(self, model: type[models.Model], **fields: Any) -> Any:
         obj = model(id=self.new_id(), **fields)
         self.plan.rows[model].append(obj)
         return obj
@@ -382,7 +385,7 @@ class Builder:
         states_through = Organisation.states.through
         districts_through = Organisation.districts.through
         for index, spec in enumerate(ORGANISATIONS, 1):
-            org = self._new(
+            org = self.new(
                 Organisation,
                 name=spec.name,
                 short_name=spec.code,
@@ -407,7 +410,7 @@ class Builder:
         for spec in ORGANISATIONS:
             for role in spec.account_roles:
                 user = self._add_user(spec.username(role), spec, role)
-                self._new(
+                self.new(
                     Membership,
                     user_id=user.id,
                     organisation_id=self.orgs[spec.slug].id,
@@ -452,12 +455,12 @@ class Builder:
 
     def person(self, slug: str, **fields: Any) -> Person:
         fields.setdefault("created_by_id", self.staff(slug).id)
-        return self._new(Person, owner_org_id=self.orgs[slug].id, **fields)
+        return self.new(Person, owner_org_id=self.orgs[slug].id, **fields)
 
     def case(self, slug: str, opened_on: date, reference: str = "", **fields: Any) -> Case:
         owner = fields.pop("case_owner", None) or self.staff(slug, Role.CASEWORKER)
         team = fields.pop("team", ())
-        case = self._new(
+        case = self.new(
             Case,
             owner_org_id=self.orgs[slug].id,
             reference=self.reference(slug, opened_on.year, reference),
@@ -471,7 +474,7 @@ class Builder:
         return case
 
     def link(self, case: Case, person: Person, role: str, **fields: Any) -> CasePerson:
-        return self._new(CasePerson, case_id=case.id, person_id=person.id, role=role, **fields)
+        return self.new(CasePerson, case_id=case.id, person_id=person.id, role=role, **fields)
 
     def event(
         self,
@@ -486,7 +489,7 @@ class Builder:
     ) -> TraffickingEvent:
         geo = load_geography()
         state = geo.districts[district].state_code if district else None
-        return self._new(
+        return self.new(
             TraffickingEvent,
             case_id=case.id,
             person_id=person.id if person else None,
@@ -513,7 +516,7 @@ class Builder:
         withdrawn_on: date | None = None,
     ) -> Consent:
         recorder = person.created_by_id
-        return self._new(
+        return self.new(
             Consent,
             person_id=person.id,
             scopes=list(scopes),
@@ -544,7 +547,7 @@ class Builder:
         revoked_at = (
             timezone.make_aware(datetime.combine(revoked_on, time(11, 0))) if revoked_on else None
         )
-        return self._new(
+        return self.new(
             CaseShare,
             case_id=case.id,
             organisation_id=self.orgs[slug].id,
@@ -556,7 +559,7 @@ class Builder:
         )
 
     def note(self, case: Case, author: User, body: str) -> CaseNote:
-        return self._new(
+        return self.new(
             CaseNote, case_id=case.id, author_id=author.id, body=body, topic=_note_topic(body)
         )
 
@@ -581,7 +584,7 @@ class Builder:
             status = ServiceStatus.STOPPED
         else:
             status = ServiceStatus.IN_PROGRESS
-        return self._new(
+        return self.new(
             ServiceRecord,
             case_id=case.id,
             person_id=person.id,
@@ -790,7 +793,7 @@ class SynthWriter:
             relationship_to_trafficker=relationship if role != "missing_report" else "",
         )
         if role != "missing_report":
-            b._new(
+            b.new(
                 CaseExploitation,
                 case_id=case.id,
                 form=form,
@@ -798,7 +801,7 @@ class SynthWriter:
                 details=_locality(form, dest.city),
             )
             for means in rng.sample(_CONTROL[form], rng.randint(1, min(4, len(_CONTROL[form])))):
-                b._new(CaseControlMeans, case_id=case.id, means=means)
+                b.new(CaseControlMeans, case_id=case.id, means=means)
         self._events(case, person, rec, t, role, kind, district, form, recorded_on, slug)
         self._services(case, person, role, minor, recorded_on, slug, kind)
         author = b.staff(slug, Role.CASEWORKER)
@@ -845,11 +848,9 @@ class SynthWriter:
         )
         b.plan.truth.append((str(person.id), str(rec["record_id"]), t.person_id, slug))
         if rec["alias"]:
-            b._new(
-                PersonAlias, person_id=person.id, name=str(rec["alias"]), kind=AliasKind.NICKNAME
-            )
+            b.new(PersonAlias, person_id=person.id, name=str(rec["alias"]), kind=AliasKind.NICKNAME)
         written = ", ".join(str(rec[k]) for k in ("village", "district", "state") if rec[k])
-        b._new(
+        b.new(
             Address,
             person_id=person.id,
             kind=AddressKind.HOME,
@@ -862,7 +863,7 @@ class SynthWriter:
             number = _normalise_phone(str(rec["phone"]))
             if number:
                 family_phone = bool(t.phones) and number == "+91" + t.phones[0]
-                b._new(
+                b.new(
                     Phone,
                     person_id=person.id,
                     number=number,
@@ -871,7 +872,7 @@ class SynthWriter:
                 )
         digest = random.Random(f"docs:{t.person_id}")
         if rng.random() < 0.2:
-            b._new(
+            b.new(
                 IdentityDocument,
                 person_id=person.id,
                 doc_type=DocumentType.AADHAAR,
@@ -880,7 +881,7 @@ class SynthWriter:
             )
         if rng.random() < 0.08 and _years(t.birth_date, on) >= 18:
             letters = "".join(digest.choice("ABCDEFGHJKLMNPRSTUVWXYZ") for _ in range(3))
-            b._new(
+            b.new(
                 IdentityDocument,
                 person_id=person.id,
                 doc_type=DocumentType.VOTER_ID,
@@ -1010,7 +1011,7 @@ class SynthWriter:
         )
         b.link(case, relative, CaseRole.FAMILY)
         if t.phones:
-            b._new(Phone, person_id=relative.id, number="+91" + t.phones[0], kind=PhoneKind.OWN)
+            b.new(Phone, person_id=relative.id, number="+91" + t.phones[0], kind=PhoneKind.OWN)
 
     def _agent(self, case: Case, t: TruePerson, slug: str) -> None:
         """The recruiter: three per source district, so the same agent recurs across cases."""
@@ -1030,9 +1031,9 @@ class SynthWriter:
                 estimated_age=arng.randint(28, 55),
                 age_estimated_on=t.trafficked_on,
             )
-            b._new(PersonAlias, person_id=agent.id, name=arng.choice(_PERP_NICKNAMES),
+            b.new(PersonAlias, person_id=agent.id, name=arng.choice(_PERP_NICKNAMES),
                    kind=AliasKind.ALIAS)  # fmt: skip
-            b._new(Address, person_id=agent.id, kind=AddressKind.HOME,
+            b.new(Address, person_id=agent.id, kind=AddressKind.HOME,
                    district_id=t.district_code, state_id=t.state_code)  # fmt: skip
             self._agents[key] = agent
         b.link(case, agent, CaseRole.PERPETRATOR,
@@ -1147,33 +1148,27 @@ def plan_network(
             case, person = w.write(rec, t, slug)
             held.append((rec, slug, case, person))
         _consents_and_shares(w, t, held)
+    _add_app_rows(b)
     _fill_search_keys(b.plan)
     return b.plan
 
 
-def _save_order() -> list[type[models.Model]]:
-    return [
-        Organisation,
-        Organisation.states.through,
-        Organisation.districts.through,
-        User,
-        Membership,
-        Person,
-        PersonAlias,
-        Address,
-        Phone,
-        IdentityDocument,
-        Case,
-        Case.team.through,
-        CasePerson,
-        CaseExploitation,
-        CaseControlMeans,
-        TraffickingEvent,
-        ServiceRecord,
-        CaseNote,
-        Consent,
-        CaseShare,
-    ]
+def _add_app_rows(b: Builder) -> None:
+    """Let other apps add demo rows: ``setu/<app>/demo.py`` may define ``add_demo_rows(builder)``.
+
+    Hooks add unsaved rows with ``builder.new(Model, ...)`` and must not touch the database
+    (``setu demo truth`` plans without one). Rows are saved in the order their models first
+    appear, so a hook adds parents before children, as the builder itself does.
+    """
+    for config in django_apps.get_app_configs():
+        if not config.name.startswith("setu.") or config.name == "setu.demo":
+            continue
+        name = f"{config.name}.demo"
+        if importlib.util.find_spec(name) is None:
+            continue
+        hook = getattr(importlib.import_module(name), "add_demo_rows", None)
+        if hook is not None:
+            hook(b)
 
 
 class NotEmpty(Exception):
@@ -1188,10 +1183,9 @@ def load_network(*, persons: int = DEFAULT_PERSONS, seed: int = DEFAULT_SEED) ->
     plan = plan_network(
         persons=persons, seed=seed, password_hash=make_password(network.DEMO_PASSWORD)
     )
-    for model in _save_order():
-        rows = plan.rows.get(model, [])
-        if rows:
-            model._default_manager.bulk_create(rows, batch_size=2000)
+    # Models appear in the plan after the models they point to (the builder adds parents first).
+    for model, rows in plan.rows.items():
+        model._default_manager.bulk_create(rows, batch_size=2000)
     admin = User.objects.get(username=network.PLATFORM_ADMIN_USERNAME)
     audit.record(
         actor=None,

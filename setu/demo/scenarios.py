@@ -197,7 +197,7 @@ def _person(
         languages=list(languages),
     )
     state = load_geography().districts[district].state_code if district else None
-    b._new(
+    b.new(
         Address,
         person_id=person.id,
         kind=AddressKind.HOME,
@@ -207,18 +207,18 @@ def _person(
         state_id=state,
     )
     if phone:
-        b._new(Phone, person_id=person.id, number=phone, kind=PhoneKind.FAMILY)
+        b.new(Phone, person_id=person.id, number=phone, kind=PhoneKind.FAMILY)
     if alias:
-        b._new(PersonAlias, person_id=person.id, name=alias, kind=AliasKind.NICKNAME)
+        b.new(PersonAlias, person_id=person.id, name=alias, kind=AliasKind.NICKNAME)
     if truth:
         b.plan.truth.append((str(person.id), f"scenario:{truth}:{slug}", f"S-{truth}", slug))
     return person
 
 
 def _exploited(b: Builder, case: Case, form: str, details: str, *means: str) -> None:
-    b._new(CaseExploitation, case_id=case.id, form=form, details=details)
+    b.new(CaseExploitation, case_id=case.id, form=form, details=details)
     for m in means:
-        b._new(CaseControlMeans, case_id=case.id, means=m)
+        b.new(CaseControlMeans, case_id=case.id, means=m)
 
 
 def build_scenarios(b: Builder) -> None:

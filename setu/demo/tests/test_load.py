@@ -258,3 +258,22 @@ def test_docs_demo_shows_exactly_the_scenarios():
     doc = (Path(__file__).resolve().parents[3] / "docs" / "demo.md").read_text(encoding="utf-8")
     block = doc.split("<!-- scenarios:start -->\n", 1)[1].split("<!-- scenarios:end -->")[0]
     assert block.strip() == scenarios_markdown().strip(), "run: setu demo scenarios"
+
+
+def test_other_apps_can_add_demo_rows(db, demo_mode, monkeypatch):
+    import importlib.util
+    import sys
+    import types
+
+    from setu.registry.models import CaseNote
+
+    def add_demo_rows(builder):
+        case = builder.plan.rows[Case][0]
+        builder.new(CaseNote, case_id=case.id, body="Added by another app's demo hook.")
+
+    module = types.ModuleType("setu.web.demo")
+    module.__spec__ = importlib.util.spec_from_loader("setu.web.demo", loader=None)
+    module.add_demo_rows = add_demo_rows
+    monkeypatch.setitem(sys.modules, "setu.web.demo", module)
+    _load()
+    assert CaseNote.objects.filter(body="Added by another app's demo hook.").count() == 1
