@@ -56,11 +56,21 @@ def dedupe(
     a, b, total, person = scored_candidates(records, cfg, progress)
     thr = log2_odds(t)
     keep = total >= thr
-    edges = zip(total[keep].tolist(), a[keep].tolist(), b[keep].tolist(), strict=True)
-    bad = person < cfg.cannot_link_person_weight
-    cannot = zip(a[bad].tolist(), b[bad].tolist(), strict=True)
-    labels = cluster(len(records), edges, cannot, cfg, thr, log2_odds(max(cfg.strict_threshold, t)))
-    del np
+    ea, eb, ew = a[keep], b[keep], total[keep]
+    # Conflicts matter only between records that some edge could merge.
+    linked = np.zeros(len(records), dtype=bool)
+    linked[ea] = True
+    linked[eb] = True
+    bad = (person < cfg.cannot_link_person_weight) & linked[a] & linked[b]
+    del keep
+    labels = cluster(
+        len(records),
+        zip(ew.tolist(), ea.tolist(), eb.tolist(), strict=True),
+        zip(a[bad].tolist(), b[bad].tolist(), strict=True),
+        cfg,
+        thr,
+        log2_odds(max(cfg.strict_threshold, t)),
+    )
     return labels_to_clusters([r.record_id for r in records], labels)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 import multiprocessing as mp
 import os
+from array import array
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -87,26 +88,34 @@ def candidate_pairs(
     order = sorted(range(n), key=lambda i: sort_key(feats[i], i))
     rank = np.empty(n, dtype=np.int64)
     rank[np.asarray(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
-    key_ids: dict[str, int] = {}
-    rec: list[int] = []
-    kid: list[int] = []
+    # Keys are grouped by their 64-bit hash, kept in flat arrays: at a million records
+    # there are ~8 million (record, key) entries and a dict of key strings would not fit
+    # comfortably. A hash collision could only add candidates, never change a score,
+    # and the result does not depend on the hash values themselves.
+    rec = array("q")
+    kh = array("q")
+    broad = array("b")
     for i, f in enumerate(feats):
         for k in blocking_keys(f):
             rec.append(i)
-            kid.append(key_ids.setdefault(k, len(key_ids)))
-    broad_key = np.asarray([k.startswith(BROAD_PREFIX) for k in key_ids], dtype=bool)
+            kh.append(hash(k))
+            broad.append(k.startswith(BROAD_PREFIX))
     if not rec:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    rec_a = np.asarray(rec, dtype=np.int64)
-    key_a = np.asarray(kid, dtype=np.int64)
-    sizes = np.bincount(key_a)
+    rec_a = np.frombuffer(rec, dtype=np.int64)
+    _, key_a, sizes = np.unique(
+        np.frombuffer(kh, dtype=np.int64), return_inverse=True, return_counts=True
+    )
+    key_a = key_a.reshape(-1)
+    broad_a = np.frombuffer(broad, dtype=np.int8).astype(bool)
+    del kh, broad
     keep = sizes[key_a] > 1
-    rec_a, key_a = rec_a[keep], key_a[keep]
+    rec_a, key_a, broad_a = rec_a[keep], key_a[keep], broad_a[keep]
     srt = np.lexsort((rank[rec_a], key_a))
-    rec_a, key_a = rec_a[srt], key_a[srt]
+    rec_a, key_a, broad_a = rec_a[srt], key_a[srt], broad_a[srt]
     big = sizes[key_a] > cfg.block_size
-    broad_big = big & broad_key[key_a]
+    broad_big = big & broad_a
     out_a, out_b = [], []
     for k in range(1, cfg.block_size):
         if k >= len(key_a):
