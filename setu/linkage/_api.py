@@ -34,7 +34,7 @@ def scored_candidates(
 ):
     frame = build_frame(records, progress)
     a, b = candidate_pairs(frame.feats, cfg, side)
-    total, person = score_pairs(frame, cfg, a, b)
+    total, person = score_pairs(frame, cfg, a, b, progress=progress)
     return a, b, total, person
 
 

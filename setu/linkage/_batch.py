@@ -36,7 +36,7 @@ def _progress(iterable: Any, enabled: bool, desc: str, total: int | None = None)
         return iterable
     from tqdm import tqdm
 
-    return tqdm(iterable, desc=desc, total=total, unit="rec", leave=False)
+    return tqdm(iterable, desc=desc, total=total, leave=False)
 
 
 @dataclass
@@ -286,12 +286,18 @@ def log2_odds(p: float) -> float:
 
 
 def score_pairs(
-    frame: Frame, cfg: MatchConfig, a: Any, b: Any, chunk: int = 2_000_000
+    frame: Frame,
+    cfg: MatchConfig,
+    a: Any,
+    b: Any,
+    chunk: int = 2_000_000,
+    progress: bool = False,
 ) -> tuple[Any, Any]:
     """(log2 odds, person evidence) per candidate pair, in chunks to bound memory."""
     np = _np()
     totals, persons = [], []
-    for s in range(0, len(a), chunk):
+    starts = range(0, len(a), chunk)
+    for s in _progress(starts, progress, f"scoring {len(a):,} pairs", len(starts)):
         lv = pair_levels(frame, a[s : s + chunk], b[s : s + chunk])
         t, p = score_levels_array(cfg, lv)
         totals.append(t)
