@@ -159,6 +159,10 @@ ACCOUNT_FORMS = {
 }
 # A reset requested for an unknown address sends nothing: no mail from Setu to strangers.
 ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
+# Lockout is axes' job: 5 failures per (login, IP). allauth's own limit stays as a second layer
+# against guessing spread over many addresses, high enough that a stranger cannot casually lock
+# a colleague out everywhere by failing five times.
+ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,20/15m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Setu"
 

@@ -54,5 +54,5 @@ class ActingAsForm(forms.Form):
     def __init__(self, *args: object, memberships: list, **kwargs: object) -> None:
         super().__init__(*args, **kwargs)  # type: ignore[arg-type]
         self.fields["membership"].choices = [
-            (str(m.pk), f"{m.organisation} — {m.get_role_display()}") for m in memberships
+            (str(m.pk), f"{m.organisation.name} — {m.get_role_display()}") for m in memberships
         ]

@@ -153,7 +153,13 @@ def api_token_create(*, actor: Actor, name: str, lifetime_days: int = 90) -> tup
         actor=actor,
         action=AuditAction.CREATE,
         target=token,
-        changes={"after": {"name": name, "prefix": token.prefix, "expires_at": token.expires_at}},
+        changes={
+            "after": {
+                "name": name,
+                "prefix": token.prefix,
+                "expires_at": token.expires_at.isoformat(),
+            }
+        },
     )
     return token, secret
 

@@ -101,7 +101,7 @@ def acting_as(request: HttpRequest) -> HttpResponse:
         else:
             request.session[ACTIVE_MEMBERSHIP_SESSION_KEY] = str(membership.pk)
             messages.success(
-                request, _("You now act for %(org)s.") % {"org": membership.organisation}
+                request, _("You now act for %(org)s.") % {"org": membership.organisation.name}
             )
             return redirect("web:home")
     return render(

@@ -22,7 +22,7 @@ def shell(request: HttpRequest) -> dict[str, Any]:
     return {
         "actor": actor,
         "nav": navigation_for(actor=actor),
-        "actor_org_name": str(current.organisation) if current else "",
+        "actor_org_name": current.organisation.name if current else "",
         "actor_role_label": current.get_role_display() if current else "",
         "actor_can_switch": len(memberships) > 1,
     }
