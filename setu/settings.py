@@ -60,6 +60,8 @@ INSTALLED_APPS = [
     "setu.referrals",
     "setu.shelters",
     "setu.entitlements",
+    "setu.notifications",
+    "setu.matching",
     "setu.web",
     "setu.demo",
 ]

@@ -16,6 +16,8 @@ urlpatterns = [
     path("insights/", include("setu.insights.urls")),
     path("shelters/", include("setu.shelters.urls")),
     path("entitlements/", include("setu.entitlements.urls")),
+    path("matching/", include("setu.matching.urls")),
+    path("inbox/", include("setu.notifications.urls")),
     path("api/", include("setu.api_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

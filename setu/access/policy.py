@@ -38,6 +38,7 @@ class Action(enum.StrEnum):
     HOLD_BED = "hold_bed"
     RESPOND = "respond"  # act on a referral received by one's organisation
     ADD_NOTE = "add_note"
+    VIEW_LINKED = "view_linked"  # the agreed minimal history of a record linked by a match
 
 
 # Roles that may see survivors' identities in their own organisation.
@@ -578,3 +579,59 @@ def persons_with_scope(actor: Actor, scope_name: str) -> Q:
         return NOTHING
     shared = [pid for pid, found in shared_person_scopes(actor).items() if scope_name in found]
     return Q(owner_org_id=actor.organisation_id) | Q(pk__in=shared)
+
+
+# --- Matching: match notices, reviews, links and alerts ---------------------------------------
+
+# Who reviews possible matches for their organisation (confirm, dismiss, unlink, acknowledge).
+MATCH_REVIEW_ROLES = frozenset({Role.ORG_ADMIN, Role.CASEWORKER})
+
+
+def _match_pair_rows(actor: Actor) -> Q:
+    """Pairs with a record of the actor's organisation on either side."""
+    if not _member(actor, MATCH_REVIEW_ROLES):
+        return NOTHING
+    return Q(org_a_id=actor.organisation_id) | Q(org_b_id=actor.organisation_id)
+
+
+def _match_linked_rows(actor: Actor) -> Q:
+    """Linked pairs only: the other side's minimal history is visible after both confirmed."""
+    rows = _match_pair_rows(actor)
+    return NOTHING if rows == NOTHING else rows & Q(status="linked")
+
+
+def match_notice_recipients(organisation_id: Any) -> QuerySet[Any]:
+    """Users who receive an organisation's match notices and alerts: its designated contacts
+    among the reviewers, or else its organisation admins."""
+    from setu.accounts.models import User
+
+    active = User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=organisation_id,
+        memberships__is_active=True,
+    )
+    designated = active.filter(
+        memberships__is_designated_contact=True, memberships__role__in=MATCH_REVIEW_ROLES
+    ).distinct()
+    if designated.exists():
+        return designated
+    return active.filter(memberships__role=Role.ORG_ADMIN).distinct()
+
+
+RULES.update(
+    {
+        ("matching.matchpair", Action.VIEW): _match_pair_rows,
+        ("matching.matchpair", Action.RESPOND): _match_pair_rows,
+        ("matching.matchpair", Action.VIEW_LINKED): _match_linked_rows,
+        ("matching.matchalert", Action.VIEW): _own_org(MATCH_REVIEW_ROLES, "organisation_id"),
+        ("matching.matchalert", Action.RESPOND): _own_org(MATCH_REVIEW_ROLES, "organisation_id"),
+        ("notifications.notification", Action.VIEW): lambda actor: Q(recipient_id=actor.user.pk),
+    }
+)
+CLASS_RULES.update(
+    {
+        ("matching.matchpair", Action.VIEW): lambda a: _member(a, MATCH_REVIEW_ROLES),
+        ("matching.calibration", Action.VIEW): lambda a: _member(a, MATCH_REVIEW_ROLES),
+        ("notifications.notification", Action.VIEW): lambda a: a.user is not None,
+    }
+)

@@ -19,6 +19,7 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.models import AuditAction
 from setu.core.errors import ConsentRequired, InvalidInput
+from setu.matching import hooks as matching_hooks
 from setu.orgs.models import District, Organisation, State
 from setu.registry import selectors, text
 from setu.registry.models import (
@@ -262,6 +263,7 @@ def person_create(*, actor: Actor, **fields: Any) -> Person:
         target=person,
         changes={"before": None, "after": _snapshot(person, PERSON_FIELDS)},
     )
+    matching_hooks.person_changed(person.pk)
     return person
 
 
@@ -279,6 +281,7 @@ def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
     _refresh_search_key(person)
     changes = _diff(before, _snapshot(person, PERSON_FIELDS))
     audit.record(actor=actor, action=AuditAction.UPDATE, target=person, changes=changes)
+    matching_hooks.person_changed(person.pk)
     return person
 
 
@@ -298,6 +301,7 @@ def person_archive(*, actor: Actor, person: Person) -> Person:
                 "after": {"archived_at": _value(person.archived_at)},
             },
         )
+        matching_hooks.person_changed(person.pk)
     return person
 
 
@@ -315,6 +319,7 @@ def alias_add(*, actor: Actor, person: Person, name: str, kind: str = "alias") -
         target=_person_target(alias, person),
         changes={"before": None, "after": _snapshot(alias, ("person", "name", "kind"))},
     )
+    matching_hooks.person_changed(person.pk)
     return alias
 
 
@@ -328,6 +333,7 @@ def alias_remove(*, actor: Actor, alias: PersonAlias) -> None:
     alias.delete()
     _refresh_search_key(person)
     audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"before": before})
+    matching_hooks.person_changed(person.pk)
 
 
 @transaction.atomic
@@ -351,6 +357,7 @@ def phone_add(
         target=_person_target(phone, person),
         changes={"before": None, "after": _snapshot(phone, ("person", "number", "kind", "note"))},
     )
+    matching_hooks.person_changed(person.pk)
     return phone
 
 
@@ -363,6 +370,7 @@ def phone_remove(*, actor: Actor, phone: Phone) -> None:
     target = _person_target(phone, person)
     phone.delete()
     audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"before": before})
+    matching_hooks.person_changed(person.pk)
 
 
 ADDRESS_FIELDS = ("kind", "village", "line", "district", "state", "pincode", "country")
@@ -408,6 +416,7 @@ def address_add(
         target=_person_target(address, person),
         changes={"before": None, "after": _snapshot(address, ("person", *ADDRESS_FIELDS))},
     )
+    matching_hooks.person_changed(person.pk)
     return address
 
 
@@ -420,6 +429,7 @@ def address_remove(*, actor: Actor, address: Address) -> None:
     target = _person_target(address, person)
     address.delete()
     audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"before": before})
+    matching_hooks.person_changed(person.pk)
 
 
 DOCUMENT_FIELDS = ("doc_type", "number", "issued_by", "is_held_by_person")
@@ -633,6 +643,7 @@ def case_add_person(
             ),
         },
     )
+    matching_hooks.person_changed(person.pk)
     return link
 
 
@@ -672,6 +683,7 @@ def event_add(*, actor: Actor, case: Case, **fields: Any) -> TraffickingEvent:
         target=_case_target(event, case),
         changes={"before": None, "after": _snapshot(event, ("case", *EVENT_FIELDS))},
     )
+    matching_hooks.event_recorded(event.pk)
     return event
 
 
@@ -693,6 +705,7 @@ def event_update(*, actor: Actor, event: TraffickingEvent, **fields: Any) -> Tra
         target=_case_target(event, event.case),
         changes=_diff(before, _snapshot(event, EVENT_FIELDS)),
     )
+    matching_hooks.event_recorded(event.pk)
     return event
 
 
@@ -878,6 +891,7 @@ def consent_record(
         target=_person_target(consent, person),
         changes={"before": None, "after": _snapshot(consent, CONSENT_FIELDS)},
     )
+    matching_hooks.person_changed(person.pk)
     return consent
 
 
@@ -930,6 +944,7 @@ def consent_withdraw(
         changes={"before": {"withdrawn_on": None}, "after": {"withdrawn_on": _value(withdrawn_on)}},
         details={"shares_ended": [str(s.pk) for s in ended]},
     )
+    matching_hooks.person_changed(consent.person_id)
     return consent
 
 

@@ -140,7 +140,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         save=save,
         done=lambda p: reverse("registry:person-detail", args=[p.pk]),
         success=_("Person recorded."),
-        extra={"active_nav": "persons"},
+        extra={"active_nav": "persons", "match_check": True},
     )
 
 

@@ -39,6 +39,14 @@ def navigation_for(*, actor: Actor) -> list[NavItem]:
         items.append(
             NavItem(str(_("Entitlements")), reverse("entitlements:overview"), "entitlements")
         )
+    if policy.allowed(actor, Action.VIEW, "matching.matchpair"):
+        items.append(NavItem(str(_("Matches")), reverse("matching:pair-list"), "matches"))
+    if policy.allowed(actor, Action.VIEW, "notifications.notification"):
+        from setu.notifications.selectors import unread_count
+
+        unread = unread_count(actor=actor)
+        label = _("Inbox (%(n)d)") % {"n": unread} if unread else _("Inbox")
+        items.append(NavItem(str(label), reverse("notifications:inbox"), "inbox"))
     items.append(NavItem(str(_("Organisations")), reverse("orgs:organisation-list"), "orgs"))
     if policy.allowed(actor, Action.VIEW_AGGREGATES, "insights"):
         items.append(NavItem(str(_("Statistics")), reverse("insights:overview"), "insights"))

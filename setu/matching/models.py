@@ -1,0 +1,219 @@
+"""Matching state kept in the database, so every web worker and task sees the same index.
+
+A ``MatchRecord`` holds the linkage engine's input for one registry person and its blocking
+keys (``MatchKey`` rows), maintained by a task whenever the person changes. ``MatchPair`` is a
+candidate pair found by the engine; each organisation acts on its own side. ``MatchLink`` rows
+record confirmed links (ended, never deleted, on unlink). ``MatchDecision`` is the append-only
+history of reviewers' decisions that calibrates the notice threshold. ``MatchAlert`` is a
+re-trafficking or missing-person alert to one organisation.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from setu.core.models import BaseModel
+from setu.orgs.models import District, Organisation, State
+from setu.registry.models import Person, TraffickingEvent
+
+
+class MatchRecord(BaseModel):
+    """The engine's view of one person (its PersonRecord as JSON) and their matching flags."""
+
+    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="match_record")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    data = models.JSONField(default=dict)
+    # Active network-wide MATCHING consent: only then is the record compared across organisations.
+    cross_org = models.BooleanField(default=False)
+    # In a case with a missing-person report and not yet found since.
+    missing_open = models.BooleanField(default=False)
+    # Rescued, intercepted, sheltered or reintegrated at some point (a "found" person).
+    found = models.BooleanField(default=False)
+    engine_version = models.CharField(max_length=40, blank=True)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    checked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["engine_version"])]
+
+
+class MatchKey(models.Model):
+    """One blocking key of a record; candidates are records sharing a key. Denormalised flags keep
+    the candidate query on one index."""
+
+    id = models.BigAutoField(primary_key=True)
+    record = models.ForeignKey(MatchRecord, on_delete=models.CASCADE, related_name="keys")
+    key = models.CharField(max_length=120)
+    organisation_id = models.UUIDField()
+    cross_org = models.BooleanField(default=False)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["key", "cross_org"], name="matchkey_key_cross"),
+            models.Index(fields=["key", "organisation_id"], name="matchkey_key_org"),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["record", "key"], name="matchkey_unique_per_record")
+        ]
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class PairKind(models.TextChoices):
+    """Within one organisation (a possible duplicate) or across two."""
+
+    DUPLICATE = "duplicate", _("Possible duplicate in one organisation")
+    CROSS_ORG = "cross_org", _("Possible match across organisations")
+
+
+class Band(models.TextChoices):
+    """How strong a match is, in words; never the raw evidence."""
+
+    STRONG = "strong", _("Strong")
+    POSSIBLE = "possible", _("Possible")
+
+
+class PairStatus(models.TextChoices):
+    """Where a pair stands as a whole."""
+
+    OPEN = "open", _("Waiting for review")
+    LINK_REQUESTED = "link_requested", _("Link requested by one side")
+    LINKED = "linked", _("Linked")
+    DISMISSED = "dismissed", _("Dismissed")
+    UNLINKED = "unlinked", _("Unlinked (was a false match)")
+    WITHDRAWN = "withdrawn", _("Withdrawn: consent or record no longer allows matching")
+
+
+class SideState(models.TextChoices):
+    """One organisation's answer on a pair."""
+
+    PENDING = "pending", _("Not yet reviewed")
+    CONFIRMED = "confirmed", _("Confirmed: same person")
+    DISMISSED = "dismissed", _("Dismissed: not the same person")
+
+
+class MatchPair(BaseModel):
+    """Two persons the engine thinks may be one; side A has the smaller person id."""
+
+    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    org_a = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    org_b = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=12, choices=PairKind.choices)
+    probability = models.FloatField()
+    band = models.CharField(max_length=10, choices=Band.choices)
+    # One record has an open missing report and the other was found (rescued, sheltered...).
+    missing_found = models.BooleanField(default=False)
+    status = models.CharField(max_length=16, choices=PairStatus.choices, default=PairStatus.OPEN)
+    a_state = models.CharField(max_length=10, choices=SideState.choices, default=SideState.PENDING)
+    b_state = models.CharField(max_length=10, choices=SideState.choices, default=SideState.PENDING)
+    a_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    b_reason = models.CharField(_("reason"), max_length=300, blank=True)
+    engine_version = models.CharField(max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["-updated_at"]
+        constraints = [
+            models.UniqueConstraint(fields=["person_a", "person_b"], name="matchpair_unique"),
+            models.CheckConstraint(
+                condition=~models.Q(person_a=models.F("person_b")), name="matchpair_two_persons"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["org_a", "status"]),
+            models.Index(fields=["org_b", "status"]),
+        ]
+
+    def side_of(self, organisation_id: object) -> str:
+        """'a' or 'b' for the given organisation ('a' for a duplicate pair)."""
+        return "a" if str(self.org_a_id) == str(organisation_id) else "b"
+
+    def own_person_id(self, organisation_id: object) -> object:
+        return self.person_a_id if self.side_of(organisation_id) == "a" else self.person_b_id
+
+    def other_person_id(self, organisation_id: object) -> object:
+        return self.person_b_id if self.side_of(organisation_id) == "a" else self.person_a_id
+
+    def other_org_id(self, organisation_id: object) -> object:
+        return self.org_b_id if self.side_of(organisation_id) == "a" else self.org_a_id
+
+
+class MatchLink(BaseModel):
+    """A confirmed link between two records; unlinking ends it, so both histories stay whole."""
+
+    pair = models.ForeignKey(MatchPair, on_delete=models.CASCADE, related_name="links")
+    linked_at = models.DateTimeField()
+    ended_at = models.DateTimeField(null=True, blank=True)
+    ended_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    end_reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-linked_at"]
+
+
+class Decision(models.TextChoices):
+    CONFIRM = "confirm", _("Same person")
+    DISMISS = "dismiss", _("Not the same person")
+    UNLINK = "unlink", _("Unlinked: false match")
+
+
+class MatchDecision(BaseModel):
+    """One reviewer's decision on a pair, with the score it had: calibrates the thresholds."""
+
+    pair = models.ForeignKey(MatchPair, on_delete=models.CASCADE, related_name="decisions")
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decision = models.CharField(max_length=8, choices=Decision.choices)
+    probability = models.FloatField()
+    reason = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+
+class AlertKind(models.TextChoices):
+    RETRAFFICKING = "retrafficking", _("Re-trafficking: a person seen before appears again")
+    MISSING_FOUND = "missing_found", _("A missing person may have been found")
+
+
+class MatchAlert(BaseModel):
+    """An alert to one organisation about a person it holds; the new event's place and date only."""
+
+    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=16, choices=AlertKind.choices)
+    pair = models.ForeignKey(
+        MatchPair, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
+    )
+    event = models.ForeignKey(
+        TraffickingEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # Copied from the new event: the place (district/state) and date, nothing about the person.
+    event_kind = models.CharField(max_length=24, blank=True)
+    event_date = models.DateField(null=True, blank=True)
+    district = models.ForeignKey(
+        District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    state = models.ForeignKey(
+        State, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    band = models.CharField(max_length=10, choices=Band.choices, blank=True)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "person", "event", "kind"], name="matchalert_once"
+            )
+        ]

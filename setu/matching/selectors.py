@@ -1,0 +1,436 @@
+"""Reads of the matching context, all through the access policy.
+
+What a reviewer sees of a pair: their own organisation's record in full; of the other
+organisation's record, only its name, the band and evidence in words without values, until both
+sides confirmed the link. After linking, the other record's minimal history (events' kinds, dates
+and district/state; services' kinds and dates; open missing reports) is visible and every view of
+it is audited. Values of the other record are shown only if its consent covers identity for the
+viewer's organisation.
+"""
+
+from __future__ import annotations
+
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from setu.access import policy
+from setu.access.actor import Actor
+from setu.access.policy import Action
+from setu.audit import services as audit
+from setu.audit.models import AuditAction
+from setu.core.errors import NotFound
+from setu.linkage import PersonRecord
+from setu.matching import engine, records
+from setu.matching.models import (
+    Decision,
+    MatchAlert,
+    MatchDecision,
+    MatchLink,
+    MatchPair,
+    MatchRecord,
+    PairKind,
+    PairStatus,
+)
+from setu.orgs.models import Organisation
+from setu.registry.models import (
+    CasePerson,
+    CaseStatus,
+    Consent,
+    ConsentScope,
+    EventKind,
+    Person,
+    ServiceRecord,
+    TraffickingEvent,
+)
+
+# Calibration: probability bands (lower edges), the precision reviewers' decisions must keep,
+# and how many decisions a band needs before it can move the threshold.
+BAND_EDGES = (0.40, 0.60, 0.80, 0.95)
+TARGET_PRECISION = 0.5
+MIN_DECISIONS = 10
+
+
+# --- pairs -----------------------------------------------------------------------------------
+
+
+def pair_list(
+    *, actor: Actor, status: str | None = None, kind: str | None = None, awaiting: bool = False
+) -> QuerySet[MatchPair]:
+    """Pairs involving the actor's organisation, newest first; ``awaiting`` = our answer missing."""
+    qs = policy.scope(actor, MatchPair.objects.select_related("org_a", "org_b"), Action.VIEW)
+    if status:
+        qs = qs.filter(status=status)
+    if kind:
+        qs = qs.filter(kind=kind)
+    if awaiting:
+        org = actor.organisation_id
+        qs = qs.filter(status__in=(PairStatus.OPEN, PairStatus.LINK_REQUESTED)).filter(
+            Q(org_a_id=org, a_state="pending") | Q(org_b_id=org, b_state="pending")
+        )
+    return qs
+
+
+def pair_count(*, actor: Actor, awaiting: bool = True) -> int:
+    """How many pairs wait for the actor's organisation."""
+    if not policy.allowed(actor, Action.VIEW, "matching.matchpair"):
+        return 0
+    return pair_list(actor=actor, awaiting=awaiting).count()
+
+
+def pair_get(*, actor: Actor, pair_id: Any) -> MatchPair:
+    """One pair the actor's organisation is part of; NotFound otherwise."""
+    pair = pair_list(actor=actor).filter(pk=pair_id).first()
+    if pair is None:
+        raise NotFound(action=Action.VIEW, target=("matching.matchpair", str(pair_id), None))
+    return pair
+
+
+@dataclass(frozen=True)
+class EvidenceRow:
+    """One field of a pair: our value, theirs (only when revealed) and a sentence."""
+
+    field: str
+    label: str
+    own: str
+    other: str | None
+    text: str
+    weight: float
+
+
+@dataclass
+class PairReview:
+    """A pair seen from one organisation: everything a reviewer may see, nothing more."""
+
+    pair: MatchPair
+    side: str
+    own_person: Person
+    other_org: Organisation
+    other_revealed: bool
+    summary: str
+    rows: list[EvidenceRow] = field(default_factory=list)
+    can_respond: bool = False
+    can_unlink: bool = False
+    own_state: str = ""
+    other_state: str = ""
+    links: list[MatchLink] = field(default_factory=list)
+
+
+LABELS = {
+    "given_name": "Name",
+    "sex": "Sex",
+    "birth": "Birth or age",
+    "family_name": "Family name",
+    "father_name": "Father's name",
+    "mother_name": "Mother's name",
+    "village": "Village",
+    "place": "Home district",
+    "phone": "Phone",
+}
+
+
+def _identity_consented(person_id: Any, organisation_id: Any) -> bool:
+    """Whether the person agreed their identity may be shared with this organisation (or all)."""
+    today = timezone.localdate()
+    rows = Consent.objects.filter(person_id=person_id, withdrawn_on__isnull=True).filter(
+        Q(recipient_org__isnull=True) | Q(recipient_org_id=organisation_id),
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+    )
+    return any(ConsentScope.IDENTITY in (s or ()) for s in rows.values_list("scopes", flat=True))
+
+
+def _record_of(person_id: Any) -> PersonRecord | None:
+    mr = MatchRecord.objects.filter(person_id=person_id).first()
+    if mr is not None:
+        return engine.record_from_data(mr.data)
+    person = records.persons_for_records().filter(pk=person_id).first()
+    return records.person_record(person) if person else None
+
+
+def pair_review(*, actor: Actor, pair_id: Any) -> PairReview:
+    """A pair side by side for a reviewer (audited: it shows the own person's identity)."""
+    pair = pair_get(actor=actor, pair_id=pair_id)
+    org = actor.organisation_id
+    side = pair.side_of(org)
+    own_id, other_id = pair.own_person_id(org), pair.other_person_id(org)
+    own_person = Person.objects.get(pk=own_id)
+    other_org = Organisation.objects.get(pk=pair.other_org_id(org))
+    same_org = pair.kind == PairKind.DUPLICATE
+    revealed = same_org or (pair.status == PairStatus.LINKED and _identity_consented(other_id, org))
+    own_rec, other_rec = _record_of(own_id), _record_of(other_id)
+    rows: list[EvidenceRow] = []
+    summary = ""
+    if own_rec is not None and other_rec is not None:
+        ex = engine.explain(own_rec, other_rec)
+        if revealed:
+            summary = ex.summary
+            for ev in ex.fields:
+                rows.append(
+                    EvidenceRow(ev.field, LABELS[ev.field], ev.left, ev.right, ev.text, ev.weight)
+                )
+        else:
+            # Their values never leave their organisation: words only, and our own values.
+            own_values = {ev.field: ev.left for ev in ex.fields}
+            decision = {"match": "Likely the same person", "possible": "Possibly the same person"}
+            summary = decision.get(ex.decision, "Probably different people")
+            for fname, text, weight in engine.value_free_evidence(ex):
+                rows.append(
+                    EvidenceRow(fname, LABELS[fname], own_values.get(fname, ""), None, text, weight)
+                )
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        target=own_person,
+        details={"via": "match_review", "pair": str(pair.pk)},
+    )
+    return PairReview(
+        pair=pair,
+        side=side,
+        own_person=own_person,
+        other_org=other_org,
+        other_revealed=revealed and not same_org,
+        summary=summary,
+        rows=rows,
+        can_respond=pair.status in (PairStatus.OPEN, PairStatus.LINK_REQUESTED)
+        and getattr(pair, f"{side}_state") == "pending",
+        can_unlink=pair.status == PairStatus.LINKED,
+        own_state=getattr(pair, f"{side}_state"),
+        other_state=getattr(pair, f"{'b' if side == 'a' else 'a'}_state"),
+        links=list(pair.links.all()),
+    )
+
+
+# --- the minimal view of a linked record ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a linked record's history: kind, date and district/state; no narrative."""
+
+    what: str
+    kind: str
+    date: datetime.date | None
+    district: str
+    state: str
+    open: bool = False
+
+
+def linked_history(*, actor: Actor, pair_id: Any) -> list[HistoryEntry]:
+    """The other record's earlier rescues, open missing reports and services (audited view)."""
+    pair = policy.scope(actor, MatchPair.objects.filter(pk=pair_id), Action.VIEW_LINKED).first()
+    if pair is None:
+        raise NotFound(action=Action.VIEW_LINKED, target=("matching.matchpair", str(pair_id), None))
+    other_id = pair.other_person_id(actor.organisation_id)
+    case_ids = CasePerson.objects.filter(person_id=other_id).values("case_id")
+    events = (
+        TraffickingEvent.objects.filter(
+            Q(person_id=other_id) | Q(person__isnull=True, case_id__in=case_ids)
+        )
+        .filter(kind__in=[*records.FOUND_KINDS, EventKind.MISSING_REPORTED])
+        .select_related("district", "state", "case")
+        .order_by("occurred_on", "created_at")
+    )
+    out: list[HistoryEntry] = []
+    closed = (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED)
+    for e in events:
+        out.append(
+            HistoryEntry(
+                "event",
+                e.get_kind_display(),
+                e.occurred_on,
+                e.district.name if e.district else "",
+                e.state.name if e.state else "",
+                open=e.kind == EventKind.MISSING_REPORTED and e.case.status not in closed,
+            )
+        )
+    services = ServiceRecord.objects.filter(
+        Q(person_id=other_id) | Q(person__isnull=True, case_id__in=case_ids)
+    ).order_by("started_on")
+    for s in services:
+        out.append(HistoryEntry("service", s.get_service_type_display(), s.started_on, "", ""))
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        target=("registry.person", str(other_id), pair.other_org_id(actor.organisation_id)),
+        details={"via": "match_link", "pair": str(pair.pk), "fields": "minimal_history"},
+    )
+    return out
+
+
+# --- alerts --------------------------------------------------------------------------------
+
+
+def alert_list(
+    *, actor: Actor, open_only: bool = False, kind: str | None = None
+) -> QuerySet[MatchAlert]:
+    """Alerts to the actor's organisation, newest first."""
+    qs = policy.scope(
+        actor, MatchAlert.objects.select_related("person", "district", "state"), Action.VIEW
+    )
+    if open_only:
+        qs = qs.filter(acknowledged_at__isnull=True)
+    if kind:
+        qs = qs.filter(kind=kind)
+    return qs
+
+
+def alert_get(*, actor: Actor, alert_id: Any) -> MatchAlert:
+    """One alert of the actor's organisation (audited: it names one of its persons)."""
+    alert = alert_list(actor=actor).filter(pk=alert_id).first()
+    if alert is None:
+        raise NotFound(action=Action.VIEW, target=("matching.matchalert", str(alert_id), None))
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        target=("matching.matchalert", str(alert.pk), alert.organisation_id),
+    )
+    return alert
+
+
+# --- check before creating --------------------------------------------------------------------
+
+
+@dataclass
+class CheckResult:
+    """Likely existing records in the own organisation (with evidence) and, elsewhere, counts."""
+
+    own: list[tuple[Person, float, Any]]
+    other_count: int
+    other_orgs: list[str]
+
+
+def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
+    """Who in the actor's organisation (fully) and in others (count and names) may be this person."""
+    from setu.matching.services import candidate_records, scored_candidates
+
+    policy.require_allowed(actor, Action.CREATE, "registry.person")
+    org = actor.organisation_id
+    threshold = engine.POSSIBLE
+    own_c = candidate_records(record, organisation_id=org, cross_org=False)
+    scored = scored_candidates(record, own_c, min_probability=threshold, limit=5)
+    visible = {
+        p.pk: p
+        for p in policy.scope(
+            actor,
+            Person.objects.filter(
+                pk__in=[m.person_id for m, _p, _e in scored], archived_at__isnull=True
+            ),
+            Action.VIEW,
+        )
+    }
+    own = [(visible[m.person_id], p, ex) for m, p, ex in scored if m.person_id in visible]
+    net_c = candidate_records(record, organisation_id=org, cross_org=True)
+    net = scored_candidates(record, net_c, min_probability=threshold, limit=50)
+    org_ids = {m.organisation_id for m, _p, _e in net}
+    names = sorted(Organisation.objects.filter(pk__in=org_ids).values_list("name", flat=True))
+    audit.record(
+        actor=actor,
+        action=AuditAction.LIST,
+        target=("registry.person", "", org),
+        details={"via": "match_check", "own": len(own), "elsewhere": len(net)},
+    )
+    return CheckResult(own=own, other_count=len(net), other_orgs=names)
+
+
+@dataclass(frozen=True)
+class PersonMatchStatus:
+    """Progress of the background check of one person, and what it found (counts only)."""
+
+    checking: bool
+    duplicates: int
+    cross_org: int
+    in_network: bool
+
+
+def person_match_status(*, actor: Actor, person_id: Any) -> PersonMatchStatus:
+    """Whether a person's check is still running and how many pairs it has (their own org only)."""
+    person = policy.scope(actor, Person.objects.filter(pk=person_id), Action.EDIT).first()
+    if person is None:
+        raise NotFound(action=Action.VIEW, target=("registry.person", str(person_id), None))
+    mr = MatchRecord.objects.filter(person_id=person.pk).first()
+    checking = (
+        mr is None
+        or mr.checked_at is None
+        or (mr.queued_at is not None and mr.queued_at > mr.checked_at)
+    )
+    pairs = MatchPair.objects.filter(Q(person_a_id=person.pk) | Q(person_b_id=person.pk)).exclude(
+        status__in=(PairStatus.WITHDRAWN, PairStatus.DISMISSED, PairStatus.UNLINKED)
+    )
+    dup = sum(1 for k in pairs.values_list("kind", flat=True) if k == PairKind.DUPLICATE)
+    return PersonMatchStatus(
+        checking=checking,
+        duplicates=dup,
+        cross_org=pairs.count() - dup,
+        in_network=bool(mr and mr.cross_org),
+    )
+
+
+# --- calibration -------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class BandStats:
+    """Reviewers' decisions on pairs whose score fell in one band."""
+
+    low: float
+    high: float
+    confirmed: int
+    rejected: int
+
+    @property
+    def decided(self) -> int:
+        return self.confirmed + self.rejected
+
+    @property
+    def precision(self) -> float | None:
+        return self.confirmed / self.decided if self.decided else None
+
+
+def _band_stats() -> list[BandStats]:
+    rows = MatchDecision.objects.values_list("decision", "probability")
+    edges = [*BAND_EDGES, 1.0001]
+    counts = [[0, 0] for _ in BAND_EDGES]
+    for decision, p in rows:
+        for i in range(len(BAND_EDGES)):
+            if edges[i] <= p < edges[i + 1]:
+                counts[i][0 if decision == Decision.CONFIRM else 1] += 1
+                break
+    return [
+        BandStats(BAND_EDGES[i], min(edges[i + 1], 1.0), c, r) for i, (c, r) in enumerate(counts)
+    ]
+
+
+def notice_threshold(stats: list[BandStats] | None = None) -> float:
+    """The lowest band edge from which reviewers' confirmed precision stays at the target.
+
+    Starts at the engine's "possible" threshold; a band with enough decisions and precision below
+    the target lifts the threshold above it. Strong matches are always raised.
+    """
+    stats = stats if stats is not None else _band_stats()
+    threshold = engine.POSSIBLE
+    for band in stats:
+        if band.low >= engine.STRONG:
+            break
+        if band.decided >= MIN_DECISIONS and (band.precision or 0) < TARGET_PRECISION:
+            threshold = band.high
+        elif band.low >= threshold:
+            break
+    return min(threshold, engine.STRONG)
+
+
+@dataclass(frozen=True)
+class Calibration:
+    bands: list[BandStats]
+    threshold: float
+    target: float
+    min_decisions: int
+
+
+def calibration(*, actor: Actor) -> Calibration:
+    """Decisions by score band across the network (counts only) and the resulting threshold."""
+    policy.require_allowed(actor, Action.VIEW, "matching.calibration")
+    stats = _band_stats()
+    return Calibration(stats, notice_threshold(stats), TARGET_PRECISION, MIN_DECISIONS)

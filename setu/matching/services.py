@@ -1,0 +1,633 @@
+"""Writes of the matching context.
+
+Two kinds of writer live here. System writers (``records_refresh``, ``person_check``,
+``event_check``, ``rematch_batch``) keep the match index and pairs in step with the registry;
+they run in background tasks, act for no user and send personal-data-free notices. Reviewer
+services (``pair_confirm``, ``pair_dismiss``, ``pair_unlink``, ``alert_acknowledge``) act for a
+user, go through the access policy and are audited.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from setu.access import policy
+from setu.access.actor import Actor
+from setu.access.policy import Action
+from setu.audit import services as audit
+from setu.audit.models import AuditAction
+from setu.core.errors import InvalidInput, NotFound
+from setu.matching import engine, records
+from setu.matching.models import (
+    AlertKind,
+    Band,
+    Decision,
+    MatchAlert,
+    MatchDecision,
+    MatchKey,
+    MatchLink,
+    MatchPair,
+    MatchRecord,
+    PairKind,
+    PairStatus,
+    SideState,
+)
+from setu.notifications import services as notices
+from setu.notifications.models import NoticeKind
+from setu.orgs.models import Organisation
+from setu.registry.models import TraffickingEvent
+
+ENGINE_VERSION = engine.engine_version()
+# Pairs still in play: a change of consent or record can withdraw them.
+LIVE = (PairStatus.OPEN, PairStatus.LINK_REQUESTED, PairStatus.LINKED)
+
+
+# --- the match index ------------------------------------------------------------------------
+
+
+def records_refresh(person_ids: Iterable[Any]) -> dict[Any, MatchRecord]:
+    """Rebuild the match records and keys of these persons from the registry (system write).
+
+    Archived or deleted persons leave the index and their live pairs are withdrawn; persons
+    without a network-wide MATCHING consent stay in their own organisation's index only.
+    """
+    ids = list(dict.fromkeys(person_ids))
+    if not ids:
+        return {}
+    persons = {
+        p.pk: p for p in records.persons_for_records().filter(pk__in=ids, archived_at__isnull=True)
+    }
+    gone = [pid for pid in ids if pid not in persons]
+    if gone:
+        MatchRecord.objects.filter(person_id__in=gone).delete()
+        _withdraw_pairs(gone, cross_only=False, reason="record archived")
+    consenting = records.matching_consent_person_ids(persons)
+    flags = records.flags_for(persons)
+    existing = {r.person_id: r for r in MatchRecord.objects.filter(person_id__in=list(persons))}
+    now = timezone.now()
+    out: dict[Any, MatchRecord] = {}
+    new_keys: list[MatchKey] = []
+    to_create, to_update = [], []
+    for pid, person in persons.items():
+        rec = records.person_record(person)
+        missing_open, found = flags[pid]
+        mr = existing.get(pid) or MatchRecord(person_id=pid)
+        mr.organisation_id = person.owner_org_id
+        mr.data = engine.record_to_data(rec)
+        mr.cross_org = pid in consenting
+        mr.missing_open, mr.found = missing_open, found
+        mr.engine_version = ENGINE_VERSION
+        mr.updated_at = now
+        (to_update if pid in existing else to_create).append(mr)
+        out[pid] = mr
+    MatchRecord.objects.bulk_create(to_create)
+    if to_update:
+        MatchRecord.objects.bulk_update(
+            to_update,
+            [
+                "organisation",
+                "data",
+                "cross_org",
+                "missing_open",
+                "found",
+                "engine_version",
+                "updated_at",
+            ],
+        )
+    MatchKey.objects.filter(record__in=list(out.values())).delete()
+    for mr in out.values():
+        for key in engine.index_keys(engine.record_from_data(mr.data)):
+            new_keys.append(
+                MatchKey(
+                    record=mr, key=key, organisation_id=mr.organisation_id, cross_org=mr.cross_org
+                )
+            )
+    MatchKey.objects.bulk_create(new_keys, batch_size=5000)
+    # A withdrawn or lapsed consent takes the record out of every cross-organisation pair.
+    _withdraw_pairs(
+        [pid for pid, mr in out.items() if not mr.cross_org],
+        cross_only=True,
+        reason="no matching consent",
+    )
+    return out
+
+
+def candidate_records(
+    record: Any, *, organisation_id: Any, cross_org: bool, exclude_person: Any = None
+) -> list[MatchRecord]:
+    """Records sharing a blocking key with ``record``: in its own organisation, or (cross_org)
+    consenting records of every other organisation. Oversized keys are skipped like the engine's
+    own index does, so a common first name cannot pull in thousands of rows."""
+    keys = engine.query_keys(record)
+    if not keys:
+        return []
+    base = MatchKey.objects.filter(key__in=keys)
+    if cross_org:
+        base = base.filter(cross_org=True).exclude(organisation_id=organisation_id)
+    else:
+        base = base.filter(organisation_id=organisation_id)
+    counts = dict(base.values("key").annotate(n=Count("id")).values_list("key", "n"))
+    small = [
+        k
+        for k, n in counts.items()
+        if n <= (engine.BROAD_CAP if k.startswith(engine.BROAD_PREFIX) else engine.POSTING_CAP)
+    ]
+    ids: set[Any] = set()
+    if small:
+        ids = set(base.filter(key__in=small).values_list("record_id", flat=True))
+    if not ids and counts:
+        newest = base.order_by("-id").values_list("record_id", flat=True)[: engine.POSTING_CAP]
+        ids = set(newest)
+    qs = MatchRecord.objects.filter(pk__in=ids)
+    if exclude_person is not None:
+        qs = qs.exclude(person_id=exclude_person)
+    return list(qs)
+
+
+def scored_candidates(
+    record: Any, candidates: list[MatchRecord], *, min_probability: float, limit: int = 20
+) -> list[tuple[MatchRecord, float, Any]]:
+    """(match record, probability, explanation) of the candidates the engine rates high enough."""
+    by_id = {str(c.person_id): c for c in candidates}
+    found = engine.score(
+        record,
+        [engine.record_from_data(c.data) for c in candidates],
+        min_probability=min_probability,
+        limit=limit,
+    )
+    return [(by_id[rid], p, ex) for rid, p, ex in found if rid in by_id]
+
+
+# --- pairs and notices ----------------------------------------------------------------------
+
+
+def _band(probability: float) -> str:
+    return Band.STRONG if probability >= engine.STRONG else Band.POSSIBLE
+
+
+def _contact_line(organisation: Organisation) -> str:
+    contact = policy.match_notice_recipients(organisation.pk).order_by("username").first()
+    name = (contact.get_full_name() or contact.username) if contact else ""
+    parts = [p for p in (name, organisation.phone) if p]
+    return ", ".join(parts) if parts else str(_("see the directory"))
+
+
+def _pair_url(pair: MatchPair) -> str:
+    return reverse("matching:pair-detail", args=[pair.pk])
+
+
+def _notify_org(organisation_id: Any, *, kind: str, message: str, url: str) -> int:
+    return notices.notify(
+        recipients=policy.match_notice_recipients(organisation_id),
+        kind=kind,
+        message=message,
+        url=url,
+    )
+
+
+def _notify_pair(pair: MatchPair) -> None:
+    """Tell each side: which organisation, how strong, whom to contact; nothing about the person."""
+    band = Band(pair.band).label
+    url = _pair_url(pair)
+    if pair.kind == PairKind.DUPLICATE:
+        kind = NoticeKind.MISSING_FOUND if pair.missing_found else NoticeKind.DUPLICATE
+        _notify_org(
+            pair.org_a_id,
+            kind=kind,
+            message=_(
+                "%(band)s possible duplicate: two records of your organisation may be one person."
+            )
+            % {"band": band},
+            url=url,
+        )
+        return
+    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=[pair.org_a_id, pair.org_b_id])}
+    for mine, theirs in ((pair.org_a_id, pair.org_b_id), (pair.org_b_id, pair.org_a_id)):
+        other = orgs[theirs]
+        if pair.missing_found:
+            text = _(
+                "%(band)s match: a missing-person report and a found person (rescued or in a "
+                "shelter) may be the same person; one record is held by %(org)s. Contact: %(contact)s."
+            )
+            kind = NoticeKind.MISSING_FOUND
+        else:
+            text = _(
+                "%(band)s match: a record of your organisation may be the same person as a record "
+                "held by %(org)s. Contact: %(contact)s."
+            )
+            kind = NoticeKind.MATCH
+        message = text % {"band": band, "org": other.name, "contact": _contact_line(other)}
+        _notify_org(mine, kind=kind, message=message, url=url)
+
+
+def _withdraw_pairs(person_ids: list[Any], *, cross_only: bool, reason: str) -> int:
+    """Withdraw live pairs of these persons (consent withdrawn, record archived); links end."""
+    if not person_ids:
+        return 0
+    qs = MatchPair.objects.filter(
+        Q(person_a_id__in=person_ids) | Q(person_b_id__in=person_ids)
+    ).filter(status__in=LIVE)
+    if cross_only:
+        qs = qs.filter(kind=PairKind.CROSS_ORG)
+    now = timezone.now()
+    count = 0
+    for pair in qs.select_for_update():
+        MatchLink.objects.filter(pair=pair, ended_at__isnull=True).update(
+            ended_at=now, end_reason=reason, updated_at=now
+        )
+        before = pair.status
+        pair.status = PairStatus.WITHDRAWN
+        pair.save(update_fields=["status", "updated_at"])
+        audit.record(
+            actor=None,
+            action=AuditAction.UPDATE,
+            target=("matching.matchpair", str(pair.pk), pair.org_a_id),
+            changes={"before": {"status": before}, "after": {"status": pair.status}},
+            details={"reason": reason},
+        )
+        count += 1
+    return count
+
+
+def _pair_upsert(mine: MatchRecord, other: MatchRecord, probability: float) -> MatchPair | None:
+    """Create or refresh the pair of two records; notify on a new or re-opened pair."""
+    a, b = sorted((mine, other), key=lambda r: str(r.person_id))
+    kind = PairKind.DUPLICATE if a.organisation_id == b.organisation_id else PairKind.CROSS_ORG
+    if kind == PairKind.CROSS_ORG and not (a.cross_org and b.cross_org):
+        return None
+    missing_found = (a.missing_open and b.found) or (b.missing_open and a.found)
+    band = _band(probability)
+    pair = (
+        MatchPair.objects.select_for_update()
+        .filter(person_a_id=a.person_id, person_b_id=b.person_id)
+        .first()
+    )
+    notify = False
+    if pair is None:
+        pair = MatchPair.objects.create(
+            person_a_id=a.person_id,
+            person_b_id=b.person_id,
+            org_a_id=a.organisation_id,
+            org_b_id=b.organisation_id,
+            kind=kind,
+            probability=probability,
+            band=band,
+            missing_found=missing_found,
+            engine_version=ENGINE_VERSION,
+        )
+        audit.record(
+            actor=None,
+            action=AuditAction.CREATE,
+            target=("matching.matchpair", str(pair.pk), pair.org_a_id),
+            details={"kind": kind, "band": band, "probability": round(probability, 3)},
+        )
+        notify = True
+    else:
+        if pair.status == PairStatus.WITHDRAWN:
+            # Consent given again (or the record restored): the pair is back for review.
+            pair.status = PairStatus.OPEN
+            pair.a_state = pair.b_state = SideState.PENDING
+            notify = True
+        elif pair.status == PairStatus.OPEN and (
+            band != pair.band or missing_found != pair.missing_found
+        ):
+            notify = band == Band.STRONG or missing_found
+        pair.org_a_id, pair.org_b_id, pair.kind = a.organisation_id, b.organisation_id, kind
+        pair.probability, pair.band, pair.missing_found = probability, band, missing_found
+        pair.engine_version = ENGINE_VERSION
+        pair.save()
+    if notify:
+        _notify_pair(pair)
+        if missing_found:
+            _missing_found_alerts(pair, a, b)
+    return pair
+
+
+def _missing_found_alerts(pair: MatchPair, a: MatchRecord, b: MatchRecord) -> None:
+    """Alert the organisation holding the open missing report; no details of the other record."""
+    for missing, found in ((a, b), (b, a)):
+        if missing.missing_open and found.found:
+            alert, created = MatchAlert.objects.get_or_create(
+                organisation_id=missing.organisation_id,
+                person_id=missing.person_id,
+                kind=AlertKind.MISSING_FOUND,
+                event=None,
+                defaults={"pair": pair, "band": pair.band},
+            )
+            if created:
+                _notify_org(
+                    missing.organisation_id,
+                    kind=NoticeKind.MISSING_FOUND,
+                    message=_(
+                        "A person your organisation reported missing may have been found (%(band)s match)."
+                    )
+                    % {"band": Band(pair.band).label},
+                    url=reverse("matching:alert-detail", args=[alert.pk]),
+                )
+
+
+@dataclass(frozen=True)
+class CheckOutcome:
+    """What one check of a person found (counts only)."""
+
+    duplicates: int
+    cross_org: int
+
+
+def notice_threshold() -> float:
+    """The probability from which a pair is raised; see ``selectors.calibration``."""
+    from setu.matching import selectors
+
+    return selectors.notice_threshold()
+
+
+@transaction.atomic
+def person_check(*, person_id: Any, refresh: bool = True) -> CheckOutcome:
+    """Refresh a person's index entry and check them against their organisation and the network."""
+    mr = records_refresh([person_id]).get(person_id) if refresh else None
+    if mr is None:
+        mr = MatchRecord.objects.filter(person_id=person_id).first()
+    if mr is None:
+        return CheckOutcome(0, 0)
+    threshold = notice_threshold()
+    rec = engine.record_from_data(mr.data)
+    dup = cross = 0
+    own = candidate_records(
+        rec, organisation_id=mr.organisation_id, cross_org=False, exclude_person=mr.person_id
+    )
+    for other, p, _ex in scored_candidates(rec, own, min_probability=threshold):
+        dup += _pair_upsert(mr, other, p) is not None
+    if mr.cross_org:
+        net = candidate_records(rec, organisation_id=mr.organisation_id, cross_org=True)
+        for other, p, _ex in scored_candidates(rec, net, min_probability=threshold):
+            cross += _pair_upsert(mr, other, p) is not None
+    MatchRecord.objects.filter(pk=mr.pk).update(checked_at=timezone.now())
+    return CheckOutcome(dup, cross)
+
+
+def _partners(person_id: Any) -> list[tuple[Any, MatchPair]]:
+    """Persons linked to this one, or strongly matched across organisations (with consent)."""
+    pairs = MatchPair.objects.filter(Q(person_a_id=person_id) | Q(person_b_id=person_id)).filter(
+        Q(status=PairStatus.LINKED)
+        | Q(status__in=(PairStatus.OPEN, PairStatus.LINK_REQUESTED), band=Band.STRONG)
+    )
+    return [(p.person_b_id if p.person_a_id == person_id else p.person_a_id, p) for p in pairs]
+
+
+def _retrafficking_alerts(event: TraffickingEvent, person_ids: list[Any]) -> int:
+    """Alert each organisation holding an earlier rescue/shelter/reintegration of this person."""
+    when = event.occurred_on or event.created_at.date()
+    made = 0
+    for pid in person_ids:
+        earlier: list[tuple[Any, MatchPair | None]] = [(pid, None), *_partners(pid)]
+        for qid, pair in earlier:
+            history = (
+                TraffickingEvent.objects.filter(kind__in=records.HISTORY_KINDS)
+                .filter(
+                    Q(person_id=qid) | Q(person__isnull=True, case__participants__person_id=qid)
+                )
+                .exclude(case_id=event.case_id)
+                .exclude(pk=event.pk)
+            )
+            history = history.filter(Q(occurred_on__lte=when) | Q(occurred_on__isnull=True))
+            holder = history.values_list("case__owner_org_id", flat=True).first()
+            if holder is None:
+                continue
+            alert, created = MatchAlert.objects.get_or_create(
+                organisation_id=holder,
+                person_id=qid,
+                event=event,
+                kind=AlertKind.RETRAFFICKING,
+                defaults={
+                    "pair": pair,
+                    "event_kind": event.kind,
+                    "event_date": event.occurred_on,
+                    "district_id": event.district_id,
+                    "state_id": event.state_id,
+                    "band": pair.band if pair else "",
+                },
+            )
+            if created:
+                made += 1
+                audit.record(
+                    actor=None,
+                    action=AuditAction.CREATE,
+                    target=("matching.matchalert", str(alert.pk), holder),
+                    details={"kind": alert.kind},
+                )
+                _notify_org(
+                    holder,
+                    kind=NoticeKind.RETRAFFICKING,
+                    message=_(
+                        "Re-trafficking alert: a person your organisation supported before appears "
+                        "in a new case event. Open the alert for the place and date."
+                    ),
+                    url=reverse("matching:alert-detail", args=[alert.pk]),
+                )
+    return made
+
+
+@transaction.atomic
+def event_check(*, event_id: Any) -> int:
+    """A new event: re-index its persons, match them (missing <-> found in both directions) and
+    raise re-trafficking alerts; returns how many alerts were made."""
+    event = TraffickingEvent.objects.select_related("case").filter(pk=event_id).first()
+    if event is None:
+        return 0
+    person_ids = records.affected_person_ids(event)
+    records_refresh(person_ids)
+    for pid in person_ids:
+        person_check(person_id=pid, refresh=False)
+    if event.kind in records.TRIGGER_KINDS:
+        return _retrafficking_alerts(event, person_ids)
+    return 0
+
+
+def rematch_batch(*, after: Any = None, size: int = 500) -> tuple[int, Any]:
+    """Re-index and re-check the next ``size`` persons by id after ``after`` (resumable);
+    returns (how many, last id)."""
+    from setu.registry.models import Person
+
+    qs = Person.objects.filter(archived_at__isnull=True).order_by("pk")
+    if after is not None:
+        qs = qs.filter(pk__gt=after)
+    ids = list(qs.values_list("pk", flat=True)[:size])
+    if not ids:
+        return 0, after
+    with transaction.atomic():
+        records_refresh(ids)
+    for pid in ids:
+        person_check(person_id=pid, refresh=False)
+    return len(ids), ids[-1]
+
+
+def mark_queued(person_ids: Iterable[Any]) -> None:
+    """Remember that a check is on its way, so the UI can show progress."""
+    MatchRecord.objects.filter(person_id__in=list(person_ids)).update(queued_at=timezone.now())
+
+
+# --- reviewers' decisions ---------------------------------------------------------------------
+
+
+def _pair_for(actor: Actor, pair_id: Any) -> MatchPair:
+    pair = policy.scope(actor, MatchPair.objects.filter(pk=pair_id), Action.RESPOND).first()
+    if pair is None:
+        raise NotFound(action=Action.RESPOND, target=("matching.matchpair", str(pair_id), None))
+    return MatchPair.objects.select_for_update().get(pk=pair.pk)
+
+
+def _decide(actor: Actor, pair: MatchPair, decision: str, reason: str = "") -> None:
+    MatchDecision.objects.create(
+        pair=pair,
+        organisation_id=actor.organisation_id,
+        decided_by=actor.user,
+        decision=decision,
+        probability=pair.probability,
+        reason=reason[:300],
+    )
+
+
+def _snapshot(pair: MatchPair) -> dict[str, Any]:
+    return {"status": pair.status, "a_state": pair.a_state, "b_state": pair.b_state}
+
+
+@transaction.atomic
+def pair_confirm(*, actor: Actor, pair_id: Any) -> MatchPair:
+    """Confirm one's own side ("same person"); the link is made when both sides confirmed and
+    both records' matching consent is in force (a duplicate pair needs one confirmation)."""
+    pair = _pair_for(actor, pair_id)
+    if pair.status not in (PairStatus.OPEN, PairStatus.LINK_REQUESTED):
+        raise InvalidInput(_("This match can no longer be confirmed."))
+    before = _snapshot(pair)
+    side = pair.side_of(actor.organisation_id)
+    setattr(pair, f"{side}_state", SideState.CONFIRMED)
+    if pair.kind == PairKind.DUPLICATE:
+        pair.a_state = pair.b_state = SideState.CONFIRMED
+    _decide(actor, pair, Decision.CONFIRM)
+    both = pair.a_state == SideState.CONFIRMED and pair.b_state == SideState.CONFIRMED
+    consented = pair.kind == PairKind.DUPLICATE or (
+        records.matching_consent_person_ids([pair.person_a_id, pair.person_b_id])
+        == {pair.person_a_id, pair.person_b_id}
+    )
+    if both and not consented:
+        raise InvalidInput(
+            _("Both records need the person's consent to matching before they can be linked.")
+        )
+    if both:
+        pair.status = PairStatus.LINKED
+        MatchLink.objects.create(pair=pair, linked_at=timezone.now())
+    else:
+        pair.status = PairStatus.LINK_REQUESTED
+    pair.save(update_fields=["status", "a_state", "b_state", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=("matching.matchpair", str(pair.pk), actor.organisation_id),
+        changes={"before": before, "after": _snapshot(pair)},
+    )
+    if pair.kind == PairKind.CROSS_ORG:
+        other = pair.other_org_id(actor.organisation_id)
+        text = (
+            _("Both organisations confirmed a match; the records are now linked.")
+            if both
+            else _("Another organisation asks to link a possible match with your record.")
+        )
+        _notify_org(other, kind=NoticeKind.LINK, message=text, url=_pair_url(pair))
+    return pair
+
+
+@transaction.atomic
+def pair_dismiss(*, actor: Actor, pair_id: Any, reason: str) -> MatchPair:
+    """Dismiss a possible match ("not the same person") with a reason kept in one's own org."""
+    if not (reason or "").strip():
+        raise InvalidInput({"reason": [_("Say why this is not the same person.")]})
+    pair = _pair_for(actor, pair_id)
+    if pair.status not in (PairStatus.OPEN, PairStatus.LINK_REQUESTED):
+        raise InvalidInput(
+            _("Only a match waiting for review can be dismissed; unlink a linked one.")
+        )
+    before = _snapshot(pair)
+    side = pair.side_of(actor.organisation_id)
+    setattr(pair, f"{side}_state", SideState.DISMISSED)
+    setattr(pair, f"{side}_reason", reason.strip()[:300])
+    pair.status = PairStatus.DISMISSED
+    pair.save()
+    _decide(actor, pair, Decision.DISMISS, reason.strip())
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=("matching.matchpair", str(pair.pk), actor.organisation_id),
+        changes={"before": before, "after": _snapshot(pair)},
+    )
+    if pair.kind == PairKind.CROSS_ORG:
+        # The reason stays with the side that wrote it: it may describe their person.
+        _notify_org(
+            pair.other_org_id(actor.organisation_id),
+            kind=NoticeKind.LINK,
+            message=_("Another organisation dismissed a possible match with your record."),
+            url=_pair_url(pair),
+        )
+    return pair
+
+
+@transaction.atomic
+def pair_unlink(*, actor: Actor, pair_id: Any, reason: str) -> MatchPair:
+    """Undo a false match: the link ends (kept as history); both records stay untouched."""
+    if not (reason or "").strip():
+        raise InvalidInput({"reason": [_("Say why the link was wrong.")]})
+    pair = _pair_for(actor, pair_id)
+    if pair.status != PairStatus.LINKED:
+        raise InvalidInput(_("Only linked records can be unlinked."))
+    before = _snapshot(pair)
+    now = timezone.now()
+    MatchLink.objects.filter(pair=pair, ended_at__isnull=True).update(
+        ended_at=now, ended_by=actor.user, end_reason=reason.strip()[:300], updated_at=now
+    )
+    side = pair.side_of(actor.organisation_id)
+    setattr(pair, f"{side}_state", SideState.DISMISSED)
+    setattr(pair, f"{side}_reason", reason.strip()[:300])
+    pair.status = PairStatus.UNLINKED
+    pair.save()
+    _decide(actor, pair, Decision.UNLINK, reason.strip())
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=("matching.matchpair", str(pair.pk), actor.organisation_id),
+        changes={"before": before, "after": _snapshot(pair)},
+        details={"links_ended": True},
+    )
+    if pair.kind == PairKind.CROSS_ORG:
+        _notify_org(
+            pair.other_org_id(actor.organisation_id),
+            kind=NoticeKind.LINK,
+            message=_("Another organisation unlinked a match with your record as a false match."),
+            url=_pair_url(pair),
+        )
+    return pair
+
+
+@transaction.atomic
+def alert_acknowledge(*, actor: Actor, alert_id: Any) -> MatchAlert:
+    """Mark an alert as seen and acted on by the organisation."""
+    alert = policy.scope(actor, MatchAlert.objects.filter(pk=alert_id), Action.RESPOND).first()
+    if alert is None:
+        raise NotFound(action=Action.RESPOND, target=("matching.matchalert", str(alert_id), None))
+    if alert.acknowledged_at is None:
+        alert.acknowledged_at = timezone.now()
+        alert.acknowledged_by = actor.user
+        alert.save(update_fields=["acknowledged_at", "acknowledged_by", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.UPDATE,
+            target=("matching.matchalert", str(alert.pk), alert.organisation_id),
+            changes={"before": {"acknowledged_at": None}, "after": {"acknowledged": True}},
+        )
+    return alert

@@ -1,0 +1,50 @@
+"""Authorization-matrix entries for matching: reviewers are org admins and caseworkers of an
+organisation on either side of a pair; nobody else sees pairs or alerts."""
+
+from setu.matching.models import PairStatus
+from setu.matching.tests.factories import persona_alert, persona_pair
+from tests.authz import Entry
+
+REVIEWERS = frozenset({"lead", "org_admin", "partner", "partner_admin", "other_org", "other_admin"})
+BOTH_SIDES = frozenset({"lead", "org_admin", "partner", "partner_admin"})
+OWN = frozenset({"lead", "org_admin"})
+
+
+def _pair(p):
+    return {"pair_id": persona_pair(p).pk}
+
+
+def _linked(p):
+    return {"pair_id": persona_pair(p, status=PairStatus.LINKED).pk}
+
+
+def _alert(p):
+    return {"alert_id": persona_alert(p).pk}
+
+
+ENTRIES = [
+    Entry("matching:pair-list", REVIEWERS),
+    Entry("matching:pair-detail", BOTH_SIDES, kwargs=_pair),
+    Entry("matching:pair-confirm", BOTH_SIDES, kwargs=_pair, method="post"),
+    Entry(
+        "matching:pair-dismiss",
+        BOTH_SIDES,
+        kwargs=_pair,
+        method="post",
+        data=lambda p: {"reason": "Different mother and village"},
+    ),
+    Entry(
+        "matching:pair-unlink",
+        BOTH_SIDES,
+        kwargs=_linked,
+        method="post",
+        data=lambda p: {"reason": "False match"},
+    ),
+    Entry("matching:pair-history", BOTH_SIDES, kwargs=_linked),
+    Entry("matching:alert-list", REVIEWERS),
+    Entry("matching:alert-detail", OWN, kwargs=_alert),
+    Entry("matching:alert-acknowledge", OWN, kwargs=_alert, method="post"),
+    Entry("matching:calibration", REVIEWERS),
+    Entry("matching:check", REVIEWERS, method="post", data=lambda p: {"given_name": "Rupa"}),
+    Entry("matching:person-status", OWN, kwargs=lambda p: {"person_id": p.person.pk}),
+]

@@ -1,0 +1,63 @@
+"""Inbox and notification preferences. Thin: parse, call one selector or service, render."""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from setu.access.actor import actor_of
+from setu.core.errors import InvalidInput
+from setu.notifications import forms, selectors, services
+
+
+@require_GET
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Every notice for the signed-in user, newest first."""
+    items = selectors.inbox(actor=actor_of(request))
+    return render(request, "notifications/inbox.html", {"items": items, "active_nav": "inbox"})
+
+
+@require_POST
+def notification_read(request: HttpRequest, notification_id: UUID) -> HttpResponse:
+    """Mark one notice read and follow its link."""
+    notice = services.notification_mark_read(
+        actor=actor_of(request), notification_id=notification_id
+    )
+    return redirect(notice.url or "notifications:inbox")
+
+
+@require_POST
+def notification_read_all(request: HttpRequest) -> HttpResponse:
+    """Mark every notice read."""
+    services.notification_mark_all_read(actor=actor_of(request))
+    return redirect("notifications:inbox")
+
+
+@require_http_methods(["GET", "POST"])
+def preferences(request: HttpRequest) -> HttpResponse:
+    """Choose email and SMS/WhatsApp delivery."""
+    actor = actor_of(request)
+    pref = selectors.preference_get(actor=actor)
+    initial = {
+        "email": pref.email,
+        "sms": pref.sms,
+        "sms_number": pref.sms_number,
+        "urgent_only": pref.urgent_only,
+    }
+    form = forms.PreferenceForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.preference_update(actor=actor, **form.cleaned_data)
+        except InvalidInput as exc:
+            for field, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(field if field in form.fields else None, error)
+        else:
+            messages.success(request, _("Your choices are saved."))
+            return redirect("notifications:preferences")
+    return render(request, "notifications/preferences.html", {"form": form, "active_nav": "inbox"})
