@@ -91,7 +91,12 @@ class ReferralTransitionApi(APIView):
         if to == ReferralStatus.ACCEPTED:
             referral = services.referral_accept(actor=actor, referral=referral, note=note)
         elif to == ReferralStatus.DECLINED:
-            referral = services.referral_decline(actor=actor, referral=referral, reason=reason)
+            referral = services.referral_decline(
+                actor=actor,
+                referral=referral,
+                reason=reason,
+                no_bed=body.validated_data["no_bed"],
+            )
         elif to == ReferralStatus.IN_PROGRESS:
             referral = services.referral_start(actor=actor, referral=referral, note=note)
         elif to == ReferralStatus.COMPLETED:

@@ -58,6 +58,44 @@ class ReasonForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 3}))
 
 
+# Reasons a receiving organisation gives most often; "no bed" counts as unmet demand.
+DECLINE_REASONS = (
+    ("no_bed", _("No bed available")),
+    ("area", _("We do not serve this area")),
+    ("eligibility", _("The person is not eligible for this service")),
+    ("capacity", _("We cannot take anyone on now")),
+    ("other", _("Other reason")),
+)
+
+
+class DeclineForm(forms.Form):
+    """Why a referral is declined: a common reason, with details (required for "other")."""
+
+    why = forms.ChoiceField(label=_("Why"), choices=DECLINE_REASONS)
+    details = forms.CharField(
+        label=_("Details"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args: Any, shelter: bool = True, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not shelter:
+            self.fields["why"].choices = [c for c in DECLINE_REASONS if c[0] != "no_bed"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("why") == "other" and not (data.get("details") or "").strip():
+            self.add_error("details", _("Say why the referral is declined."))
+        return data
+
+    def decline_data(self) -> dict[str, Any]:
+        """The service's arguments: the reason as text, and whether it is for lack of beds."""
+        why = self.cleaned_data["why"]
+        label = str(dict(DECLINE_REASONS)[why])
+        details = self.cleaned_data["details"].strip()
+        reason = details if why == "other" else (f"{label}: {details}" if details else label)
+        return {"reason": reason, "no_bed": why == "no_bed"}
+
+
 class NoteForm(forms.Form):
     """An optional note on accepting, starting or completing."""
 

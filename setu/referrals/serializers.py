@@ -99,6 +99,8 @@ class TransitionIn(serializers.Serializer):
         ]
     )
     reason = serializers.CharField(required=False, allow_blank=True, default="")
+    # Declining a shelter referral for lack of beds counts it as unmet demand.
+    no_bed = serializers.BooleanField(required=False, default=False)
     note = serializers.CharField(required=False, allow_blank=True, default="")
 
 

@@ -40,6 +40,8 @@ from setu.referrals.models import (
     Urgency,
 )
 from setu.registry.models import Case, CasePerson, Consent, Person
+from setu.shelters import services as shelter_services
+from setu.shelters.models import ReleaseReason
 
 logger = logging.getLogger(__name__)
 
@@ -315,14 +317,31 @@ def referral_accept(*, actor: Actor, referral: Referral, note: str = "") -> Refe
 
 
 @transaction.atomic
-def referral_decline(*, actor: Actor, referral: Referral, reason: str) -> Referral:
-    """The receiving organisation cannot take the referral; the reason is required."""
+def referral_decline(
+    *, actor: Actor, referral: Referral, reason: str, no_bed: bool = False
+) -> Referral:
+    """The receiving organisation cannot take the referral; the reason is required.
+
+    Any bed held for it is given back at once. ``no_bed`` (a shelter referral declined for lack
+    of beds) also counts the miss as unmet demand in the shelter's district.
+    """
     if not reason.strip():
         raise InvalidInput({"reason": [_("Say why the referral is declined.")]})
+    if no_bed and referral.need not in shelter_services.SHELTER_NEEDS:
+        raise InvalidInput(
+            {"no_bed": [_("Only a referral for shelter is declined for lack of beds.")]}
+        )
     referral = _move(
         actor, referral, ReferralStatus.DECLINED, action=Action.RESPOND, stamp="declined_at",
         note=reason, decline_reason=reason.strip(),
     )  # fmt: skip
+    if no_bed:
+        # Also releases the referral's holds; unmet demand is a count, never a name.
+        shelter_services.referral_declined_for_lack_of_beds(actor=actor, referral=referral)
+    else:
+        shelter_services.bed_holds_release_for_referral(
+            actor=actor, referral=referral, reason=ReleaseReason.REFERRAL_DECLINED
+        )
     _notify(
         referral,
         referral.from_org_id,
@@ -373,6 +392,10 @@ def referral_close(*, actor: Actor, referral: Referral, reason: str) -> Referral
         actor, referral, ReferralStatus.CLOSED, action=Action.EDIT, stamp="closed_at",
         note=reason, close_reason=reason.strip(),
     )  # fmt: skip
+    # A closed referral needs no bed: give back any bed held for it now, not at expiry.
+    shelter_services.bed_holds_release_for_referral(
+        actor=actor, referral=referral, reason=ReleaseReason.REFERRAL_CLOSED
+    )
     other = referral.to_org_id if referral.from_org_id == actor.organisation_id else None
     _notify(
         referral,

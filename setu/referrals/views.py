@@ -16,9 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 from setu.access.actor import actor_of
 from setu.core.errors import ConsentRequired, InvalidInput
 from setu.directory import selectors as directory
+from setu.directory.models import ServiceType
 from setu.referrals import selectors, services
-from setu.referrals.forms import HandoverForm, NoteForm, ReasonForm, ReferralForm
+from setu.referrals.forms import DeclineForm, HandoverForm, NoteForm, ReasonForm, ReferralForm
 from setu.referrals.models import ReferralStatus
+from setu.shelters import selectors as shelters
 
 
 def referral_list(request: HttpRequest) -> HttpResponse:
@@ -109,9 +111,19 @@ def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
             }
         ),
         "handover_missing": referral.handover_missing(),
+        "decline_form": DeclineForm(shelter=referral.need == ServiceType.SHELTER),
+        "beds": shelters.referral_beds(actor=actor, referral=referral),
         "active_nav": "referrals",
     }
     return render(request, "referrals/referral_detail.html", context)
+
+
+def _field_errors(request: HttpRequest, form: Any) -> None:
+    """Show a form's errors as messages, each naming its field (the form is not re-shown)."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)
 
 
 def _act(
@@ -125,13 +137,19 @@ def _act(
     referral = selectors.referral_get(actor=actor, referral_id=referral_id)
     kwargs: dict[str, Any] = {}
     if form_class is not None:
-        form = form_class(request.POST)
+        if form_class is DeclineForm:
+            form = DeclineForm(request.POST, shelter=referral.need == ServiceType.SHELTER)
+        else:
+            form = form_class(request.POST)
         if not form.is_valid():
-            for errors in form.errors.values():
-                for error in errors:
-                    messages.error(request, error)
+            _field_errors(request, form)
             return redirect("referrals:referral-detail", referral_id=referral.pk)
-        kwargs = form.handover_data() if form_class is HandoverForm else dict(form.cleaned_data)
+        if isinstance(form, HandoverForm):
+            kwargs = form.handover_data()
+        elif isinstance(form, DeclineForm):
+            kwargs = form.decline_data()
+        else:
+            kwargs = dict(form.cleaned_data)
     try:
         call(actor=actor, referral=referral, **kwargs)
     except InvalidInput as exc:
@@ -150,7 +168,7 @@ def referral_accept(request: HttpRequest, referral_id: UUID) -> HttpResponse:
 
 @require_POST
 def referral_decline(request: HttpRequest, referral_id: UUID) -> HttpResponse:
-    return _act(request, referral_id, ReasonForm, services.referral_decline, _("Declined."))
+    return _act(request, referral_id, DeclineForm, services.referral_decline, _("Declined."))
 
 
 @require_POST

@@ -937,6 +937,11 @@ def consent_withdraw(
             changes={"before": {"revoked_at": None}, "after": {"revoked_at": _value(now)}},
             details={"reason": "consent_withdrawn", "consent": str(consent.pk)},
         )
+    # Referrals resting on this consent stop sharing now, in this transaction (imported here:
+    # the referrals app builds on the registry, not the other way round).
+    from setu.referrals.services import referrals_stop_for_consent
+
+    referrals_stop_for_consent(actor=actor, consent=consent)
     audit.record(
         actor=actor,
         action=AuditAction.CONSENT_WITHDRAWN,

@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import datetime
+from typing import Any
+
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from setu.directory.models import Language
@@ -92,3 +96,29 @@ class UnmetDemandForm(forms.Form):
 
     district = forms.IntegerField(widget=forms.HiddenInput)
     kind = forms.ChoiceField(required=False, choices=[("", ""), *BedKind.choices])
+
+
+class AdmitForm(forms.Form):
+    """Admit a survivor of one of the shelter's own cases into a bed of a kind."""
+
+    case_person = forms.ChoiceField(label=_("Who (case — person)"))
+    bed_kind = forms.ChoiceField(label=_("Bed"))
+    occurred_on = forms.DateField(
+        label=_("Admitted on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("Leave empty for today."),
+    )
+
+    def __init__(self, *args: Any, people: Any = (), kinds: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["case_person"].choices = [("", _("Choose"))] + [
+            (c.value, c.label) for c in people
+        ]
+        self.fields["bed_kind"].choices = list(kinds)
+
+    def clean_occurred_on(self) -> datetime.date | None:
+        day = self.cleaned_data.get("occurred_on")
+        if day and day > timezone.localdate():
+            raise forms.ValidationError(_("The admission cannot be dated in the future."))
+        return day

@@ -35,6 +35,7 @@ from setu.orgs.models import District, Organisation, State
 from setu.shelters.models import (
     BedGroup,
     BedHold,
+    BedKind,
     CapacitySnapshot,
     HoldStatus,
     ShelterStay,
@@ -46,6 +47,16 @@ SMALL_COUNT = 5
 
 def stale_after() -> datetime.timedelta:
     return datetime.timedelta(hours=int(getattr(settings, "SETU_CAPACITY_STALE_HOURS", 24)))
+
+
+def hold_hours() -> int:
+    """How long a bed hold lasts unless the shelter confirms the admission."""
+    return int(getattr(settings, "SETU_BED_HOLD_HOURS", 4))
+
+
+def holds_per_worker() -> int:
+    """Live holds one worker may have at once."""
+    return int(getattr(settings, "SETU_BED_HOLDS_PER_WORKER", 3))
 
 
 def nearly_full_percent() -> int:
@@ -312,6 +323,41 @@ def referral_for_hold(*, actor: Actor, referral_id: UUID) -> Any:
     return found
 
 
+@dataclass
+class ReferralBeds:
+    """The bed side of a shelter referral, as the actor may see and act on it."""
+
+    holds: list[BedHold]
+    active: BedHold | None
+    free: int
+    can_hold: bool
+    can_admit: bool
+    can_release: bool
+
+
+def referral_beds(*, actor: Actor, referral: Any) -> ReferralBeds | None:
+    """Holds on a shelter referral and what the actor may do about them; None if not for shelter."""
+    if referral.need != "shelter":
+        return None
+    holds = list(
+        policy.scope(actor, BedHold.objects.filter(referral=referral), Action.VIEW)
+        .select_related("bed_group", "held_by")
+        .order_by("-created_at")
+    )
+    active = next((h for h in holds if h.status == HoldStatus.ACTIVE), None)
+    free = sum(
+        max(g.free_now, 0) for g in bed_group_list(actor=actor, shelter_id=referral.to_org_id)
+    )
+    return ReferralBeds(
+        holds=holds,
+        active=active,
+        free=free,
+        can_hold=active is None and policy.can(actor, Action.HOLD_BED, referral),
+        can_admit=active is not None and policy.can(actor, Action.EDIT, active.bed_group),
+        can_release=active is not None and policy.can(actor, Action.EDIT, active),
+    )
+
+
 def holds_in_use(*, actor: Actor) -> int:
     """How many live holds the actor has (against the per-worker limit)."""
     return BedHold.objects.filter(
@@ -324,7 +370,63 @@ def stay_list(*, actor: Actor, current_only: bool = True) -> QuerySet[ShelterSta
     qs = policy.scope(actor, ShelterStay.objects.all(), Action.VIEW)
     if current_only:
         qs = qs.filter(discharged_at__isnull=True)
-    return qs.select_related("bed_group", "case", "hold__referral")
+    return qs.select_related("bed_group", "case", "person", "hold__referral", "hold__holder_org")
+
+
+@dataclass(frozen=True)
+class AdmissionChoice:
+    """A survivor of one of the shelter's own open cases who is not staying anywhere now."""
+
+    case: Any
+    person: Any
+
+    @property
+    def value(self) -> str:
+        return f"{self.case.pk}:{self.person.pk}"
+
+    @property
+    def label(self) -> str:
+        return f"{self.case.reference} — {self.person.display_name}"
+
+
+def admission_choices(
+    *, actor: Actor, case_id: UUID | None = None, limit: int = 300
+) -> list[AdmissionChoice]:
+    """Whom the shelter may admit: survivors of its own open cases (newest cases first)."""
+    from setu.registry.models import Case, CasePerson, CaseRole, CaseStatus
+
+    policy.require_allowed(actor, Action.CREATE, "shelters.shelterstay")
+    cases = policy.scope(
+        actor,
+        Case.objects.filter(
+            owner_org_id=actor.organisation_id,
+            archived_at__isnull=True,
+            status__in=[CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP],
+        ),
+        Action.EDIT,
+    )
+    if case_id is not None:
+        cases = cases.filter(pk=case_id)
+        if not cases.exists():
+            raise NotFound(action=Action.EDIT, target=("registry.case", str(case_id), None))
+    staying = ShelterStay.objects.filter(discharged_at__isnull=True, person__isnull=False)
+    links = (
+        CasePerson.objects.filter(case__in=cases, role__in=[CaseRole.VICTIM, CaseRole.MISSING])
+        .exclude(person_id__in=staying.values("person_id"))
+        .select_related("case", "person")
+        .order_by("-case__opened_on", "case__reference", "person__given_name")[:limit]
+    )
+    return [AdmissionChoice(link.case, link.person) for link in links]
+
+
+def own_bed_kinds(*, actor: Actor) -> list[tuple[str, str]]:
+    """The kinds of bed the actor's own shelter has in use (for the admission form)."""
+    kinds = set(
+        policy.scope(actor, BedGroup.objects.filter(is_active=True), Action.EDIT).values_list(
+            "kind", flat=True
+        )
+    )
+    return [(value, label) for value, label in BedKind.choices if value in kinds]
 
 
 def stay_get(*, actor: Actor, stay_id: UUID) -> ShelterStay:

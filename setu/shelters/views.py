@@ -17,6 +17,7 @@ from setu.core.errors import InvalidInput
 from setu.shelters import charts, selectors, services
 from setu.shelters.forms import (
     AdjustForm,
+    AdmitForm,
     BedGroupDetailsForm,
     BedGroupForm,
     BoardFilterForm,
@@ -234,7 +235,14 @@ def hold_create(request: HttpRequest, referral_id: UUID) -> HttpResponse:
     return render(
         request,
         "shelters/hold_create.html",
-        {"referral": referral, "groups": groups, "active_nav": "shelters"},
+        {
+            "referral": referral,
+            "groups": groups,
+            "hold_hours": selectors.hold_hours(),
+            "in_use": selectors.holds_in_use(actor=actor),
+            "per_worker": selectors.holds_per_worker(),
+            "active_nav": "shelters",
+        },
     )
 
 
@@ -250,6 +258,7 @@ def hold_detail(request: HttpRequest, hold_id: UUID) -> HttpResponse:
             "can_admit": hold.status == "active" and policy.can(actor, Action.EDIT, hold.bed_group),
             "can_rehold": policy.can(actor, Action.HOLD_BED, hold.referral)
             and hold.status != "admitted",
+            "can_view_referral": policy.can(actor, Action.VIEW, hold.referral),
             "active_nav": "shelters",
         },
     )
@@ -273,6 +282,9 @@ def _hold_action(request: HttpRequest, hold_id: UUID, do: str) -> HttpResponse:
             messages.success(request, _("Admission confirmed."))
     except InvalidInput as exc:
         messages.error(request, _error_text(exc))
+    if request.POST.get("back") == "referral":
+        # Pressed on the referral page: go back there (a fixed target, never a URL from input).
+        return redirect("referrals:referral-detail", referral_id=hold.referral_id)
     return redirect("shelters:hold-detail", hold_id=target)
 
 
@@ -289,6 +301,38 @@ def hold_rehold(request: HttpRequest, hold_id: UUID) -> HttpResponse:
 @require_POST
 def hold_admit(request: HttpRequest, hold_id: UUID) -> HttpResponse:
     return _hold_action(request, hold_id, "admit")
+
+
+def stay_create(request: HttpRequest, case_id: UUID | None = None) -> HttpResponse:
+    """Admit a survivor of one of the shelter's own cases: a bed becomes occupied."""
+    actor = actor_of(request)
+    policy.require_allowed(actor, Action.CREATE, "shelters.shelterstay")
+    people = selectors.admission_choices(actor=actor, case_id=case_id)
+    kinds = selectors.own_bed_kinds(actor=actor)
+    form = AdmitForm(request.POST or None, people=people, kinds=kinds)
+    if request.method == "POST" and form.is_valid():
+        chosen = next(c for c in people if c.value == form.cleaned_data["case_person"])
+        try:
+            services.shelter_admit(
+                actor=actor,
+                case=chosen.case,
+                person=chosen.person,
+                bed_kind=form.cleaned_data["bed_kind"],
+                occurred_on=form.cleaned_data["occurred_on"],
+            )
+        except InvalidInput as exc:
+            for name, errors in exc.errors.items():
+                for error in errors:
+                    form.add_error(name if name in form.fields else None, error)
+        else:
+            messages.success(request, _("Admitted; a bed is now occupied."))
+            return redirect("shelters:manage")
+    return render(
+        request,
+        "shelters/stay_form.html",
+        {"form": form, "has_people": bool(people), "has_beds": bool(kinds),
+         "active_nav": "shelters"},
+    )  # fmt: skip
 
 
 @require_POST

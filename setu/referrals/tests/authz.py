@@ -60,7 +60,7 @@ ENTRIES = [
         RECEIVER,
         kwargs=lambda p: _id(referral_for(p)),
         method="post",
-        data=lambda p: {"reason": "No bed for a girl under 18"},
+        data=lambda p: {"why": "no_bed", "details": "No bed for a girl under 18"},
     ),
     Entry("referrals:referral-start", RECEIVER, kwargs=_accepted, method="post"),
     Entry("referrals:referral-complete", RECEIVER, kwargs=_in_progress, method="post"),

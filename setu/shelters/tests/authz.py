@@ -73,6 +73,10 @@ ENTRIES = [
     Entry("shelters:hold-release", HOLDERS | SHELTER, hold_kw, method="post"),
     Entry("shelters:hold-rehold", HOLDERS, hold_kw, method="post"),
     Entry("shelters:hold-admit", SHELTER, hold_kw, method="post"),
+    Entry("shelters:stay-create", ADMINS),
+    Entry(
+        "shelters:stay-create-for-case", frozenset({"org_admin"}), lambda p: {"case_id": p.case.pk}
+    ),
     Entry("shelters:stay-discharge", SHELTER, lambda p: {"stay_id": _stay(p).pk}, method="post"),
     Entry("shelters:unmet-record", UNMET, method="post", data=lambda p: {"district": 1}),
     Entry("shelters:network", NETWORK),

@@ -105,3 +105,83 @@ def test_a_refused_page_is_audited(personas):
     response = _client(personas, "lead").get(reverse("shelters:bed-group-edit", args=[group.pk]))
     assert response.status_code == 403
     assert AuditEntry.objects.filter(action="denied", target_id=str(group.pk)).exists()
+
+
+# --- Admitting the shelter's own cases ----------------------------------------------------------
+
+
+def _own_shelter_case(personas):
+    """A case of the partner shelter itself, with one survivor."""
+    from setu.registry.tests.factories import CasePersonFactory
+
+    return CasePersonFactory(case__owner_org=personas.partner_org)
+
+
+def test_admit_form_admits_one_of_the_shelters_own_cases(personas):
+    from setu.registry.models import EventKind, TraffickingEvent
+    from setu.shelters.models import ShelterStay
+
+    group = BedGroupFactory(shelter=personas.partner_org, kind=BedKind.WOMEN, total=2)
+    link = _own_shelter_case(personas)
+    client = _client(personas, "partner_admin")
+    page = client.get(reverse("shelters:stay-create"))
+    assert page.status_code == 200
+    assert link.case.reference in page.text
+    assert personas.case.reference not in page.text  # another organisation's case
+    response = client.post(
+        reverse("shelters:stay-create"),
+        {"case_person": f"{link.case.pk}:{link.person.pk}", "bed_kind": BedKind.WOMEN},
+    )
+    assert response.status_code == 302
+    stay = ShelterStay.objects.get(person=link.person)
+    assert stay.bed_group == group and stay.discharged_at is None
+    assert BedGroup.objects.get(pk=group.pk).occupied == 1
+    assert TraffickingEvent.objects.filter(
+        case=link.case, kind=EventKind.SHELTER_ADMISSION
+    ).exists()
+    # She is no longer offered, and the manage page lists her with a discharge button.
+    assert link.case.reference not in client.get(reverse("shelters:stay-create")).text
+    manage = client.get(reverse("shelters:manage"))
+    assert reverse("shelters:stay-discharge", args=[stay.pk]) in manage.text
+    client.post(reverse("shelters:stay-discharge", args=[stay.pk]))
+    assert BedGroup.objects.get(pk=group.pk).occupied == 0
+
+
+def test_admit_form_says_which_field_is_wrong_when_no_bed_is_free(personas):
+    BedGroupFactory(shelter=personas.partner_org, kind=BedKind.WOMEN, total=1, occupied=1)
+    link = _own_shelter_case(personas)
+    response = _client(personas, "partner_admin").post(
+        reverse("shelters:stay-create"),
+        {"case_person": f"{link.case.pk}:{link.person.pk}", "bed_kind": BedKind.WOMEN},
+    )
+    assert response.status_code == 200
+    assert "There is no free bed of this kind." in response.text
+    assert 'class="field field-error"' in response.text
+
+
+def test_admit_form_refuses_a_future_date_and_an_unknown_choice(personas):
+    import datetime
+
+    from django.utils import timezone
+
+    BedGroupFactory(shelter=personas.partner_org, kind=BedKind.WOMEN, total=1)
+    link = _own_shelter_case(personas)
+    client = _client(personas, "partner_admin")
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    response = client.post(
+        reverse("shelters:stay-create"),
+        {"case_person": f"{link.case.pk}:{link.person.pk}", "bed_kind": BedKind.WOMEN,
+         "occurred_on": tomorrow.isoformat()},
+    )  # fmt: skip
+    assert "cannot be dated in the future" in response.text
+    response = client.post(
+        reverse("shelters:stay-create"),
+        {"case_person": f"{personas.case.pk}:{personas.person.pk}", "bed_kind": BedKind.WOMEN},
+    )
+    assert response.status_code == 200 and "Select a valid choice" in response.text
+
+
+def test_admit_page_without_beds_says_so(personas):
+    _own_shelter_case(personas)
+    page = _client(personas, "partner_admin").get(reverse("shelters:stay-create"))
+    assert "no beds recorded yet" in page.text
