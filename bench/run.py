@@ -16,6 +16,7 @@ import datetime as dt
 import json
 import os
 import platform
+import signal
 import subprocess
 import sys
 import time
@@ -95,7 +96,11 @@ def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str,
     """
     result_path.unlink(missing_ok=True)
     started = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, str(Path(__file__).resolve()), "--worker", *args])
+    # Own session, so a timeout can end the worker's forked helpers too.
+    proc = subprocess.Popen(
+        [sys.executable, str(Path(__file__).resolve()), "--worker", *args],
+        start_new_session=True,
+    )
     deadline = started + timeout
     tree_peak = 0
     while True:
@@ -104,7 +109,7 @@ def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str,
             break
         tree_peak = max(tree_peak, _tree_rss_kib(proc.pid))
         if time.perf_counter() > deadline:
-            proc.kill()
+            os.killpg(proc.pid, signal.SIGKILL)
             pid, status, usage = os.wait4(proc.pid, 0)
             return {"error": f"timed out after {timeout:.0f}s"}
         time.sleep(0.05)
