@@ -103,16 +103,20 @@ def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str,
     )
     deadline = started + timeout
     tree_peak = 0
-    while True:
-        pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
-        if pid:
-            break
-        tree_peak = max(tree_peak, _tree_rss_kib(proc.pid))
-        if time.perf_counter() > deadline:
-            os.killpg(proc.pid, signal.SIGKILL)
-            pid, status, usage = os.wait4(proc.pid, 0)
-            return {"error": f"timed out after {timeout:.0f}s"}
-        time.sleep(0.05)
+    try:
+        while True:
+            pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+            if pid:
+                break
+            tree_peak = max(tree_peak, _tree_rss_kib(proc.pid))
+            if time.perf_counter() > deadline:
+                os.killpg(proc.pid, signal.SIGKILL)
+                pid, status, usage = os.wait4(proc.pid, 0)
+                return {"error": f"timed out after {timeout:.0f}s"}
+            time.sleep(0.05)
+    except KeyboardInterrupt:
+        os.killpg(proc.pid, signal.SIGKILL)
+        raise
     proc.returncode = os.waitstatus_to_exitcode(status)
     if proc.returncode != 0 or not result_path.exists():
         return {"error": f"worker exited with {proc.returncode}"}
