@@ -216,8 +216,9 @@ def render(results: dict[str, Any]) -> str:
             "",
             "Scale (Setu dedupe on generated records)",
             "",
-            "| records | precision | recall | F1 | wall s | peak RSS MiB | peak tree RSS MiB |",
-            "|---:|---:|---:|---:|---:|---:|---:|",
+            "| records | precision | recall | F1 | wall s | worker CPU s | peak RSS MiB "
+            "| peak tree RSS MiB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in results["scale"]:
             if "error" in r:
