@@ -46,9 +46,9 @@ def test_search_terms_in_a_get_query_are_ignored(personas, lead_client):
     assert not AuditEntry.objects.filter(action=AuditAction.LIST).exists()
 
 
-# Session, user, membership, MFA/idle bookkeeping and savepoints take about 12; the list itself is
-# 3-4 queries (shares, count, page, states) however many rows it has.
-LIST_QUERIES = 20
+# Session, user, membership, MFA/idle bookkeeping and savepoints take 12-16 (by database); the
+# list itself is 3-4 queries (shares, count, page, states) however many rows it has.
+LIST_QUERIES = 24
 
 
 def test_person_list_query_count_is_pinned(personas, lead_client, django_assert_max_num_queries):
