@@ -41,6 +41,11 @@ def temporary_password() -> str:
 def session_index_add(*, user: User, session_key: str) -> None:
     """Remember that ``session_key`` belongs to ``user`` (called by the session middleware)."""
     UserSession.objects.update_or_create(session_key=session_key, defaults={"user": user})
+    if settings.SESSION_ENGINE in _DB_SESSION_ENGINES:
+        # Keep the index small: forget this user's sessions that the store no longer has.
+        UserSession.objects.filter(user=user).exclude(
+            session_key__in=Session.objects.values("session_key")
+        ).delete()
 
 
 def _session_keys_of(user: User) -> set[str]:
