@@ -180,6 +180,9 @@ def test_login_page_in_hindi(client):
     assert "सेतु में साइन इन करें" in body  # "Sign in to Setu"
     assert "पासवर्ड भूल गए?" in body  # "Forgot your password?"
     assert "Sign in to Setu" not in body
+    # allauth's field labels come from locale/hi/third_party.po, in the same plain words.
+    assert "यूज़रनेम या ईमेल" in body
+    assert "कूटशब्द" not in body
 
 
 @pytest.mark.django_db
