@@ -10,4 +10,5 @@ urlpatterns = [
     path("", include("setu.referrals.api_urls")),
     path("", include("setu.shelters.api_urls")),
     path("", include("setu.entitlements.api_urls")),
+    path("", include("setu.matching.api_urls")),
 ]

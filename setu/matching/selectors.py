@@ -58,7 +58,12 @@ MIN_DECISIONS = 10
 
 
 def pair_list(
-    *, actor: Actor, status: str | None = None, kind: str | None = None, awaiting: bool = False
+    *,
+    actor: Actor,
+    status: str | None = None,
+    kind: str | None = None,
+    awaiting: bool = False,
+    missing_found: bool = False,
 ) -> QuerySet[MatchPair]:
     """Pairs involving the actor's organisation, newest first; ``awaiting`` = our answer missing."""
     qs = policy.scope(actor, MatchPair.objects.select_related("org_a", "org_b"), Action.VIEW)
@@ -66,6 +71,8 @@ def pair_list(
         qs = qs.filter(status=status)
     if kind:
         qs = qs.filter(kind=kind)
+    if missing_found:
+        qs = qs.filter(missing_found=True)
     if awaiting:
         org = actor.organisation_id
         qs = qs.filter(status__in=(PairStatus.OPEN, PairStatus.LINK_REQUESTED)).filter(
@@ -79,6 +86,17 @@ def pair_count(*, actor: Actor, awaiting: bool = True) -> int:
     if not policy.allowed(actor, Action.VIEW, "matching.matchpair"):
         return 0
     return pair_list(actor=actor, awaiting=awaiting).count()
+
+
+def other_org_contacts(*, actor: Actor, pairs: list[MatchPair]) -> dict[Any, dict[str, str]]:
+    """For each other organisation in these pairs: its name, phone and designated contact."""
+    from setu.matching.services import contact_name
+
+    ids = {p.other_org_id(actor.organisation_id) for p in pairs if p.kind == PairKind.CROSS_ORG}
+    return {
+        o.pk: {"name": o.name, "phone": o.phone, "contact": contact_name(o)}
+        for o in Organisation.objects.filter(pk__in=ids)
+    }
 
 
 def pair_get(*, actor: Actor, pair_id: Any) -> MatchPair:

@@ -173,10 +173,14 @@ def _band(probability: float) -> str:
     return Band.STRONG if probability >= engine.STRONG else Band.POSSIBLE
 
 
-def _contact_line(organisation: Organisation) -> str:
+def contact_name(organisation: Organisation) -> str:
+    """Name of the person to call at an organisation about a match (its designated contact)."""
     contact = policy.match_notice_recipients(organisation.pk).order_by("username").first()
-    name = (contact.get_full_name() or contact.username) if contact else ""
-    parts = [p for p in (name, organisation.phone) if p]
+    return (contact.get_full_name() or contact.username) if contact else ""
+
+
+def _contact_line(organisation: Organisation) -> str:
+    parts = [p for p in (contact_name(organisation), organisation.phone) if p]
     return ", ".join(parts) if parts else str(_("see the directory"))
 
 
@@ -451,22 +455,57 @@ def event_check(*, event_id: Any) -> int:
     return 0
 
 
-def rematch_batch(*, after: Any = None, size: int = 500) -> tuple[int, Any]:
-    """Re-index and re-check the next ``size`` persons by id after ``after`` (resumable);
-    returns (how many, last id)."""
+def _stale_persons(stale_only: bool) -> Any:
     from setu.registry.models import Person
 
-    qs = Person.objects.filter(archived_at__isnull=True).order_by("pk")
+    qs = Person.objects.filter(archived_at__isnull=True)
+    if stale_only:
+        qs = qs.exclude(match_record__engine_version=ENGINE_VERSION)
+    return qs
+
+
+def index_progress() -> tuple[int, int]:
+    """(persons indexed with the current engine, persons to index)."""
+    total = _stale_persons(False).count()
+    return total - _stale_persons(True).count(), total
+
+
+def rematch_batch(
+    *, after: Any = None, size: int = 500, stale_only: bool = False, index_only: bool = False
+) -> tuple[int, Any]:
+    """Re-index and re-check the next ``size`` persons by id after ``after`` (resumable);
+    returns (how many, last id)."""
+    qs = _stale_persons(stale_only).order_by("pk")
     if after is not None:
         qs = qs.filter(pk__gt=after)
     ids = list(qs.values_list("pk", flat=True)[:size])
     if not ids:
         return 0, after
+    # One transaction per batch: a commit per person would make the disk, not the engine, the
+    # bottleneck; an interrupted batch is simply redone.
     with transaction.atomic():
         records_refresh(ids)
-    for pid in ids:
-        person_check(person_id=pid, refresh=False)
+        if not index_only:
+            for pid in ids:
+                person_check(person_id=pid, refresh=False)
     return len(ids), ids[-1]
+
+
+def retrafficking_sweep(*, since: Any = None) -> int:
+    """Raise re-trafficking alerts for existing events (after a re-match or a demo load): for
+    each person's latest rescue, interception or missing report; returns alerts made."""
+    events = TraffickingEvent.objects.filter(kind__in=records.TRIGGER_KINDS)
+    if since is not None:
+        events = events.filter(created_at__gte=since)
+    latest: dict[Any, TraffickingEvent] = {}
+    for event in events.select_related("case").order_by("occurred_on", "created_at"):
+        for pid in records.affected_person_ids(event):
+            latest[pid] = event
+    made = 0
+    with transaction.atomic():
+        for pid, event in latest.items():
+            made += _retrafficking_alerts(event, [pid])
+    return made
 
 
 def mark_queued(person_ids: Iterable[Any]) -> None:

@@ -9,7 +9,7 @@ import logging
 from typing import Protocol
 
 from django.conf import settings
-from django.core.mail import send_mail
+from django.core.mail import EmailMessage
 from django.utils.module_loading import import_string
 
 log = logging.getLogger("setu.notifications")
@@ -41,5 +41,9 @@ def short_message_channel() -> ShortMessageChannel:
 
 
 def send_email(*, address: str, subject: str, body: str) -> None:
-    """Send one plain-text email through Django's configured backend."""
-    send_mail(subject, body, None, [address], fail_silently=True)
+    """Send one plain-text email through Django's configured backend; a mail failure is logged
+    (without the address) and never undoes the notice, which is in the inbox anyway."""
+    try:
+        EmailMessage(subject, body, to=[address]).send()
+    except OSError as exc:
+        log.warning("notice email not sent: %s", type(exc).__name__)

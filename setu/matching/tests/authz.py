@@ -48,3 +48,29 @@ ENTRIES = [
     Entry("matching:check", REVIEWERS, method="post", data=lambda p: {"given_name": "Rupa"}),
     Entry("matching:person-status", OWN, kwargs=lambda p: {"person_id": p.person.pk}),
 ]
+
+ENTRIES += [
+    Entry("api:match-notice-list", REVIEWERS, is_api=True),
+    Entry("api:match-review-list", REVIEWERS, is_api=True),
+    Entry("api:match-missing-list", REVIEWERS, is_api=True),
+    Entry("api:match-alert-list", REVIEWERS, is_api=True),
+    Entry("api:match-notice-detail", BOTH_SIDES, kwargs=_pair, is_api=True),
+    Entry("api:match-notice-confirm", BOTH_SIDES, kwargs=_pair, method="post", is_api=True),
+    Entry(
+        "api:match-notice-dismiss",
+        BOTH_SIDES,
+        kwargs=_pair,
+        method="post",
+        data=lambda p: {"reason": "Different mother"},
+        is_api=True,
+    ),
+    Entry(
+        "api:match-notice-unlink",
+        BOTH_SIDES,
+        kwargs=_linked,
+        method="post",
+        data=lambda p: {"reason": "False match"},
+        is_api=True,
+    ),
+    Entry("api:match-alert-acknowledge", OWN, kwargs=_alert, method="post", is_api=True),
+]

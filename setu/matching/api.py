@@ -1,0 +1,107 @@
+"""Matching API: notices (cross-organisation pairs), the review queue, missing <-> found pairs,
+alerts, and decisions. Every list is scoped by the access policy; no other side's person data."""
+
+from __future__ import annotations
+
+from typing import Any
+from uuid import UUID
+
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.settings import api_settings
+from rest_framework.views import APIView
+
+from setu.access import policy
+from setu.access.actor import actor_of
+from setu.access.policy import Action
+from setu.matching import selectors, services
+from setu.matching.models import PairKind
+from setu.matching.serializers import AlertOut, ReasonIn, pair_out
+
+
+def _pairs_page(view: APIView, request: Request, **filters: Any) -> Response:
+    actor = actor_of(request)
+    policy.require_allowed(actor, Action.VIEW, "matching.matchpair")
+    qs = selectors.pair_list(actor=actor, **filters)
+    paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+    page = list(paginator.paginate_queryset(qs, request, view=view) or [])
+    contacts = selectors.other_org_contacts(actor=actor, pairs=page)
+    rows = [pair_out(p, actor.organisation_id, contacts=contacts) for p in page]
+    return paginator.get_paginated_response(rows)
+
+
+class NoticeListApi(APIView):
+    """GET: match notices of one's organisation (pairs with another organisation)."""
+
+    def get(self, request: Request) -> Response:
+        status = request.query_params.get("status") or None
+        return _pairs_page(self, request, kind=PairKind.CROSS_ORG, status=status)
+
+
+class ReviewListApi(APIView):
+    """GET: pairs waiting for one's organisation's answer (duplicates and cross-organisation)."""
+
+    def get(self, request: Request) -> Response:
+        return _pairs_page(self, request, awaiting=True)
+
+
+class MissingListApi(APIView):
+    """GET: pairs of an open missing-person report and a found (rescued/sheltered) person."""
+
+    def get(self, request: Request) -> Response:
+        return _pairs_page(self, request, missing_found=True)
+
+
+class NoticeDetailApi(APIView):
+    """GET: one pair with its evidence in words (values only where the policy allows)."""
+
+    def get(self, request: Request, pair_id: UUID) -> Response:
+        actor = actor_of(request)
+        review = selectors.pair_review(actor=actor, pair_id=pair_id)
+        contacts = selectors.other_org_contacts(actor=actor, pairs=[review.pair])
+        body = pair_out(review.pair, actor.organisation_id, contacts=contacts)
+        body["summary"] = review.summary
+        body["evidence"] = [
+            {"field": r.field, "text": r.text, "weight": r.weight, "ours": r.own}
+            | ({"theirs": r.other} if r.other is not None else {})
+            for r in review.rows
+        ]
+        return Response(body)
+
+
+class PairDecisionApi(APIView):
+    """POST: confirm (same person), dismiss or unlink (with a reason)."""
+
+    decision = "confirm"
+
+    def post(self, request: Request, pair_id: UUID) -> Response:
+        actor = actor_of(request)
+        if self.decision == "confirm":
+            pair = services.pair_confirm(actor=actor, pair_id=pair_id)
+        else:
+            body = ReasonIn(data=request.data)
+            body.is_valid(raise_exception=True)
+            act = services.pair_dismiss if self.decision == "dismiss" else services.pair_unlink
+            pair = act(actor=actor, pair_id=pair_id, reason=body.validated_data["reason"])
+        contacts = selectors.other_org_contacts(actor=actor, pairs=[pair])
+        return Response(pair_out(pair, actor.organisation_id, contacts=contacts))
+
+
+class AlertListApi(APIView):
+    """GET: re-trafficking and missing-person alerts to one's organisation (``?open=1``)."""
+
+    def get(self, request: Request) -> Response:
+        actor = actor_of(request)
+        policy.require_allowed(actor, Action.VIEW, "matching.matchpair")
+        qs = selectors.alert_list(actor=actor, open_only=request.query_params.get("open") == "1")
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        page = paginator.paginate_queryset(qs, request, view=self)
+        return paginator.get_paginated_response(AlertOut(page, many=True).data)
+
+
+class AlertAcknowledgeApi(APIView):
+    """POST: mark an alert handled."""
+
+    def post(self, request: Request, alert_id: UUID) -> Response:
+        alert = services.alert_acknowledge(actor=actor_of(request), alert_id=alert_id)
+        return Response(AlertOut(alert).data)

@@ -1,0 +1,60 @@
+"""``setu matching rematch|status``: rebuild the match index and re-check the whole network."""
+
+from __future__ import annotations
+
+import time
+from argparse import ArgumentParser
+from typing import Any
+
+from django.core.management.base import BaseCommand
+
+from setu.matching import services
+
+
+class Command(BaseCommand):
+    help = "Re-index every person and re-check them against the network (batched, resumable)."
+
+    def add_arguments(self, parser: ArgumentParser) -> None:
+        sub = parser.add_subparsers(dest="subcommand", required=True)
+        rematch = sub.add_parser(
+            "rematch",
+            help="Re-check persons whose index entry is missing or from another engine version "
+            "(all of them with --all). Safe to stop and run again: it resumes.",
+        )
+        rematch.add_argument("--batch", type=int, default=500)
+        rematch.add_argument("--all", action="store_true", help="Re-check even up-to-date records.")
+        rematch.add_argument("--after", default=None, help="Resume after this person id.")
+        rematch.add_argument(
+            "--index-only", action="store_true", help="Rebuild the index without matching."
+        )
+        sub.add_parser("status", help="How many persons are indexed with the current engine.")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if options["subcommand"] == "status":
+            done, total = services.index_progress()
+            self.stdout.write(
+                f"{done} of {total} persons indexed with engine {services.ENGINE_VERSION}"
+            )
+            return
+        done, total = services.index_progress()
+        todo = total if options["all"] else total - done
+        self.stdout.write(
+            f"re-checking {todo} of {total} persons (engine {services.ENGINE_VERSION})"
+        )
+        after, seen, started = options["after"], 0, time.monotonic()
+        while True:
+            count, after = services.rematch_batch(
+                after=after,
+                size=options["batch"],
+                stale_only=not options["all"],
+                index_only=options["index_only"],
+            )
+            if not count:
+                break
+            seen += count
+            rate = seen / max(time.monotonic() - started, 1e-6)
+            self.stdout.write(f"  {seen}/{todo}  {rate:.0f} persons/s  (resume: --after {after})")
+        alerts = 0 if options["index_only"] else services.retrafficking_sweep()
+        self.stdout.write(
+            self.style.SUCCESS(f"done: {seen} persons re-checked, {alerts} re-trafficking alerts")
+        )

@@ -1,0 +1,49 @@
+"""API shapes of matching. A notice names the other organisation, the band and whom to contact;
+it never carries the other side's person (no id, name, phone, village, date of birth, case)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rest_framework import serializers
+
+
+class ReasonIn(serializers.Serializer):
+    reason = serializers.CharField(max_length=300)
+
+
+def pair_out(
+    pair: Any, organisation_id: Any, *, contacts: dict[Any, dict[str, str]]
+) -> dict[str, Any]:
+    """A pair seen from one organisation (our own person's id only)."""
+    side = pair.side_of(organisation_id)
+    other_side = "b" if side == "a" else "a"
+    body: dict[str, Any] = {
+        "id": str(pair.pk),
+        "kind": pair.kind,
+        "band": pair.band,
+        "status": pair.status,
+        "missing_found": pair.missing_found,
+        "our_person_id": str(pair.own_person_id(organisation_id)),
+        "our_answer": getattr(pair, f"{side}_state"),
+        "their_answer": getattr(pair, f"{other_side}_state"),
+        "created_at": pair.created_at.isoformat(),
+        "updated_at": pair.updated_at.isoformat(),
+    }
+    if pair.kind == "cross_org":
+        body["other_organisation"] = contacts.get(pair.other_org_id(organisation_id))
+    return body
+
+
+class AlertOut(serializers.Serializer):
+    id = serializers.UUIDField(source="pk")
+    kind = serializers.CharField()
+    person_id = serializers.UUIDField()
+    event_kind = serializers.CharField()
+    event_date = serializers.DateField(allow_null=True)
+    district = serializers.CharField(source="district.name", default="")
+    state = serializers.CharField(source="state.name", default="")
+    band = serializers.CharField()
+    pair_id = serializers.UUIDField(allow_null=True)
+    acknowledged_at = serializers.DateTimeField(allow_null=True)
+    created_at = serializers.DateTimeField()
