@@ -1,0 +1,126 @@
+"""Matching pages: the check-before-create panel, progress panel, review, history, alerts."""
+
+from __future__ import annotations
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from setu.audit.models import AuditEntry
+from setu.matching import services
+from setu.matching.models import MatchPair, PairStatus
+from setu.matching.tests import factories as f
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+    return client
+
+
+@pytest.fixture
+def net():
+    return f.network()
+
+
+def test_check_panel_shows_own_records_with_evidence_and_others_as_count_and_names(net):
+    own, _ = f.missing_girl(net.source)
+    elsewhere, _ = f.rescued_girl(net.dest)
+    f.consent_matching(elsewhere)
+    services.records_refresh([own.pk, elsewhere.pk])
+    district, state = f.place("Murshidabad")
+    response = _client(net.source_contact.user).post(
+        reverse("matching:check"),
+        {
+            "given_name": "Rupa",
+            "family_name": "Khatoon",
+            "gender": "Feminine",
+            "estimated_age": "16",
+            "father_name": "Abdul Shaikh",
+            "state": state.pk,
+            "district": district.pk,
+            "village": "Jalangi",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert reverse("registry:person-detail", args=[own.pk]) in html  # our own record, linked
+    assert "sound" in html  # field-by-field evidence
+    assert "Sagar Destination Trust" in html  # the other organisation, by name only
+    assert "Roopa" not in html and str(elsewhere.pk) not in html
+
+
+def test_check_panel_never_takes_names_in_the_url(net):
+    response = _client(net.source_contact.user).get(
+        reverse("matching:check"), {"given_name": "Rupa"}
+    )
+    assert response.status_code == 405
+
+
+def test_new_person_form_carries_the_check_panel(net):
+    html = _client(net.source_contact.user).get(reverse("registry:person-create")).content.decode()
+    assert reverse("matching:check") in html and "hx-post" in html
+
+
+def test_progress_panel_polls_until_checked(net):
+    person, _ = f.missing_girl(net.source)
+    client = _client(net.source_contact.user)
+    url = reverse("matching:person-status", args=[person.pk])
+    first = client.get(url).content.decode()
+    assert "Checking against the network" in first and "hx-get" in first
+    services.person_check(person_id=person.pk)
+    done = client.get(url).content.decode()
+    assert "Checked against the network" in done and "hx-get" not in done
+
+
+def test_pair_flow_through_the_pages(net):
+    missing, _ = f.missing_girl(net.source)
+    rescued, _ = f.rescued_girl(net.dest)
+    f.consent_matching(missing)
+    f.consent_matching(rescued)
+    services.records_refresh([missing.pk, rescued.pk])
+    services.person_check(person_id=rescued.pk)
+    pair = MatchPair.objects.get()
+    source, dest = _client(net.source_contact.user), _client(net.dest_contact.user)
+    queue = source.get(reverse("matching:pair-list")).content.decode()
+    assert reverse("matching:pair-detail", args=[pair.pk]) in queue
+    assert source.post(reverse("matching:pair-confirm", args=[pair.pk])).status_code == 302
+    # History of the other side is closed until both confirmed.
+    assert dest.get(reverse("matching:pair-history", args=[pair.pk])).status_code == 404
+    dest.post(reverse("matching:pair-confirm", args=[pair.pk]))
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.LINKED
+    before = AuditEntry.objects.filter(details__via="match_link").count()
+    history = dest.get(reverse("matching:pair-history", args=[pair.pk]))
+    html = history.content.decode()
+    assert history.status_code == 200 and "Reported missing" in html and "Murshidabad" in html
+    assert AuditEntry.objects.filter(details__via="match_link").count() == before + 1
+    # After the link the reviewer sees the other record's values (identity consent permitting:
+    # here only matching was agreed, so still words only).
+    assert (
+        "Jalangi" not in dest.get(reverse("matching:pair-detail", args=[pair.pk])).content.decode()
+    )
+    dest.post(reverse("matching:pair-unlink", args=[pair.pk]), {"reason": "Different girl"})
+    pair.refresh_from_db()
+    assert pair.status == PairStatus.UNLINKED
+    assert dest.get(reverse("matching:pair-history", args=[pair.pk])).status_code == 404
+
+
+def test_nav_shows_matches_and_unread_inbox(net):
+    missing, _ = f.missing_girl(net.source)
+    rescued, _ = f.rescued_girl(net.dest)
+    f.consent_matching(missing)
+    f.consent_matching(rescued)
+    services.records_refresh([missing.pk, rescued.pk])
+    services.person_check(person_id=rescued.pk)
+    html = _client(net.source_contact.user).get(reverse("matching:pair-list")).content.decode()
+    assert reverse("matching:pair-list") in html
+    assert "Inbox (" in html
+
+
+def test_calibration_page_lists_bands(net):
+    html = _client(net.dest_contact.user).get(reverse("matching:calibration")).content.decode()
+    assert "0.40" in html and "0.95" in html
