@@ -25,6 +25,8 @@ from django.db.models import Q
 from django.utils import timezone
 
 from setu.access.policy import REFERRAL_RESPOND_ROLES, SHARE_ROLES
+from setu.audit import services as audit
+from setu.audit.models import AuditAction
 from setu.directory.models import Service
 from setu.directory.models import ServiceType as S
 from setu.orgs.models import Membership
@@ -520,4 +522,11 @@ def load_network_demo(*, seed: int = 0, now: datetime.datetime | None = None) ->
     counts: dict[str, int] = {}
     for name, step in _steps():
         counts.update(step(rng=random.Random(f"setu-network-demo:{seed}:{name}"), now=now))
+    # One entry for the whole load, as the demo loader does for its part (rows are fictional).
+    audit.record(
+        actor=None,
+        action=AuditAction.ADMIN,
+        target=("demo.network", "", None),
+        details={"network_demo_loaded": counts, "seed": seed},
+    )
     return counts

@@ -43,12 +43,27 @@ class ReferralForm(forms.Form):
         help_text=_("Say what the person needs and by when; do not retell the case."),
     )
 
-    def __init__(self, *args: Any, persons: Any = (), services: Any = (), **kwargs: Any) -> None:
+    def __init__(
+        self,
+        *args: Any,
+        persons: Any = (),
+        services: Any = (),
+        free_beds: dict[Any, int] | None = None,
+        **kwargs: Any,
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["person"].choices = [(str(p.pk), p.display_name) for p in persons]
+        free_beds = free_beds or {}
+
+        def label(s: Any) -> str:
+            text = f"{s.get_service_type_display()} — {s.name} ({s.organisation.name})"
+            # A shelter's free beds right now, so nobody is referred to a full home unknowingly.
+            if s.service_type == ServiceType.SHELTER and s.organisation_id in free_beds:
+                text += " · " + str(_("%(n)d free beds") % {"n": free_beds[s.organisation_id]})
+            return text
+
         self.fields["to_service"].choices = [("", _("Choose a service"))] + [
-            (str(s.pk), f"{s.get_service_type_display()} — {s.name} ({s.organisation.name})")
-            for s in services
+            (str(s.pk), label(s)) for s in services
         ]
 
 

@@ -22,6 +22,7 @@ from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.core.errors import NotFound
+from setu.directory.models import Language
 from setu.orgs.models import Membership
 from setu.referrals.models import (
     OPEN_STATUSES,
@@ -180,7 +181,11 @@ def _identity(person: Person) -> dict[str, Any]:
         "gender": person.get_gender_display(),
         "age": person.age_on(),
         "nationality": person.nationality,
-        "languages": list(person.languages or []),
+        # Language names, not codes: the receiving side reads them (unknown codes shown as is).
+        "languages": [
+            str(Language(code).label) if code in Language.values else code
+            for code in person.languages or []
+        ],
     }
 
 

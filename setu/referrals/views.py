@@ -60,7 +60,12 @@ def referral_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
         for s in directory.service_list(actor=actor, need=need)
         if s.organisation_id != actor.organisation_id
     ]
-    form = ReferralForm(request.POST or None, persons=persons, services=services_offered)
+    form = ReferralForm(
+        request.POST or None,
+        persons=persons,
+        services=services_offered,
+        free_beds=shelters.free_beds_by_shelter(actor=actor),
+    )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         person = next(p for p in persons if str(p.pk) == data["person"])

@@ -358,6 +358,16 @@ def referral_beds(*, actor: Actor, referral: Any) -> ReferralBeds | None:
     )
 
 
+def free_beds_by_shelter(*, actor: Actor) -> dict[Any, int]:
+    """Free beds now per shelter (organisation id), for choosing where to refer."""
+    if not policy.allowed(actor, Action.VIEW, "shelters.bedgroup"):
+        return {}
+    free: dict[Any, int] = defaultdict(int)
+    for shelter_id, free_now in bed_group_list(actor=actor).values_list("shelter_id", "free_now"):
+        free[shelter_id] += max(free_now, 0)
+    return dict(free)
+
+
 def holds_in_use(*, actor: Actor) -> int:
     """How many live holds the actor has (against the per-worker limit)."""
     return BedHold.objects.filter(

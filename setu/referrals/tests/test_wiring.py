@@ -201,3 +201,31 @@ def test_api_decline_with_no_bed(personas, held):
     )
     assert response.status_code == 200, response.content
     assert UnmetDemand.objects.filter(referral=referral).exists()
+
+
+def test_case_page_leads_to_referring_and_entitlements(personas):
+    page = _client(personas, "lead").get(reverse("registry:case-detail", args=[personas.case.pk]))
+    assert reverse("referrals:referral-create", args=[personas.case.pk]) in page.text
+    assert reverse("entitlements:case", args=[personas.case.pk]) in page.text
+
+
+def test_referral_form_shows_free_beds_of_shelters(personas):
+    from setu.directory.tests.factories import ServiceFactory
+
+    ServiceFactory(organisation=personas.partner_org, name="Night shelter")
+    BedGroupFactory(shelter=personas.partner_org, total=5, occupied=2)
+    page = _client(personas, "lead").get(
+        reverse("referrals:referral-create", args=[personas.case.pk]) + "?need=shelter"
+    )
+    assert "Night shelter" in page.text
+    assert "3 free beds" in page.text
+
+
+def test_shared_languages_are_named(personas):
+    personas.person.languages = ["bn", "xx"]
+    personas.person.save()
+    referral = referral_for(personas)
+    page = _client(personas, "partner").get(
+        reverse("referrals:referral-detail", args=[referral.pk])
+    )
+    assert "Bengali, xx" in page.text
