@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 from pathlib import Path
 
 from setu.synth import (
@@ -18,10 +19,22 @@ from setu.synth import (
 )
 
 
+def _generator_fingerprint() -> str:
+    # Cached inputs must be regenerated whenever the generator changes.
+    import setu.synth
+
+    h = hashlib.sha256()
+    for f in sorted(Path(setu.synth.__file__).parent.glob("*.py")):
+        h.update(f.read_bytes())
+    return h.hexdigest()[:8]
+
+
 def generated(out_dir: Path, n_records: int, seed: int) -> tuple[Path, Path]:
-    """Synthetic records (~n_records) and their truth; cached by size and seed."""
-    records_csv = out_dir / f"generated_{n_records}_s{seed}.csv"
-    truth_csv = out_dir / f"generated_{n_records}_s{seed}_truth.csv"
+    """Synthetic records (~n_records) and their truth; cached by size, seed and
+    generator version."""
+    stem = f"generated_{n_records}_s{seed}_{_generator_fingerprint()}"
+    records_csv = out_dir / f"{stem}.csv"
+    truth_csv = out_dir / f"{stem}_truth.csv"
     if not (records_csv.exists() and truth_csv.exists()):
         pop = generate_population(persons_for_records(n_records), seed=seed)
         write_interchange_csv(pop.records, records_csv)
