@@ -199,7 +199,10 @@ def person_search(*, actor: Actor, query: str) -> QuerySet[Person]:
     query = (query or "").strip()
     kind = "phone" if text.looks_like_phone(query) else "name"
     if kind == "phone":
-        qs = _visible_persons(actor, "contact").filter(archived_at__isnull=True)
+        # Results show names, so the phone must be shared AND the identity behind it.
+        qs = _visible_persons(actor, "contact").filter(
+            policy.persons_with_scope(actor, "identity"), archived_at__isnull=True
+        )
         try:
             number = text.normalise_phone(query)
             phones = Phone.objects.filter(person_id=OuterRef("pk"), number=number)

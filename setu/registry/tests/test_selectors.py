@@ -245,3 +245,18 @@ def test_person_list_filters(personas):
     other = PersonFactory(owner_org=personas.own_org, gender="Masculine")
     assert set(selectors.person_list(actor=lead, filters={"gender": "Masculine"})) == {other}
     assert set(selectors.person_list(actor=lead, filters={"role": "victim"})) == {personas.person}
+
+
+def test_phone_search_does_not_reveal_a_name_shared_without_identity(personas):
+    from setu.registry.models import ConsentScope
+
+    services.phone_add(actor=personas["lead"], person=personas.person, number="9830022222")
+    share = personas.case.shares.get()
+    share.scopes = [ConsentScope.CONTACT]
+    share.save()
+    share.consent.scopes = [ConsentScope.CONTACT]
+    share.consent.save()
+    # Contact is shared but identity is not: the result row would show a name, so none is found.
+    assert personas.person not in selectors.person_search(
+        actor=personas["partner"], query="9830022222"
+    )
