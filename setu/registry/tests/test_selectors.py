@@ -18,6 +18,10 @@ from setu.registry.tests.factories import (
 def sunita(personas):
     """A survivor of the lead's organisation with an alias, a native-script name and a phone."""
     lead = personas["lead"]
+    # The factory cycles through common names; give the other survivor one no query here matches.
+    services.person_update(
+        actor=lead, person=personas.person, given_name="Rina", family_name="Oraon"
+    )
     person = services.person_create(
         actor=lead, given_name="Suneeta", family_name="Kerketta", name_native="सुनीता"
     )
