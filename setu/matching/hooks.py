@@ -1,14 +1,32 @@
 """What other contexts call when a person changes: enqueue matching after the commit.
 
 The only matching entry point the registry services use, one line per write service. No
-business logic here: it schedules the task and marks the record as being checked.
+business logic here: it schedules the task (once per person per transaction, however many
+write services touched them) and marks the record as being checked.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
+
+
+def _scheduled(tag: tuple[str, str]) -> bool:
+    """Whether this transaction already has a callback for ``tag`` (a person saved, then given
+    an address and a consent, is checked once)."""
+    connection = transaction.get_connection()
+    return any(
+        getattr(func, "setu_matching", None) == tag for *_s, func, _r in connection.run_on_commit
+    )
+
+
+def _after_commit(tag: tuple[str, str], enqueue: Callable[[], None]) -> None:
+    if _scheduled(tag):
+        return
+    enqueue.setu_matching = tag  # type: ignore[attr-defined]
+    transaction.on_commit(enqueue)
 
 
 def person_changed(person_id: Any) -> None:
@@ -20,7 +38,7 @@ def person_changed(person_id: Any) -> None:
         services.mark_queued([person_id])
         tasks.person_changed.enqueue(person_id=str(person_id))
 
-    transaction.on_commit(enqueue)
+    _after_commit(("person", str(person_id)), enqueue)
 
 
 def event_recorded(event_id: Any) -> None:
@@ -31,4 +49,4 @@ def event_recorded(event_id: Any) -> None:
 
         tasks.event_recorded.enqueue(event_id=str(event_id))
 
-    transaction.on_commit(enqueue)
+    _after_commit(("event", str(event_id)), enqueue)

@@ -327,3 +327,26 @@ def test_notice_threshold_rises_when_reviewers_reject_a_band():
     assert selectors.notice_threshold([low, mid, high, top]) == 0.60
     few = selectors.BandStats(0.40, 0.60, confirmed=0, rejected=3)
     assert selectors.notice_threshold([few, mid, high, top]) == 0.40
+
+
+def test_one_check_per_person_per_transaction(net, django_capture_on_commit_callbacks):
+    actor = net.actor("source_contact")
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        person = registry.person_create(actor=actor, given_name="Mitali", gender="Feminine")
+        registry.alias_add(actor=actor, person=person, name="Mitu")
+        registry.phone_add(actor=actor, person=person, number="9800011111")
+    assert len(callbacks) == 1
+
+
+def test_rematch_command_reports_progress(net):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    _both(net)
+    MatchRecord.objects.all().delete()
+    out = StringIO()
+    call_command("matching", "rematch", "--batch", "1", stdout=out)
+    text = out.getvalue()
+    assert "resume: --after" in text and "done: 2 persons re-checked" in text
+    assert MatchPair.objects.filter(kind=PairKind.CROSS_ORG).count() == 1
