@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -276,17 +276,22 @@ def _pair_upsert(mine: MatchRecord, other: MatchRecord, probability: float) -> M
     )
     notify = False
     if pair is None:
-        pair = MatchPair.objects.create(
-            person_a_id=a.person_id,
-            person_b_id=b.person_id,
-            org_a_id=a.organisation_id,
-            org_b_id=b.organisation_id,
-            kind=kind,
-            probability=probability,
-            band=band,
-            missing_found=missing_found,
-            engine_version=ENGINE_VERSION,
-        )
+        try:
+            # Two workers checking both records at once: the second one loses the race here.
+            with transaction.atomic():
+                pair = MatchPair.objects.create(
+                    person_a_id=a.person_id,
+                    person_b_id=b.person_id,
+                    org_a_id=a.organisation_id,
+                    org_b_id=b.organisation_id,
+                    kind=kind,
+                    probability=probability,
+                    band=band,
+                    missing_found=missing_found,
+                    engine_version=ENGINE_VERSION,
+                )
+        except IntegrityError:
+            return MatchPair.objects.get(person_a_id=a.person_id, person_b_id=b.person_id)
         audit.record(
             actor=None,
             action=AuditAction.CREATE,
