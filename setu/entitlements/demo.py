@@ -233,7 +233,8 @@ def _claim(
             outcome = ""  # too recent for an order: still being heard
         stage = CompensationStage(
             claim=claim, forum=forums[step], appeal_of=previous, filed_on=day,
-            amount_claimed=claimed,
+            # An appeal against an award asks for more; one against a rejection for the same.
+            amount_claimed=claimed * 2 if previous and previous.outcome != "rejected" else claimed,
             reference=f"{forums[step].upper()}/{day.year}/{rng.randint(10, 999)}",
         )  # fmt: skip
         hearings = []
@@ -252,7 +253,7 @@ def _claim(
             stage.order_summary = ORDERS[outcome]
             if outcome in (StageOutcome.AWARDED, StageOutcome.INTERIM):
                 share = Decimal("0.25") if outcome == StageOutcome.INTERIM else Decimal("1")
-                stage.amount_awarded = (claimed * share).quantize(Decimal("1"))
+                stage.amount_awarded = (stage.amount_claimed * share).quantize(Decimal("1"))
                 if rng.random() < 0.6:
                     stage.amount_paid = stage.amount_awarded
                     stage.paid_on = min(today, stage.order_on + rng.randint(20, 120) * D)

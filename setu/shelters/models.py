@@ -95,6 +95,12 @@ class BedGroup(BaseModel):
             ("out_of_service", str(_("Out of service")), self.out_of_service),
         ]
 
+    def get_languages_display(self) -> list[str]:
+        """Names of the languages staff speak (codes the directory does not know shown as is)."""
+        from setu.directory.models import Language
+
+        return [str(Language(c).label) if c in Language.values else c for c in self.languages]
+
     @property
     def is_stale(self) -> bool:
         """Counts not confirmed within SETU_CAPACITY_STALE_HOURS: "call to confirm"."""
