@@ -6,6 +6,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+import django.conf.locale
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
@@ -60,6 +61,7 @@ INSTALLED_APPS = [
     "setu.referrals",
     "setu.shelters",
     "setu.entitlements",
+    "setu.insights",
     "setu.notifications",
     "setu.matching",
     "setu.web",
@@ -207,6 +209,11 @@ LANGUAGES = [
     ("te", _("Telugu")),
 ]
 LOCALE_PATHS = [BASE_DIR / "locale"]
+# Django ships no language information for Odia; without it the language menu cannot name it.
+django.conf.locale.LANG_INFO = {
+    **django.conf.locale.LANG_INFO,
+    "or": {"bidi": False, "code": "or", "name": "Odia", "name_local": "ଓଡ଼ିଆ"},
+}
 TIME_ZONE = "Asia/Kolkata"
 USE_I18N = True
 USE_TZ = True
