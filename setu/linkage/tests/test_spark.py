@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import logging
 import shutil
 
 import pytest
@@ -14,6 +15,8 @@ pytestmark = pytest.mark.spark
 @pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java")
 def test_spark_backend_gives_same_clusters_as_local() -> None:
     pytest.importorskip("pyspark")
+    # py4j logs its shutdown after pytest has closed the captured streams.
+    logging.getLogger("py4j").setLevel(logging.ERROR)
     from setu.linkage._spark import local_session
 
     records, _ = synthetic(120, seed=4)
