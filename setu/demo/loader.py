@@ -1186,6 +1186,10 @@ def load_network(*, persons: int = DEFAULT_PERSONS, seed: int = DEFAULT_SEED) ->
     # Models appear in the plan after the models they point to (the builder adds parents first).
     for model, rows in plan.rows.items():
         model._default_manager.bulk_create(rows, batch_size=2000)
+    # The referral network (directory, referrals, shelters, entitlements) builds on saved rows.
+    from setu.referrals.demo import load_network_demo
+
+    load_network_demo(seed=seed)
     admin = User.objects.get(username=network.PLATFORM_ADMIN_USERNAME)
     audit.record(
         actor=None,
