@@ -8,10 +8,12 @@ from ._api import ScoredPair, dedupe, explain, link
 from ._config import MatchConfig
 from ._explain import Explanation, FieldEvidence
 from ._index import Candidate, MatchIndex
+from ._keys import INDEX_KEYS_VERSION, index_keys, query_keys
 from ._records import LinkageInputError, PersonRecord, read_records
 from ._spark import dedupe_spark
 
 __all__ = [
+    "INDEX_KEYS_VERSION",
     "Candidate",
     "Explanation",
     "FieldEvidence",
@@ -23,6 +25,8 @@ __all__ = [
     "dedupe",
     "dedupe_spark",
     "explain",
+    "index_keys",
     "link",
+    "query_keys",
     "read_records",
 ]

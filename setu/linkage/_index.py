@@ -5,11 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ._blocking import BROAD_PREFIX, blocking_keys
+from ._blocking import BROAD_PREFIX
 from ._compare import FIELDS, compare
 from ._config import MatchConfig, combine, probability
 from ._explain import Explanation, explain_features
-from ._features import Features, features, given_keys
+from ._features import Features, features
+from ._keys import index_keys_of, query_keys_of
 from ._records import PersonRecord
 
 
@@ -24,22 +25,6 @@ class Candidate:
     def explanation(self) -> Explanation:
         """Field-by-field evidence; computed on demand (search results rarely need it)."""
         return self._explain()
-
-
-def _band_keys(f: Features, near: bool) -> list[str]:
-    """Given-name sound x sex x 5-year birth band: keeps common-name postings small."""
-    if f.birth is None or f.birth.kind == "age?":
-        bands = ["x"]
-    else:
-        c = f.birth.center
-        if near:
-            span = f.birth.tol + 3.0
-            bands = sorted({str(int((c + d) // 5)) for d in (-span, 0.0, span)})
-        else:
-            bands = [str(int(c // 5))]
-    # A query without a recorded sex looks in both.
-    sexes = [f.sex] if f.sex or not near else ["", "F", "M", "X"]
-    return [f"gs:{g}:{s}:{b}" for g in given_keys(f) for s in sexes for b in bands]
 
 
 class MatchIndex:
@@ -67,7 +52,7 @@ class MatchIndex:
         if record.record_id in self._records:
             self.remove(record.record_id)
         f = features(record)
-        keys = tuple(dict.fromkeys(blocking_keys(f) + _band_keys(f, near=False)))
+        keys = tuple(index_keys_of(f))
         self._records[record.record_id] = record
         self._feats[record.record_id] = f
         self._keys[record.record_id] = keys
@@ -88,7 +73,7 @@ class MatchIndex:
         cap = self.config.index_posting_cap
         found: set[str] = set()
         oversized: list[dict[str, None]] = []
-        for k in dict.fromkeys(blocking_keys(f) + _band_keys(f, near=True)):
+        for k in query_keys_of(f):
             post = self._postings.get(k)
             if not post:
                 continue

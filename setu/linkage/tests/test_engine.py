@@ -87,9 +87,10 @@ def synthetic(n_people: int, seed: int) -> tuple[list[PersonRecord], dict[str, i
 def test_public_api_is_exactly_all() -> None:
     assert sorted(linkage.__all__) == sorted(
         [
-            "Candidate", "Explanation", "FieldEvidence", "LinkageInputError", "MatchConfig",
-            "MatchIndex", "PersonRecord", "ScoredPair", "dedupe", "dedupe_spark", "explain",
-            "link", "read_records",
+            "Candidate", "Explanation", "FieldEvidence", "INDEX_KEYS_VERSION",
+            "LinkageInputError", "MatchConfig", "MatchIndex", "PersonRecord", "ScoredPair",
+            "dedupe", "dedupe_spark", "explain", "index_keys", "link", "query_keys",
+            "read_records",
         ]
     )  # fmt: skip
     for name in linkage.__all__:
