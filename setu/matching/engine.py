@@ -1,9 +1,7 @@
 """The one place where the matching app talks to the linkage engine (``setu.linkage``).
 
-Everything here is pure Python (no database). The engine does not yet export its blocking keys;
-until it offers a public ``index_keys(record)`` / ``query_keys(record)`` this module reads the
-engine's internal key functions, so that the keys stored in the database are exactly those the
-engine's own ``MatchIndex`` uses (one shim to change when the engine's API grows).
+Everything here is pure Python (no database). The keys stored in the database come from the
+engine's public ``index_keys`` / ``query_keys``, exactly those its own ``MatchIndex`` uses.
 """
 
 from __future__ import annotations
@@ -22,39 +20,28 @@ POSTING_CAP = MatchConfig().index_posting_cap
 BROAD_CAP = min(POSTING_CAP, 50)
 
 
-def _internal() -> tuple[Any, Any, Any]:
-    from setu.linkage._blocking import blocking_keys
-    from setu.linkage._features import features
-    from setu.linkage._index import _band_keys
-
-    return blocking_keys, features, _band_keys
-
-
 def index_keys(record: PersonRecord) -> list[str]:
     """Keys a stored record is filed under (the engine's blocking keys + name×sex×birth band)."""
-    public = getattr(linkage, "index_keys", None)
-    if public is not None:
-        return list(public(record))
-    blocking_keys, features, band_keys = _internal()
-    f = features(record)
-    return [k[:120] for k in dict.fromkeys(blocking_keys(f) + band_keys(f, near=False))]
+    return linkage.index_keys(record)
 
 
 def query_keys(record: PersonRecord) -> list[str]:
     """Keys to look a record up by (neighbouring birth bands, either sex when unknown)."""
-    public = getattr(linkage, "query_keys", None)
-    if public is not None:
-        return list(public(record))
-    blocking_keys, features, band_keys = _internal()
-    f = features(record)
-    return [k[:120] for k in dict.fromkeys(blocking_keys(f) + band_keys(f, near=True))]
+    return linkage.query_keys(record)
 
 
 def engine_version(config: MatchConfig | None = None) -> str:
-    """A fingerprint of the engine's weights and thresholds; a change means re-match."""
+    """A fingerprint of the engine's weights, thresholds and key format; a change means re-match
+    (stored keys from another key format would no longer find the records)."""
     cfg = config or MatchConfig()
     text = repr(
-        (sorted(cfg.weights().items()), cfg.prior_log2_odds, cfg.household_cap, cfg.household_slack)
+        (
+            sorted(cfg.weights().items()),
+            cfg.prior_log2_odds,
+            cfg.household_cap,
+            cfg.household_slack,
+            linkage.INDEX_KEYS_VERSION,
+        )
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
