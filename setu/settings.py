@@ -220,6 +220,8 @@ USE_TZ = True
 
 # --- Static files (all served by the app; no CDN) ---------------------------------------------
 STATIC_URL = "/static/"
+# Setu's own stylesheet and icons live beside the templates, outside any app.
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("SETU_STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},

@@ -40,3 +40,13 @@ def test_platform_admin_sees_no_case_data(client, personas):
     home, body = _home(client, personas.users["platform_admin"])
     assert home.case_counts is None and home.overview is None
     assert personas.case.reference not in body
+
+
+def test_the_stylesheet_and_htmx_are_served_by_setu_itself(client):
+    from django.contrib.staticfiles import finders
+
+    assert finders.find("setu/setu.css"), "the stylesheet is not in any static directory"
+    assert finders.find("setu/favicon.svg")
+    page = client.get(reverse("account_login")).content.decode()
+    assert '/static/setu/setu.css"' in page
+    assert "/static/django_htmx/" in page
