@@ -281,6 +281,15 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    # One stable name per choice set, so that several "status" fields don't collide.
+    "ENUM_NAME_OVERRIDES": {
+        "DatePrecisionEnum": "setu.registry.models.DatePrecision",
+        "CaseStatusEnum": "setu.registry.models.CaseStatus",
+        "ApplicationStatusEnum": "setu.entitlements.models.ApplicationStatus",
+        "ClaimStatusEnum": "setu.entitlements.models.ClaimStatus",
+        "HoldStatusEnum": "setu.shelters.models.HoldStatus",
+        "ServiceTypeEnum": "setu.directory.models.ServiceType",
+    },
 }
 
 # --- Email and notifications -----------------------------------------------------------------

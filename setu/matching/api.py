@@ -6,6 +6,8 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from drf_spectacular.openapi import AutoSchema
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -15,8 +17,11 @@ from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
 from setu.matching import selectors, services
-from setu.matching.models import PairKind
-from setu.matching.serializers import AlertOut, ReasonIn, pair_out
+from setu.matching.models import PairKind, PairStatus
+from setu.matching.serializers import AlertOut, NoticeDetailOut, PairOut, ReasonIn, pair_out
+
+# Read by the schema only (so lists are documented as pages); the views paginate themselves.
+PAGINATION = api_settings.DEFAULT_PAGINATION_CLASS
 
 
 def _pairs_page(view: APIView, request: Request, **filters: Any) -> Response:
@@ -30,31 +35,48 @@ def _pairs_page(view: APIView, request: Request, **filters: Any) -> Response:
     return paginator.get_paginated_response(rows)
 
 
+@extend_schema(tags=["matching"])
 class NoticeListApi(APIView):
     """GET: match notices of one's organisation (pairs with another organisation)."""
 
+    pagination_class = PAGINATION
+
+    @extend_schema(
+        parameters=[OpenApiParameter("status", str, enum=PairStatus.values)],
+        responses=PairOut(many=True),
+    )
     def get(self, request: Request) -> Response:
         status = request.query_params.get("status") or None
         return _pairs_page(self, request, kind=PairKind.CROSS_ORG, status=status)
 
 
+@extend_schema(tags=["matching"])
 class ReviewListApi(APIView):
     """GET: pairs waiting for one's organisation's answer (duplicates and cross-organisation)."""
 
+    pagination_class = PAGINATION
+
+    @extend_schema(responses=PairOut(many=True))
     def get(self, request: Request) -> Response:
         return _pairs_page(self, request, awaiting=True)
 
 
+@extend_schema(tags=["matching"])
 class MissingListApi(APIView):
     """GET: pairs of an open missing-person report and a found (rescued/sheltered) person."""
 
+    pagination_class = PAGINATION
+
+    @extend_schema(responses=PairOut(many=True))
     def get(self, request: Request) -> Response:
         return _pairs_page(self, request, missing_found=True)
 
 
+@extend_schema(tags=["matching"])
 class NoticeDetailApi(APIView):
     """GET: one pair with its evidence in words (values only where the policy allows)."""
 
+    @extend_schema(responses=NoticeDetailOut)
     def get(self, request: Request, pair_id: UUID) -> Response:
         actor = actor_of(request)
         review = selectors.pair_review(actor=actor, pair_id=pair_id)
@@ -69,10 +91,24 @@ class NoticeDetailApi(APIView):
         return Response(body)
 
 
+class _DecisionSchema(AutoSchema):
+    """Confirming takes no body; dismissing and unlinking take a reason."""
+
+    def get_request_serializer(self) -> Any:
+        return None if self.view.decision == "confirm" else ReasonIn
+
+    def get_response_serializers(self) -> Any:
+        return PairOut
+
+    def get_tags(self) -> list[str]:
+        return ["matching"]
+
+
 class PairDecisionApi(APIView):
     """POST: confirm (same person), dismiss or unlink (with a reason)."""
 
     decision = "confirm"
+    schema = _DecisionSchema()
 
     def post(self, request: Request, pair_id: UUID) -> Response:
         actor = actor_of(request)
@@ -87,9 +123,16 @@ class PairDecisionApi(APIView):
         return Response(pair_out(pair, actor.organisation_id, contacts=contacts))
 
 
+@extend_schema(tags=["matching"])
 class AlertListApi(APIView):
     """GET: re-trafficking and missing-person alerts to one's organisation (``?open=1``)."""
 
+    pagination_class = PAGINATION
+
+    @extend_schema(
+        parameters=[OpenApiParameter("open", str, enum=["1"], description="Only open alerts.")],
+        responses=AlertOut(many=True),
+    )
     def get(self, request: Request) -> Response:
         actor = actor_of(request)
         policy.require_allowed(actor, Action.VIEW, "matching.matchpair")
@@ -99,9 +142,11 @@ class AlertListApi(APIView):
         return paginator.get_paginated_response(AlertOut(page, many=True).data)
 
 
+@extend_schema(tags=["matching"])
 class AlertAcknowledgeApi(APIView):
     """POST: mark an alert handled."""
 
+    @extend_schema(request=None, responses=AlertOut)
     def post(self, request: Request, alert_id: UUID) -> Response:
         alert = services.alert_acknowledge(actor=actor_of(request), alert_id=alert_id)
         return Response(AlertOut(alert).data)

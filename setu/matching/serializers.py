@@ -35,6 +35,53 @@ def pair_out(
     return body
 
 
+# The serializers below describe, for the OpenAPI schema, the dicts built by ``pair_out``
+# and the notice detail view; they never serialise data themselves.
+
+
+class OtherOrganisationOut(serializers.Serializer):
+    """Whom to contact at the other organisation of a cross-organisation pair."""
+
+    name = serializers.CharField()
+    phone = serializers.CharField()
+    contact = serializers.CharField()
+
+
+class PairOut(serializers.Serializer):
+    """A pair seen from one organisation: our own person's id only, never theirs."""
+
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    band = serializers.CharField()
+    status = serializers.CharField()
+    missing_found = serializers.BooleanField()
+    our_person_id = serializers.UUIDField()
+    our_answer = serializers.CharField()
+    their_answer = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    updated_at = serializers.DateTimeField()
+    other_organisation = OtherOrganisationOut(
+        required=False, allow_null=True, help_text="Only for cross-organisation pairs."
+    )
+
+
+class EvidenceOut(serializers.Serializer):
+    """One field of a pair in words; ``theirs`` only where the other side's consent allows."""
+
+    field = serializers.CharField()
+    text = serializers.CharField()
+    weight = serializers.FloatField()
+    ours = serializers.CharField()
+    theirs = serializers.CharField(required=False)
+
+
+class NoticeDetailOut(PairOut):
+    """A pair with its summary and evidence."""
+
+    summary = serializers.CharField()
+    evidence = EvidenceOut(many=True)
+
+
 class AlertOut(serializers.Serializer):
     id = serializers.UUIDField(source="pk")
     kind = serializers.CharField()

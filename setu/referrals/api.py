@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from uuid import UUID
 
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -18,15 +19,27 @@ from setu.referrals.serializers import (
     EventOut,
     HandoverIn,
     ReferralCreateIn,
+    ReferralDetailOut,
     ReferralOut,
     TransitionIn,
     shared_to_dict,
 )
 
 
+@extend_schema(tags=["referrals"])
 class ReferralListApi(APIView):
     """GET: referrals of one's organisation (``?direction=sent|received&status=``). POST: send."""
 
+    # Read by the schema only (so the list is documented as a page); ``get`` paginates itself.
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("direction", str, enum=["sent", "received"]),
+            OpenApiParameter("status", str, enum=ReferralStatus.values),
+        ],
+        responses=ReferralOut(many=True),
+    )
     def get(self, request: Request) -> Response:
         status = request.query_params.get("status", "")
         qs = selectors.referral_list(
@@ -38,6 +51,7 @@ class ReferralListApi(APIView):
         page = paginator.paginate_queryset(qs, request, view=self)
         return paginator.get_paginated_response(ReferralOut(page, many=True).data)
 
+    @extend_schema(request=ReferralCreateIn, responses={201: ReferralOut})
     def post(self, request: Request) -> Response:
         actor = actor_of(request)
         body = ReferralCreateIn(data=request.data)
@@ -65,9 +79,11 @@ class ReferralListApi(APIView):
         return Response(ReferralOut(referral).data, status=201)
 
 
+@extend_schema(tags=["referrals"])
 class ReferralDetailApi(APIView):
     """GET: the referral, what was shared (consent checked now) and its history."""
 
+    @extend_schema(responses=ReferralDetailOut)
     def get(self, request: Request, referral_id: UUID) -> Response:
         actor = actor_of(request)
         referral = selectors.referral_get(actor=actor, referral_id=referral_id)
@@ -79,9 +95,11 @@ class ReferralDetailApi(APIView):
         return Response(body)
 
 
+@extend_schema(tags=["referrals"])
 class ReferralTransitionApi(APIView):
     """POST ``{"to": status, "reason"|"note"}``: accept, decline, start, complete or close."""
 
+    @extend_schema(request=TransitionIn, responses=ReferralOut)
     def post(self, request: Request, referral_id: UUID) -> Response:
         actor = actor_of(request)
         referral = selectors.referral_get(actor=actor, referral_id=referral_id)
@@ -108,9 +126,11 @@ class ReferralTransitionApi(APIView):
         return Response(ReferralOut(referral).data)
 
 
+@extend_schema(tags=["referrals"])
 class ReferralHandoverApi(APIView):
     """PATCH: update the handover checklist; ``received: true`` confirms arrival."""
 
+    @extend_schema(request=HandoverIn, responses=ReferralOut)
     def patch(self, request: Request, referral_id: UUID) -> Response:
         actor = actor_of(request)
         referral = selectors.referral_get(actor=actor, referral_id=referral_id)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import asdict
 
+from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
 from setu.directory.models import ServiceType
@@ -48,6 +49,8 @@ class ReferralOut(serializers.Serializer):
         return obj.handover_missing()
 
 
+# Named apart from the registry's EventOut in the OpenAPI schema.
+@extend_schema_serializer(component_name="ReferralEventOut")
 class EventOut(serializers.Serializer):
     """One entry of the referral's history."""
 
@@ -58,6 +61,13 @@ class EventOut(serializers.Serializer):
     actor = serializers.CharField(source="actor.username", allow_null=True, default=None)
     actor_org_id = serializers.UUIDField(allow_null=True)
     at = serializers.DateTimeField(source="created_at")
+
+
+class ReferralDetailOut(ReferralOut):
+    """A referral with what was shared (consent checked at read time) and its history."""
+
+    shared = serializers.DictField(help_text="Shared scopes of the person; absent scopes are null.")
+    events = EventOut(many=True)
 
 
 def shared_to_dict(view) -> dict:
