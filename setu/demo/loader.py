@@ -1189,13 +1189,18 @@ def load_network(*, persons: int = DEFAULT_PERSONS, seed: int = DEFAULT_SEED) ->
     # The referral network (directory, referrals, shelters, entitlements) builds on saved rows.
     from setu.referrals.demo import load_network_demo
 
-    load_network_demo(seed=seed)
+    network_counts = load_network_demo(seed=seed, record_audit=False)
     admin = User.objects.get(username=network.PLATFORM_ADMIN_USERNAME)
     audit.record(
         actor=None,
         user=admin,
         action=AuditAction.ADMIN,
         target=("demo.network", "", None),
-        details={"demo_loaded": plan.counts(), "persons": persons, "seed": seed},
+        details={
+            "demo_loaded": plan.counts(),
+            "network_demo_loaded": network_counts,
+            "persons": persons,
+            "seed": seed,
+        },
     )
     return plan

@@ -515,13 +515,19 @@ def _steps() -> list[tuple[str, Callable[..., dict[str, int]]]]:
 
 
 @transaction.atomic
-def load_network_demo(*, seed: int = 0, now: datetime.datetime | None = None) -> dict[str, int]:
+def load_network_demo(
+    *, seed: int = 0, now: datetime.datetime | None = None, record_audit: bool = True
+) -> dict[str, int]:
     """The referral network's demo data (directory, referrals, beds, entitlements) for the
-    organisations, accounts and cases already loaded; deterministic for a seed and a day."""
+    organisations, accounts and cases already loaded; deterministic for a seed and a day.
+
+    ``record_audit=False`` lets the demo loader cover this in its own single audit entry."""
     now = now or timezone.now()
     counts: dict[str, int] = {}
     for name, step in _steps():
         counts.update(step(rng=random.Random(f"setu-network-demo:{seed}:{name}"), now=now))
+    if not record_audit:
+        return counts
     # One entry for the whole load, as the demo loader does for its part (rows are fictional).
     audit.record(
         actor=None,
