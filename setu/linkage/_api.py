@@ -5,7 +5,14 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from ._batch import _np, build_frame, candidate_pairs, log2_odds, score_pairs
+from ._batch import (
+    _np,
+    build_frame,
+    candidate_pairs,
+    given_name_frequencies,
+    log2_odds,
+    score_pairs,
+)
 from ._cluster import cluster, labels_to_clusters
 from ._config import MatchConfig, probability
 from ._explain import Explanation, explain_records
@@ -34,7 +41,9 @@ def scored_candidates(
 ):
     frame = build_frame(records, progress)
     a, b = candidate_pairs(frame.feats, cfg, side)
-    total, person = score_pairs(frame, cfg, a, b, progress=progress)
+    # Name frequencies come from the records being linked, computed afresh per run.
+    freq = given_name_frequencies(frame.feats)
+    total, person = score_pairs(frame, cfg, a, b, progress=progress, name_frequency=freq)
     return a, b, total, person
 
 

@@ -6,6 +6,7 @@ import math
 import multiprocessing as mp
 import os
 from array import array
+from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -18,8 +19,8 @@ from ._compare import (
     compare_place,
     compare_village,
 )
-from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, MatchConfig
-from ._features import Features, features
+from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, TF_LEVELS, MatchConfig
+from ._features import Features, features, name_frequency_key
 from ._records import PersonRecord
 
 
@@ -260,13 +261,37 @@ def pair_levels(frame: Frame, a: Any, b: Any) -> Any:
     return np.stack([cols[f] for f in FIELDS], axis=1)
 
 
-def score_levels_array(cfg: MatchConfig, levels: Any) -> tuple[Any, Any]:
-    """(total log2 odds, person log2 evidence) per pair; same rule as config.combine."""
+def given_name_frequencies(feats: Sequence[Features]) -> Any:
+    """Per record, the share of these records whose given name sounds the same."""
+    np = _np()
+    keys = [name_frequency_key(f) for f in feats]
+    counts = Counter(keys)
+    n = max(1, len(keys))
+    return np.array([counts[k] / n if k else 0.0 for k in keys], dtype=np.float64)
+
+
+def tf_adjustments(cfg: MatchConfig, given_levels: Any, frequency: Any) -> Any:
+    """name_frequency_adjustment for arrays of given-name levels and pair frequencies."""
+    np = _np()
+    u = np.array([mu[1] for mu in cfg.mu["given_name"]], dtype=np.float64)[given_levels]
+    agree = np.isin(given_levels, sorted(TF_LEVELS)) & (frequency > 0)
+    with np.errstate(divide="ignore"):
+        bits = np.log2(u / np.where(frequency > 0, frequency, 1.0))
+    return np.where(agree, np.clip(bits, -cfg.tf_max_down, cfg.tf_max_up), 0.0)
+
+
+def score_levels_array(cfg: MatchConfig, levels: Any, adjust: Any = None) -> tuple[Any, Any]:
+    """(total log2 odds, person log2 evidence) per pair; same rule as config.combine.
+
+    ``adjust`` (bits per pair) is added to the given-name weight before combining.
+    """
     np = _np()
     w = cfg.weights()
     fw = np.empty(levels.shape, dtype=np.float64)
     for c, name in enumerate(FIELDS):
         fw[:, c] = np.asarray(w[name], dtype=np.float64)[levels[:, c]]
+    if adjust is not None:
+        fw[:, FIELDS.index("given_name")] += adjust
     person = fw[:, list(PERSON_INDEX)].sum(axis=1)
     hh = fw[:, list(HOUSEHOLD_INDEX)]
     pos = np.where(hh > 0, hh, 0.0).sum(axis=1)
@@ -292,14 +317,24 @@ def score_pairs(
     b: Any,
     chunk: int = 2_000_000,
     progress: bool = False,
+    name_frequency: Any = None,
 ) -> tuple[Any, Any]:
-    """(log2 odds, person evidence) per candidate pair, in chunks to bound memory."""
+    """(log2 odds, person evidence) per candidate pair, in chunks to bound memory.
+
+    ``name_frequency`` (share of the records with each record's given-name sound, from
+    ``given_name_frequencies``) turns on the term-frequency adjustment.
+    """
     np = _np()
     totals, persons = [], []
     starts = range(0, len(a), chunk)
     for s in _progress(starts, progress, f"scoring {len(a):,} pairs", len(starts)):
-        lv = pair_levels(frame, a[s : s + chunk], b[s : s + chunk])
-        t, p = score_levels_array(cfg, lv)
+        ca, cb = a[s : s + chunk], b[s : s + chunk]
+        lv = pair_levels(frame, ca, cb)
+        adjust = None
+        if name_frequency is not None:
+            freq = np.maximum(name_frequency[ca], name_frequency[cb])
+            adjust = tf_adjustments(cfg, lv[:, FIELDS.index("given_name")], freq)
+        t, p = score_levels_array(cfg, lv, adjust)
         totals.append(t)
         persons.append(p)
     if not totals:

@@ -49,6 +49,11 @@ class MatchConfig:
     match_threshold: float = 0.95
     possible_threshold: float = 0.40
     household_cap: float = 10.0
+    # Term-frequency adjustment of given-name agreement in dedupe/link (see
+    # name_frequency_adjustment): at most this many bits up for a rare name, down for
+    # a common one.
+    tf_max_up: float = 2.0
+    tf_max_down: float = 1.0
     household_slack: float = 4.0
     # Clustering safeguards.
     strict_threshold: float = 0.99  # merges that grow a cluster beyond strict_size
@@ -100,6 +105,25 @@ def combine(cfg: MatchConfig, field_weights: tuple[float, ...]) -> tuple[float, 
     neg = sum(field_weights[i] for i in HOUSEHOLD_INDEX if field_weights[i] < 0)
     household = min(pos, cfg.household_cap, max(person, 0.0) + cfg.household_slack) + neg
     return cfg.prior_log2_odds + person + household, person, household
+
+
+TF_LEVELS = frozenset(
+    i for i, name in enumerate(LEVELS["given_name"]) if name in ("sound", "exact")
+)
+
+
+def name_frequency_adjustment(cfg: MatchConfig, level: int, frequency: float) -> float:
+    """Bits added to given-name agreement for how common the name is in the data linked.
+
+    The level's u is the chance that two different people agree on an average name;
+    for a name held by a share ``frequency`` of the records the chance is about that
+    share, so the Bayes factor changes by u / frequency (Fellegi-Sunter term-frequency
+    adjustment), clamped to [-tf_max_down, +tf_max_up] bits. Only for agreement levels.
+    """
+    if level not in TF_LEVELS or frequency <= 0:
+        return 0.0
+    u = cfg.mu["given_name"][level][1]
+    return min(cfg.tf_max_up, max(-cfg.tf_max_down, math.log2(u / frequency)))
 
 
 def probability(log2_odds: float) -> float:

@@ -190,6 +190,11 @@ def features(record: PersonRecord) -> Features:
     )
 
 
+def name_frequency_key(f: Features) -> str:
+    """What term-frequency adjustment counts: the sound of the whole given name."""
+    return " ".join(f.name.gkeys)
+
+
 # -- blocking keys ----------------------------------------------------------------------
 
 

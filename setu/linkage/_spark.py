@@ -18,8 +18,8 @@ from ._batch import log2_odds
 from ._blocking import BROAD_PREFIX, blocking_keys, sort_key
 from ._cluster import cluster, labels_to_clusters
 from ._compare import FIELDS, compare
-from ._config import MatchConfig, combine
-from ._features import features
+from ._config import MatchConfig, combine, name_frequency_adjustment
+from ._features import features, name_frequency_key
 from ._records import COLUMNS, PersonRecord, check_unique_ids
 
 
@@ -69,15 +69,28 @@ def _keys_partition(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
             yield (k, *sk)
 
 
-def _score_partition(cfg: MatchConfig) -> Any:
+def _name_key_partition(rows: Iterator[Any]) -> Iterator[str]:
+    for row in rows:
+        yield name_frequency_key(features(_row_to_record(row)))
+
+
+def _score_partition(cfg: MatchConfig, name_counts: dict[str, int], n_records: int) -> Any:
     weights = cfg.weights()
+    gi = FIELDS.index("given_name")
+
+    def freq(f: Any) -> float:
+        key = name_frequency_key(f)
+        return name_counts.get(key, 0) / n_records if key else 0.0
 
     def run(rows: Iterator[Any]) -> Iterator[tuple[int, int, float, float]]:
         for row in rows:
             fa = features(_row_to_record(row["a"]))
             fb = features(_row_to_record(row["b"]))
             levels = compare(fa, fb)
-            fw = tuple(weights[n][lv] for n, lv in zip(FIELDS, levels, strict=True))
+            fw = [weights[n][lv] for n, lv in zip(FIELDS, levels, strict=True)]
+            # The same term-frequency adjustment as dedupe (same float operations).
+            fw[gi] += name_frequency_adjustment(cfg, levels[gi], max(freq(fa), freq(fb)))
+            fw = tuple(fw)
             total, person, _ = combine(cfg, fw)
             yield (row["a"]["idx"], row["b"]["idx"], total, person)
 
@@ -165,7 +178,9 @@ def dedupe_spark(
             T.StructField("person", T.DoubleType()),
         ]
     )
-    scored = spark.createDataFrame(structs.rdd.mapPartitions(_score_partition(cfg)), scored_schema)
+    name_counts = dict(df.rdd.mapPartitions(_name_key_partition).countByValue())
+    scorer = _score_partition(cfg, name_counts, len(records))
+    scored = spark.createDataFrame(structs.rdd.mapPartitions(scorer), scored_schema)
     thr = log2_odds(t)
     kept = scored.where(
         (F.col("total") >= thr) | (F.col("person") < cfg.cannot_link_person_weight)

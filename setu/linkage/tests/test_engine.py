@@ -7,6 +7,7 @@ import textwrap
 from dataclasses import replace
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 import setu.linkage as linkage
@@ -254,3 +255,61 @@ def test_index_agrees_with_explain() -> None:
 def test_features_are_hashable_and_stable() -> None:
     r = PersonRecord("1", given_name="Md. Rafiq", family_name="Sk", district="Calcutta", state="WB")
     assert features(r) == features(r) and hash(features(r)) == hash(features(r))
+
+
+def test_term_frequency_adjustment_weighs_rare_names_up_and_common_names_down() -> None:
+    from setu.linkage._batch import given_name_frequencies, tf_adjustments
+    from setu.linkage._config import name_frequency_adjustment
+
+    def rec(rid: str, given: str, family: str) -> PersonRecord:
+        return PersonRecord(rid, given_name=given, family_name=family, sex="F", birth_date="2005")
+
+    records = [rec("R0", "Tanusree", "Mondal"), rec("R1", "Tanusree", "Mondal")]
+    records += [rec(f"P{i:02d}", "Puja", "Das") for i in range(20)]
+    frame = build_frame(records)
+    freq = given_name_frequencies(frame.feats)
+    assert freq[0] == pytest.approx(2 / 22) and freq[2] == pytest.approx(20 / 22)
+    a, b = candidate_pairs(frame.feats, DEFAULT_CONFIG)
+    plain, _ = score_pairs(frame, DEFAULT_CONFIG, a, b)
+    # In a big data set Tanusree would be 1 record in 1,000; Puja is 20 of these 22.
+    freq[:2] = 0.001
+    tf, _ = score_pairs(frame, DEFAULT_CONFIG, a, b, name_frequency=freq)
+    by_pair = {(int(i), int(j)): (p, t) for i, j, p, t in zip(a, b, plain, tf, strict=True)}
+    rare_plain, rare_tf = by_pair[(0, 1)]
+    common_plain, common_tf = by_pair[(2, 3)]
+    # Rare names count more, common names less, within the configured bounds.
+    assert 0 < rare_tf - rare_plain <= DEFAULT_CONFIG.tf_max_up
+    assert -DEFAULT_CONFIG.tf_max_down <= common_tf - common_plain < 0
+    # Same rule in the scalar and the vectorised form; no adjustment unless names agree.
+    lv = pair_levels(frame, a, b)[:, 0]
+    pair_freq = np.maximum(freq[a], freq[b])
+    vec = tf_adjustments(DEFAULT_CONFIG, lv, pair_freq)
+    for k in range(len(a)):
+        assert vec[k] == pytest.approx(
+            name_frequency_adjustment(DEFAULT_CONFIG, int(lv[k]), float(pair_freq[k]))
+        )
+    assert name_frequency_adjustment(DEFAULT_CONFIG, 1, 0.5) == 0.0
+
+
+def test_spark_scorer_applies_the_same_frequency_adjustment_as_dedupe() -> None:
+    from collections import Counter
+
+    from setu.linkage._batch import given_name_frequencies
+    from setu.linkage._features import features, name_frequency_key
+    from setu.linkage._records import COLUMNS
+    from setu.linkage._spark import _score_partition
+
+    records, _ = synthetic(60, seed=4)
+    frame = build_frame(records)
+    a, b = candidate_pairs(frame.feats, DEFAULT_CONFIG)
+    freq = given_name_frequencies(frame.feats)
+    totals, persons = score_pairs(frame, DEFAULT_CONFIG, a, b, name_frequency=freq)
+    counts = Counter(name_frequency_key(features(r)) for r in records)
+    scorer = _score_partition(DEFAULT_CONFIG, dict(counts), len(records))
+
+    def row(i: int) -> dict[str, object]:
+        return {"idx": i, **{c: getattr(records[i], c) for c in COLUMNS}}
+
+    rows = [{"a": row(int(i)), "b": row(int(j))} for i, j in zip(a, b, strict=True)]
+    for (_, _, total, person), t, p in zip(scorer(iter(rows)), totals, persons, strict=True):
+        assert total == pytest.approx(float(t)) and person == pytest.approx(float(p))
