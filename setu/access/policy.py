@@ -221,10 +221,7 @@ def _consents_covering(scope_name: str) -> QuerySet[Any]:
 
     from setu.registry.models import Consent
 
-    today = timezone.localdate()
-    consents = Consent.objects.filter(withdrawn_on__isnull=True).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=today)
-    )
+    consents = Consent.objects.in_force()
     if connection.features.supports_json_field_contains:
         return consents.filter(scopes__contains=[scope_name])
     # SQLite has no JSON containment; scope names are distinct quoted words in the array.

@@ -112,13 +112,9 @@ def person_record(person: Person) -> PersonRecord:
 
 def matching_consent_person_ids(person_ids: Iterable[Any]) -> set[Any]:
     """Of these persons, those with a network-wide MATCHING consent in force today."""
-    today = timezone.localdate()
-    rows = Consent.objects.filter(
-        person_id__in=list(person_ids),
-        recipient_org__isnull=True,
-        withdrawn_on__isnull=True,
-        given_on__lte=today,
-    ).filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+    rows = Consent.objects.in_force().filter(
+        person_id__in=list(person_ids), recipient_org__isnull=True
+    )
     # Scopes are a short JSON list; filtering in Python works the same on every database.
     return {
         pid

@@ -15,7 +15,6 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Q, QuerySet
-from django.utils import timezone
 
 from setu.access import policy
 from setu.access.actor import Actor
@@ -152,10 +151,8 @@ LABELS = {
 
 def _identity_consented(person_id: Any, organisation_id: Any) -> bool:
     """Whether the person agreed their identity may be shared with this organisation (or all)."""
-    today = timezone.localdate()
-    rows = Consent.objects.filter(person_id=person_id, withdrawn_on__isnull=True).filter(
-        Q(recipient_org__isnull=True) | Q(recipient_org_id=organisation_id),
-        Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+    rows = Consent.objects.in_force().filter(
+        Q(recipient_org__isnull=True) | Q(recipient_org_id=organisation_id), person_id=person_id
     )
     return any(ConsentScope.IDENTITY in (s or ()) for s in rows.values_list("scopes", flat=True))
 

@@ -7,6 +7,8 @@ that export back to HTCDS stays lossless.
 
 from __future__ import annotations
 
+import datetime
+
 from django.conf import settings
 from django.db import models
 from django.utils import timezone
@@ -569,6 +571,15 @@ class ConsentGiver(models.TextChoices):
     COURT = "court", _("Court order")
 
 
+class ConsentQuerySet(models.QuerySet):
+    def in_force(self, day: datetime.date | None = None) -> ConsentQuerySet:
+        """Consents given by ``day`` (today), never withdrawn and not expired: the one rule."""
+        day = day or timezone.localdate()
+        return self.filter(given_on__lte=day, withdrawn_on__isnull=True).filter(
+            models.Q(expires_on__isnull=True) | models.Q(expires_on__gte=day)
+        )
+
+
 class Consent(BaseModel):
     """Consent to share, given by whom, when, with whom; withdrawn when (HTCDS con_Consent)."""
 
@@ -601,12 +612,15 @@ class Consent(BaseModel):
     )
     notes = models.TextField(_("notes"), blank=True)
 
+    objects = ConsentQuerySet.as_manager()
+
     class Meta:
         ordering = ["-given_on", "-created_at"]
 
-    def is_active_on(self, day: object = None) -> bool:
+    def is_active_on(self, day: datetime.date | None = None) -> bool:
+        """``ConsentQuerySet.in_force`` for one consent already in memory."""
         day = day or timezone.localdate()
-        if self.withdrawn_on and self.withdrawn_on <= day:
+        if self.given_on > day or self.withdrawn_on is not None:
             return False
         return not (self.expires_on and self.expires_on < day)
 

@@ -643,12 +643,10 @@ def consents_covering(
     """Consents in force today, of a survivor in ``case``, covering ``scopes`` for ``organisation``:
     named recipients first, then network-wide; newest first within each. Callers check SHARE."""
     wanted = set(scopes)
-    today = timezone.localdate()
     survivors = CasePerson.objects.filter(case=case, role__in=CONSENTING_ROLES).values("person_id")
     candidates = (
-        Consent.objects.filter(person_id__in=survivors, withdrawn_on__isnull=True)
-        .filter(given_on__lte=today)
-        .filter(Q(expires_on__isnull=True) | Q(expires_on__gte=today))
+        Consent.objects.in_force()
+        .filter(person_id__in=survivors)
         .filter(Q(recipient_org__isnull=True) | Q(recipient_org=organisation))
         .select_related("person", "recipient_org")
         .order_by("-given_on", "-created_at")
