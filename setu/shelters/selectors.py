@@ -31,6 +31,7 @@ from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.core.errors import Forbidden, NotFound
+from setu.insights.selectors import SMALL_CELL
 from setu.orgs.models import District, Organisation, State
 from setu.shelters.models import (
     BedGroup,
@@ -41,8 +42,6 @@ from setu.shelters.models import (
     ShelterStay,
     UnmetDemand,
 )
-
-SMALL_COUNT = 5
 
 
 def stale_after() -> datetime.timedelta:
@@ -462,7 +461,7 @@ def require_network_view(actor: Actor) -> None:
 
 def suppress(count: int) -> int | None:
     """A count safe to show: None (shown as "fewer than 5") for 1–4, which could identify."""
-    return None if 0 < count < SMALL_COUNT else count
+    return None if 0 < count < SMALL_CELL else count
 
 
 @dataclass(frozen=True)
@@ -566,7 +565,7 @@ def referral_flows(*, actor: Actor, by: str = "organisation", days: int = 365) -
         decided = t["accepted"] + t["declined"]
         hours = sorted(t["hours"])
         median = None
-        if len(hours) >= SMALL_COUNT:
+        if len(hours) >= SMALL_CELL:
             mid = len(hours) // 2
             median = hours[mid] if len(hours) % 2 else (hours[mid - 1] + hours[mid]) / 2
         result.append(
@@ -578,10 +577,10 @@ def referral_flows(*, actor: Actor, by: str = "organisation", days: int = 365) -
                 declined=suppress(t["declined"]),
                 completed=suppress(t["completed"]),
                 acceptance_percent=round(100 * t["accepted"] / decided)
-                if decided >= SMALL_COUNT
+                if decided >= SMALL_CELL
                 else None,
                 completion_percent=round(100 * t["completed"] / t["accepted"])
-                if t["accepted"] >= SMALL_COUNT
+                if t["accepted"] >= SMALL_CELL
                 else None,
                 median_response_hours=round(median, 1) if median is not None else None,
             )
