@@ -158,6 +158,25 @@ SCENARIOS: tuple[Scenario, ...] = (
         ),
         same_person=(("RSSS/2024/0001", "DVF/2024/0001"),),
     ),
+    Scenario(
+        "re-trafficked",
+        "Rescued in Delhi, returned home, intercepted again at Howrah station",
+        "Shefali Sardar (17) was rescued from a brothel on G.B. Road by Yamuna Paar Bachpan "
+        "Raksha Samiti (YBRS/2022/0001) and restored to her family in Gosaba, South 24 "
+        "Parganas. Three years later the West Bengal AHTU intercepted a young woman recorded "
+        "as 'Sefali Sardar', 20, with a man who had bought her a ticket to Pune "
+        "(WBAHTU/2025/0001). The network raises a re-trafficking alert to the Delhi "
+        "organisation that rescued her before, naming the new event's place and date; neither "
+        "organisation can open the other's case.",
+        ("YBRS/2022/0001", "WBAHTU/2025/0001"),
+        sees=(
+            ("delhi-ngo.caseworker", "YBRS/2022/0001", True),
+            ("delhi-ngo.caseworker", "WBAHTU/2025/0001", False),
+            ("wb-ahtu.police_liaison", "WBAHTU/2025/0001", True),
+            ("wb-ahtu.police_liaison", "YBRS/2022/0001", False),
+        ),
+        same_person=(("YBRS/2022/0001", "WBAHTU/2025/0001"),),
+    ),
 )
 
 
@@ -229,6 +248,7 @@ def build_scenarios(b: Builder) -> None:
     _restricted(b)
     _police_to_shelter(b)
     _bonded_labour(b)
+    _re_trafficked(b)
 
 
 def _missing_then_rescued(b: Builder) -> None:
@@ -474,6 +494,54 @@ def _bonded_labour(b: Builder) -> None:
     b.consent(vikash, MATCHING, found_on)
     b.service(away, vikash, ServiceType.COMPENSATION, found_on + timedelta(days=5),
               provider_name="District Legal Services Authority")  # fmt: skip
+
+
+def _re_trafficked(b: Builder) -> None:
+    rescued = date(2022, 4, 11)
+    first = b.case(
+        "delhi-ngo",
+        rescued,
+        "YBRS/2022/0001",
+        status=CaseStatus.FOLLOW_UP,
+        trafficking_status=TraffickingStatus.ACTUAL,
+        identified_by="CWC order",
+        summary="Rescued from a brothel on G.B. Road; restored to her family in Gosaba.",
+        fir_number="112/2022",
+        police_station="Kamla Market Police Station",
+        sections_charged="IPC 370, 372; ITPA 3, 4, 5; POCSO 4",
+    )
+    shefali = _person(b, "delhi-ngo", "Shefali", "Sardar", age=17, on=rescued,
+                      father="Haripada Sardar", mother="Kalpana Sardar", village="Gosaba",
+                      line="Gosaba, South 24 Parganas, West Bengal", district=304,
+                      phone="+919734000542", truth="shefali")  # fmt: skip
+    b.link(first, shefali, CaseRole.VICTIM, age_when_trafficked=16,
+           relationship_to_trafficker=RelationshipToTrafficker.ACQUAINTED)  # fmt: skip
+    b.event(first, shefali, EventKind.RESCUE, rescued, 77, "G.B. Road")
+    b.event(first, shefali, EventKind.SHELTER_ADMISSION, rescued, 78,
+            "Shelter home (location confidential)")  # fmt: skip
+    b.event(first, shefali, EventKind.REPATRIATION, date(2022, 6, 20), 304, "Gosaba")
+    _exploited(b, first, ExploitationForm.SEXUAL_EXPLOITATION, "G.B. Road",
+               MeansOfControl.FALSE_PROMISES, MeansOfControl.RESTRICTS_MOVEMENT)  # fmt: skip
+    b.consent(shefali, MATCHING, rescued, given_by=ConsentGiver.CWC)
+    b.service(first, shefali, ServiceType.SHELTER, rescued, days=70)
+
+    intercepted = date(2025, 9, 14)
+    slug = "wb-ahtu"
+    again = b.case(
+        slug,
+        intercepted,
+        "WBAHTU/2025/0001",
+        case_owner=b.staff(slug, Role.POLICE_LIAISON),
+        trafficking_status=TraffickingStatus.POSSIBLE,
+        identified_by="Interception by the AHTU at Howrah station",
+        summary="Intercepted at Howrah station travelling to Pune with a man who paid her fare.",
+    )
+    sefali = _person(b, slug, "Sefali", "Sardar", age=20, on=intercepted, father="Haripada",
+                     village="Gosaba", district=304, phone="+919734000542",
+                     truth="shefali")  # fmt: skip
+    b.link(again, sefali, CaseRole.VICTIM, age_when_trafficked=20)
+    b.event(again, sefali, EventKind.INTERCEPTION, intercepted, 313, "Howrah Junction")
+    b.consent(sefali, MATCHING, intercepted)
 
 
 def scenarios_markdown() -> str:
