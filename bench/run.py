@@ -67,22 +67,33 @@ def _worker(argv: list[str]) -> int:
 # Parent side
 
 
-def _tree_rss_kib(pid: int) -> int:
-    """Summed VmRSS of a process and its descendants (0 if it has gone)."""
-    total = 0
+def _tree_memory_kib(pid: int, with_pss: bool = True) -> tuple[int, int]:
+    """(summed RSS, summed PSS) of a process and its descendants, in KiB (0 if gone).
+
+    RSS counts a page shared copy-on-write by forked helpers once per process; PSS
+    (proportional set size, from smaps_rollup) splits each shared page among its
+    sharers, so the summed PSS is the memory the tree really occupies.
+    """
+    rss = pss = 0
     stack = [pid]
     while stack:
         p = stack.pop()
         try:
             for line in Path(f"/proc/{p}/status").read_text().splitlines():
                 if line.startswith("VmRSS:"):
-                    total += int(line.split()[1])
+                    rss += int(line.split()[1])
+                    break
+            for line in (
+                Path(f"/proc/{p}/smaps_rollup").read_text().splitlines() if with_pss else ()
+            ):
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
                     break
             for task in Path(f"/proc/{p}/task").iterdir():
                 stack.extend(int(c) for c in (task / "children").read_text().split())
         except (OSError, ValueError):
             continue
-    return total
+    return rss, pss
 
 
 def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str, Any]:
@@ -92,7 +103,9 @@ def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str,
     process in the worker's tree. Engines that fork helpers (Setu scores in
     a process pool on big inputs) also get ``peak_tree_rss_mb``, the summed
     RSS of the tree sampled every 50 ms, which over-counts pages the forks
-    share copy-on-write; the truth lies between the two.
+    share copy-on-write, and ``peak_tree_pss_mb``, the summed PSS sampled
+    every 0.5 s (reading smaps is slow on a big process), which is the
+    tree's real footprint.
     """
     result_path.unlink(missing_ok=True)
     started = time.perf_counter()
@@ -102,13 +115,15 @@ def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str,
         start_new_session=True,
     )
     deadline = started + timeout
-    tree_peak = 0
+    tree_peak = tree_pss_peak = samples = 0
     try:
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            tree_peak = max(tree_peak, _tree_rss_kib(proc.pid))
+            samples += 1
+            rss, pss = _tree_memory_kib(proc.pid, with_pss=samples % 10 == 1)
+            tree_peak, tree_pss_peak = max(tree_peak, rss), max(tree_pss_peak, pss)
             if time.perf_counter() > deadline:
                 os.killpg(proc.pid, signal.SIGKILL)
                 pid, status, usage = os.wait4(proc.pid, 0)
@@ -123,6 +138,7 @@ def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str,
     result = json.loads(result_path.read_text())
     result["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
     result["peak_tree_rss_mb"] = max(tree_peak, usage.ru_maxrss) / 1024
+    result["peak_tree_pss_mb"] = tree_pss_peak / 1024
     # CPU time of the whole worker (imports and loading included, forks
     # included): unlike wall time it does not inflate on a shared machine.
     result["cpu_seconds"] = usage.ru_utime + usage.ru_stime
@@ -217,18 +233,19 @@ def render(results: dict[str, Any]) -> str:
             "Scale (Setu dedupe on generated records)",
             "",
             "| records | precision | recall | F1 | wall s | worker CPU s | peak RSS MiB "
-            "| peak tree RSS MiB |",
-            "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            "| peak tree RSS MiB | peak tree PSS MiB |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
         ]
         for r in results["scale"]:
             if "error" in r:
-                lines.append(f"| {r['dataset']} | {r['error']} | | | | | | |")
+                lines.append(f"| {r['dataset']} | {r['error']} | | | | | | | |")
                 continue
             lines.append(
                 f"| {r['records']:,} | {r['precision']:.3f} | {r['recall']:.3f} "
                 f"| {r['f1']:.3f} | {r['seconds']:.1f} | {_fmt(r.get('cpu_seconds'), '.1f')} "
                 f"| {r['peak_rss_mb']:.0f} "
-                f"| {_fmt(r.get('peak_tree_rss_mb'), '.0f')} |"
+                f"| {_fmt(r.get('peak_tree_rss_mb'), '.0f')} "
+                f"| {_fmt(r.get('peak_tree_pss_mb'), '.0f')} |"
             )
     if results["latency"]:
         lines += [
