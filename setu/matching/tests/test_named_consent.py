@@ -274,3 +274,25 @@ def test_status_panel_says_with_whom_the_record_is_matched(net, consents, expect
     url = reverse("matching:person-status", args=[person.pk])
     html = _client(net.source_contact.user).get(url).content.decode()
     assert expected in html.replace("&#x27;", "'")
+
+
+def test_check_before_create_ignores_a_consent_that_lapsed_since_indexing(net):
+    rescued, _ = f.rescued_girl(net.dest)
+    f.consent_matching(rescued, recipient_org=net.source)
+    services.records_refresh([rescued.pk])
+    rescued.consents.update(
+        given_on=datetime.date(2024, 1, 1), expires_on=datetime.date(2025, 1, 1)
+    )
+    missing, _ = f.missing_girl(net.source)
+    result = selectors.check_record(actor=net.actor("source_contact"), record=_record(missing))
+    assert result.other_count == 0
+
+
+def test_lapsed_command_reports_how_many_were_re_indexed(net):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("matching", "lapsed", stdout=out)
+    assert "0 persons re-indexed" in out.getvalue()
