@@ -19,14 +19,25 @@ from setu.orgs.models import District, Organisation, State
 from setu.registry.models import Person, TraffickingEvent
 
 
+class MatchingReach(models.TextChoices):
+    """With whom a record may be matched, from the person's MATCHING consents in force."""
+
+    NETWORK = "network", _("Every organisation in the network")
+    NAMED = "named", _("Only the organisations named in the consent")
+    OWN = "own", _("Only within the own organisation")
+
+
 class MatchRecord(BaseModel):
     """The engine's view of one person (its PersonRecord as JSON) and their matching flags."""
 
     person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="match_record")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     data = models.JSONField(default=dict)
-    # Active network-wide MATCHING consent: only then is the record compared across organisations.
+    # A network-wide MATCHING consent is in force: compared with every other organisation.
     cross_org = models.BooleanField(default=False)
+    # Without a network-wide one: the other organisations (ids as text, sorted) that MATCHING
+    # consents in force name; the record is compared with those organisations' records only.
+    matching_orgs = models.JSONField(default=list, blank=True)
     # In a case with a missing-person report and not yet found since.
     missing_open = models.BooleanField(default=False)
     # Rescued, intercepted, sheltered or reintegrated at some point (a "found" person).
@@ -38,24 +49,54 @@ class MatchRecord(BaseModel):
     class Meta:
         indexes = [models.Index(fields=["engine_version"])]
 
+    @property
+    def reach(self) -> str:
+        """Network-wide, named organisations only, or own organisation only."""
+        if self.cross_org:
+            return MatchingReach.NETWORK
+        return MatchingReach.NAMED if self.matching_orgs else MatchingReach.OWN
+
+    def allows_matching_with(self, organisation_id: object) -> bool:
+        """Whether this record's consent lets it be matched with a record of that organisation."""
+        if str(organisation_id) == str(self.organisation_id):
+            return True
+        return self.cross_org or str(organisation_id) in self.matching_orgs
+
 
 class MatchKey(models.Model):
     """One blocking key of a record; candidates are records sharing a key. Denormalised flags keep
-    the candidate query on one index."""
+    the candidate query on one index.
+
+    Every record has one row per key with ``allowed_org_id`` empty (``cross_org`` set when its
+    consent is network-wide). A record whose consent names organisations instead has, per key,
+    one more row for each named organisation (``allowed_org_id``), so that a lookup by
+    organisation O finds exactly the rows of records that may be matched with O.
+    """
 
     id = models.BigAutoField(primary_key=True)
     record = models.ForeignKey(MatchRecord, on_delete=models.CASCADE, related_name="keys")
     key = models.CharField(max_length=120)
     organisation_id = models.UUIDField()
     cross_org = models.BooleanField(default=False)
+    allowed_org_id = models.UUIDField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(fields=["key", "cross_org"], name="matchkey_key_cross"),
             models.Index(fields=["key", "organisation_id"], name="matchkey_key_org"),
+            models.Index(fields=["key", "allowed_org_id"], name="matchkey_key_allowed"),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["record", "key"], name="matchkey_unique_per_record")
+            models.UniqueConstraint(
+                fields=["record", "key"],
+                condition=models.Q(allowed_org_id__isnull=True),
+                name="matchkey_unique_per_record",
+            ),
+            models.UniqueConstraint(
+                fields=["record", "key", "allowed_org_id"],
+                condition=models.Q(allowed_org_id__isnull=False),
+                name="matchkey_unique_per_allowed_org",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -5,10 +5,12 @@ System reads (no actor): they feed the match index that a task keeps, never a us
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from setu.linkage import PersonRecord
@@ -110,22 +112,66 @@ def person_record(person: Person) -> PersonRecord:
     )
 
 
-def matching_consent_person_ids(person_ids: Iterable[Any]) -> set[Any]:
-    """Of these persons, those with a network-wide MATCHING consent in force today."""
-    rows = Consent.objects.in_force().filter(
-        person_id__in=list(person_ids), recipient_org__isnull=True
-    )
+@dataclass(frozen=True)
+class MatchingConsent:
+    """With whom a person's MATCHING consents in force allow matching: the whole network, or
+    only the organisations they name (ids as text). Several consents add up; network-wide wins."""
+
+    network: bool = False
+    organisations: frozenset[str] = frozenset()
+
+    def allows(self, organisation_id: Any) -> bool:
+        """Whether a record of this person may be matched with a record of that organisation."""
+        return self.network or str(organisation_id) in self.organisations
+
+    @property
+    def named(self) -> list[str]:
+        """The named organisations, sorted (empty when network-wide: the network covers them)."""
+        return [] if self.network else sorted(self.organisations)
+
+
+NO_MATCHING = MatchingConsent()
+
+
+def matching_consents(person_ids: Iterable[Any]) -> dict[Any, MatchingConsent]:
+    """Per person (every one asked for): whom their MATCHING consents in force today allow."""
+    ids = list(person_ids)
+    network: set[str] = set()
+    named: dict[str, set[str]] = {}
+    rows = Consent.objects.in_force().filter(person_id__in=ids)
     # Scopes are a short JSON list; filtering in Python works the same on every database.
-    return {
-        pid
-        for pid, scopes in rows.values_list("person_id", "scopes")
-        if ConsentScope.MATCHING in (scopes or ())
-    }
+    for pid, org_id, scopes in rows.values_list("person_id", "recipient_org_id", "scopes"):
+        if ConsentScope.MATCHING not in (scopes or ()):
+            continue
+        if org_id is None:
+            network.add(str(pid))
+        else:
+            named.setdefault(str(pid), set()).add(str(org_id))
+    out: dict[Any, MatchingConsent] = {}
+    for pid in ids:
+        key = str(pid)
+        if key in network or key in named:
+            out[pid] = MatchingConsent(key in network, frozenset(named.get(key, ())))
+        else:
+            out[pid] = NO_MATCHING
+    return out
 
 
-def has_matching_consent(person_id: Any) -> bool:
-    """Whether this person's network-wide MATCHING consent is in force today."""
-    return person_id in matching_consent_person_ids([person_id])
+def pair_consented(person_a: Any, org_a: Any, person_b: Any, org_b: Any) -> bool:
+    """Whether both persons' MATCHING consents in force today allow matching these two records:
+    A's must cover B's organisation and B's must cover A's."""
+    consents = matching_consents([person_a, person_b])
+    return consents[person_a].allows(org_b) and consents[person_b].allows(org_a)
+
+
+def persons_with_lapsed_matching_consent(day: datetime.date | None = None) -> list[Any]:
+    """Persons with a MATCHING consent that expired after their record was last indexed (their
+    index entry still counts it), by id."""
+    day = day or timezone.localdate()
+    rows = Consent.objects.filter(
+        expires_on__lt=day, person__match_record__updated_at__date__lte=F("expires_on")
+    ).values_list("person_id", "scopes")
+    return sorted({pid for pid, scopes in rows if ConsentScope.MATCHING in (scopes or ())})
 
 
 def flags_for(person_ids: Iterable[Any]) -> dict[Any, tuple[bool, bool]]:

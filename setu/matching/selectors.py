@@ -28,6 +28,7 @@ from setu.matching.models import (
     Decision,
     MatchAlert,
     MatchDecision,
+    MatchingReach,
     MatchLink,
     MatchPair,
     MatchRecord,
@@ -337,8 +338,12 @@ def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
         )
     }
     own = [(visible[m.person_id], p, ex) for m, p, ex in scored if m.person_id in visible]
+    # Only records whose consent allows matching with the actor's organisation count.
     net_c = candidate_records(record, organisation_id=org, cross_org=True)
     net = scored_candidates(record, net_c, min_probability=threshold, limit=50)
+    # An index entry may predate a consent that lapsed since: the registry has the last word.
+    live = records.matching_consents([m.person_id for m, _p, _e in net])
+    net = [(m, p, ex) for m, p, ex in net if live[m.person_id].allows(org)]
     org_ids = {m.organisation_id for m, _p, _e in net}
     names = sorted(Organisation.objects.filter(pk__in=org_ids).values_list("name", flat=True))
     audit.record(
@@ -358,6 +363,10 @@ class PersonMatchStatus:
     duplicates: int
     cross_org: int
     in_network: bool
+    # MatchingReach: the whole network, named organisations only, or the own organisation only.
+    reach: str = MatchingReach.OWN
+    # The organisations named by the person's consent (when ``reach`` is named), by name.
+    matching_with: list[str] = field(default_factory=list)
 
 
 def person_match_status(*, actor: Actor, person_id: Any) -> PersonMatchStatus:
@@ -375,11 +384,19 @@ def person_match_status(*, actor: Actor, person_id: Any) -> PersonMatchStatus:
         status__in=(PairStatus.WITHDRAWN, PairStatus.DISMISSED, PairStatus.UNLINKED)
     )
     dup = sum(1 for k in pairs.values_list("kind", flat=True) if k == PairKind.DUPLICATE)
+    reach = mr.reach if mr is not None else MatchingReach.OWN
+    names: list[str] = []
+    if mr is not None and reach == MatchingReach.NAMED:
+        names = sorted(
+            Organisation.objects.filter(pk__in=mr.matching_orgs).values_list("name", flat=True)
+        )
     return PersonMatchStatus(
         checking=checking,
         duplicates=dup,
         cross_org=pairs.count() - dup,
-        in_network=bool(mr and mr.cross_org),
+        in_network=reach == MatchingReach.NETWORK,
+        reach=reach,
+        matching_with=names,
     )
 
 

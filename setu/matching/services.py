@@ -32,6 +32,7 @@ from setu.matching.models import (
     Decision,
     MatchAlert,
     MatchDecision,
+    MatchingReach,
     MatchKey,
     MatchLink,
     MatchPair,
@@ -45,7 +46,10 @@ from setu.notifications.models import NoticeKind
 from setu.orgs.models import Organisation
 from setu.registry.models import TraffickingEvent
 
-ENGINE_VERSION = engine.engine_version()
+# The layout of the app's own index rows (2: one MatchKey row per named organisation); part of
+# the version stored on each record, so ``setu matching rematch`` re-indexes older records.
+INDEX_LAYOUT = 2
+ENGINE_VERSION = f"{engine.engine_version()}-i{INDEX_LAYOUT}"
 # Pairs still in play: a change of consent or record can withdraw them.
 LIVE = (PairStatus.OPEN, PairStatus.LINK_REQUESTED, PairStatus.LINKED)
 
@@ -56,8 +60,10 @@ LIVE = (PairStatus.OPEN, PairStatus.LINK_REQUESTED, PairStatus.LINKED)
 def records_refresh(person_ids: Iterable[Any]) -> dict[Any, MatchRecord]:
     """Rebuild the match records and keys of these persons from the registry (system write).
 
-    Archived or deleted persons leave the index and their live pairs are withdrawn; persons
-    without a network-wide MATCHING consent stay in their own organisation's index only.
+    Archived or deleted persons leave the index and their live pairs are withdrawn. A person's
+    MATCHING consents in force decide with whom their record is matched: the whole network,
+    only the organisations they name, or (none) their own organisation only; live
+    cross-organisation pairs that the consent no longer allows are withdrawn.
     """
     ids = list(dict.fromkeys(person_ids))
     if not ids:
@@ -69,7 +75,7 @@ def records_refresh(person_ids: Iterable[Any]) -> dict[Any, MatchRecord]:
     if gone:
         MatchRecord.objects.filter(person_id__in=gone).delete()
         _withdraw_pairs(gone, cross_only=False, reason="record archived")
-    consenting = records.matching_consent_person_ids(persons)
+    consents = records.matching_consents(persons)
     flags = records.flags_for(persons)
     existing = {r.person_id: r for r in MatchRecord.objects.filter(person_id__in=list(persons))}
     now = timezone.now()
@@ -82,7 +88,9 @@ def records_refresh(person_ids: Iterable[Any]) -> dict[Any, MatchRecord]:
         mr = existing.get(pid) or MatchRecord(person_id=pid)
         mr.organisation_id = person.owner_org_id
         mr.data = engine.record_to_data(rec)
-        mr.cross_org = pid in consenting
+        consent = consents[pid]
+        mr.cross_org = consent.network
+        mr.matching_orgs = [o for o in consent.named if o != str(person.owner_org_id)]
         mr.missing_open, mr.found = missing_open, found
         mr.engine_version = ENGINE_VERSION
         mr.updated_at = now
@@ -96,6 +104,7 @@ def records_refresh(person_ids: Iterable[Any]) -> dict[Any, MatchRecord]:
                 "organisation",
                 "data",
                 "cross_org",
+                "matching_orgs",
                 "missing_open",
                 "found",
                 "engine_version",
@@ -110,30 +119,87 @@ def records_refresh(person_ids: Iterable[Any]) -> dict[Any, MatchRecord]:
                     record=mr, key=key, organisation_id=mr.organisation_id, cross_org=mr.cross_org
                 )
             )
+            # Named organisations only: one row per organisation, found by its lookups alone.
+            new_keys.extend(
+                MatchKey(record=mr, key=key, organisation_id=mr.organisation_id, allowed_org_id=o)
+                for o in mr.matching_orgs
+            )
     MatchKey.objects.bulk_create(new_keys, batch_size=5000)
-    # A withdrawn or lapsed consent takes the record out of every cross-organisation pair.
-    _withdraw_pairs(
-        [pid for pid, mr in out.items() if not mr.cross_org],
-        cross_only=True,
-        reason="no matching consent",
-    )
+    _withdraw_disallowed(out)
     return out
 
 
+def _withdraw_disallowed(by_person: dict[Any, MatchRecord]) -> int:
+    """Withdraw the live cross-organisation pairs these records' consents no longer allow: all
+    of them without MATCHING consent, those with organisations not named otherwise."""
+    count = _withdraw_pairs(
+        [pid for pid, mr in by_person.items() if mr.reach == MatchingReach.OWN],
+        cross_only=True,
+        reason="no matching consent",
+    )
+    named = [pid for pid, mr in by_person.items() if mr.reach == MatchingReach.NAMED]
+    if not named:
+        return count
+    pairs = _live_pairs(named, cross_only=True)
+    disallowed = [
+        pair.pk
+        for pair in pairs
+        if (
+            pair.person_a_id in by_person
+            and not by_person[pair.person_a_id].allows_matching_with(pair.org_b_id)
+        )
+        or (
+            pair.person_b_id in by_person
+            and not by_person[pair.person_b_id].allows_matching_with(pair.org_a_id)
+        )
+    ]
+    if disallowed:
+        count += _withdraw(
+            MatchPair.objects.filter(pk__in=disallowed),
+            reason="matching consent does not cover the other organisation",
+        )
+    return count
+
+
+def lapsed_consents_refresh() -> int:
+    """Re-index persons whose MATCHING consent expired after their record was last indexed, so
+    that the pairs it allowed are withdrawn (a lapse fires no hook: run this daily)."""
+    ids = records.persons_with_lapsed_matching_consent()
+    for start in range(0, len(ids), 500):
+        with transaction.atomic():
+            records_refresh(ids[start : start + 500])
+    return len(ids)
+
+
 def candidate_records(
-    record: Any, *, organisation_id: Any, cross_org: bool, exclude_person: Any = None
+    record: Any,
+    *,
+    organisation_id: Any,
+    cross_org: bool,
+    partners: Iterable[Any] | None = None,
+    exclude_person: Any = None,
 ) -> list[MatchRecord]:
     """Records sharing a blocking key with ``record``: in its own organisation, or (cross_org)
-    consenting records of every other organisation. Oversized keys are skipped like the engine's
-    own index does, so a common first name cannot pull in thousands of rows."""
+    records of other organisations whose consent allows matching with ``organisation_id``
+    (network-wide or naming it); ``partners`` narrows these to the organisations the query
+    record's own consent names. Oversized keys are skipped like the engine's own index does,
+    so a common first name cannot pull in thousands of rows."""
     keys = engine.query_keys(record)
     if not keys:
         return []
     base = MatchKey.objects.filter(key__in=keys)
     if cross_org:
-        base = base.filter(cross_org=True).exclude(organisation_id=organisation_id)
+        # One query on the (key, cross_org) and (key, allowed_org_id) indexes.
+        base = base.filter(Q(cross_org=True) | Q(allowed_org_id=organisation_id)).exclude(
+            organisation_id=organisation_id
+        )
+        if partners is not None:
+            wanted = [str(o) for o in partners if str(o) != str(organisation_id)]
+            if not wanted:
+                return []
+            base = base.filter(organisation_id__in=wanted)
     else:
-        base = base.filter(organisation_id=organisation_id)
+        base = base.filter(organisation_id=organisation_id, allowed_org_id__isnull=True)
     counts = dict(base.values("key").annotate(n=Count("id")).values_list("key", "n"))
     small = [
         k
@@ -149,6 +215,9 @@ def candidate_records(
     qs = MatchRecord.objects.filter(pk__in=ids)
     if exclude_person is not None:
         qs = qs.exclude(person_id=exclude_person)
+    if cross_org:
+        # The key rows already say so; checked again on the few records fetched.
+        return [m for m in qs if m.allows_matching_with(organisation_id)]
     return list(qs)
 
 
@@ -232,15 +301,23 @@ def _notify_pair(pair: MatchPair) -> None:
         _notify_org(mine, kind=kind, message=message, url=url)
 
 
+def _live_pairs(person_ids: list[Any], *, cross_only: bool) -> Any:
+    qs = MatchPair.objects.filter(
+        Q(person_a_id__in=person_ids) | Q(person_b_id__in=person_ids)
+    ).filter(status__in=LIVE)
+    return qs.filter(kind=PairKind.CROSS_ORG) if cross_only else qs
+
+
 def _withdraw_pairs(person_ids: list[Any], *, cross_only: bool, reason: str) -> int:
     """Withdraw live pairs of these persons (consent withdrawn, record archived); links end."""
     if not person_ids:
         return 0
-    qs = MatchPair.objects.filter(
-        Q(person_a_id__in=person_ids) | Q(person_b_id__in=person_ids)
-    ).filter(status__in=LIVE)
-    if cross_only:
-        qs = qs.filter(kind=PairKind.CROSS_ORG)
+    return _withdraw(_live_pairs(person_ids, cross_only=cross_only), reason=reason)
+
+
+def _withdraw(qs: Any, *, reason: str) -> int:
+    """Withdraw these pairs (still live ones only), end their links and audit each."""
+    qs = qs.filter(status__in=LIVE)
     now = timezone.now()
     count = 0
     for pair in qs.select_for_update():
@@ -265,8 +342,22 @@ def _pair_upsert(mine: MatchRecord, other: MatchRecord, probability: float) -> M
     """Create or refresh the pair of two records; notify on a new or re-opened pair."""
     a, b = sorted((mine, other), key=lambda r: str(r.person_id))
     kind = PairKind.DUPLICATE if a.organisation_id == b.organisation_id else PairKind.CROSS_ORG
-    if kind == PairKind.CROSS_ORG and not (a.cross_org and b.cross_org):
-        return None
+    if kind == PairKind.CROSS_ORG:
+        # Consent from both sides, for these two organisations.
+        if not (
+            a.allows_matching_with(b.organisation_id) and b.allows_matching_with(a.organisation_id)
+        ):
+            return None
+        # The other record's index entry may predate a consent that lapsed since: the
+        # registry has the last word before anyone is told anything.
+        if not records.pair_consented(
+            a.person_id, a.organisation_id, b.person_id, b.organisation_id
+        ):
+            _withdraw(
+                MatchPair.objects.filter(person_a_id=a.person_id, person_b_id=b.person_id),
+                reason="no matching consent",
+            )
+            return None
     missing_found = (a.missing_open and b.found) or (b.missing_open and a.found)
     band = _band(probability)
     pair = (
@@ -374,8 +465,13 @@ def person_check(*, person_id: Any, refresh: bool = True) -> CheckOutcome:
     )
     for other, p, _ex in scored_candidates(rec, own, min_probability=threshold):
         dup += _pair_upsert(mr, other, p) is not None
-    if mr.cross_org:
-        net = candidate_records(rec, organisation_id=mr.organisation_id, cross_org=True)
+    if mr.reach != MatchingReach.OWN:
+        net = candidate_records(
+            rec,
+            organisation_id=mr.organisation_id,
+            cross_org=True,
+            partners=None if mr.cross_org else mr.matching_orgs,
+        )
         for other, p, _ex in scored_candidates(rec, net, min_probability=threshold):
             cross += _pair_upsert(mr, other, p) is not None
     MatchRecord.objects.filter(pk=mr.pk).update(checked_at=timezone.now())
@@ -394,10 +490,20 @@ def _partners(person_id: Any) -> list[tuple[Any, MatchPair]]:
 def _retrafficking_alerts(event: TraffickingEvent, person_ids: list[Any]) -> int:
     """Alert each organisation holding an earlier rescue/shelter/reintegration of this person."""
     when = event.occurred_on or event.created_at.date()
+    event_org = event.case.owner_org_id
+    consents = records.matching_consents(person_ids)
     made = 0
     for pid in person_ids:
         earlier: list[tuple[Any, MatchPair | None]] = [(pid, None), *_partners(pid)]
         for qid, pair in earlier:
+            if (
+                pair is not None
+                and pair.kind == PairKind.CROSS_ORG
+                and not records.pair_consented(
+                    pair.person_a_id, pair.org_a_id, pair.person_b_id, pair.org_b_id
+                )
+            ):
+                continue
             history = (
                 TraffickingEvent.objects.filter(kind__in=records.HISTORY_KINDS)
                 .filter(
@@ -409,6 +515,10 @@ def _retrafficking_alerts(event: TraffickingEvent, person_ids: list[Any]) -> int
             history = history.filter(Q(occurred_on__lte=when) | Q(occurred_on__isnull=True))
             holder = history.values_list("case__owner_org_id", flat=True).first()
             if holder is None:
+                continue
+            # Telling another organisation about this event is matching across organisations:
+            # only one the person's MATCHING consent covers may hear of it.
+            if str(holder) != str(event_org) and not consents[pid].allows(holder):
                 continue
             alert, created = MatchAlert.objects.get_or_create(
                 organisation_id=holder,
@@ -557,13 +667,16 @@ def pair_confirm(*, actor: Actor, pair_id: Any) -> MatchPair:
         pair.a_state = pair.b_state = SideState.CONFIRMED
     _decide(actor, pair, Decision.CONFIRM)
     both = pair.a_state == SideState.CONFIRMED and pair.b_state == SideState.CONFIRMED
-    consented = pair.kind == PairKind.DUPLICATE or (
-        records.matching_consent_person_ids([pair.person_a_id, pair.person_b_id])
-        == {pair.person_a_id, pair.person_b_id}
+    # Both persons' consent must cover the other organisation, checked now (not the index).
+    consented = pair.kind == PairKind.DUPLICATE or records.pair_consented(
+        pair.person_a_id, pair.org_a_id, pair.person_b_id, pair.org_b_id
     )
     if both and not consented:
         raise InvalidInput(
-            _("Both records need the person's consent to matching before they can be linked.")
+            _(
+                "Both records need the person's consent to matching with the other "
+                "organisation before they can be linked."
+            )
         )
     if both:
         pair.status = PairStatus.LINKED

@@ -1,4 +1,5 @@
-"""``setu matching rematch|status``: rebuild the match index and re-check the whole network."""
+"""``setu matching rematch|status|lapsed``: rebuild the match index and re-check the whole
+network; re-index persons whose matching consent lapsed."""
 
 from __future__ import annotations
 
@@ -28,6 +29,11 @@ class Command(BaseCommand):
             "--index-only", action="store_true", help="Rebuild the index without matching."
         )
         sub.add_parser("status", help="How many persons are indexed with the current engine.")
+        sub.add_parser(
+            "lapsed",
+            help="Re-index persons whose matching consent expired since they were indexed, "
+            "withdrawing the pairs it allowed (run daily).",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         if options["subcommand"] == "status":
@@ -35,6 +41,10 @@ class Command(BaseCommand):
             self.stdout.write(
                 f"{done} of {total} persons indexed with engine {services.ENGINE_VERSION}"
             )
+            return
+        if options["subcommand"] == "lapsed":
+            count = services.lapsed_consents_refresh()
+            self.stdout.write(f"{count} persons re-indexed after a matching consent lapsed")
             return
         done, total = services.index_progress()
         todo = total if options["all"] else total - done
