@@ -147,7 +147,9 @@ SCENARIOS: tuple[Scenario, ...] = (
         "Rushikulya Shramik Sahayata Samiti recorded him as missing (RSSS/2024/0001). Deccan "
         "Vimukti Forum found 'Vikash Naik' at a brick kiln in Medchal Malkajgiri (DVF/2024/0001). "
         "Both organisations hold matching consent only: the network can tell them that a "
-        "likely match exists, but neither can open the other's case.",
+        "likely match exists, but neither can open the other's case. Vikash agreed to be "
+        "looked for only by the organisation of his home district, so no other organisation "
+        "is ever told about his record.",
         ("RSSS/2024/0001", "DVF/2024/0001"),
         sees=(
             ("ganjam-ngo.caseworker", "RSSS/2024/0001", True),
@@ -491,7 +493,8 @@ def _bonded_labour(b: Builder) -> None:
     b.event(away, vikash, EventKind.RESCUE, found_on, 700, "Brick kiln")
     _exploited(b, away, ExploitationForm.BONDED_LABOUR, "Brick kiln",
                MeansOfControl.DEBT_BONDAGE, MeansOfControl.WITHHOLDS_DOCUMENTS)  # fmt: skip
-    b.consent(vikash, MATCHING, found_on)
+    b.consent(vikash, MATCHING, found_on, recipient="ganjam-ngo",
+              purpose="Only the organisation of his home district may look for him")  # fmt: skip
     b.service(away, vikash, ServiceType.COMPENSATION, found_on + timedelta(days=5),
               provider_name="District Legal Services Authority")  # fmt: skip
 

@@ -59,8 +59,13 @@ def test_each_sister_meets_her_own_report_and_never_her_sister(rematched):
 
 
 def test_the_bonded_labourer_is_a_pair_for_both_organisations_to_review(rematched):
-    [pair] = _pairs_between(_person("RSSS/2024/0001"), _person("DVF/2024/0001"))
+    bikash, vikash = _person("RSSS/2024/0001"), _person("DVF/2024/0001")
+    [pair] = _pairs_between(bikash, vikash)
     assert pair.missing_found
+    # His consent names the Ganjam organisation only: no other organisation is paired with him.
+    allowed = {vikash.owner_org_id, bikash.owner_org_id}
+    for other in MatchPair.objects.filter(Q(person_a=vikash) | Q(person_b=vikash)):
+        assert {other.org_a_id, other.org_b_id} <= allowed
 
 
 def test_the_interception_alerts_the_organisation_that_rescued_her_before(rematched):
