@@ -1,15 +1,24 @@
-"""The "date one typo away" birth level."""
+"""The "date one typo away" birth level; the per-run prior estimate (opt-in)."""
 
 from __future__ import annotations
 
 import itertools
+import random
 from dataclasses import replace
 
 import numpy as np
+import pytest
 
-from setu.linkage import PersonRecord, explain
+from setu.linkage import MatchConfig, PersonRecord, dedupe, explain
+from setu.linkage._api import scored_candidates
 from setu.linkage._batch import _birth_levels, build_frame
 from setu.linkage._compare import compare_birth, one_typo_apart
+from setu.linkage._config import estimate_prior_log2_odds, weight_bins
+
+from .test_engine import DISTRICTS, FAMILY, GIVEN_F, synthetic
+
+ESTIMATE = MatchConfig(estimate_prior=True)
+UNCLAMPED = MatchConfig(estimate_prior=True, prior_range=(-30.0, -1.0))
 
 DATED = PersonRecord(
     "A", given_name="Rekha", family_name="Mondal", sex="F", birth_date="1987-05-12",
@@ -59,3 +68,62 @@ def test_vectorised_birth_levels_equal_compare_birth() -> None:
     got = _birth_levels(frame.ids[2][a], frame.ids[2][b], frame.tables[2])
     want = [compare_birth(frame.feats[i].birth, frame.feats[j].birth) for i, j in pairs]
     assert got.tolist() == want
+
+
+def test_prior_estimate_recovers_the_match_rate_and_is_clamped() -> None:
+    cfg = MatchConfig(prior_range=(-30.0, -1.0))
+    n_pairs = 1_000_000
+    # 100 pairs with overwhelming evidence, the rest clearly not matches.
+    evidence = np.concatenate([np.full(100, 40.0), np.full(50_000, -10.0)])
+    bins, counts = np.unique(weight_bins(evidence), return_counts=True)
+    prior = estimate_prior_log2_odds(cfg, bins, counts, n_pairs)
+    assert prior == pytest.approx(np.log2(100 / (n_pairs - 100)), abs=0.01)
+    # Ten times as many pairs with the same matches: the prior falls by log2(10).
+    lower = estimate_prior_log2_odds(cfg, bins, counts, 10 * n_pairs)
+    assert prior - lower == pytest.approx(np.log2(10), abs=0.01)
+    # Clamped to the configured range; no candidates: the configured prior.
+    assert estimate_prior_log2_odds(MatchConfig(), bins, counts, 200) == -10.0
+    assert estimate_prior_log2_odds(MatchConfig(), [], [], 0) == -12.0
+
+
+def test_prior_estimate_falls_as_blocks_fill_with_non_matches() -> None:
+    people, _ = synthetic(150, seed=6)
+    prior = []
+    rng = random.Random(0)
+    for extra in (0, 600, 2400):
+        # Girls and boys with the same common given names, other families and ages.
+        strangers = [
+            PersonRecord(
+                f"S{k}", given_name=rng.choice(GIVEN_F), sex="F", age=rng.randint(8, 40),
+                recorded_on="2024-06-01", family_name=f"{rng.choice(FAMILY)}{rng.randint(0, 999)}",
+                district=rng.choice(DISTRICTS)[0], state=rng.choice(DISTRICTS)[1],
+            )
+            for k in range(extra)
+        ]  # fmt: skip
+        *_, p = scored_candidates(people + strangers, UNCLAMPED)
+        prior.append(p)
+        *_, clamped = scored_candidates(people + strangers, ESTIMATE)
+        assert clamped == min(p, ESTIMATE.prior_range[1])
+    assert prior[0] > prior[1] > prior[2], prior
+
+
+def test_estimated_prior_keeps_siblings_apart() -> None:
+    # Sisters: same family, parents, village, phone; different given name and age.
+    a = PersonRecord("A", given_name="Rekha", family_name="Mondal", sex="F", age=14,
+                     recorded_on="2024-01-01", father_name="Ramesh Mondal",
+                     mother_name="Gita Mondal", village="Beldanga", district="Murshidabad",
+                     state="WB", phone="9830012345")  # fmt: skip
+    sister = replace(a, record_id="B", given_name="Mamta", age=17)
+    twin = replace(a, record_id="C", given_name="Mamta", age=None, birth_date="2010-01-01")
+    twin_a = replace(a, age=None, birth_date="2010-01-01")
+    labels = dedupe([a, sister], config=ESTIMATE)
+    assert labels["A"] != labels["B"]
+    labels = dedupe([twin_a, twin], config=ESTIMATE)
+    assert labels["A"] != labels["C"]
+
+
+def test_prior_estimate_is_off_by_default_and_explain_keeps_the_fixed_prior() -> None:
+    records, _ = synthetic(100, seed=3)
+    assert MatchConfig().estimate_prior is False
+    *_, prior = scored_candidates(records, MatchConfig())
+    assert prior == MatchConfig().prior_log2_odds
