@@ -127,3 +127,19 @@ def test_prior_estimate_is_off_by_default_and_explain_keeps_the_fixed_prior() ->
     assert MatchConfig().estimate_prior is False
     *_, prior = scored_candidates(records, MatchConfig())
     assert prior == MatchConfig().prior_log2_odds
+
+
+def test_blocking_finds_a_mangled_given_name_by_family_and_year_or_by_full_date() -> None:
+    from setu.linkage._batch import candidate_pairs
+    from setu.linkage._config import MatchConfig as Cfg
+
+    a = PersonRecord("A", given_name="Kathleen", family_name="Stanley", birth_date="1997-11-17")
+    typo = replace(a, record_id="B", given_name="Ktahleen")  # family name + birth year
+    both = replace(a, record_id="C", given_name="Kathlene", family_name="Stenlye")  # full date
+    stranger = replace(a, record_id="D", given_name="Zubeida", family_name="Ansari",
+                       birth_date="1997-03-02")  # fmt: skip
+    frame = build_frame([a, typo, both, stranger])
+    lo, hi = candidate_pairs(frame.feats, Cfg())
+    pairs = set(zip(lo.tolist(), hi.tolist(), strict=True))
+    assert (0, 1) in pairs and (0, 2) in pairs
+    assert not any(3 in p for p in pairs)
