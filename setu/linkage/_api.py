@@ -14,7 +14,7 @@ from ._batch import (
     score_pairs,
 )
 from ._cluster import cluster, labels_to_clusters
-from ._config import MatchConfig, probability
+from ._config import MatchConfig, estimate_prior_log2_odds, probability, weight_bins
 from ._explain import Explanation, explain_records
 from ._records import PersonRecord, check_unique_ids
 
@@ -36,15 +36,39 @@ def _threshold(cfg: MatchConfig, threshold: float | None) -> float:
     return t
 
 
+def all_pairs(records: Sequence[PersonRecord], side=None) -> float:
+    """How many pairs could match: n(n-1)/2, or left x right when linking two sides."""
+    if side is None:
+        n = len(records)
+        return n * (n - 1) / 2
+    left = sum(1 for s in side if s == 0)
+    return float(left * (len(side) - left))
+
+
+def run_prior(cfg: MatchConfig, evidence, n_pairs: float) -> float:
+    """The prior for this run: estimated from the candidates' evidence, or the fixed one."""
+    if not cfg.estimate_prior:
+        return cfg.prior_log2_odds
+    np = _np()
+    bins, counts = np.unique(weight_bins(evidence), return_counts=True)
+    return estimate_prior_log2_odds(cfg, bins, counts, n_pairs)
+
+
 def scored_candidates(
     records: Sequence[PersonRecord], cfg: MatchConfig, progress: bool = False, side=None
 ):
+    """(a, b, total log2 odds, person evidence, prior) for every candidate pair."""
     frame = build_frame(records, progress)
     a, b = candidate_pairs(frame.feats, cfg, side)
     # Name frequencies come from the records being linked, computed afresh per run.
     freq = given_name_frequencies(frame.feats)
     total, person = score_pairs(frame, cfg, a, b, progress=progress, name_frequency=freq)
-    return a, b, total, person
+    if not cfg.estimate_prior:
+        return a, b, total, person, cfg.prior_log2_odds
+    # Opt-in: the prior, too, comes from the records being linked.
+    evidence = total - cfg.prior_log2_odds
+    prior = run_prior(cfg, evidence, all_pairs(records, side))
+    return a, b, evidence + prior, person, prior
 
 
 def dedupe(
@@ -62,7 +86,7 @@ def dedupe(
     if not records:
         return {}
     np = _np()
-    a, b, total, person = scored_candidates(records, cfg, progress)
+    a, b, total, person, _ = scored_candidates(records, cfg, progress)
     thr = log2_odds(t)
     keep = total >= thr
     ea, eb, ew = a[keep], b[keep], total[keep]
@@ -101,7 +125,7 @@ def link(
         return []
     records = left + right
     side = [0] * len(left) + [1] * len(right)
-    a, b, total, _ = scored_candidates(records, cfg, progress, side)
+    a, b, total, _, _ = scored_candidates(records, cfg, progress, side)
     keep = total >= log2_odds(t)
     out = []
     nl = len(left)

@@ -221,6 +221,21 @@ def _birth_arrays(table: list[Any]) -> dict[str, Any]:
     return {k: np.asarray(v) for k, v in cols.items()}
 
 
+def _one_typo_apart(x: Any, y: Any) -> Any:
+    """Vectorised one_typo_apart for arrays of YYYYMMDD integers (8 digits)."""
+    np = _np()
+    x, y = np.asarray(x, dtype=np.int64), np.asarray(y, dtype=np.int64)
+    p = 10 ** np.arange(7, -1, -1, dtype=np.int64)
+    dx = (x[:, None] // p) % 10
+    dy = (y[:, None] // p) % 10
+    diff = dx != dy
+    n = diff.sum(axis=1)
+    # Adjacent transposition: exactly positions i, i+1 differ and are swapped.
+    swap = diff[:, :-1] & diff[:, 1:] & (dx[:, :-1] == dy[:, 1:]) & (dx[:, 1:] == dy[:, :-1])
+    valid = (x >= 0) & (y >= 0) & (x < 10**8) & (y < 10**8)
+    return valid & ((n == 1) | ((n == 2) & swap.any(axis=1)))
+
+
 def _birth_levels(ida: Any, idb: Any, table: list[Any]) -> Any:
     """Vectorised compare_birth (kept equal to it by a test)."""
     np = _np()
@@ -231,9 +246,15 @@ def _birth_levels(ida: Any, idb: Any, table: list[Any]) -> Any:
     gap = np.abs(t["c"][ida] - t["c"][idb]) - t["tol"][ida] - t["tol"][idb]
     out = np.where(gap <= 1e-9, 3, np.where(gap <= 2.0, 2, 1)).astype(np.int8)
     out[(ya >= 0) & (ya == yb)] = 4
-    both_dates = (ka == 1) & (kb == 1) & (ya == yb)
-    out[both_dates & (ma == db) & (da == mb)] = 5
-    out[both_dates & (ma == mb) & (da == db)] = 6
+    dates = (ka == 1) & (kb == 1)
+    d = np.nonzero(dates)[0]
+    typo = _one_typo_apart(
+        ya[d] * 10_000 + ma[d] * 100 + da[d], yb[d] * 10_000 + mb[d] * 100 + db[d]
+    )
+    out[d[typo]] = 5
+    both_dates = dates & (ya == yb)
+    out[both_dates & (ma == db) & (da == mb)] = 6
+    out[both_dates & (ma == mb) & (da == db)] = 7
     out[(ka == 0) | (kb == 0) | ((ka == 5) != (kb == 5))] = 0
     return out
 

@@ -47,6 +47,12 @@ def blocking_keys(f: Features) -> list[str]:
     vk = village_key(f)
     if vk:
         keys.append(f"v:{vk}:{f.sex}")
+    if fam and f.birth is not None and f.birth.kind in ("date", "ym", "year"):
+        # A stated birth year with the family name: finds a mistyped given name.
+        keys.append(f"fy:{fam}:{f.birth.year}")
+    if f.birth is not None and f.birth.kind == "date":
+        # A full date of birth is specific enough on its own: finds both names mangled.
+        keys.append(f"b:{f.birth.year}-{f.birth.month}-{f.birth.day}")
     return keys
 
 

@@ -21,7 +21,9 @@ LEVELS: dict[str, tuple[str, ...]] = {
         "missing", "different", "similar", "alias", "partial", "swapped", "sound", "exact",
     ),
     "sex": ("missing", "different", "same"),
-    "birth": ("missing", "far", "near", "consistent", "year", "date_swapped", "date"),
+    "birth": (
+        "missing", "far", "near", "consistent", "year", "date_typo", "date_swapped", "date",
+    ),
     "family_name": ("missing", "different", "similar", "sound"),
     "father_name": ("missing", "different", "similar", "partial", "sound"),
     "mother_name": ("missing", "different", "similar", "partial", "sound"),
@@ -158,6 +160,26 @@ def compare_phone(a: str, b: str) -> int:
     return 2 if a == b else 1
 
 
+def date_digits(year: int, month: int, day: int) -> int:
+    """YYYYMMDD as one integer (the batch pipeline compares dates digit by digit)."""
+    return year * 10_000 + month * 100 + day
+
+
+def one_typo_apart(x: int, y: int) -> bool:
+    """Two YYYYMMDD dates differing in one digit, or in two neighbouring digits swapped.
+
+    The errors of a hand-copied date: 1987 -> 1978, 12 -> 21, a day off by one key.
+    """
+    if x == y:
+        return False
+    dx, dy = f"{x:08d}", f"{y:08d}"
+    diff = [i for i in range(8) if dx[i] != dy[i]]
+    if len(diff) == 1:
+        return True
+    i, j = diff if len(diff) == 2 else (0, 0)
+    return j == i + 1 and dx[i] == dy[j] and dx[j] == dy[i]
+
+
 @lru_cache(maxsize=200_000)
 def compare_birth(a: BirthDesc | None, b: BirthDesc | None) -> int:
     if a is None or b is None:
@@ -165,11 +187,17 @@ def compare_birth(a: BirthDesc | None, b: BirthDesc | None) -> int:
     if (a.kind == "age?") != (b.kind == "age?"):
         # An age with no date to count from cannot be set against a birth year.
         return 0
-    if a.kind == "date" and b.kind == "date" and a.year == b.year:
+    both_dates = a.kind == "date" and b.kind == "date"
+    if both_dates and a.year == b.year:
         if a.month == b.month and a.day == b.day:
-            return 6
+            return 7
         if a.month == b.day and a.day == b.month:
-            return 5
+            return 6
+    if both_dates and one_typo_apart(
+        date_digits(a.year, a.month, a.day),  # type: ignore[arg-type]
+        date_digits(b.year, b.month, b.day),  # type: ignore[arg-type]
+    ):
+        return 5
     if a.year is not None and a.year == b.year:
         return 4
     gap = abs(a.center - b.center) - a.tol - b.tol

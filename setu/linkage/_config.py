@@ -21,8 +21,8 @@ DEFAULT_MU: dict[str, tuple[tuple[float, float], ...]] = {
     ),
     "sex": ((1, 1), (0.01, 0.5), (0.99, 0.5)),
     "birth": (
-        (1, 1), (0.03, 0.80), (0.06, 0.15), (0.35, 0.15), (0.25, 0.04), (0.02, 0.0005),
-        (0.23, 0.0015),
+        (1, 1), (0.03, 0.80), (0.06, 0.15), (0.35, 0.15), (0.25, 0.04), (0.01, 0.00125),
+        (0.02, 0.0005), (0.23, 0.0015),
     ),
     "family_name": ((1, 1), (0.15, 0.90), (0.05, 0.02), (0.83, 0.04)),
     "father_name": ((1, 1), (0.12, 0.97), (0.08, 0.01), (0.15, 0.01), (0.65, 0.002)),
@@ -45,7 +45,16 @@ class MatchConfig:
     """
 
     mu: Any = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_MU)))
+    # Prior log2 odds that two records are one person, before any field is compared.
+    # explain() and MatchIndex always use it as it is. With estimate_prior (opt-in),
+    # dedupe/link/dedupe_spark estimate it from the data being linked instead
+    # (estimate_prior_log2_odds), within prior_range: precision then holds as the data
+    # grows, at a cost in recall (docs/matching.md §4).
     prior_log2_odds: float = -12.0
+    estimate_prior: bool = False
+    # Never above 2^-10: more than one random pair in ~1,000 being one person is not a
+    # plausible registry, and a tiny input would otherwise lift twins over the threshold.
+    prior_range: tuple[float, float] = (-30.0, -10.0)
     match_threshold: float = 0.95
     possible_threshold: float = 0.40
     household_cap: float = 10.0
@@ -72,6 +81,8 @@ class MatchConfig:
             levels = self.mu.get(name)
             if levels is None or len(levels) != len(LEVELS[name]):
                 raise ValueError(f"mu[{name!r}] needs {len(LEVELS[name])} (m, u) pairs")
+        if not self.prior_range[0] <= self.prior_range[1]:
+            raise ValueError("prior_range must be (low, high) with low <= high")
         if not 0 < self.possible_threshold <= self.match_threshold < 1:
             raise ValueError("need 0 < possible_threshold <= match_threshold < 1")
         object.__setattr__(self, "_weights", _compute_weights(self.mu))
@@ -138,3 +149,50 @@ def score_levels(cfg: MatchConfig, levels: tuple[int, ...]) -> tuple[float, floa
     w = cfg.weights()
     fw = tuple(w[name][lv] for name, lv in zip(FIELDS, levels, strict=True))
     return combine(cfg, fw)
+
+
+# Weights are binned to 1/64 bit for the prior estimate, so every backend (numpy, Spark)
+# estimates from the same histogram and gets the same prior, whatever the summation order.
+PRIOR_BINS_PER_BIT = 64
+
+
+def weight_bins(evidence: Any) -> Any:
+    """Integer bin per pair of evidence bits (log2 Bayes factor, prior excluded)."""
+    import numpy as np
+
+    return np.rint(np.asarray(evidence, dtype=np.float64) * PRIOR_BINS_PER_BIT).astype(np.int64)
+
+
+def estimate_prior_log2_odds(
+    cfg: MatchConfig, bins: Any, counts: Any, n_pairs: float, max_iter: int = 100
+) -> float:
+    """Prior log2 odds that two random records match, estimated from the candidates.
+
+    The u probabilities are chances for two *random* different people, so the prior that
+    goes with them is the match rate among all n(n-1)/2 pairs, not among the candidates
+    (those are selected for agreeing, and the weights already count that agreement). It
+    falls as the data grows: each record has about the same number of duplicates while
+    the number of pairs grows with n². One-parameter EM with m and u held fixed: given
+    the prior, each candidate's posterior is 1 / (1 + 2^-(prior + evidence)); the new
+    rate is the sum of posteriors over all pairs, counting pairs that were not candidates
+    as non-matches (so the estimate is slightly low by the matches blocking misses).
+    ``bins``/``counts`` are a histogram of evidence (``weight_bins``); the result is
+    clamped to ``cfg.prior_range``. With no candidates, the configured prior.
+    """
+    import numpy as np
+
+    lo, hi = cfg.prior_range
+    if n_pairs <= 0 or len(bins) == 0:
+        return min(hi, max(lo, cfg.prior_log2_odds))
+    ev = np.asarray(bins, dtype=np.float64) / PRIOR_BINS_PER_BIT
+    cnt = np.asarray(counts, dtype=np.float64)
+    prior = min(hi, max(lo, cfg.prior_log2_odds))
+    for _ in range(max_iter):
+        post = 1.0 / (1.0 + np.exp2(-np.clip(prior + ev, -60.0, 60.0)))
+        rate = float((post * cnt).sum()) / n_pairs
+        rate = min(max(rate, 1e-300), 1.0 - 1e-12)
+        new = min(hi, max(lo, math.log2(rate / (1.0 - rate))))
+        if abs(new - prior) < 1e-6:
+            return new
+        prior = new
+    return prior

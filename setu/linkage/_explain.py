@@ -100,6 +100,7 @@ def _texts(field: str, level: str, left: str, right: str, fa: Features, fb: Feat
         return {
             "date": f"Same date of birth ({left})",
             "date_swapped": f"Same date of birth with day and month swapped {pair}",
+            "date_typo": f"Dates of birth one digit apart, as a typing slip makes them {pair}",
             "year": f"Born in the same year ({ya})",
             "consistent": f"Born in {ya} and {yb}: consistent with an estimated age {pair}",
             "near": f"Born in {ya} and {yb}: a little further apart than estimates "

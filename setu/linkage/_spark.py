@@ -18,7 +18,13 @@ from ._batch import log2_odds
 from ._blocking import BROAD_PREFIX, blocking_keys, sort_key
 from ._cluster import cluster, labels_to_clusters
 from ._compare import FIELDS, compare
-from ._config import MatchConfig, combine, name_frequency_adjustment
+from ._config import (
+    PRIOR_BINS_PER_BIT,
+    MatchConfig,
+    combine,
+    estimate_prior_log2_odds,
+    name_frequency_adjustment,
+)
 from ._features import features, name_frequency_key
 from ._records import COLUMNS, PersonRecord, check_unique_ids
 
@@ -182,6 +188,28 @@ def dedupe_spark(
     scorer = _score_partition(cfg, name_counts, len(records))
     scored = spark.createDataFrame(structs.rdd.mapPartitions(scorer), scored_schema)
     thr = log2_odds(t)
+    prior = cfg.prior_log2_odds
+    if cfg.estimate_prior:
+        # The same histogram of evidence as dedupe (weight_bins: rint of 1/64 bits, half
+        # to even in numpy and in Java), so the same estimated prior.
+        hist = (
+            scored.select(
+                F.rint((F.col("total") - F.lit(cfg.prior_log2_odds)) * PRIOR_BINS_PER_BIT)
+                .cast("long")
+                .alias("bin")
+            )
+            .groupBy("bin")
+            .count()
+            .collect()
+        )
+        hist.sort(key=lambda r: r["bin"])
+        n = len(records)
+        prior = estimate_prior_log2_odds(
+            cfg, [r["bin"] for r in hist], [r["count"] for r in hist], n * (n - 1) / 2
+        )
+        scored = scored.withColumn(
+            "total", F.col("total") - F.lit(cfg.prior_log2_odds) + F.lit(prior)
+        )
     kept = scored.where(
         (F.col("total") >= thr) | (F.col("person") < cfg.cannot_link_person_weight)
     ).collect()

@@ -86,6 +86,7 @@ _VALUE_FREE = {
     ("sex", "different"): "Recorded sex differs",
     ("birth", "date"): "Same date of birth",
     ("birth", "date_swapped"): "Same date of birth with day and month swapped",
+    ("birth", "date_typo"): "Dates of birth one digit apart, as a typing slip makes them",
     ("birth", "year"): "Born in the same year",
     (
         "birth",

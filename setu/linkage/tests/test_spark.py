@@ -28,5 +28,10 @@ def test_spark_backend_gives_same_clusters_as_local() -> None:
         assert dedupe_spark(records, spark=spark, threshold=0.6, config=small) == dedupe(
             records, threshold=0.6, config=small
         )
+        # The estimated prior (opt-in) is the same on both backends.
+        estimate = MatchConfig(estimate_prior=True, prior_range=(-30.0, -1.0))
+        assert dedupe_spark(records, spark=spark, config=estimate) == dedupe(
+            records, config=estimate
+        )
     finally:
         spark.stop()

@@ -1,0 +1,145 @@
+"""The "date one typo away" birth level; the per-run prior estimate (opt-in)."""
+
+from __future__ import annotations
+
+import itertools
+import random
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+from setu.linkage import MatchConfig, PersonRecord, dedupe, explain
+from setu.linkage._api import scored_candidates
+from setu.linkage._batch import _birth_levels, build_frame
+from setu.linkage._compare import compare_birth, one_typo_apart
+from setu.linkage._config import estimate_prior_log2_odds, weight_bins
+
+from .test_engine import DISTRICTS, FAMILY, GIVEN_F, synthetic
+
+ESTIMATE = MatchConfig(estimate_prior=True)
+UNCLAMPED = MatchConfig(estimate_prior=True, prior_range=(-30.0, -1.0))
+
+DATED = PersonRecord(
+    "A", given_name="Rekha", family_name="Mondal", sex="F", birth_date="1987-05-12",
+    village="Beldanga", district="Murshidabad", state="WB",
+)  # fmt: skip
+
+
+def _birth_level(a: str, b: str) -> str:
+    ex = explain(replace(DATED, birth_date=a), replace(DATED, record_id="B", birth_date=b))
+    return {f.field: f for f in ex.fields}["birth"].level
+
+
+def test_one_typo_apart() -> None:
+    assert one_typo_apart(19870512, 19780512)  # year digits transposed
+    assert one_typo_apart(19870512, 19880512)  # one digit of the year
+    assert one_typo_apart(19870512, 19870521)  # day digits transposed
+    assert one_typo_apart(19870512, 19870513)  # day off by one key
+    assert not one_typo_apart(19870512, 19870512)
+    assert not one_typo_apart(19870512, 19920803)
+    assert not one_typo_apart(19870512, 19780521)  # two separate slips
+    assert not one_typo_apart(20050307, 20050703)  # day/month swap is its own level
+
+
+def test_typo_in_date_of_birth_matches_but_a_different_date_does_not() -> None:
+    assert _birth_level("1987-05-12", "1978-05-12") == "date_typo"
+    assert _birth_level("1987-05-12", "1987-05-21") == "date_typo"
+    assert _birth_level("1987-05-12", "1992-08-03") == "far"
+    assert _birth_level("2005-03-07", "2005-07-03") == "date_swapped"
+    assert _birth_level("1987-05-12", "1987-05-12") == "date"
+    # Same girl, year mistyped: now a match. Before, "far" counted ~5 bits against her.
+    typo = explain(DATED, replace(DATED, record_id="B", birth_date="1978-05-12"))
+    assert typo.decision == "match", typo.summary
+    other = explain(DATED, replace(DATED, record_id="B", birth_date="1992-08-03"))
+    assert other.decision != "match"
+    assert typo.weight > other.weight + 5
+
+
+def test_vectorised_birth_levels_equal_compare_birth() -> None:
+    values = ["1987-05-12", "1978-05-12", "1987-05-21", "1987-12-05", "1988-05-12", "1987",
+              "1987-05", "2005-03-07", "2005-07-03", ""]  # fmt: skip
+    records = [PersonRecord(str(i), given_name="x", birth_date=v) for i, v in enumerate(values)]
+    records += [PersonRecord("age", given_name="x", age=37, recorded_on="2024-06-01")]
+    frame = build_frame(records)
+    pairs = list(itertools.product(range(len(records)), repeat=2))
+    a = np.array([i for i, _ in pairs])
+    b = np.array([j for _, j in pairs])
+    got = _birth_levels(frame.ids[2][a], frame.ids[2][b], frame.tables[2])
+    want = [compare_birth(frame.feats[i].birth, frame.feats[j].birth) for i, j in pairs]
+    assert got.tolist() == want
+
+
+def test_prior_estimate_recovers_the_match_rate_and_is_clamped() -> None:
+    cfg = MatchConfig(prior_range=(-30.0, -1.0))
+    n_pairs = 1_000_000
+    # 100 pairs with overwhelming evidence, the rest clearly not matches.
+    evidence = np.concatenate([np.full(100, 40.0), np.full(50_000, -10.0)])
+    bins, counts = np.unique(weight_bins(evidence), return_counts=True)
+    prior = estimate_prior_log2_odds(cfg, bins, counts, n_pairs)
+    assert prior == pytest.approx(np.log2(100 / (n_pairs - 100)), abs=0.01)
+    # Ten times as many pairs with the same matches: the prior falls by log2(10).
+    lower = estimate_prior_log2_odds(cfg, bins, counts, 10 * n_pairs)
+    assert prior - lower == pytest.approx(np.log2(10), abs=0.01)
+    # Clamped to the configured range; no candidates: the configured prior.
+    assert estimate_prior_log2_odds(MatchConfig(), bins, counts, 200) == -10.0
+    assert estimate_prior_log2_odds(MatchConfig(), [], [], 0) == -12.0
+
+
+def test_prior_estimate_falls_as_blocks_fill_with_non_matches() -> None:
+    people, _ = synthetic(150, seed=6)
+    prior = []
+    rng = random.Random(0)
+    for extra in (0, 600, 2400):
+        # Girls and boys with the same common given names, other families and ages.
+        strangers = [
+            PersonRecord(
+                f"S{k}", given_name=rng.choice(GIVEN_F), sex="F", age=rng.randint(8, 40),
+                recorded_on="2024-06-01", family_name=f"{rng.choice(FAMILY)}{rng.randint(0, 999)}",
+                district=rng.choice(DISTRICTS)[0], state=rng.choice(DISTRICTS)[1],
+            )
+            for k in range(extra)
+        ]  # fmt: skip
+        *_, p = scored_candidates(people + strangers, UNCLAMPED)
+        prior.append(p)
+        *_, clamped = scored_candidates(people + strangers, ESTIMATE)
+        assert clamped == min(p, ESTIMATE.prior_range[1])
+    assert prior[0] > prior[1] > prior[2], prior
+
+
+def test_estimated_prior_keeps_siblings_apart() -> None:
+    # Sisters: same family, parents, village, phone; different given name and age.
+    a = PersonRecord("A", given_name="Rekha", family_name="Mondal", sex="F", age=14,
+                     recorded_on="2024-01-01", father_name="Ramesh Mondal",
+                     mother_name="Gita Mondal", village="Beldanga", district="Murshidabad",
+                     state="WB", phone="9830012345")  # fmt: skip
+    sister = replace(a, record_id="B", given_name="Mamta", age=17)
+    twin = replace(a, record_id="C", given_name="Mamta", age=None, birth_date="2010-01-01")
+    twin_a = replace(a, age=None, birth_date="2010-01-01")
+    labels = dedupe([a, sister], config=ESTIMATE)
+    assert labels["A"] != labels["B"]
+    labels = dedupe([twin_a, twin], config=ESTIMATE)
+    assert labels["A"] != labels["C"]
+
+
+def test_prior_estimate_is_off_by_default_and_explain_keeps_the_fixed_prior() -> None:
+    records, _ = synthetic(100, seed=3)
+    assert MatchConfig().estimate_prior is False
+    *_, prior = scored_candidates(records, MatchConfig())
+    assert prior == MatchConfig().prior_log2_odds
+
+
+def test_blocking_finds_a_mangled_given_name_by_family_and_year_or_by_full_date() -> None:
+    from setu.linkage._batch import candidate_pairs
+    from setu.linkage._config import MatchConfig as Cfg
+
+    a = PersonRecord("A", given_name="Kathleen", family_name="Stanley", birth_date="1997-11-17")
+    typo = replace(a, record_id="B", given_name="Ktahleen")  # family name + birth year
+    both = replace(a, record_id="C", given_name="Kathlene", family_name="Stenlye")  # full date
+    stranger = replace(a, record_id="D", given_name="Zubeida", family_name="Ansari",
+                       birth_date="1997-03-02")  # fmt: skip
+    frame = build_frame([a, typo, both, stranger])
+    lo, hi = candidate_pairs(frame.feats, Cfg())
+    pairs = set(zip(lo.tolist(), hi.tolist(), strict=True))
+    assert (0, 1) in pairs and (0, 2) in pairs
+    assert not any(3 in p for p in pairs)
