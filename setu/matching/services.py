@@ -24,6 +24,7 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.models import AuditAction
+from setu.core import bulk
 from setu.core.errors import InvalidInput, NotFound
 from setu.matching import engine, records
 from setu.matching.models import (
@@ -493,6 +494,82 @@ def rematch_batch(
         if not index_only:
             for pid in ids:
                 person_check(person_id=pid, refresh=False)
+    return len(ids), ids[-1]
+
+
+def index_batch(*, after: Any = None, size: int = 5000, stale_only: bool = True) -> tuple[int, Any]:
+    """Index the next ``size`` persons by id after ``after`` without checking them, for a bulk
+    load or a national re-index: the MatchRecord and MatchKey rows ``records_refresh`` writes,
+    in a few statements (``COPY`` on PostgreSQL); one transaction per batch, so an interrupted
+    run is resumed from the last id printed; returns (how many, last id)."""
+    qs = _stale_persons(stale_only).order_by("pk")
+    if after is not None:
+        qs = qs.filter(pk__gt=after)
+    ids = list(qs.values_list("pk", flat=True)[:size])
+    if not ids:
+        return 0, after
+    with transaction.atomic():
+        persons = list(records.persons_for_records().filter(pk__in=ids))
+        consenting = records.matching_consent_person_ids(ids)
+        flags = records.flags_for(ids)
+        existing = dict(
+            MatchRecord.objects.filter(person_id__in=ids).values_list("person_id", "pk")
+        )
+        fresh: list[MatchRecord] = []
+        stale: list[MatchRecord] = []
+        keys: dict[Any, list[str]] = {}
+        for person in persons:
+            rec = records.person_record(person)
+            mr = MatchRecord(
+                person_id=person.pk,
+                organisation_id=person.owner_org_id,
+                data=engine.record_to_data(rec),
+                cross_org=person.pk in consenting,
+                missing_open=flags[person.pk][0],
+                found=flags[person.pk][1],
+                engine_version=ENGINE_VERSION,
+            )
+            if person.pk in existing:
+                # Updated in place (ON CONFLICT): id, created_at and progress times are kept.
+                mr.pk = existing[person.pk]
+                stale.append(mr)
+            else:
+                fresh.append(mr)
+            keys[person.pk] = engine.index_keys(rec)
+        MatchKey.objects.filter(record_id__in=list(existing.values())).delete()
+        bulk.bulk_insert(fresh)
+        if stale:
+            MatchRecord.objects.bulk_create(
+                stale,
+                update_conflicts=True,
+                unique_fields=["person"],
+                update_fields=[
+                    "organisation",
+                    "data",
+                    "cross_org",
+                    "missing_open",
+                    "found",
+                    "engine_version",
+                    "updated_at",
+                ],
+            )
+        bulk.bulk_insert(
+            [
+                MatchKey(
+                    record_id=mr.pk,
+                    key=key,
+                    organisation_id=mr.organisation_id,
+                    cross_org=mr.cross_org,
+                )
+                for mr in (*fresh, *stale)
+                for key in keys[mr.person_id]
+            ]
+        )
+        _withdraw_pairs(
+            [mr.person_id for mr in (*fresh, *stale) if not mr.cross_org],
+            cross_only=True,
+            reason="no matching consent",
+        )
     return len(ids), ids[-1]
 
 

@@ -21,11 +21,19 @@ class Command(BaseCommand):
             help="Re-check persons whose index entry is missing or from another engine version "
             "(all of them with --all). Safe to stop and run again: it resumes.",
         )
-        rematch.add_argument("--batch", type=int, default=500)
+        rematch.add_argument(
+            "--batch",
+            type=int,
+            default=None,
+            help="Persons per transaction (500; 5000 index-only).",
+        )
         rematch.add_argument("--all", action="store_true", help="Re-check even up-to-date records.")
         rematch.add_argument("--after", default=None, help="Resume after this person id.")
         rematch.add_argument(
-            "--index-only", action="store_true", help="Rebuild the index without matching."
+            "--index-only",
+            action="store_true",
+            help="Rebuild the index without matching, in bulk (a national re-index: ~1,000 "
+            "persons/s per process).",
         )
         sub.add_parser("status", help="How many persons are indexed with the current engine.")
 
@@ -42,13 +50,17 @@ class Command(BaseCommand):
             f"re-checking {todo} of {total} persons (engine {services.ENGINE_VERSION})"
         )
         after, seen, started = options["after"], 0, time.monotonic()
+        index_only = options["index_only"]
+        size = options["batch"] or (5000 if index_only else 500)
         while True:
-            count, after = services.rematch_batch(
-                after=after,
-                size=options["batch"],
-                stale_only=not options["all"],
-                index_only=options["index_only"],
-            )
+            if index_only:
+                count, after = services.index_batch(
+                    after=after, size=size, stale_only=not options["all"]
+                )
+            else:
+                count, after = services.rematch_batch(
+                    after=after, size=size, stale_only=not options["all"]
+                )
             if not count:
                 break
             seen += count
