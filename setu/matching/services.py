@@ -497,14 +497,19 @@ def rematch_batch(
     return len(ids), ids[-1]
 
 
-def index_batch(*, after: Any = None, size: int = 5000, stale_only: bool = True) -> tuple[int, Any]:
+def index_batch(
+    *, after: Any = None, before: Any = None, size: int = 5000, stale_only: bool = True
+) -> tuple[int, Any]:
     """Index the next ``size`` persons by id after ``after`` without checking them, for a bulk
     load or a national re-index: the MatchRecord and MatchKey rows ``records_refresh`` writes,
     in a few statements (``COPY`` on PostgreSQL); one transaction per batch, so an interrupted
-    run is resumed from the last id printed; returns (how many, last id)."""
+    run is resumed from the last id printed; ``before`` bounds the range, so that several
+    processes can share a national re-index; returns (how many, last id)."""
     qs = _stale_persons(stale_only).order_by("pk")
     if after is not None:
         qs = qs.filter(pk__gt=after)
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
     ids = list(qs.values_list("pk", flat=True)[:size])
     if not ids:
         return 0, after
@@ -553,17 +558,14 @@ def index_batch(*, after: Any = None, size: int = 5000, stale_only: bool = True)
                     "updated_at",
                 ],
             )
-        bulk.bulk_insert(
-            [
-                MatchKey(
-                    record_id=mr.pk,
-                    key=key,
-                    organisation_id=mr.organisation_id,
-                    cross_org=mr.cross_org,
-                )
+        bulk.insert_rows(
+            MatchKey,
+            ["record_id", "key", "organisation_id", "cross_org"],
+            (
+                (mr.pk, key, mr.organisation_id, mr.cross_org)
                 for mr in (*fresh, *stale)
                 for key in keys[mr.person_id]
-            ]
+            ),
         )
         _withdraw_pairs(
             [mr.person_id for mr in (*fresh, *stale) if not mr.cross_org],

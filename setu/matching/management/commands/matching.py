@@ -6,7 +6,7 @@ import time
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from setu.matching import services
 
@@ -30,6 +30,11 @@ class Command(BaseCommand):
         rematch.add_argument("--all", action="store_true", help="Re-check even up-to-date records.")
         rematch.add_argument("--after", default=None, help="Resume after this person id.")
         rematch.add_argument(
+            "--before",
+            default=None,
+            help="With --index-only: stop at this person id (split a re-index between processes).",
+        )
+        rematch.add_argument(
             "--index-only",
             action="store_true",
             help="Rebuild the index without matching, in bulk (a national re-index: ~1,000 "
@@ -51,11 +56,13 @@ class Command(BaseCommand):
         )
         after, seen, started = options["after"], 0, time.monotonic()
         index_only = options["index_only"]
+        if options["before"] and not index_only:
+            raise CommandError("--before is for --index-only")
         size = options["batch"] or (5000 if index_only else 500)
         while True:
             if index_only:
                 count, after = services.index_batch(
-                    after=after, size=size, stale_only=not options["all"]
+                    after=after, before=options["before"], size=size, stale_only=not options["all"]
                 )
             else:
                 count, after = services.rematch_batch(
