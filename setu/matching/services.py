@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -130,23 +130,47 @@ def candidate_records(
     keys = engine.query_keys(record)
     if not keys:
         return []
-    base = MatchKey.objects.filter(key__in=keys)
+    base = MatchKey.objects.all()
     if cross_org:
         base = base.filter(cross_org=True).exclude(organisation_id=organisation_id)
     else:
         base = base.filter(organisation_id=organisation_id)
-    counts = dict(base.values("key").annotate(n=Count("id")).values_list("key", "n"))
-    small = [
-        k
-        for k, n in counts.items()
-        if n <= (engine.BROAD_CAP if k.startswith(engine.BROAD_PREFIX) else engine.POSTING_CAP)
+    caps = {
+        k: engine.BROAD_CAP if k.startswith(engine.BROAD_PREFIX) else engine.POSTING_CAP
+        for k in keys
+    }
+    # At most cap + 1 postings are read per key (not a count of all of them), so a common key
+    # costs the same in a network of a thousand records and of a million.
+    parts = [
+        base.filter(key=k).values_list("key", "record_id")[: cap + 1] for k, cap in caps.items()
     ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(parts[0].union(*parts[1:], all=True))  # one round trip
+    else:
+        rows = [row for part in parts for row in part]
+    postings: dict[str, list[Any]] = {}
+    for key, record_id in rows:
+        postings.setdefault(key, []).append(record_id)
     ids: set[Any] = set()
-    if small:
-        ids = set(base.filter(key__in=small).values_list("record_id", flat=True))
-    if not ids and counts:
-        newest = base.order_by("-id").values_list("record_id", flat=True)[: engine.POSTING_CAP]
-        ids = set(newest)
+    oversized: list[str] = []
+    for key, posting in postings.items():
+        if len(posting) <= caps[key]:
+            ids.update(posting)
+        else:
+            oversized.append(key)
+    if not ids and oversized:
+        # The newest few of the oversized keys' postings, each read newest first on the index.
+        newest = sorted(
+            (
+                row
+                for key in oversized
+                for row in base.filter(key=key)
+                .order_by("-id")
+                .values_list("id", "record_id")[: engine.POSTING_CAP]
+            ),
+            reverse=True,
+        )
+        ids = {record_id for _id, record_id in newest[: engine.POSTING_CAP]}
     qs = MatchRecord.objects.filter(pk__in=ids)
     if exclude_person is not None:
         qs = qs.exclude(person_id=exclude_person)
