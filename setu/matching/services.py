@@ -570,6 +570,7 @@ def index_batch(
         if stale:
             MatchRecord.objects.bulk_create(
                 stale,
+                batch_size=1000,  # 12 columns a row: stays under PostgreSQL's 65,535 parameters
                 update_conflicts=True,
                 unique_fields=["person"],
                 update_fields=[

@@ -75,5 +75,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {seen}/{todo}  {rate:.0f} persons/s  (resume: --after {after})")
         alerts = 0 if options["index_only"] else services.retrafficking_sweep()
         self.stdout.write(
-            self.style.SUCCESS(f"done: {seen} persons re-checked, {alerts} re-trafficking alerts")
+            self.style.SUCCESS(
+                f"done: {seen} persons {'indexed' if index_only else 're-checked'}, "
+                f"{alerts} re-trafficking alerts"
+            )
         )
