@@ -3,18 +3,23 @@
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/setu_bench \\
         .venv/bin/python bench/matching_latency.py --records 100000 --samples 30
     .venv/bin/python bench/matching_latency.py --records 20000 --worker   # through db_worker
+    .venv/bin/python bench/matching_latency.py --records 1001000 --reuse --worker   # at 1M
 
 Steps: migrate the database named by DATABASE_URL (it must be a scratch database: the script
 refuses one that already holds persons unless --reuse), generate labelled synthetic records
 (``setu.synth``), bulk-insert them as registry persons of their organisations with addresses,
-phones and network-wide matching consent, build the match index in batches (timed), then save
+phones and network-wide matching consent (PostgreSQL ``COPY``), build the match index with the
+bulk path ``matching.index_batch`` (timed; resumable, so ``--reuse`` continues an interrupted
+index build; ``VACUUM ANALYZE`` after it), then save
 ``--samples`` held-out records through the registry services as a caseworker would (person,
 home address, consent) and time commit -> notice rows in the other organisation's inbox.
 
 Without ``--worker`` the matching task runs in-process right after the commit (Django's
 ImmediateBackend): the figure is the work a worker does. With ``--worker`` the real database
 queue is used and a ``setu db_worker`` subprocess (polling every ``--interval`` seconds) picks
-the task up, so the figure includes queueing.
+the task up, so the figure includes queueing. A ``--reuse`` run saves the same held-out records
+again, so they also find the earlier copies in their own organisation. Figures and load times
+at 1M: docs/matching-in-the-app.md, "Measured".
 """
 
 from __future__ import annotations
