@@ -82,9 +82,11 @@ class MatchKey(models.Model):
 
     class Meta:
         indexes = [
-            models.Index(fields=["key", "cross_org"], name="matchkey_key_cross"),
-            models.Index(fields=["key", "organisation_id"], name="matchkey_key_org"),
-            models.Index(fields=["key", "allowed_org_id"], name="matchkey_key_allowed"),
+            # id last: a key's newest postings are read in index order, never by scanning the
+            # table backwards (candidate_records' fallback for oversized keys).
+            models.Index(fields=["key", "cross_org", "id"], name="matchkey_key_cross_id"),
+            models.Index(fields=["key", "organisation_id", "id"], name="matchkey_key_org_id"),
+            models.Index(fields=["key", "allowed_org_id", "id"], name="matchkey_key_allowed_id"),
         ]
         constraints = [
             models.UniqueConstraint(

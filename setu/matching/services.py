@@ -13,8 +13,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, transaction
-from django.db.models import Count, Q
+from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -24,6 +24,7 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.models import AuditAction
+from setu.core import bulk
 from setu.core.errors import InvalidInput, NotFound
 from setu.matching import engine, records
 from setu.matching.models import (
@@ -187,7 +188,7 @@ def candidate_records(
     keys = engine.query_keys(record)
     if not keys:
         return []
-    base = MatchKey.objects.filter(key__in=keys)
+    base = MatchKey.objects.all()
     if cross_org:
         # One query on the (key, cross_org) and (key, allowed_org_id) indexes.
         base = base.filter(Q(cross_org=True) | Q(allowed_org_id=organisation_id)).exclude(
@@ -200,18 +201,42 @@ def candidate_records(
             base = base.filter(organisation_id__in=wanted)
     else:
         base = base.filter(organisation_id=organisation_id, allowed_org_id__isnull=True)
-    counts = dict(base.values("key").annotate(n=Count("id")).values_list("key", "n"))
-    small = [
-        k
-        for k, n in counts.items()
-        if n <= (engine.BROAD_CAP if k.startswith(engine.BROAD_PREFIX) else engine.POSTING_CAP)
+    caps = {
+        k: engine.BROAD_CAP if k.startswith(engine.BROAD_PREFIX) else engine.POSTING_CAP
+        for k in keys
+    }
+    # At most cap + 1 postings are read per key (not a count of all of them), so a common key
+    # costs the same in a network of a thousand records and of a million.
+    parts = [
+        base.filter(key=k).values_list("key", "record_id")[: cap + 1] for k, cap in caps.items()
     ]
+    if connection.features.supports_slicing_ordering_in_compound:
+        rows = list(parts[0].union(*parts[1:], all=True))  # one round trip
+    else:
+        rows = [row for part in parts for row in part]
+    postings: dict[str, list[Any]] = {}
+    for key, record_id in rows:
+        postings.setdefault(key, []).append(record_id)
     ids: set[Any] = set()
-    if small:
-        ids = set(base.filter(key__in=small).values_list("record_id", flat=True))
-    if not ids and counts:
-        newest = base.order_by("-id").values_list("record_id", flat=True)[: engine.POSTING_CAP]
-        ids = set(newest)
+    oversized: list[str] = []
+    for key, posting in postings.items():
+        if len(posting) <= caps[key]:
+            ids.update(posting)
+        else:
+            oversized.append(key)
+    if not ids and oversized:
+        # The newest few of the oversized keys' postings, each read newest first on the index.
+        newest = sorted(
+            (
+                row
+                for key in oversized
+                for row in base.filter(key=key)
+                .order_by("-id")
+                .values_list("id", "record_id")[: engine.POSTING_CAP]
+            ),
+            reverse=True,
+        )
+        ids = {record_id for _id, record_id in newest[: engine.POSTING_CAP]}
     qs = MatchRecord.objects.filter(pk__in=ids)
     if exclude_person is not None:
         qs = qs.exclude(person_id=exclude_person)
@@ -603,6 +628,89 @@ def rematch_batch(
         if not index_only:
             for pid in ids:
                 person_check(person_id=pid, refresh=False)
+    return len(ids), ids[-1]
+
+
+def index_batch(
+    *, after: Any = None, before: Any = None, size: int = 5000, stale_only: bool = True
+) -> tuple[int, Any]:
+    """Index the next ``size`` persons by id after ``after`` without checking them, for a bulk
+    load or a national re-index: the MatchRecord and MatchKey rows ``records_refresh`` writes,
+    in a few statements (``COPY`` on PostgreSQL); one transaction per batch, so an interrupted
+    run is resumed from the last id printed; ``before`` bounds the range, so that several
+    processes can share a national re-index; returns (how many, last id)."""
+    qs = _stale_persons(stale_only).order_by("pk")
+    if after is not None:
+        qs = qs.filter(pk__gt=after)
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    ids = list(qs.values_list("pk", flat=True)[:size])
+    if not ids:
+        return 0, after
+    with transaction.atomic():
+        persons = list(records.persons_for_records().filter(pk__in=ids))
+        consents = records.matching_consents([p.pk for p in persons])
+        flags = records.flags_for(ids)
+        existing = dict(
+            MatchRecord.objects.filter(person_id__in=ids).values_list("person_id", "pk")
+        )
+        fresh: list[MatchRecord] = []
+        stale: list[MatchRecord] = []
+        keys: dict[Any, list[str]] = {}
+        for person in persons:
+            rec = records.person_record(person)
+            consent = consents[person.pk]
+            mr = MatchRecord(
+                person_id=person.pk,
+                organisation_id=person.owner_org_id,
+                data=engine.record_to_data(rec),
+                cross_org=consent.network,
+                matching_orgs=[o for o in consent.named if o != str(person.owner_org_id)],
+                missing_open=flags[person.pk][0],
+                found=flags[person.pk][1],
+                engine_version=ENGINE_VERSION,
+            )
+            if person.pk in existing:
+                # Updated in place (ON CONFLICT): id, created_at and progress times are kept.
+                mr.pk = existing[person.pk]
+                stale.append(mr)
+            else:
+                fresh.append(mr)
+            keys[person.pk] = engine.index_keys(rec)
+        MatchKey.objects.filter(record_id__in=list(existing.values())).delete()
+        bulk.bulk_insert(fresh)
+        if stale:
+            MatchRecord.objects.bulk_create(
+                stale,
+                batch_size=1000,  # 12 columns a row: stays under PostgreSQL's 65,535 parameters
+                update_conflicts=True,
+                unique_fields=["person"],
+                update_fields=[
+                    "organisation",
+                    "data",
+                    "cross_org",
+                    "matching_orgs",
+                    "missing_open",
+                    "found",
+                    "engine_version",
+                    "updated_at",
+                ],
+            )
+        # Named organisations only: one more row per key and organisation, as records_refresh.
+        bulk.insert_rows(
+            MatchKey,
+            ["record_id", "key", "organisation_id", "cross_org", "allowed_org_id"],
+            (
+                row
+                for mr in (*fresh, *stale)
+                for key in keys[mr.person_id]
+                for row in (
+                    (mr.pk, key, mr.organisation_id, mr.cross_org, None),
+                    *((mr.pk, key, mr.organisation_id, False, o) for o in mr.matching_orgs),
+                )
+            ),
+        )
+        _withdraw_disallowed({mr.person_id: mr for mr in (*fresh, *stale)})
     return len(ids), ids[-1]
 
 

@@ -7,7 +7,7 @@ import time
 from argparse import ArgumentParser
 from typing import Any
 
-from django.core.management.base import BaseCommand
+from django.core.management.base import BaseCommand, CommandError
 
 from setu.matching import services
 
@@ -22,11 +22,24 @@ class Command(BaseCommand):
             help="Re-check persons whose index entry is missing or from another engine version "
             "(all of them with --all). Safe to stop and run again: it resumes.",
         )
-        rematch.add_argument("--batch", type=int, default=500)
+        rematch.add_argument(
+            "--batch",
+            type=int,
+            default=None,
+            help="Persons per transaction (500; 5000 index-only).",
+        )
         rematch.add_argument("--all", action="store_true", help="Re-check even up-to-date records.")
         rematch.add_argument("--after", default=None, help="Resume after this person id.")
         rematch.add_argument(
-            "--index-only", action="store_true", help="Rebuild the index without matching."
+            "--before",
+            default=None,
+            help="With --index-only: stop at this person id (split a re-index between processes).",
+        )
+        rematch.add_argument(
+            "--index-only",
+            action="store_true",
+            help="Rebuild the index without matching, in bulk (a national re-index: ~1,000 "
+            "persons/s per process).",
         )
         sub.add_parser("status", help="How many persons are indexed with the current engine.")
         sub.add_parser(
@@ -52,13 +65,19 @@ class Command(BaseCommand):
             f"re-checking {todo} of {total} persons (engine {services.ENGINE_VERSION})"
         )
         after, seen, started = options["after"], 0, time.monotonic()
+        index_only = options["index_only"]
+        if options["before"] and not index_only:
+            raise CommandError("--before is for --index-only")
+        size = options["batch"] or (5000 if index_only else 500)
         while True:
-            count, after = services.rematch_batch(
-                after=after,
-                size=options["batch"],
-                stale_only=not options["all"],
-                index_only=options["index_only"],
-            )
+            if index_only:
+                count, after = services.index_batch(
+                    after=after, before=options["before"], size=size, stale_only=not options["all"]
+                )
+            else:
+                count, after = services.rematch_batch(
+                    after=after, size=size, stale_only=not options["all"]
+                )
             if not count:
                 break
             seen += count
@@ -66,5 +85,8 @@ class Command(BaseCommand):
             self.stdout.write(f"  {seen}/{todo}  {rate:.0f} persons/s  (resume: --after {after})")
         alerts = 0 if options["index_only"] else services.retrafficking_sweep()
         self.stdout.write(
-            self.style.SUCCESS(f"done: {seen} persons re-checked, {alerts} re-trafficking alerts")
+            self.style.SUCCESS(
+                f"done: {seen} persons {'indexed' if index_only else 're-checked'}, "
+                f"{alerts} re-trafficking alerts"
+            )
         )
