@@ -22,7 +22,8 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def people():
     """Persons of every kind the index distinguishes: missing, found, without consent, with a
-    withdrawn or a future-dated consent, with aliases and phones, and without any name."""
+    withdrawn or a future-dated consent, with consent naming two organisations, with aliases and
+    phones, and without any name."""
     net = f.network()
     missing, _ = f.missing_girl(net.source)
     rescued, _ = f.rescued_girl(net.dest)
@@ -37,6 +38,9 @@ def people():
     AliasFactory(person=aliased, name="Mou")
     PhoneFactory(person=aliased, number="9800012345")
     PersonFactory(owner_org=net.third, given_name="", family_name="", name_native="রুমা")
+    named = PersonFactory(owner_org=net.third, given_name="Rupali", family_name="Sardar")
+    for org in (net.source, net.dest):
+        f.consent_matching(named, recipient_org=org)
     return list(Person.objects.order_by("pk").values_list("pk", flat=True))
 
 
@@ -48,15 +52,16 @@ def _rows() -> tuple[dict, list]:
             "organisation_id",
             "data",
             "cross_org",
+            "matching_orgs",
             "missing_open",
             "found",
             "engine_version",
         )
     }
     keys = sorted(
-        (str(pid), key, str(org), cross)
-        for pid, key, org, cross in MatchKey.objects.values_list(
-            "record__person_id", "key", "organisation_id", "cross_org"
+        (str(pid), key, str(org), cross, str(allowed))
+        for pid, key, org, cross, allowed in MatchKey.objects.values_list(
+            "record__person_id", "key", "organisation_id", "cross_org", "allowed_org_id"
         )
     )
     return records, keys
@@ -75,6 +80,7 @@ def test_bulk_index_writes_the_rows_of_the_incremental_path(people):
     services.records_refresh(people)
     expected = _rows()
     assert len(expected[0]) == len(people) and expected[1]
+    assert any(allowed != "None" for *_, allowed in expected[1])
     MatchRecord.objects.all().delete()
     assert _index_all(size=3) == len(people)
     assert _rows() == expected
