@@ -9,7 +9,7 @@ user, go through the access policy and are audited.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,6 +57,43 @@ LIVE = (PairStatus.OPEN, PairStatus.LINK_REQUESTED, PairStatus.LINKED)
 
 # --- the match index ------------------------------------------------------------------------
 
+# The MatchRecord columns a re-index rewrites; id, created_at and the progress times stay.
+_INDEXED_FIELDS = (
+    "organisation",
+    "data",
+    "cross_org",
+    "matching_orgs",
+    "missing_open",
+    "found",
+    "engine_version",
+    "updated_at",
+)
+_KEY_COLUMNS = ("record_id", "key", "organisation_id", "cross_org", "allowed_org_id")
+
+
+def _fill_index_entry(
+    mr: MatchRecord, person: Any, consent: records.MatchingConsent, flags: tuple[bool, bool]
+) -> Any:
+    """Set what the index stores about this registry person on ``mr``; returns the engine
+    record its keys come from. The one place both index paths take it from."""
+    rec = records.person_record(person)
+    mr.organisation_id = person.owner_org_id
+    mr.data = engine.record_to_data(rec)
+    mr.cross_org = consent.network
+    mr.matching_orgs = [o for o in consent.named if o != str(person.owner_org_id)]
+    mr.missing_open, mr.found = flags
+    mr.engine_version = ENGINE_VERSION
+    return rec
+
+
+def _key_rows(mr: MatchRecord, rec: Any) -> Iterator[tuple[Any, ...]]:
+    """The record's MatchKey rows in ``_KEY_COLUMNS`` order: one per key, and for a consent
+    naming organisations one more per key and organisation, found by its lookups alone."""
+    for key in engine.index_keys(rec):
+        yield (mr.pk, key, mr.organisation_id, mr.cross_org, None)
+        for org in mr.matching_orgs:
+            yield (mr.pk, key, mr.organisation_id, False, org)
+
 
 def records_refresh(person_ids: Iterable[Any]) -> dict[Any, MatchRecord]:
     """Rebuild the match records and keys of these persons from the registry (system write).
@@ -81,51 +118,26 @@ def records_refresh(person_ids: Iterable[Any]) -> dict[Any, MatchRecord]:
     existing = {r.person_id: r for r in MatchRecord.objects.filter(person_id__in=list(persons))}
     now = timezone.now()
     out: dict[Any, MatchRecord] = {}
-    new_keys: list[MatchKey] = []
+    engine_records: dict[Any, Any] = {}
     to_create, to_update = [], []
     for pid, person in persons.items():
-        rec = records.person_record(person)
-        missing_open, found = flags[pid]
         mr = existing.get(pid) or MatchRecord(person_id=pid)
-        mr.organisation_id = person.owner_org_id
-        mr.data = engine.record_to_data(rec)
-        consent = consents[pid]
-        mr.cross_org = consent.network
-        mr.matching_orgs = [o for o in consent.named if o != str(person.owner_org_id)]
-        mr.missing_open, mr.found = missing_open, found
-        mr.engine_version = ENGINE_VERSION
+        engine_records[pid] = _fill_index_entry(mr, person, consents[pid], flags[pid])
         mr.updated_at = now
         (to_update if pid in existing else to_create).append(mr)
         out[pid] = mr
     MatchRecord.objects.bulk_create(to_create)
     if to_update:
-        MatchRecord.objects.bulk_update(
-            to_update,
-            [
-                "organisation",
-                "data",
-                "cross_org",
-                "matching_orgs",
-                "missing_open",
-                "found",
-                "engine_version",
-                "updated_at",
-            ],
-        )
+        MatchRecord.objects.bulk_update(to_update, list(_INDEXED_FIELDS))
     MatchKey.objects.filter(record__in=list(out.values())).delete()
-    for mr in out.values():
-        for key in engine.index_keys(engine.record_from_data(mr.data)):
-            new_keys.append(
-                MatchKey(
-                    record=mr, key=key, organisation_id=mr.organisation_id, cross_org=mr.cross_org
-                )
-            )
-            # Named organisations only: one row per organisation, found by its lookups alone.
-            new_keys.extend(
-                MatchKey(record=mr, key=key, organisation_id=mr.organisation_id, allowed_org_id=o)
-                for o in mr.matching_orgs
-            )
-    MatchKey.objects.bulk_create(new_keys, batch_size=5000)
+    MatchKey.objects.bulk_create(
+        [
+            MatchKey(**dict(zip(_KEY_COLUMNS, row, strict=True)))
+            for pid, mr in out.items()
+            for row in _key_rows(mr, engine_records[pid])
+        ],
+        batch_size=5000,
+    )
     _withdraw_disallowed(out)
     return out
 
@@ -656,19 +668,11 @@ def index_batch(
         )
         fresh: list[MatchRecord] = []
         stale: list[MatchRecord] = []
-        keys: dict[Any, list[str]] = {}
+        engine_records: dict[Any, Any] = {}
         for person in persons:
-            rec = records.person_record(person)
-            consent = consents[person.pk]
-            mr = MatchRecord(
-                person_id=person.pk,
-                organisation_id=person.owner_org_id,
-                data=engine.record_to_data(rec),
-                cross_org=consent.network,
-                matching_orgs=[o for o in consent.named if o != str(person.owner_org_id)],
-                missing_open=flags[person.pk][0],
-                found=flags[person.pk][1],
-                engine_version=ENGINE_VERSION,
+            mr = MatchRecord(person_id=person.pk)
+            engine_records[person.pk] = _fill_index_entry(
+                mr, person, consents[person.pk], flags[person.pk]
             )
             if person.pk in existing:
                 # Updated in place (ON CONFLICT): id, created_at and progress times are kept.
@@ -676,7 +680,6 @@ def index_batch(
                 stale.append(mr)
             else:
                 fresh.append(mr)
-            keys[person.pk] = engine.index_keys(rec)
         MatchKey.objects.filter(record_id__in=list(existing.values())).delete()
         bulk.bulk_insert(fresh)
         if stale:
@@ -685,30 +688,12 @@ def index_batch(
                 batch_size=1000,  # 12 columns a row: stays under PostgreSQL's 65,535 parameters
                 update_conflicts=True,
                 unique_fields=["person"],
-                update_fields=[
-                    "organisation",
-                    "data",
-                    "cross_org",
-                    "matching_orgs",
-                    "missing_open",
-                    "found",
-                    "engine_version",
-                    "updated_at",
-                ],
+                update_fields=list(_INDEXED_FIELDS),
             )
-        # Named organisations only: one more row per key and organisation, as records_refresh.
         bulk.insert_rows(
             MatchKey,
-            ["record_id", "key", "organisation_id", "cross_org", "allowed_org_id"],
-            (
-                row
-                for mr in (*fresh, *stale)
-                for key in keys[mr.person_id]
-                for row in (
-                    (mr.pk, key, mr.organisation_id, mr.cross_org, None),
-                    *((mr.pk, key, mr.organisation_id, False, o) for o in mr.matching_orgs),
-                )
-            ),
+            _KEY_COLUMNS,
+            (row for mr in (*fresh, *stale) for row in _key_rows(mr, engine_records[mr.person_id])),
         )
         _withdraw_disallowed({mr.person_id: mr for mr in (*fresh, *stale)})
     return len(ids), ids[-1]
