@@ -45,15 +45,6 @@ def all_pairs(records: Sequence[PersonRecord], side=None) -> float:
     return float(left * (len(side) - left))
 
 
-def run_prior(cfg: MatchConfig, evidence, n_pairs: float) -> float:
-    """The prior for this run: estimated from the candidates' evidence, or the fixed one."""
-    if not cfg.estimate_prior:
-        return cfg.prior_log2_odds
-    np = _np()
-    bins, counts = np.unique(weight_bins(evidence), return_counts=True)
-    return estimate_prior_log2_odds(cfg, bins, counts, n_pairs)
-
-
 def scored_candidates(
     records: Sequence[PersonRecord], cfg: MatchConfig, progress: bool = False, side=None
 ):
@@ -67,7 +58,8 @@ def scored_candidates(
         return a, b, total, person, cfg.prior_log2_odds
     # Opt-in: the prior, too, comes from the records being linked.
     evidence = total - cfg.prior_log2_odds
-    prior = run_prior(cfg, evidence, all_pairs(records, side))
+    bins, counts = _np().unique(weight_bins(evidence), return_counts=True)
+    prior = estimate_prior_log2_odds(cfg, bins, counts, all_pairs(records, side))
     return a, b, evidence + prior, person, prior
 
 

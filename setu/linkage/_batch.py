@@ -18,6 +18,7 @@ from ._compare import (
     compare_parent,
     compare_place,
     compare_village,
+    date_digits,
 )
 from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, TF_LEVELS, MatchConfig
 from ._features import Features, features, name_frequency_key
@@ -248,9 +249,7 @@ def _birth_levels(ida: Any, idb: Any, table: list[Any]) -> Any:
     out[(ya >= 0) & (ya == yb)] = 4
     dates = (ka == 1) & (kb == 1)
     d = np.nonzero(dates)[0]
-    typo = _one_typo_apart(
-        ya[d] * 10_000 + ma[d] * 100 + da[d], yb[d] * 10_000 + mb[d] * 100 + db[d]
-    )
+    typo = _one_typo_apart(date_digits(ya[d], ma[d], da[d]), date_digits(yb[d], mb[d], db[d]))
     out[d[typo]] = 5
     both_dates = dates & (ya == yb)
     out[both_dates & (ma == db) & (da == mb)] = 6

@@ -14,6 +14,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
+from ._api import all_pairs
 from ._batch import log2_odds
 from ._blocking import BROAD_PREFIX, blocking_keys, sort_key
 from ._cluster import cluster, labels_to_clusters
@@ -203,9 +204,8 @@ def dedupe_spark(
             .collect()
         )
         hist.sort(key=lambda r: r["bin"])
-        n = len(records)
         prior = estimate_prior_log2_odds(
-            cfg, [r["bin"] for r in hist], [r["count"] for r in hist], n * (n - 1) / 2
+            cfg, [r["bin"] for r in hist], [r["count"] for r in hist], all_pairs(records)
         )
         scored = scored.withColumn(
             "total", F.col("total") - F.lit(cfg.prior_log2_odds) + F.lit(prior)
