@@ -622,24 +622,30 @@ def index_progress() -> tuple[int, int]:
     return total - _stale_persons(True).count(), total
 
 
-def rematch_batch(
-    *, after: Any = None, size: int = 500, stale_only: bool = False, index_only: bool = False
-) -> tuple[int, Any]:
-    """Re-index and re-check the next ``size`` persons by id after ``after`` (resumable);
-    returns (how many, last id)."""
+def _next_batch(*, after: Any, before: Any, size: int, stale_only: bool) -> list[Any]:
+    """Ids of the next ``size`` persons to index, by id, after ``after`` and before ``before``."""
     qs = _stale_persons(stale_only).order_by("pk")
     if after is not None:
         qs = qs.filter(pk__gt=after)
-    ids = list(qs.values_list("pk", flat=True)[:size])
+    if before is not None:
+        qs = qs.filter(pk__lt=before)
+    return list(qs.values_list("pk", flat=True)[:size])
+
+
+def rematch_batch(
+    *, after: Any = None, size: int = 500, stale_only: bool = False
+) -> tuple[int, Any]:
+    """Re-index and re-check the next ``size`` persons by id after ``after`` (resumable);
+    returns (how many, last id)."""
+    ids = _next_batch(after=after, before=None, size=size, stale_only=stale_only)
     if not ids:
         return 0, after
     # One transaction per batch: a commit per person would make the disk, not the engine, the
     # bottleneck; an interrupted batch is simply redone.
     with transaction.atomic():
         records_refresh(ids)
-        if not index_only:
-            for pid in ids:
-                person_check(person_id=pid, refresh=False)
+        for pid in ids:
+            person_check(person_id=pid, refresh=False)
     return len(ids), ids[-1]
 
 
@@ -651,12 +657,7 @@ def index_batch(
     in a few statements (``COPY`` on PostgreSQL); one transaction per batch, so an interrupted
     run is resumed from the last id printed; ``before`` bounds the range, so that several
     processes can share a national re-index; returns (how many, last id)."""
-    qs = _stale_persons(stale_only).order_by("pk")
-    if after is not None:
-        qs = qs.filter(pk__gt=after)
-    if before is not None:
-        qs = qs.filter(pk__lt=before)
-    ids = list(qs.values_list("pk", flat=True)[:size])
+    ids = _next_batch(after=after, before=before, size=size, stale_only=stale_only)
     if not ids:
         return 0, after
     with transaction.atomic():
