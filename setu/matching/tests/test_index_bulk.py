@@ -7,7 +7,7 @@ import datetime
 from io import StringIO
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from setu.matching import services
@@ -141,3 +141,20 @@ def test_rematch_index_only_command_uses_the_bulk_path(people):
     call_command("matching", "rematch", "--index-only", "--batch", "3", stdout=out)
     assert MatchRecord.objects.filter(engine_version=services.ENGINE_VERSION).count() == len(people)
     assert "done:" in out.getvalue()
+
+
+def test_index_only_before_stops_at_that_person_so_processes_can_split_a_reindex(people):
+    split = people[len(people) // 2]
+    call_command("matching", "rematch", "--index-only", "--before", str(split), stdout=StringIO())
+    indexed = set(MatchRecord.objects.values_list("person_id", flat=True))
+    assert indexed == {pid for pid in people if str(pid) < str(split)}
+    # The second process: from the split on.
+    call_command("matching", "rematch", "--index-only", "--after", str(max(indexed, key=str)),
+                 stdout=StringIO())  # fmt: skip
+    assert MatchRecord.objects.count() == len(people)
+
+
+def test_before_without_index_only_is_refused_and_indexes_nothing(people):
+    with pytest.raises(CommandError, match="--before is for --index-only"):
+        call_command("matching", "rematch", "--before", str(people[-1]), stdout=StringIO())
+    assert not MatchRecord.objects.exists()
