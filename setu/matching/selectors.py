@@ -362,7 +362,6 @@ class PersonMatchStatus:
     checking: bool
     duplicates: int
     cross_org: int
-    in_network: bool
     # MatchingReach: the whole network, named organisations only, or the own organisation only.
     reach: str = MatchingReach.OWN
     # The organisations named by the person's consent (when ``reach`` is named), by name.
@@ -394,7 +393,6 @@ def person_match_status(*, actor: Actor, person_id: Any) -> PersonMatchStatus:
         checking=checking,
         duplicates=dup,
         cross_org=pairs.count() - dup,
-        in_network=reach == MatchingReach.NETWORK,
         reach=reach,
         matching_with=names,
     )
