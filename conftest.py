@@ -91,3 +91,15 @@ def _audit_guard_in_place(request):
     if "db" in request.fixturenames or request.node.get_closest_marker("django_db"):
         request.getfixturevalue("db") if "transactional_db" not in request.fixturenames else None
         _sqlite_audit_guard("up")
+
+
+@pytest.fixture(autouse=True)
+def _default_language():
+    """Every test starts and ends in the default language: a page an earlier test on the same
+    worker rendered in Bengali leaves that language active, and would translate this test's
+    messages."""
+    from django.utils import translation
+
+    translation.deactivate()
+    yield
+    translation.deactivate()
