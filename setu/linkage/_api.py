@@ -11,10 +11,10 @@ from ._batch import (
     candidate_pairs,
     given_name_frequencies,
     log2_odds,
-    score_pairs,
+    pair_evidence,
 )
 from ._cluster import cluster, labels_to_clusters
-from ._config import MatchConfig, estimate_prior_log2_odds, probability, weight_bins
+from ._config import MatchConfig, estimate_prior_log2_odds, evidence_histogram, probability
 from ._explain import Explanation, explain_records
 from ._records import PersonRecord, check_unique_ids
 
@@ -53,14 +53,18 @@ def scored_candidates(
     a, b = candidate_pairs(frame.feats, cfg, side)
     # Name frequencies come from the records being linked, computed afresh per run.
     freq = given_name_frequencies(frame.feats)
-    total, person = score_pairs(frame, cfg, a, b, progress=progress, name_frequency=freq)
-    if not cfg.estimate_prior:
-        return a, b, total, person, cfg.prior_log2_odds
-    # Opt-in: the prior, too, comes from the records being linked.
-    evidence = total - cfg.prior_log2_odds
-    bins, counts = _np().unique(weight_bins(evidence), return_counts=True)
-    prior = estimate_prior_log2_odds(cfg, bins, counts, all_pairs(records, side))
-    return a, b, evidence + prior, person, prior
+    open_evidence, ceiling, person = pair_evidence(
+        frame, cfg, a, b, progress=progress, name_frequency=freq
+    )
+    prior = cfg.prior_log2_odds
+    if cfg.estimate_prior:
+        # The prior, too, comes from the records being linked.
+        hist = evidence_histogram(open_evidence, ceiling)
+        prior = estimate_prior_log2_odds(cfg, *hist, all_pairs(records, side))
+    # In place: at a million records these arrays hold tens of millions of pairs.
+    total = _np().minimum(open_evidence + prior, ceiling, out=open_evidence)
+    del ceiling
+    return a, b, total, person, prior
 
 
 def dedupe(

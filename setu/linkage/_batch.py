@@ -300,8 +300,8 @@ def tf_adjustments(cfg: MatchConfig, given_levels: Any, frequency: Any) -> Any:
     return np.where(agree, np.clip(bits, -cfg.tf_max_down, cfg.tf_max_up), 0.0)
 
 
-def score_levels_array(cfg: MatchConfig, levels: Any, adjust: Any = None) -> tuple[Any, Any]:
-    """(total log2 odds, person log2 evidence) per pair; same rule as config.combine.
+def evidence_arrays(cfg: MatchConfig, levels: Any, adjust: Any = None) -> tuple[Any, Any, Any]:
+    """(open evidence, ceiling, person evidence) per pair; same rule as config.combine_parts.
 
     ``adjust`` (bits per pair) is added to the given-name weight before combining.
     """
@@ -316,13 +316,13 @@ def score_levels_array(cfg: MatchConfig, levels: Any, adjust: Any = None) -> tup
     hh = fw[:, list(HOUSEHOLD_INDEX)]
     pos = np.where(hh > 0, hh, 0.0).sum(axis=1)
     neg = np.where(hh < 0, hh, 0.0).sum(axis=1)
-    household = (
-        np.minimum(
-            np.minimum(pos, cfg.household_cap), np.maximum(person, 0.0) + cfg.household_slack
-        )
+    ceiling = (
+        cfg.prior_log2_odds
+        + person
+        + np.minimum(cfg.household_cap, np.maximum(person, 0.0) + cfg.household_slack)
         + neg
     )
-    return cfg.prior_log2_odds + person + household, person
+    return person + pos + neg, ceiling, person
 
 
 def log2_odds(p: float) -> float:
@@ -330,7 +330,7 @@ def log2_odds(p: float) -> float:
     return math.log2(p / (1 - p))
 
 
-def score_pairs(
+def pair_evidence(
     frame: Frame,
     cfg: MatchConfig,
     a: Any,
@@ -338,14 +338,15 @@ def score_pairs(
     chunk: int = 2_000_000,
     progress: bool = False,
     name_frequency: Any = None,
-) -> tuple[Any, Any]:
-    """(log2 odds, person evidence) per candidate pair, in chunks to bound memory.
+) -> tuple[Any, Any, Any]:
+    """(open evidence, ceiling, person evidence) per candidate pair, in chunks.
 
-    ``name_frequency`` (share of the records with each record's given-name sound, from
+    A pair's log2 odds under a prior is ``min(prior + open, ceiling)``. ``name_frequency``
+    (share of the records with each record's given-name sound, from
     ``given_name_frequencies``) turns on the term-frequency adjustment.
     """
     np = _np()
-    totals, persons = [], []
+    parts: list[tuple[Any, Any, Any]] = []
     starts = range(0, len(a), chunk)
     for s in _progress(starts, progress, f"scoring {len(a):,} pairs", len(starts)):
         ca, cb = a[s : s + chunk], b[s : s + chunk]
@@ -354,9 +355,23 @@ def score_pairs(
         if name_frequency is not None:
             freq = np.maximum(name_frequency[ca], name_frequency[cb])
             adjust = tf_adjustments(cfg, lv[:, FIELDS.index("given_name")], freq)
-        t, p = score_levels_array(cfg, lv, adjust)
-        totals.append(t)
-        persons.append(p)
-    if not totals:
-        return np.empty(0), np.empty(0)
-    return np.concatenate(totals), np.concatenate(persons)
+        parts.append(evidence_arrays(cfg, lv, adjust))
+    if not parts:
+        return np.empty(0), np.empty(0), np.empty(0)
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))  # type: ignore[return-value]
+
+
+def score_pairs(
+    frame: Frame,
+    cfg: MatchConfig,
+    a: Any,
+    b: Any,
+    progress: bool = False,
+    name_frequency: Any = None,
+) -> tuple[Any, Any]:
+    """(log2 odds under the configured prior, person evidence) per candidate pair."""
+    np = _np()
+    open_evidence, ceiling, person = pair_evidence(
+        frame, cfg, a, b, progress=progress, name_frequency=name_frequency
+    )
+    return np.minimum(cfg.prior_log2_odds + open_evidence, ceiling), person

@@ -41,7 +41,9 @@ class MatchConfig:
     ``prior + person + household`` where the household part (family name, parents,
     village, district, phone — all shared by siblings) is capped at ``household_cap``
     and at ``household_slack`` bits above the person's own evidence (given name, sex,
-    birth), so a family can support a match but never make one on its own.
+    birth), so a family can support a match but never make one on its own. Both caps
+    are measured from the configured prior (``family_ceiling``), so a prior estimated
+    for a run moves only pairs whose household evidence does not reach them.
     """
 
     mu: Any = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_MU)))
@@ -109,13 +111,49 @@ PERSON_INDEX = tuple(i for i, f in enumerate(FIELDS) if f in PERSON_FIELDS)
 HOUSEHOLD_INDEX = tuple(i for i, f in enumerate(FIELDS) if f not in PERSON_FIELDS)
 
 
-def combine(cfg: MatchConfig, field_weights: tuple[float, ...]) -> tuple[float, float, float]:
-    """(total log2 odds, person part, household part actually counted)."""
+def family_ceiling(cfg: MatchConfig, person: float) -> float:
+    """Highest log2 odds household evidence can bring a pair with this person evidence to.
+
+    Family name, parents, village, district and phone are shared by siblings, so
+    agreeing on all of them says "same family", not "same person". The ceiling is where
+    a pair known to be one family sits, ``prior_log2_odds + household_cap`` (about one
+    chance in four: a family has a few children), plus the person evidence; and a family
+    may add at most ``household_slack`` bits more than the person's own evidence. It is
+    fixed by the configured prior, not by the prior estimated for a run: how likely two
+    records of one family are to be one person does not depend on how many records
+    there are, while the chance that two random records match does.
+    """
+    return (
+        cfg.prior_log2_odds
+        + person
+        + min(cfg.household_cap, max(person, 0.0) + cfg.household_slack)
+    )
+
+
+def combine_parts(cfg: MatchConfig, field_weights: tuple[float, ...]) -> tuple[float, float, float]:
+    """(open evidence, ceiling, person evidence) of a pair's field weights.
+
+    The pair's log2 odds under a prior is ``min(prior + open, ceiling)``: open evidence
+    is every field's weight added up (person + household, agreeing and disagreeing),
+    and disagreeing household fields lower the ceiling too.
+    """
     person = sum(field_weights[i] for i in PERSON_INDEX)
     pos = sum(field_weights[i] for i in HOUSEHOLD_INDEX if field_weights[i] > 0)
     neg = sum(field_weights[i] for i in HOUSEHOLD_INDEX if field_weights[i] < 0)
-    household = min(pos, cfg.household_cap, max(person, 0.0) + cfg.household_slack) + neg
-    return cfg.prior_log2_odds + person + household, person, household
+    return person + pos + neg, family_ceiling(cfg, person) + neg, person
+
+
+def combine(
+    cfg: MatchConfig, field_weights: tuple[float, ...], prior: float | None = None
+) -> tuple[float, float, float]:
+    """(total log2 odds, person part, household part actually counted).
+
+    ``prior`` defaults to the configured one; a run that estimates its prior passes it.
+    """
+    prior = cfg.prior_log2_odds if prior is None else prior
+    open_evidence, ceiling, person = combine_parts(cfg, field_weights)
+    total = min(prior + open_evidence, ceiling)
+    return total, person, total - prior - person
 
 
 TF_LEVELS = frozenset(
@@ -157,14 +195,33 @@ PRIOR_BINS_PER_BIT = 64
 
 
 def weight_bins(evidence: Any) -> Any:
-    """Integer bin per pair of evidence bits (log2 Bayes factor, prior excluded)."""
+    """Integer bin per value of log2 odds or evidence."""
     import numpy as np
 
     return np.rint(np.asarray(evidence, dtype=np.float64) * PRIOR_BINS_PER_BIT).astype(np.int64)
 
 
+def evidence_histogram(open_evidence: Any, ceiling: Any) -> tuple[Any, Any, Any]:
+    """(open bins, ceiling bins, counts): the pairs' evidence, binned in two dimensions."""
+    import numpy as np
+
+    ob, cb = weight_bins(open_evidence), weight_bins(ceiling)
+    if len(ob) == 0:
+        empty = np.empty(0, dtype=np.int64)
+        return empty, empty, empty
+    o0, c0 = int(ob.min()), int(cb.min())
+    width = int(cb.max()) - c0 + 1
+    codes, counts = np.unique((ob - o0) * width + (cb - c0), return_counts=True)
+    return codes // width + o0, codes % width + c0, counts
+
+
 def estimate_prior_log2_odds(
-    cfg: MatchConfig, bins: Any, counts: Any, n_pairs: float, max_iter: int = 100
+    cfg: MatchConfig,
+    open_bins: Any,
+    ceiling_bins: Any,
+    counts: Any,
+    n_pairs: float,
+    max_iter: int = 200,
 ) -> float:
     """Prior log2 odds that two random records match, estimated from the candidates.
 
@@ -173,22 +230,25 @@ def estimate_prior_log2_odds(
     (those are selected for agreeing, and the weights already count that agreement). It
     falls as the data grows: each record has about the same number of duplicates while
     the number of pairs grows with n². One-parameter EM with m and u held fixed: given
-    the prior, each candidate's posterior is 1 / (1 + 2^-(prior + evidence)); the new
-    rate is the sum of posteriors over all pairs, counting pairs that were not candidates
-    as non-matches (so the estimate is slightly low by the matches blocking misses).
-    ``bins``/``counts`` are a histogram of evidence (``weight_bins``); the result is
-    clamped to ``cfg.prior_range``. With no candidates, the configured prior.
+    the prior, each candidate's log2 odds is ``min(prior + open, ceiling)``
+    (``combine_parts``) and its posterior 1 / (1 + 2^-odds); the new rate is the sum of
+    posteriors over all pairs, counting pairs that were not candidates as non-matches
+    (so the estimate is slightly low by the matches blocking misses). The histogram comes
+    from ``evidence_histogram``; the result is clamped to ``cfg.prior_range``. With no
+    candidates, the configured prior.
     """
     import numpy as np
 
     lo, hi = cfg.prior_range
-    if n_pairs <= 0 or len(bins) == 0:
+    if n_pairs <= 0 or len(counts) == 0:
         return min(hi, max(lo, cfg.prior_log2_odds))
-    ev = np.asarray(bins, dtype=np.float64) / PRIOR_BINS_PER_BIT
+    ev = np.asarray(open_bins, dtype=np.float64) / PRIOR_BINS_PER_BIT
+    ceil = np.asarray(ceiling_bins, dtype=np.float64) / PRIOR_BINS_PER_BIT
     cnt = np.asarray(counts, dtype=np.float64)
     prior = min(hi, max(lo, cfg.prior_log2_odds))
     for _ in range(max_iter):
-        post = 1.0 / (1.0 + np.exp2(-np.clip(prior + ev, -60.0, 60.0)))
+        odds = np.minimum(prior + ev, ceil)
+        post = 1.0 / (1.0 + np.exp2(-np.clip(odds, -60.0, 60.0)))
         rate = float((post * cnt).sum()) / n_pairs
         rate = min(max(rate, 1e-300), 1.0 - 1e-12)
         new = min(hi, max(lo, math.log2(rate / (1.0 - rate))))

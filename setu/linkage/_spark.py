@@ -22,7 +22,7 @@ from ._compare import FIELDS, compare
 from ._config import (
     PRIOR_BINS_PER_BIT,
     MatchConfig,
-    combine,
+    combine_parts,
     estimate_prior_log2_odds,
     name_frequency_adjustment,
 )
@@ -89,7 +89,7 @@ def _score_partition(cfg: MatchConfig, name_counts: dict[str, int], n_records: i
         key = name_frequency_key(f)
         return name_counts.get(key, 0) / n_records if key else 0.0
 
-    def run(rows: Iterator[Any]) -> Iterator[tuple[int, int, float, float]]:
+    def run(rows: Iterator[Any]) -> Iterator[tuple[int, int, float, float, float]]:
         for row in rows:
             fa = features(_row_to_record(row["a"]))
             fb = features(_row_to_record(row["b"]))
@@ -98,8 +98,8 @@ def _score_partition(cfg: MatchConfig, name_counts: dict[str, int], n_records: i
             # The same term-frequency adjustment as dedupe (same float operations).
             fw[gi] += name_frequency_adjustment(cfg, levels[gi], max(freq(fa), freq(fb)))
             fw = tuple(fw)
-            total, person, _ = combine(cfg, fw)
-            yield (row["a"]["idx"], row["b"]["idx"], total, person)
+            open_evidence, ceiling, person = combine_parts(cfg, fw)
+            yield (row["a"]["idx"], row["b"]["idx"], open_evidence, ceiling, person)
 
     return run
 
@@ -181,7 +181,8 @@ def dedupe_spark(
         [
             T.StructField("a", T.LongType()),
             T.StructField("b", T.LongType()),
-            T.StructField("total", T.DoubleType()),
+            T.StructField("open", T.DoubleType()),
+            T.StructField("ceiling", T.DoubleType()),
             T.StructField("person", T.DoubleType()),
         ]
     )
@@ -195,21 +196,22 @@ def dedupe_spark(
         # to even in numpy and in Java), so the same estimated prior.
         hist = (
             scored.select(
-                F.rint((F.col("total") - F.lit(cfg.prior_log2_odds)) * PRIOR_BINS_PER_BIT)
-                .cast("long")
-                .alias("bin")
+                F.rint(F.col("open") * PRIOR_BINS_PER_BIT).cast("long").alias("o"),
+                F.rint(F.col("ceiling") * PRIOR_BINS_PER_BIT).cast("long").alias("c"),
             )
-            .groupBy("bin")
+            .groupBy("o", "c")
             .count()
             .collect()
         )
-        hist.sort(key=lambda r: r["bin"])
+        hist.sort(key=lambda r: (r["o"], r["c"]))  # numpy's order, so the same sums
         prior = estimate_prior_log2_odds(
-            cfg, [r["bin"] for r in hist], [r["count"] for r in hist], all_pairs(records)
+            cfg,
+            [r["o"] for r in hist],
+            [r["c"] for r in hist],
+            [r["count"] for r in hist],
+            all_pairs(records),
         )
-        scored = scored.withColumn(
-            "total", F.col("total") - F.lit(cfg.prior_log2_odds) + F.lit(prior)
-        )
+    scored = scored.withColumn("total", F.least(F.col("open") + F.lit(prior), F.col("ceiling")))
     kept = scored.where(
         (F.col("total") >= thr) | (F.col("person") < cfg.cannot_link_person_weight)
     ).collect()

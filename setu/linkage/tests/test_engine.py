@@ -13,7 +13,13 @@ import pytest
 import setu.linkage as linkage
 from setu.linkage import MatchConfig, MatchIndex, PersonRecord, dedupe, explain
 from setu.linkage._api import DEFAULT_CONFIG
-from setu.linkage._batch import build_frame, candidate_pairs, pair_levels, score_pairs
+from setu.linkage._batch import (
+    build_frame,
+    candidate_pairs,
+    pair_evidence,
+    pair_levels,
+    score_pairs,
+)
 from setu.linkage._compare import compare
 from setu.linkage._config import score_levels
 from setu.linkage._features import features
@@ -303,7 +309,7 @@ def test_spark_scorer_applies_the_same_frequency_adjustment_as_dedupe() -> None:
     frame = build_frame(records)
     a, b = candidate_pairs(frame.feats, DEFAULT_CONFIG)
     freq = given_name_frequencies(frame.feats)
-    totals, persons = score_pairs(frame, DEFAULT_CONFIG, a, b, name_frequency=freq)
+    opens, ceilings, persons = pair_evidence(frame, DEFAULT_CONFIG, a, b, name_frequency=freq)
     counts = Counter(name_frequency_key(features(r)) for r in records)
     scorer = _score_partition(DEFAULT_CONFIG, dict(counts), len(records))
 
@@ -311,5 +317,9 @@ def test_spark_scorer_applies_the_same_frequency_adjustment_as_dedupe() -> None:
         return {"idx": i, **{c: getattr(records[i], c) for c in COLUMNS}}
 
     rows = [{"a": row(int(i)), "b": row(int(j))} for i, j in zip(a, b, strict=True)]
-    for (_, _, total, person), t, p in zip(scorer(iter(rows)), totals, persons, strict=True):
-        assert total == pytest.approx(float(t)) and person == pytest.approx(float(p))
+    got = list(scorer(iter(rows)))
+    for (_, _, open_ev, ceiling, person), o, c, p in zip(
+        got, opens, ceilings, persons, strict=True
+    ):
+        assert open_ev == pytest.approx(float(o)) and ceiling == pytest.approx(float(c))
+        assert person == pytest.approx(float(p))

@@ -13,7 +13,7 @@ from setu.linkage import MatchConfig, PersonRecord, dedupe, explain
 from setu.linkage._api import scored_candidates
 from setu.linkage._batch import _birth_levels, build_frame
 from setu.linkage._compare import compare_birth, one_typo_apart
-from setu.linkage._config import estimate_prior_log2_odds, weight_bins
+from setu.linkage._config import estimate_prior_log2_odds, evidence_histogram
 
 from .test_engine import DISTRICTS, FAMILY, GIVEN_F, synthetic
 
@@ -73,17 +73,30 @@ def test_vectorised_birth_levels_equal_compare_birth() -> None:
 def test_prior_estimate_recovers_the_match_rate_and_is_clamped() -> None:
     cfg = MatchConfig(prior_range=(-30.0, -1.0))
     n_pairs = 1_000_000
-    # 100 pairs with overwhelming evidence, the rest clearly not matches.
+    # 100 pairs with overwhelming evidence, the rest clearly not matches; no ceiling.
     evidence = np.concatenate([np.full(100, 40.0), np.full(50_000, -10.0)])
-    bins, counts = np.unique(weight_bins(evidence), return_counts=True)
-    prior = estimate_prior_log2_odds(cfg, bins, counts, n_pairs)
+    hist = evidence_histogram(evidence, np.full(len(evidence), 100.0))
+    prior = estimate_prior_log2_odds(cfg, *hist, n_pairs)
     assert prior == pytest.approx(np.log2(100 / (n_pairs - 100)), abs=0.01)
     # Ten times as many pairs with the same matches: the prior falls by log2(10).
-    lower = estimate_prior_log2_odds(cfg, bins, counts, 10 * n_pairs)
+    lower = estimate_prior_log2_odds(cfg, *hist, 10 * n_pairs)
     assert prior - lower == pytest.approx(np.log2(10), abs=0.01)
     # Clamped to the configured range; no candidates: the configured prior.
-    assert estimate_prior_log2_odds(MatchConfig(), bins, counts, 200) == -10.0
-    assert estimate_prior_log2_odds(MatchConfig(), [], [], 0) == -12.0
+    assert estimate_prior_log2_odds(MatchConfig(), *hist, 200) == -10.0
+    assert estimate_prior_log2_odds(MatchConfig(), [], [], [], 0) == -12.0
+
+
+def test_pairs_at_the_family_ceiling_keep_their_odds_whatever_the_prior() -> None:
+    # 1,000 pairs whose household evidence is saturated (odds = ceiling = +5 bits,
+    # posterior 0.97) and 50,000 weak pairs: the saturated pairs alone set the rate.
+    cfg = MatchConfig(prior_range=(-40.0, -1.0))
+    evidence = np.concatenate([np.full(1_000, 40.0), np.full(50_000, -10.0)])
+    ceiling = np.concatenate([np.full(1_000, 5.0), np.full(50_000, 100.0)])
+    hist = evidence_histogram(evidence, ceiling)
+    n_pairs = 1e9
+    prior = estimate_prior_log2_odds(cfg, *hist, n_pairs)
+    saturated = 1_000 / (1 + 2**-5)
+    assert prior == pytest.approx(np.log2(saturated / n_pairs), abs=0.01)
 
 
 def test_prior_estimate_falls_as_blocks_fill_with_non_matches() -> None:
@@ -143,3 +156,29 @@ def test_blocking_finds_a_mangled_given_name_by_family_and_year_or_by_full_date(
     pairs = set(zip(lo.tolist(), hi.tolist(), strict=True))
     assert (0, 1) in pairs and (0, 2) in pairs
     assert not any(3 in p for p in pairs)
+
+
+def test_a_whole_family_agreeing_still_matches_when_the_estimated_prior_falls() -> None:
+    # The same girl twice, an estimated age each time, her family in full; then 3,000
+    # strangers nobody could confuse, so the estimated prior falls far below the fixed one.
+    girl = PersonRecord("G1", given_name="Rekha", family_name="Mondal", sex="F", age=14,
+                        recorded_on="2021-01-01", father_name="Ramesh Mondal",
+                        mother_name="Gita Mondal", village="Beldanga",
+                        district="Murshidabad", state="WB", phone="9830012345")  # fmt: skip
+    again = replace(girl, record_id="G2", given_name="Rekha Kumari", age=17,
+                    recorded_on="2024-03-01", phone="")  # fmt: skip
+    rng = random.Random(1)
+
+    def word() -> str:
+        return "".join(rng.choice("bdfgjklmnprstvz") + rng.choice("aeiou") for _ in range(4))
+
+    strangers = [
+        PersonRecord(f"S{k}", given_name=word(), family_name=word(), sex="F",
+                     age=rng.randint(8, 40), recorded_on="2024-06-01")
+        for k in range(3_000)
+    ]  # fmt: skip
+    records = [girl, again, *strangers]
+    *_, prior = scored_candidates(records, ESTIMATE)
+    assert prior < MatchConfig().prior_log2_odds - 2
+    labels = dedupe(records, config=ESTIMATE)
+    assert labels["G1"] == labels["G2"]
