@@ -5,6 +5,7 @@ score pairs Fellegi-Sunter style, cluster with safeguards, and explain in words.
 """
 
 from ._api import ScoredPair, dedupe, explain, link
+from ._blocking import is_broad_key
 from ._config import MatchConfig
 from ._explain import Explanation, FieldEvidence
 from ._index import Candidate, MatchIndex
@@ -26,6 +27,7 @@ __all__ = [
     "dedupe_spark",
     "explain",
     "index_keys",
+    "is_broad_key",
     "link",
     "query_keys",
     "read_records",

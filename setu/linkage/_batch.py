@@ -11,7 +11,7 @@ from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from ._blocking import BROAD_PREFIX, blocking_keys, sort_key
+from ._blocking import blocking_keys, is_broad_key, sort_key
 from ._compare import (
     FIELDS,
     compare_names,
@@ -101,7 +101,7 @@ def candidate_pairs(
         for k in blocking_keys(f):
             rec.append(i)
             kh.append(hash(k))
-            broad.append(k.startswith(BROAD_PREFIX))
+            broad.append(is_broad_key(k))
     if not rec:
         empty = np.empty(0, dtype=np.int64)
         return empty, empty

@@ -12,9 +12,15 @@ from ._features import (
     village_key,
 )
 
-# Keys with this prefix are broad (one common first name can fill thousands): when
-# oversized they get the narrow broad_window; the specific keys carry most recall.
-BROAD_PREFIX = "g:"
+# Keys with these prefixes are broad (one common first name, or one common surname in a
+# district, can fill thousands): when oversized they get the narrow broad_window, and in
+# the index a smaller posting cap; the specific keys carry most recall.
+BROAD_PREFIXES = ("g:", "fa:")
+
+
+def is_broad_key(key: str) -> bool:
+    """Whether a blocking or index key is one of the broad kinds."""
+    return key.startswith(BROAD_PREFIXES)
 
 
 def blocking_keys(f: Features) -> list[str]:
@@ -22,7 +28,9 @@ def blocking_keys(f: Features) -> list[str]:
 
     Several independent keys so that one mangled field does not hide a match: the sound
     of the given name (or alias), the same sound within a district or family, all name
-    words in any order, the phone, and the father/village within a district.
+    words in any order, the phone, the father/village within a district, and the family
+    name within a district (finds a given name misspelt past its sound when there is no
+    birth date to pair the family name with).
     """
     keys: list[str] = []
     where = area(f)
@@ -47,6 +55,8 @@ def blocking_keys(f: Features) -> list[str]:
     vk = village_key(f)
     if vk:
         keys.append(f"v:{vk}:{f.sex}")
+    if fam and where:
+        keys.append(f"fa:{fam}:{where}")
     if fam and f.birth is not None and f.birth.kind in ("date", "ym", "year"):
         # A stated birth year with the family name: finds a mistyped given name.
         keys.append(f"fy:{fam}:{f.birth.year}")

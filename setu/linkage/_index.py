@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ._blocking import BROAD_PREFIX
+from ._blocking import is_broad_key
 from ._compare import FIELDS, compare
 from ._config import MatchConfig, combine, probability
 from ._explain import Explanation, explain_features
@@ -77,9 +77,9 @@ class MatchIndex:
             post = self._postings.get(k)
             if not post:
                 continue
-            # The first-name sound alone is broad; its sex x birth-band refinement
-            # ("gs:") usually stands in for it.
-            limit = min(cap, 50) if k.startswith(BROAD_PREFIX) else cap
+            # The first-name sound alone, or the family name in a district, is broad;
+            # narrower keys ("gs:", "gd:", "fy:") usually stand in for it.
+            limit = min(cap, 50) if is_broad_key(k) else cap
             if len(post) <= limit:
                 found.update(post)
             else:

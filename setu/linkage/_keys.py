@@ -15,7 +15,7 @@ from ._records import PersonRecord
 
 # Bump when the keys for the same record change (format, blocking rules, normalisation of the
 # fields they use): an application's stored keys from an older version are then stale.
-INDEX_KEYS_VERSION = 3
+INDEX_KEYS_VERSION = 4
 
 
 def _band_keys(f: Features, near: bool) -> list[str]:
@@ -67,7 +67,8 @@ def index_keys(record: PersonRecord, *, config: MatchConfig | None = None) -> li
     The engine's blocking keys (given-name sound, with district or family; all name words;
     phone; parents; village) plus given-name sound x sex x 5-year birth band. Each key is
     ``kind:hexdigest`` (at most 40 characters), deterministic across processes and Python
-    runs; keys starting with ``BROAD_PREFIX`` (``"g:"``) are the broad first-name-sound keys.
+    runs; ``is_broad_key`` tells the broad kinds (first-name sound alone, family name in a
+    district), whose posting lists an index should cap lower.
     The format is versioned by ``INDEX_KEYS_VERSION``. ``config`` is accepted for symmetry with
     ``MatchIndex`` (the keys do not depend on it today).
     """

@@ -16,7 +16,7 @@ from typing import Any
 
 from ._api import all_pairs
 from ._batch import log2_odds
-from ._blocking import BROAD_PREFIX, blocking_keys, sort_key
+from ._blocking import BROAD_PREFIXES, blocking_keys, sort_key
 from ._cluster import cluster, labels_to_clusters
 from ._compare import FIELDS, compare
 from ._config import (
@@ -155,10 +155,13 @@ def dedupe_spark(
         .where(F.col("size") > 1)
     )
     # Same reach as the local pipeline (see _batch.candidate_pairs).
+    broad = F.lit(False)
+    for prefix in BROAD_PREFIXES:
+        broad = broad | F.col("key").startswith(prefix)
     reach = (
         F.when(F.col("size") <= cfg.block_size, F.col("size") - 1)
         .when(
-            F.col("key").startswith(BROAD_PREFIX),
+            broad,
             F.lit(min(cfg.broad_window, cfg.window, cfg.block_size - 1)),
         )
         .otherwise(F.lit(min(cfg.window, cfg.block_size - 1)))

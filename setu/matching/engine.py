@@ -14,10 +14,13 @@ from typing import Any
 from setu import linkage
 from setu.linkage import Explanation, MatchConfig, MatchIndex, PersonRecord
 
-# Keys with this prefix are the broadest (the sound of a first name alone).
-BROAD_PREFIX = "g:"
 POSTING_CAP = MatchConfig().index_posting_cap
 BROAD_CAP = min(POSTING_CAP, 50)
+
+
+def posting_cap(key: str) -> int:
+    """How many postings of a stored key a lookup reads: fewer for the broad kinds."""
+    return BROAD_CAP if linkage.is_broad_key(key) else POSTING_CAP
 
 
 def index_keys(record: PersonRecord) -> list[str]:

@@ -213,10 +213,7 @@ def candidate_records(
             base = base.filter(organisation_id__in=wanted)
     else:
         base = base.filter(organisation_id=organisation_id, allowed_org_id__isnull=True)
-    caps = {
-        k: engine.BROAD_CAP if k.startswith(engine.BROAD_PREFIX) else engine.POSTING_CAP
-        for k in keys
-    }
+    caps = {k: engine.posting_cap(k) for k in keys}
     # At most cap + 1 postings are read per key (not a count of all of them), so a common key
     # costs the same in a network of a thousand records and of a million.
     parts = [

@@ -8,7 +8,14 @@ import subprocess
 import sys
 from dataclasses import replace
 
-from setu.linkage import MatchConfig, MatchIndex, PersonRecord, index_keys, query_keys
+from setu.linkage import (
+    MatchConfig,
+    MatchIndex,
+    PersonRecord,
+    index_keys,
+    is_broad_key,
+    query_keys,
+)
 
 from .test_engine import synthetic
 
@@ -25,7 +32,7 @@ def _lookup(records: list[PersonRecord], query: PersonRecord, cap: int) -> set[s
         post = postings.get(k)
         if not post:
             continue
-        limit = min(cap, 50) if k.startswith("g:") else cap
+        limit = min(cap, 50) if is_broad_key(k) else cap
         if len(post) <= limit:
             found.update(post)
         else:

@@ -158,6 +158,27 @@ def test_blocking_finds_a_mangled_given_name_by_family_and_year_or_by_full_date(
     assert not any(3 in p for p in pairs)
 
 
+def test_blocking_finds_a_given_name_misspelt_past_its_sound_by_family_name_in_district() -> None:
+    from setu.linkage._batch import candidate_pairs
+    from setu.linkage._blocking import blocking_keys, is_broad_key
+
+    # No birth date, so the family name cannot pair with a year; no village or phone.
+    a = PersonRecord("A", given_name="Rekha", family_name="Mondal", sex="F", age=15,
+                     recorded_on="2023-01-01", district="Murshidabad", state="WB")  # fmt: skip
+    misspelt = replace(a, record_id="B", given_name="Rkeha")
+    elsewhere = replace(misspelt, record_id="C", district="Nadia")
+    frame = build_frame([a, misspelt, elsewhere])
+    assert not set(frame.feats[0].name.given) & set(frame.feats[1].name.given)
+    lo, hi = candidate_pairs(frame.feats, MatchConfig())
+    pairs = set(zip(lo.tolist(), hi.tolist(), strict=True))
+    assert (0, 1) in pairs
+    assert (0, 2) not in pairs
+    # The family name in a district is as broad as a common first name.
+    assert [k for k in blocking_keys(frame.feats[0]) if k.startswith("fa:")]
+    assert all(is_broad_key(k) for k in blocking_keys(frame.feats[0]) if k.startswith("fa:"))
+    assert not is_broad_key("n:mondal rekha")
+
+
 def test_a_whole_family_agreeing_still_matches_when_the_estimated_prior_falls() -> None:
     # The same girl twice, an estimated age each time, her family in full; then 3,000
     # strangers nobody could confuse, so the estimated prior falls far below the fixed one.
