@@ -74,8 +74,9 @@ class MatchConfig:
     # Blocking.
     block_size: int = 40  # blocks up to this size are compared all-against-all
     window: int = 10  # bigger blocks: each record against its next `window` neighbours
-    broad_window: int = 3  # the same for the broadest key (given-name sound alone)
+    broad_window: int = 3  # the same for the broad keys (see _blocking.is_broad_key)
     index_posting_cap: int = 200
+    index_broad_posting_cap: int = 50  # the same for the broad keys
     _weights: Any = field(default=None, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

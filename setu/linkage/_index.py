@@ -79,7 +79,7 @@ class MatchIndex:
                 continue
             # The first-name sound alone, or the family name in a district, is broad;
             # narrower keys ("gs:", "gd:", "fy:") usually stand in for it.
-            limit = min(cap, 50) if is_broad_key(k) else cap
+            limit = min(cap, self.config.index_broad_posting_cap) if is_broad_key(k) else cap
             if len(post) <= limit:
                 found.update(post)
             else:

@@ -81,6 +81,7 @@ def query_keys(record: PersonRecord, *, config: MatchConfig | None = None) -> li
     A superset of the record's own ``index_keys``: neighbouring birth bands (estimated ages are
     uncertain), and every sex when the record has none. A record is a candidate for ``record``
     if it was filed under any of these keys (``MatchIndex`` then skips keys whose posting list
-    exceeds ``config.index_posting_cap``, or 50 for broad ``g:`` keys).
+    exceeds ``config.index_posting_cap``, or ``config.index_broad_posting_cap`` for the broad
+    keys that ``is_broad_key`` tells).
     """
     return query_keys_of(features(record))

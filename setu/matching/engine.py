@@ -15,7 +15,7 @@ from setu import linkage
 from setu.linkage import Explanation, MatchConfig, MatchIndex, PersonRecord
 
 POSTING_CAP = MatchConfig().index_posting_cap
-BROAD_CAP = min(POSTING_CAP, 50)
+BROAD_CAP = min(POSTING_CAP, MatchConfig().index_broad_posting_cap)
 
 
 def posting_cap(key: str) -> int:
