@@ -9,7 +9,7 @@ from ._blocking import is_broad_key
 from ._config import MatchConfig
 from ._explain import Explanation, FieldEvidence
 from ._index import Candidate, MatchIndex
-from ._keys import INDEX_KEYS_VERSION, index_keys, query_keys
+from ._keys import INDEX_KEYS_VERSION, index_keys, posting_cap, query_keys
 from ._records import LinkageInputError, PersonRecord, read_records
 from ._spark import dedupe_spark
 
@@ -29,6 +29,7 @@ __all__ = [
     "index_keys",
     "is_broad_key",
     "link",
+    "posting_cap",
     "query_keys",
     "read_records",
 ]

@@ -5,12 +5,11 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ._blocking import is_broad_key
 from ._compare import FIELDS, compare
 from ._config import MatchConfig, combine, probability
 from ._explain import Explanation, explain_features
 from ._features import Features, features
-from ._keys import index_keys_of, query_keys_of
+from ._keys import index_keys_of, posting_cap, query_keys_of
 from ._records import PersonRecord
 
 
@@ -77,10 +76,7 @@ class MatchIndex:
             post = self._postings.get(k)
             if not post:
                 continue
-            # The first-name sound alone, or the family name in a district, is broad;
-            # narrower keys ("gs:", "gd:", "fy:") usually stand in for it.
-            limit = min(cap, self.config.index_broad_posting_cap) if is_broad_key(k) else cap
-            if len(post) <= limit:
+            if len(post) <= posting_cap(k, self.config):
                 found.update(post)
             else:
                 oversized.append(post)

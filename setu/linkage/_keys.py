@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import hashlib
 
-from ._blocking import blocking_keys
+from ._blocking import blocking_keys, is_broad_key
 from ._config import MatchConfig
 from ._features import Features, features, given_keys
 from ._records import PersonRecord
@@ -16,6 +16,18 @@ from ._records import PersonRecord
 # Bump when the keys for the same record change (format, blocking rules, normalisation of the
 # fields they use): an application's stored keys from an older version are then stale.
 INDEX_KEYS_VERSION = 4
+
+
+def posting_cap(key: str, config: MatchConfig | None = None) -> int:
+    """How many postings of ``key`` a lookup reads before it skips the key as too common.
+
+    The broad kinds (``is_broad_key``: first-name sound alone, family name in a district) get
+    the lower ``index_broad_posting_cap``; narrower keys usually stand in for them.
+    """
+    cfg = config or MatchConfig()
+    if is_broad_key(key):
+        return min(cfg.index_posting_cap, cfg.index_broad_posting_cap)
+    return cfg.index_posting_cap
 
 
 def _band_keys(f: Features, near: bool) -> list[str]:

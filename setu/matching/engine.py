@@ -14,13 +14,13 @@ from typing import Any
 from setu import linkage
 from setu.linkage import Explanation, MatchConfig, MatchIndex, PersonRecord
 
-POSTING_CAP = MatchConfig().index_posting_cap
-BROAD_CAP = min(POSTING_CAP, MatchConfig().index_broad_posting_cap)
+CONFIG = MatchConfig()
+POSTING_CAP = CONFIG.index_posting_cap
 
 
 def posting_cap(key: str) -> int:
     """How many postings of a stored key a lookup reads: fewer for the broad kinds."""
-    return BROAD_CAP if linkage.is_broad_key(key) else POSTING_CAP
+    return linkage.posting_cap(key, CONFIG)
 
 
 def index_keys(record: PersonRecord) -> list[str]:
@@ -73,8 +73,8 @@ def explain(a: PersonRecord, b: PersonRecord) -> Explanation:
     return linkage.explain(a, b)
 
 
-STRONG = MatchConfig().match_threshold
-POSSIBLE = MatchConfig().possible_threshold
+STRONG = CONFIG.match_threshold
+POSSIBLE = CONFIG.possible_threshold
 
 # Words without values, for the other organisation's record before a link is confirmed.
 _VALUE_FREE = {

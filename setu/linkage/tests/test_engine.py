@@ -96,7 +96,8 @@ def test_public_api_is_exactly_all() -> None:
         [
             "Candidate", "Explanation", "FieldEvidence", "INDEX_KEYS_VERSION",
             "LinkageInputError", "MatchConfig", "MatchIndex", "PersonRecord", "ScoredPair",
-            "dedupe", "dedupe_spark", "explain", "index_keys", "is_broad_key", "link", "query_keys",
+            "dedupe", "dedupe_spark", "explain", "index_keys", "is_broad_key", "link", "posting_cap",
+            "query_keys",
             "read_records",
         ]
     )  # fmt: skip

@@ -14,6 +14,7 @@ from setu.linkage import (
     PersonRecord,
     index_keys,
     is_broad_key,
+    posting_cap,
     query_keys,
 )
 
@@ -63,6 +64,19 @@ def test_index_candidates_equal_a_lookup_by_the_public_keys(girl: PersonRecord) 
         nonempty += bool(got)
     assert nonempty >= 30
     assert "M-1" in _lookup(records, queries[-3], cfg.index_posting_cap)
+
+
+def test_posting_cap_is_lower_for_the_broad_keys(girl: PersonRecord) -> None:
+    keys = query_keys(girl)
+    broad = [k for k in keys if is_broad_key(k)]
+    narrow = [k for k in keys if not is_broad_key(k)]
+    assert broad and narrow
+    cfg = MatchConfig(index_posting_cap=120, index_broad_posting_cap=30)
+    assert {posting_cap(k, cfg) for k in broad} == {30}
+    assert {posting_cap(k, cfg) for k in narrow} == {120}
+    # The broad cap never exceeds the general one.
+    assert posting_cap(broad[0], MatchConfig(index_posting_cap=10)) == 10
+    assert posting_cap(narrow[0]) == MatchConfig().index_posting_cap
 
 
 def test_query_keys_cover_the_records_own_index_keys(girl: PersonRecord) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from setu.linkage import MatchConfig
 from setu.matching import engine, services
 from setu.matching.models import MatchKey, MatchRecord
 from setu.orgs.tests.factories import OrganisationFactory
@@ -17,8 +18,10 @@ QUERY = engine.record_from_data({"record_id": "q", "given_name": "Rupa"})
 
 @pytest.fixture
 def caps(monkeypatch):
+    monkeypatch.setattr(
+        engine, "CONFIG", MatchConfig(index_posting_cap=3, index_broad_posting_cap=2)
+    )
     monkeypatch.setattr(engine, "POSTING_CAP", 3)
-    monkeypatch.setattr(engine, "BROAD_CAP", 2)
     monkeypatch.setattr(engine, "query_keys", lambda record: ["k:small", "k:big", "g:broad"])
 
 
