@@ -14,7 +14,13 @@ from ._batch import (
     pair_evidence,
 )
 from ._cluster import cluster, labels_to_clusters
-from ._config import MatchConfig, estimate_prior_log2_odds, evidence_histogram, probability
+from ._config import (
+    MatchConfig,
+    estimate_prior_log2_odds,
+    evidence_histogram,
+    family_shift,
+    probability,
+)
 from ._explain import Explanation, explain_records
 from ._records import PersonRecord, check_unique_ids
 
@@ -56,6 +62,11 @@ def scored_candidates(
     open_evidence, ceiling, person = pair_evidence(
         frame, cfg, a, b, progress=progress, name_frequency=freq
     )
+    # How often two records of one family are one person, from the records being linked.
+    shift, family = family_shift(cfg, open_evidence, ceiling, person)
+    if shift:
+        _np().add(ceiling, shift, out=ceiling, where=family)
+    del family
     prior = cfg.prior_log2_odds
     if cfg.estimate_prior:
         # The prior, too, comes from the records being linked.

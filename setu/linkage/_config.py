@@ -43,7 +43,9 @@ class MatchConfig:
     and at ``household_slack`` bits above the person's own evidence (given name, sex,
     birth), so a family can support a match but never make one on its own. Both caps
     are measured from the configured prior (``family_ceiling``), so a prior estimated
-    for a run moves only pairs whose household evidence does not reach them.
+    for a run moves only pairs whose household evidence does not reach them, and
+    ``estimate_family`` measures per run how often one family's two records are one
+    person.
     """
 
     mu: Any = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_MU)))
@@ -66,6 +68,14 @@ class MatchConfig:
     tf_max_up: float = 2.0
     tf_max_down: float = 1.0
     household_slack: float = 4.0
+    # Estimate, per run of dedupe/link/dedupe_spark, how often two records of one family are
+    # one person (estimate_family_log2_odds) and move the family ceiling to it: registers
+    # full of siblings keep it low, data without families (FEBRL) lift it. Clamped to
+    # family_range, then averaged with the configured prior + household_cap weighted as
+    # family_pseudo_pairs pairs, so a small input keeps about the configured value.
+    estimate_family: bool = True
+    family_range: tuple[float, float] = (-6.0, 8.0)
+    family_pseudo_pairs: float = 200.0
     # Clustering safeguards.
     strict_threshold: float = 0.99  # merges that grow a cluster beyond strict_size
     strict_size: int = 4
@@ -86,6 +96,8 @@ class MatchConfig:
                 raise ValueError(f"mu[{name!r}] needs {len(LEVELS[name])} (m, u) pairs")
         if not self.prior_range[0] <= self.prior_range[1]:
             raise ValueError("prior_range must be (low, high) with low <= high")
+        if not self.family_range[0] <= self.family_range[1]:
+            raise ValueError("family_range must be (low, high) with low <= high")
         if not 0 < self.possible_threshold <= self.match_threshold < 1:
             raise ValueError("need 0 < possible_threshold <= match_threshold < 1")
         object.__setattr__(self, "_weights", _compute_weights(self.mu))
@@ -122,7 +134,9 @@ def family_ceiling(cfg: MatchConfig, person: float) -> float:
     may add at most ``household_slack`` bits more than the person's own evidence. It is
     fixed by the configured prior, not by the prior estimated for a run: how likely two
     records of one family are to be one person does not depend on how many records
-    there are, while the chance that two random records match does.
+    there are, while the chance that two random records match does. It does depend on
+    how many siblings the records hold: with ``estimate_family`` a run moves the ceiling
+    of its family pairs to what it measures (``family_shift``).
     """
     return (
         cfg.prior_log2_odds
@@ -257,3 +271,85 @@ def estimate_prior_log2_odds(
             return new
         prior = new
     return prior
+
+
+def family_pair_mask(cfg: MatchConfig, open_evidence: Any, ceiling: Any, person: Any) -> Any:
+    """Pairs that look like one family: household evidence at least ``household_cap`` and no
+    household field disagreeing (read back from ``evidence_arrays``' three arrays)."""
+    import numpy as np
+
+    person = np.asarray(person, dtype=np.float64)
+    room = np.minimum(cfg.household_cap, np.maximum(person, 0.0) + cfg.household_slack)
+    negative = np.asarray(ceiling) - (cfg.prior_log2_odds + person + room)
+    positive = np.asarray(open_evidence) - person - negative
+    # Weights are whole fractions of a bit apart; the tolerance only absorbs rounding.
+    return (positive >= cfg.household_cap - 1e-6) & (negative > -1e-6)
+
+
+def estimate_family_log2_odds(
+    cfg: MatchConfig, person_bins: Any, counts: Any, max_iter: int = 500
+) -> float:
+    """Log2 odds that two records of one family (``family_pair_mask``) are one person.
+
+    The family pairs are a mixture of one person recorded twice and siblings (or parent and
+    child); only the person evidence (given name, sex, birth) tells them apart, and its
+    weights are Bayes factors, so one-parameter EM finds the mixture share: each pair's
+    posterior is share * 2^person / (share * 2^person + 1 - share). The estimate, clamped
+    to ``family_range``, is averaged in log odds with the configured value
+    (``prior_log2_odds + household_cap``) weighted as ``family_pseudo_pairs`` pairs, so
+    a handful of family pairs cannot move it far. ``person_bins`` are
+    ``weight_bins`` of the family pairs' person evidence, ``counts`` their numbers.
+    """
+    import numpy as np
+
+    lo, hi = cfg.family_range
+    configured = cfg.prior_log2_odds + cfg.household_cap
+    ev = np.asarray(person_bins, dtype=np.float64) / PRIOR_BINS_PER_BIT
+    cnt = np.asarray(counts, dtype=np.float64)
+    n = float(cnt.sum())
+    if n == 0:
+        return min(hi, max(lo, configured))
+    lr = np.exp2(np.clip(ev, -60.0, 60.0))
+    share = 1.0 / (1.0 + 2.0 ** (-configured))
+    for _ in range(max_iter):
+        post = share * lr / (share * lr + 1.0 - share)
+        new = min(max(float((post * cnt).sum()) / n, 1e-12), 1.0 - 1e-12)
+        if abs(new - share) < 1e-9:
+            share = new
+            break
+        share = new
+    estimated = min(hi, max(lo, math.log2(share / (1.0 - share))))
+    k = cfg.family_pseudo_pairs
+    return (n * estimated + k * configured) / (n + k)
+
+
+def family_shift(
+    cfg: MatchConfig, open_evidence: Any, ceiling: Any, person: Any, chunk: int = 2_000_000
+) -> tuple[float, Any]:
+    """(bits, family mask): how far this run moves the ceiling of the family pairs.
+
+    0 unless ``estimate_family``. Only pairs in ``family_pair_mask`` move: the estimate is
+    about pairs known to be one family, and a pair with a disagreeing household field is
+    not one. Raising household_cap and household_slack together by some bits moves such a
+    pair's ceiling by exactly those bits (``family_ceiling``), so the estimate is one
+    shift. Computed in chunks: at a million records there are tens of millions of pairs.
+    """
+    import numpy as np
+
+    n = len(person)
+    mask = np.zeros(n, dtype=bool)
+    if not cfg.estimate_family or n == 0:
+        return 0.0, mask
+    found: list[Any] = []
+    for s in range(0, n, chunk):
+        e = slice(s, s + chunk)
+        mask[e] = family_pair_mask(cfg, open_evidence[e], ceiling[e], person[e])
+        found.append(weight_bins(np.asarray(person[e])[mask[e]]))
+    bins, counts = np.unique(np.concatenate(found), return_counts=True)
+    return family_shift_bits(cfg, bins, counts), mask
+
+
+def family_shift_bits(cfg: MatchConfig, person_bins: Any, counts: Any) -> float:
+    """The estimate of ``estimate_family_log2_odds`` less the configured family ceiling."""
+    estimated = estimate_family_log2_odds(cfg, person_bins, counts)
+    return estimated - (cfg.prior_log2_odds + cfg.household_cap)

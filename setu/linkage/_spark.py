@@ -24,6 +24,8 @@ from ._config import (
     MatchConfig,
     combine_parts,
     estimate_prior_log2_odds,
+    family_pair_mask,
+    family_shift_bits,
     name_frequency_adjustment,
 )
 from ._features import features, name_frequency_key
@@ -89,7 +91,7 @@ def _score_partition(cfg: MatchConfig, name_counts: dict[str, int], n_records: i
         key = name_frequency_key(f)
         return name_counts.get(key, 0) / n_records if key else 0.0
 
-    def run(rows: Iterator[Any]) -> Iterator[tuple[int, int, float, float, float]]:
+    def run(rows: Iterator[Any]) -> Iterator[tuple[int, int, float, float, float, bool]]:
         for row in rows:
             fa = features(_row_to_record(row["a"]))
             fb = features(_row_to_record(row["b"]))
@@ -99,7 +101,8 @@ def _score_partition(cfg: MatchConfig, name_counts: dict[str, int], n_records: i
             fw[gi] += name_frequency_adjustment(cfg, levels[gi], max(freq(fa), freq(fb)))
             fw = tuple(fw)
             open_evidence, ceiling, person = combine_parts(cfg, fw)
-            yield (row["a"]["idx"], row["b"]["idx"], open_evidence, ceiling, person)
+            family = bool(family_pair_mask(cfg, open_evidence, ceiling, person))
+            yield (row["a"]["idx"], row["b"]["idx"], open_evidence, ceiling, person, family)
 
     return run
 
@@ -187,12 +190,32 @@ def dedupe_spark(
             T.StructField("open", T.DoubleType()),
             T.StructField("ceiling", T.DoubleType()),
             T.StructField("person", T.DoubleType()),
+            T.StructField("family", T.BooleanType()),
         ]
     )
     name_counts = dict(df.rdd.mapPartitions(_name_key_partition).countByValue())
     scorer = _score_partition(cfg, name_counts, len(records))
     scored = spark.createDataFrame(structs.rdd.mapPartitions(scorer), scored_schema)
     thr = log2_odds(t)
+    if cfg.estimate_family:
+        # The same histogram of the family pairs' person evidence as dedupe, in the same
+        # (sorted) order, so the same shift.
+        fam = (
+            scored.where(F.col("family"))
+            .select(F.rint(F.col("person") * PRIOR_BINS_PER_BIT).cast("long").alias("p"))
+            .groupBy("p")
+            .count()
+            .collect()
+        )
+        fam.sort(key=lambda r: r["p"])
+        shift = family_shift_bits(cfg, [r["p"] for r in fam], [r["count"] for r in fam])
+        if shift:
+            scored = scored.withColumn(
+                "ceiling",
+                F.when(F.col("family"), F.col("ceiling") + F.lit(shift)).otherwise(
+                    F.col("ceiling")
+                ),
+            )
     prior = cfg.prior_log2_odds
     if cfg.estimate_prior:
         # The same histogram of evidence as dedupe (weight_bins: rint of 1/64 bits, half

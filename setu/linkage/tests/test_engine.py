@@ -20,8 +20,15 @@ from setu.linkage._batch import (
     pair_levels,
     score_pairs,
 )
-from setu.linkage._compare import compare
-from setu.linkage._config import score_levels
+from setu.linkage._compare import FIELDS, LEVELS, compare
+from setu.linkage._config import (
+    combine_parts,
+    estimate_family_log2_odds,
+    family_pair_mask,
+    family_shift,
+    score_levels,
+    weight_bins,
+)
 from setu.linkage._features import features
 
 GIVEN_F = ["Puja", "Rekha", "Salma", "Lakshmi", "Rina", "Anjali", "Jyoti", "Mamta", "Sunita"]
@@ -319,8 +326,81 @@ def test_spark_scorer_applies_the_same_frequency_adjustment_as_dedupe() -> None:
 
     rows = [{"a": row(int(i)), "b": row(int(j))} for i, j in zip(a, b, strict=True)]
     got = list(scorer(iter(rows)))
-    for (_, _, open_ev, ceiling, person), o, c, p in zip(
-        got, opens, ceilings, persons, strict=True
+    families = family_pair_mask(DEFAULT_CONFIG, opens, ceilings, persons)
+    assert families.any() and not families.all()
+    for (_, _, open_ev, ceiling, person, family), o, c, p, f in zip(
+        got, opens, ceilings, persons, families, strict=True
     ):
         assert open_ev == pytest.approx(float(o)) and ceiling == pytest.approx(float(c))
-        assert person == pytest.approx(float(p))
+        assert person == pytest.approx(float(p)) and family == bool(f)
+
+
+def test_family_share_is_the_em_mixture_share() -> None:
+    # 800 family pairs that are clearly one person, 200 clearly siblings: share 0.8.
+    bins = weight_bins(np.array([10.0, -10.0]))
+    cfg = MatchConfig(family_pseudo_pairs=0)
+    assert estimate_family_log2_odds(cfg, bins, [800, 200]) == pytest.approx(2.0, abs=0.01)
+    # The configured value (-12 + 10 = -2 bits) counts as 200 pairs.
+    blended = estimate_family_log2_odds(MatchConfig(), bins, [800, 200])
+    assert blended == pytest.approx((1000 * 2.0 + 200 * -2.0) / 1200, abs=0.01)
+    assert estimate_family_log2_odds(cfg, bins, [1000, 0]) == 8.0  # family_range
+    assert estimate_family_log2_odds(cfg, [], []) == -2.0
+
+
+def test_family_pairs_agree_on_the_household_and_disagree_on_nothing() -> None:
+    def levels(**given: str) -> tuple[float, float, float]:
+        fw = tuple(
+            DEFAULT_CONFIG.weights()[f][LEVELS[f].index(given.get(f, "missing"))] for f in FIELDS
+        )
+        return combine_parts(DEFAULT_CONFIG, fw)
+
+    household = {"family_name": "sound", "village": "sound", "place": "same_district"}
+    cases = [
+        (levels(given_name="different", birth="date", **household), True),
+        (levels(given_name="exact", birth="far", **household), True),
+        (levels(given_name="exact", **household, phone="different"), False),
+        (levels(given_name="exact", family_name="sound", place="same_district"), False),
+    ]
+    for (open_ev, ceiling, person), expected in cases:
+        assert family_pair_mask(DEFAULT_CONFIG, open_ev, ceiling, person) == expected
+
+
+def _register_without_families(n_people: int, seed: int) -> tuple[list[PersonRecord], set]:
+    """Two records per person, no siblings; every fourth repeat has another given name."""
+    rng = random.Random(seed)
+    records, renamed = [], set()
+    for p in range(n_people):
+        family = "".join(rng.choice(SYLLABLES) for _ in range(3)).title()
+        village = "".join(rng.choice(SYLLABLES) for _ in range(4)).title()
+        district, state = rng.choice(DISTRICTS)
+        born = f"{rng.randint(1990, 2010)}-{rng.randint(1, 12):02d}-{rng.randint(1, 28):02d}"
+        given = rng.choice(GIVEN_F)
+        for k in range(2):
+            name = rng.choice([g for g in GIVEN_F if g != given]) if k and p % 4 == 0 else given
+            records.append(
+                PersonRecord(f"P{p:04d}-{k}", given_name=name, family_name=family, sex="F",
+                             birth_date=born, village=village, district=district, state=state)
+            )  # fmt: skip
+        if p % 4 == 0:
+            renamed.add((f"P{p:04d}-0", f"P{p:04d}-1"))
+    return records, renamed
+
+
+def test_family_ceiling_follows_the_data() -> None:
+    records, renamed = _register_without_families(400, seed=3)
+    fixed = _pairs(dedupe(records, config=MatchConfig(estimate_family=False)))
+    estimated = _pairs(dedupe(records))
+    # Where records of one family are nearly always one person, a changed given name with
+    # the same date of birth, family and village no longer keeps them apart...
+    assert not renamed & fixed
+    assert len(renamed & estimated) >= 0.9 * len(renamed)
+    assert all(x.split("-")[0] == y.split("-")[0] for x, y in estimated)
+    # ...while among siblings the estimate stays far lower and they stay apart.
+    frame = build_frame(records)
+    a, b = candidate_pairs(frame.feats, DEFAULT_CONFIG)
+    no_families = family_shift(DEFAULT_CONFIG, *pair_evidence(frame, DEFAULT_CONFIG, a, b))[0]
+    siblings, _ = synthetic(400, seed=11)
+    frame = build_frame(siblings)
+    a, b = candidate_pairs(frame.feats, DEFAULT_CONFIG)
+    with_siblings = family_shift(DEFAULT_CONFIG, *pair_evidence(frame, DEFAULT_CONFIG, a, b))[0]
+    assert no_families > 5 and with_siblings < no_families - 3
