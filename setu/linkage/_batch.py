@@ -149,9 +149,16 @@ _WORK: tuple[Any, ...] = ()
 _PARALLEL_MIN = 100_000
 
 
-def _chunk_worker(bounds: tuple[int, int]) -> list[Any]:
+def _levels_of(fn: Callable[[Any, Any], Any], table: list[Any], base: int, codes: Any) -> Any:
+    # int8 arrays, not lists of Python ints: a worker's result crosses a pipe, and a
+    # pickled array is a fraction of the size and unpickles without a Python object per level.
+    np = _np()
+    return np.asarray([fn(table[c // base], table[c % base]) for c in codes], dtype=np.int8)
+
+
+def _chunk_worker(bounds: tuple[int, int]) -> Any:
     fn, table, base, codes = _WORK
-    return [fn(table[c // base], table[c % base]) for c in codes[bounds[0] : bounds[1]]]
+    return _levels_of(fn, table, base, codes[bounds[0] : bounds[1]])
 
 
 def _workers() -> int:
@@ -162,9 +169,7 @@ def _workers() -> int:
     return max(1, min(n, 8))
 
 
-def _map_pairs(
-    fn: Callable[[Any, Any], Any], table: list[Any], base: int, codes: list[int]
-) -> list[Any]:
+def _map_pairs(fn: Callable[[Any, Any], Any], table: list[Any], base: int, codes: list[int]) -> Any:
     """fn over distinct value pairs; forked worker processes when there are many.
 
     The comparators are pure functions, so the split cannot change the result.
@@ -172,7 +177,7 @@ def _map_pairs(
     global _WORK
     workers = _workers()
     if len(codes) < _PARALLEL_MIN or workers < 2 or "fork" not in mp.get_all_start_methods():
-        return [fn(table[c // base], table[c % base]) for c in codes]
+        return _levels_of(fn, table, base, codes)
     _WORK = (fn, table, base, codes)
     try:
         step = -(-len(codes) // (workers * 4))
@@ -181,7 +186,7 @@ def _map_pairs(
             parts = pool.map(_chunk_worker, bounds)
     finally:
         _WORK = ()
-    return [x for part in parts for x in part]
+    return _np().concatenate(parts)
 
 
 def _pair_levels(
@@ -195,7 +200,7 @@ def _pair_levels(
     base = len(table) + 1
     codes_list = uniq.tolist()
     res = _map_pairs(fn, table, base, codes_list)
-    out = np.asarray(res, dtype=np.int8).reshape(len(uniq), width)
+    out = res.reshape(len(uniq), width)
     return out[inv.reshape(-1)]
 
 

@@ -404,3 +404,17 @@ def test_family_ceiling_follows_the_data() -> None:
     a, b = candidate_pairs(frame.feats, DEFAULT_CONFIG)
     with_siblings = family_shift(DEFAULT_CONFIG, *pair_evidence(frame, DEFAULT_CONFIG, a, b))[0]
     assert no_families > 5 and with_siblings < no_families - 3
+
+
+def test_forked_comparisons_give_the_same_levels(monkeypatch: pytest.MonkeyPatch) -> None:
+    import setu.linkage._batch as batch
+
+    records, _ = synthetic(150, seed=8)
+    frame = build_frame(records)
+    a, b = candidate_pairs(frame.feats, DEFAULT_CONFIG)
+    serial = pair_levels(frame, a, b)
+    monkeypatch.setattr(batch, "_PARALLEL_MIN", 1)
+    monkeypatch.setattr(batch, "_workers", lambda: 2)
+    forked = pair_levels(frame, a, b)
+    assert forked.dtype == serial.dtype and len(serial) == len(a) > 100
+    assert (forked == serial).all()
