@@ -20,7 +20,7 @@ from ._compare import (
     compare_village,
     date_digits,
 )
-from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, TF_LEVELS, MatchConfig
+from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, TF_LEVELS, MatchConfig, family_ceilings
 from ._features import Features, features, name_frequency_key
 from ._records import PersonRecord
 
@@ -321,12 +321,7 @@ def evidence_arrays(cfg: MatchConfig, levels: Any, adjust: Any = None) -> tuple[
     hh = fw[:, list(HOUSEHOLD_INDEX)]
     pos = np.where(hh > 0, hh, 0.0).sum(axis=1)
     neg = np.where(hh < 0, hh, 0.0).sum(axis=1)
-    ceiling = (
-        cfg.prior_log2_odds
-        + person
-        + np.minimum(cfg.household_cap, np.maximum(person, 0.0) + cfg.household_slack)
-        + neg
-    )
+    ceiling = family_ceilings(cfg, person) + neg
     return person + pos + neg, ceiling, person
 
 

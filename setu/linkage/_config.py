@@ -145,6 +145,14 @@ def family_ceiling(cfg: MatchConfig, person: float) -> float:
     )
 
 
+def family_ceilings(cfg: MatchConfig, person: Any) -> Any:
+    """``family_ceiling`` for an array of person evidence (the batch pipeline's form)."""
+    import numpy as np
+
+    room = np.minimum(cfg.household_cap, np.maximum(person, 0.0) + cfg.household_slack)
+    return cfg.prior_log2_odds + person + room
+
+
 def combine_parts(cfg: MatchConfig, field_weights: tuple[float, ...]) -> tuple[float, float, float]:
     """(open evidence, ceiling, person evidence) of a pair's field weights.
 
@@ -279,8 +287,7 @@ def family_pair_mask(cfg: MatchConfig, open_evidence: Any, ceiling: Any, person:
     import numpy as np
 
     person = np.asarray(person, dtype=np.float64)
-    room = np.minimum(cfg.household_cap, np.maximum(person, 0.0) + cfg.household_slack)
-    negative = np.asarray(ceiling) - (cfg.prior_log2_odds + person + room)
+    negative = np.asarray(ceiling) - family_ceilings(cfg, person)
     positive = np.asarray(open_evidence) - person - negative
     # Weights are whole fractions of a bit apart; the tolerance only absorbs rounding.
     return (positive >= cfg.household_cap - 1e-6) & (negative > -1e-6)
