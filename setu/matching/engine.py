@@ -15,7 +15,6 @@ from setu import linkage
 from setu.linkage import Explanation, MatchConfig, MatchIndex, PersonRecord
 
 CONFIG = MatchConfig()
-POSTING_CAP = CONFIG.index_posting_cap
 
 
 def posting_cap(key: str) -> int:

@@ -234,6 +234,7 @@ def candidate_records(
         else:
             oversized.append(key)
     if not ids and oversized:
+        newest_cap = engine.CONFIG.index_posting_cap
         # The newest few of the oversized keys' postings, each read newest first on the index.
         newest = sorted(
             (
@@ -241,11 +242,11 @@ def candidate_records(
                 for key in oversized
                 for row in base.filter(key=key)
                 .order_by("-id")
-                .values_list("id", "record_id")[: engine.POSTING_CAP]
+                .values_list("id", "record_id")[:newest_cap]
             ),
             reverse=True,
         )
-        ids = {record_id for _id, record_id in newest[: engine.POSTING_CAP]}
+        ids = {record_id for _id, record_id in newest[:newest_cap]}
     qs = MatchRecord.objects.filter(pk__in=ids)
     if exclude_person is not None:
         qs = qs.exclude(person_id=exclude_person)

@@ -21,7 +21,6 @@ def caps(monkeypatch):
     monkeypatch.setattr(
         engine, "CONFIG", MatchConfig(index_posting_cap=3, index_broad_posting_cap=2)
     )
-    monkeypatch.setattr(engine, "POSTING_CAP", 3)
     monkeypatch.setattr(engine, "query_keys", lambda record: ["k:small", "k:big", "g:broad"])
 
 
