@@ -140,3 +140,10 @@ def test_link_finds_cross_org_pairs_best_first() -> None:
 def test_threshold_is_validated() -> None:
     with pytest.raises(ValueError):
         dedupe([BASE], threshold=1.5)
+
+
+def test_config_ranges_are_validated() -> None:
+    with pytest.raises(ValueError, match="family_range"):
+        MatchConfig(family_range=(3.0, -3.0))
+    with pytest.raises(ValueError, match="prior_range"):
+        MatchConfig(prior_range=(-10.0, -30.0))
