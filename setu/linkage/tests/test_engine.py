@@ -16,6 +16,9 @@ from setu.linkage._api import DEFAULT_CONFIG
 from setu.linkage._batch import (
     build_frame,
     candidate_pairs,
+    distinct_inverse,
+    distinct_sorted,
+    level_memos,
     pair_evidence,
     pair_levels,
     score_pairs,
@@ -418,3 +421,43 @@ def test_forked_comparisons_give_the_same_levels(monkeypatch: pytest.MonkeyPatch
     forked = pair_levels(frame, a, b)
     assert forked.dtype == serial.dtype and len(serial) == len(a) > 100
     assert (forked == serial).all()
+
+
+def test_level_memo_carries_comparisons_across_chunks() -> None:
+    records, _ = synthetic(150, seed=8)
+    frame = build_frame(records)
+    a, b = candidate_pairs(frame.feats, DEFAULT_CONFIG)
+    whole = pair_levels(frame, a, b)
+    memos = level_memos()
+    half = len(a) // 2
+    chunked = np.concatenate(
+        [
+            pair_levels(frame, a[:half], b[:half], memos),
+            pair_levels(frame, a[half:], b[half:], memos),
+        ]
+    )
+    assert (chunked == whole).all()
+    # The second chunk compared only value pairs the first had not seen.
+    father = memos[3]  # Frame column of the father's name
+    assert list(father.codes) == sorted(set(father.codes))
+    calls: list[int] = []
+
+    def counting(codes: np.ndarray) -> np.ndarray:
+        calls.append(len(codes))
+        return np.ones(len(codes), dtype=np.int8)
+
+    again = father.levels_of(father.codes[:5], counting)
+    assert calls == [] and (again[:, 0] == father.levels[:5, 0]).all()
+    fresh = np.array([father.codes[0], father.codes[-1] + 1])
+    assert father.levels_of(fresh, counting)[:, 0].tolist() == [father.levels[0, 0], 1]
+    assert calls == [1] and father.codes[-1] == fresh[-1]
+
+
+@pytest.mark.parametrize("size", [0, 1, 2, 1000])
+def test_distinct_helpers_agree_with_numpy_unique(size: int) -> None:
+    values = np.random.default_rng(size).integers(0, 50, size)
+    expected, expected_inverse = np.unique(values, return_inverse=True)
+    uniq, inverse = distinct_inverse(values)
+    assert uniq.tolist() == expected.tolist()
+    assert inverse.tolist() == expected_inverse.reshape(-1).tolist()
+    assert distinct_sorted(values.copy()).tolist() == expected.tolist()
