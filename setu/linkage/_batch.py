@@ -142,6 +142,15 @@ def candidate_pairs(
     return codes // n, codes % n
 
 
+def _run_starts(ordered: Any) -> Any:
+    """True where a sorted array's value differs from the one before it."""
+    np = _np()
+    first = np.empty(len(ordered), dtype=bool)
+    first[:1] = True
+    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    return first
+
+
 def distinct_sorted(values: Any) -> Any:
     """The distinct values, ascending; sorts ``values`` in place.
 
@@ -149,14 +158,8 @@ def distinct_sorted(values: Any) -> Any:
     ~20 times slower than sorting for tens of millions of int64 codes (measured: 46 s
     against 2.2 s for 30 million).
     """
-    np = _np()
     values.sort()
-    if len(values) < 2:
-        return values
-    keep = np.empty(len(values), dtype=bool)
-    keep[0] = True
-    np.not_equal(values[1:], values[:-1], out=keep[1:])
-    return values[keep]
+    return values[_run_starts(values)]
 
 
 def distinct_inverse(values: Any) -> tuple[Any, Any]:
@@ -165,9 +168,7 @@ def distinct_inverse(values: Any) -> tuple[Any, Any]:
     np = _np()
     order = np.argsort(values)
     ordered = values[order]
-    first = np.empty(len(values), dtype=bool)
-    first[:1] = True
-    np.not_equal(ordered[1:], ordered[:-1], out=first[1:])
+    first = _run_starts(ordered)
     inverse = np.empty(len(values), dtype=np.intp)
     inverse[order] = np.cumsum(first) - 1
     return ordered[first], inverse
@@ -265,7 +266,7 @@ def _pair_levels(
     np = _np()
     lo, hi = np.minimum(ida, idb), np.maximum(ida, idb)
     base = len(table) + 1
-    codes = lo.astype(np.int64) * base + hi
+    codes = lo * base + hi  # Frame ids are int64, so the product cannot overflow
     del lo, hi
     uniq, inv = distinct_inverse(codes)
     del codes
