@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any, NamedTuple
 
 from ._batch import (
     _np,
@@ -13,7 +14,7 @@ from ._batch import (
     log2_odds,
     pair_evidence,
 )
-from ._cluster import cluster, labels_to_clusters
+from ._cluster import cluster, components, labels_to_clusters
 from ._config import (
     MatchConfig,
     estimate_prior_log2_odds,
@@ -22,6 +23,7 @@ from ._config import (
     probability,
 )
 from ._explain import Explanation, explain_records
+from ._groups import GroupScorer
 from ._records import PersonRecord, check_unique_ids
 
 DEFAULT_CONFIG = MatchConfig()
@@ -51,10 +53,27 @@ def all_pairs(records: Sequence[PersonRecord], side=None) -> float:
     return float(left * (len(side) - left))
 
 
+def edge_floor(cfg: MatchConfig, threshold: float) -> float:
+    """Log2 odds of the weakest pair clustering considers: the threshold, or with
+    ``group_evidence`` a possible match, which may still merge two groups on their combined
+    evidence (``cluster``)."""
+    return log2_odds(min(cfg.possible_threshold, threshold) if cfg.group_evidence else threshold)
+
+
+class ScoredCandidates(NamedTuple):
+    a: Any  # record index of each candidate pair's first record
+    b: Any  # ... and of its second
+    total: Any  # log2 odds under the run's prior and family ceiling
+    person: Any  # person evidence (given name, sex, birth)
+    prior: float  # the prior used: configured, or estimated with estimate_prior
+    group_score: GroupScorer  # scores any other pair the same way, for clustering
+
+
 def scored_candidates(
     records: Sequence[PersonRecord], cfg: MatchConfig, progress: bool = False, side=None
-):
-    """(a, b, total log2 odds, person evidence, prior) for every candidate pair."""
+) -> ScoredCandidates:
+    """Every candidate pair scored, with the run's measured prior and family shift."""
+    np = _np()
     frame = build_frame(records, progress)
     a, b = candidate_pairs(frame.feats, cfg, side)
     # Name frequencies come from the records being linked, computed afresh per run.
@@ -65,7 +84,7 @@ def scored_candidates(
     # How often two records of one family are one person, from the records being linked.
     shift, family = family_shift(cfg, open_evidence, ceiling, person)
     if shift:
-        _np().add(ceiling, shift, out=ceiling, where=family)
+        np.add(ceiling, shift, out=ceiling, where=family)
     del family
     prior = cfg.prior_log2_odds
     if cfg.estimate_prior:
@@ -73,9 +92,12 @@ def scored_candidates(
         hist = evidence_histogram(open_evidence, ceiling)
         prior = estimate_prior_log2_odds(cfg, *hist, all_pairs(records, side))
     # In place: at a million records these arrays hold tens of millions of pairs.
-    total = _np().minimum(open_evidence + prior, ceiling, out=open_evidence)
+    total = np.minimum(open_evidence + prior, ceiling, out=open_evidence)
     del ceiling
-    return a, b, total, person, prior
+    feats = frame.feats
+    shares = freq.tolist()
+    group_score = GroupScorer(cfg, feats.__getitem__, shares.__getitem__, shift, prior)
+    return ScoredCandidates(a, b, total, person, prior, group_score)
 
 
 def dedupe(
@@ -92,17 +114,15 @@ def dedupe(
     check_unique_ids(records)
     if not records:
         return {}
-    np = _np()
-    a, b, total, person, _ = scored_candidates(records, cfg, progress)
+    a, b, total, person, _, group_score = scored_candidates(records, cfg, progress)
     thr = log2_odds(t)
-    keep = total >= thr
+    support = edge_floor(cfg, t)
+    keep = total >= support
     ea, eb, ew = a[keep], b[keep], total[keep]
-    # Conflicts matter only between records that some edge could merge.
-    linked = np.zeros(len(records), dtype=bool)
-    linked[ea] = True
-    linked[eb] = True
-    bad = (person < cfg.cannot_link_person_weight) & linked[a] & linked[b]
-    del keep
+    # Conflicts matter only between records that the edges could bring into one group.
+    group = components(len(records), ea, eb)
+    bad = (person < cfg.cannot_link_person_weight) & (group[a] == group[b])
+    del keep, group
     labels = cluster(
         len(records),
         zip(ew.tolist(), ea.tolist(), eb.tolist(), strict=True),
@@ -110,6 +130,8 @@ def dedupe(
         cfg,
         thr,
         log2_odds(max(cfg.strict_threshold, t)),
+        group_score if cfg.group_evidence else None,
+        support,
     )
     return labels_to_clusters([r.record_id for r in records], labels)
 
@@ -132,7 +154,7 @@ def link(
         return []
     records = left + right
     side = [0] * len(left) + [1] * len(right)
-    a, b, total, _, _ = scored_candidates(records, cfg, progress, side)
+    a, b, total, *_ = scored_candidates(records, cfg, progress, side)
     keep = total >= log2_odds(t)
     out = []
     nl = len(left)

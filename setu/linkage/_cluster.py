@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from ._config import MatchConfig
 
@@ -14,6 +15,8 @@ def cluster(
     cfg: MatchConfig,
     threshold_log2: float,
     strict_log2: float,
+    group_score: Callable[[Sequence[int], Sequence[int]], float] | None = None,
+    support_log2: float | None = None,
 ) -> list[int]:
     """Component label per item (0..n-1), built greedily from the strongest edge down.
 
@@ -21,7 +24,12 @@ def cluster(
     - two groups never merge if any pair across them is a known person-level conflict
       (different sex, clearly different given name, incompatible age);
     - a merge that makes a group bigger than ``strict_size`` needs the strict threshold;
-    - groups never grow beyond ``max_cluster_size``.
+    - groups never grow beyond ``max_cluster_size``;
+    - with ``group_score`` (the groups' combined evidence, ``_groups.GroupScorer``), a
+      merge into a group of two or more records must reach the threshold on it too: one
+      good pair is not enough if the person's other records disagree. Then an edge down to
+      ``support_log2`` (a possible match) may merge two groups whose combined evidence
+      reaches the threshold, when the person's details are spread over several records.
     Edges are (log2 odds, i, j); ties are broken by (i, j) so the result is deterministic.
     """
     parent = list(range(n))
@@ -37,8 +45,26 @@ def cluster(
             x = parent[x]
         return x
 
+    # Groups only grow, so two roots with the same sizes are the same two groups: their
+    # combined evidence is scored once, however many of their pairs come up.
+    scored: dict[tuple[int, int], tuple[int, int, float]] = {}
+
+    def combined(ri: int, mi: list[int], rj: int, mj: list[int]) -> float:
+        assert group_score is not None
+        if ri > rj:
+            ri, mi, rj, mj = rj, mj, ri, mi
+        known = scored.get((ri, rj))
+        if known is not None and known[:2] == (len(mi), len(mj)):
+            return known[2]
+        value = group_score(mi, mj)
+        scored[(ri, rj)] = (len(mi), len(mj), value)
+        return value
+
+    low = threshold_log2
+    if group_score is not None and support_log2 is not None:
+        low = min(low, support_log2)
     for w, i, j in sorted(
-        ((w, i, j) for w, i, j in edges if w >= threshold_log2), key=lambda e: (-e[0], e[1], e[2])
+        ((w, i, j) for w, i, j in edges if w >= low), key=lambda e: (-e[0], e[1], e[2])
     ):
         ri, rj = find(i), find(j)
         if ri == rj:
@@ -48,10 +74,19 @@ def cluster(
         size = len(mi) + len(mj)
         if size > cfg.max_cluster_size:
             continue
-        if size > cfg.strict_size and w < strict_log2:
+        direct = w >= threshold_log2
+        if direct and size > cfg.strict_size and w < strict_log2:
             continue
         small, big_root = (mi, rj) if len(mi) <= len(mj) else (mj, ri)
         if any(find(c) == big_root for x in small for c in conflicts.get(x, ())):
+            continue
+        if group_score is not None and size > 2:
+            evidence = combined(ri, mi, rj, mj)
+            if evidence < threshold_log2:
+                continue
+            if not direct and size > cfg.strict_size and evidence < strict_log2:
+                continue
+        elif not direct:
             continue
         if len(mi) < len(mj):
             ri, rj, mi, mj = rj, ri, mj, mi
@@ -59,6 +94,32 @@ def cluster(
         members[ri] = mi + mj
         members.pop(rj, None)
     return [find(x) for x in range(n)]
+
+
+def components(n: int, a: Any, b: Any) -> Any:
+    """Connected component (smallest member index) of each of n items joined by edges a-b.
+
+    Hook each edge's two roots to the smaller, then compress paths, until every edge lies
+    within one component: a few passes over numpy arrays instead of a Python loop over
+    millions of edges.
+    """
+    import numpy as np
+
+    label = np.arange(n, dtype=np.int64)
+    a = np.asarray(a, dtype=np.int64)
+    b = np.asarray(b, dtype=np.int64)
+    while True:
+        la, lb = label[a], label[b]
+        if np.array_equal(la, lb):
+            return label
+        low = np.minimum(la, lb)
+        np.minimum.at(label, la, low)
+        np.minimum.at(label, lb, low)
+        while True:
+            jumped = label[label]
+            if np.array_equal(jumped, label):
+                break
+            label = jumped
 
 
 def labels_to_clusters(ids: Sequence[str], labels: Sequence[int]) -> dict[str, str]:

@@ -81,6 +81,9 @@ class MatchConfig:
     strict_size: int = 4
     max_cluster_size: int = 30
     cannot_link_person_weight: float = -3.0  # person evidence this negative forbids a merge
+    # A merge into a group of two or more records must also reach the threshold on the
+    # groups' combined evidence, field by field (_groups.GroupScorer).
+    group_evidence: bool = True
     # Blocking.
     block_size: int = 40  # blocks up to this size are compared all-against-all
     window: int = 10  # bigger blocks: each record against its next `window` neighbours

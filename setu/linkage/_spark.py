@@ -8,27 +8,25 @@ same Python functions as the local pipeline, so clusters are identical.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
-from ._api import all_pairs
+from ._api import all_pairs, edge_floor
 from ._batch import log2_odds
 from ._blocking import BROAD_PREFIXES, blocking_keys, sort_key
-from ._cluster import cluster, labels_to_clusters
-from ._compare import FIELDS, compare
+from ._cluster import cluster, components, labels_to_clusters
 from ._config import (
     PRIOR_BINS_PER_BIT,
     MatchConfig,
-    combine_parts,
     estimate_prior_log2_odds,
-    family_pair_mask,
     family_shift_bits,
-    name_frequency_adjustment,
 )
 from ._features import features, name_frequency_key
+from ._groups import GroupScorer, pair_parts
 from ._records import COLUMNS, PersonRecord, check_unique_ids
 
 
@@ -84,27 +82,25 @@ def _name_key_partition(rows: Iterator[Any]) -> Iterator[str]:
 
 
 def _score_partition(cfg: MatchConfig, name_counts: dict[str, int], n_records: int) -> Any:
-    weights = cfg.weights()
-    gi = FIELDS.index("given_name")
-
-    def freq(f: Any) -> float:
-        key = name_frequency_key(f)
-        return name_counts.get(key, 0) / n_records if key else 0.0
+    share = _name_share(name_counts, n_records)
 
     def run(rows: Iterator[Any]) -> Iterator[tuple[int, int, float, float, float, bool]]:
         for row in rows:
             fa = features(_row_to_record(row["a"]))
             fb = features(_row_to_record(row["b"]))
-            levels = compare(fa, fb)
-            fw = [weights[n][lv] for n, lv in zip(FIELDS, levels, strict=True)]
-            # The same term-frequency adjustment as dedupe (same float operations).
-            fw[gi] += name_frequency_adjustment(cfg, levels[gi], max(freq(fa), freq(fb)))
-            fw = tuple(fw)
-            open_evidence, ceiling, person = combine_parts(cfg, fw)
-            family = bool(family_pair_mask(cfg, open_evidence, ceiling, person))
-            yield (row["a"]["idx"], row["b"]["idx"], open_evidence, ceiling, person, family)
+            # The same scores as dedupe (same float operations).
+            parts = pair_parts(cfg, fa, fb, share(fa), share(fb))
+            yield (row["a"]["idx"], row["b"]["idx"], *parts)
 
     return run
+
+
+def _name_share(name_counts: dict[str, int], n_records: int) -> Any:
+    def share(f: Any) -> float:
+        key = name_frequency_key(f)
+        return name_counts.get(key, 0) / n_records if key else 0.0
+
+    return share
 
 
 def dedupe_spark(
@@ -197,6 +193,7 @@ def dedupe_spark(
     scorer = _score_partition(cfg, name_counts, len(records))
     scored = spark.createDataFrame(structs.rdd.mapPartitions(scorer), scored_schema)
     thr = log2_odds(t)
+    shift = 0.0
     if cfg.estimate_family:
         # The same histogram of the family pairs' person evidence as dedupe, in the same
         # (sorted) order, so the same shift.
@@ -238,10 +235,32 @@ def dedupe_spark(
             all_pairs(records),
         )
     scored = scored.withColumn("total", F.least(F.col("open") + F.lit(prior), F.col("ceiling")))
+    support = edge_floor(cfg, t)  # the same edges as dedupe
     kept = scored.where(
-        (F.col("total") >= thr) | (F.col("person") < cfg.cannot_link_person_weight)
+        (F.col("total") >= support) | (F.col("person") < cfg.cannot_link_person_weight)
     ).collect()
-    edges = [(r["total"], r["a"], r["b"]) for r in kept if r["total"] >= thr]
-    cannot = [(r["a"], r["b"]) for r in kept if r["person"] < cfg.cannot_link_person_weight]
-    labels = cluster(len(records), edges, cannot, cfg, thr, log2_odds(max(cfg.strict_threshold, t)))
+    edges = [(r["total"], r["a"], r["b"]) for r in kept if r["total"] >= support]
+    # As in dedupe, only conflicts the edges could bring into one group matter.
+    group = components(len(records), [e[1] for e in edges], [e[2] for e in edges])
+    cannot = [
+        (r["a"], r["b"])
+        for r in kept
+        if r["person"] < cfg.cannot_link_person_weight and group[r["a"]] == group[r["b"]]
+    ]
+    group_score = None
+    if cfg.group_evidence:
+        # Only records of merging groups are scored on the driver: a small fraction.
+        feature_of = functools.cache(lambda i: features(records[i]))
+        share = _name_share(name_counts, len(records))
+        group_score = GroupScorer(cfg, feature_of, lambda i: share(feature_of(i)), shift, prior)
+    labels = cluster(
+        len(records),
+        edges,
+        cannot,
+        cfg,
+        thr,
+        log2_odds(max(cfg.strict_threshold, t)),
+        group_score,
+        support,
+    )
     return labels_to_clusters([r.record_id for r in records], labels)

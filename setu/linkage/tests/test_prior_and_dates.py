@@ -113,9 +113,9 @@ def test_prior_estimate_falls_as_blocks_fill_with_non_matches() -> None:
             )
             for k in range(extra)
         ]  # fmt: skip
-        *_, p = scored_candidates(people + strangers, UNCLAMPED)
+        p = scored_candidates(people + strangers, UNCLAMPED).prior
         prior.append(p)
-        *_, clamped = scored_candidates(people + strangers, ESTIMATE)
+        clamped = scored_candidates(people + strangers, ESTIMATE).prior
         assert clamped == min(p, ESTIMATE.prior_range[1])
     assert prior[0] > prior[1] > prior[2], prior
 
@@ -138,7 +138,7 @@ def test_estimated_prior_keeps_siblings_apart() -> None:
 def test_prior_estimate_is_off_by_default_and_explain_keeps_the_fixed_prior() -> None:
     records, _ = synthetic(100, seed=3)
     assert MatchConfig().estimate_prior is False
-    *_, prior = scored_candidates(records, MatchConfig())
+    prior = scored_candidates(records, MatchConfig()).prior
     assert prior == MatchConfig().prior_log2_odds
 
 
@@ -199,7 +199,7 @@ def test_a_whole_family_agreeing_still_matches_when_the_estimated_prior_falls() 
         for k in range(3_000)
     ]  # fmt: skip
     records = [girl, again, *strangers]
-    *_, prior = scored_candidates(records, ESTIMATE)
+    prior = scored_candidates(records, ESTIMATE).prior
     assert prior < MatchConfig().prior_log2_odds - 2
     labels = dedupe(records, config=ESTIMATE)
     assert labels["G1"] == labels["G2"]

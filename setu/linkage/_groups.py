@@ -1,0 +1,106 @@
+"""The evidence that two groups of records are one person, for the clustering's merge rule.
+
+Clustering joins groups along their strongest pair. When a group already holds two or more
+records, that one pair can be weak grounds: in a big register a namesake of the same
+district and age band will line up with the one record of a person that lacks a date of
+birth or a father's name, while the person's other records give a different date and a
+different father. So a merge involving such a group must also hold on the groups' combined
+evidence: for each field, the best agreement between any record of one group and any record
+of the other that both recorded it. A field the newcomer disagrees on with every record
+that has it counts against; a field only some records hold does not dilute the rest, and
+a name the person is known by in any one record counts as known. The combined weights go
+through the same household cap, family ceiling and prior as a single pair, and every
+backend computes them with the same per-pair function.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+
+from ._compare import FIELDS, compare
+from ._config import MatchConfig, combine_parts, family_pair_mask, name_frequency_adjustment
+from ._features import Features
+
+_GIVEN = FIELDS.index("given_name")
+
+
+def pair_field_weights(
+    cfg: MatchConfig, fa: Features, fb: Features, frequency_a: float, frequency_b: float
+) -> tuple[tuple[int, ...], tuple[float, ...]]:
+    """(level, weight) per field of one pair, the given name's weight with the
+    term-frequency adjustment of the larger of the two given-name shares."""
+    weights = cfg.weights()
+    levels = compare(fa, fb)
+    fw = [weights[name][lv] for name, lv in zip(FIELDS, levels, strict=True)]
+    fw[_GIVEN] += name_frequency_adjustment(cfg, levels[_GIVEN], max(frequency_a, frequency_b))
+    return levels, tuple(fw)
+
+
+def evidence_parts(
+    cfg: MatchConfig, field_weights: tuple[float, ...]
+) -> tuple[float, float, float, bool]:
+    """(open evidence, ceiling, person evidence, family pair): ``combine_parts`` and
+    ``family_pair_mask`` for one set of field weights."""
+    open_evidence, ceiling, person = combine_parts(cfg, field_weights)
+    family = bool(family_pair_mask(cfg, open_evidence, ceiling, person))
+    return open_evidence, ceiling, person, family
+
+
+def pair_parts(
+    cfg: MatchConfig, fa: Features, fb: Features, frequency_a: float, frequency_b: float
+) -> tuple[float, float, float, bool]:
+    """``evidence_parts`` of one pair of records: the same as the batch pipeline's arrays
+    (``_batch.pair_evidence`` and ``family_pair_mask``) for that pair."""
+    return evidence_parts(cfg, pair_field_weights(cfg, fa, fb, frequency_a, frequency_b)[1])
+
+
+class GroupScorer:
+    """Log2 odds that two groups of records are one person, from their combined evidence
+    (module docstring), under a run's prior and family shift (``_api.scored_candidates``).
+
+    ``feature_of`` and ``frequency_of`` give a record's features and given-name share by
+    its index. Pairs are compared as they are asked for and not kept: the clustering asks
+    about each pair of groups once (``cluster``), and at a million records a store of the
+    compared pairs would cost about a gigabyte for a few percent fewer comparisons.
+    """
+
+    def __init__(
+        self,
+        cfg: MatchConfig,
+        feature_of: Callable[[int], Features],
+        frequency_of: Callable[[int], float],
+        family_shift: float,
+        prior: float,
+    ) -> None:
+        self._cfg = cfg
+        self._feature_of = feature_of
+        self._frequency_of = frequency_of
+        self._shift = family_shift
+        self._prior = prior
+
+    def field_weights(self, group_a: Sequence[int], group_b: Sequence[int]) -> tuple[float, ...]:
+        """Per field, the highest weight over the pairs across the groups that recorded it
+        on both sides (level above 0), or 0 where none did."""
+        best: list[float | None] = [None] * len(FIELDS)
+        for i in group_a:
+            for j in group_b:
+                x, y = (i, j) if i < j else (j, i)
+                levels, weights = pair_field_weights(
+                    self._cfg,
+                    self._feature_of(x),
+                    self._feature_of(y),
+                    self._frequency_of(x),
+                    self._frequency_of(y),
+                )
+                for c, level in enumerate(levels):
+                    if level and (best[c] is None or weights[c] > best[c]):
+                        best[c] = weights[c]
+        return tuple(0.0 if w is None else w for w in best)
+
+    def __call__(self, group_a: Sequence[int], group_b: Sequence[int]) -> float:
+        open_evidence, ceiling, _, family = evidence_parts(
+            self._cfg, self.field_weights(group_a, group_b)
+        )
+        if family:
+            ceiling += self._shift
+        return min(open_evidence + self._prior, ceiling)
