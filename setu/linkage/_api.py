@@ -154,7 +154,9 @@ def link(
         return []
     records = left + right
     side = [0] * len(left) + [1] * len(right)
-    a, b, total, *_ = scored_candidates(records, cfg, progress, side)
+    a, b, total, *rest = scored_candidates(records, cfg, progress, side)
+    # link() does not cluster: release the group scorer and the features it holds.
+    del rest
     keep = total >= log2_odds(t)
     out = []
     nl = len(left)
