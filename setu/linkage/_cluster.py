@@ -15,7 +15,7 @@ def cluster(
     cfg: MatchConfig,
     threshold_log2: float,
     strict_log2: float,
-    group_score: Callable[[Sequence[int], Sequence[int]], float] | None = None,
+    group_score: Callable[[Sequence[int], Sequence[int], bool], float] | None = None,
     support_log2: float | None = None,
 ) -> list[int]:
     """Component label per item (0..n-1), built greedily from the strongest edge down.
@@ -30,6 +30,11 @@ def cluster(
       good pair is not enough if the person's other records disagree. Then an edge down to
       ``support_log2`` (a possible match) may merge two groups whose combined evidence
       reaches the threshold, when the person's details are spread over several records.
+      Where the combined evidence carries the merge — two groups of two or more records,
+      or a pair below the threshold — it is asked for with ``discount`` (the best of many
+      comparisons is discounted for having been chosen, ``_groups.selection_discount``);
+      a single record joining through a pair above the threshold is carried by that pair,
+      and its combined evidence only checks the group's other records against it.
     Edges are (log2 odds, i, j); ties are broken by (i, j) so the result is deterministic.
     """
     parent = list(range(n))
@@ -47,17 +52,17 @@ def cluster(
 
     # Groups only grow, so two roots with the same sizes are the same two groups: their
     # combined evidence is scored once, however many of their pairs come up.
-    scored: dict[tuple[int, int], tuple[int, int, float]] = {}
+    scored: dict[tuple[int, int, bool], tuple[int, int, float]] = {}
 
-    def combined(ri: int, mi: list[int], rj: int, mj: list[int]) -> float:
+    def combined(ri: int, mi: list[int], rj: int, mj: list[int], discount: bool) -> float:
         assert group_score is not None
         if ri > rj:
             ri, mi, rj, mj = rj, mj, ri, mi
-        known = scored.get((ri, rj))
+        known = scored.get((ri, rj, discount))
         if known is not None and known[:2] == (len(mi), len(mj)):
             return known[2]
-        value = group_score(mi, mj)
-        scored[(ri, rj)] = (len(mi), len(mj), value)
+        value = group_score(mi, mj, discount)
+        scored[(ri, rj, discount)] = (len(mi), len(mj), value)
         return value
 
     low = threshold_log2
@@ -81,7 +86,8 @@ def cluster(
         if any(find(c) == big_root for x in small for c in conflicts.get(x, ())):
             continue
         if group_score is not None and size > 2:
-            evidence = combined(ri, mi, rj, mj)
+            carried = not direct or min(len(mi), len(mj)) > 1
+            evidence = combined(ri, mi, rj, mj, carried and cfg.group_selection_discount)
             if evidence < threshold_log2:
                 continue
             if not direct and size > cfg.strict_size and evidence < strict_log2:

@@ -84,6 +84,10 @@ class MatchConfig:
     # A merge into a group of two or more records must also reach the threshold on the
     # groups' combined evidence, field by field (_groups.GroupScorer).
     group_evidence: bool = True
+    # Where that combined evidence carries a merge (two groups of two or more records, or a
+    # pair below the threshold), discount each field's best agreement for having been chosen
+    # from several pairs (_groups.selection_discount).
+    group_selection_discount: bool = True
     # Blocking.
     block_size: int = 40  # blocks up to this size are compared all-against-all
     window: int = 10  # bigger blocks: each record against its next `window` neighbours

@@ -11,10 +11,19 @@ that has it counts against; a field only some records hold does not dilute the r
 a name the person is known by in any one record counts as known. The combined weights go
 through the same household cap, family ceiling and prior as a single pair, and every
 backend computes them with the same per-pair function.
+
+Taking each field's best agreement over many pairs is a choice of the best of several
+tries, and a namesake gets those tries too: the chance that at least one of k comparisons
+of two different people agrees is up to k times the chance that one does. Where the
+combined evidence is what carries a merge (two groups of two or more records, or a pair
+that alone is only a possible match), each agreeing field is therefore discounted by
+log2(k / j) bits, j of the k pairs that recorded it reaching the best level: nothing when
+every record agrees, the full union bound when one of many does.
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Sequence
 
 from ._compare import FIELDS, compare
@@ -78,10 +87,16 @@ class GroupScorer:
         self._shift = family_shift
         self._prior = prior
 
-    def field_weights(self, group_a: Sequence[int], group_b: Sequence[int]) -> tuple[float, ...]:
+    def field_weights(
+        self, group_a: Sequence[int], group_b: Sequence[int], discount: bool = False
+    ) -> tuple[float, ...]:
         """Per field, the highest weight over the pairs across the groups that recorded it
-        on both sides (level above 0), or 0 where none did."""
+        on both sides (level above 0), or 0 where none did; with ``discount``, an agreeing
+        field's weight less ``selection_discount`` for how few of those pairs reached it."""
         best: list[float | None] = [None] * len(FIELDS)
+        best_level = [0] * len(FIELDS)
+        recorded = [0] * len(FIELDS)
+        at_best = [0] * len(FIELDS)
         for i in group_a:
             for j in group_b:
                 x, y = (i, j) if i < j else (j, i)
@@ -93,14 +108,42 @@ class GroupScorer:
                     self._frequency_of(y),
                 )
                 for c, level in enumerate(levels):
-                    if level and (best[c] is None or weights[c] > best[c]):
+                    if not level:
+                        continue
+                    recorded[c] += 1
+                    # Pairs at one level count together: the given name's weight also
+                    # varies with the names' frequencies.
+                    same_level = level == best_level[c]
+                    if best[c] is None or weights[c] > best[c]:
                         best[c] = weights[c]
-        return tuple(0.0 if w is None else w for w in best)
+                        at_best[c] = at_best[c] + 1 if same_level else 1
+                        best_level[c] = level
+                    elif same_level:
+                        at_best[c] += 1
+        out = []
+        for c, w in enumerate(best):
+            if w is None:
+                out.append(0.0)
+            elif discount and w > 0:
+                out.append(max(0.0, w - selection_discount(recorded[c], at_best[c])))
+            else:
+                out.append(w)
+        return tuple(out)
 
-    def __call__(self, group_a: Sequence[int], group_b: Sequence[int]) -> float:
+    def __call__(
+        self, group_a: Sequence[int], group_b: Sequence[int], discount: bool = False
+    ) -> float:
         open_evidence, ceiling, _, family = evidence_parts(
-            self._cfg, self.field_weights(group_a, group_b)
+            self._cfg, self.field_weights(group_a, group_b, discount)
         )
         if family:
             ceiling += self._shift
         return min(open_evidence + self._prior, ceiling)
+
+
+def selection_discount(recorded: int, at_best: int) -> float:
+    """Bits taken off a field's best agreement when ``at_best`` of the ``recorded`` pairs
+    across two groups reached it (module docstring): log2(recorded / at_best)."""
+    if recorded <= at_best or at_best <= 0:
+        return 0.0
+    return math.log2(recorded / at_best)

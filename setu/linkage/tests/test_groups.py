@@ -12,7 +12,7 @@ from setu.linkage._api import DEFAULT_CONFIG, scored_candidates
 from setu.linkage._cluster import cluster, components
 from setu.linkage._compare import FIELDS
 from setu.linkage._features import features
-from setu.linkage._groups import GroupScorer
+from setu.linkage._groups import GroupScorer, selection_discount
 
 from .test_engine import synthetic
 
@@ -105,10 +105,10 @@ def test_one_pair_groups_score_as_the_batch_pipeline_scores_the_pair() -> None:
 
 
 def test_cluster_asks_for_group_evidence_only_when_a_group_is_involved() -> None:
-    asked: list[tuple[list[int], list[int]]] = []
+    asked: list[tuple[list[int], list[int], bool]] = []
 
-    def refuse(a: list[int], b: list[int]) -> float:
-        asked.append((sorted(a), sorted(b)))
+    def refuse(a: list[int], b: list[int], discount: bool) -> float:
+        asked.append((sorted(a), sorted(b), discount))
         return -20.0
 
     # 0-1 and 2-3 are pairs; 1-2 would join the two pairs.
@@ -116,9 +116,10 @@ def test_cluster_asks_for_group_evidence_only_when_a_group_is_involved() -> None
     labels = cluster(6, edges, [], DEFAULT_CONFIG, 4.0, 6.0, refuse)
     assert labels[0] == labels[1] and labels[2] == labels[3] and labels[4] == labels[5]
     assert labels[1] != labels[2]
-    assert asked == [([0, 1], [2, 3])]
+    # Two groups of two: the combined evidence carries the merge, so it is discounted.
+    assert asked == [([0, 1], [2, 3], True)]
     # Evidence that holds lets the merge go ahead.
-    labels = cluster(6, edges, [], DEFAULT_CONFIG, 4.0, 6.0, lambda a, b: 5.0)
+    labels = cluster(6, edges, [], DEFAULT_CONFIG, 4.0, 6.0, lambda a, b, d: 5.0)
     assert labels[0] == labels[3]
 
 
@@ -126,12 +127,74 @@ def test_a_possible_pair_merges_groups_only_on_combined_evidence() -> None:
     edges = [(9.0, 0, 1), (1.0, 1, 2), (0.5, 3, 4), (-2.0, 0, 3)]
     # 1-2 is only possible, but the group {0, 1} with 2 holds; 3-4 are two single records,
     # whose combined evidence is their pair's own, so they stay apart; -2 is below support.
-    labels = cluster(5, edges, [], DEFAULT_CONFIG, 4.0, 6.0, lambda a, b: 5.0, support_log2=0.0)
+    labels = cluster(5, edges, [], DEFAULT_CONFIG, 4.0, 6.0, lambda a, b, d: 5.0, support_log2=0.0)
     assert labels[0] == labels[1] == labels[2]
     assert len({labels[0], labels[3], labels[4]}) == 3
     # Without support the possible pair is never considered.
-    labels = cluster(5, edges, [], DEFAULT_CONFIG, 4.0, 6.0, lambda a, b: 5.0)
+    labels = cluster(5, edges, [], DEFAULT_CONFIG, 4.0, 6.0, lambda a, b, d: 5.0)
     assert labels[2] != labels[0]
+
+
+def test_selection_discount_is_the_union_bound_for_the_pairs_that_missed() -> None:
+    assert selection_discount(1, 1) == 0.0
+    assert selection_discount(4, 4) == 0.0  # every record agrees: nothing was chosen
+    assert selection_discount(2, 1) == pytest.approx(1.0)
+    assert selection_discount(4, 1) == pytest.approx(2.0)
+    assert selection_discount(6, 3) == pytest.approx(1.0)
+    assert selection_discount(0, 0) == 0.0
+
+
+def _woman(rid: str, given: str, **fields: str) -> PersonRecord:
+    return PersonRecord(rid, given_name=given, sex="F", state="West Bengal", **fields)
+
+
+def test_a_field_only_one_of_several_records_agrees_on_is_discounted() -> None:
+    # Her two records spell the village two ways; a newcomer matches one spelling only.
+    records = [
+        _woman("A1", "Rupa", village="Kalitala"),
+        _woman("A2", "Rupa", village="Koilatola"),
+        _woman("N", "Rupa", village="Kalitala"),
+    ]
+    scorer = _scorer(records)
+    village = FIELDS.index("village")
+    plain = scorer.field_weights([0, 1], [2])
+    discounted = scorer.field_weights([0, 1], [2], discount=True)
+    assert discounted[village] == pytest.approx(plain[village] - 1.0)
+    # Fields every pair agrees on at the same level are not discounted.
+    for field in ("given_name", "sex"):
+        c = FIELDS.index(field)
+        assert discounted[c] == plain[c] > 0
+    # The village is her household's only evidence here, below the household cap, so the
+    # discount lowers the merge's log odds by the same bit.
+    assert scorer([0, 1], [2], True) == pytest.approx(scorer([0, 1], [2]) - 1.0)
+
+
+def test_disagreement_is_never_discounted_and_agreement_never_turns_negative() -> None:
+    a1, a2, a3, b1 = namesakes()
+    scorer = _scorer([a1, a2, a3, b1])
+    plain = scorer.field_weights([0, 1, 2], [3])
+    discounted = scorer.field_weights([0, 1, 2], [3], discount=True)
+    for w, d in zip(plain, discounted, strict=True):
+        assert d == w if w <= 0 else 0 <= d <= w
+
+
+def test_cluster_discounts_only_merges_the_combined_evidence_carries() -> None:
+    asked: list[tuple[int, int, bool]] = []
+
+    def record(a: list[int], b: list[int], discount: bool) -> float:
+        asked.append((len(a), len(b), discount))
+        return 5.0
+
+    # 0-1 a pair; 2 joins it through a pair above the threshold (not discounted); 3-4 a
+    # pair; 4-5 is only possible (discounted when it joins 5 to the group {3, 4}).
+    edges = [(9.0, 0, 1), (8.0, 1, 2), (7.0, 3, 4), (1.0, 4, 5)]
+    cluster(6, edges, [], DEFAULT_CONFIG, 4.0, 6.0, record, support_log2=0.0)
+    assert asked == [(2, 1, False), (2, 1, True)]
+    # The configuration can turn the discount off.
+    asked.clear()
+    off = MatchConfig(group_selection_discount=False)
+    cluster(6, edges, [], off, 4.0, 6.0, record, support_log2=0.0)
+    assert {d for *_, d in asked} == {False}
 
 
 @pytest.mark.parametrize("seed", [0, 1, 2])
