@@ -5,12 +5,14 @@ from __future__ import annotations
 from ._features import (
     Features,
     area,
+    consonant_full_name_key,
     family_key,
     full_name_key,
     given_keys,
     parent_key,
     village_key,
 )
+from ._text import consonant_key
 
 # Keys with these prefixes are broad (one common first name, or one common surname in a
 # district, can fill thousands): when oversized they get the narrow broad_window, and in
@@ -39,11 +41,17 @@ def blocking_keys(f: Features) -> list[str]:
         keys.append(f"g:{g}")
         if where:
             keys.append(f"gd:{g}:{where}")
+            # The name's consonants: the same name with other vowels, or written in
+            # Tamil script without voicing, in the same district.
+            consonants = consonant_key(g)
+            if len(consonants) >= 2:
+                keys.append(f"gk:{consonants}:{where}")
         if fam:
             keys.append(f"gf:{g}:{fam}")
     full = full_name_key(f)
     if full:
         keys.append(f"n:{full}")
+        keys.append(f"nk:{consonant_full_name_key(f)}")
     if f.phone:
         keys.append(f"p:{f.phone}")
     fk = parent_key(f.father)
@@ -54,7 +62,8 @@ def blocking_keys(f: Features) -> list[str]:
         keys.append(f"fm:{fk}:{mk}")
     vk = village_key(f)
     if vk:
-        keys.append(f"v:{vk}:{f.sex}")
+        # An unrecorded sex may be either.
+        keys.extend(f"v:{vk}:{sex}" for sex in ((f.sex,) if f.sex else ("F", "M")))
     if fam and where:
         keys.append(f"fa:{fam}:{where}")
     if fam and f.birth is not None and f.birth.kind in ("date", "ym", "year"):

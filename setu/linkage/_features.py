@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from ._places import place_key, place_norm, resolve_district
 from ._records import PersonRecord, parse_partial_date
-from ._text import name_key, phonetic_key, strip_honorifics, to_latin, tokens
+from ._text import consonant_key, name_key, phonetic_key, strip_honorifics, to_latin, tokens
 
 _FAMILY_KEEP = frozenset({"shaikh"})
 _DIGITS = re.compile(r"\D+")
@@ -212,6 +212,12 @@ def given_keys(f: Features) -> tuple[str, ...]:
 def full_name_key(f: Features) -> str:
     """Order-free key of all name words: finds given/family swaps and merges."""
     toks = sorted(phonetic_key(t) for t in f.name.given + f.name.family)
+    return "|".join(toks) if len(toks) >= 2 else ""
+
+
+def consonant_full_name_key(f: Features) -> str:
+    """``full_name_key`` of the names' consonants (``consonant_key``)."""
+    toks = sorted(consonant_key(phonetic_key(t)) for t in f.name.given + f.name.family)
     return "|".join(toks) if len(toks) >= 2 else ""
 
 

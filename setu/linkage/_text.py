@@ -259,5 +259,25 @@ def phonetic_key(token: str) -> str:
     return s
 
 
+_VOWELS = re.compile(r"[aeiouy]")
+_DEVOICE = str.maketrans("bdgj", "ptkc")
+
+
+@lru_cache(maxsize=200_000)
+def consonant_key(key: str) -> str:
+    """The consonants of a sound key (``phonetic_key``), unvoiced: coarser, for blocking.
+
+    Vowels are what transliteration and regional speech vary most after aspiration:
+    Shabnam/Shobnam and Ramya/Romya (Bengali and Odia say a short 'a' as 'o'), Hari/Hori,
+    and the inherent vowel that a name written in an Indic script may or may not show in
+    Latin letters (रमशंकर as Ramshankar or Ramashankar). Tamil script does not mark voicing,
+    so Binita written in it comes back as Pinita. A leading vowel is kept (Anita/Sunita).
+    """
+    if not key:
+        return ""
+    head = key[0] if _VOWELS.match(key[0]) else ""
+    return (head + _VOWELS.sub("", key)).translate(_DEVOICE)
+
+
 def name_key(toks: tuple[str, ...]) -> str:
     return "".join(phonetic_key(t) for t in toks)

@@ -5,7 +5,7 @@ import pytest
 from setu.linkage._features import birth_desc, name_desc, normalise_phone, normalise_sex
 from setu.linkage._places import resolve_district, resolve_state
 from setu.linkage._records import PersonRecord
-from setu.linkage._text import phonetic_key, to_latin, tokens
+from setu.linkage._text import consonant_key, phonetic_key, to_latin, tokens
 
 
 @pytest.mark.parametrize(
@@ -38,6 +38,29 @@ def test_spellings_share_a_phonetic_key(a: str, b: str) -> None:
 @pytest.mark.parametrize(("a", "b"), [("Rani", "Renu"), ("Puja", "Priya"), ("Salma", "Sulekha")])
 def test_different_names_keep_different_keys(a: str, b: str) -> None:
     assert phonetic_key(to_latin(a)) != phonetic_key(to_latin(b))
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("Shabnam", "Shobnam"),  # Bengali short a as o
+        ("Ramya", "Romya"),
+        ("Hari", "Hori"),
+        ("रमशंकर", "Ramashankar"),  # inherent vowel shown in one, not the other
+        ("பினிதா", "Binita"),  # Tamil script does not mark voicing
+        ("Kanchan", "Kenchan"),
+    ],
+)
+def test_vowel_and_voicing_variants_share_a_consonant_key(a: str, b: str) -> None:
+    ka = consonant_key(phonetic_key(to_latin(a)))
+    kb = consonant_key(phonetic_key(to_latin(b)))
+    assert ka == kb, (a, b, ka, kb)
+    assert phonetic_key(to_latin(a)) != phonetic_key(to_latin(b))
+
+
+@pytest.mark.parametrize(("a", "b"), [("Puja", "Priya"), ("Salma", "Sulekha"), ("Anita", "Sunita")])
+def test_different_names_keep_different_consonant_keys(a: str, b: str) -> None:
+    assert consonant_key(phonetic_key(a.lower())) != consonant_key(phonetic_key(b.lower()))
 
 
 def test_mohammad_and_sk_forms_are_canonical() -> None:

@@ -203,3 +203,34 @@ def test_a_whole_family_agreeing_still_matches_when_the_estimated_prior_falls() 
     assert prior < MatchConfig().prior_log2_odds - 2
     labels = dedupe(records, config=ESTIMATE)
     assert labels["G1"] == labels["G2"]
+
+
+def test_blocking_finds_a_given_name_with_other_vowels_in_the_same_district() -> None:
+    from setu.linkage._batch import candidate_pairs
+
+    # Only the given name and the district: no family name, parents, village or phone.
+    a = PersonRecord("A", given_name="Shabnam", sex="F", age=15, recorded_on="2023-01-01",
+                     district="Murshidabad", state="WB")  # fmt: skip
+    spoken = replace(a, record_id="B", given_name="Shobnam")
+    elsewhere = replace(spoken, record_id="C", district="Nadia")
+    frame = build_frame([a, spoken, elsewhere])
+    assert frame.feats[0].name.given != frame.feats[1].name.given
+    lo, hi = candidate_pairs(frame.feats, MatchConfig())
+    pairs = set(zip(lo.tolist(), hi.tolist(), strict=True))
+    assert (0, 1) in pairs
+    # Another district needs the same sound (the g: key), as before.
+    assert (0, 2) not in pairs and (1, 2) in pairs
+
+
+def test_blocking_by_village_treats_an_unrecorded_sex_as_either() -> None:
+    from setu.linkage._batch import candidate_pairs
+
+    # Names mangled past every name key; the village is all they share.
+    a = PersonRecord("A", given_name="Kathleen", sex="F", village="Beldanga")
+    unknown = PersonRecord("B", given_name="Zubeida", village="Beldanga")
+    boy = PersonRecord("C", given_name="Mohan", sex="M", village="Beldanga")
+    frame = build_frame([a, unknown, boy])
+    lo, hi = candidate_pairs(frame.feats, MatchConfig())
+    pairs = set(zip(lo.tolist(), hi.tolist(), strict=True))
+    assert (0, 1) in pairs and (1, 2) in pairs
+    assert (0, 2) not in pairs
