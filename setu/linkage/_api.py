@@ -21,6 +21,7 @@ from ._config import (
     evidence_histogram,
     family_shift,
     probability,
+    register_prior_log2_odds,
 )
 from ._explain import Explanation, explain_records
 from ._groups import GroupScorer
@@ -86,7 +87,7 @@ def scored_candidates(
     if shift:
         np.add(ceiling, shift, out=ceiling, where=family)
     del family
-    prior = cfg.prior_log2_odds
+    prior = register_prior_log2_odds(cfg, all_pairs(records, side))
     if cfg.estimate_prior:
         # The prior, too, comes from the records being linked.
         hist = evidence_histogram(open_evidence, ceiling)

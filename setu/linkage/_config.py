@@ -55,6 +55,11 @@ class MatchConfig:
     # (estimate_prior_log2_odds), within prior_range: precision then holds as the data
     # grows, at a cost in recall (docs/matching.md §4).
     prior_log2_odds: float = -12.0
+    # Without estimate_prior, dedupe/link/dedupe_spark lower the prior for a register larger
+    # than prior_reference_records by prior_scale_rate bits per doubling
+    # (register_prior_log2_odds): a bigger register holds more look-alikes of each person.
+    prior_reference_records: int = 100_000
+    prior_scale_rate: float = 0.5
     estimate_prior: bool = False
     # Never above 2^-10: more than one random pair in ~1,000 being one person is not a
     # plausible registry, and a tiny input would otherwise lift twins over the threshold.
@@ -243,6 +248,24 @@ def evidence_histogram(open_evidence: Any, ceiling: Any) -> tuple[Any, Any, Any]
     width = int(cb.max()) - c0 + 1
     codes, counts = np.unique((ob - o0) * width + (cb - c0), return_counts=True)
     return codes // width + o0, codes % width + c0, counts
+
+
+def register_prior_log2_odds(cfg: MatchConfig, n_pairs: float) -> float:
+    """The fixed prior for a run over ``n_pairs`` possible pairs (n(n-1)/2, or left x right).
+
+    The match rate among all pairs falls by one bit per doubling of the register: each
+    person has about as many records, the pairs grow with n². With this engine's weights
+    the full fall costs more recall than it saves precision (they are under-confident for
+    true matches, docs/matching.md §4a), so beyond ``prior_reference_records`` (counted as
+    the records whose n(n-1)/2 pairs these are) the prior falls by ``prior_scale_rate`` bits
+    per doubling, and below it stays at ``prior_log2_odds``.
+    """
+    records = math.sqrt(2.0 * max(n_pairs, 0.0))
+    if cfg.prior_scale_rate <= 0 or records <= cfg.prior_reference_records:
+        return cfg.prior_log2_odds
+    return cfg.prior_log2_odds - cfg.prior_scale_rate * math.log2(
+        records / cfg.prior_reference_records
+    )
 
 
 def estimate_prior_log2_odds(

@@ -24,6 +24,7 @@ from ._config import (
     MatchConfig,
     estimate_prior_log2_odds,
     family_shift_bits,
+    register_prior_log2_odds,
 )
 from ._features import features, name_frequency_key
 from ._groups import GroupScorer, pair_parts
@@ -213,7 +214,7 @@ def dedupe_spark(
                     F.col("ceiling")
                 ),
             )
-    prior = cfg.prior_log2_odds
+    prior = register_prior_log2_odds(cfg, all_pairs(records))
     if cfg.estimate_prior:
         # The same histogram of evidence as dedupe (weight_bins: rint of 1/64 bits, half
         # to even in numpy and in Java), so the same estimated prior.

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 import random
 from dataclasses import replace
 
@@ -234,3 +235,37 @@ def test_blocking_by_village_treats_an_unrecorded_sex_as_either() -> None:
     pairs = set(zip(lo.tolist(), hi.tolist(), strict=True))
     assert (0, 1) in pairs and (1, 2) in pairs
     assert (0, 2) not in pairs
+
+
+def test_fixed_prior_falls_by_half_a_bit_per_doubling_beyond_the_reference_size() -> None:
+    from setu.linkage._config import register_prior_log2_odds
+
+    cfg = MatchConfig()
+    ref = cfg.prior_reference_records
+
+    def pairs(n: float) -> float:
+        return n * (n - 1) / 2
+
+    assert register_prior_log2_odds(cfg, pairs(10_000)) == cfg.prior_log2_odds
+    assert register_prior_log2_odds(cfg, pairs(ref)) == cfg.prior_log2_odds
+    assert register_prior_log2_odds(cfg, pairs(4 * ref)) == pytest.approx(
+        cfg.prior_log2_odds - 1.0, abs=1e-4
+    )
+    # Linking 200,000 x 200,000 records is as many pairs as deduplicating ~283,000.
+    assert register_prior_log2_odds(cfg, 200_000.0 * 200_000) == pytest.approx(
+        register_prior_log2_odds(cfg, pairs(282_843)), abs=1e-4
+    )
+    off = replace(cfg, prior_scale_rate=0.0)
+    assert register_prior_log2_odds(off, pairs(40 * ref)) == cfg.prior_log2_odds
+
+
+def test_dedupe_uses_the_register_scaled_prior_and_a_lower_prior_merges_less() -> None:
+    records, _ = synthetic(200, seed=3)  # about 400 records, four doublings past 25
+    small_reference = MatchConfig(prior_reference_records=25)
+    doublings = math.log2(len(records) / 25)
+    prior = scored_candidates(records, small_reference).prior
+    assert prior == pytest.approx(MatchConfig().prior_log2_odds - 0.5 * doublings, abs=0.01)
+    assert scored_candidates(records, MatchConfig()).prior == MatchConfig().prior_log2_odds
+    merged = sum(1 for rid, c in dedupe(records).items() if rid != c)
+    merged_scaled = sum(1 for rid, c in dedupe(records, config=small_reference).items() if rid != c)
+    assert merged_scaled < merged

@@ -27,8 +27,9 @@ def test_spark_backend_gives_same_clusters_as_local() -> None:
         local = dedupe(records)
         assert local["B1"] == "B1" and local["A3"] == "A1"
         assert dedupe_spark(records, spark=spark) == local
-        # Small blocks force the sorted-window path for oversized blocks as well.
-        small = MatchConfig(block_size=6, window=3, broad_window=2)
+        # Small blocks force the sorted-window path for oversized blocks as well, and a
+        # small reference size the register-scaled prior.
+        small = MatchConfig(block_size=6, window=3, broad_window=2, prior_reference_records=40)
         assert dedupe_spark(records, spark=spark, threshold=0.6, config=small) == dedupe(
             records, threshold=0.6, config=small
         )
