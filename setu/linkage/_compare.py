@@ -13,7 +13,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from ._features import BirthDesc, Features, NameDesc, PlaceDesc
 from ._places import related_districts
-from ._text import name_key, phonetic_key
+from ._text import name_key, phonetic_key, strip_vowels
 
 # Level names per field, index = level. Order matters: higher = stronger agreement.
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -48,7 +48,7 @@ def _keys(toks: tuple[str, ...]) -> tuple[str, ...]:
 
 @lru_cache(maxsize=200_000)
 def _skeleton(key: str) -> str:
-    return key[:1] + "".join(c for c in key[1:] if c not in "aeiou")
+    return strip_vowels(key)
 
 
 def _similar(a: str, b: str) -> bool:

@@ -259,7 +259,11 @@ def phonetic_key(token: str) -> str:
     return s
 
 
-_VOWELS = re.compile(r"[aeiouy]")
+def strip_vowels(key: str, vowels: str = "aeiou") -> str:
+    """A sound key without the vowels after its first letter ("rekha" -> "rkh")."""
+    return key[:1] + "".join(c for c in key[1:] if c not in vowels)
+
+
 _DEVOICE = str.maketrans("bdgj", "ptkc")
 
 
@@ -273,10 +277,7 @@ def consonant_key(key: str) -> str:
     Latin letters (रमशंकर as Ramshankar or Ramashankar). Tamil script does not mark voicing,
     so Binita written in it comes back as Pinita. A leading vowel is kept (Anita/Sunita).
     """
-    if not key:
-        return ""
-    head = key[0] if _VOWELS.match(key[0]) else ""
-    return (head + _VOWELS.sub("", key)).translate(_DEVOICE)
+    return strip_vowels(key, "aeiouy").translate(_DEVOICE)
 
 
 def name_key(toks: tuple[str, ...]) -> str:
