@@ -87,11 +87,12 @@ def scored_candidates(
     if shift:
         np.add(ceiling, shift, out=ceiling, where=family)
     del family
-    prior = register_prior_log2_odds(cfg, all_pairs(records, side))
+    n_pairs = all_pairs(records, side)
+    prior = register_prior_log2_odds(cfg, n_pairs)
     if cfg.estimate_prior:
         # The prior, too, comes from the records being linked.
         hist = evidence_histogram(open_evidence, ceiling)
-        prior = estimate_prior_log2_odds(cfg, *hist, all_pairs(records, side))
+        prior = estimate_prior_log2_odds(cfg, *hist, n_pairs)
     # In place: at a million records these arrays hold tens of millions of pairs.
     total = np.minimum(open_evidence + prior, ceiling, out=open_evidence)
     del ceiling

@@ -5,7 +5,6 @@ from __future__ import annotations
 from ._features import (
     Features,
     area,
-    consonant_full_name_key,
     family_key,
     full_name_key,
     given_keys,
@@ -51,7 +50,7 @@ def blocking_keys(f: Features) -> list[str]:
     full = full_name_key(f)
     if full:
         keys.append(f"n:{full}")
-        keys.append(f"nk:{consonant_full_name_key(f)}")
+        keys.append(f"nk:{full_name_key(f, consonants=True)}")
     if f.phone:
         keys.append(f"p:{f.phone}")
     fk = parent_key(f.father)

@@ -112,6 +112,8 @@ class MatchConfig:
             raise ValueError("family_range must be (low, high) with low <= high")
         if not 0 < self.possible_threshold <= self.match_threshold < 1:
             raise ValueError("need 0 < possible_threshold <= match_threshold < 1")
+        if self.prior_reference_records < 1 or self.prior_scale_rate < 0:
+            raise ValueError("need prior_reference_records >= 1 and prior_scale_rate >= 0")
         object.__setattr__(self, "_weights", _compute_weights(self.mu))
 
     def weights(self) -> dict[str, tuple[float, ...]]:

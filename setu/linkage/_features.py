@@ -209,15 +209,11 @@ def given_keys(f: Features) -> tuple[str, ...]:
     return tuple(k for k in dict.fromkeys(keys) if len(k) >= 2)
 
 
-def full_name_key(f: Features) -> str:
-    """Order-free key of all name words: finds given/family swaps and merges."""
-    toks = sorted(phonetic_key(t) for t in f.name.given + f.name.family)
-    return "|".join(toks) if len(toks) >= 2 else ""
-
-
-def consonant_full_name_key(f: Features) -> str:
-    """``full_name_key`` of the names' consonants (``consonant_key``)."""
-    toks = sorted(consonant_key(phonetic_key(t)) for t in f.name.given + f.name.family)
+def full_name_key(f: Features, consonants: bool = False) -> str:
+    """Order-free key of all name words: finds given/family swaps and merges. With
+    ``consonants``, of each word's ``consonant_key`` instead of its sound."""
+    keys = (phonetic_key(t) for t in f.name.given + f.name.family)
+    toks = sorted(consonant_key(k) for k in keys) if consonants else sorted(keys)
     return "|".join(toks) if len(toks) >= 2 else ""
 
 

@@ -214,7 +214,8 @@ def dedupe_spark(
                     F.col("ceiling")
                 ),
             )
-    prior = register_prior_log2_odds(cfg, all_pairs(records))
+    n_pairs = all_pairs(records)
+    prior = register_prior_log2_odds(cfg, n_pairs)
     if cfg.estimate_prior:
         # The same histogram of evidence as dedupe (weight_bins: rint of 1/64 bits, half
         # to even in numpy and in Java), so the same estimated prior.
@@ -233,7 +234,7 @@ def dedupe_spark(
             [r["o"] for r in hist],
             [r["c"] for r in hist],
             [r["count"] for r in hist],
-            all_pairs(records),
+            n_pairs,
         )
     scored = scored.withColumn("total", F.least(F.col("open") + F.lit(prior), F.col("ceiling")))
     support = edge_floor(cfg, t)  # the same edges as dedupe

@@ -147,3 +147,8 @@ def test_config_ranges_are_validated() -> None:
         MatchConfig(family_range=(3.0, -3.0))
     with pytest.raises(ValueError, match="prior_range"):
         MatchConfig(prior_range=(-10.0, -30.0))
+    # A reference size of 0 would divide by zero when the prior is scaled.
+    with pytest.raises(ValueError, match="prior_reference_records"):
+        MatchConfig(prior_reference_records=0)
+    with pytest.raises(ValueError, match="prior_scale_rate"):
+        MatchConfig(prior_scale_rate=-0.5)
