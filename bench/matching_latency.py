@@ -100,13 +100,15 @@ def main(argv: list[str] | None = None) -> int:
 
     from setu.access.actor import actor_for_user
     from setu.accounts.models import User
+    from setu.consent import services as consent_services
+    from setu.consent.models import Consent
     from setu.core.bulk import bulk_insert
     from setu.matching import services as matching
     from setu.matching.models import MatchKey, MatchPair, MatchRecord
     from setu.notifications.models import Notification
     from setu.orgs.models import District, Membership, Organisation, OrganisationType, Role
     from setu.registry import services as registry
-    from setu.registry.models import Address, Consent, Person, Phone
+    from setu.registry.models import Address, Person, Phone
     from setu.synth import generate_population, persons_for_records
 
     if Person.objects.exists() and not args.reuse:
@@ -230,7 +232,7 @@ def main(argv: list[str] | None = None) -> int:
                 if d is not None or r["village"]:
                     registry.address_add(actor=actor, person=person, village=str(r["village"])[:150],
                                          district=d, state=d.state if d else None)  # fmt: skip
-                registry.consent_record(actor=actor, person=person, scopes=["matching"])
+                consent_services.consent_record(actor=actor, person=person, scopes=["matching"])
             deadline = time.perf_counter() + 30
             while Notification.objects.count() == before and time.perf_counter() < deadline:
                 if not args.worker:

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "setu.access",
     "setu.audit",
     "setu.registry",
+    "setu.consent",
     "setu.directory",
     "setu.referrals",
     "setu.shelters",

@@ -76,3 +76,28 @@ def test_url_patterns_take_no_names_or_phones():
 
     walk(get_resolver())
     assert not bad, bad
+
+
+@pytest.mark.parametrize("app", ["registry", "consent"])
+def test_registry_and_consent_import_neither_referrals_nor_matching(app):
+    """They tell referrals and matching through explicit subscriptions (``registry.hooks``,
+    ``consent.subscriptions``), so the apps that build on them stay out of their imports."""
+    pattern = re.compile(r"^\s*(?:from|import)\s+setu\.(?:referrals|matching)\b", re.MULTILINE)
+    offenders = [
+        str(path.relative_to(ROOT))
+        for path in (SETU / app).rglob("*.py")
+        if "tests" not in path.relative_to(SETU).parts
+        and pattern.search(path.read_text(encoding="utf-8"))
+    ]
+    assert not offenders, offenders
+
+
+def test_matching_listens_to_the_registry_and_to_consent():
+    from setu.consent import subscriptions
+    from setu.matching import hooks
+    from setu.matching import services as matching
+    from setu.registry import hooks as registry_hooks
+
+    assert hooks.person_changed in registry_hooks._person_saved
+    assert hooks.event_recorded in registry_hooks._event_recorded
+    assert matching.on_consent_ended in subscriptions.subscribers()

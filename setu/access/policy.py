@@ -74,16 +74,15 @@ def _member(actor: Actor, roles: frozenset[str]) -> bool:
 
 def _active_shares(actor: Actor) -> QuerySet[Any]:
     """Shares to the actor's organisation that are live and whose consent is still in force."""
-    from setu.registry.models import CaseShare
+    from setu.consent import rules
+    from setu.consent.models import CaseShare
 
     today = timezone.localdate()
     return CaseShare.objects.filter(
+        rules.covering(day=today, prefix="consent__"),
+        Q(expires_on__isnull=True) | Q(expires_on__gte=today),
         organisation_id=actor.organisation_id,
         revoked_at__isnull=True,
-        consent__withdrawn_on__isnull=True,
-    ).filter(
-        Q(expires_on__isnull=True) | Q(expires_on__gte=today),
-        Q(consent__expires_on__isnull=True) | Q(consent__expires_on__gte=today),
     )
 
 
@@ -215,27 +214,17 @@ def _audit_view(actor: Actor) -> Q:
     return Q(target_org_id=actor.organisation_id) | Q(actor_org_id=actor.organisation_id)
 
 
-def _consents_covering(scope_name: str) -> QuerySet[Any]:
-    """Consents in force today whose scopes include ``scope_name``."""
-    from django.db import connection
-
-    from setu.registry.models import Consent
-
-    consents = Consent.objects.in_force()
-    if connection.features.supports_json_field_contains:
-        return consents.filter(scopes__contains=[scope_name])
-    # SQLite has no JSON containment; scope names are distinct quoted words in the array.
-    return consents.filter(scopes__icontains=f'"{scope_name}"')
-
-
 def _case_counted(actor: Actor) -> Q:
     """Cases that may be counted in aggregates: the actor's organisation's own cases, and other
     organisations' cases whose survivor consented to anonymous statistics."""
-    from setu.registry.models import CasePerson, CaseRole, ConsentScope
+    from setu.consent import rules
+    from setu.consent.models import Consent, ConsentScope
+    from setu.registry.models import CasePerson, CaseRole
 
     if not _member(actor, AGGREGATE_ROLES):
         return NOTHING
-    consenting = _consents_covering(ConsentScope.STATISTICS).values("person_id")
+    statistics = rules.covering(scopes=[ConsentScope.STATISTICS])
+    consenting = Consent.objects.filter(statistics).values("person_id")
     victims = CasePerson.objects.filter(role=CaseRole.VICTIM, person_id__in=consenting)
     return Q(owner_org_id=actor.organisation_id) | Q(pk__in=victims.values("case_id"))
 
@@ -253,8 +242,8 @@ RULES: dict[tuple[str, Action], RowRule] = {
     ("registry.person", Action.ARCHIVE): _own_org(CASE_EDIT_ROLES),
     ("registry.person", Action.MANAGE_CONSENT): _own_org(CONSENT_ROLES),
     ("registry.person", Action.EXPORT): _own_org(EXPORT_ROLES),
-    ("registry.consent", Action.VIEW): _via_person(_person_view),
-    ("registry.consent", Action.EDIT): _via_person(_own_org(CONSENT_ROLES)),
+    ("consent.consent", Action.VIEW): _via_person(_person_view),
+    ("consent.consent", Action.EDIT): _via_person(_own_org(CONSENT_ROLES)),
     ("registry.traffickingevent", Action.VIEW): _via_case(_case_view),
     ("registry.traffickingevent", Action.EDIT): _via_case(_case_edit),
     ("registry.servicerecord", Action.VIEW): _via_case(_case_view),
@@ -263,7 +252,7 @@ RULES: dict[tuple[str, Action], RowRule] = {
     ("registry.caseexploitation", Action.VIEW): _via_case(_case_view),
     ("registry.casecontrolmeans", Action.VIEW): _via_case(_case_view),
     ("registry.caseperson", Action.VIEW): _via_case(_case_view),
-    ("registry.caseshare", Action.VIEW): _via_case(_case_share),
+    ("consent.caseshare", Action.VIEW): _via_case(_case_share),
     ("orgs.organisation", Action.VIEW): _organisation_view,
     ("orgs.organisation", Action.MANAGE_ORG): _organisation_manage,
     ("orgs.membership", Action.VIEW): _membership_view,

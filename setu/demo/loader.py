@@ -28,6 +28,7 @@ from django.utils import timezone
 from setu.accounts.models import User
 from setu.audit import services as audit
 from setu.audit.models import AuditAction
+from setu.consent.models import CaseShare, Consent, ConsentGiver, ConsentScope
 from setu.demo import network
 from setu.demo.network import ORGANISATIONS, OrgSpec
 from setu.orgs.models import Membership, Organisation, OrganisationType, Role
@@ -41,11 +42,7 @@ from setu.registry.models import (
     CaseNote,
     CasePerson,
     CaseRole,
-    CaseShare,
     CaseStatus,
-    Consent,
-    ConsentGiver,
-    ConsentScope,
     DatePrecision,
     DocumentType,
     EventKind,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
+from setu.consent.models import ConsentGiver, ConsentScope
 from setu.orgs.models import Role
 from setu.registry.models import (
     Address,
@@ -22,8 +23,6 @@ from setu.registry.models import (
     CaseExploitation,
     CaseRole,
     CaseStatus,
-    ConsentGiver,
-    ConsentScope,
     DatePrecision,
     EventKind,
     ExploitationForm,

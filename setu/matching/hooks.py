@@ -1,8 +1,8 @@
-"""What other contexts call when a person changes: enqueue matching after the commit.
+"""What matching does when a person changes: enqueue matching after the commit.
 
-The only matching entry point the registry services use, one line per write service. No
-business logic here: it schedules the task (once per person per transaction, however many
-write services touched them) and marks the record as being checked.
+Registered with ``setu.registry.hooks`` in ``MatchingConfig.ready`` (the registry does not
+import matching). No business logic here: it schedules the task (once per person per
+transaction, however many write services touched them) and marks the record as being checked.
 """
 
 from __future__ import annotations

@@ -5,14 +5,14 @@ System reads (no actor): they feed the match index that a task keeps, never a us
 
 from __future__ import annotations
 
-import datetime
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from setu.consent import selectors as consent_selectors
 from setu.linkage import PersonRecord
 from setu.registry.models import (
     Address,
@@ -20,8 +20,6 @@ from setu.registry.models import (
     CasePerson,
     CaseRole,
     CaseStatus,
-    Consent,
-    ConsentScope,
     DatePrecision,
     EventKind,
     Gender,
@@ -138,11 +136,7 @@ def matching_consents(person_ids: Iterable[Any]) -> dict[Any, MatchingConsent]:
     ids = list(person_ids)
     network: set[str] = set()
     named: dict[str, set[str]] = {}
-    rows = Consent.objects.in_force().filter(person_id__in=ids)
-    # Scopes are a short JSON list; filtering in Python works the same on every database.
-    for pid, org_id, scopes in rows.values_list("person_id", "recipient_org_id", "scopes"):
-        if ConsentScope.MATCHING not in (scopes or ()):
-            continue
+    for pid, org_id in consent_selectors.matching_consent_rows(ids):
         if org_id is None:
             network.add(str(pid))
         else:
@@ -162,16 +156,6 @@ def pair_consented(person_a: Any, org_a: Any, person_b: Any, org_b: Any) -> bool
     A's must cover B's organisation and B's must cover A's."""
     consents = matching_consents([person_a, person_b])
     return consents[person_a].allows(org_b) and consents[person_b].allows(org_a)
-
-
-def persons_with_lapsed_matching_consent(day: datetime.date | None = None) -> list[Any]:
-    """Persons with a MATCHING consent that expired after their record was last indexed (their
-    index entry still counts it), by id."""
-    day = day or timezone.localdate()
-    rows = Consent.objects.filter(
-        expires_on__lt=day, person__match_record__updated_at__date__lte=F("expires_on")
-    ).values_list("person_id", "scopes")
-    return sorted({pid for pid, scopes in rows if ConsentScope.MATCHING in (scopes or ())})
 
 
 def flags_for(person_ids: Iterable[Any]) -> dict[Any, tuple[bool, bool]]:

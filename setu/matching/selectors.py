@@ -21,6 +21,7 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.models import AuditAction
+from setu.consent import selectors as consent_selectors
 from setu.core.errors import NotFound
 from setu.linkage import PersonRecord
 from setu.matching import engine, records
@@ -39,8 +40,6 @@ from setu.orgs.models import Organisation
 from setu.registry.models import (
     CasePerson,
     CaseStatus,
-    Consent,
-    ConsentScope,
     EventKind,
     Person,
     ServiceRecord,
@@ -152,10 +151,9 @@ LABELS = {
 
 def _identity_consented(person_id: Any, organisation_id: Any) -> bool:
     """Whether the person agreed their identity may be shared with this organisation (or all)."""
-    rows = Consent.objects.in_force().filter(
-        Q(recipient_org__isnull=True) | Q(recipient_org_id=organisation_id), person_id=person_id
+    return consent_selectors.identity_consented(
+        person_id=person_id, organisation_id=organisation_id
     )
-    return any(ConsentScope.IDENTITY in (s or ()) for s in rows.values_list("scopes", flat=True))
 
 
 def _record_of(person_id: Any) -> PersonRecord | None:

@@ -24,9 +24,11 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.models import AuditAction
+from setu.consent.models import ConsentScope
+from setu.consent.subscriptions import ConsentEnded
 from setu.core import bulk
 from setu.core.errors import InvalidInput, NotFound
-from setu.matching import engine, records
+from setu.matching import engine, hooks, records
 from setu.matching.models import (
     AlertKind,
     Band,
@@ -174,14 +176,14 @@ def _withdraw_disallowed(by_person: dict[Any, MatchRecord]) -> int:
     return count
 
 
-def lapsed_consents_refresh() -> int:
-    """Re-index persons whose MATCHING consent expired after their record was last indexed, so
-    that the pairs it allowed are withdrawn (a lapse fires no hook: run this daily)."""
-    ids = records.persons_with_lapsed_matching_consent()
-    for start in range(0, len(ids), 500):
-        with transaction.atomic():
-            records_refresh(ids[start : start + 500])
-    return len(ids)
+def on_consent_ended(event: ConsentEnded) -> None:
+    """The consent app's subscription (``MatchingConfig.ready``): when a MATCHING consent ends,
+    re-index the person in the ending transaction, so the pairs it allowed are withdrawn with
+    it; then re-check them in the background as after any change to their record."""
+    indexed = MatchRecord.objects.filter(person_id=event.person_id).exists()
+    if ConsentScope.MATCHING in event.scopes and indexed:
+        records_refresh([event.person_id])
+    hooks.person_changed(event.person_id)
 
 
 def candidate_records(

@@ -6,3 +6,9 @@ class ReferralsConfig(AppConfig):
 
     name = "setu.referrals"
     label = "referrals"
+
+    def ready(self) -> None:
+        from setu.consent import subscriptions
+        from setu.referrals import services
+
+        subscriptions.subscribe(services.on_consent_ended)

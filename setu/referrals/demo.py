@@ -27,6 +27,7 @@ from django.utils import timezone
 from setu.access.policy import REFERRAL_RESPOND_ROLES, SHARE_ROLES
 from setu.audit import services as audit
 from setu.audit.models import AuditAction
+from setu.consent.models import Consent
 from setu.directory.models import Service
 from setu.directory.models import ServiceType as S
 from setu.orgs.models import Membership
@@ -41,7 +42,7 @@ from setu.referrals.models import (
     Urgency,
 )
 from setu.referrals.selectors import REFERRAL_SCOPES, reminder_hours
-from setu.registry.models import CasePerson, CaseRole, Consent
+from setu.registry.models import CasePerson, CaseRole
 
 H = datetime.timedelta(hours=1)
 D = datetime.timedelta(days=1)

@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from setu.consent.models import ConsentScope
 from setu.directory.models import ServiceType
 from setu.referrals.models import ReferralKind, Urgency
 from setu.referrals.selectors import REFERRAL_SCOPES
-from setu.registry.models import ConsentScope
 
 
 class ReferralForm(forms.Form):

@@ -11,10 +11,11 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from setu.consent.models import Consent
 from setu.core.models import BaseModel
 from setu.directory.models import Service, ServiceType
 from setu.orgs.models import Organisation
-from setu.registry.models import Case, Consent, Person
+from setu.registry.models import Case, Person
 
 
 class ReferralStatus(models.TextChoices):

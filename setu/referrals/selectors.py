@@ -21,6 +21,9 @@ from django.utils import timezone
 from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
+from setu.consent import rules
+from setu.consent import selectors as consent_selectors
+from setu.consent.models import Consent, ConsentScope
 from setu.core.errors import NotFound
 from setu.directory.models import Language
 from setu.orgs.models import Membership
@@ -35,8 +38,6 @@ from setu.registry.models import (
     Address,
     Case,
     CasePerson,
-    Consent,
-    ConsentScope,
     Person,
     Phone,
     ServiceRecord,
@@ -135,28 +136,19 @@ def case_persons(*, actor: Actor, case: Case) -> QuerySet[Person]:
 def consent_covering(
     *, actor: Actor, person: Person, to_org_id: uuid.UUID, scopes: list[str]
 ) -> Consent | None:
-    """A consent in force today, for this organisation or the whole network, covering every scope."""
-    candidates = Consent.objects.filter(person=person).filter(
-        Q(recipient_org__isnull=True) | Q(recipient_org_id=to_org_id)
+    """The narrowest consent in force today covering every scope for this organisation."""
+    return consent_selectors.person_consent_covering(
+        actor=actor, person_id=person.pk, organisation_id=to_org_id, scopes=scopes
     )
-    wanted = set(scopes)
-    # Narrowest first: a consent naming the organisation beats a network-wide one.
-    for consent in policy.scope(actor, candidates, Action.VIEW).order_by(
-        "recipient_org_id", "-given_on"
-    ):
-        if consent.is_active_on() and wanted <= set(consent.scopes or ()):
-            return consent
-    return None
 
 
 def consent_in_force(referral: Referral) -> bool:
     """Whether the consent behind a referral still allows sharing what it shared, today."""
-    consent = referral.consent
-    if referral.sharing_stopped_at is not None or not consent.is_active_on():
+    if referral.sharing_stopped_at is not None:
         return False
-    if consent.recipient_org_id not in (None, referral.to_org_id):
-        return False
-    return set(referral.shared_scopes) <= set(consent.scopes or ())
+    return rules.covers(
+        referral.consent, scopes=referral.shared_scopes, organisation_id=referral.to_org_id
+    )
 
 
 @dataclass
@@ -330,6 +322,5 @@ def referrals_overdue(*, now: Any = None) -> QuerySet[Referral]:
 
 def referrals_with_lapsed_consent() -> QuerySet[Referral]:
     """Open referrals still sharing although their consent was withdrawn or has expired."""
-    today = timezone.localdate()
-    lapsed = Q(consent__withdrawn_on__lte=today) | Q(consent__expires_on__lt=today)
-    return _base().filter(sharing_stopped_at__isnull=True).filter(lapsed)
+    in_force = rules.covering(prefix="consent__")
+    return _base().filter(sharing_stopped_at__isnull=True).exclude(in_force)

@@ -24,6 +24,9 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.models import AuditAction
+from setu.consent import rules
+from setu.consent.models import Consent
+from setu.consent.subscriptions import ConsentEnded
 from setu.core.errors import ConsentRequired, InvalidInput, NotFound
 from setu.directory.models import Service
 from setu.referrals import selectors
@@ -39,7 +42,7 @@ from setu.referrals.models import (
     ReferralStatus,
     Urgency,
 )
-from setu.registry.models import Case, CasePerson, Consent, Person
+from setu.registry.models import Case, CasePerson, Person
 from setu.shelters import services as shelter_services
 from setu.shelters.models import ReleaseReason
 
@@ -218,7 +221,7 @@ def _referral_create(
 ) -> Referral:
     # Lock the consent row so a withdrawal saved in the meantime is seen (or waits for us).
     consent = Consent.objects.select_for_update().get(pk=consent.pk)
-    if not consent.is_active_on() or not set(scopes) <= set(consent.scopes or ()):
+    if not rules.covers(consent, scopes=scopes, organisation_id=fields["to_org_id"]):
         raise ConsentRequired(_("The consent was withdrawn a moment ago; nothing was shared."))
     referral = Referral(
         from_org_id=actor.organisation_id,
@@ -471,12 +474,18 @@ def referral_stop_sharing(*, actor: Actor | None, referral: Referral) -> bool:
     return True
 
 
-def referrals_stop_for_consent(*, actor: Actor | None, consent: Consent) -> int:
-    """Stop every referral that rests on a consent just withdrawn (call after withdrawing it)."""
+def referrals_stop_for_consent(*, actor: Actor | None, consent_id: Any) -> int:
+    """Stop every referral that rests on a consent that just ended (withdrawn or expired)."""
     stopped = 0
-    for referral in Referral.objects.filter(consent=consent, sharing_stopped_at__isnull=True):
+    for referral in Referral.objects.filter(consent_id=consent_id, sharing_stopped_at__isnull=True):
         stopped += referral_stop_sharing(actor=actor, referral=referral)
     return stopped
+
+
+def on_consent_ended(event: ConsentEnded) -> None:
+    """The consent app's subscription: referrals on an ended consent stop sharing, in its
+    transaction (registered in ``ReferralsConfig.ready``)."""
+    referrals_stop_for_consent(actor=event.actor, consent_id=event.consent_id)
 
 
 def referral_view_shared(*, actor: Actor, referral: Referral) -> selectors.SharedView:

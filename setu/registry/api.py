@@ -21,6 +21,8 @@ from rest_framework.views import APIView
 from setu.access import policy
 from setu.access.actor import Actor, actor_of
 from setu.access.policy import Action
+from setu.consent import selectors as consent_selectors
+from setu.consent import services as consent_services
 from setu.core.api import ScopedListApi, paginated
 from setu.core.errors import InvalidInput, NotFound
 from setu.registry import selectors, services
@@ -203,7 +205,7 @@ class PersonConsentListApi(APIView):
         )
         data = _valid(ConsentIn, request.data)
         data["recipient_org"] = _recipient(actor, data["recipient_org"])
-        consent = services.consent_record(actor=actor, person=person, **data)
+        consent = consent_services.consent_record(actor=actor, person=person, **data)
         return Response(ConsentOut(consent).data, status=201)
 
 
@@ -214,9 +216,11 @@ class ConsentWithdrawApi(APIView):
     @extend_schema(request=ConsentWithdrawIn, responses=ConsentOut)
     def post(self, request: Request, consent_id: UUID) -> Response:
         actor = actor_of(request)
-        consent = selectors.consent_get(actor=actor, consent_id=consent_id, for_action=Action.EDIT)
+        consent = consent_selectors.consent_get(
+            actor=actor, consent_id=consent_id, for_action=Action.EDIT
+        )
         data = _valid(ConsentWithdrawIn, request.data)
-        consent = services.consent_withdraw(actor=actor, consent=consent, **data)
+        consent = consent_services.consent_withdraw(actor=actor, consent=consent, **data)
         return Response(ConsentOut(consent).data)
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
+from setu.consent.models import ConsentGiver, ConsentScope
 from setu.core.errors import InvalidInput
 from setu.registry import selectors
 from setu.registry.models import (
@@ -15,8 +16,6 @@ from setu.registry.models import (
     AliasKind,
     CaseRole,
     CaseStatus,
-    ConsentGiver,
-    ConsentScope,
     DatePrecision,
     DocumentType,
     EventKind,

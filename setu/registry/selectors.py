@@ -10,7 +10,7 @@ from __future__ import annotations
 import dataclasses
 import datetime
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -23,6 +23,8 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.models import AuditAction
+from setu.consent import selectors as consent_selectors
+from setu.consent.models import CaseShare, Consent
 from setu.core.errors import NotFound
 from setu.orgs.models import District, Organisation, State
 from setu.registry import text
@@ -31,12 +33,8 @@ from setu.registry.models import (
     Case,
     CaseControlMeans,
     CaseExploitation,
-    CaseNote,
     CasePerson,
-    CaseRole,
-    CaseShare,
     CaseStatus,
-    Consent,
     IdentityDocument,
     NoteTopic,
     Person,
@@ -59,8 +57,6 @@ NOTE_SCOPE = {
     NoteTopic.HEALTH: "health",
     NoteTopic.LEGAL: "legal",
 }
-# Whose consent can open a case to another organisation: the survivor (or the missing person).
-CONSENTING_ROLES = (CaseRole.VICTIM, CaseRole.MISSING)
 # Fewer digits than this match too many numbers to be a search.
 MIN_PHONE_DIGITS = 6
 
@@ -283,11 +279,7 @@ def person_detail(*, actor: Actor, person_id: Any) -> PersonDetail:
         .select_related("case")
         .order_by("-case__opened_on")
     )
-    detail.consents = list(
-        policy.scope(actor, Consent.objects.filter(person=person), Action.VIEW).select_related(
-            "recipient_org"
-        )
-    )
+    detail.consents = list(consent_selectors.consent_list(actor=actor, person_ids=[person.pk]))
     return detail
 
 
@@ -317,18 +309,6 @@ def address_get(*, actor: Actor, address_id: Any) -> Address:
 def document_get(*, actor: Actor, document_id: Any) -> IdentityDocument:
     """An identity document of a person the actor may see."""
     return _person_child_get(IdentityDocument, actor, document_id)
-
-
-def consent_get(*, actor: Actor, consent_id: Any, for_action: Action = Action.VIEW) -> Consent:
-    """A consent the actor may see (and ``for_action``, else Forbidden)."""
-    pk = _uuid(consent_id)
-    qs = policy.scope(actor, Consent.objects.select_related("person"), Action.VIEW)
-    consent = qs.filter(pk=pk).first() if pk else None
-    if consent is None:
-        raise _not_found(Consent, consent_id)
-    if for_action != Action.VIEW:
-        policy.require(actor, for_action, consent)
-    return consent
 
 
 def consent_recipient_list(*, actor: Actor) -> QuerySet[Organisation]:
@@ -480,9 +460,7 @@ def case_timeline(
                 TimelineItem("note", _day(n.created_at), n.created_at, _("Note"), n.body, n)
             )
     people = CasePerson.objects.filter(case=case).values("person_id")
-    consents = policy.scope(
-        actor, Consent.objects.filter(person_id__in=people), Action.VIEW
-    ).select_related("person", "recipient_org")
+    consents = consent_selectors.consent_list(actor=actor, person_ids=people)
     for c in consents:
         who = c.person.display_name if vis.identity else _("a person in the case")
         items.append(
@@ -617,61 +595,7 @@ def service_get(*, actor: Actor, service_id: Any) -> ServiceRecord:
     return service
 
 
-def share_get(*, actor: Actor, share_id: Any) -> CaseShare:
-    """A share of a case the actor may share (the owning organisation's share roles)."""
-    pk = _uuid(share_id)
-    qs = policy.scope(actor, CaseShare.objects.select_related("case", "organisation"), Action.VIEW)
-    share = qs.filter(pk=pk).first() if pk else None
-    if share is None:
-        raise _not_found(CaseShare, share_id)
-    return share
-
-
-def note_list(*, actor: Actor, case: Case) -> list[CaseNote]:
-    """Notes of a case the actor may read (topic-limited for partners)."""
-    vis = case_visibility(actor=actor, case=case)
-    notes = policy.scope(actor, case.notes.all(), Action.VIEW).select_related("author")
-    return [n for n in notes if vis.allows_note(n.topic)]
-
-
-# --- consent coverage and reference data ---------------------------------------------------------
-
-
-def consents_covering(
-    *, case: Case, organisation: Organisation, scopes: Iterable[str]
-) -> list[Consent]:
-    """Consents in force today, of a survivor in ``case``, covering ``scopes`` for ``organisation``:
-    named recipients first, then network-wide; newest first within each. Callers check SHARE."""
-    wanted = set(scopes)
-    survivors = CasePerson.objects.filter(case=case, role__in=CONSENTING_ROLES).values("person_id")
-    candidates = (
-        Consent.objects.in_force()
-        .filter(person_id__in=survivors)
-        .filter(Q(recipient_org__isnull=True) | Q(recipient_org=organisation))
-        .select_related("person", "recipient_org")
-        .order_by("-given_on", "-created_at")
-    )
-    covering = [c for c in candidates if wanted <= set(c.scopes or ())]
-    return sorted(covering, key=lambda c: c.recipient_org_id is None)
-
-
-def case_share_consents(
-    *, actor: Actor, case: Case, organisation: Organisation | None = None
-) -> list[Consent]:
-    """Consents in force of the case's survivors that could back a share (to ``organisation``)."""
-    policy.require(actor, Action.SHARE, case)
-    if organisation is None:
-        survivors = CasePerson.objects.filter(case=case, role__in=CONSENTING_ROLES).values(
-            "person_id"
-        )
-        return [
-            c
-            for c in Consent.objects.filter(person_id__in=survivors).select_related(
-                "person", "recipient_org"
-            )
-            if c.is_active_on()
-        ]
-    return consents_covering(case=case, organisation=organisation, scopes=())
+# --- reference data ----------------------------------------------------------------------------
 
 
 def share_recipient_list(*, actor: Actor, case: Case) -> QuerySet[Organisation]:

@@ -11,14 +11,13 @@ from typing import Any
 
 from rest_framework import serializers
 
+from setu.consent.models import ConsentGiver, ConsentScope
 from setu.registry import selectors
 from setu.registry.models import (
     AddressKind,
     AliasKind,
     CaseRole,
     CaseStatus,
-    ConsentGiver,
-    ConsentScope,
     DatePrecision,
     DocumentType,
     EventKind,

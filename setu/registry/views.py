@@ -20,6 +20,8 @@ from setu.access import policy
 from setu.access.actor import Actor, actor_of
 from setu.access.denials import record_denial
 from setu.access.policy import Action
+from setu.consent import selectors as consent_selectors
+from setu.consent import services as consent_services
 from setu.core.errors import ConsentRequired, InvalidInput
 from setu.registry import forms, selectors, services
 
@@ -322,7 +324,7 @@ def consent_record(request: HttpRequest, person_id: UUID) -> HttpResponse:
         ),
         back=back,
         submit=_("Record consent"),
-        save=lambda data: services.consent_record(actor=actor, person=person, **data),
+        save=lambda data: consent_services.consent_record(actor=actor, person=person, **data),
         done=lambda _c: back,
         success=_("Consent recorded."),
         extra={"active_nav": "persons"},
@@ -333,7 +335,9 @@ def consent_record(request: HttpRequest, person_id: UUID) -> HttpResponse:
 def consent_withdraw(request: HttpRequest, consent_id: UUID) -> HttpResponse:
     """Record that a person withdrew a consent; shares relying on it end at once."""
     actor = actor_of(request)
-    consent = selectors.consent_get(actor=actor, consent_id=consent_id, for_action=Action.EDIT)
+    consent = consent_selectors.consent_get(
+        actor=actor, consent_id=consent_id, for_action=Action.EDIT
+    )
     back = reverse("registry:person-detail", args=[consent.person_id])
     form = forms.ConsentWithdrawForm(
         request.POST or None, initial={"withdrawn_on": timezone.localdate()}
@@ -345,7 +349,7 @@ def consent_withdraw(request: HttpRequest, consent_id: UUID) -> HttpResponse:
         intro=_("Every case share relying on this consent will end immediately."),
         back=back,
         submit=_("Withdraw consent"),
-        save=lambda data: services.consent_withdraw(actor=actor, consent=consent, **data),
+        save=lambda data: consent_services.consent_withdraw(actor=actor, consent=consent, **data),
         done=lambda _c: back,
         success=_("Consent withdrawn; shares relying on it have ended."),
         extra={"active_nav": "persons", "danger": True},
@@ -662,7 +666,7 @@ def case_share(request: HttpRequest, case_id: UUID) -> HttpResponse:
     form = forms.CaseShareForm(
         request.POST or None, organisations=selectors.share_recipient_list(actor=actor, case=case)
     )
-    consents = selectors.case_share_consents(actor=actor, case=case)
+    consents = consent_selectors.case_share_consents(actor=actor, case=case)
     return _form_page(
         request,
         form,
@@ -673,7 +677,7 @@ def case_share(request: HttpRequest, case_id: UUID) -> HttpResponse:
         ),
         back=back,
         submit=_("Share"),
-        save=lambda data: services.case_share(actor=actor, case=case, **data),
+        save=lambda data: consent_services.case_share(actor=actor, case=case, **data),
         done=lambda _s: back,
         success=_("Case shared."),
         template="registry/case_share.html",
@@ -685,9 +689,9 @@ def case_share(request: HttpRequest, case_id: UUID) -> HttpResponse:
 def case_unshare(request: HttpRequest, share_id: UUID) -> HttpResponse:
     """Stop sharing a case with an organisation."""
     actor = actor_of(request)
-    share = selectors.share_get(actor=actor, share_id=share_id)
+    share = consent_selectors.share_get(actor=actor, share_id=share_id)
     try:
-        services.case_unshare(actor=actor, share=share)
+        consent_services.case_unshare(actor=actor, share=share)
     except InvalidInput as exc:
         messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
     else:

@@ -17,6 +17,7 @@ from setu.access.actor import actor_for_user
 from setu.accounts.models import User
 from setu.audit.models import AuditAction, AuditEntry
 from setu.audit.services import verify
+from setu.consent.models import CaseShare, Consent, ConsentScope
 from setu.demo import loader
 from setu.demo.network import (
     DEMO_PASSWORD,
@@ -27,16 +28,7 @@ from setu.demo.network import (
 )
 from setu.demo.scenarios import SCENARIOS
 from setu.orgs.models import Membership, Organisation, OrganisationType, Role
-from setu.registry.models import (
-    Case,
-    CasePerson,
-    CaseShare,
-    Consent,
-    ConsentScope,
-    EventKind,
-    Person,
-    TraffickingEvent,
-)
+from setu.registry.models import Case, CasePerson, EventKind, Person, TraffickingEvent
 
 PERSONS = 40
 SEED = 11

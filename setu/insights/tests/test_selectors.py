@@ -1,8 +1,8 @@
 import pytest
 
+from setu.consent.models import ConsentScope
 from setu.core.errors import Forbidden
 from setu.insights import selectors
-from setu.registry.models import ConsentScope
 from setu.registry.tests.factories import CaseFactory, CasePersonFactory, ConsentFactory
 
 
@@ -40,7 +40,7 @@ def test_withdrawn_statistics_consent_is_not_counted(personas):
     import datetime
 
     _survivor_cases(personas.other_org, 5, statistics_consent=True)
-    from setu.registry.models import Consent
+    from setu.consent.models import Consent
 
     Consent.objects.filter(person__owner_org=personas.other_org).update(
         withdrawn_on=datetime.date.today()

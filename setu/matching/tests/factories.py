@@ -12,9 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from setu.access.actor import actor_for_user
+from setu.consent.models import ConsentScope
 from setu.orgs.models import District, Role, State
 from setu.orgs.tests.factories import MembershipFactory, OrganisationFactory
-from setu.registry.models import ConsentScope, EventKind
+from setu.registry.models import EventKind
 from setu.registry.tests.factories import (
     AddressFactory,
     CaseFactory,

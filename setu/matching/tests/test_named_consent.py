@@ -11,6 +11,7 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
+from setu.consent import services as consent_services
 from setu.core.errors import InvalidInput
 from setu.core.tests.apiclient import token_client
 from setu.matching import engine, records, selectors, services
@@ -131,7 +132,7 @@ def test_withdrawing_one_named_consent_withdraws_only_that_organisations_pairs(
     services.person_check(person_id=missing.pk)
     to_dest = missing.consents.get(recipient_org=net.dest)
     with django_capture_on_commit_callbacks(execute=True):
-        registry.consent_withdraw(actor=net.actor("source_contact"), consent=to_dest)
+        consent_services.consent_withdraw(actor=net.actor("source_contact"), consent=to_dest)
     assert _pair(missing, rescued).status == PairStatus.WITHDRAWN
     assert _pair(missing, elsewhere).status == PairStatus.OPEN
     record = MatchRecord.objects.get(person=missing)
@@ -149,7 +150,7 @@ def test_recording_a_named_consent_brings_the_record_into_matching(
     services.person_check(person_id=missing.pk)
     assert _pair(missing, rescued) is None
     with django_capture_on_commit_callbacks(execute=True):
-        registry.consent_record(
+        consent_services.consent_record(
             actor=net.actor("source_contact"),
             person=missing,
             scopes=["matching"],
@@ -169,10 +170,10 @@ def test_a_lapsed_named_consent_is_swept_out_of_the_index(net):
     MatchRecord.objects.filter(person=missing).update(
         updated_at=datetime.datetime(2024, 6, 1, tzinfo=datetime.UTC)
     )
-    assert services.lapsed_consents_refresh() == 1
+    assert consent_services.consents_lapse() == 1
     assert _pair(missing, rescued).status == PairStatus.WITHDRAWN
     assert _pair(missing, elsewhere).status == PairStatus.OPEN
-    assert services.lapsed_consents_refresh() == 0  # done once, not every night
+    assert consent_services.consents_lapse() == 0  # done once, not every night
 
 
 def test_link_confirmation_rechecks_consent_for_the_two_organisations(net):
@@ -293,11 +294,11 @@ def test_check_before_create_ignores_a_consent_that_lapsed_since_indexing(net):
     assert result.other_count == 0
 
 
-def test_lapsed_command_reports_how_many_were_re_indexed(net):
+def test_lapsed_command_reports_how_many_consents_were_retired(net):
     from io import StringIO
 
     from django.core.management import call_command
 
     out = StringIO()
     call_command("matching", "lapsed", stdout=out)
-    assert "0 persons re-indexed" in out.getvalue()
+    assert "0 expired consents retired" in out.getvalue()

@@ -6,6 +6,7 @@ import datetime
 
 import pytest
 
+from setu.consent import services as consent_services
 from setu.core.errors import InvalidInput, NotFound
 from setu.matching import selectors, services
 from setu.matching.models import (
@@ -150,7 +151,7 @@ def test_consent_withdrawal_removes_the_record_from_cross_org_matching(
     assert pair.status == PairStatus.OPEN
     consent = missing.consents.get()
     with django_capture_on_commit_callbacks(execute=True):
-        registry.consent_withdraw(actor=net.actor("source_contact"), consent=consent)
+        consent_services.consent_withdraw(actor=net.actor("source_contact"), consent=consent)
     pair.refresh_from_db()
     assert pair.status == PairStatus.WITHDRAWN
     assert not MatchKey.objects.filter(record__person=missing, cross_org=True).exists()

@@ -14,9 +14,10 @@ from typing import Any
 
 from django.utils import timezone
 
+from setu.consent.models import ConsentScope
 from setu.orgs.models import District, Organisation, OrganisationType, Role
 from setu.orgs.tests.factories import MembershipFactory, OrganisationFactory
-from setu.registry.models import ConsentScope, EventKind, Gender
+from setu.registry.models import EventKind, Gender
 from setu.registry.tests.factories import (
     CasePersonFactory,
     ConsentFactory,

@@ -5,9 +5,9 @@ from __future__ import annotations
 import factory
 from django.utils import timezone
 
+from setu.consent.models import ConsentScope
 from setu.directory.tests.factories import ServiceFactory
 from setu.referrals.models import Referral, ReferralStatus
-from setu.registry.models import ConsentScope
 from setu.registry.tests.factories import CasePersonFactory, ConsentFactory
 
 

@@ -2,10 +2,10 @@ import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from setu.consent.models import Consent
 from setu.directory.tests.factories import ServiceFactory
 from setu.referrals.models import Referral
 from setu.referrals.tests.factories import referral_for
-from setu.registry.models import Consent
 
 pytestmark = pytest.mark.django_db
 

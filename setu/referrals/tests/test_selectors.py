@@ -3,10 +3,11 @@ from django.utils import timezone
 
 from setu.access import policy
 from setu.access.policy import Action
+from setu.consent.models import Consent
 from setu.core.errors import Forbidden, NotFound
 from setu.referrals import selectors
 from setu.referrals.tests.factories import referral_for
-from setu.registry.models import Address, Case, Consent, Phone
+from setu.registry.models import Address, Case, Phone
 from setu.registry.tests.factories import CaseFactory, ConsentFactory, EventFactory
 
 pytestmark = pytest.mark.django_db
@@ -95,3 +96,27 @@ def test_list_query_count_is_pinned(personas, django_assert_max_num_queries):
     with django_assert_max_num_queries(3):
         rows = list(selectors.referral_list(actor=personas["partner"]))
         assert {r.from_org.name for r in rows} == {"Own NGO"}
+
+
+def test_a_consent_naming_the_organisation_is_chosen_over_a_network_wide_one(personas):
+    """Narrowest first on every database (NULL sorts first on SQLite, last on PostgreSQL)."""
+    person = personas.person
+    today = timezone.localdate()
+    named = ConsentFactory(
+        person=person,
+        scopes=["identity"],
+        recipient_org=personas.partner_org,
+        given_on=today - timezone.timedelta(days=30),
+    )
+    ConsentFactory(person=person, scopes=["identity"], recipient_org=None, given_on=today)
+    found = selectors.consent_covering(
+        actor=personas["lead"],
+        person=person,
+        to_org_id=personas.partner_org.pk,
+        scopes=["identity"],
+    )
+    assert found == named
+    elsewhere = selectors.consent_covering(
+        actor=personas["lead"], person=person, to_org_id=personas.other_org.pk, scopes=["identity"]
+    )
+    assert elsewhere is not None and elsewhere.recipient_org_id is None

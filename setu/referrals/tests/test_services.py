@@ -6,6 +6,7 @@ from django.core import mail
 from django.utils import timezone
 
 from setu.audit.models import AuditAction, AuditEntry
+from setu.consent.models import Consent, ConsentScope
 from setu.core.errors import ConsentRequired, Forbidden, InvalidInput, NotFound
 from setu.directory.tests.factories import ServiceFactory
 from setu.orgs.tests.factories import MembershipFactory
@@ -18,7 +19,6 @@ from setu.referrals.models import (
     ReferralStatus,
 )
 from setu.referrals.tests.factories import referral_for
-from setu.registry.models import Consent, ConsentScope
 from setu.registry.tests.factories import ConsentFactory
 
 pytestmark = pytest.mark.django_db
@@ -253,7 +253,7 @@ def test_consent_withdrawal_hook_stops_every_referral_on_it(personas):
     consent = first.consent
     consent.withdrawn_on = timezone.localdate()
     consent.save()
-    assert services.referrals_stop_for_consent(actor=personas["lead"], consent=consent) == 2
+    assert services.referrals_stop_for_consent(actor=personas["lead"], consent_id=consent.pk) == 2
     assert Referral.objects.filter(sharing_stopped_at__isnull=False).count() == 2
     assert second.pk
 

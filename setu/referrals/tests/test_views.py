@@ -4,10 +4,10 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from setu.consent.models import Consent
 from setu.directory.tests.factories import ServiceFactory
 from setu.referrals.models import Referral, ReferralStatus
 from setu.referrals.tests.factories import referral_for
-from setu.registry.models import Consent
 
 pytestmark = pytest.mark.django_db
 

@@ -7,13 +7,13 @@ from django.test import Client
 from django.urls import reverse
 
 from setu.audit.models import AuditAction, AuditEntry
+from setu.consent import services as consent_services
+from setu.consent.models import Consent
 from setu.core.errors import InvalidInput
 from setu.orgs.models import District
 from setu.referrals import services
 from setu.referrals.models import EventKind, ReferralStatus
 from setu.referrals.tests.factories import referral_for
-from setu.registry import services as registry_services
-from setu.registry.models import Consent
 from setu.shelters import services as shelter_services
 from setu.shelters.models import (
     BedGroup,
@@ -111,7 +111,7 @@ def test_a_failed_decline_keeps_the_hold(personas, held):
 def test_withdrawing_consent_in_the_registry_stops_referrals_in_the_same_step(personas):
     referral = referral_for(personas)
     consent = referral.consent
-    registry_services.consent_withdraw(actor=personas["lead"], consent=consent)
+    consent_services.consent_withdraw(actor=personas["lead"], consent=consent)
     referral.refresh_from_db()
     assert referral.sharing_stopped_at is not None
     assert referral.events.filter(kind=EventKind.SHARING_STOPPED).count() == 1
@@ -124,7 +124,7 @@ def test_withdrawing_consent_in_the_registry_stops_referrals_in_the_same_step(pe
 def test_a_refused_withdrawal_stops_nothing(personas):
     referral = referral_for(personas)
     with pytest.raises(Exception):  # noqa: B017 - the other organisation may not touch the consent
-        registry_services.consent_withdraw(actor=personas["other_org"], consent=referral.consent)
+        consent_services.consent_withdraw(actor=personas["other_org"], consent=referral.consent)
     referral.refresh_from_db()
     assert referral.sharing_stopped_at is None
 

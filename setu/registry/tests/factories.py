@@ -6,15 +6,13 @@ import datetime
 
 import factory
 
+from setu.consent.models import CaseShare, Consent, ConsentScope
 from setu.orgs.tests.factories import OrganisationFactory
 from setu.registry.models import (
     Address,
     Case,
     CasePerson,
     CaseRole,
-    CaseShare,
-    Consent,
-    ConsentScope,
     DocumentType,
     EventKind,
     Gender,

@@ -10,16 +10,9 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from setu.audit.models import AuditAction, AuditEntry, Outcome
+from setu.consent.models import Consent
 from setu.core.tests.apiclient import token_client
-from setu.registry.models import (
-    Address,
-    Case,
-    Consent,
-    IdentityDocument,
-    Person,
-    Phone,
-    TraffickingEvent,
-)
+from setu.registry.models import Address, Case, IdentityDocument, Person, Phone, TraffickingEvent
 from setu.registry.tests.factories import CaseFactory, EventFactory, PersonFactory
 
 pytestmark = pytest.mark.django_db

@@ -217,24 +217,6 @@ def test_case_detail_masks_identities_without_identity_scope(personas):
     assert detail.shares == []
 
 
-def test_consents_covering_prefers_named_recipient(personas):
-    from setu.registry.tests.factories import ConsentFactory
-
-    named = ConsentFactory(
-        person=personas.person, scopes=["identity"], recipient_org=personas.other_org
-    )
-    found = selectors.consents_covering(
-        case=personas.case, organisation=personas.other_org, scopes=["identity"]
-    )
-    assert found[0] == named and len(found) == 2
-    assert (
-        selectors.consents_covering(
-            case=personas.case, organisation=personas.other_org, scopes=["health"]
-        )
-        == []
-    )
-
-
 def test_district_list_is_filtered_by_state(db):
     from setu.orgs.models import State
 
@@ -252,7 +234,7 @@ def test_person_list_filters(personas):
 
 
 def test_phone_search_does_not_reveal_a_name_shared_without_identity(personas):
-    from setu.registry.models import ConsentScope
+    from setu.consent.models import ConsentScope
 
     services.phone_add(actor=personas["lead"], person=personas.person, number="9830022222")
     share = personas.case.shares.get()

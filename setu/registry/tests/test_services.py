@@ -6,9 +6,11 @@ from django.utils import timezone
 from setu.access import policy
 from setu.access.policy import Action
 from setu.audit.models import AuditAction, AuditEntry
+from setu.consent import services as consent_services
+from setu.consent.models import CaseShare
 from setu.core.errors import ConsentRequired, Forbidden, InvalidInput, NotFound
 from setu.registry import services
-from setu.registry.models import CaseShare, Person, Phone
+from setu.registry.models import Person, Phone
 from setu.registry.tests.factories import CasePersonFactory, ConsentFactory, PersonFactory
 from setu.registry.text import aadhaar_last_four, normalise_phone, search_key
 
@@ -265,7 +267,7 @@ def test_consent_withdrawal_ends_every_share_relying_on_it(personas):
     share = personas.case.shares.get()
     consent = share.consent
     assert policy.can(personas["partner"], Action.VIEW, personas.case)
-    services.consent_withdraw(actor=personas["counsellor"], consent=consent)
+    consent_services.consent_withdraw(actor=personas["counsellor"], consent=consent)
     share.refresh_from_db()
     assert share.revoked_at is not None
     assert not policy.can(personas["partner"], Action.VIEW, personas.case)
@@ -273,12 +275,12 @@ def test_consent_withdrawal_ends_every_share_relying_on_it(personas):
     assert entry.details["shares_ended"] == [str(share.pk)]
     assert _entries(AuditAction.UNSHARE, share.pk).exists()
     with pytest.raises(InvalidInput):
-        services.consent_withdraw(actor=personas["lead"], consent=consent)
+        consent_services.consent_withdraw(actor=personas["lead"], consent=consent)
 
 
 def test_consent_for_a_child_needs_the_guardian_named(personas):
     with pytest.raises(InvalidInput) as exc:
-        services.consent_record(
+        consent_services.consent_record(
             actor=personas["lead"], person=personas.person, scopes=["identity"], given_by="cwc"
         )
     assert "given_by_name" in exc.value.errors
@@ -288,10 +290,10 @@ def test_share_requires_a_consent_covering_scopes_and_org(personas):
     lead, case, other = personas["lead"], personas.case, personas.other_org
     # The survivor's network-wide consent covers identity and case history, not contact.
     with pytest.raises(ConsentRequired, match="No consent in force"):
-        services.case_share(
+        consent_services.case_share(
             actor=lead, case=case, organisation=other, scopes=["contact"], reason="Tracing"
         )
-    share = services.case_share(
+    share = consent_services.case_share(
         actor=lead, case=case, organisation=other, scopes=["identity"], reason="Tracing"
     )
     assert share.consent.person_id == personas.person.pk
@@ -303,7 +305,7 @@ def test_consent_naming_another_org_does_not_cover(personas):
     person = CasePersonFactory(case=case).person
     ConsentFactory(person=person, scopes=["contact"], recipient_org=personas.partner_org)
     with pytest.raises(ConsentRequired):
-        services.case_share(
+        consent_services.case_share(
             actor=personas["lead"],
             case=case,
             organisation=personas.other_org,
@@ -315,7 +317,7 @@ def test_consent_naming_another_org_does_not_cover(personas):
 def test_share_validation_errors_name_fields(personas):
     count = CaseShare.objects.count()
     with pytest.raises(InvalidInput) as exc:
-        services.case_share(
+        consent_services.case_share(
             actor=personas["lead"],
             case=personas.case,
             organisation=personas.own_org,
@@ -328,10 +330,10 @@ def test_share_validation_errors_name_fields(personas):
 
 def test_unshare_ends_access(personas):
     share = personas.case.shares.get()
-    services.case_unshare(actor=personas["lead"], share=share)
+    consent_services.case_unshare(actor=personas["lead"], share=share)
     assert not policy.can(personas["partner"], Action.VIEW, personas.case)
     with pytest.raises(InvalidInput):
-        services.case_unshare(actor=personas["lead"], share=share)
+        consent_services.case_unshare(actor=personas["lead"], share=share)
 
 
 def test_person_archive(personas):

@@ -1,5 +1,5 @@
 """``setu matching rematch|status|lapsed``: rebuild the match index and re-check the whole
-network; re-index persons whose matching consent lapsed."""
+network; ``lapsed`` is the old name of ``setu consent lapsed``, kept for existing crontabs."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError
 
+from setu.consent import services as consent_services
 from setu.matching import services
 
 
@@ -44,8 +45,8 @@ class Command(BaseCommand):
         sub.add_parser("status", help="How many persons are indexed with the current engine.")
         sub.add_parser(
             "lapsed",
-            help="Re-index persons whose matching consent expired since they were indexed, "
-            "withdrawing the pairs it allowed (run daily).",
+            help="Same as 'setu consent lapsed': retire expired consents, which re-indexes "
+            "their persons and withdraws the pairs they allowed (run daily).",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
@@ -56,8 +57,8 @@ class Command(BaseCommand):
             )
             return
         if options["subcommand"] == "lapsed":
-            count = services.lapsed_consents_refresh()
-            self.stdout.write(f"{count} persons re-indexed after a matching consent lapsed")
+            count = consent_services.consents_lapse()
+            self.stdout.write(f"{count} expired consents retired")
             return
         done, total = services.index_progress()
         todo = total if options["all"] else total - done

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ConsentConfig(AppConfig):
+    """Consent: what a person agreed may be shared, with whom, until when; and the case shares it backs."""
+
+    name = "setu.consent"
+    label = "consent"

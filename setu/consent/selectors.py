@@ -1,0 +1,123 @@
+"""Reads of consents and case shares. Actor-facing selectors start from ``policy.scope``; the
+system reads (no actor) serve other apps' rules and apply ``rules.covering`` only."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from typing import Any
+
+from django.db.models import QuerySet
+from django.utils import timezone
+
+from setu.access import policy
+from setu.access.actor import Actor
+from setu.access.policy import Action
+from setu.consent import rules
+from setu.consent.models import CaseShare, Consent, ConsentScope
+from setu.core.errors import NotFound
+from setu.orgs.models import Organisation
+from setu.registry.models import Case, CasePerson, CaseRole
+
+# Whose consent can open a case to another organisation: the survivor (or the missing person).
+CONSENTING_ROLES = (CaseRole.VICTIM, CaseRole.MISSING)
+
+
+def _uuid(value: Any) -> uuid.UUID | None:
+    try:
+        return value if isinstance(value, uuid.UUID) else uuid.UUID(str(value))
+    except (TypeError, ValueError, AttributeError):
+        return None
+
+
+def consent_get(*, actor: Actor, consent_id: Any, for_action: Action = Action.VIEW) -> Consent:
+    """A consent the actor may see (and ``for_action``, else Forbidden)."""
+    pk = _uuid(consent_id)
+    qs = policy.scope(actor, Consent.objects.select_related("person"), Action.VIEW)
+    consent = qs.filter(pk=pk).first() if pk else None
+    if consent is None:
+        raise NotFound(action=Action.VIEW, target=("consent.consent", str(consent_id), None))
+    if for_action != Action.VIEW:
+        policy.require(actor, for_action, consent)
+    return consent
+
+
+def consent_list(*, actor: Actor, person_ids: Iterable[Any]) -> QuerySet[Consent]:
+    """Consents of these persons that the actor may see, newest first."""
+    qs = Consent.objects.filter(person_id__in=person_ids)
+    return policy.scope(actor, qs, Action.VIEW).select_related("person", "recipient_org")
+
+
+def share_get(*, actor: Actor, share_id: Any) -> CaseShare:
+    """A share of a case the actor may share (the owning organisation's share roles)."""
+    pk = _uuid(share_id)
+    qs = policy.scope(actor, CaseShare.objects.select_related("case", "organisation"), Action.VIEW)
+    share = qs.filter(pk=pk).first() if pk else None
+    if share is None:
+        raise NotFound(action=Action.VIEW, target=("consent.caseshare", str(share_id), None))
+    return share
+
+
+def _survivors(case: Case) -> QuerySet[Any]:
+    return CasePerson.objects.filter(case=case, role__in=CONSENTING_ROLES).values("person_id")
+
+
+def consents_covering(
+    *, case: Case, organisation: Organisation, scopes: Iterable[str]
+) -> list[Consent]:
+    """Consents in force today, of a survivor in ``case``, covering ``scopes`` for ``organisation``:
+    narrowest first (``rules.narrowest_first``). Callers check SHARE."""
+    qs = Consent.objects.filter(
+        rules.covering(scopes=scopes, organisation_id=organisation.pk),
+        person_id__in=_survivors(case),
+    ).select_related("person", "recipient_org")
+    return list(rules.narrowest_first(qs))
+
+
+def case_share_consents(
+    *, actor: Actor, case: Case, organisation: Organisation | None = None
+) -> list[Consent]:
+    """Consents in force of the case's survivors that could back a share (to ``organisation``)."""
+    policy.require(actor, Action.SHARE, case)
+    if organisation is None:
+        qs = Consent.objects.filter(rules.covering(), person_id__in=_survivors(case))
+        return list(qs.select_related("person", "recipient_org"))
+    return consents_covering(case=case, organisation=organisation, scopes=())
+
+
+def person_consent_covering(
+    *, actor: Actor, person_id: Any, organisation_id: Any, scopes: Iterable[str]
+) -> Consent | None:
+    """The narrowest consent in force today, of a person the actor may see, covering every one of
+    ``scopes`` for ``organisation_id`` (a named consent beats a network-wide one)."""
+    qs = Consent.objects.filter(
+        rules.covering(scopes=scopes, organisation_id=organisation_id), person_id=person_id
+    )
+    return rules.narrowest_first(policy.scope(actor, qs, Action.VIEW)).first()
+
+
+def matching_consent_rows(person_ids: Iterable[Any]) -> list[tuple[Any, Any]]:
+    """(person id, recipient organisation id or None) of every MATCHING consent in force today;
+    a system read for the matching index."""
+    qs = Consent.objects.filter(
+        rules.covering(scopes=[ConsentScope.MATCHING]), person_id__in=list(person_ids)
+    )
+    return list(qs.values_list("person_id", "recipient_org_id"))
+
+
+def identity_consented(*, person_id: Any, organisation_id: Any) -> bool:
+    """Whether a consent in force lets the person's identity reach this organisation (system read)."""
+    return Consent.objects.filter(
+        rules.covering(scopes=[ConsentScope.IDENTITY], organisation_id=organisation_id),
+        person_id=person_id,
+    ).exists()
+
+
+def consents_expired(*, day: Any = None) -> list[Any]:
+    """Ids of consents whose expiry date has passed but whose end has not reached the shares and
+    the subscribers yet (system read for ``consents_lapse``)."""
+    day = day or timezone.localdate()
+    lapsed = Consent.objects.filter(
+        withdrawn_on__isnull=True, ended_at__isnull=True, expires_on__lt=day
+    )
+    return list(lapsed.order_by("expires_on", "pk").values_list("pk", flat=True))

@@ -1,0 +1,74 @@
+"""Helpers for write services of every app: audit snapshots, field checks and validation errors."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Iterable, Mapping
+from typing import Any
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils.translation import gettext as _
+
+from setu.core.errors import InvalidInput
+
+
+def json_value(value: Any) -> Any:
+    """A JSON-safe form of one field value (model rows by primary key, dates in ISO)."""
+    if isinstance(value, models.Model):
+        return str(value.pk)
+    if isinstance(value, datetime.date | datetime.datetime):
+        return value.isoformat()
+    if isinstance(value, list | tuple):
+        return [json_value(v) for v in value]
+    return value
+
+
+def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
+    """A JSON-safe copy of ``fields`` for the audit trail's before/after."""
+    out: dict[str, Any] = {}
+    for name in fields:
+        field = obj._meta.get_field(name)
+        if isinstance(field, models.ForeignKey):
+            raw = getattr(obj, field.attname)
+            out[name] = str(raw) if raw is not None else None
+        else:
+            out[name] = json_value(getattr(obj, name))
+    return out
+
+
+def diff(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
+    """Only the fields that changed, as the audit trail's before/after."""
+    changed = [k for k in after if before.get(k) != after.get(k)]
+    return {"before": {k: before.get(k) for k in changed}, "after": {k: after[k] for k in changed}}
+
+
+def check_fields(fields: Mapping[str, Any], allowed: Iterable[str]) -> None:
+    """Refuse fields a caller may not set, rather than silently ignore them."""
+    unknown = sorted(set(fields) - set(allowed))
+    if unknown:
+        raise InvalidInput({name: [_("This field cannot be set here.")] for name in unknown})
+
+
+# Who-did-it columns are set by the services (or empty for imported rows), never by the caller.
+BOOKKEEPING = ("created_by", "recorded_by", "author", "shared_by", "withdrawn_recorded_by")
+
+
+def clean(obj: models.Model, exclude: Iterable[str] | None = None) -> None:
+    """``full_clean`` with Django's errors turned into Setu's ``InvalidInput``."""
+    skip = [*(exclude or ()), *(f.name for f in obj._meta.fields if f.name in BOOKKEEPING)]
+    try:
+        obj.full_clean(exclude=skip)
+    except ValidationError as exc:
+        raise InvalidInput({k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
+
+
+def raise_if(errors: dict[str, list[str]]) -> None:
+    """Raise ``InvalidInput`` when any error was collected."""
+    if errors:
+        raise InvalidInput(errors)
+
+
+def add_error(errors: dict[str, list[str]], field: str, message: str) -> None:
+    """Collect one message for a field."""
+    errors.setdefault(field, []).append(message)

@@ -1,0 +1,341 @@
+"""Writes of persons and what belongs to them: names, aliases, phones, addresses, documents."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from setu.access import policy
+from setu.access.actor import Actor
+from setu.access.policy import Action
+from setu.audit import services as audit
+from setu.audit.models import AuditAction
+from setu.core.errors import InvalidInput
+from setu.orgs.models import District, State
+from setu.registry import hooks, text
+from setu.registry.models import (
+    Address,
+    DatePrecision,
+    DocumentType,
+    IdentityDocument,
+    Person,
+    PersonAlias,
+    Phone,
+)
+from setu.registry.services._common import (
+    _add_error,
+    _check_fields,
+    _check_place,
+    _clean,
+    _diff,
+    _person_target,
+    _raise_if,
+    _snapshot,
+    _today,
+    _value,
+)
+
+# Fields a caller may set, per entity; anything else is refused rather than silently ignored.
+PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "name_native",
+    "name_native_script",
+    "gender",
+    "birth_date",
+    "birth_date_precision",
+    "estimated_age",
+    "age_estimated_on",
+    "father_name",
+    "mother_name",
+    "spouse_name",
+    "nationality",
+    "languages",
+    "disability",
+)
+
+
+def _refresh_search_key(person: Person) -> None:
+    names = [person.given_name, person.family_name, person.name_native]
+    names += list(person.aliases.values_list("name", flat=True))
+    key = text.search_key(names)
+    if key != person.search_key:
+        person.search_key = key
+        Person.objects.filter(pk=person.pk).update(search_key=key)
+
+
+def _validate_person(person: Person) -> None:
+    errors: dict[str, list[str]] = {}
+    today = _today()
+    if not (person.given_name.strip() or person.family_name.strip() or person.name_native.strip()):
+        _add_error(
+            errors, "given_name", _("Record at least one name (a nickname or alias will do).")
+        )
+    if person.birth_date and person.estimated_age is not None:
+        _add_error(
+            errors,
+            "estimated_age",
+            _("Give either a date of birth or an estimated age, not both."),
+        )
+    if person.birth_date and person.birth_date > today:
+        _add_error(errors, "birth_date", _("The date of birth cannot be in the future."))
+    if person.estimated_age is not None:
+        if person.estimated_age > 120:
+            _add_error(errors, "estimated_age", _("Enter an age between 0 and 120."))
+        if person.age_estimated_on is None:
+            person.age_estimated_on = today
+        elif person.age_estimated_on > today:
+            _add_error(errors, "age_estimated_on", _("This date cannot be in the future."))
+    elif person.age_estimated_on is not None:
+        person.age_estimated_on = None
+    if person.birth_date and not person.birth_date_precision:
+        person.birth_date_precision = DatePrecision.DAY
+    if not person.birth_date:
+        person.birth_date_precision = ""
+    if person.name_native and not person.name_native_script:
+        person.name_native_script = text.detect_script(person.name_native)
+    if not isinstance(person.languages, list) or not all(
+        isinstance(x, str) for x in person.languages
+    ):
+        _add_error(errors, "languages", _("Give the languages as a list of names."))
+    person.nationality = (person.nationality or "").upper()
+    _raise_if(errors)
+    _clean(person)
+
+
+@transaction.atomic
+def person_create(*, actor: Actor, **fields: Any) -> Person:
+    """Record a new person in the actor's organisation (fields: ``PERSON_FIELDS``)."""
+    policy.require_allowed(actor, Action.CREATE, "registry.person")
+    _check_fields(fields, PERSON_FIELDS)
+    person = Person(owner_org_id=actor.organisation_id, created_by=actor.user, **fields)
+    _validate_person(person)
+    person.search_key = text.search_key([person.given_name, person.family_name, person.name_native])
+    person.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=person,
+        changes={"before": None, "after": _snapshot(person, PERSON_FIELDS)},
+    )
+    hooks.person_saved(person.pk)
+    return person
+
+
+@transaction.atomic
+def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
+    """Change a person's identity fields (fields: ``PERSON_FIELDS``)."""
+    policy.require(actor, Action.EDIT, person)
+    _check_fields(fields, PERSON_FIELDS)
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    before = _snapshot(person, PERSON_FIELDS)
+    for name, value in fields.items():
+        setattr(person, name, value)
+    _validate_person(person)
+    person.save()
+    _refresh_search_key(person)
+    changes = _diff(before, _snapshot(person, PERSON_FIELDS))
+    audit.record(actor=actor, action=AuditAction.UPDATE, target=person, changes=changes)
+    hooks.person_saved(person.pk)
+    return person
+
+
+@transaction.atomic
+def person_archive(*, actor: Actor, person: Person) -> Person:
+    """Archive a person: hidden from lists, never deleted."""
+    policy.require(actor, Action.ARCHIVE, person)
+    if person.archived_at is None:
+        person.archived_at = timezone.now()
+        person.save(update_fields=["archived_at", "updated_at"])
+        audit.record(
+            actor=actor,
+            action=AuditAction.ARCHIVE,
+            target=person,
+            changes={
+                "before": {"archived_at": None},
+                "after": {"archived_at": _value(person.archived_at)},
+            },
+        )
+        hooks.person_saved(person.pk)
+    return person
+
+
+@transaction.atomic
+def alias_add(*, actor: Actor, person: Person, name: str, kind: str = "alias") -> PersonAlias:
+    """Add another name the person is known by."""
+    policy.require(actor, Action.EDIT, person)
+    alias = PersonAlias(person=person, name=(name or "").strip(), kind=kind)
+    _clean(alias)
+    alias.save()
+    _refresh_search_key(person)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=_person_target(alias, person),
+        changes={"before": None, "after": _snapshot(alias, ("person", "name", "kind"))},
+    )
+    hooks.person_saved(person.pk)
+    return alias
+
+
+@transaction.atomic
+def alias_remove(*, actor: Actor, alias: PersonAlias) -> None:
+    """Remove an alias recorded by mistake."""
+    person = alias.person
+    policy.require(actor, Action.EDIT, person)
+    before = _snapshot(alias, ("person", "name", "kind"))
+    target = _person_target(alias, person)
+    alias.delete()
+    _refresh_search_key(person)
+    audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"before": before})
+    hooks.person_saved(person.pk)
+
+
+@transaction.atomic
+def phone_add(
+    *, actor: Actor, person: Person, number: str, kind: str = "own", note: str = ""
+) -> Phone:
+    """Add a phone number, stored as +91XXXXXXXXXX (or +<country code> for other countries)."""
+    policy.require(actor, Action.EDIT, person)
+    try:
+        normalised = text.normalise_phone(number)
+    except ValueError as exc:
+        raise InvalidInput({"number": [str(exc)]}) from exc
+    if person.phones.filter(number=normalised).exists():
+        raise InvalidInput({"number": [_("This number is already recorded for this person.")]})
+    phone = Phone(person=person, number=normalised, kind=kind, note=note)
+    _clean(phone)
+    phone.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=_person_target(phone, person),
+        changes={"before": None, "after": _snapshot(phone, ("person", "number", "kind", "note"))},
+    )
+    hooks.person_saved(person.pk)
+    return phone
+
+
+@transaction.atomic
+def phone_remove(*, actor: Actor, phone: Phone) -> None:
+    """Remove a phone number."""
+    person = phone.person
+    policy.require(actor, Action.EDIT, person)
+    before = _snapshot(phone, ("person", "number", "kind", "note"))
+    target = _person_target(phone, person)
+    phone.delete()
+    audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"before": before})
+    hooks.person_saved(person.pk)
+
+
+ADDRESS_FIELDS = ("kind", "village", "line", "district", "state", "pincode", "country")
+
+
+@transaction.atomic
+def address_add(
+    *,
+    actor: Actor,
+    person: Person,
+    kind: str = "home",
+    village: str = "",
+    line: str = "",
+    district: District | None = None,
+    state: State | None = None,
+    pincode: str = "",
+    country: str = "IN",
+) -> Address:
+    """Add a place linked to the person; the district's state is filled in when not given."""
+    policy.require(actor, Action.EDIT, person)
+    address = Address(
+        person=person,
+        kind=kind,
+        village=village,
+        line=line,
+        district=district,
+        state=state,
+        pincode=(pincode or "").strip(),
+        country=(country or "").upper(),
+    )
+    errors: dict[str, list[str]] = {}
+    _check_place(errors, address)
+    if address.pincode and not re.fullmatch(r"[1-9]\d{5}", address.pincode):
+        _add_error(errors, "pincode", _("A PIN code has six digits and does not start with 0."))
+    if not (address.village or address.line or address.district_id or address.state_id):
+        _add_error(errors, "village", _("Give at least a village, an address or a district."))
+    _raise_if(errors)
+    _clean(address)
+    address.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=_person_target(address, person),
+        changes={"before": None, "after": _snapshot(address, ("person", *ADDRESS_FIELDS))},
+    )
+    hooks.person_saved(person.pk)
+    return address
+
+
+@transaction.atomic
+def address_remove(*, actor: Actor, address: Address) -> None:
+    """Remove an address."""
+    person = address.person
+    policy.require(actor, Action.EDIT, person)
+    before = _snapshot(address, ("person", *ADDRESS_FIELDS))
+    target = _person_target(address, person)
+    address.delete()
+    audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"before": before})
+    hooks.person_saved(person.pk)
+
+
+DOCUMENT_FIELDS = ("doc_type", "number", "issued_by", "is_held_by_person")
+
+
+@transaction.atomic
+def document_add(
+    *,
+    actor: Actor,
+    person: Person,
+    doc_type: str,
+    number: str = "",
+    issued_by: str = "",
+    is_held_by_person: bool = True,
+) -> IdentityDocument:
+    """Record an identity document; for Aadhaar only the last four digits are ever accepted."""
+    policy.require(actor, Action.EDIT, person)
+    number = (number or "").strip()
+    if doc_type == DocumentType.AADHAAR and number:
+        try:
+            number = text.aadhaar_last_four(number)
+        except ValueError as exc:
+            raise InvalidInput({"number": [str(exc)]}) from exc
+    document = IdentityDocument(
+        person=person,
+        doc_type=doc_type,
+        number=number,
+        issued_by=issued_by,
+        is_held_by_person=is_held_by_person,
+    )
+    _clean(document)
+    document.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=_person_target(document, person),
+        changes={"before": None, "after": _snapshot(document, ("person", *DOCUMENT_FIELDS))},
+    )
+    return document
+
+
+@transaction.atomic
+def document_remove(*, actor: Actor, document: IdentityDocument) -> None:
+    """Remove an identity document."""
+    person = document.person
+    policy.require(actor, Action.EDIT, person)
+    before = _snapshot(document, ("person", *DOCUMENT_FIELDS))
+    target = _person_target(document, person)
+    document.delete()
+    audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"before": before})
