@@ -2,7 +2,7 @@ from django.apps import AppConfig
 
 
 class ConsentConfig(AppConfig):
-    """Consent: what a person agreed may be shared, with whom, until when; and the case shares it backs."""
+    """Consent: what a person agreed may be shared, with whom, until when; the shares it backs."""
 
     name = "setu.consent"
     label = "consent"

@@ -39,7 +39,7 @@ class ConsentGiver(models.TextChoices):
 
 class ConsentQuerySet(models.QuerySet):
     def in_force(self, day: datetime.date | None = None) -> ConsentQuerySet:
-        """Consents given by ``day`` (today), never withdrawn and not expired (``rules.covering``)."""
+        """Consents given by ``day`` (today), never withdrawn, not expired (``rules.covering``)."""
         from setu.consent import rules
 
         return self.filter(rules.covering(day=day))

@@ -106,7 +106,7 @@ def matching_consent_rows(person_ids: Iterable[Any]) -> list[tuple[Any, Any]]:
 
 
 def identity_consented(*, person_id: Any, organisation_id: Any) -> bool:
-    """Whether a consent in force lets the person's identity reach this organisation (system read)."""
+    """Whether a consent in force lets the person's identity reach this organisation."""
     return Consent.objects.filter(
         rules.covering(scopes=[ConsentScope.IDENTITY], organisation_id=organisation_id),
         person_id=person_id,

@@ -339,7 +339,7 @@ def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
     # Only records whose consent allows matching with the actor's organisation count.
     net_c = candidate_records(record, organisation_id=org, cross_org=True)
     net = scored_candidates(record, net_c, min_probability=threshold, limit=50)
-    # An index entry may predate a consent that lapsed since: the registry has the last word.
+    # An index entry may predate a consent that lapsed since: the consent rows decide.
     live = records.matching_consents([m.person_id for m, _p, _e in net])
     net = [(m, p, ex) for m, p, ex in net if live[m.person_id].allows(org)]
     org_ids = {m.organisation_id for m, _p, _e in net}

@@ -258,6 +258,24 @@ def test_consent_withdrawal_hook_stops_every_referral_on_it(personas):
     assert second.pk
 
 
+def test_an_expired_consent_stops_its_referrals_through_the_daily_lapse(personas):
+    from setu.consent import services as consent_services
+
+    referral = _send(personas)
+    today = timezone.localdate()
+    Consent.objects.filter(pk=referral.consent_id).update(
+        given_on=today - timedelta(days=30), expires_on=today - timedelta(days=1)
+    )
+    assert consent_services.consents_lapse() == 1
+    referral.refresh_from_db()
+    assert referral.sharing_stopped_at is not None
+    stop = referral.events.get(kind=EventKind.SHARING_STOPPED)
+    assert stop.actor is None
+    assert AuditEntry.objects.filter(
+        action=AuditAction.UNSHARE, target_id=str(referral.pk), actor_user_id__isnull=True
+    ).exists()
+
+
 # --- Reminders ----------------------------------------------------------------------------------
 
 

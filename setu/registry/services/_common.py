@@ -1,4 +1,4 @@
-"""Helpers shared by the registry write services (the generic ones live in ``setu.core.changes``)."""
+"""Helpers shared by the registry write services (generic ones: ``setu.core.changes``)."""
 
 from __future__ import annotations
 
