@@ -71,10 +71,11 @@ def _sqlite_audit_guard(action: str) -> None:
 
     if connection.vendor != "sqlite":
         return
-    guard = importlib.import_module("setu.audit.migrations.0002_append_only")
     with connection.cursor() as cursor:
-        for statement in guard.SQLITE_UP if action == "up" else guard.SQLITE_DOWN:
-            cursor.execute(statement)
+        for name in ("0002_append_only", "0004_seals_append_only"):
+            guard = importlib.import_module(f"setu.audit.migrations.{name}")
+            for statement in guard.SQLITE_UP if action == "up" else guard.SQLITE_DOWN:
+                cursor.execute(statement)
 
 
 @pytest.fixture

@@ -8,4 +8,4 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        from setu.audit import receivers  # noqa: F401  (login/logout/failed-login audit)
+        from setu.audit import checks, receivers  # noqa: F401  (deploy check; login audit)

@@ -1,4 +1,9 @@
-"""Audit entries form a hash chain; the database refuses UPDATE and DELETE on them."""
+"""Audit entries, and the seals that chain them; the database refuses UPDATE and DELETE on both.
+
+An entry is written with the hash of its own content and no lock, so audited reads and writes
+never queue behind each other. A single sealer later chains entries, in the order they
+became visible, into ``AuditSeal`` rows; the chain lives there.
+"""
 
 from __future__ import annotations
 
@@ -33,7 +38,7 @@ class Outcome(models.TextChoices):
 
 
 class AuditEntry(models.Model):
-    """One audited act. ``entry_hash`` covers the row and the previous entry's hash."""
+    """One audited act. ``entry_hash`` is the SHA-256 of ``salt`` and the row's content."""
 
     seq = models.BigAutoField(primary_key=True)
     at = models.DateTimeField()
@@ -50,7 +55,9 @@ class AuditEntry(models.Model):
     ip_address = models.GenericIPAddressField(null=True, blank=True)
     changes = models.JSONField(default=dict, blank=True)
     details = models.JSONField(default=dict, blank=True)
-    prev_hash = models.CharField(max_length=64)
+    # Random per entry, so two identical acts in the same microsecond still hash apart. Entries
+    # written before sealing existed carry the previous entry's hash here, which hashes the same.
+    salt = models.CharField(max_length=64)
     entry_hash = models.CharField(max_length=64, unique=True)
 
     class Meta:
@@ -62,16 +69,44 @@ class AuditEntry(models.Model):
         return f"#{self.seq} {self.action} {self.target_type}:{self.target_id}"
 
 
-class AuditHead(models.Model):
-    """The single row that names the newest entry; locking it serialises appends to the chain.
+class AuditSeal(models.Model):
+    """One link of the chain: seals one entry after the previous seal, in sealing order."""
 
-    Verification compares it with the chain so that deleting the newest entries is detected too.
+    position = models.BigIntegerField(primary_key=True)  # 1, 2, 3… with no gaps
+    entry_seq = models.BigIntegerField(unique=True)  # no foreign key: a deleted entry must show
+    entry_hash = models.CharField(max_length=64)  # the entry's hash when it was sealed
+    prev_link = models.CharField(max_length=64)
+    link_hash = models.CharField(max_length=64, unique=True)
+    sealed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["position"]
+
+    def __str__(self) -> str:
+        return f"seal {self.position} of entry #{self.entry_seq}"
+
+
+class AuditPending(models.Model):
+    """An entry written but not sealed yet: the sealer's work queue, filled in the entry's
+    transaction so an entry committed late (a lower ``seq`` after a higher one) still waits here.
+    """
+
+    seq = models.BigIntegerField(primary_key=True)
+
+    def __str__(self) -> str:
+        return f"entry #{self.seq} waiting for its seal"
+
+
+class AuditHead(models.Model):
+    """The sealer's row: the newest seal and the count. Only the sealer locks it, never readers.
+
+    Verification compares it with the seals, so that deleting the newest seals is detected too.
     """
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
-    last_seq = models.BigIntegerField(default=0)
-    last_hash = models.CharField(max_length=64, default="0" * 64)
-    count = models.BigIntegerField(default=0)
+    last_seq = models.BigIntegerField(default=0)  # the entry sealed last
+    last_hash = models.CharField(max_length=64, default="0" * 64)  # the newest seal's link hash
+    count = models.BigIntegerField(default=0)  # seals, which is also the newest seal's position
 
     def __str__(self) -> str:
-        return f"audit head at #{self.last_seq}"
+        return f"audit chain sealed up to position {self.count}"

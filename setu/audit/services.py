@@ -1,27 +1,50 @@
-"""Writing to and verifying the audit trail."""
+"""Writing to, sealing, anchoring and verifying the audit trail.
+
+``record`` inserts an entry with the hash of its own content and a row in the sealer's queue,
+taking no lock, so audited reads and writes never wait on each other. ``chain_seal`` (one sealer
+at a time, on the task queue and from cron) chains queued entries, in the order their
+transactions made them visible, into append-only ``AuditSeal`` rows. ``verify`` recomputes
+both; ``chain_anchor`` gives a line to keep outside Setu and ``anchors_check`` compares it.
+"""
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
+import hmac
 import json
-from collections.abc import Iterator
+import logging
+import re
+import secrets
+import time
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
-from setu.audit.models import AuditAction, AuditEntry, AuditHead, Outcome
+from setu.audit.models import AuditAction, AuditEntry, AuditHead, AuditPending, AuditSeal, Outcome
 
 if TYPE_CHECKING:
     from setu.access.actor import Actor
+
+logger = logging.getLogger(__name__)
 
 GENESIS = "0" * 64
 _HASHED_FIELDS = (
     "at", "actor_user_id", "actor_label", "actor_org_id", "actor_role", "action", "outcome",
     "target_type", "target_id", "target_org_id", "ip_address", "changes", "details",
 )  # fmt: skip
+SEAL_BATCH = 2000
+# Each process asks the task queue for a sealing run at most this often: one task row per
+# interval, not one per audited act.
+SEAL_INTERVAL_SECONDS = 2.0
+# Unsealed entries older than this mean the sealer is not running (or an entry was slipped in).
+DEFAULT_GRACE = dt.timedelta(minutes=10)
+_next_seal_request = 0.0
 
 
 def _canonical(value: Any) -> Any:
@@ -32,11 +55,17 @@ def _canonical(value: Any) -> Any:
     return str(value) if not isinstance(value, dict | list | str | int | float | bool) else value
 
 
-def compute_hash(prev_hash: str, fields: dict[str, Any]) -> str:
-    """SHA-256 over the previous hash and a canonical JSON form of the entry's fields."""
+def compute_hash(salt: str, fields: dict[str, Any]) -> str:
+    """SHA-256 over the entry's salt and a canonical JSON form of its fields."""
     payload = {name: _canonical(fields.get(name)) for name in _HASHED_FIELDS}
-    blob = prev_hash + json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
+    blob = salt + json.dumps(payload, sort_keys=True, ensure_ascii=False, default=str)
     return hashlib.sha256(blob.encode("utf-8")).hexdigest()
+
+
+def link_hash(prev_link: str, position: int, entry_seq: int, entry_hash: str) -> str:
+    """SHA-256 of one seal: the previous seal's hash, its place, and the entry it seals."""
+    blob = f"{prev_link}:{position}:{entry_seq}:{entry_hash}"
+    return hashlib.sha256(blob.encode("ascii")).hexdigest()
 
 
 def _target_parts(target: Any) -> tuple[str, str, Any]:
@@ -70,7 +99,7 @@ def record(
     user: Any = None,
     target_org_id: Any = None,
 ) -> AuditEntry:
-    """Append one entry to the chain, inside the caller's transaction.
+    """Write one entry, inside the caller's transaction, for the sealer to chain.
 
     ``target`` is a model instance or a ``(type, id, owner_org_id)`` tuple. ``user`` is used when
     there is no actor yet (login, failed login). ``details`` must never hold a survivor's
@@ -93,14 +122,100 @@ def record(
         "changes": changes or {},
         "details": details or {},
     }
-    with transaction.atomic():
-        head, _ = AuditHead.objects.select_for_update().get_or_create(id=1)
-        entry_hash = compute_hash(head.last_hash, fields)
-        entry = AuditEntry.objects.create(prev_hash=head.last_hash, entry_hash=entry_hash, **fields)
-        AuditHead.objects.filter(id=1).update(
-            last_seq=entry.seq, last_hash=entry_hash, count=models.F("count") + 1
+    salt = secrets.token_hex(32)
+    # No savepoint: if either insert fails the caller's transaction is already lost.
+    with transaction.atomic(savepoint=False):
+        entry = AuditEntry.objects.create(
+            salt=salt, entry_hash=compute_hash(salt, fields), **fields
         )
+        # Queued in the same transaction: the entry and its place in the queue appear together,
+        # however late the transaction commits, so the sealer can neither miss nor repeat it.
+        AuditPending.objects.create(seq=entry.seq)
+    _request_seal()
     return entry
+
+
+def _request_seal() -> None:
+    if time.monotonic() >= _next_seal_request:
+        transaction.on_commit(_enqueue_seal, robust=True)
+
+
+def _enqueue_seal() -> None:
+    global _next_seal_request
+    now = time.monotonic()
+    if now < _next_seal_request:
+        return
+    _next_seal_request = now + SEAL_INTERVAL_SECONDS
+    from setu.audit.tasks import seal_audit_trail
+
+    try:
+        seal_audit_trail.enqueue()
+    except Exception:  # the entry is safe in the queue; cron's `setu audit seal` catches up
+        logger.exception("could not enqueue the audit sealer")
+
+
+def _lock_head() -> AuditHead | None:
+    """The head row, locked for this sealer; None when another sealer holds it."""
+    AuditHead.objects.get_or_create(id=1)
+    # Only sealers lock this row. SKIP LOCKED: a second sealer leaves at once instead of queueing.
+    return AuditHead.objects.select_for_update(skip_locked=True).filter(id=1).first()
+
+
+def _seal_batch(limit: int) -> int | None:
+    with transaction.atomic():
+        head = _lock_head()
+        if head is None:
+            return None
+        seqs = list(AuditPending.objects.order_by("seq").values_list("seq", flat=True)[:limit])
+        if not seqs:
+            return 0
+        hashes = dict(
+            AuditEntry.objects.filter(seq__in=seqs).values_list("seq", "entry_hash").order_by()
+        )
+        sealed = set(
+            AuditSeal.objects.filter(entry_seq__in=seqs).values_list("entry_seq", flat=True)
+        )
+        prev, position, now, seals = head.last_hash, head.count, timezone.now(), []
+        for seq in seqs:
+            if seq in sealed:
+                continue
+            # An entry deleted while it waited is sealed with no hash: verify names it.
+            entry_hash = hashes.get(seq, "")
+            position += 1
+            link = link_hash(prev, position, seq, entry_hash)
+            seals.append(
+                AuditSeal(
+                    position=position,
+                    entry_seq=seq,
+                    entry_hash=entry_hash,
+                    prev_link=prev,
+                    link_hash=link,
+                    sealed_at=now,
+                )
+            )
+            prev = link
+        AuditSeal.objects.bulk_create(seals)
+        AuditPending.objects.filter(seq__in=seqs).delete()
+        if seals:
+            AuditHead.objects.filter(id=1).update(
+                last_seq=seals[-1].entry_seq, last_hash=prev, count=position
+            )
+        return len(seqs)
+
+
+def chain_seal(*, batch: int = SEAL_BATCH) -> int:
+    """Chain every queued entry after the newest seal; returns how many were sealed.
+
+    One sealer at a time: when another holds the head, this one returns 0 straight away.
+    """
+    total = 0
+    while True:
+        done = _seal_batch(batch)
+        if done is None:
+            return total
+        total += done
+        if done < batch:
+            return total
 
 
 class ProblemKind:
@@ -111,6 +226,8 @@ class ProblemKind:
     INSERTED = "inserted"
     TRUNCATED = "truncated"
     HEAD = "head"
+    UNSEALED = "unsealed"
+    ANCHOR = "anchor"
 
 
 @dataclass(frozen=True)
@@ -122,93 +239,307 @@ class VerifyProblem:
     kind: str = ProblemKind.EDITED
 
 
-def _entries() -> Iterator[AuditEntry]:
-    return AuditEntry.objects.order_by("seq").iterator(chunk_size=2000)
+def _position_of_link(link: str) -> int | None:
+    return AuditSeal.objects.filter(link_hash=link).values_list("position", flat=True).first()
 
 
-def _seq_of_hash(entry_hash: str) -> int | None:
-    return AuditEntry.objects.filter(entry_hash=entry_hash).values_list("seq", flat=True).first()
-
-
-def _break_problem(entry: AuditEntry, prev_seq: int | None) -> VerifyProblem:
-    """Explain why ``entry`` does not follow the entry before it (at ``prev_seq``)."""
-    after = f"#{prev_seq}" if prev_seq is not None else "the start"
-    if entry.prev_hash == GENESIS and prev_seq is not None:
+def _break_problem(seal: AuditSeal, prev_position: int) -> VerifyProblem:
+    """Explain why ``seal`` does not follow the seal before it (at ``prev_position``)."""
+    after = f"seal {prev_position}" if prev_position else "the start"
+    where = f"seal {seal.position}"
+    if seal.prev_link == GENESIS and prev_position:
         return VerifyProblem(
-            entry.seq,
-            f"the chain restarts here: entries up to {after} were inserted before the first one",
+            seal.entry_seq,
+            f"the chain restarts at {where}: seals up to {after} were inserted before the first",
             ProblemKind.INSERTED,
         )
-    linked = _seq_of_hash(entry.prev_hash) if entry.prev_hash != GENESIS else 0
+    linked = _position_of_link(seal.prev_link) if seal.prev_link != GENESIS else 0
     if linked is None:
         return VerifyProblem(
-            entry.seq,
-            f"entries between {after} and #{entry.seq} were deleted (or the entry before "
-            "this one was rewritten)",
+            seal.entry_seq,
+            f"seals between {after} and {where} were deleted (or the seal before it rewritten)",
             ProblemKind.DELETED,
         )
-    if prev_seq is not None and linked < prev_seq:
-        first = f"#{linked}" if linked else "the start"
+    if linked < prev_position:
+        first = f"seal {linked}" if linked else "the start"
         return VerifyProblem(
-            entry.seq,
-            f"entries after {first} up to {after} are not part of the chain: they were inserted",
+            seal.entry_seq,
+            f"seals after {first} up to {after} are not part of the chain: they were inserted",
             ProblemKind.INSERTED,
         )
-    return VerifyProblem(entry.seq, "this entry is out of order in the chain", ProblemKind.INSERTED)
+    return VerifyProblem(
+        seal.entry_seq, f"{where} is out of order in the chain", ProblemKind.INSERTED
+    )
 
 
-def verify() -> tuple[int, list[VerifyProblem]]:
-    """Recompute the chain; report every entry that was edited, removed or inserted.
-
-    Sequence numbers may have gaps (a rolled-back transaction uses one up), so removals are
-    found through the hashes, and removal of the newest entries through the chain head.
-    """
+def _verify_seals() -> tuple[list[VerifyProblem], int, str, int]:
+    """Walk the seals in chain order; returns problems, count, last link and last position."""
     problems: list[VerifyProblem] = []
-    prev = GENESIS
-    prev_seq: int | None = None
-    count = 0
-    for entry in _entries():
+    prev, prev_position, count = GENESIS, 0, 0
+    for seal in AuditSeal.objects.order_by("position").iterator(chunk_size=SEAL_BATCH):
         count += 1
-        fields = {name: getattr(entry, name) for name in _HASHED_FIELDS}
-        if entry.prev_hash != prev:
-            problems.append(_break_problem(entry, prev_seq))
-        if compute_hash(entry.prev_hash, fields) != entry.entry_hash:
+        if seal.prev_link != prev or seal.position != prev_position + 1:
+            problems.append(_break_problem(seal, prev_position))
+        if (
+            link_hash(seal.prev_link, seal.position, seal.entry_seq, seal.entry_hash)
+            != seal.link_hash
+        ):
             problems.append(
-                VerifyProblem(entry.seq, "this entry's content was altered", ProblemKind.EDITED)
+                VerifyProblem(
+                    seal.entry_seq, f"seal {seal.position} was altered", ProblemKind.EDITED
+                )
             )
-        prev = entry.entry_hash
-        prev_seq = entry.seq
-    last_seq = prev_seq or 0
+        prev, prev_position = seal.link_hash, seal.position
+    return problems, count, prev, prev_position
+
+
+def _verify_head(count: int, last_link: str, last_position: int) -> list[VerifyProblem]:
     head = AuditHead.objects.filter(id=1).first()
     if head is None:
         if count:
-            problems.append(VerifyProblem(None, "the chain head is missing", ProblemKind.HEAD))
-    elif head.count != count or head.last_hash != prev or head.last_seq != last_seq:
-        if last_seq < head.last_seq or count < head.count:
-            problems.append(
-                VerifyProblem(
-                    None,
-                    f"the trail should end at entry #{head.last_seq} with {head.count} "
-                    f"entries but ends at #{last_seq} with {count}: entries were removed",
-                    ProblemKind.TRUNCATED,
-                )
+            return [VerifyProblem(None, "the chain head is missing", ProblemKind.HEAD)]
+        return []
+    # Seals missing or added in the middle are the chain walk's to report; here only the end.
+    if head.last_hash == last_link and head.count == last_position:
+        return []
+    if last_position < head.count:
+        return [
+            VerifyProblem(
+                None,
+                f"the chain should end at seal {head.count} but ends at seal {last_position} "
+                f"({count} seals): the newest entries and their seals were removed",
+                ProblemKind.TRUNCATED,
             )
+        ]
+    if last_position > head.count:
+        return [
+            VerifyProblem(
+                None,
+                f"the chain should end at seal {head.count} but ends at seal {last_position}: "
+                "seals were added without going through the sealer",
+                ProblemKind.INSERTED,
+            )
+        ]
+    return [
+        VerifyProblem(
+            None,
+            f"seal {last_position} is not the one the chain head names: the end was rewritten",
+            ProblemKind.HEAD,
+        )
+    ]
+
+
+def _merge(
+    entries: Iterator[AuditEntry], seals: Iterator[tuple[int, str]]
+) -> Iterator[tuple[AuditEntry | None, tuple[int, str] | None]]:
+    """Pair entries (by seq) with their seals (by entry seq); either side may be missing."""
+    entry, seal = next(entries, None), next(seals, None)
+    while entry is not None or seal is not None:
+        if seal is None or (entry is not None and entry.seq < seal[0]):
+            yield entry, None
+            entry = next(entries, None)
+        elif entry is None or seal[0] < entry.seq:
+            yield None, seal
+            seal = next(seals, None)
         else:
+            yield entry, seal
+            entry, seal = next(entries, None), next(seals, None)
+
+
+def _unsealed_problem(entry: AuditEntry, oldest_allowed: dt.datetime) -> VerifyProblem | None:
+    if not AuditPending.objects.filter(seq=entry.seq).exists():
+        return VerifyProblem(
+            entry.seq,
+            "this entry was added without going through the audit service: it is neither "
+            "sealed nor waiting for a seal",
+            ProblemKind.INSERTED,
+        )
+    if entry.at < oldest_allowed:
+        return VerifyProblem(
+            entry.seq,
+            "this entry has waited too long for its seal: is the sealer running?",
+            ProblemKind.UNSEALED,
+        )
+    return None
+
+
+def _verify_entries(grace: dt.timedelta) -> tuple[list[VerifyProblem], int, int]:
+    """Recompute every entry and match it with its seal; returns problems, entries, unsealed."""
+    problems: list[VerifyProblem] = []
+    count = unsealed = 0
+    oldest_allowed = timezone.now() - grace
+    entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=SEAL_BATCH)
+    seals = (
+        AuditSeal.objects.order_by("entry_seq")
+        .values_list("entry_seq", "entry_hash")
+        .iterator(chunk_size=SEAL_BATCH)
+    )
+    for entry, seal in _merge(entries, seals):
+        if entry is None:
+            assert seal is not None
             problems.append(
                 VerifyProblem(
-                    None,
-                    f"the trail should end at entry #{head.last_seq} with {head.count} "
-                    f"entries but ends at #{last_seq} with {count}: entries were added "
-                    "without going through the audit service",
-                    ProblemKind.INSERTED,
+                    seal[0],
+                    "this entry was sealed but is gone: it was deleted"
+                    if seal[1]
+                    else "this entry was deleted before it could be sealed",
+                    ProblemKind.DELETED,
                 )
             )
-    return count, problems
+            continue
+        count += 1
+        fields = {name: getattr(entry, name) for name in _HASHED_FIELDS}
+        if compute_hash(entry.salt, fields) != entry.entry_hash:
+            problems.append(
+                VerifyProblem(entry.seq, "this entry's content was altered", ProblemKind.EDITED)
+            )
+        elif seal is not None and seal[1] != entry.entry_hash:
+            problems.append(
+                VerifyProblem(
+                    entry.seq, "this entry was rewritten after it was sealed", ProblemKind.EDITED
+                )
+            )
+        elif seal is None:
+            unsealed += 1
+            problem = _unsealed_problem(entry, oldest_allowed)
+            if problem is not None:
+                problems.append(problem)
+    return problems, count, unsealed
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    """What ``verify`` checked: entries, seals, entries still waiting, and the problems."""
+
+    entries: int
+    seals: int
+    unsealed: int
+    problems: list[VerifyProblem]
+
+
+def verify_report(*, seal: bool = True, grace: dt.timedelta = DEFAULT_GRACE) -> VerifyReport:
+    """Seal what waits, then recompute every entry and seal and compare the chain with its head.
+
+    Sequence numbers may have gaps (a rolled-back transaction uses one up), so removals are
+    found through the seals, and removal of the newest seals through the chain head; removal
+    of the newest seals together with a rewound head only through an anchor.
+    """
+    if seal:
+        chain_seal()
+    seal_problems, seals, last_link, last_position = _verify_seals()
+    head_problems = _verify_head(seals, last_link, last_position)
+    entry_problems, entries, unsealed = _verify_entries(grace)
+    problems = entry_problems + seal_problems + head_problems
+    return VerifyReport(entries, seals, unsealed, problems)
+
+
+def verify(
+    *, seal: bool = True, grace: dt.timedelta = DEFAULT_GRACE
+) -> tuple[int, list[VerifyProblem]]:
+    """Recompute the trail; report every entry or seal that was edited, removed or inserted."""
+    report = verify_report(seal=seal, grace=grace)
+    return report.entries, report.problems
 
 
 def chain_head() -> AuditHead | None:
-    """The chain head, whose hash an operator may note down outside Setu to anchor the trail."""
+    """The chain head (the sealer's row); ``chain_anchor`` is what to keep outside Setu."""
     return AuditHead.objects.filter(id=1).first()
+
+
+ANCHOR_TAG = "setu-audit-anchor/1"
+_ANCHOR_RE = re.compile(
+    r"^" + re.escape(ANCHOR_TAG) + r" count=(?P<count>\d+) seq=(?P<seq>\d+) "
+    r"hash=(?P<hash>[0-9a-f]{64}) at=(?P<at>\S+) mac=(?P<mac>[0-9a-f]{64})$"
+)
+
+
+@dataclass(frozen=True)
+class Anchor:
+    """The chain's newest seal at a moment: how many seals, which entry, which hash, when."""
+
+    count: int
+    seq: int
+    link_hash: str
+    at: dt.datetime
+
+    def body(self) -> str:
+        """The signed part of the anchor line."""
+        return (
+            f"{ANCHOR_TAG} count={self.count} seq={self.seq} hash={self.link_hash} "
+            f"at={self.at.isoformat()}"
+        )
+
+    def line(self) -> str:
+        """One line to keep where Setu cannot write; the MAC shows it came from this Setu."""
+        return f"{self.body()} mac={_anchor_mac(self.body())}"
+
+
+def _anchor_mac(body: str) -> str:
+    return salted_hmac("setu.audit.anchor", body, algorithm="sha256").hexdigest()
+
+
+def chain_anchor() -> Anchor:
+    """Seal what waits and describe the newest seal, for ``setu audit anchor``."""
+    chain_seal()
+    newest = AuditSeal.objects.order_by("-position").first()
+    if newest is None:
+        return Anchor(0, 0, GENESIS, timezone.now())
+    return Anchor(newest.position, newest.entry_seq, newest.link_hash, timezone.now())
+
+
+def anchors_check(lines: Iterable[str]) -> list[VerifyProblem]:
+    """Check that the chain still passes through every anchored head in ``lines``.
+
+    A chain cut back (newest seals deleted and the head rewound) or emptied by TRUNCATE
+    verifies on its own; it cannot also contain a head anchored before the cut.
+    """
+    problems: list[VerifyProblem] = []
+    for number, raw in enumerate(lines, start=1):
+        text = raw.strip()
+        if not text or text.startswith("#"):
+            continue
+        match = _ANCHOR_RE.match(text)
+        if match is None:
+            problems.append(
+                VerifyProblem(None, f"anchor line {number} is not an anchor", ProblemKind.ANCHOR)
+            )
+            continue
+        body = text.rsplit(" mac=", 1)[0]
+        if not hmac.compare_digest(match["mac"], _anchor_mac(body)):
+            problems.append(
+                VerifyProblem(
+                    None,
+                    f"anchor line {number} was altered or written by another installation",
+                    ProblemKind.ANCHOR,
+                )
+            )
+            continue
+        count, when = int(match["count"]), match["at"]
+        if count == 0:
+            continue
+        seal = (
+            AuditSeal.objects.filter(position=count).values_list("entry_seq", "link_hash").first()
+        )
+        if seal is None:
+            held = AuditSeal.objects.count()
+            problems.append(
+                VerifyProblem(
+                    None,
+                    f"anchor line {number} ({when}) saw {count} seals but the chain now holds "
+                    f"{held}: the newest entries were removed or the tables truncated",
+                    ProblemKind.TRUNCATED,
+                )
+            )
+        elif seal != (int(match["seq"]), match["hash"]):
+            problems.append(
+                VerifyProblem(
+                    None,
+                    f"anchor line {number} ({when}): the chain no longer passes through the "
+                    f"anchored seal {count}: it was rewritten",
+                    ProblemKind.ANCHOR,
+                )
+            )
+    return problems
 
 
 def entry_export(*, actor: Actor, filters: Any = None) -> QuerySet[AuditEntry]:

@@ -1,4 +1,4 @@
-"""Test helper: change the audit table the way an attacker with database access would."""
+"""Test helper: change the audit tables the way an attacker with database access would."""
 
 from __future__ import annotations
 
@@ -6,18 +6,24 @@ import importlib
 
 from django.db import connection
 
+_GUARDS = ("0002_append_only", "0004_seals_append_only")
+
 
 def tamper(sql: str, params: list) -> None:
-    """Run ``sql`` with the append-only guard lifted, then put the guard back."""
+    """Run ``sql`` with the append-only guards lifted, then put the guards back."""
     with connection.cursor() as cur:
         if connection.vendor == "postgresql":
-            cur.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER USER")
+            for table in ("audit_auditentry", "audit_auditseal"):
+                cur.execute(f"ALTER TABLE {table} DISABLE TRIGGER USER")
             cur.execute(sql, params)
-            cur.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER USER")
+            for table in ("audit_auditentry", "audit_auditseal"):
+                cur.execute(f"ALTER TABLE {table} ENABLE TRIGGER USER")
         else:
-            guard = importlib.import_module("setu.audit.migrations.0002_append_only")
-            for statement in guard.SQLITE_DOWN:
-                cur.execute(statement)
+            guards = [importlib.import_module(f"setu.audit.migrations.{g}") for g in _GUARDS]
+            for guard in guards:
+                for statement in guard.SQLITE_DOWN:
+                    cur.execute(statement)
             cur.execute(sql, params)
-            for statement in guard.SQLITE_UP:
-                cur.execute(statement)
+            for guard in guards:
+                for statement in guard.SQLITE_UP:
+                    cur.execute(statement)

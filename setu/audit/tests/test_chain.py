@@ -1,32 +1,16 @@
-import importlib
-
 import pytest
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, transaction
 
 from setu.audit import services as audit
-from setu.audit.models import AuditAction, AuditEntry
-
-
-def _tamper(sql: str, params: list) -> None:
-    """Simulate an attacker with direct database access who first disables the guard triggers."""
-    with connection.cursor() as cur:
-        if connection.vendor == "postgresql":
-            cur.execute("ALTER TABLE audit_auditentry DISABLE TRIGGER USER")
-            cur.execute(sql, params)
-            cur.execute("ALTER TABLE audit_auditentry ENABLE TRIGGER USER")
-        else:
-            guard = importlib.import_module("setu.audit.migrations.0002_append_only")
-            for statement in guard.SQLITE_DOWN:
-                cur.execute(statement)
-            cur.execute(sql, params)
-            for statement in guard.SQLITE_UP:
-                cur.execute(statement)
+from setu.audit.models import AuditAction, AuditEntry, AuditSeal
+from setu.audit.tests.tamper import tamper
 
 
 @pytest.fixture
 def trail(personas):
     for _ in range(3):
         audit.record(actor=personas["lead"], action=AuditAction.VIEW, target=personas.case)
+    audit.chain_seal()
     return list(AuditEntry.objects.order_by("seq"))
 
 
@@ -36,6 +20,14 @@ def test_intact_trail_verifies(trail):
     assert problems == []
 
 
+def test_entries_are_sealed_in_one_chain(trail):
+    seals = list(AuditSeal.objects.order_by("position"))
+    assert [s.entry_seq for s in seals] == [e.seq for e in trail]
+    assert [s.position for s in seals] == [1, 2, 3]
+    assert seals[0].prev_link == audit.GENESIS
+    assert [s.prev_link for s in seals[1:]] == [s.link_hash for s in seals[:-1]]
+
+
 def test_database_refuses_update_and_delete(trail):
     with pytest.raises(DatabaseError), transaction.atomic():
         AuditEntry.objects.filter(seq=trail[0].seq).update(action="login")
@@ -43,19 +35,36 @@ def test_database_refuses_update_and_delete(trail):
         AuditEntry.objects.filter(seq=trail[0].seq).delete()
 
 
+def test_database_refuses_update_and_delete_of_seals(trail):
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditSeal.objects.filter(position=1).update(entry_hash="0" * 64)
+    with pytest.raises(DatabaseError), transaction.atomic():
+        AuditSeal.objects.filter(position=1).delete()
+
+
 def test_edited_entry_is_detected(trail):
-    _tamper("UPDATE audit_auditentry SET action = %s WHERE seq = %s", ["export", trail[1].seq])
+    tamper("UPDATE audit_auditentry SET action = %s WHERE seq = %s", ["export", trail[1].seq])
     _, problems = audit.verify()
     assert [p.seq for p in problems] == [trail[1].seq]
 
 
 def test_deleted_entry_is_detected(trail):
-    _tamper("DELETE FROM audit_auditentry WHERE seq = %s", [trail[1].seq])
+    tamper("DELETE FROM audit_auditentry WHERE seq = %s", [trail[1].seq])
     _, problems = audit.verify()
-    assert any(p.seq == trail[2].seq for p in problems)
+    assert [(p.seq, p.kind) for p in problems] == [(trail[1].seq, audit.ProblemKind.DELETED)]
+
+
+def test_deleted_entry_and_its_seal_are_detected(trail):
+    tamper("DELETE FROM audit_auditentry WHERE seq = %s", [trail[1].seq])
+    tamper("DELETE FROM audit_auditseal WHERE entry_seq = %s", [trail[1].seq])
+    _, problems = audit.verify()
+    # The next seal no longer follows the one before it.
+    assert [(p.seq, p.kind) for p in problems] == [(trail[2].seq, audit.ProblemKind.DELETED)]
 
 
 def test_deleted_last_entry_is_detected(trail):
-    _tamper("DELETE FROM audit_auditentry WHERE seq = %s", [trail[-1].seq])
+    tamper("DELETE FROM audit_auditentry WHERE seq = %s", [trail[-1].seq])
+    tamper("DELETE FROM audit_auditseal WHERE entry_seq = %s", [trail[-1].seq])
     _, problems = audit.verify()
     assert problems and problems[-1].seq is None
+    assert problems[-1].kind == audit.ProblemKind.TRUNCATED
