@@ -3,6 +3,7 @@
     .venv/bin/python bench/run.py            # default sizes
     .venv/bin/python bench/run.py --quick    # smoke run, well under a minute or two
     BENCH_SCALE=full .venv/bin/python bench/run.py   # adds 1M-record runs
+    .venv/bin/python bench/run.py --sections audit --audit-before /tmp/setu-0cab4d6  # PostgreSQL
 
 Every engine run happens in a fresh worker process so wall time and peak RSS
 (from os.wait4 on that child) belong to that run alone. Results go to
@@ -265,7 +266,37 @@ def render(results: dict[str, Any]) -> str:
                 f"| {r['p50_ms']:.2f} | {r['p95_ms']:.2f} | {_fmt(r['hit_rate'], '.3f')} "
                 f"| {r['peak_rss_mb']:.0f} |"
             )
+    if results.get("audit"):
+        lines += [
+            "",
+            "Audit trail under concurrency (PostgreSQL; read a case + add an event per client)",
+            "",
+            "| tree | clients | ops/s | p95 ms | lost | waiting on a lock % | machine busy % |",
+            "|---|---:|---:|---:|---:|---:|---:|",
+        ]
+        for run in results["audit"]:
+            if "error" in run:
+                lines.append(f"| {run['label']} | {run['error']} | | | | | |")
+                continue
+            for r in run["levels"]:
+                lines.append(
+                    f"| {run['label']} | {r['clients']} | {r['ops_per_s']:.1f} | {r['p95_ms']:.1f} "
+                    f"| {r['lost']} | {r['backends_waiting_on_lock_pct']:.1f} "
+                    f"| {r['machine_busy_pct']:.1f} |"
+                )
     return "\n".join(lines) + "\n"
+
+
+def _audit(label: str, tree: Path, opts: argparse.Namespace) -> dict[str, Any]:
+    """One run of bench/audit_throughput.py against a Setu tree, in its own process."""
+    out = OUT / f"audit_{label}.json"
+    cmd = [sys.executable, str(ROOT / "bench" / "audit_throughput.py"), "--label", label]
+    cmd += ["--tree", str(tree), "--output", str(out), "--seconds", str(opts.audit_seconds)]
+    cmd += ["--clients", *map(str, opts.audit_clients)]
+    done = subprocess.run(cmd, timeout=opts.timeout, check=False)
+    if done.returncode != 0 and not out.exists():
+        return {"label": label, "error": f"exit {done.returncode}"}
+    return json.loads(out.read_text())
 
 
 def _machine() -> str:
@@ -294,8 +325,14 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--sections",
         nargs="+",
-        choices=("accuracy", "scale", "latency"),
+        choices=("accuracy", "scale", "latency", "audit"),
         default=["accuracy", "scale", "latency"],
+        help="'audit' (not by default) needs PostgreSQL: BENCH_AUDIT_DATABASE_URL, a scratch DB",
+    )
+    p.add_argument("--audit-clients", type=int, nargs="+", default=[1, 4, 16])
+    p.add_argument("--audit-seconds", type=float, default=15.0, help="per client level")
+    p.add_argument(
+        "--audit-before", type=Path, help="a checkout of an earlier Setu to measure as 'before'"
     )
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--no-splink", action="store_true", help="skip the Splink runs")
@@ -336,6 +373,7 @@ def main(argv: list[str] | None = None) -> int:
         "accuracy": [],
         "scale": [],
         "latency": [],
+        "audit": [],
     }
 
     if "accuracy" not in opts.sections:
@@ -368,6 +406,13 @@ def main(argv: list[str] | None = None) -> int:
     for n in latency:
         recs, truth = datasets.generated(data_dir, n, opts.seed)
         results["latency"].append(_latency(f"latency-{n}", recs, truth, opts))
+
+    if "audit" in opts.sections:
+        print("Audit trail")
+        OUT.mkdir(parents=True, exist_ok=True)
+        if opts.audit_before:
+            results["audit"].append(_audit("before", opts.audit_before, opts))
+        results["audit"].append(_audit("after", ROOT, opts))
 
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     table = render(results)
