@@ -21,7 +21,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import connection, models, transaction
 from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
@@ -346,8 +346,10 @@ def _merge(
             entry, seal = next(entries, None), next(seals, None)
 
 
-def _unsealed_problem(entry: AuditEntry, oldest_allowed: dt.datetime) -> VerifyProblem | None:
-    if not AuditPending.objects.filter(seq=entry.seq).exists():
+def _unsealed_problem(
+    entry: AuditEntry, queued: set[int], oldest_allowed: dt.datetime
+) -> VerifyProblem | None:
+    if entry.seq not in queued:
         return VerifyProblem(
             entry.seq,
             "this entry was added without going through the audit service: it is neither "
@@ -368,6 +370,7 @@ def _verify_entries(grace: dt.timedelta) -> tuple[list[VerifyProblem], int, int]
     problems: list[VerifyProblem] = []
     count = unsealed = 0
     oldest_allowed = timezone.now() - grace
+    queued = set(AuditPending.objects.values_list("seq", flat=True))
     entries = AuditEntry.objects.order_by("seq").iterator(chunk_size=SEAL_BATCH)
     seals = (
         AuditSeal.objects.order_by("entry_seq")
@@ -401,7 +404,7 @@ def _verify_entries(grace: dt.timedelta) -> tuple[list[VerifyProblem], int, int]
             )
         elif seal is None:
             unsealed += 1
-            problem = _unsealed_problem(entry, oldest_allowed)
+            problem = _unsealed_problem(entry, queued, oldest_allowed)
             if problem is not None:
                 problems.append(problem)
     return problems, count, unsealed
@@ -426,9 +429,15 @@ def verify_report(*, seal: bool = True, grace: dt.timedelta = DEFAULT_GRACE) -> 
     """
     if seal:
         chain_seal()
-    seal_problems, seals, last_link, last_position = _verify_seals()
-    head_problems = _verify_head(seals, last_link, last_position)
-    entry_problems, entries, unsealed = _verify_entries(grace)
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            # One snapshot for every read: a sealer running meanwhile must not make an entry
+            # look unsealed and unqueued, or a seal look missing. (SQLite's transaction is one.)
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ READ ONLY")
+        seal_problems, seals, last_link, last_position = _verify_seals()
+        head_problems = _verify_head(seals, last_link, last_position)
+        entry_problems, entries, unsealed = _verify_entries(grace)
     problems = entry_problems + seal_problems + head_problems
     return VerifyReport(entries, seals, unsealed, problems)
 
