@@ -136,8 +136,12 @@ def record(
 
 
 def _request_seal() -> None:
-    if time.monotonic() >= _next_seal_request:
-        transaction.on_commit(_enqueue_seal, robust=True)
+    if time.monotonic() < _next_seal_request:
+        return
+    connection = transaction.get_connection()
+    if any(func is _enqueue_seal for *_s, func, _r in connection.run_on_commit):
+        return  # once per transaction, however many entries it writes
+    transaction.on_commit(_enqueue_seal, robust=True)
 
 
 def _enqueue_seal() -> None:

@@ -31,3 +31,16 @@ def test_the_command_seals_in_batches(personas):
     assert out.getvalue().strip() == "Sealed 1 audit entries."
     assert list(AuditSeal.objects.values_list("position", flat=True)) == [1, 2, 3, 4, 5, 6]
     assert audit.verify() == (6, [])
+
+
+def test_one_seal_request_per_transaction(
+    personas, django_capture_on_commit_callbacks, monkeypatch
+):
+    monkeypatch.setattr(audit, "_next_seal_request", 0.0)
+    with django_capture_on_commit_callbacks(execute=True) as callbacks:
+        for _ in range(3):
+            audit.record(actor=personas["lead"], action=AuditAction.VIEW, target=personas.case)
+    assert [c for c in callbacks if c is audit._enqueue_seal] == [audit._enqueue_seal]
+    # The immediate task backend ran the sealer when the transaction committed.
+    assert AuditSeal.objects.count() == 3
+    assert not AuditPending.objects.exists()

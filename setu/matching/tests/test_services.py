@@ -336,7 +336,8 @@ def test_one_check_per_person_per_transaction(net, django_capture_on_commit_call
         person = registry.person_create(actor=actor, given_name="Mitali", gender="Feminine")
         registry.alias_add(actor=actor, person=person, name="Mitu")
         registry.phone_add(actor=actor, person=person, number="9800011111")
-    assert len(callbacks) == 1
+    # Other contexts may add their own (the audit trail asks for a seal).
+    assert len([c for c in callbacks if hasattr(c, "setu_matching")]) == 1
 
 
 def test_rematch_command_reports_progress(net):
