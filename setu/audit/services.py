@@ -433,8 +433,9 @@ def verify_report(*, seal: bool = True, grace: dt.timedelta = DEFAULT_GRACE) -> 
     """
     if seal:
         chain_seal()
+    outermost = not connection.in_atomic_block
     with transaction.atomic():
-        if connection.vendor == "postgresql":
+        if outermost and connection.vendor == "postgresql":
             # One snapshot for every read: a sealer running meanwhile must not make an entry
             # look unsealed and unqueued, or a seal look missing. (SQLite's transaction is one.)
             with connection.cursor() as cursor:
