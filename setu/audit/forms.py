@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from setu.audit.models import AuditAction, Outcome
 from setu.audit.selectors import EntryFilters
+from setu.core.forms import DateInput
 
 
 class EntryFilterForm(forms.Form):
@@ -19,12 +20,8 @@ class EntryFilterForm(forms.Form):
     outcome = forms.ChoiceField(
         label=_("Outcome"), required=False, choices=[("", _("Any")), *Outcome.choices]
     )
-    date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    date_from = forms.DateField(label=_("From"), required=False, widget=DateInput)
+    date_to = forms.DateField(label=_("To"), required=False, widget=DateInput)
     actor = forms.ChoiceField(label=_("Who"), required=False)
     record_type = forms.ChoiceField(label=_("Record type"), required=False)
 

@@ -7,11 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from setu.core.forms import DateInput
 from setu.entitlements.models import ApplicationStatus, SchemeCategory, StageOutcome
-
-
-class _DateInput(forms.DateInput):
-    input_type = "date"
 
 
 class ApplicationForm(forms.Form):
@@ -22,7 +19,7 @@ class ApplicationForm(forms.Form):
     status = forms.ChoiceField(
         label=_("Status"), choices=ApplicationStatus.choices, initial=ApplicationStatus.APPLIED
     )
-    applied_on = forms.DateField(label=_("Applied on"), widget=_DateInput)
+    applied_on = forms.DateField(label=_("Applied on"), widget=DateInput)
     reference_number = forms.CharField(label=_("Application number"), required=False)
     notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
 
@@ -36,7 +33,7 @@ class StatusForm(forms.Form):
     """Move an application to a new status on a date."""
 
     status = forms.ChoiceField(label=_("New status"), choices=ApplicationStatus.choices)
-    changed_on = forms.DateField(label=_("On"), widget=_DateInput)
+    changed_on = forms.DateField(label=_("On"), widget=DateInput)
     note = forms.CharField(label=_("Note"), required=False, max_length=300)
     amount = forms.DecimalField(label=_("Amount (₹)"), required=False, min_value=0)
 
@@ -46,7 +43,7 @@ class ClaimForm(forms.Form):
 
     person = forms.ChoiceField(label=_("Survivor"))
     scheme = forms.ChoiceField(label=_("Compensation scheme"), required=False)
-    filed_on = forms.DateField(label=_("Filed on"), widget=_DateInput)
+    filed_on = forms.DateField(label=_("Filed on"), widget=DateInput)
     amount_claimed = forms.DecimalField(label=_("Amount claimed (₹)"), min_value=0, initial=0)
     reference = forms.CharField(label=_("File number"), required=False)
 
@@ -60,23 +57,23 @@ class StageForm(forms.Form):
     """Hearing, order, award, payment and appeal deadline of one stage."""
 
     reference = forms.CharField(label=_("File / case number"), required=False)
-    next_hearing_on = forms.DateField(label=_("Next hearing"), required=False, widget=_DateInput)
+    next_hearing_on = forms.DateField(label=_("Next hearing"), required=False, widget=DateInput)
     outcome = forms.ChoiceField(label=_("Outcome"), choices=StageOutcome.choices)
-    order_on = forms.DateField(label=_("Order dated"), required=False, widget=_DateInput)
+    order_on = forms.DateField(label=_("Order dated"), required=False, widget=DateInput)
     order_summary = forms.CharField(
         label=_("What the order says"), required=False, widget=forms.Textarea
     )
     amount_claimed = forms.DecimalField(label=_("Amount claimed (₹)"), min_value=0)
     amount_awarded = forms.DecimalField(label=_("Amount awarded (₹)"), min_value=0)
     amount_paid = forms.DecimalField(label=_("Amount paid (₹)"), min_value=0)
-    paid_on = forms.DateField(label=_("Paid on"), required=False, widget=_DateInput)
-    appeal_deadline = forms.DateField(label=_("Appeal deadline"), required=False, widget=_DateInput)
+    paid_on = forms.DateField(label=_("Paid on"), required=False, widget=DateInput)
+    appeal_deadline = forms.DateField(label=_("Appeal deadline"), required=False, widget=DateInput)
 
 
 class AppealForm(forms.Form):
     """File an appeal of a stage's order."""
 
-    filed_on = forms.DateField(label=_("Appeal filed on"), widget=_DateInput)
+    filed_on = forms.DateField(label=_("Appeal filed on"), widget=DateInput)
     reference = forms.CharField(label=_("File number"), required=False)
 
 

@@ -8,6 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from setu.consent.models import ConsentScope
+from setu.core.forms import DateInput
 from setu.directory.models import ServiceType
 from setu.referrals.models import ReferralKind, Urgency
 from setu.referrals.selectors import REFERRAL_SCOPES
@@ -132,9 +133,7 @@ class HandoverForm(forms.Form):
     receiving_authority = forms.CharField(
         label=_("Receiving CWC or shelter"), required=False, max_length=200
     )
-    travel_date = forms.DateField(
-        label=_("Travel date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    travel_date = forms.DateField(label=_("Travel date"), required=False, widget=DateInput)
 
     def handover_data(self) -> dict[str, Any]:
         data = dict(self.cleaned_data)

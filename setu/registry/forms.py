@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from setu.consent.models import ConsentGiver, ConsentScope
 from setu.core.errors import InvalidInput
+from setu.core.forms import DateInput
 from setu.registry import selectors
 from setu.registry.models import (
     AddressKind,
@@ -42,10 +43,6 @@ SHAREABLE = [
 
 def _blank(choices: list[tuple[str, Any]], label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
 
 
 def apply_errors(form: forms.Form, exc: InvalidInput) -> None:

@@ -9,6 +9,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from setu.core.forms import DateInput
 from setu.directory.models import Language
 from setu.shelters.models import BedKind
 
@@ -106,7 +107,7 @@ class AdmitForm(forms.Form):
     occurred_on = forms.DateField(
         label=_("Admitted on"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DateInput,
         help_text=_("Leave empty for today."),
     )
 

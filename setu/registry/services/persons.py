@@ -133,6 +133,14 @@ def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
     _check_fields(fields, PERSON_FIELDS)
     person = Person.objects.select_for_update().get(pk=person.pk)
     before = _snapshot(person, PERSON_FIELDS)
+    if (
+        "age_estimated_on" in fields
+        and fields["age_estimated_on"] is None
+        and fields.get("estimated_age", person.estimated_age) == person.estimated_age
+    ):
+        # The same estimate, with its date left empty, is still the estimate made on the
+        # stored date; moving it to today would make a girl of 18 read as 16 again.
+        del fields["age_estimated_on"]
     for name, value in fields.items():
         setattr(person, name, value)
     _validate_person(person)

@@ -69,6 +69,24 @@ def test_person_create_audits_and_fills_defaults(personas):
     assert entry.changes["after"]["given_name"] == "Puja"
 
 
+def test_person_update_keeps_the_date_of_an_unchanged_age_estimate(personas):
+    estimated_on = datetime.date(2024, 6, 30)
+    person = PersonFactory(
+        owner_org=personas.own_org, estimated_age=16, age_estimated_on=estimated_on
+    )
+    services.person_update(
+        actor=personas["lead"], person=person, estimated_age=16, age_estimated_on=None
+    )
+    person.refresh_from_db()
+    assert person.age_estimated_on == estimated_on
+
+    services.person_update(
+        actor=personas["lead"], person=person, estimated_age=17, age_estimated_on=None
+    )
+    person.refresh_from_db()
+    assert person.age_estimated_on == timezone.localdate()
+
+
 def test_person_create_refuses_dob_and_age_together_and_saves_nothing(personas):
     before = Person.objects.count()
     with pytest.raises(InvalidInput) as exc:
