@@ -16,7 +16,7 @@ from setu.orgs.models import District, State
 
 
 def _base() -> QuerySet[Service]:
-    return Service.objects.select_related("organisation").prefetch_related(
+    return Service.objects.select_related("organisation__base_district__state").prefetch_related(
         "districts__state", "states"
     )
 

@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from setu.consent.models import ConsentScope
 from setu.core.forms import DateInput
 from setu.directory.models import ServiceType
+from setu.orgs.forms import organisation_label
 from setu.referrals.models import ReferralKind, Urgency
 from setu.referrals.selectors import REFERRAL_SCOPES
 
@@ -57,7 +58,8 @@ class ReferralForm(forms.Form):
         free_beds = free_beds or {}
 
         def label(s: Any) -> str:
-            text = f"{s.get_service_type_display()} — {s.name} ({s.organisation.name})"
+            org = organisation_label(s.organisation, with_type=False)
+            text = f"{s.get_service_type_display()} — {s.name} · {org}"
             # A shelter's free beds right now, so nobody is referred to a full home unknowingly.
             if s.service_type == ServiceType.SHELTER and s.organisation_id in free_beds:
                 text += " · " + str(_("%(n)d free beds") % {"n": free_beds[s.organisation_id]})

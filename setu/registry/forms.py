@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from setu.consent.models import ConsentGiver, ConsentScope
 from setu.core.errors import InvalidInput
 from setu.core.forms import DateInput
+from setu.orgs.forms import OrganisationChoiceField
 from setu.registry import selectors
 from setu.registry.models import (
     AddressKind,
@@ -261,7 +262,7 @@ class ConsentForm(forms.Form):
         choices=ConsentScope.choices,
         widget=forms.CheckboxSelectMultiple,
     )
-    recipient_org = forms.ModelChoiceField(
+    recipient_org = OrganisationChoiceField(
         label=_("With whom"),
         queryset=None,
         required=False,
@@ -393,7 +394,7 @@ class ServiceForm(forms.Form):
     service_type = forms.ChoiceField(label=_("Service"), choices=ServiceType.choices)
     person = forms.ChoiceField(label=_("Person"), required=False)
     status = forms.ChoiceField(label=_("Status"), choices=ServiceStatus.choices)
-    provider_org = forms.ModelChoiceField(
+    provider_org = OrganisationChoiceField(
         label=_("Provider in the network"), queryset=None, required=False
     )
     provider_name = forms.CharField(
@@ -463,7 +464,7 @@ class CasePersonForm(forms.Form):
 
 
 class CaseShareForm(forms.Form):
-    organisation = forms.ModelChoiceField(label=_("Share with"), queryset=None)
+    organisation = OrganisationChoiceField(label=_("Share with"), queryset=None)
     scopes = forms.MultipleChoiceField(
         label=_("What to share"), choices=SHAREABLE, widget=forms.CheckboxSelectMultiple
     )
