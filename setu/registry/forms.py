@@ -94,9 +94,20 @@ class PersonSearchForm(forms.Form):
     """A name, alias or phone number; always sent by POST so it never lands in a URL or log."""
 
     q = forms.CharField(
-        label=_("Name, alias or phone"),
+        label=_("Name, alias, phone or case reference"),
         max_length=100,
         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+    )
+
+
+class CaseSearchForm(forms.Form):
+    """A case reference, old or new spelling; sent by POST like every search."""
+
+    q = forms.CharField(
+        label=_("Case reference"),
+        max_length=40,
+        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}),
+        help_text=_("For example PCMS/2026/0004, or part of it."),
     )
 
 

@@ -229,6 +229,8 @@ class Case(BaseModel):
 
     owner_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
     reference = models.CharField(_("case reference"), max_length=40)
+    # The reference the case had before numbering became one scheme: people still quote it.
+    former_reference = models.CharField(_("former case reference"), max_length=40, blank=True)
     status = models.CharField(
         _("status"), max_length=16, choices=CaseStatus.choices, default=CaseStatus.ACTIVE
     )

@@ -360,6 +360,25 @@ def case_list(
     return qs.select_related("owner_org", "case_owner").order_by("-opened_on", "reference", "id")
 
 
+def case_search(*, actor: Actor, query: str) -> QuerySet[Case]:
+    """Cases the actor may see whose reference (or former reference) matches ``query``.
+
+    ``pcms-2026-4`` finds ``PCMS/2026/0004``; part of a reference ("2026/0004") finds it too.
+    """
+    query = (query or "").strip()
+    if not query:
+        return Case.objects.none()
+    wanted = text.normalise_case_reference(query)
+    matches = (
+        Q(reference__iexact=wanted)
+        | Q(former_reference__iexact=query)
+        | Q(reference__icontains=query)
+        | Q(former_reference__icontains=query)
+    )
+    qs = policy.scope(actor, Case.objects.filter(matches, archived_at__isnull=True), Action.VIEW)
+    return qs.select_related("owner_org", "case_owner").order_by("-opened_on", "reference", "id")
+
+
 def case_count(*, actor: Actor, filters: CaseFilters | Mapping[str, Any] | None = None) -> int:
     """How many cases ``case_list`` would show."""
     return case_list(actor=actor, filters=filters).count()

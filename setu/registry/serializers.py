@@ -335,7 +335,7 @@ class CaseFilterIn(serializers.Serializer):
 
 
 class CaseIn(serializers.Serializer):
-    """Fields of a case (a blank reference on create becomes ``<ORG>-<year>-<seq>``)."""
+    """Fields of a case (a blank reference on create becomes ``<ORG>/<year>/<nnnn>``)."""
 
     reference = serializers.CharField(max_length=40, required=False, allow_blank=True)
     status = serializers.ChoiceField(choices=CaseStatus.choices, required=False)

@@ -167,3 +167,32 @@ def detect_script(text: str) -> str:
             if low <= code <= high:
                 return script
     return "latin" if any(c.isalpha() for c in text or "") else ""
+
+
+# --- case references ------------------------------------------------------------------------------
+
+# One scheme: ``<ORG>/<year>/<nnnn>`` (as FIR and court numbers are written). Older numbers were
+# also written ``<ORG>-<year>-<nnnn>``; either spelling, any case, any padding, means the same.
+_CASE_REFERENCE = re.compile(
+    r"^\s*([A-Za-z][A-Za-z0-9]*)\s*[-/. ]\s*(\d{4})\s*[-/. ]\s*(\d{1,6})\s*$"
+)
+
+
+def case_reference(prefix: str, year: int, sequence: int) -> str:
+    """The reference of a case numbered ``sequence`` in ``year`` by an organisation."""
+    return f"{prefix.upper()}/{year}/{sequence:04d}"
+
+
+def parse_case_reference(text: str) -> tuple[str, int, int] | None:
+    """``(prefix, year, sequence)`` of a numbered reference, or None for a free-form one."""
+    match = _CASE_REFERENCE.match(text or "")
+    if match is None:
+        return None
+    return match.group(1).upper(), int(match.group(2)), int(match.group(3))
+
+
+def normalise_case_reference(text: str) -> str:
+    """A numbered reference in the one scheme; a free-form reference (a court's file number)
+    stripped but otherwise as written."""
+    parsed = parse_case_reference(text)
+    return case_reference(*parsed) if parsed else (text or "").strip()

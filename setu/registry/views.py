@@ -23,7 +23,7 @@ from setu.access.policy import Action
 from setu.consent import selectors as consent_selectors
 from setu.consent import services as consent_services
 from setu.core.errors import ConsentRequired, InvalidInput
-from setu.registry import forms, selectors, services
+from setu.registry import forms, selectors, services, text
 
 PAGE_SIZE = 25
 SEARCH_LIMIT = 50
@@ -82,13 +82,18 @@ def person_list(request: HttpRequest) -> HttpResponse:
     }
     if request.method == "POST":
         results = []
+        cases: list[Any] = []
         if search_form.is_valid():
-            found = selectors.person_search(actor=actor, query=search_form.cleaned_data["q"])
+            query = search_form.cleaned_data["q"]
+            found = selectors.person_search(actor=actor, query=query)
             results = list(found[: SEARCH_LIMIT + 1])
+            if any(ch.isdigit() for ch in query) and not text.looks_like_phone(query):
+                cases = list(selectors.case_search(actor=actor, query=query)[:SEARCH_LIMIT])
         context.update(
             searched=True,
             results=results[:SEARCH_LIMIT],
             truncated=len(results) > SEARCH_LIMIT,
+            case_results=cases,
         )
         if request.htmx:
             return render(request, "registry/_person_results.html", context)
@@ -367,19 +372,32 @@ def district_options(request: HttpRequest) -> HttpResponse:
 # --- cases --------------------------------------------------------------------------------------
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def case_list(request: HttpRequest) -> HttpResponse:
     """Cases, with non-identifying filters in the query string."""
     actor = actor_of(request)
     policy.require_allowed(actor, Action.VIEW, "registry.case")
     filter_form = forms.CaseFilterForm(request.GET or None)
-    page = _page(request, selectors.case_list(actor=actor, filters=filter_form.filters()))
-    context = {
+    search_form = forms.CaseSearchForm(request.POST or None)
+    context: dict[str, Any] = {
         "filter_form": filter_form,
-        "page": page,
+        "search_form": search_form,
         "can_create": policy.allowed(actor, Action.CREATE, "registry.case"),
         "active_nav": "cases",
     }
+    if request.method == "POST":
+        # A reference is searched by POST, like a name: what was looked for stays out of URLs.
+        found = []
+        if search_form.is_valid():
+            query = search_form.cleaned_data["q"]
+            found = list(selectors.case_search(actor=actor, query=query)[: SEARCH_LIMIT + 1])
+        context.update(
+            searched=True, results=found[:SEARCH_LIMIT], truncated=len(found) > SEARCH_LIMIT
+        )
+        return render(request, "registry/case_list.html", context)
+    context["page"] = _page(
+        request, selectors.case_list(actor=actor, filters=filter_form.filters())
+    )
     return render(request, "registry/case_list.html", context)
 
 

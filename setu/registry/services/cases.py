@@ -17,7 +17,7 @@ from setu.audit import services as audit
 from setu.audit.models import AuditAction
 from setu.core.errors import InvalidInput
 from setu.orgs.models import Organisation
-from setu.registry import hooks
+from setu.registry import hooks, text
 from setu.registry.models import (
     Case,
     CaseControlMeans,
@@ -63,21 +63,25 @@ CLOSED_STATUSES = (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED)
 def _org_prefix(organisation: Organisation) -> str:
     raw = organisation.short_name or "".join(w[0] for w in organisation.name.split() if w)
     prefix = re.sub(r"[^A-Za-z0-9]", "", raw).upper()[:12]
-    return prefix or "CASE"
+    # A numbered reference starts with a letter (see text.parse_case_reference).
+    return prefix if prefix[:1].isalpha() else f"CASE{prefix}"
 
 
 def _next_reference(organisation: Organisation, year: int) -> str:
-    """``<ORG>-<year>-<seq>``, the next free number for the organisation in that year."""
-    prefix = f"{_org_prefix(organisation)}-{year}-"
-    taken = set(
-        Case.objects.filter(owner_org=organisation, reference__startswith=prefix).values_list(
-            "reference", flat=True
-        )
-    )
-    seq = len(taken) + 1
-    while f"{prefix}{seq:04d}" in taken:
-        seq += 1
-    return f"{prefix}{seq:04d}"
+    """``<ORG>/<year>/<nnnn>``, one above the highest number the organisation used that year.
+
+    The caller holds the organisation's row lock, so two cases opened at once cannot draw the
+    same number; the unique constraint is the last line of defence.
+    """
+    prefix = _org_prefix(organisation)
+    used = [
+        parsed[2]
+        for ref in Case.objects.filter(owner_org=organisation, reference__contains=str(year))
+        .values_list("reference", flat=True)
+        .iterator()
+        if (parsed := text.parse_case_reference(ref)) and parsed[:2] == (prefix, year)
+    ]
+    return text.case_reference(prefix, year, max(used, default=0) + 1)
 
 
 def _validate_case(case: Case) -> None:
@@ -104,14 +108,14 @@ def _validate_case(case: Case) -> None:
 
 @transaction.atomic
 def case_create(*, actor: Actor, **fields: Any) -> Case:
-    """Open a case in the actor's organisation; a blank reference becomes ``<ORG>-<year>-<seq>``."""
+    """Open a case in the actor's organisation; a blank reference becomes ``<ORG>/<year>/<nnnn>``."""
     policy.require_allowed(actor, Action.CREATE, "registry.case")
     _check_fields(fields, CASE_FIELDS)
     # Locking the organisation row serialises reference numbering within it.
     organisation = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
     fields.setdefault("case_owner", actor.user)
     case = Case(owner_org=organisation, **fields)
-    case.reference = (case.reference or "").strip()
+    case.reference = text.normalise_case_reference(case.reference or "")
     if not case.reference:
         case.reference = _next_reference(organisation, (case.opened_on or _today()).year)
     _validate_case(case)
@@ -134,8 +138,10 @@ def case_update(*, actor: Actor, case: Case, **fields: Any) -> Case:
     before = _snapshot(case, CASE_FIELDS)
     for name, value in fields.items():
         setattr(case, name, value)
-    if "reference" in fields and not (case.reference or "").strip():
-        raise InvalidInput({"reference": [_("A case needs a reference.")]})
+    if "reference" in fields:
+        case.reference = text.normalise_case_reference(case.reference or "")
+        if not case.reference:
+            raise InvalidInput({"reference": [_("A case needs a reference.")]})
     _validate_case(case)
     case.save()
     audit.record(

@@ -11,7 +11,12 @@ from setu.consent.models import CaseShare
 from setu.core.errors import ConsentRequired, Forbidden, InvalidInput, NotFound
 from setu.registry import services
 from setu.registry.models import Person, Phone
-from setu.registry.tests.factories import CasePersonFactory, ConsentFactory, PersonFactory
+from setu.registry.tests.factories import (
+    CaseFactory,
+    CasePersonFactory,
+    ConsentFactory,
+    PersonFactory,
+)
 from setu.registry.text import aadhaar_last_four, normalise_phone, search_key
 
 
@@ -202,11 +207,31 @@ def test_case_reference_is_numbered_per_org_and_year(personas):
     first = services.case_create(actor=lead, opened_on=datetime.date(2025, 4, 1))
     second = services.case_create(actor=lead, opened_on=datetime.date(2025, 5, 1))
     prefix = personas.own_org.short_name.upper()
-    assert first.reference == f"{prefix}-2025-0001"
-    assert second.reference == f"{prefix}-2025-0002"
+    assert first.reference == f"{prefix}/2025/0001"
+    assert second.reference == f"{prefix}/2025/0002"
     assert first.case_owner_id == lead.user.pk
     other = services.case_create(actor=personas["other_org"], opened_on=datetime.date(2025, 4, 1))
-    assert other.reference.endswith("-2025-0001")
+    assert other.reference.endswith("/2025/0001")
+
+
+def test_numbering_continues_above_the_highest_number_in_either_spelling(personas):
+    lead = personas["lead"]
+    prefix = personas.own_org.short_name.upper()
+    services.case_create(
+        actor=lead, reference=f"{prefix}/2025/0007", opened_on=datetime.date(2025, 1, 2)
+    )
+    CaseFactory(owner_org=personas.own_org, reference=f"{prefix}-2025-0009")
+    case = services.case_create(actor=lead, opened_on=datetime.date(2025, 4, 1))
+    assert case.reference == f"{prefix}/2025/0010"
+
+
+def test_a_typed_reference_is_written_in_the_one_scheme(personas):
+    case = services.case_create(actor=personas["lead"], reference=" pcms-2026-4 ")
+    assert case.reference == "PCMS/2026/0004"
+    with pytest.raises(InvalidInput):
+        services.case_create(actor=personas["lead"], reference="PCMS/2026/0004")
+    free_form = services.case_create(actor=personas["lead"], reference="DLSA file 12/2026")
+    assert free_form.reference == "DLSA file 12/2026"
 
 
 def test_duplicate_reference_is_refused(personas):
