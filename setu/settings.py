@@ -216,6 +216,8 @@ django.conf.locale.LANG_INFO = {
     "or": {"bidi": False, "code": "or", "name": "Odia", "name_local": "ଓଡ଼ିଆ"},
 }
 TIME_ZONE = "Asia/Kolkata"
+# Day-month-year and 24-hour times in every language (docs/translation.md, "Formats").
+FORMAT_MODULE_PATH = ["setu.formats"]
 USE_I18N = True
 USE_TZ = True
 

@@ -32,6 +32,8 @@ class EntryFilters:
     date_to: datetime.date | None = None
     actor_user_id: uuid.UUID | None = None
     target_type: str = ""
+    case_id: uuid.UUID | None = None
+    person_id: uuid.UUID | None = None
 
     def as_details(self) -> dict[str, Any]:
         """The filters for the audit entry of an export (no personal data in them)."""
@@ -59,6 +61,10 @@ def entry_list(*, actor: Actor, filters: EntryFilters | None = None) -> QuerySet
         qs = qs.filter(actor_user_id=f.actor_user_id)
     if f.target_type:
         qs = qs.filter(target_type=f.target_type)
+    if f.case_id:
+        qs = qs.filter(target_type="registry.case", target_id=str(f.case_id))
+    if f.person_id:
+        qs = qs.filter(target_type="registry.person", target_id=str(f.person_id))
     return qs.order_by("-seq")
 
 
@@ -106,3 +112,36 @@ def organisation_names(*, actor: Actor, ids: set[Any]) -> dict[Any, str]:
     if not ids:
         return {}
     return {o.pk: str(o) for o in orgs.organisation_list(actor=actor).filter(pk__in=ids)}
+
+
+def _uuids(values: Any) -> set[str]:
+    out = set()
+    for value in values:
+        try:
+            out.add(str(uuid.UUID(str(value))))
+        except ValueError:
+            continue
+    return out
+
+
+def entry_record_labels(*, actor: Actor, entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
+    """How to name each entry's record for this actor: a case by its reference, a person by
+    name only where the actor may see who they are, an organisation or member by name."""
+    from setu.orgs import selectors as orgs
+    from setu.registry import selectors as registry
+
+    wanted: dict[str, set[str]] = {}
+    for e in entries:
+        if e.target_id:
+            wanted.setdefault(e.target_type, set()).add(e.target_id)
+    labels: dict[tuple[str, str], str] = {}
+    if ids := _uuids(wanted.get("registry.case", ())):
+        for pk, ref in registry.case_references(actor=actor, ids=ids).items():
+            labels["registry.case", pk] = ref
+    if ids := _uuids(wanted.get("registry.person", ())):
+        for pk, name in registry.person_names(actor=actor, ids=ids).items():
+            labels["registry.person", pk] = name
+    if ids := _uuids(wanted.get("orgs.organisation", ())):
+        for o in orgs.organisation_list(actor=actor).filter(pk__in=ids):
+            labels["orgs.organisation", str(o.pk)] = o.name
+    return labels

@@ -6,13 +6,18 @@ import csv
 
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from setu.access.actor import Actor, actor_of
-from setu.audit import export, selectors, services
-from setu.audit.forms import EntryFilterForm
+from setu.audit import export, selectors, sentences, services
+from setu.audit.forms import CaseLookupForm, EntryFilterForm
 from setu.audit.models import AuditEntry
+from setu.registry import selectors as registry
 
 PAGE_SIZE = 50
 
@@ -26,16 +31,44 @@ def _filter_form(request: HttpRequest) -> EntryFilterForm:
     )
 
 
+@require_http_methods(["GET", "POST"])
 def entry_list(request: HttpRequest) -> HttpResponse:
+    """The trail in plain sentences, filtered; POST looks up a case by its reference."""
     actor = actor_of(request)
+    lookup = CaseLookupForm(request.POST or None)
+    if request.method == "POST" and lookup.is_valid():
+        reference = lookup.cleaned_data["reference"]
+        cases = list(registry.case_search(actor=actor, query=reference)[:2])
+        if len(cases) == 1:
+            return redirect(f"{reverse('audit:entry-list')}?{urlencode({'case': cases[0].pk})}")
+        lookup.add_error(
+            "reference",
+            _("No case of yours has this reference.")
+            if not cases
+            else _("More than one case matches; type the whole reference."),
+        )
     form = _filter_form(request)
-    entries = selectors.entry_list(actor=actor, filters=form.filters())
+    filters = form.filters()
+    entries = selectors.entry_list(actor=actor, filters=filters)
     page = Paginator(entries, PAGE_SIZE).get_page(request.GET.get("page"))
     _name_organisations(actor, list(page))
+    labels = selectors.entry_record_labels(actor=actor, entries=list(page))
+    about = ""
+    if filters.case_id:
+        about = labels.get(("registry.case", str(filters.case_id))) or _("a case")
+    elif filters.person_id:
+        about = labels.get(("registry.person", str(filters.person_id))) or _("a person")
     return render(
         request,
         "audit/entry_list.html",
-        {"page": page, "filter_form": form, "active_nav": "audit"},
+        {
+            "page": page,
+            "lines": [sentences.describe(e, labels) for e in page],
+            "filter_form": form,
+            "lookup_form": lookup,
+            "about": about,
+            "active_nav": "audit",
+        },
     )
 
 
@@ -52,6 +85,7 @@ def entry_detail(request: HttpRequest, entry_hash: str) -> HttpResponse:
     actor = actor_of(request)
     entry = selectors.entry_get(actor=actor, entry_hash=entry_hash)
     _name_organisations(actor, [entry])
+    labels = selectors.entry_record_labels(actor=actor, entries=[entry])
     show_changes = selectors.entry_shows_changes(actor=actor, entry=entry)
     before = (entry.changes or {}).get("before") or {}
     after = (entry.changes or {}).get("after") or {}
@@ -61,6 +95,7 @@ def entry_detail(request: HttpRequest, entry_hash: str) -> HttpResponse:
         "audit/entry_detail.html",
         {
             "entry": entry,
+            "line": sentences.describe(entry, labels),
             "show_changes": show_changes,
             "has_changes": bool(before or after),
             "changes": [(name, before.get(name), after.get(name)) for name in names],

@@ -379,6 +379,18 @@ def case_search(*, actor: Actor, query: str) -> QuerySet[Case]:
     return qs.select_related("owner_org", "case_owner").order_by("-opened_on", "reference", "id")
 
 
+def case_references(*, actor: Actor, ids: Iterable[Any]) -> dict[str, str]:
+    """References of those of ``ids`` (case ids) that the actor may see, by id as text."""
+    qs = policy.scope(actor, Case.objects.filter(pk__in=list(ids)), Action.VIEW)
+    return {str(pk): ref for pk, ref in qs.values_list("pk", "reference")}
+
+
+def person_names(*, actor: Actor, ids: Iterable[Any]) -> dict[str, str]:
+    """Names of those of ``ids`` (person ids) whose identity the actor may see, by id as text."""
+    qs = _visible_persons(actor).filter(pk__in=list(ids))
+    return {str(p.pk): p.display_name for p in qs.only("given_name", "family_name", "name_native")}
+
+
 def case_count(*, actor: Actor, filters: CaseFilters | Mapping[str, Any] | None = None) -> int:
     """How many cases ``case_list`` would show."""
     return case_list(actor=actor, filters=filters).count()

@@ -207,3 +207,68 @@ def test_export_escapes_spreadsheet_formulas(personas):
     content = b"".join(response.streaming_content).decode()
     assert "'=HYPERLINK(1)" in content
     assert "\n=HYPERLINK" not in content and ",=HYPERLINK" not in content
+
+
+# --- a trail an admin can read (issue 22.8) ------------------------------------------------------
+
+
+def _line(response, entry):
+    return next(line for line in response.context["lines"] if line.entry.seq == entry.seq)
+
+
+def test_entries_read_as_sentences_with_a_link_to_the_record(personas, trail):
+    response = _client(personas, "org_admin").get(reverse("audit:entry-list"))
+    case_url = reverse("registry:case-detail", args=[personas.case.pk])
+    viewed = str(_line(response, trail["view"]).sentence)
+    assert viewed == f'Viewed <a href="{case_url}">case {personas.case.reference}</a>'
+    changed = str(_line(response, trail["update"]).sentence)
+    assert personas.person.display_name in changed and changed.startswith("Changed ")
+
+
+def test_refusals_are_worded_as_refusals(personas, trail):
+    entry = audit.record(
+        actor=personas["other_org"],
+        action=AuditAction.DENIED,
+        outcome=Outcome.DENIED,
+        target=personas.case,
+        details={"attempted": "edit"},
+    )
+    response = _client(personas, "org_admin").get(reverse("audit:entry-list"))
+    assert str(_line(response, entry).sentence).startswith("Was refused when trying to change ")
+    assert "Refused" in response.content.decode()
+
+
+def test_a_person_is_named_only_to_readers_who_may_see_who_they_are(personas):
+    entry = audit.record(actor=personas["lead"], action=AuditAction.VIEW, target=personas.person)
+    from setu.audit import selectors
+
+    own = selectors.entry_record_labels(actor=personas["org_admin"], entries=[entry])
+    other = selectors.entry_record_labels(actor=personas["other_admin"], entries=[entry])
+    key = ("registry.person", str(personas.person.pk))
+    assert own[key] == personas.person.display_name and key not in other
+
+
+def test_times_are_day_month_year_in_24_hours(personas):
+    entry = audit.record(actor=personas["lead"], action=AuditAction.VIEW, target=personas.case)
+    at = timezone.localtime(entry.at)
+    html = _client(personas, "org_admin").get(reverse("audit:entry-list")).content.decode()
+    assert f"{at.day} {at:%b} {at.year}, {at:%H:%M}" in html
+    assert "a.m." not in html and "p.m." not in html
+
+
+def test_the_trail_filters_by_case_and_by_person(personas, trail):
+    client = _client(personas, "org_admin")
+    by_case = _seqs(client.get(reverse("audit:entry-list"), {"case": personas.case.pk}))
+    assert {trail["view"].seq, trail["partner_edit"].seq, trail["denied"].seq} <= by_case
+    assert trail["update"].seq not in by_case
+    by_person = _seqs(client.get(reverse("audit:entry-list"), {"person": personas.person.pk}))
+    assert by_person == {trail["update"].seq}
+
+
+def test_a_case_reference_is_looked_up_by_post_and_becomes_a_uuid_filter(personas, trail):
+    response = _client(personas, "org_admin").post(
+        reverse("audit:entry-list"), {"reference": personas.case.reference}
+    )
+    assert response.status_code == 302
+    assert response.url.endswith(f"?case={personas.case.pk}")
+    assert personas.case.reference not in response.url
