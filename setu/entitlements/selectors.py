@@ -41,13 +41,24 @@ def scheme_get(*, actor: Actor, scheme_id: UUID, action: Action = Action.VIEW) -
     return scheme
 
 
+# Still waiting for the department to act: approved and paid ones wait for nothing.
+WAITING_STATUSES = (ApplicationStatus.APPLIED, ApplicationStatus.DOCUMENTS_MISSING)
+
+
 def application_list(
-    *, actor: Actor, status: str = "", scheme_id: UUID | None = None, case_id: UUID | None = None
+    *,
+    actor: Actor,
+    status: str = "",
+    scheme_id: UUID | None = None,
+    case_id: UUID | None = None,
+    waiting: bool = False,
 ) -> QuerySet[SchemeApplication]:
-    """Applications the actor may see, stalest first within each status."""
+    """Applications the actor may see, stalest first (``waiting``: only those still waiting)."""
     qs = policy.scope(actor, SchemeApplication.objects.all(), Action.VIEW)
     if status:
         qs = qs.filter(status=status)
+    if waiting:
+        qs = qs.filter(status__in=WAITING_STATUSES)
     if scheme_id:
         qs = qs.filter(scheme_id=scheme_id)
     if case_id:

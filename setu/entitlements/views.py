@@ -25,6 +25,7 @@ from setu.entitlements.forms import (
     StatusForm,
 )
 from setu.entitlements.models import SchemeCategory
+from setu.registry import selectors as registry
 
 
 def _errors(form: object, exc: InvalidInput) -> None:
@@ -38,14 +39,21 @@ def overview(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     policy.require_allowed(actor, Action.VIEW, "entitlements.schemeapplication")
     status = request.GET.get("status", "")
+    claims = list(selectors.claim_list(actor=actor)[:100])
+    # The survivor is named only to those who may see who they are.
+    names = registry.person_names(actor=actor, ids={c.person_id for c in claims})
+    for claim in claims:
+        claim.survivor_name = names.get(str(claim.person_id), "")  # type: ignore[attr-defined]
     return render(
         request,
         "entitlements/overview.html",
         {
-            "applications": selectors.application_list(actor=actor, status=status)[:200],
+            "applications": selectors.application_list(
+                actor=actor, status=status, waiting=not status
+            )[:200],
             "summary": selectors.application_summary(actor=actor),
             "deadlines": selectors.appeal_deadlines(actor=actor),
-            "claims": selectors.claim_list(actor=actor)[:100],
+            "claims": claims,
             "status": status,
             "can_edit_schemes": policy.allowed(actor, Action.EDIT, "entitlements.scheme"),
             "active_nav": "entitlements",
@@ -155,6 +163,10 @@ def claim_detail(request: HttpRequest, claim_id: UUID) -> HttpResponse:
         "entitlements/claim_detail.html",
         {
             "claim": claim,
+            # The survivor is named only to those who may see who they are.
+            "survivor": registry.person_names(actor=actor, ids=[claim.person_id]).get(
+                str(claim.person_id), ""
+            ),
             "appeal_form": AppealForm(initial={"filed_on": timezone.localdate()}),
             "can_edit": policy.can(actor, Action.EDIT, claim),
             "active_nav": "entitlements",

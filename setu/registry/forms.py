@@ -9,6 +9,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from setu.consent.models import ConsentGiver, ConsentScope
+from setu.core.countries import country_choices
 from setu.core.errors import InvalidInput
 from setu.core.forms import DateInput
 from setu.orgs.forms import OrganisationChoiceField
@@ -159,7 +160,7 @@ class PersonForm(PlaceFieldsMixin, forms.Form):
     father_name = forms.CharField(label=_("Father's name"), max_length=150, required=False)
     mother_name = forms.CharField(label=_("Mother's name"), max_length=150, required=False)
     spouse_name = forms.CharField(label=_("Spouse's name"), max_length=150, required=False)
-    nationality = forms.CharField(label=_("Nationality (ISO code)"), max_length=2, initial="IN")
+    nationality = forms.ChoiceField(label=_("Nationality"), initial="IN")
     languages = forms.CharField(
         label=_("Languages spoken"),
         required=False,
@@ -174,6 +175,7 @@ class PersonForm(PlaceFieldsMixin, forms.Form):
 
     def __init__(self, *args: Any, with_home: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["nationality"].choices = country_choices(self.initial.get("nationality"))
         if with_home:
             self._setup_places(self.data)
             others = [name for name in self.fields if name not in self.PLACE_FIELDS]
@@ -234,10 +236,11 @@ class AddressForm(PlaceFieldsMixin, forms.Form):
     village = forms.CharField(label=_("Village / locality"), max_length=150, required=False)
     line = forms.CharField(label=_("Address"), max_length=300, required=False)
     pincode = forms.CharField(label=_("PIN code"), max_length=6, required=False)
-    country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="IN")
+    country = forms.ChoiceField(label=_("Country"), initial="IN")
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices(self.initial.get("country"))
         self._setup_places(self.data)
         self.order_fields(["kind", "state", "district", "village", "line", "pincode", "country"])
 

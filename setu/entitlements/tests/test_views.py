@@ -76,3 +76,42 @@ def test_the_partner_sees_but_cannot_add(personas):
     page = client.get(reverse("entitlements:case", args=[personas.case.pk]))
     assert page.status_code == 200
     assert "Record an application" not in page.text
+
+
+def _link(personas):
+    from setu.registry.models import CasePerson
+
+    return CasePerson.objects.get(case=personas.case, person=personas.person)
+
+
+def test_longest_waiting_lists_only_applications_still_waiting(personas):
+    from setu.entitlements.models import ApplicationStatus
+    from setu.entitlements.tests.factories import ApplicationFactory
+
+    link = _link(personas)
+    waiting = {
+        status: ApplicationFactory(link=link, status=status) for status in ApplicationStatus.values
+    }
+    page = _client(personas, "lead").get(reverse("entitlements:overview"))
+    shown = {a.pk for a in page.context["applications"]}
+    assert shown == {
+        waiting[ApplicationStatus.APPLIED].pk,
+        waiting[ApplicationStatus.DOCUMENTS_MISSING].pk,
+    }
+
+
+def test_claims_name_the_survivor_only_to_those_who_may_see_who_they_are(personas):
+    from setu.entitlements.tests.factories import ClaimFactory
+    from setu.registry.models import CaseShare
+
+    claim = ClaimFactory(link=_link(personas))
+    name = personas.person.display_name
+    for url in (
+        reverse("entitlements:claim-detail", args=[claim.pk]),
+        reverse("entitlements:overview"),
+    ):
+        assert name in _client(personas, "lead").get(url).text
+    # The partner's share carries identity; without it the name is not shown.
+    CaseShare.objects.filter(case=personas.case).update(scopes=["case_history"])
+    page = _client(personas, "partner").get(reverse("entitlements:overview"))
+    assert page.status_code == 200 and name not in page.text
