@@ -1,5 +1,6 @@
 """The REST API: /api/v1/ endpoints of every context, the OpenAPI schema and its docs."""
 
+from django.contrib.auth.decorators import login_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularRedocView, SpectacularSwaggerView
 from rest_framework.permissions import IsAuthenticated
@@ -13,15 +14,21 @@ SIGNED_IN = [IsAuthenticated]
 urlpatterns = [
     path("v1/", include("setu.api_v1")),
     path("schema/", SpectacularAPIView.as_view(permission_classes=SIGNED_IN), name="api-schema"),
+    # The docs are pages a person opens in a browser: signed out, they lead to sign-in (not to a
+    # blank 401 as the API's endpoints answer).
     path(
         "docs/",
-        SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=SIGNED_IN),
+        login_required(
+            SpectacularSwaggerView.as_view(url_name="api-schema", permission_classes=SIGNED_IN)
+        ),
         name="api-docs",
     ),
     path(
         "redoc/",
-        SpectacularRedocView.as_view(
-            url_name="api-schema", template_name="api/redoc.html", permission_classes=SIGNED_IN
+        login_required(
+            SpectacularRedocView.as_view(
+                url_name="api-schema", template_name="api/redoc.html", permission_classes=SIGNED_IN
+            )
         ),
         name="api-redoc",
     ),

@@ -571,6 +571,8 @@ def persons_with_scope(actor: Actor, scope_name: str) -> Q:
 
 # Who reviews possible matches for their organisation (confirm, dismiss, unlink, acknowledge).
 MATCH_REVIEW_ROLES = frozenset({Role.ORG_ADMIN, Role.CASEWORKER})
+# Who reads how well matching works (reviewers' decisions by score band): those who tune it.
+CALIBRATION_ROLES = frozenset({Role.ORG_ADMIN, Role.NETWORK_COORDINATOR})
 
 
 def _match_pair_rows(actor: Actor) -> Q:
@@ -617,7 +619,7 @@ RULES.update(
 CLASS_RULES.update(
     {
         ("matching.matchpair", Action.VIEW): lambda a: _member(a, MATCH_REVIEW_ROLES),
-        ("matching.calibration", Action.VIEW): lambda a: _member(a, MATCH_REVIEW_ROLES),
+        ("matching.calibration", Action.VIEW): lambda a: _member(a, CALIBRATION_ROLES),
         ("notifications.notification", Action.VIEW): lambda a: a.user is not None,
     }
 )

@@ -174,11 +174,15 @@ def person_edit(request: HttpRequest, person_id: UUID) -> HttpResponse:
     )
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def person_archive(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    """Archive a person (kept, hidden from lists)."""
+    """Archive a person (kept, hidden from lists), after the user confirms it on a page."""
     actor = actor_of(request)
     person = selectors.person_get(actor=actor, person_id=person_id, for_action=Action.ARCHIVE)
+    if request.method == "GET":
+        return render(
+            request, "registry/person_archive.html", {"person": person, "active_nav": "persons"}
+        )
     services.person_archive(actor=actor, person=person)
     messages.success(request, _("Person archived."))
     return redirect("registry:person-detail", person_id=person.pk)

@@ -41,6 +41,9 @@ def navigation_for(*, actor: Actor) -> list[NavItem]:
         )
     if policy.allowed(actor, Action.VIEW, "matching.matchpair"):
         items.append(NavItem(str(_("Matches")), reverse("matching:pair-list"), "matches"))
+    elif policy.allowed(actor, Action.VIEW, "matching.calibration"):
+        url = reverse("matching:calibration")
+        items.append(NavItem(str(_("How well matching works")), url, "matches"))
     if policy.allowed(actor, Action.VIEW, "notifications.notification"):
         from setu.notifications.selectors import unread_count
 

@@ -6,4 +6,5 @@ app_name = "web"
 urlpatterns = [
     path("", views.home_page, name="home"),
     path("health", views.health, name="health"),
+    path("favicon.ico", views.favicon, name="favicon"),
 ]

@@ -8,6 +8,8 @@ from tests.authz import Entry
 REVIEWERS = frozenset({"lead", "org_admin", "partner", "partner_admin", "other_org", "other_admin"})
 BOTH_SIDES = frozenset({"lead", "org_admin", "partner", "partner_admin"})
 OWN = frozenset({"lead", "org_admin"})
+# Calibration is for those who tune matching, not for every caseworker (issue 22.11).
+TUNERS = frozenset({"org_admin", "partner_admin", "other_admin", "coordinator"})
 
 
 def _pair(p):
@@ -44,7 +46,7 @@ ENTRIES = [
     Entry("matching:alert-list", REVIEWERS),
     Entry("matching:alert-detail", OWN, kwargs=_alert),
     Entry("matching:alert-acknowledge", OWN, kwargs=_alert, method="post"),
-    Entry("matching:calibration", REVIEWERS),
+    Entry("matching:calibration", TUNERS),
     Entry("matching:check", REVIEWERS, method="post", data=lambda p: {"given_name": "Rupa"}),
     Entry("matching:person-status", OWN, kwargs=lambda p: {"person_id": p.person.pk}),
 ]

@@ -44,7 +44,7 @@ def test_calibration_counts_decisions_by_band(personas):
         MatchDecision.objects.create(
             pair=pair, organisation=personas.own_org, decision=decision, probability=p
         )
-    cal = selectors.calibration(actor=personas["lead"])
+    cal = selectors.calibration(actor=personas["org_admin"])
     assert [(b.confirmed, b.rejected) for b in cal.bands] == [(0, 1), (0, 0), (0, 0), (1, 0)]
     assert cal.threshold == 0.40  # too few decisions to move it
 
