@@ -209,3 +209,64 @@ def test_home_page_in_hindi(client):
 def test_english_stays_english(client):
     body = client.get(reverse("account_login"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Sign in to Setu" in body
+
+
+# --- every string in the source is translated in every language (issue 22.9) --------------------
+
+# As scripts/i18n: code that shows nothing to users is not extracted.
+NOT_USER_FACING = ["linkage/*", "synth/*", "bench/*", "*/tests/*"]
+
+
+@pytest.fixture(scope="module")
+def source_msgids(tmp_path_factory) -> set[tuple[str | None, str]]:
+    """(context, msgid) of every gettext string in Setu's Python and templates, as makemessages
+    extracts them today (from a scratch copy of the source, so the real catalogues are untouched)."""
+    import os
+    import shutil
+
+    from django.core.management import call_command
+    from django.test import override_settings
+
+    if shutil.which("xgettext") is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("GNU gettext is needed to check the catalogues against the source")
+        pytest.skip("GNU gettext (xgettext) is not installed")
+    source = Path(settings.BASE_DIR)
+    root = tmp_path_factory.mktemp("i18n") / "setu"
+    shutil.copytree(
+        source,
+        root,
+        ignore=shutil.ignore_patterns(
+            "locale", "static", "data", "linkage", "synth", "tests", "__pycache__", "*.pyc"
+        ),
+    )
+    (root / "locale").mkdir()
+    cwd = os.getcwd()
+    try:
+        os.chdir(root)
+        with override_settings(LOCALE_PATHS=[str(root / "locale")]):
+            call_command(
+                "makemessages",
+                locale=["hi"],
+                ignore_patterns=NOT_USER_FACING,
+                no_obsolete=True,
+                verbosity=0,
+            )
+    finally:
+        os.chdir(cwd)
+    extracted = parse_po(root / "locale" / "hi" / "LC_MESSAGES" / "django.po")
+    ids = {(e.msgctxt, e.msgid) for e in extracted if e.msgid}
+    assert len(ids) > 1000, "makemessages found too few strings: is the scratch copy complete?"
+    return ids
+
+
+@pytest.mark.parametrize("lang", LANGS)
+def test_every_source_string_is_translated(lang, source_msgids):
+    """A new or changed string without a (non-fuzzy) translation fails here: run scripts/i18n and
+    translate it (docs/translation.md)."""
+    done = set()
+    for e in translated(lang):
+        if all(e.msgstr.get(i) for i in range(2 if e.msgid_plural else 1)):
+            done.add((e.msgctxt, e.msgid))
+    missing = sorted(msgid for ctx, msgid in source_msgids - done)
+    assert not missing, f"{lang}: {len(missing)} strings untranslated or fuzzy, e.g. {missing[:8]}"

@@ -132,7 +132,7 @@ def describe(entry: AuditEntry, labels: dict[tuple[str, str], str]) -> EntryLine
     elif entry.action in WITHOUT_RECORD:
         pattern = WITHOUT_RECORD[AuditAction(entry.action)]
     else:
-        pattern = DONE.get(entry.action, gettext_lazy("%(record)s"))
+        pattern = DONE.get(entry.action, "%(record)s")
         if entry.outcome == Outcome.FAILED:
             pattern = _("Failed: %(what)s") % {"what": pattern}
     return EntryLine(entry, _sentence(pattern, record), url)

@@ -63,3 +63,12 @@ def test_countries_are_chosen_by_name_and_an_unknown_code_is_kept():
     assert choices["NP"] == "Nepal" and choices["IN"] == "India"
     assert choices["ZW"] == "ZW"
     assert all(label != code or code == "ZW" for code, label in choices.items())
+
+
+def test_month_names_are_spelt_as_people_write_them():
+    with translation.override("hi"):
+        assert formats.date_format(DAY, "j F Y") == "7 दिसंबर 2026"  # not Django's दिसमबर
+        assert formats.date_format(DAY, "DATE_FORMAT") == "7 दिस॰ 2026"
+    with translation.override("or"):
+        # Django has no Odia catalogue: the month came out in English.
+        assert formats.date_format(DAY, "DATE_FORMAT") == "7 ଡିସେମ୍ବର 2026"
