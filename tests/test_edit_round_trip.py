@@ -249,6 +249,14 @@ def _bed_group(p: Any) -> EditPage:
     return EditPage("partner_admin", reverse("shelters:bed-group-edit", args=[group.pk]), [group])
 
 
+def _notification_preferences(p: Any) -> EditPage:
+    from setu.notifications import selectors
+
+    pref = selectors.preference_get(actor=p["lead"])
+    pref.save()  # reading gives unsaved defaults; the page edits a stored choice
+    return EditPage("lead", reverse("notifications:preferences"), [pref])
+
+
 EDIT_PAGES: dict[str, Callable[[Any], EditPage]] = {
     "person (estimated age)": _person,
     "person (date of birth)": _person_with_birth_date,
@@ -263,6 +271,7 @@ EDIT_PAGES: dict[str, Callable[[Any], EditPage]] = {
     "organisation": _organisation,
     "member": _member,
     "bed group": _bed_group,
+    "notification preferences": _notification_preferences,
 }
 
 

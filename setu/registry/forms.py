@@ -389,11 +389,12 @@ class EventForm(PlaceFieldsMixin, forms.Form):
         label=_("Date known to"), choices=DatePrecision.choices, initial=DatePrecision.DAY
     )
     place = forms.CharField(label=_("Place"), max_length=200, required=False)
-    country = forms.CharField(label=_("Country (ISO code)"), max_length=2, initial="IN")
+    country = forms.ChoiceField(label=_("Country"), initial="IN")
     description = forms.CharField(label=_("Description"), required=False, widget=forms.Textarea)
 
     def __init__(self, *args: Any, participants: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.fields["country"].choices = country_choices(self.initial.get("country"))
         self.fields["person"].choices = _person_choices(None, participants)
         self._setup_places(self.data)
         self.order_fields(
