@@ -117,6 +117,7 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
         "can_edit": can_edit,
         "can_archive": can_edit and person.archived_at is None,
         "can_manage_consent": policy.can(actor, Action.MANAGE_CONSENT, person),
+        "can_view_audit": policy.allowed(actor, Action.VIEW_AUDIT, "audit.auditentry"),
         "active_nav": "persons",
     }
     return render(request, "registry/person_detail.html", context)
@@ -420,6 +421,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         "can_close": can_edit and case.closed_on is None,
         "can_note": policy.can(actor, Action.ADD_NOTE, case),
         "can_share": policy.can(actor, Action.SHARE, case),
+        "can_view_audit": policy.allowed(actor, Action.VIEW_AUDIT, "audit.auditentry"),
         "active_nav": "cases",
     }
     return render(request, "registry/case_detail.html", context)

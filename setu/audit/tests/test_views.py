@@ -272,3 +272,14 @@ def test_a_case_reference_is_looked_up_by_post_and_becomes_a_uuid_filter(persona
     assert response.status_code == 302
     assert response.url.endswith(f"?case={personas.case.pk}")
     assert personas.case.reference not in response.url
+
+
+def test_case_and_person_pages_link_their_own_trail_for_those_who_may_read_it(personas):
+    case_page = reverse("registry:case-detail", args=[personas.case.pk])
+    person_page = reverse("registry:person-detail", args=[personas.person.pk])
+    case_trail = f"{reverse('audit:entry-list')}?case={personas.case.pk}"
+    person_trail = f"{reverse('audit:entry-list')}?person={personas.person.pk}"
+    admin, lead = _client(personas, "org_admin"), _client(personas, "lead")
+    assert case_trail in admin.get(case_page).content.decode()
+    assert person_trail in admin.get(person_page).content.decode()
+    assert case_trail not in lead.get(case_page).content.decode()
