@@ -101,8 +101,8 @@ def test_longest_waiting_lists_only_applications_still_waiting(personas):
 
 
 def test_claims_name_the_survivor_only_to_those_who_may_see_who_they_are(personas):
+    from setu.consent.models import CaseShare
     from setu.entitlements.tests.factories import ClaimFactory
-    from setu.registry.models import CaseShare
 
     claim = ClaimFactory(link=_link(personas))
     name = personas.person.display_name
