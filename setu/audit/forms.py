@@ -20,10 +20,14 @@ class EntryFilterForm(forms.Form):
         label=_("Outcome"), required=False, choices=[("", _("Any")), *Outcome.choices]
     )
     date_from = forms.DateField(
-        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("From"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     date_to = forms.DateField(
-        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("To"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     actor = forms.ChoiceField(label=_("Who"), required=False)
     record_type = forms.ChoiceField(label=_("Record type"), required=False)

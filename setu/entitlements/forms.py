@@ -11,7 +11,12 @@ from setu.entitlements.models import ApplicationStatus, SchemeCategory, StageOut
 
 
 class _DateInput(forms.DateInput):
+    """A browser date picker; its value is ISO in every language, or the picker shows nothing."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or "%Y-%m-%d")
 
 
 class ApplicationForm(forms.Form):

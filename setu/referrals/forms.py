@@ -133,7 +133,9 @@ class HandoverForm(forms.Form):
         label=_("Receiving CWC or shelter"), required=False, max_length=200
     )
     travel_date = forms.DateField(
-        label=_("Travel date"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=_("Travel date"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
 
     def handover_data(self) -> dict[str, Any]:

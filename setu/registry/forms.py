@@ -44,8 +44,17 @@ def _blank(choices: list[tuple[str, Any]], label: Any = "—") -> list[tuple[str
     return [("", label), *choices]
 
 
+ISO_DATE = "%Y-%m-%d"
+
+
 class DateInput(forms.DateInput):
+    """A browser date picker; its value must be ISO whatever the language (Bengali's
+    localised 20/08/2024 leaves the picker empty, and saving then loses the date)."""
+
     input_type = "date"
+
+    def __init__(self, attrs: dict | None = None, format: str | None = None) -> None:
+        super().__init__(attrs, format=format or ISO_DATE)
 
 
 def apply_errors(form: forms.Form, exc: InvalidInput) -> None:
