@@ -51,6 +51,20 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("variant", VARIANTS, ids=str, scope="function")
 
 
+FAILURES = Path(__file__).resolve().parents[2] / "var" / "browser-failures"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
 @pytest.fixture(scope="session")
 def live_setu() -> Iterator[server.LiveSetu]:
     """The demo network served by a real server, shared by every test of the run."""
@@ -96,7 +110,9 @@ def problems() -> Problems:
 
 
 @pytest.fixture
-def page(chromium, live_setu, variant: Variant, problems: Problems) -> Iterator[Any]:
+def page(
+    request: pytest.FixtureRequest, chromium, live_setu, variant: Variant, problems: Problems
+) -> Iterator[Any]:
     """A new page in its own context (no cookies), in the variant's language and viewport."""
     context = chromium.new_context(
         base_url=live_setu.url,
@@ -119,6 +135,12 @@ def page(chromium, live_setu, variant: Variant, problems: Problems) -> Iterator[
     )
     page.on("response", problems.response)
     yield page
+    if request.node.stash.get(_CALL_FAILED, False):
+        # What the browser showed when the journey failed (var/ is not committed).
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        page.screenshot(path=FAILURES / f"{name}.png", full_page=True)
+        (FAILURES / f"{name}.html").write_text(page.content(), encoding="utf-8")
     context.close()
     assert not problems.found, (
         "the browser saw problems:\n"
