@@ -45,12 +45,14 @@ def _person_form(page: Page) -> None:
     page.locator("input[name=given_name]").fill("Parvati")
     page.locator("input[name=family_name]").fill("Murmu")
     page.locator("input[name=estimated_age]").fill("17")
+    page.locator("input[name=mother_name]").fill("Jahanara")
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/registry/persons/[0-9a-f-]{36}/$"))
     page.goto("/registry/persons/new/")
     page.locator("input[name=given_name]").fill("Parboti")
     page.locator("input[name=family_name]").fill("Murmoo")
     page.locator("input[name=estimated_age]").fill("17")
+    page.locator("input[name=mother_name]").fill("Jahanara")
     page.locator("#match-check a").first.wait_for()
     page.locator("#match-check").scroll_into_view_if_needed()
 
@@ -101,7 +103,8 @@ SHOTS = [
 def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     live = server.start()
-    written = []
+    written: list[Path] = []
+    failed: list[str] = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM)
@@ -118,12 +121,16 @@ def main() -> int:
                         context.add_cookies(
                             [{"name": "django_language", "value": language, "url": live.url}]
                         )
+                        context.set_default_timeout(60_000)
                         page = context.new_page()
-                        _sign_in(page, account)
-                        go(page)
                         path = OUT / f"{name}-{device}-{language}.png"
-                        page.screenshot(path=path)
-                        written.append(path)
+                        try:
+                            _sign_in(page, account)
+                            go(page)
+                            page.screenshot(path=path)
+                            written.append(path)
+                        except Exception as exc:  # report it and take the rest
+                            failed.append(f"{path.name}: {exc}")
                         context.close()
             browser.close()
     finally:
@@ -138,7 +145,9 @@ def main() -> int:
         print("pngquant not found: images left unoptimised (apt-get install pngquant)")
     total = sum(p.stat().st_size for p in written)
     print(f"{len(written)} screenshots, {total / 1024:.0f} KiB, in {OUT}")
-    return 0
+    for line in failed:
+        print(f"not taken: {line}", file=sys.stderr)
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -13,7 +13,7 @@ pytestmark = pytest.mark.browser
 
 def test_sign_in_lands_on_the_home_page_in_the_chosen_language(page, variant):
     ui = Ui(page, variant)
-    ui.sign_in("mumbai-ngo.caseworker")
+    ui.sign_in("mumbai-ngo.caseworker", fresh=True)
     assert page.locator("html").get_attribute("lang") == variant.language
     nav = page.get_by_role("navigation", name=ui.t("Main"))
     ui.open_menu()

@@ -13,6 +13,10 @@ from django.utils import translation
 
 from tests.browser.server import DEMO_PASSWORD
 
+# Session cookies of accounts already signed in during this run. Checking an Argon2 password
+# takes the server a good part of a second; journeys other than signing in reuse a session.
+_SESSIONS: dict[str, list[dict[str, Any]]] = {}
+
 
 class Ui:
     """A page in one variant (language and viewport) with the journeys' vocabulary."""
@@ -41,8 +45,14 @@ class Ui:
     def heading(self, message: str) -> Any:
         return self.page.get_by_role("heading", name=self.t(message))
 
-    def sign_in(self, username: str, *, password: str = DEMO_PASSWORD) -> None:
-        """Sign in through the login form and land on the home page."""
+    def sign_in(self, username: str, *, password: str = DEMO_PASSWORD, fresh: bool = False) -> None:
+        """Sign in through the login form (or resume this run's session of the account) and
+        land on the home page."""
+        context = self.page.context
+        if not fresh and username in _SESSIONS:
+            context.add_cookies(_SESSIONS[username])
+            self.page.goto("/")
+            return
         self.page.goto("/accounts/login/")
         # The login field's label differs between catalogues (allauth's "Login", Setu's
         # "Username or email"); its name is the form's contract.
@@ -50,6 +60,7 @@ class Ui:
         self.page.get_by_label(self.exact("Password")).fill(password)
         self.button("Sign in").click()
         self.page.wait_for_url(re.compile(r"/$"))
+        _SESSIONS[username] = [c for c in context.cookies() if c["name"] != "django_language"]
 
     def open_menu(self) -> None:
         """On a phone, open the folded navigation (a no-op where it is always shown)."""
