@@ -125,7 +125,8 @@ def page(
     context.add_cookies(
         [{"name": "django_language", "value": variant.language, "url": live_setu.url}]
     )
-    context.set_default_timeout(15_000)
+    # Generous: seven engineers share two cores; a healthy page answers in well under a second.
+    context.set_default_timeout(30_000)
     page = context.new_page()
     page.on("console", lambda m: m.type == "error" and problems.found.append(f"console: {m.text}"))
     page.on("pageerror", lambda exc: problems.found.append(f"uncaught: {exc}"))
