@@ -48,3 +48,26 @@ def test_every_navigation_link_is_reachable_and_the_closed_menu_is_small(page, v
     # A link from the menu leads where it says.
     ui.navigate("Shelter beds")
     assert re.search(r"/shelters/$", page.url)
+
+
+def test_without_javascript_the_phone_menu_stays_open(chromium, live_setu, problems):
+    """The menu folds only when its script runs: with JavaScript off every link is in view."""
+    from tests.browser.conftest import PHONE, Variant
+
+    variant = Variant("en", *PHONE)
+    context = chromium.new_context(
+        base_url=live_setu.url,
+        viewport={"width": variant.width, "height": variant.height},
+        java_script_enabled=False,
+    )
+    page = context.new_page()
+    page.on("response", problems.response)
+    ui = Ui(page, variant)
+    ui.sign_in("mumbai-ngo.caseworker")
+    assert not page.get_by_role("button", name=ui.t("Menu")).is_visible()
+    links = page.locator("nav.mainnav a")
+    assert links.count() >= 5
+    for index in range(links.count()):
+        assert links.nth(index).is_visible()
+    context.close()
+    assert not problems.found, problems.found
