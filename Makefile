@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test bench lint fmt check worker clean
+.PHONY: install run test test-browser screenshots bench lint fmt check worker clean
 
 install: $(STAMP)
 
@@ -23,6 +23,14 @@ worker: install
 
 test: install
 	scripts/test
+
+# The real-browser suite alone (scripts/test runs it after the main suite); needs Debian's chromium.
+test-browser: install
+	scripts/test-browser
+
+# Screenshots of the main pages into docs/screenshots/ (not part of the tests).
+screenshots: install
+	$(PY) -m tests.browser.screenshots
 
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)

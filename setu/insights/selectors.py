@@ -45,15 +45,28 @@ class Cell:
 
 @dataclass(frozen=True)
 class Table:
+    """One counted breakdown: its shown cells, and those suppressed, listed apart."""
+
     title: str
     cells: list[Cell] = field(default_factory=list)
+
+    @property
+    def shown(self) -> list[Cell]:
+        return [cell for cell in self.cells if not cell.suppressed]
+
+    @property
+    def suppressed(self) -> list[Cell]:
+        return [cell for cell in self.cells if cell.suppressed]
 
 
 @dataclass(frozen=True)
 class Overview:
+    """The statistics page's numbers; ``per_year`` feeds its chart (None: fewer than 5)."""
+
     cases_counted: int | None
     open_cases: int | None
     tables: list[Table]
+    per_year: list[tuple[str, int | None]] = field(default_factory=list)
 
 
 def _suppress(value: int) -> int | None:
@@ -158,4 +171,5 @@ def network_overview(*, actor: Actor) -> Overview:
             ),
             _table(_("Cases opened by year"), by_year),
         ],
+        per_year=[(year, _suppress(count)) for year, count in by_year],
     )

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 from setu.access.actor import actor_of
 from setu.insights import selectors
+from setu.web import charts
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -14,5 +16,12 @@ def overview(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "insights/overview.html",
-        {"overview": data, "small_cell": selectors.SMALL_CELL, "active_nav": "insights"},
+        {
+            "overview": data,
+            "small_cell": selectors.SMALL_CELL,
+            "year_chart": charts.bar_chart(
+                data.per_year, title=_("Cases opened per year (pale: fewer than 5)")
+            ),
+            "active_nav": "insights",
+        },
     )

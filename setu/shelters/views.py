@@ -14,7 +14,7 @@ from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
 from setu.core.errors import InvalidInput
-from setu.shelters import charts, selectors, services
+from setu.shelters import selectors, services
 from setu.shelters.forms import (
     AdjustForm,
     AdmitForm,
@@ -26,6 +26,7 @@ from setu.shelters.forms import (
     UnmetDemandForm,
 )
 from setu.shelters.models import BedKind, ReleaseReason
+from setu.web import charts
 
 
 def _error_text(exc: InvalidInput) -> str:
@@ -372,12 +373,19 @@ def network(request: HttpRequest) -> HttpResponse:
     by = by if by in ("organisation", "district", "state") else "organisation"
     trend = selectors.capacity_trend(actor=actor, days=90)
     per_month = selectors.referrals_per_month(actor=actor)
+    flows = selectors.referral_flows(actor=actor, by=by)
+    demand = selectors.unmet_demand_by_district(actor=actor)
+    # Rows with no count of 5 or more say nothing but "fewer than 5" (or 0): folded into one line.
+    quiet = {
+        i for i, f in enumerate(flows) if not any((f.sent, f.accepted, f.declined, f.completed))
+    }
     return render(
         request,
         "shelters/network.html",
         {
             "by": by,
-            "flows": selectors.referral_flows(actor=actor, by=by),
+            "flows": [f for i, f in enumerate(flows) if i not in quiet],
+            "quiet_flows": [f for i, f in enumerate(flows) if i in quiet],
             "per_month": per_month,
             "referral_chart": charts.bar_chart(
                 per_month, title=_("Referrals sent per month (pale: fewer than 5)")
@@ -390,7 +398,8 @@ def network(request: HttpRequest) -> HttpResponse:
             "by_state": selectors.capacity_by_area(actor=actor, level="state"),
             "by_district": selectors.capacity_by_area(actor=actor, level="district"),
             "nearly_full": selectors.nearly_full_shelters(actor=actor),
-            "demand": selectors.unmet_demand_by_district(actor=actor),
+            "demand": [d for d in demand if d.count is not None],
+            "quiet_demand": [d for d in demand if d.count is None],
             "kinds": BedKind,
             "active_nav": "network",
         },

@@ -1,0 +1,156 @@
+"""Fixtures of the browser suite: one demo server and one Chromium per run, a fresh browser
+context per test in each language and viewport, and a page that fails the test on any console
+error, uncaught exception, failed request or 4xx/5xx response."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.browser import server
+
+try:
+    from playwright import sync_api
+except ImportError:  # the dev extra is not installed: nothing here can run
+    sync_api = None
+    collect_ignore_glob = ["test_*.py"]
+
+CHROMIUM = os.environ.get("SETU_CHROMIUM", "/usr/bin/chromium")
+
+
+@dataclass(frozen=True)
+class Variant:
+    """A language and a viewport the journeys run in."""
+
+    language: str
+    device: str
+    width: int
+    height: int
+
+    @property
+    def phone(self) -> bool:
+        return self.device == "phone"
+
+    def __str__(self) -> str:
+        return f"{self.language}-{self.device}"
+
+
+DESKTOP, PHONE = ("desktop", 1280, 800), ("phone", 390, 844)
+VARIANTS = [Variant(lang, *vp) for lang in ("en", "bn") for vp in (DESKTOP, PHONE)]
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    if "variant" in metafunc.fixturenames:
+        metafunc.parametrize("variant", VARIANTS, ids=str, scope="function")
+
+
+FAILURES = Path(__file__).resolve().parents[2] / "var" / "browser-failures"
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Iterator[None]:
+    outcome = yield
+    report = outcome.get_result()
+    if report.when == "call":
+        item.stash[_CALL_FAILED] = report.failed
+
+
+_CALL_FAILED = pytest.StashKey[bool]()
+
+
+@pytest.fixture(scope="session")
+def live_setu() -> Iterator[server.LiveSetu]:
+    """The demo network served by a real server, shared by every test of the run."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package")
+    live = server.start()
+    yield live
+    live.stop()
+    if os.environ.get("SETU_BROWSER_KEEP") != "true":
+        shutil.rmtree(live.database.parent, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def chromium(live_setu) -> Iterator[Any]:
+    with sync_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        yield browser
+        browser.close()
+
+
+@dataclass
+class Problems:
+    """Everything that went wrong in the page while a test ran."""
+
+    found: list[str] = field(default_factory=list)
+    expected: list[tuple[re.Pattern[str], int]] = field(default_factory=list)
+
+    def expect(self, url_pattern: str, status: int) -> None:
+        """A response the journey provokes on purpose (e.g. an outsider's 404)."""
+        self.expected.append((re.compile(url_pattern), status))
+
+    def request_failed(self, request: Any) -> None:
+        # The one exception, and why: an XHR the page itself aborts (htmx dropping a check that
+        # a newer keystroke superseded, or the page being left while one is in flight) is the
+        # client changing its mind, not a failure. Its server side is still checked: any 4xx
+        # or 5xx response is reported by `response` below.
+        if request.resource_type in ("xhr", "fetch") and request.failure == "net::ERR_ABORTED":
+            return
+        self.found.append(f"request failed: {request.method} {request.url} {request.failure}")
+
+    def response(self, response: Any) -> None:
+        if response.status < 400:
+            return
+        if any(p.search(response.url) and s == response.status for p, s in self.expected):
+            return
+        self.found.append(f"HTTP {response.status} {response.request.method} {response.url}")
+
+
+@pytest.fixture
+def problems() -> Problems:
+    return Problems()
+
+
+@pytest.fixture
+def page(
+    request: pytest.FixtureRequest, chromium, live_setu, variant: Variant, problems: Problems
+) -> Iterator[Any]:
+    """A new page in its own context (no cookies), in the variant's language and viewport."""
+    context = chromium.new_context(
+        base_url=live_setu.url,
+        viewport={"width": variant.width, "height": variant.height},
+        device_scale_factor=1,
+        is_mobile=variant.phone,
+        has_touch=variant.phone,
+        locale=variant.language,
+    )
+    context.add_cookies(
+        [{"name": "django_language", "value": variant.language, "url": live_setu.url}]
+    )
+    # Generous: seven engineers share two cores; a healthy page answers in well under a second.
+    context.set_default_timeout(30_000)
+    page = context.new_page()
+    page.on("console", lambda m: m.type == "error" and problems.found.append(f"console: {m.text}"))
+    page.on("pageerror", lambda exc: problems.found.append(f"uncaught: {exc}"))
+    page.on("requestfailed", problems.request_failed)
+    page.on("response", problems.response)
+    yield page
+    if request.node.stash.get(_CALL_FAILED, False):
+        # What the browser showed when the journey failed (var/ is not committed).
+        FAILURES.mkdir(parents=True, exist_ok=True)
+        name = re.sub(r"[^\w.-]+", "_", request.node.name)
+        page.screenshot(path=FAILURES / f"{name}.png", full_page=True)
+        (FAILURES / f"{name}.html").write_text(page.content(), encoding="utf-8")
+    context.close()
+    assert not problems.found, (
+        "the browser saw problems:\n"
+        + "\n".join(problems.found)
+        + f"\n--- server log ---\n{live_setu.log_tail()}"
+    )

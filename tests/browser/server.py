@@ -1,0 +1,111 @@
+"""A Setu server for the browser suite: a fresh SQLite database with the demo network, served by
+`runserver` on a free loopback port, with the settings a demo deployment uses (DEBUG off)."""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+# The demo's published password (README): the server runs in demo mode only.
+DEMO_PASSWORD = "setu-demo-2026"
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _environment(database: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("SETU_", "DJANGO_"))}
+    env.update(
+        {
+            "DATABASE_URL": f"sqlite:///{database}",
+            "SETU_DEMO_MODE": "true",
+            "SETU_DEBUG": "false",
+            # Matching and notices happen while the request is answered, as a worker would do
+            # them moments later; the journeys need their results on the next page.
+            "SETU_TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
+            "SETU_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            "PYTHONUNBUFFERED": "1",
+        }
+    )
+    return env
+
+
+@dataclass
+class LiveSetu:
+    """A running Setu: its base URL, its database and where its log goes."""
+
+    url: str
+    database: Path
+    log: Path
+    timings: dict[str, float] = field(default_factory=dict)
+    process: subprocess.Popen | None = None
+
+    def log_tail(self, lines: int = 40) -> str:
+        text = self.log.read_text(encoding="utf-8", errors="replace")
+        return "\n".join(text.splitlines()[-lines:])
+
+    def stop(self) -> None:
+        if self.process and self.process.poll() is None:
+            self.process.terminate()
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+
+
+def _run(args: list[str], env: dict[str, str], log: Path) -> None:
+    with log.open("a", encoding="utf-8") as out:
+        subprocess.run(  # noqa: S603 - our own interpreter and management commands
+            [sys.executable, "-m", "setu.cli", *args],
+            cwd=ROOT,
+            env=env,
+            stdout=out,
+            stderr=subprocess.STDOUT,
+            check=True,
+        )
+
+
+def start(*, persons: int | None = None) -> LiveSetu:
+    """Migrate a new database, load the demo network into it and serve it."""
+    workdir = Path(tempfile.mkdtemp(prefix="setu-browser-"))
+    database, log = workdir / "setu.sqlite3", workdir / "server.log"
+    env = _environment(database)
+    timings = {}
+    started = time.monotonic()
+    _run(["migrate", "--noinput"], env, log)
+    timings["migrate"] = time.monotonic() - started
+    started = time.monotonic()
+    _run(["demo", "load", *(["--persons", str(persons)] if persons else [])], env, log)
+    timings["demo load"] = time.monotonic() - started
+    port = _free_port()
+    out = log.open("a", encoding="utf-8")
+    process = subprocess.Popen(  # noqa: S603 - our own interpreter and management command
+        [sys.executable, "-m", "setu.cli", "runserver", "--noreload", f"127.0.0.1:{port}"],
+        cwd=ROOT,
+        env=env,
+        stdout=out,
+        stderr=subprocess.STDOUT,
+    )
+    live = LiveSetu(f"http://127.0.0.1:{port}", database, log, timings, process)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"the server stopped at start-up:\n{live.log_tail()}")
+        try:
+            with urllib.request.urlopen(f"{live.url}/health", timeout=2):  # noqa: S310 - loopback
+                return live
+        except OSError:
+            time.sleep(0.2)
+    live.stop()
+    raise RuntimeError(f"the server did not answer within 60 s:\n{live.log_tail()}")

@@ -1,0 +1,79 @@
+"""What every journey does: read the page in the variant's language, sign in, use the menu.
+
+Locators go by role and accessible name, with names translated by the same catalogues the
+server uses, so a journey reads like what a person does and survives layout changes.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from django.utils import translation
+
+from tests.browser.server import DEMO_PASSWORD
+
+# Session cookies of accounts already signed in during this run. Checking an Argon2 password
+# takes the server a good part of a second; journeys other than signing in reuse a session.
+_SESSIONS: dict[str, list[dict[str, Any]]] = {}
+
+
+class Ui:
+    """A page in one variant (language and viewport) with the journeys' vocabulary."""
+
+    def __init__(self, page: Any, variant: Any) -> None:
+        self.page = page
+        self.variant = variant
+
+    def t(self, message: str, context: str | None = None) -> str:
+        """`message` as the server renders it in the variant's language."""
+        with translation.override(self.variant.language):
+            if context:
+                return translation.pgettext(context, message)
+            return translation.gettext(message)
+
+    def exact(self, message: str, context: str | None = None) -> re.Pattern[str]:
+        """A whole-name match for `message` (labels may end in a colon)."""
+        return re.compile(rf"^\s*{re.escape(self.t(message, context))}\s*:?\s*$")
+
+    def button(self, message: str, context: str | None = None) -> Any:
+        return self.page.get_by_role("button", name=self.exact(message, context))
+
+    def link(self, message: str, context: str | None = None) -> Any:
+        return self.page.get_by_role("link", name=self.exact(message, context))
+
+    def heading(self, message: str) -> Any:
+        return self.page.get_by_role("heading", name=self.t(message))
+
+    def sign_in(self, username: str, *, password: str = DEMO_PASSWORD, fresh: bool = False) -> None:
+        """Sign in through the login form (or resume this run's session of the account) and
+        land on the home page."""
+        context = self.page.context
+        if not fresh and username in _SESSIONS:
+            context.add_cookies(_SESSIONS[username])
+            self.page.goto("/")
+            return
+        self.page.goto("/accounts/login/")
+        # The login field's label differs between catalogues (allauth's "Login", Setu's
+        # "Username or email"); its name is the form's contract.
+        self.page.locator("input[name=login]").fill(username)
+        self.page.get_by_label(self.exact("Password")).fill(password)
+        self.button("Sign in").click()
+        self.page.wait_for_url(re.compile(r"/$"))
+        _SESSIONS[username] = [c for c in context.cookies() if c["name"] != "django_language"]
+
+    def open_menu(self) -> None:
+        """On a phone, open the folded navigation (a no-op where it is always shown)."""
+        toggle = self.page.get_by_role("button", name=self.t("Menu"))
+        if toggle.is_visible() and toggle.get_attribute("aria-expanded") != "true":
+            toggle.click()
+
+    def navigate(self, message: str) -> None:
+        """Follow a link of the main navigation, as a person would on this screen."""
+        self.open_menu()
+        nav = self.page.get_by_role("navigation", name=self.t("Main"))
+        nav.get_by_role("link", name=re.compile(rf"^{re.escape(self.t(message))}")).click()
+        self.page.wait_for_load_state()
+
+    def header_height(self) -> float:
+        return self.page.locator("header.topbar").bounding_box()["height"]
