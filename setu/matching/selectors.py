@@ -145,6 +145,9 @@ class QueueRow:
     own_cases: list[OwnCase]
     other_org: str
     linked: bool
+    # A duplicate pair: the other record is ours too, so it is named as well.
+    twin_person_id: Any = None
+    twin_name: str = ""
 
     @property
     def urgency_label(self) -> str:
@@ -173,7 +176,8 @@ def _own_sides(actor: Actor, person_ids: list[Any]) -> tuple[dict[Any, str], dic
 def queue_rows(*, actor: Actor, pairs: list[MatchPair]) -> list[QueueRow]:
     """The queue's page as rows naming our own side; never the other side's person."""
     org = actor.organisation_id
-    names, cases = _own_sides(actor, [p.own_person_id(org) for p in pairs])
+    twins = {p.pk: p.other_person_id(org) for p in pairs if p.kind == PairKind.DUPLICATE}
+    names, cases = _own_sides(actor, [p.own_person_id(org) for p in pairs] + list(twins.values()))
     ranks = {i: u for u, i in URGENCY_RANK.items()}
     rows = []
     for pair in pairs:
@@ -189,6 +193,8 @@ def queue_rows(*, actor: Actor, pairs: list[MatchPair]) -> list[QueueRow]:
                 own_cases=cases.get(own, []),
                 other_org=other.name if pair.kind == PairKind.CROSS_ORG else "",
                 linked=pair.status == PairStatus.LINKED,
+                twin_person_id=twins.get(pair.pk),
+                twin_name=names.get(twins.get(pair.pk), ""),
             )
         )
     return rows
