@@ -605,8 +605,9 @@ def person_match_status(*, actor: Actor, person_id: Any) -> PersonMatchStatus:
         or mr.checked_at is None
         or (mr.queued_at is not None and mr.queued_at > mr.checked_at)
     )
-    pairs = MatchPair.objects.filter(Q(person_a_id=person.pk) | Q(person_b_id=person.pk)).exclude(
-        status__in=(PairStatus.WITHDRAWN, PairStatus.DISMISSED, PairStatus.UNLINKED)
+    # Still possible matches only: a linked pair is listed as "Linked with ..." instead.
+    pairs = MatchPair.objects.filter(Q(person_a_id=person.pk) | Q(person_b_id=person.pk)).filter(
+        status__in=(PairStatus.OPEN, PairStatus.LINK_REQUESTED)
     )
     dup = sum(1 for k in pairs.values_list("kind", flat=True) if k == PairKind.DUPLICATE)
     reach = mr.reach if mr is not None else MatchingReach.OWN
