@@ -6,7 +6,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('referrals', '0001_referral'),
+        ('referrals', '0002_referral_consent_in_consent_app'),
         # Its rows were copied into the one inbox first.
         ('notifications', '0003_move_referral_notices'),
     ]
