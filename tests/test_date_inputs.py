@@ -13,9 +13,9 @@ from django.conf import settings
 from django.utils import translation
 
 from setu.audit.forms import EntryFilterForm
+from setu.core.forms import DateInput
 from setu.entitlements.forms import ApplicationForm
 from setu.referrals import forms as referral_forms
-from setu.core.forms import DateInput
 
 DAY = datetime.date(2024, 8, 20)
 

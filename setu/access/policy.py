@@ -450,7 +450,6 @@ RULES.update(
         ("referrals.referral", Action.EDIT): _referral_edit,
         ("referrals.referral", Action.RESPOND): _referral_respond,
         ("referrals.referralevent", Action.VIEW): _via_referral(_referral_view),
-        ("referrals.notification", Action.VIEW): lambda actor: Q(recipient_id=actor.user.pk),
     }
 )
 CLASS_RULES.update(

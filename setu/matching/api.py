@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.request import Request
@@ -16,9 +17,18 @@ from rest_framework.views import APIView
 from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
+from setu.core.errors import InvalidInput
 from setu.matching import selectors, services
 from setu.matching.models import PairKind, PairStatus
-from setu.matching.serializers import AlertOut, NoticeDetailOut, PairOut, ReasonIn, pair_out
+from setu.matching.serializers import (
+    AlertOut,
+    NoticeDetailOut,
+    PairOut,
+    ReasonIn,
+    RecordLinkOut,
+    pair_out,
+    record_link_out,
+)
 
 # Read by the schema only (so lists are documented as pages); the views paginate themselves.
 PAGINATION = api_settings.DEFAULT_PAGINATION_CLASS
@@ -121,6 +131,28 @@ class PairDecisionApi(APIView):
             pair = act(actor=actor, pair_id=pair_id, reason=body.validated_data["reason"])
         contacts = selectors.other_org_contacts(actor=actor, pairs=[pair])
         return Response(pair_out(pair, actor.organisation_id, contacts=contacts))
+
+
+@extend_schema(tags=["matching"])
+class LinkListApi(APIView):
+    """GET: with which organisation each of our records is linked (``?person=<uuid>`` for one)."""
+
+    pagination_class = PAGINATION
+
+    @extend_schema(
+        parameters=[OpenApiParameter("person", UUID, description="One of our persons only.")],
+        responses=RecordLinkOut(many=True),
+    )
+    def get(self, request: Request) -> Response:
+        person = request.query_params.get("person") or None
+        try:
+            person_id = UUID(person) if person else None
+        except ValueError:
+            raise InvalidInput({"person": [_("Not a valid id.")]}) from None
+        links = selectors.link_list(actor=actor_of(request), person_id=person_id)
+        paginator = api_settings.DEFAULT_PAGINATION_CLASS()
+        page = paginator.paginate_queryset(links, request, view=self) or []
+        return paginator.get_paginated_response([record_link_out(link) for link in page])
 
 
 @extend_schema(tags=["matching"])

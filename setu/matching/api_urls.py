@@ -26,6 +26,7 @@ urlpatterns = [
     ),
     path("matching/reviews/", api.ReviewListApi.as_view(), name="match-review-list"),
     path("matching/missing/", api.MissingListApi.as_view(), name="match-missing-list"),
+    path("matching/links/", api.LinkListApi.as_view(), name="match-link-list"),
     path("matching/alerts/", api.AlertListApi.as_view(), name="match-alert-list"),
     path(
         "matching/alerts/<uuid:alert_id>/acknowledge/",

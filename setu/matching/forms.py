@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from setu.matching.models import PairKind, PairStatus
+from setu.matching.models import PairStatus, QueueUrgency
 
 
 class ReasonForm(forms.Form):
@@ -22,11 +22,22 @@ class ReasonForm(forms.Form):
 class PairFilterForm(forms.Form):
     """Non-identifying filters of the review queue (GET)."""
 
+    urgency = forms.ChoiceField(
+        label=_("Kind"),
+        choices=[("", _("All")), *list(QueueUrgency.choices)],
+        required=False,
+    )
     status = forms.ChoiceField(
         label=_("Status"),
         choices=[("", _("Waiting for us")), *list(PairStatus.choices)],
         required=False,
     )
-    kind = forms.ChoiceField(
-        label=_("Kind"), choices=[("", _("All")), *list(PairKind.choices)], required=False
+
+
+class QueueSearchForm(forms.Form):
+    """A search of the queue by our own person's name, phone or case reference (POST only:
+    names never travel in URLs)."""
+
+    q = forms.CharField(
+        label=_("Your record's name, phone or case reference"), max_length=100, required=True
     )

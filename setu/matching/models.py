@@ -130,6 +130,15 @@ class PairStatus(models.TextChoices):
     WITHDRAWN = "withdrawn", _("Withdrawn: consent or record no longer allows matching")
 
 
+class QueueUrgency(models.TextChoices):
+    """How soon a pair in the review queue needs an answer, most urgent first."""
+
+    RETRAFFICKING = "retrafficking", _("Re-trafficking alert")
+    MISSING_FOUND = "missing_found", _("Missing ↔ found")
+    CROSS_ORG = "cross_org", _("Across organisations")
+    DUPLICATE = "duplicate", _("Within your organisation")
+
+
 class SideState(models.TextChoices):
     """One organisation's answer on a pair."""
 

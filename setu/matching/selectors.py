@@ -14,7 +14,8 @@ import datetime
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
+from django.db.models.expressions import Case as SqlCase
 
 from setu.access import policy
 from setu.access.actor import Actor
@@ -26,6 +27,7 @@ from setu.core.errors import NotFound
 from setu.linkage import PersonRecord
 from setu.matching import engine, records
 from setu.matching.models import (
+    AlertKind,
     Decision,
     MatchAlert,
     MatchDecision,
@@ -35,6 +37,7 @@ from setu.matching.models import (
     MatchRecord,
     PairKind,
     PairStatus,
+    QueueUrgency,
 )
 from setu.orgs.models import Organisation
 from setu.registry.models import (
@@ -78,6 +81,231 @@ def pair_list(
             Q(org_a_id=org, a_state="pending") | Q(org_b_id=org, b_state="pending")
         )
     return qs
+
+
+# Rank of each urgency in the queue (lower first).
+URGENCY_RANK = {u: i for i, u in enumerate(QueueUrgency.values)}
+# A name or case-reference search of the queue shows at most this many pairs.
+SEARCH_LIMIT = 50
+
+
+def pair_queue(
+    *,
+    actor: Actor,
+    urgency: str | None = None,
+    status: str | None = None,
+    person_ids: list[Any] | None = None,
+) -> QuerySet[MatchPair]:
+    """The review queue: pairs waiting for the actor's organisation (or of one status), most
+    urgent first (re-trafficking alert, missing <-> found, across organisations, within), then
+    the longest waiting; optionally only pairs of some of our own persons."""
+    qs = pair_list(actor=actor, status=status or None, awaiting=not status)
+    org = actor.organisation_id
+    alerts = MatchAlert.objects.filter(
+        organisation_id=org,
+        kind=AlertKind.RETRAFFICKING,
+        acknowledged_at__isnull=True,
+    ).filter(Q(person_id=OuterRef("person_a_id")) | Q(person_id=OuterRef("person_b_id")))
+    qs = qs.annotate(
+        urgency_rank=SqlCase(
+            When(Exists(alerts), then=Value(URGENCY_RANK[QueueUrgency.RETRAFFICKING])),
+            When(missing_found=True, then=Value(URGENCY_RANK[QueueUrgency.MISSING_FOUND])),
+            When(kind=PairKind.CROSS_ORG, then=Value(URGENCY_RANK[QueueUrgency.CROSS_ORG])),
+            default=Value(URGENCY_RANK[QueueUrgency.DUPLICATE]),
+            output_field=IntegerField(),
+        )
+    )
+    if urgency in URGENCY_RANK:
+        qs = qs.filter(urgency_rank=URGENCY_RANK[urgency])
+    if person_ids is not None:
+        qs = qs.filter(
+            Q(org_a_id=org, person_a_id__in=person_ids)
+            | Q(org_b_id=org, person_b_id__in=person_ids)
+        )
+    return qs.order_by("urgency_rank", "created_at", "id")
+
+
+@dataclass(frozen=True)
+class OwnCase:
+    """A case of the actor's organisation that one of its persons in a pair belongs to."""
+
+    pk: Any
+    reference: str
+
+
+@dataclass(frozen=True)
+class QueueRow:
+    """One pair of the queue: our own side by name and case (our data), theirs by organisation."""
+
+    pair: MatchPair
+    urgency: str
+    own_person_id: Any
+    # Empty when the reviewer may not see this record (a restricted case of another team).
+    own_name: str
+    own_cases: list[OwnCase]
+    other_org: str
+    linked: bool
+    # A duplicate pair: the other record is ours too, so it is named as well.
+    twin_person_id: Any = None
+    twin_name: str = ""
+
+    @property
+    def urgency_label(self) -> str:
+        return str(QueueUrgency(self.urgency).label) if self.urgency else ""
+
+
+def _own_sides(actor: Actor, person_ids: list[Any]) -> tuple[dict[Any, str], dict[Any, list]]:
+    """Names and case references of our own persons, as far as the actor may see them."""
+    from setu.registry import selectors as registry
+
+    visible = policy.scope(actor, Person.objects.filter(pk__in=person_ids), Action.VIEW)
+    names = {p.pk: p.display_name for p in visible}
+    cases: dict[Any, list[OwnCase]] = {}
+    links = (
+        CasePerson.objects.filter(
+            person_id__in=list(names), case__in=registry.case_list(actor=actor)
+        )
+        .select_related("case")
+        .order_by("case__reference")
+    )
+    for link in links:
+        cases.setdefault(link.person_id, []).append(OwnCase(link.case_id, link.case.reference))
+    return names, cases
+
+
+def queue_rows(*, actor: Actor, pairs: list[MatchPair]) -> list[QueueRow]:
+    """The queue's page as rows naming our own side; never the other side's person."""
+    org = actor.organisation_id
+    twins = {p.pk: p.other_person_id(org) for p in pairs if p.kind == PairKind.DUPLICATE}
+    names, cases = _own_sides(actor, [p.own_person_id(org) for p in pairs] + list(twins.values()))
+    ranks = {i: u for u, i in URGENCY_RANK.items()}
+    rows = []
+    for pair in pairs:
+        own = pair.own_person_id(org)
+        other = pair.org_b if pair.side_of(org) == "a" else pair.org_a
+        rank = getattr(pair, "urgency_rank", None)
+        rows.append(
+            QueueRow(
+                pair=pair,
+                urgency=ranks.get(rank, ""),
+                own_person_id=own,
+                own_name=names.get(own, ""),
+                own_cases=cases.get(own, []),
+                other_org=other.name if pair.kind == PairKind.CROSS_ORG else "",
+                linked=pair.status == PairStatus.LINKED,
+                twin_person_id=twins.get(pair.pk),
+                twin_name=names.get(twins.get(pair.pk), ""),
+            )
+        )
+    return rows
+
+
+def queue_search(*, actor: Actor, query: str) -> list[Any]:
+    """Our own persons whose name, phone or case reference matches (a POSTed search; audited by
+    the registry's person search without the query)."""
+    from setu.registry import selectors as registry
+
+    query = (query or "").strip()
+    if not query:
+        return []
+    org = actor.organisation_id
+    ids = set(
+        registry.person_search(actor=actor, query=query)
+        .filter(owner_org_id=org)
+        .values_list("pk", flat=True)[:500]
+    )
+    cases = registry.case_list(actor=actor).filter(owner_org_id=org, reference__icontains=query)
+    ids.update(CasePerson.objects.filter(case__in=cases[:50]).values_list("person_id", flat=True))
+    return list(ids)
+
+
+@dataclass(frozen=True)
+class PersonPair:
+    """A live pair of one of our persons, in words: with whom, and linked or still possible."""
+
+    pair_id: Any
+    kind: str
+    other_org: str
+    linked: bool
+    status: str
+
+
+def person_pairs(*, actor: Actor, person_ids: list[Any]) -> dict[Any, list[PersonPair]]:
+    """Live pairs (waiting or linked) of these persons of the actor's organisation."""
+    if not policy.allowed(actor, Action.VIEW, "matching.matchpair"):
+        return {}
+    org = actor.organisation_id
+    qs = pair_list(actor=actor).filter(
+        status__in=(PairStatus.OPEN, PairStatus.LINK_REQUESTED, PairStatus.LINKED)
+    )
+    qs = qs.filter(
+        Q(org_a_id=org, person_a_id__in=person_ids) | Q(org_b_id=org, person_b_id__in=person_ids)
+    ).order_by("-status", "created_at")
+    out: dict[Any, list[PersonPair]] = {}
+    for pair in qs:
+        other = pair.org_b if pair.side_of(org) == "a" else pair.org_a
+        mine = [pid for pid in (pair.person_a_id, pair.person_b_id) if pid in set(person_ids)]
+        for pid in mine:
+            out.setdefault(pid, []).append(
+                PersonPair(
+                    pair.pk,
+                    pair.kind,
+                    other.name,
+                    pair.status == PairStatus.LINKED,
+                    pair.get_status_display(),
+                )
+            )
+    return out
+
+
+def case_pairs(*, actor: Actor, case_id: Any) -> list[tuple[Person, list[PersonPair]]]:
+    """The persons of one of our cases that have live pairs, with those pairs."""
+    from setu.registry import selectors as registry
+
+    case = registry.case_list(actor=actor).filter(pk=case_id, owner_org_id=actor.organisation_id)
+    if not case.exists():
+        raise NotFound(action=Action.VIEW, target=("registry.case", str(case_id), None))
+    persons = list(
+        policy.scope(
+            actor, Person.objects.filter(case_links__case_id=case_id).distinct(), Action.VIEW
+        )
+    )
+    pairs = person_pairs(actor=actor, person_ids=[p.pk for p in persons])
+    return [(p, pairs[p.pk]) for p in persons if p.pk in pairs]
+
+
+@dataclass(frozen=True)
+class RecordLink:
+    """One of our records linked (both sides confirmed) with another organisation's record."""
+
+    person_id: Any
+    pair_id: Any
+    organisation_id: Any
+    organisation: str
+    linked_at: datetime.datetime | None
+
+
+def link_list(*, actor: Actor, person_id: Any = None) -> list[RecordLink]:
+    """With which organisation each of our records is linked (no other-side person data)."""
+    policy.require_allowed(actor, Action.VIEW, "matching.matchpair")
+    org = actor.organisation_id
+    qs = pair_list(actor=actor, status=PairStatus.LINKED, kind=PairKind.CROSS_ORG)
+    if person_id is not None:
+        qs = qs.filter(Q(person_a_id=person_id) | Q(person_b_id=person_id))
+    out = []
+    for pair in qs.prefetch_related("links").order_by("created_at", "id"):
+        live = [link for link in pair.links.all() if link.ended_at is None]
+        other_id = pair.other_org_id(org)
+        out.append(
+            RecordLink(
+                person_id=pair.own_person_id(org),
+                pair_id=pair.pk,
+                organisation_id=other_id,
+                organisation=(pair.org_b if pair.side_of(org) == "a" else pair.org_a).name,
+                linked_at=live[0].linked_at if live else None,
+            )
+        )
+    return out
 
 
 def pair_count(*, actor: Actor, awaiting: bool = True) -> int:
@@ -377,8 +605,9 @@ def person_match_status(*, actor: Actor, person_id: Any) -> PersonMatchStatus:
         or mr.checked_at is None
         or (mr.queued_at is not None and mr.queued_at > mr.checked_at)
     )
-    pairs = MatchPair.objects.filter(Q(person_a_id=person.pk) | Q(person_b_id=person.pk)).exclude(
-        status__in=(PairStatus.WITHDRAWN, PairStatus.DISMISSED, PairStatus.UNLINKED)
+    # Still possible matches only: a linked pair is listed as "Linked with ..." instead.
+    pairs = MatchPair.objects.filter(Q(person_a_id=person.pk) | Q(person_b_id=person.pk)).filter(
+        status__in=(PairStatus.OPEN, PairStatus.LINK_REQUESTED)
     )
     dup = sum(1 for k in pairs.values_list("kind", flat=True) if k == PairKind.DUPLICATE)
     reach = mr.reach if mr is not None else MatchingReach.OWN

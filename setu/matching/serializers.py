@@ -82,6 +82,32 @@ class NoticeDetailOut(PairOut):
     evidence = EvidenceOut(many=True)
 
 
+class LinkedOrganisationOut(serializers.Serializer):
+    """The organisation a record is linked with (both sides confirmed)."""
+
+    id = serializers.UUIDField()
+    name = serializers.CharField()
+
+
+class RecordLinkOut(serializers.Serializer):
+    """One of our records and the organisation it is linked with; nothing of their record."""
+
+    person_id = serializers.UUIDField(help_text="Our own person's id.")
+    pair_id = serializers.UUIDField()
+    linked_with = LinkedOrganisationOut()
+    linked_at = serializers.DateTimeField(allow_null=True)
+
+
+def record_link_out(link: Any) -> dict[str, Any]:
+    """A ``selectors.RecordLink`` as the API shows it."""
+    return {
+        "person_id": str(link.person_id),
+        "pair_id": str(link.pair_id),
+        "linked_with": {"id": str(link.organisation_id), "name": link.organisation},
+        "linked_at": link.linked_at.isoformat() if link.linked_at else None,
+    }
+
+
 class AlertOut(serializers.Serializer):
     id = serializers.UUIDField(source="pk")
     kind = serializers.CharField()

@@ -294,12 +294,22 @@ def _pair_url(pair: MatchPair) -> str:
     return reverse("matching:pair-detail", args=[pair.pk])
 
 
-def _notify_org(organisation_id: Any, *, kind: str, message: str, url: str) -> int:
-    return notices.notify(
+def _notify_org(organisation_id: Any, *, kind: str, message: str, url: str, about: Any) -> int:
+    """One notice per organisation's recipient about a pair or alert, kept current (not added)."""
+    return notices.notification_send(
         recipients=policy.match_notice_recipients(organisation_id),
         kind=kind,
         message=message,
         url=url,
+        subject=notices.subject_of(about),
+    )
+
+
+def _settle_notices(organisation_id: Any, pair: MatchPair) -> None:
+    """Our side has answered: our own notices about this pair need no more attention."""
+    notices.notification_settle(
+        recipients=policy.match_notice_recipients(organisation_id),
+        subject=notices.subject_of(pair),
     )
 
 
@@ -313,10 +323,12 @@ def _notify_pair(pair: MatchPair) -> None:
             pair.org_a_id,
             kind=kind,
             message=_(
-                "%(band)s possible duplicate: two records of your organisation may be one person."
+                "Possible duplicate in your organisation (strength: %(band)s): two of its records "
+                "may be one person. Open the pair to confirm or dismiss it."
             )
             % {"band": band},
             url=url,
+            about=pair,
         )
         return
     orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=[pair.org_a_id, pair.org_b_id])}
@@ -324,18 +336,20 @@ def _notify_pair(pair: MatchPair) -> None:
         other = orgs[theirs]
         if pair.missing_found:
             text = _(
-                "%(band)s match: a missing-person report and a found person (rescued or in a "
-                "shelter) may be the same person; one record is held by %(org)s. Contact: %(contact)s."
+                "Missing person possibly found (strength: %(band)s): a missing-person report and a "
+                "found person may be one; the other record is held by %(org)s. Review this pair "
+                "first. Contact: %(contact)s."
             )
             kind = NoticeKind.MISSING_FOUND
         else:
             text = _(
-                "%(band)s match: a record of your organisation may be the same person as a record "
-                "held by %(org)s. Contact: %(contact)s."
+                "Possible match with %(org)s (strength: %(band)s): a record of your organisation "
+                "may be the same person as one of theirs. Open the pair to confirm or dismiss it. "
+                "Contact: %(contact)s."
             )
             kind = NoticeKind.MATCH
         message = text % {"band": band, "org": other.name, "contact": _contact_line(other)}
-        _notify_org(mine, kind=kind, message=message, url=url)
+        _notify_org(mine, kind=kind, message=message, url=url, about=pair)
 
 
 def _live_pairs(person_ids: list[Any], *, cross_only: bool) -> Any:
@@ -464,10 +478,12 @@ def _missing_found_alerts(pair: MatchPair, a: MatchRecord, b: MatchRecord) -> No
                     missing.organisation_id,
                     kind=NoticeKind.MISSING_FOUND,
                     message=_(
-                        "A person your organisation reported missing may have been found (%(band)s match)."
+                        "A person your organisation reported missing may have been found "
+                        "(strength: %(band)s). Open the alert, then review the pair."
                     )
                     % {"band": Band(pair.band).label},
                     url=reverse("matching:alert-detail", args=[alert.pk]),
+                    about=alert,
                 )
 
 
@@ -584,9 +600,11 @@ def _retrafficking_alerts(event: TraffickingEvent, person_ids: list[Any]) -> int
                     kind=NoticeKind.RETRAFFICKING,
                     message=_(
                         "Re-trafficking alert: a person your organisation supported before appears "
-                        "in a new case event. Open the alert for the place and date."
+                        "in a new case event. Open the alert for the place and date, then contact "
+                        "whoever holds the new case."
                     ),
                     url=reverse("matching:alert-detail", args=[alert.pk]),
+                    about=alert,
                 )
     return made
 
@@ -787,11 +805,18 @@ def pair_confirm(*, actor: Actor, pair_id: Any) -> MatchPair:
     if pair.kind == PairKind.CROSS_ORG:
         other = pair.other_org_id(actor.organisation_id)
         text = (
-            _("Both organisations confirmed a match; the records are now linked.")
+            _(
+                "Both organisations confirmed a match; the records are now linked. Open the pair "
+                "to see the linked record's history."
+            )
             if both
-            else _("Another organisation asks to link a possible match with your record.")
+            else _(
+                "Another organisation asks to link a possible match with your record. Open the "
+                "pair to confirm or dismiss it."
+            )
         )
-        _notify_org(other, kind=NoticeKind.LINK, message=text, url=_pair_url(pair))
+        _notify_org(other, kind=NoticeKind.LINK, message=text, url=_pair_url(pair), about=pair)
+    _settle_notices(actor.organisation_id, pair)
     return pair
 
 
@@ -823,9 +848,14 @@ def pair_dismiss(*, actor: Actor, pair_id: Any, reason: str) -> MatchPair:
         _notify_org(
             pair.other_org_id(actor.organisation_id),
             kind=NoticeKind.LINK,
-            message=_("Another organisation dismissed a possible match with your record."),
+            message=_(
+                "Another organisation dismissed a possible match with your record. Nothing more "
+                "to do unless you know better: then call them."
+            ),
             url=_pair_url(pair),
+            about=pair,
         )
+    _settle_notices(actor.organisation_id, pair)
     return pair
 
 
@@ -859,9 +889,14 @@ def pair_unlink(*, actor: Actor, pair_id: Any, reason: str) -> MatchPair:
         _notify_org(
             pair.other_org_id(actor.organisation_id),
             kind=NoticeKind.LINK,
-            message=_("Another organisation unlinked a match with your record as a false match."),
+            message=_(
+                "Another organisation unlinked a match with your record as a false match. Check "
+                "that nothing you did relied on the link."
+            ),
             url=_pair_url(pair),
+            about=pair,
         )
+    _settle_notices(actor.organisation_id, pair)
     return pair
 
 

@@ -18,4 +18,5 @@ urlpatterns = [
     path("calibration/", views.calibration, name="calibration"),
     path("check/", views.check, name="check"),
     path("persons/<uuid:person_id>/status/", views.person_status, name="person-status"),
+    path("cases/<uuid:case_id>/pairs/", views.case_pairs, name="case-pairs"),
 ]

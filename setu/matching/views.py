@@ -4,6 +4,7 @@ check-before-create panel and the background-check progress panel. Thin views.""
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.contrib import messages
@@ -27,27 +28,41 @@ def _require_reviewer(request: HttpRequest) -> Any:
     return actor
 
 
-@require_GET
+@require_http_methods(["GET", "POST"])
 def pair_list(request: HttpRequest) -> HttpResponse:
-    """The review queue: pairs waiting for our organisation, or filtered by status and kind."""
+    """The review queue, most urgent first, naming our own side; filters by GET, and a search by
+    our own record's name or case reference by POST (never in the URL)."""
     actor = _require_reviewer(request)
     form = forms.PairFilterForm(request.GET or None)
-    status = kind = ""
+    urgency = status = ""
     if form.is_valid():
-        status, kind = form.cleaned_data["status"], form.cleaned_data["kind"]
-    pairs = selectors.pair_list(
-        actor=actor, status=status or None, kind=kind or None, awaiting=not status
+        urgency, status = form.cleaned_data["urgency"], form.cleaned_data["status"]
+    search = forms.QueueSearchForm(request.POST or None)
+    person_ids = None
+    if request.method == "POST" and search.is_valid():
+        person_ids = selectors.queue_search(actor=actor, query=search.cleaned_data["q"])
+    pairs = selectors.pair_queue(
+        actor=actor, urgency=urgency or None, status=status or None, person_ids=person_ids
     )
-    page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    if person_ids is not None:
+        page: Any = Paginator(pairs[: selectors.SEARCH_LIMIT], selectors.SEARCH_LIMIT).get_page(1)
+    else:
+        page = Paginator(pairs, 25).get_page(request.GET.get("page"))
+    rows = selectors.queue_rows(actor=actor, pairs=list(page))
     alerts = selectors.alert_list(actor=actor, open_only=True).count()
     return render(
         request,
         "matching/pair_list.html",
         {
             "form": form,
+            "search": search,
+            "searched": person_ids is not None,
             "page": page,
+            "rows": rows,
             "open_alerts": alerts,
-            "org_id": actor.organisation_id,
+            "filters": urlencode(
+                {k: v for k, v in (("urgency", urgency), ("status", status)) if v}
+            ),
             "active_nav": "matches",
         },
     )
@@ -174,8 +189,19 @@ def check(request: HttpRequest) -> HttpResponse:
 
 @require_GET
 def person_status(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    """Progress of a person's background check (polled by htmx until done)."""
-    status = selectors.person_match_status(actor=actor_of(request), person_id=person_id)
+    """Progress of a person's background check (polled by htmx until done) and their pairs."""
+    actor = actor_of(request)
+    status = selectors.person_match_status(actor=actor, person_id=person_id)
+    pairs = selectors.person_pairs(actor=actor, person_ids=[person_id]).get(person_id, [])
     return render(
-        request, "matching/_person_status.html", {"status": status, "person_id": person_id}
+        request,
+        "matching/_person_status.html",
+        {"status": status, "person_id": person_id, "pairs": pairs},
     )
+
+
+@require_GET
+def case_pairs(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """The pairs of a case's persons: possible matches to review, and links (htmx panel)."""
+    persons = selectors.case_pairs(actor=_require_reviewer(request), case_id=case_id)
+    return render(request, "matching/_case_pairs.html", {"persons": persons})

@@ -17,6 +17,7 @@ class NoticeKind(models.TextChoices):
     LINK = "link", _("Records linked or unlinked")
     RETRAFFICKING = "retrafficking", _("Re-trafficking alert")
     MISSING_FOUND = "missing_found", _("Missing person possibly found")
+    REFERRAL = "referral", _("Referral")
     OTHER = "other", _("Other")
 
 
@@ -30,11 +31,17 @@ class Notification(BaseModel):
     message = models.CharField(_("message"), max_length=300)
     # A path inside Setu (UUIDs only), never a query string with names.
     url = models.CharField(_("link"), max_length=200, blank=True)
+    # What the notice is about, as "app.model:uuid" (a pair, an alert, a referral): a user has
+    # one notice per subject, updated when its news changes, so re-checks never pile up.
+    subject = models.CharField(_("about"), max_length=80, blank=True)
     read_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]
+        ordering = ["-updated_at"]
+        indexes = [
+            models.Index(fields=["recipient", "read_at"]),
+            models.Index(fields=["recipient", "subject"]),
+        ]
 
     def __str__(self) -> str:
         return self.message
@@ -54,3 +61,8 @@ class NotificationPreference(BaseModel):
         _("only urgent notices (re-trafficking, missing person found) outside the inbox"),
         default=False,
     )
+    # One email a day listing what waits (urgent notices still go out at once).
+    digest = models.BooleanField(
+        _("daily email digest instead of one email per notice"), default=False
+    )
+    digest_sent_at = models.DateTimeField(null=True, blank=True)

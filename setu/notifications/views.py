@@ -17,9 +17,17 @@ from setu.notifications import forms, selectors, services
 
 @require_GET
 def inbox(request: HttpRequest) -> HttpResponse:
-    """Every notice for the signed-in user, newest first."""
-    items = selectors.inbox(actor=actor_of(request))
-    return render(request, "notifications/inbox.html", {"items": items, "active_nav": "inbox"})
+    """The signed-in user's notices: alike unread ones grouped, urgent first; filterable."""
+    form = forms.InboxFilterForm(request.GET or None)
+    kind = state = ""
+    if form.is_valid():
+        kind, state = form.cleaned_data["kind"], form.cleaned_data["state"]
+    items = selectors.inbox(actor=actor_of(request), kind=kind or None, state=state or None)
+    return render(
+        request,
+        "notifications/inbox.html",
+        {"items": items, "form": form, "kind": kind, "active_nav": "inbox"},
+    )
 
 
 @require_POST
@@ -33,8 +41,10 @@ def notification_read(request: HttpRequest, notification_id: UUID) -> HttpRespon
 
 @require_POST
 def notification_read_all(request: HttpRequest) -> HttpResponse:
-    """Mark every notice read."""
-    services.notification_mark_all_read(actor=actor_of(request))
+    """Mark every notice read, or every notice of one kind (a group)."""
+    form = forms.InboxFilterForm(request.POST)
+    kind = form.cleaned_data["kind"] if form.is_valid() else ""
+    services.notification_mark_all_read(actor=actor_of(request), kind=kind or None)
     return redirect("notifications:inbox")
 
 
@@ -48,6 +58,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         "sms": pref.sms,
         "sms_number": pref.sms_number,
         "urgent_only": pref.urgent_only,
+        "digest": pref.digest,
     }
     form = forms.PreferenceForm(request.POST or None, initial=initial)
     if request.method == "POST" and form.is_valid():

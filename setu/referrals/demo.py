@@ -22,6 +22,7 @@ from typing import Any
 
 from django.db import transaction
 from django.db.models import Q
+from django.urls import reverse
 from django.utils import timezone
 
 from setu.access.policy import REFERRAL_RESPOND_ROLES, SHARE_ROLES
@@ -30,11 +31,11 @@ from setu.audit.models import AuditAction
 from setu.consent.models import Consent
 from setu.directory.models import Service
 from setu.directory.models import ServiceType as S
+from setu.notifications.models import NoticeKind, Notification
 from setu.orgs.models import Membership
 from setu.orgs.models import OrganisationType as T
 from setu.referrals.models import (
     EventKind,
-    Notification,
     Referral,
     ReferralEvent,
     ReferralKind,
@@ -478,6 +479,17 @@ def _handover(
                 referral.to_org_id)  # fmt: skip
 
 
+def _notice(user: Any, referral: Referral, text: str) -> Notification:
+    """A referral notice as ``referrals.services`` leaves it in the one inbox."""
+    return Notification(
+        recipient_id=user,
+        kind=NoticeKind.REFERRAL,
+        message=text[:300],
+        url=reverse("referrals:referral-detail", kwargs={"referral_id": referral.pk}),
+        subject=f"referrals.referral:{referral.pk}",
+    )
+
+
 def _notify_recent(w: _Writer, contacts: dict[Any, list[Any]]) -> None:
     """Unread notices of the last fortnight, as the services leave them (no personal data)."""
     since = w.now - 7 * D
@@ -489,17 +501,11 @@ def _notify_recent(w: _Writer, contacts: dict[Any, list[Any]]) -> None:
             f"from {referral.from_org.name}."
         )
         for user in contacts.get(referral.to_org_id, []):
-            w.notices.append(
-                (Notification(recipient_id=user, referral=referral, message=text[:300]),
-                 referral.sent_at)
-            )  # fmt: skip
+            w.notices.append((_notice(user, referral, text), referral.sent_at))
         if referral.accepted_at:
             text = f"{referral.to_org.name} accepted your referral for {S(referral.need).label}."
             for user in {*contacts.get(referral.from_org_id, []), referral.sent_by_id}:
-                w.notices.append(
-                    (Notification(recipient_id=user, referral=referral, message=text[:300]),
-                     referral.accepted_at)
-                )  # fmt: skip
+                w.notices.append((_notice(user, referral, text), referral.accepted_at))
 
 
 def _steps() -> list[tuple[str, Callable[..., dict[str, int]]]]:

@@ -189,20 +189,3 @@ class ReferralEvent(BaseModel):
 
     class Meta:
         ordering = ["created_at"]
-
-
-class Notification(BaseModel):
-    """An in-app notice to one user (reminders, new referrals). Holds no personal data."""
-
-    recipient = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="referral_notifications"
-    )
-    referral = models.ForeignKey(
-        Referral, null=True, blank=True, on_delete=models.CASCADE, related_name="notifications"
-    )
-    message = models.CharField(_("message"), max_length=300)
-    read_at = models.DateTimeField(null=True, blank=True)
-
-    class Meta:
-        ordering = ["-created_at"]
-        indexes = [models.Index(fields=["recipient", "read_at"])]

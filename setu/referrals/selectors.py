@@ -29,7 +29,6 @@ from setu.directory.models import Language
 from setu.orgs.models import Membership
 from setu.referrals.models import (
     OPEN_STATUSES,
-    Notification,
     Referral,
     ReferralEvent,
     ReferralStatus,
@@ -279,12 +278,6 @@ def referral_shared_view(*, actor: Actor, referral: Referral) -> SharedView:
     if ConsentScope.LEGAL in scopes:
         view.legal = _legal(referral)
     return view
-
-
-def notification_list(*, actor: Actor, unread_only: bool = False) -> QuerySet[Notification]:
-    """The actor's own notifications."""
-    qs = policy.scope(actor, Notification.objects.select_related("referral"), Action.VIEW)
-    return qs.filter(read_at__isnull=True) if unread_only else qs
 
 
 def designated_contacts(*, organisation_id: uuid.UUID) -> QuerySet[Membership]:

@@ -11,9 +11,7 @@ import uuid
 from datetime import timedelta
 from typing import Any
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
-from django.core.mail import send_mail
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -29,13 +27,14 @@ from setu.consent.models import Consent
 from setu.consent.subscriptions import ConsentEnded
 from setu.core.errors import ConsentRequired, InvalidInput, NotFound
 from setu.directory.models import Service
+from setu.notifications import services as notices
+from setu.notifications.models import NoticeKind
 from setu.referrals import selectors
 from setu.referrals.models import (
     HANDOVER_KINDS,
     OPEN_STATUSES,
     TRANSITIONS,
     EventKind,
-    Notification,
     Referral,
     ReferralEvent,
     ReferralKind,
@@ -101,24 +100,18 @@ def _audit(
 
 
 def _notify(referral: Referral, organisation_id: Any, message: str, *, also: Any = None) -> int:
-    """In-app notice and email to an organisation's designated contacts (no personal data)."""
+    """Notice to an organisation's designated contacts (no personal data), through the inbox
+    and whichever of email and SMS each of them chose; one notice per referral, kept current."""
     users = {m.user for m in selectors.designated_contacts(organisation_id=organisation_id)}
     if also is not None:
         users.add(also)
-    for user in users:
-        Notification.objects.create(recipient=user, referral=referral, message=message[:300])
-    emails = sorted(u.email for u in users if u.email)
-    if emails:
-        link = reverse("referrals:referral-detail", kwargs={"referral_id": referral.pk})
-        body = f"{message}\n\n{_('Open it in Setu')}: {link}"
-        subject = _("Setu referral")
-        # Mail goes out after commit, so a rolled-back change sends nothing.
-        transaction.on_commit(
-            lambda: send_mail(
-                subject, body, settings.DEFAULT_FROM_EMAIL, emails, fail_silently=True
-            )
-        )
-    return len(users)
+    return notices.notification_send(
+        recipients=users,
+        kind=NoticeKind.REFERRAL,
+        message=message,
+        url=reverse("referrals:referral-detail", kwargs={"referral_id": referral.pk}),
+        subject=notices.subject_of(referral),
+    )
 
 
 def _schedule_reminder_sweep(hours: int) -> None:
@@ -501,14 +494,6 @@ def referral_view_shared(*, actor: Actor, referral: Referral) -> selectors.Share
         details={"scopes_shown": view.scopes, "consent_in_force": view.consent_in_force},
     )
     return view
-
-
-@transaction.atomic
-def notification_mark_read(*, actor: Actor, notification_id: Any) -> None:
-    """Mark one of the actor's own notifications read."""
-    qs = policy.scope(actor, Notification.objects.filter(pk=notification_id), Action.VIEW)
-    if not qs.update(read_at=timezone.now()):
-        raise NotFound(action=Action.VIEW, target=("referrals.notification", str(notification_id)))
 
 
 def referral_reminders_send(*, now: Any = None) -> int:

@@ -6,12 +6,6 @@ app_name = "referrals"
 urlpatterns = [
     path("", views.referral_list, name="referral-list"),
     path("new/<uuid:case_id>/", views.referral_create, name="referral-create"),
-    path("notifications/", views.notification_list, name="notification-list"),
-    path(
-        "notifications/<uuid:notification_id>/read/",
-        views.notification_read,
-        name="notification-read",
-    ),
     path("<uuid:referral_id>/", views.referral_detail, name="referral-detail"),
     path("<uuid:referral_id>/accept/", views.referral_accept, name="referral-accept"),
     path("<uuid:referral_id>/decline/", views.referral_decline, name="referral-decline"),

@@ -207,20 +207,3 @@ def referral_confirm_received(request: HttpRequest, referral_id: UUID) -> HttpRe
     return _act(
         request, referral_id, None, services.referral_confirm_received, _("Arrival confirmed.")
     )
-
-
-def notification_list(request: HttpRequest) -> HttpResponse:
-    """The actor's referral notices (new referrals, responses, reminders)."""
-    notices = selectors.notification_list(actor=actor_of(request))[:100]
-    return render(
-        request,
-        "referrals/notification_list.html",
-        {"notifications": notices, "active_nav": "referrals"},
-    )
-
-
-@require_POST
-def notification_read(request: HttpRequest, notification_id: UUID) -> HttpResponse:
-    """Mark a notice read."""
-    services.notification_mark_read(actor=actor_of(request), notification_id=notification_id)
-    return redirect("referrals:notification-list")

@@ -49,6 +49,7 @@ ENTRIES = [
     Entry("matching:calibration", TUNERS),
     Entry("matching:check", REVIEWERS, method="post", data=lambda p: {"given_name": "Rupa"}),
     Entry("matching:person-status", OWN, kwargs=lambda p: {"person_id": p.person.pk}),
+    Entry("matching:case-pairs", OWN, kwargs=lambda p: {"case_id": p.case.pk}),
 ]
 
 ENTRIES += [
@@ -56,6 +57,7 @@ ENTRIES += [
     Entry("api:match-review-list", REVIEWERS, is_api=True),
     Entry("api:match-missing-list", REVIEWERS, is_api=True),
     Entry("api:match-alert-list", REVIEWERS, is_api=True),
+    Entry("api:match-link-list", REVIEWERS, is_api=True),
     Entry("api:match-notice-detail", BOTH_SIDES, kwargs=_pair, is_api=True),
     Entry("api:match-notice-confirm", BOTH_SIDES, kwargs=_pair, method="post", is_api=True),
     Entry(

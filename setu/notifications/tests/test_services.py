@@ -24,7 +24,7 @@ def test_notify_uses_the_chosen_channels(settings, django_capture_on_commit_call
     NotificationPreference.objects.create(user=quiet, email=True, urgent_only=True)
     ConsoleChannel.sent.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        sent = services.notify(
+        sent = services.notification_send(
             recipients=[emailed, texted, quiet], kind=NoticeKind.MATCH, message="Look", url="/x/"
         )
     assert sent == 3 and Notification.objects.count() == 3
@@ -35,7 +35,7 @@ def test_notify_uses_the_chosen_channels(settings, django_capture_on_commit_call
 def test_inbox_counts_and_mark_read():
     user = UserFactory()
     other = UserFactory()
-    services.notify(recipients=[user], kind=NoticeKind.OTHER, message="One")
+    services.notification_send(recipients=[user], kind=NoticeKind.OTHER, message="One")
     actor = actor_for_user(user)
     assert selectors.unread_count(actor=actor) == 1
     notice = Notification.objects.get()

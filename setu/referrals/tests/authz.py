@@ -1,8 +1,8 @@
 from django.utils import timezone
 
-from setu.referrals.models import Notification, ReferralKind, ReferralStatus
+from setu.referrals.models import ReferralKind, ReferralStatus
 from setu.referrals.tests.factories import referral_for
-from tests.authz import SIGNED_IN, Entry
+from tests.authz import Entry
 
 # Members who may see survivors' identities (analysts and coordinators see counts only).
 IDENTITY = frozenset(
@@ -29,20 +29,8 @@ def _transfer(p):
     return _id(referral_for(p, kind=ReferralKind.TRANSFER))
 
 
-def _notification(p):
-    notice = Notification.objects.create(recipient=p.users["lead"], message="A referral update")
-    return {"notification_id": notice.pk}
-
-
 ENTRIES = [
     Entry("referrals:referral-list", IDENTITY),
-    Entry("referrals:notification-list", SIGNED_IN),
-    Entry(
-        "referrals:notification-read",
-        frozenset({"lead"}),
-        kwargs=_notification,
-        method="post",
-    ),
     Entry(
         "referrals:referral-create",
         frozenset({"lead", "org_admin"}),

@@ -9,11 +9,11 @@ from setu.audit.models import AuditAction, AuditEntry
 from setu.consent.models import Consent, ConsentScope
 from setu.core.errors import ConsentRequired, Forbidden, InvalidInput, NotFound
 from setu.directory.tests.factories import ServiceFactory
+from setu.notifications.models import NoticeKind, Notification, NotificationPreference
 from setu.orgs.tests.factories import MembershipFactory
 from setu.referrals import selectors, services
 from setu.referrals.models import (
     EventKind,
-    Notification,
     Referral,
     ReferralKind,
     ReferralStatus,
@@ -106,7 +106,7 @@ def test_new_referral_notifies_designated_contacts(personas):
         assert Notification.objects.exists()
     referral = _send(personas)
     notice = Notification.objects.get(recipient=contact)
-    assert notice.referral == referral
+    assert notice.kind == NoticeKind.REFERRAL and str(referral.pk) in notice.url
     assert personas.person.given_name not in notice.message  # no personal data in notices
 
 
@@ -116,6 +116,32 @@ def test_new_referral_emails_designated_contacts(personas, django_capture_on_com
         _send(personas)
     assert [m.to for m in mail.outbox] == [[contact.email]]
     assert personas.person.given_name not in mail.outbox[0].body
+
+
+def test_referral_emails_honour_each_users_preferences(
+    personas, django_capture_on_commit_callbacks
+):
+    no_mail, digest, plain = (
+        MembershipFactory(organisation=personas.partner_org, is_designated_contact=True).user
+        for _ in range(3)
+    )
+    NotificationPreference.objects.create(user=no_mail, email=False)
+    NotificationPreference.objects.create(user=digest, email=True, digest=True)
+    with django_capture_on_commit_callbacks(execute=True):
+        _send(personas)
+    # Everyone has it in the inbox; only the one who wants an email per notice got one now.
+    assert Notification.objects.filter(recipient__in=[no_mail, digest, plain]).count() == 3
+    assert [m.to for m in mail.outbox] == [[plain.email]]
+
+
+def test_a_referral_has_one_notice_per_user_kept_current(personas):
+    contact = MembershipFactory(organisation=personas.partner_org, is_designated_contact=True).user
+    referral = _send(personas)
+    Notification.objects.filter(recipient=contact).update(read_at=timezone.now())
+    services.referral_accept(actor=personas["partner"], referral=referral)
+    services.referral_reminders_send(now=timezone.now() + timedelta(days=30))
+    [notice] = Notification.objects.filter(recipient=contact)
+    assert notice.read_at is None  # news again
 
 
 # --- Status flow --------------------------------------------------------------------------------
@@ -288,9 +314,11 @@ def test_overdue_referrals_get_one_reminder_per_period(personas, settings):
     assert services.referral_reminders_send(now=now) == 1
     old.refresh_from_db()
     assert old.reminder_count == 1 and old.last_reminded_at == now
-    assert Notification.objects.filter(recipient=contact, referral=old).count() == 1
-    assert Notification.objects.filter(recipient=personas.users["lead"], referral=old).exists()
-    assert not Notification.objects.filter(referral=fresh).exists()
+    assert Notification.objects.filter(recipient=contact, url__contains=old.pk).count() == 1
+    assert Notification.objects.filter(
+        recipient=personas.users["lead"], url__contains=old.pk
+    ).exists()
+    assert not Notification.objects.filter(url__contains=fresh.pk).exists()
     assert old.events.filter(kind=EventKind.REMINDER).count() == 1
     # Run again soon after: nothing new; after another period: a second reminder.
     assert services.referral_reminders_send(now=now + timedelta(hours=1)) == 0
