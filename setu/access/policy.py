@@ -86,17 +86,22 @@ def _active_shares(actor: Actor) -> QuerySet[Any]:
     )
 
 
+def _repeats_rows(condition: Q) -> Q:
+    """Mark a condition that joins a many-to-many table, so `scope` removes repeated rows."""
+    condition.repeats_rows = True  # type: ignore[attr-defined]
+    return condition
+
+
 def _case_rows(actor: Actor, roles: frozenset[str], *, via_share: bool) -> Q:
     """Cases of the actor's organisation (restricted ones only for their team), plus shared ones."""
     if not _member(actor, roles):
         return NOTHING
     own = Q(owner_org_id=actor.organisation_id)
-    if actor.role != Role.ORG_ADMIN:
+    joins_team = actor.role != Role.ORG_ADMIN
+    if joins_team:
         own &= Q(is_restricted=False) | Q(case_owner_id=actor.user.pk) | Q(team__id=actor.user.pk)
-    if not via_share:
-        return own
-    shared = Exists(_active_shares(actor).filter(case_id=OuterRef("pk")))
-    return own | Q(shared)
+    rows = own | Q(Exists(_active_shares(actor).filter(case_id=OuterRef("pk")))) if via_share else own
+    return _repeats_rows(rows) if joins_team else rows
 
 
 def _case_view(actor: Actor) -> Q:
@@ -299,8 +304,7 @@ def scope(actor: Actor, qs: QuerySet[M], action: Action) -> QuerySet[M]:
     if condition == NOTHING:
         return qs.none()
     filtered = qs.filter(condition)
-    # Team membership joins a many-to-many table and may repeat rows.
-    return filtered.distinct() if "team__id" in str(condition) else filtered
+    return filtered.distinct() if getattr(condition, "repeats_rows", False) else filtered
 
 
 def allowed(actor: Actor, action: Action, model: type[Model] | str) -> bool:

@@ -83,3 +83,11 @@ def test_require_raises_not_found_for_outsiders_and_forbidden_for_viewers(person
 
 def test_unknown_action_is_denied(personas):
     assert not policy.scope(personas["org_admin"], Case.objects.all(), Action.VIEW_AUDIT).exists()
+
+
+def test_a_case_with_a_team_is_listed_once(personas):
+    """The team rule joins a many-to-many table; the scope must not repeat the case."""
+    personas.case.team.add(personas.users["counsellor"], personas.users["lead"])
+    for who in ("lead", "counsellor", "org_admin"):
+        ids = list(policy.scope(personas[who], Case.objects.all(), Action.VIEW).values_list("pk"))
+        assert ids.count((personas.case.pk,)) == 1, who
