@@ -55,11 +55,6 @@ def service_get(*, actor: Actor, service_id: uuid.UUID) -> Service:
     return service
 
 
-def service_count(*, actor: Actor, need: str = "") -> int:
-    """How many active services the actor may see (for the home page)."""
-    return service_list(actor=actor, need=need).count()
-
-
 def service_can_edit(*, actor: Actor, service: Service) -> bool:
     """Whether the actor may edit this entry (to show the Edit button)."""
     return policy.can(actor, Action.EDIT, service)

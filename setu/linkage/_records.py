@@ -7,7 +7,7 @@ import datetime as dt
 import io
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from pathlib import Path
 
 COLUMNS: tuple[str, ...] = (
@@ -179,12 +179,6 @@ def _parse_rows(reader: Iterable[list[str]], header: list[str]) -> list[PersonRe
         kwargs = {k: v for k, v in values.items() if k != "age"}
         out.append(PersonRecord(**kwargs, age=age))
     return out
-
-
-def record_to_row(record: PersonRecord) -> dict[str, str]:
-    row = {f.name: getattr(record, f.name) for f in fields(PersonRecord)}
-    row["age"] = "" if record.age is None else str(record.age)
-    return {c: row[c] for c in COLUMNS}
 
 
 def check_unique_ids(records: Iterable[PersonRecord]) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from setu.orgs.models import Membership, Organisation, OrganisationType, Role
+from setu.orgs.models import Membership, Organisation, Role
 
 
 class StateOut(serializers.Serializer):
@@ -16,13 +16,6 @@ class DistrictOut(serializers.Serializer):
     code = serializers.IntegerField()
     name = serializers.CharField()
     state_code = serializers.IntegerField(source="state_id")
-
-
-class OrganisationFilterIn(serializers.Serializer):
-    """Query-string filters of the organisation list (non-identifying)."""
-
-    org_type = serializers.ChoiceField(choices=OrganisationType.choices, required=False)
-    state = serializers.IntegerField(required=False, min_value=1, help_text="LGD state code")
 
 
 class OrganisationOut(serializers.ModelSerializer):
