@@ -100,7 +100,9 @@ def _case_rows(actor: Actor, roles: frozenset[str], *, via_share: bool) -> Q:
     joins_team = actor.role != Role.ORG_ADMIN
     if joins_team:
         own &= Q(is_restricted=False) | Q(case_owner_id=actor.user.pk) | Q(team__id=actor.user.pk)
-    rows = own | Q(Exists(_active_shares(actor).filter(case_id=OuterRef("pk")))) if via_share else own
+    rows = (
+        own | Q(Exists(_active_shares(actor).filter(case_id=OuterRef("pk")))) if via_share else own
+    )
     return _repeats_rows(rows) if joins_team else rows
 
 
