@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.utils import timezone
 from rest_framework import authentication, exceptions
 from rest_framework.request import Request
 
@@ -19,21 +18,12 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         if not header.startswith(self.keyword + " "):
             return None
         raw = header[len(self.keyword) + 1 :].strip()
-        from setu.accounts.models import ApiToken
+        from setu.accounts import selectors, services
 
-        token = (
-            ApiToken.objects.select_related("user")
-            .filter(digest=ApiToken.digest_of(raw), revoked_at__isnull=True)
-            .first()
-        )
-        now = timezone.now()
-        if (
-            token is None
-            or (token.expires_at and token.expires_at < now)
-            or not token.user.is_active
-        ):
+        token = selectors.api_token_for_bearer(raw=raw)
+        if token is None:
             raise exceptions.AuthenticationFailed("Invalid or expired token.")
-        ApiToken.objects.filter(pk=token.pk).update(last_used_at=now)
+        services.api_token_used(token=token)
         return token.user, token
 
     def authenticate_header(self, request: Request) -> str:

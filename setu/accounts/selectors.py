@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 
 from setu.access import policy
 from setu.access.actor import Actor
@@ -38,4 +39,18 @@ def api_token_get(*, actor: Actor, token_id: Any) -> ApiToken:
     token = api_token_list(actor=actor).filter(pk=token_id).first()
     if token is None:
         raise NotFound(action=Action.VIEW, target=("accounts.apitoken", str(token_id), None))
+    return token
+
+
+def api_token_for_bearer(*, raw: str) -> ApiToken | None:
+    """The live token whose secret is ``raw`` (unrevoked, unexpired, active user), else None."""
+    token = (
+        ApiToken.objects.select_related("user")
+        .filter(digest=ApiToken.digest_of(raw), revoked_at__isnull=True)
+        .first()
+    )
+    if token is None or not token.user.is_active:
+        return None
+    if token.expires_at and token.expires_at < timezone.now():
+        return None
     return token

@@ -11,7 +11,11 @@ from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.core.errors import NotFound
+
+# Choices other apps name (referral needs, spoken languages) are reached through this module.
+from setu.directory.models import Language as Language
 from setu.directory.models import Service
+from setu.directory.models import ServiceType as ServiceType
 from setu.orgs.models import District, State
 
 

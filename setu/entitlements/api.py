@@ -59,9 +59,7 @@ class ApplicationListApi(ScopedListApi):
     def scoped(self, actor: Actor) -> QuerySet[SchemeApplication]:
         policy.require_allowed(actor, Action.VIEW, "entitlements.schemeapplication")
         status_filter = self.request.query_params.get("status", "")
-        return selectors.application_list(actor=actor, status=status_filter).prefetch_related(
-            "changes"
-        )
+        return selectors.application_list(actor=actor, status=status_filter, with_history=True)
 
     @extend_schema(request=ApplicationIn, responses={201: ApplicationOut})
     def post(self, request: Request) -> Response:

@@ -76,7 +76,7 @@ def case_entitlements(request: HttpRequest, case_id: UUID) -> HttpResponse:
     claim_form = ClaimForm(
         request.POST if request.POST.get("form") == "claim" else None,
         persons=persons,
-        schemes=schemes.filter(category=SchemeCategory.COMPENSATION),
+        schemes=selectors.scheme_list(actor=actor, category=SchemeCategory.COMPENSATION),
         initial={"filed_on": today},
     )
     if request.method == "POST":

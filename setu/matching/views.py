@@ -49,7 +49,7 @@ def pair_list(request: HttpRequest) -> HttpResponse:
     else:
         page = Paginator(pairs, 25).get_page(request.GET.get("page"))
     rows = selectors.queue_rows(actor=actor, pairs=list(page))
-    alerts = selectors.alert_list(actor=actor, open_only=True).count()
+    alerts = selectors.alert_count(actor=actor, open_only=True)
     return render(
         request,
         "matching/pair_list.html",

@@ -26,6 +26,13 @@ def organisation_get(*, actor: Actor, organisation_id: object) -> Organisation:
     return organisation
 
 
+def organisation_own(*, actor: Actor) -> Organisation | None:
+    """The organisation the actor is acting for, if it is active."""
+    if actor.organisation_id is None:
+        return None
+    return organisation_list(actor=actor).filter(pk=actor.organisation_id).first()
+
+
 def membership_list(*, actor: Actor, organisation: Organisation) -> QuerySet[Membership]:
     """Members of ``organisation``, for those who manage its members (its admins)."""
     policy.require(actor, Action.MANAGE_ORG, organisation)

@@ -11,7 +11,7 @@ from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from setu.access.actor import actor_of
-from setu.core.errors import InvalidInput, NotFound
+from setu.core.errors import InvalidInput
 from setu.directory import selectors as directory
 from setu.referrals import selectors, services
 from setu.referrals.models import ReferralStatus
@@ -58,9 +58,7 @@ class ReferralListApi(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         case = selectors.case_get_for_referral(actor=actor, case_id=data["case_id"])
-        person = selectors.case_persons(actor=actor, case=case).filter(pk=data["person_id"]).first()
-        if person is None:
-            raise NotFound(action="share", target=("registry.person", str(data["person_id"])))
+        person = selectors.case_person_get(actor=actor, case=case, person_id=data["person_id"])
         service = None
         if data.get("to_service_id"):
             service = directory.service_get(actor=actor, service_id=data["to_service_id"])

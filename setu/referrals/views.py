@@ -16,7 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from setu.access.actor import actor_of
 from setu.core.errors import ConsentRequired, InvalidInput
 from setu.directory import selectors as directory
-from setu.directory.models import ServiceType
+from setu.directory.selectors import ServiceType
 from setu.referrals import selectors, services
 from setu.referrals.forms import DeclineForm, HandoverForm, NoteForm, ReasonForm, ReferralForm
 from setu.referrals.models import ReferralStatus

@@ -35,10 +35,7 @@ def home_for(*, actor: Actor) -> Home:
     from setu.orgs import selectors as orgs
 
     home = Home(is_platform_admin=actor.is_platform_admin)
-    if actor.organisation_id:
-        home.organisation = (
-            orgs.organisation_list(actor=actor).filter(pk=actor.organisation_id).first()
-        )
+    home.organisation = orgs.organisation_own(actor=actor)
     if policy.allowed(actor, Action.VIEW, "registry.case"):
         from setu.registry import selectors as registry
 
