@@ -11,7 +11,7 @@ from setu.core.errors import Denied
 def record_denial(request: HttpRequest, exc: Denied) -> None:
     """Write a DENIED audit entry for a refused request."""
     from setu.audit import services as audit
-    from setu.audit.models import AuditAction, Outcome
+    from setu.audit.services import AuditAction, Outcome
 
     user = getattr(request, "user", None)
     actor = actor_of(request) if user is not None and user.is_authenticated else None

@@ -19,7 +19,7 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.accounts.models import ApiToken, User, UserSession
 from setu.audit import services as audit
-from setu.audit.models import AuditAction, Outcome
+from setu.audit.services import AuditAction, Outcome
 from setu.core.errors import InvalidInput
 
 # Token lifetimes offered to users; a token that never expires is not offered.
@@ -184,6 +184,11 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
             details={"op": "api_token_revoke"},
         )
     return token
+
+
+def api_token_used(*, token: ApiToken) -> None:
+    """Note when a token last authenticated (bookkeeping shown to its owner; not audited)."""
+    ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
 
 
 def lockout_record(*, ip_address: str | None) -> None:

@@ -26,7 +26,9 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
-from setu.audit.models import AuditAction, AuditEntry, AuditHead, AuditPending, AuditSeal, Outcome
+from setu.audit.models import AuditAction as AuditAction
+from setu.audit.models import AuditEntry, AuditHead, AuditPending, AuditSeal
+from setu.audit.models import Outcome as Outcome
 
 if TYPE_CHECKING:
     from setu.access.actor import Actor

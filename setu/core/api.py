@@ -39,7 +39,7 @@ def _audit_refusal(exc: Exception, context: dict[str, Any]) -> None:
         # A wrong or revoked token is a failed sign-in; the token itself is never stored.
         from setu.access.actor import client_ip
         from setu.audit import services as audit
-        from setu.audit.models import AuditAction, Outcome
+        from setu.audit.services import AuditAction, Outcome
 
         audit.record(
             actor=None,

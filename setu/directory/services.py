@@ -12,7 +12,7 @@ from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
-from setu.audit.models import AuditAction
+from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
 from setu.directory import hsds, selectors
 from setu.directory.models import Service

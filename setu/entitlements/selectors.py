@@ -15,7 +15,7 @@ from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
-from setu.audit.models import AuditAction
+from setu.audit.services import AuditAction
 from setu.core.errors import NotFound
 from setu.entitlements.models import (
     OPEN_APPLICATION_STATUSES,
@@ -27,9 +27,13 @@ from setu.entitlements.models import (
 )
 
 
-def scheme_list(*, actor: Actor, include_inactive: bool = False) -> QuerySet[Scheme]:
-    """Schemes of the network's list."""
+def scheme_list(
+    *, actor: Actor, include_inactive: bool = False, category: str = ""
+) -> QuerySet[Scheme]:
+    """Schemes of the network's list (of one category when given)."""
     qs = Scheme.objects.all() if include_inactive else Scheme.objects.filter(is_active=True)
+    if category:
+        qs = qs.filter(category=category)
     return policy.scope(actor, qs, Action.VIEW).select_related("state")
 
 
@@ -52,6 +56,7 @@ def application_list(
     scheme_id: UUID | None = None,
     case_id: UUID | None = None,
     waiting: bool = False,
+    with_history: bool = False,
 ) -> QuerySet[SchemeApplication]:
     """Applications the actor may see, stalest first (``waiting``: only those still waiting)."""
     qs = policy.scope(actor, SchemeApplication.objects.all(), Action.VIEW)
@@ -63,6 +68,8 @@ def application_list(
         qs = qs.filter(scheme_id=scheme_id)
     if case_id:
         qs = qs.filter(case_id=case_id)
+    if with_history:
+        qs = qs.prefetch_related("changes")
     return qs.select_related("scheme", "case", "person").order_by("status_changed_on")
 
 

@@ -21,7 +21,7 @@ from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
-from setu.audit.models import AuditAction
+from setu.audit.services import AuditAction
 from setu.consent import selectors as consent_selectors
 from setu.core.errors import NotFound
 from setu.linkage import PersonRecord
@@ -517,6 +517,11 @@ def alert_list(
     if kind:
         qs = qs.filter(kind=kind)
     return qs
+
+
+def alert_count(*, actor: Actor, open_only: bool = False) -> int:
+    """How many alerts the actor's organisation has (unacknowledged only, with ``open_only``)."""
+    return alert_list(actor=actor, open_only=open_only).count()
 
 
 def alert_get(*, actor: Actor, alert_id: Any) -> MatchAlert:

@@ -15,7 +15,7 @@ from setu.access.policy import Action
 from setu.accounts import services as account_services
 from setu.accounts.models import User
 from setu.audit import services as audit
-from setu.audit.models import AuditAction
+from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
 from setu.orgs.models import District, Membership, Organisation, State
 

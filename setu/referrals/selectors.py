@@ -132,6 +132,14 @@ def case_persons(*, actor: Actor, case: Case) -> QuerySet[Person]:
     return policy.scope(actor, Person.objects.filter(pk__in=person_ids), Action.VIEW)
 
 
+def case_person_get(*, actor: Actor, case: Case, person_id: object) -> Person:
+    """One person of the case the actor may refer; NotFound otherwise."""
+    person = case_persons(actor=actor, case=case).filter(pk=person_id).first()
+    if person is None:
+        raise NotFound(action=Action.SHARE, target=("registry.person", str(person_id), None))
+    return person
+
+
 def consent_covering(
     *, actor: Actor, person: Person, to_org_id: uuid.UUID, scopes: list[str]
 ) -> Consent | None:

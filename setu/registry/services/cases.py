@@ -14,7 +14,7 @@ from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
-from setu.audit.models import AuditAction
+from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
 from setu.orgs.models import Organisation
 from setu.registry import hooks, text
