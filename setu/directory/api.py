@@ -15,17 +15,18 @@ from rest_framework.views import APIView
 from setu.access.actor import actor_of
 from setu.directory import selectors, services
 from setu.directory.serializers import ServiceFilterIn, ServiceIn, ServiceOut
+from setu.orgs import selectors as orgs
 
 
 def _places(data: dict[str, Any]) -> dict[str, Any]:
     places: dict[str, Any] = {}
     if "district_codes" in data:
         places["districts"] = [
-            d for code in data.pop("district_codes") if (d := selectors.district_get(code=code))
+            d for code in data.pop("district_codes") if (d := orgs.district_get(code=code))
         ]
     if "state_codes" in data:
         places["states"] = [
-            s for code in data.pop("state_codes") if (s := selectors.state_get(code=code))
+            s for code in data.pop("state_codes") if (s := orgs.state_get(code=code))
         ]
     return places
 
@@ -43,9 +44,9 @@ class ServiceListApi(APIView):
         filters.is_valid(raise_exception=True)
         state = district = None
         if filters.validated_data.get("state"):
-            state = selectors.state_get(code=filters.validated_data["state"])
+            state = orgs.state_get(code=filters.validated_data["state"])
         if filters.validated_data.get("district"):
-            district = selectors.district_get(code=filters.validated_data["district"])
+            district = orgs.district_get(code=filters.validated_data["district"])
         qs = selectors.service_list(
             actor=actor_of(request),
             need=filters.validated_data.get("need", ""),

@@ -7,8 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from setu.directory import selectors
 from setu.directory.models import Language, Service, ServiceType, Sex
+from setu.orgs import selectors as places
 
 
 class FinderForm(forms.Form):
@@ -25,11 +25,11 @@ class FinderForm(forms.Form):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["state"].choices = [("", _("All states"))] + [
-            (s.code, s.name) for s in selectors.state_choices()
+            (s.code, s.name) for s in places.state_list()
         ]
         state_code = self.data.get("state") if self.is_bound else None
-        state = selectors.state_get(code=int(state_code)) if str(state_code).isdigit() else None
-        districts = selectors.district_choices(state=state)
+        state = places.state_get(code=int(state_code)) if str(state_code).isdigit() else None
+        districts = places.district_list(state_code=state.code if state else None)
         label = (lambda d: d.name) if state else (lambda d: f"{d.name}, {d.state.name}")
         self.fields["district"].choices = [("", _("All districts"))] + [
             (d.code, label(d)) for d in districts
@@ -70,8 +70,8 @@ class ServiceForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["name"].required = False
         self.fields["name"].help_text = _("Leave empty to use the type of service.")
-        self.fields["districts"].queryset = selectors.district_choices()
-        self.fields["states"].queryset = selectors.state_choices()
+        self.fields["districts"].queryset = places.district_list()
+        self.fields["states"].queryset = places.state_list()
 
     def service_data(self) -> dict[str, Any]:
         """Cleaned plain fields for the service layer (places are passed separately)."""

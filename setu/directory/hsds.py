@@ -14,10 +14,12 @@ import json
 import uuid
 import zipfile
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from setu.directory.models import Language, Service, ServiceType
-from setu.orgs.models import Organisation
+
+if TYPE_CHECKING:
+    from setu.orgs.models import Organisation
 
 HSDS_VERSION = "3.0"
 TAXONOMY_ID = str(uuid.uuid5(uuid.NAMESPACE_URL, "https://setu.invalid/taxonomy/service-type"))

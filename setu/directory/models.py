@@ -11,7 +11,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.models import BaseModel
-from setu.orgs.models import District, Organisation, State
 
 
 class ServiceType(models.TextChoices):
@@ -61,7 +60,7 @@ class Service(BaseModel):
     """One service an organisation offers, the districts it serves and who it is for."""
 
     organisation = models.ForeignKey(
-        Organisation, on_delete=models.CASCADE, related_name="services_offered"
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="services_offered"
     )
     service_type = models.CharField(
         _("type of service"), max_length=24, choices=ServiceType.choices
@@ -70,10 +69,10 @@ class Service(BaseModel):
     description = models.TextField(_("description"), blank=True)
     # A service covers the districts listed and, for state-wide services, whole states.
     districts = models.ManyToManyField(
-        District, blank=True, related_name="services", verbose_name=_("districts served")
+        "orgs.District", blank=True, related_name="services", verbose_name=_("districts served")
     )
     states = models.ManyToManyField(
-        State, blank=True, related_name="services", verbose_name=_("whole states served")
+        "orgs.State", blank=True, related_name="services", verbose_name=_("whole states served")
     )
     age_min = models.PositiveSmallIntegerField(_("minimum age"), null=True, blank=True)
     age_max = models.PositiveSmallIntegerField(_("maximum age"), null=True, blank=True)

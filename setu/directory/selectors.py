@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 from collections import defaultdict
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet
 
@@ -16,7 +17,10 @@ from setu.core.errors import NotFound
 from setu.directory.models import Language as Language
 from setu.directory.models import Service
 from setu.directory.models import ServiceType as ServiceType
-from setu.orgs.models import District, State
+from setu.orgs import selectors as places
+
+if TYPE_CHECKING:
+    from setu.orgs.models import District, State
 
 
 def _base() -> QuerySet[Service]:
@@ -82,33 +86,10 @@ def district_service_counts(
     for service_id, state_code in services.values_list("pk", "states").distinct():
         if state_code is not None:
             statewide[state_code].add(service_id)
-    districts = District.objects.all()
-    if state is not None:
-        districts = districts.filter(state=state)
+    districts = places.district_list(state_code=state.code if state is not None else None)
     counts: dict[int, int] = {}
     for code, state_code in districts.values_list("code", "state_id"):
         found = by_district.get(code, set()) | statewide.get(state_code, set())
         if found:
             counts[code] = len(found)
     return counts
-
-
-def state_get(*, code: int) -> State | None:
-    """A state by LGD code (places are public reference data)."""
-    return State.objects.filter(code=code).first()
-
-
-def district_get(*, code: int) -> District | None:
-    """A district by LGD code."""
-    return District.objects.select_related("state").filter(code=code).first()
-
-
-def state_choices() -> QuerySet[State]:
-    """All states and union territories, for filters."""
-    return State.objects.all()
-
-
-def district_choices(*, state: State | None = None) -> QuerySet[District]:
-    """Districts, optionally of one state, for filters and forms."""
-    qs = District.objects.select_related("state")
-    return qs.filter(state=state) if state is not None else qs

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -16,7 +16,9 @@ from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
 from setu.directory import hsds, selectors
 from setu.directory.models import Service
-from setu.orgs.models import District, State
+
+if TYPE_CHECKING:
+    from setu.orgs.models import District, State
 
 # Plain fields a form or API may set; organisation is always the actor's own.
 FIELDS = (

@@ -21,6 +21,7 @@ from setu.core.errors import InvalidInput
 from setu.directory import geo, selectors, services
 from setu.directory.forms import FinderForm, ServiceForm
 from setu.directory.models import ServiceType
+from setu.orgs import selectors as places
 
 
 def _filters(request: HttpRequest) -> tuple[FinderForm, dict[str, Any]]:
@@ -29,9 +30,9 @@ def _filters(request: HttpRequest) -> tuple[FinderForm, dict[str, Any]]:
     if form.is_bound and form.is_valid():
         found["need"] = form.cleaned_data["need"] or ""
         if form.cleaned_data["state"]:
-            found["state"] = selectors.state_get(code=form.cleaned_data["state"])
+            found["state"] = places.state_get(code=form.cleaned_data["state"])
         if form.cleaned_data["district"]:
-            found["district"] = selectors.district_get(code=form.cleaned_data["district"])
+            found["district"] = places.district_get(code=form.cleaned_data["district"])
     return form, found
 
 

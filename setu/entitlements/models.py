@@ -16,7 +16,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.models import BaseModel
-from setu.orgs.models import Organisation, State
 
 
 class SchemeCategory(models.TextChoices):
@@ -41,7 +40,7 @@ class Scheme(BaseModel):
     category = models.CharField(_("category"), max_length=16, choices=SchemeCategory.choices)
     # Null for central (all-India) schemes.
     state = models.ForeignKey(
-        State, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.State", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     description = models.TextField(_("description"), blank=True)
     is_active = models.BooleanField(_("active"), default=True)
@@ -71,7 +70,7 @@ class SchemeApplication(BaseModel):
 
     case = models.ForeignKey("registry.Case", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
-    owner_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    owner_org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     scheme = models.ForeignKey(Scheme, on_delete=models.PROTECT, related_name="applications")
     status = models.CharField(
         _("status"),
@@ -146,7 +145,7 @@ class CompensationClaim(BaseModel):
 
     case = models.ForeignKey("registry.Case", on_delete=models.PROTECT, related_name="+")
     person = models.ForeignKey("registry.Person", on_delete=models.PROTECT, related_name="+")
-    owner_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    owner_org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     scheme = models.ForeignKey(
         Scheme, null=True, blank=True, on_delete=models.PROTECT, related_name="claims"
     )

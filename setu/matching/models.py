@@ -15,8 +15,6 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.models import BaseModel
-from setu.orgs.models import District, Organisation, State
-from setu.registry.models import Person, TraffickingEvent
 
 
 class MatchingReach(models.TextChoices):
@@ -30,8 +28,12 @@ class MatchingReach(models.TextChoices):
 class MatchRecord(BaseModel):
     """The engine's view of one person (its PersonRecord as JSON) and their matching flags."""
 
-    person = models.OneToOneField(Person, on_delete=models.CASCADE, related_name="match_record")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person = models.OneToOneField(
+        "registry.Person", on_delete=models.CASCADE, related_name="match_record"
+    )
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     data = models.JSONField(default=dict)
     # A network-wide MATCHING consent is in force: compared with every other organisation.
     cross_org = models.BooleanField(default=False)
@@ -150,10 +152,10 @@ class SideState(models.TextChoices):
 class MatchPair(BaseModel):
     """Two persons the engine thinks may be one; side A has the smaller person id."""
 
-    person_a = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    person_b = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
-    org_a = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    org_b = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    person_a = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
+    person_b = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
+    org_a = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
+    org_b = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=12, choices=PairKind.choices)
     probability = models.FloatField()
     band = models.CharField(max_length=10, choices=Band.choices)
@@ -218,7 +220,9 @@ class MatchDecision(BaseModel):
     """One reviewer's decision on a pair, with the score it had: calibrates the thresholds."""
 
     pair = models.ForeignKey(MatchPair, on_delete=models.CASCADE, related_name="decisions")
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
     decided_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -238,23 +242,29 @@ class AlertKind(models.TextChoices):
 class MatchAlert(BaseModel):
     """An alert to one organisation about a person it holds; the new event's place and date only."""
 
-    organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="+")
+    organisation = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
+    )
+    person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="+")
     kind = models.CharField(max_length=16, choices=AlertKind.choices)
     pair = models.ForeignKey(
         MatchPair, null=True, blank=True, on_delete=models.SET_NULL, related_name="alerts"
     )
     event = models.ForeignKey(
-        TraffickingEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "registry.TraffickingEvent",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     # Copied from the new event: the place (district/state) and date, nothing about the person.
     event_kind = models.CharField(max_length=24, blank=True)
     event_date = models.DateField(null=True, blank=True)
     district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     state = models.ForeignKey(
-        State, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.State", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     band = models.CharField(max_length=10, choices=Band.choices, blank=True)
     acknowledged_at = models.DateTimeField(null=True, blank=True)

@@ -74,10 +74,27 @@ def membership_list_own(*, actor: Actor) -> QuerySet[Membership]:
 
 
 def state_list() -> QuerySet[State]:
-    """India's states and union territories (public reference data)."""
+    """India's states and union territories (LGD; public reference data), for place pickers."""
     return State.objects.order_by("name")
 
 
-def district_list() -> QuerySet[District]:
-    """India's districts with their states (public reference data)."""
-    return District.objects.select_related("state").order_by("state__name", "name")
+def district_list(*, state_code: object = None) -> QuerySet[District]:
+    """India's districts with their states (LGD), optionally of one state; none for a bad code."""
+    qs = District.objects.select_related("state")
+    if state_code in (None, ""):
+        return qs.order_by("state__name", "name")
+    try:
+        code = int(state_code)  # type: ignore[call-overload]
+    except (TypeError, ValueError):
+        return qs.none()
+    return qs.filter(state_id=code).order_by("name")
+
+
+def state_get(*, code: int) -> State | None:
+    """A state by LGD code."""
+    return State.objects.filter(code=code).first()
+
+
+def district_get(*, code: int) -> District | None:
+    """A district by LGD code."""
+    return District.objects.select_related("state").filter(code=code).first()

@@ -118,6 +118,11 @@ def organisation_update(
     return org
 
 
+def organisation_lock(*, organisation_id: object) -> Organisation:
+    """The organisation row, locked until the transaction ends (serialises per-org numbering)."""
+    return Organisation.objects.select_for_update().get(pk=organisation_id)
+
+
 def _membership_state(m: Membership) -> dict[str, Any]:
     return {
         "role": m.role,

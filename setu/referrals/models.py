@@ -11,11 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from setu.consent.models import Consent
 from setu.core.models import BaseModel
-from setu.directory.models import Service, ServiceType
-from setu.orgs.models import Organisation
-from setu.registry.models import Case, Person
+from setu.directory.selectors import ServiceType
 
 
 class ReferralStatus(models.TextChoices):
@@ -63,21 +60,23 @@ class Referral(BaseModel):
     """A request from one organisation to another to serve a person of one of its cases."""
 
     from_org = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="referrals_sent"
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="referrals_sent"
     )
     to_org = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="referrals_received"
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="referrals_received"
     )
     to_service = models.ForeignKey(
-        Service,
+        "directory.Service",
         null=True,
         blank=True,
         on_delete=models.SET_NULL,
         related_name="referrals",
         verbose_name=_("service"),
     )
-    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
-    person = models.ForeignKey(Person, on_delete=models.PROTECT, related_name="referrals")
+    case = models.ForeignKey("registry.Case", on_delete=models.PROTECT, related_name="referrals")
+    person = models.ForeignKey(
+        "registry.Person", on_delete=models.PROTECT, related_name="referrals"
+    )
     kind = models.CharField(
         _("kind"), max_length=16, choices=ReferralKind.choices, default=ReferralKind.SERVICE
     )
@@ -89,7 +88,9 @@ class Referral(BaseModel):
     message = models.TextField(_("message to the receiving organisation"), blank=True)
     # Exactly the consent scopes shared; the receiving side is shown these and nothing else.
     shared_scopes = models.JSONField(_("what is shared"), default=list)
-    consent = models.ForeignKey(Consent, on_delete=models.PROTECT, related_name="referrals")
+    consent = models.ForeignKey(
+        "registry.Consent", on_delete=models.PROTECT, related_name="referrals"
+    )
     status = models.CharField(
         _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT
     )
@@ -181,7 +182,7 @@ class ReferralEvent(BaseModel):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     actor_org = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     from_status = models.CharField(max_length=12, choices=ReferralStatus.choices, blank=True)
     to_status = models.CharField(max_length=12, choices=ReferralStatus.choices, blank=True)

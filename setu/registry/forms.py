@@ -12,8 +12,8 @@ from setu.consent.models import ConsentGiver, ConsentScope
 from setu.core.countries import country_choices
 from setu.core.errors import InvalidInput
 from setu.core.forms import DateInput
+from setu.orgs import selectors as places
 from setu.orgs.forms import OrganisationChoiceField
-from setu.registry import selectors
 from setu.registry.models import (
     AddressKind,
     AliasKind,
@@ -65,12 +65,12 @@ class PlaceFieldsMixin:
         fields = self.fields  # type: ignore[attr-defined]
         prefix = self.add_prefix  # type: ignore[attr-defined]
         fields[self.state_field] = forms.ModelChoiceField(
-            label=_("State / UT"), queryset=selectors.state_list(), required=False
+            label=_("State / UT"), queryset=places.state_list(), required=False
         )
         # Districts are listed once a state is chosen: ~780 options would weigh on a cheap phone.
         fields[self.district_field] = forms.ModelChoiceField(
             label=_("District"),
-            queryset=selectors.district_list().none(),
+            queryset=places.district_list().none(),
             required=False,
             help_text=_("Choose the state first."),
         )
@@ -88,7 +88,7 @@ class PlaceFieldsMixin:
         state = state or (self.initial or {}).get(self.state_field)  # type: ignore[attr-defined]
         if state:
             code = getattr(state, "pk", state)
-            fields[self.district_field].queryset = selectors.district_list(state_code=code)
+            fields[self.district_field].queryset = places.district_list(state_code=code)
 
 
 class PersonSearchForm(forms.Form):

@@ -13,7 +13,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.models import BaseModel
-from setu.orgs.models import District, Organisation, State
 
 
 class Gender(models.TextChoices):
@@ -52,7 +51,9 @@ class Script(models.TextChoices):
 class Person(BaseModel):
     """A person as recorded by one organisation (survivor, missing person, family or perpetrator)."""
 
-    owner_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="persons")
+    owner_org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="persons"
+    )
     given_name = models.CharField(_("given name"), max_length=100, blank=True)  # prs_FirstName
     family_name = models.CharField(_("family name"), max_length=100, blank=True)  # prs_LastName
     name_native = models.CharField(_("name in native script"), max_length=200, blank=True)
@@ -148,10 +149,10 @@ class Address(BaseModel):
     village = models.CharField(_("village / locality"), max_length=150, blank=True)
     line = models.CharField(_("address"), max_length=300, blank=True)
     district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     state = models.ForeignKey(
-        State, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.State", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     pincode = models.CharField(_("PIN code"), max_length=6, blank=True)
     country = models.CharField(_("country (ISO 3166)"), max_length=2, default="IN")
@@ -227,7 +228,9 @@ class TraffickingStatus(models.TextChoices):
 class Case(BaseModel):
     """A case owned by one organisation; other organisations see it only through a consented share."""
 
-    owner_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="cases")
+    owner_org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="cases"
+    )
     reference = models.CharField(_("case reference"), max_length=40)
     # The reference the case had before numbering became one scheme: people still quote it.
     former_reference = models.CharField(_("former case reference"), max_length=40, blank=True)
@@ -453,10 +456,10 @@ class TraffickingEvent(BaseModel):
     )
     place = models.CharField(_("place"), max_length=200, blank=True)
     district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     state = models.ForeignKey(
-        State, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "orgs.State", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     country = models.CharField(_("country (ISO 3166)"), max_length=2, default="IN")
     description = models.TextField(_("description"), blank=True)
@@ -514,7 +517,7 @@ class ServiceRecord(BaseModel):
         _("status"), max_length=12, choices=ServiceStatus.choices, default=ServiceStatus.PLANNED
     )
     provider_org = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     provider_name = models.CharField(
         _("provider (if not in the network)"), max_length=200, blank=True

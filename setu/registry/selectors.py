@@ -12,9 +12,9 @@ import datetime
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -26,7 +26,6 @@ from setu.audit.services import AuditAction
 from setu.consent import selectors as consent_selectors
 from setu.consent.models import CaseShare, Consent
 from setu.core.errors import NotFound
-from setu.orgs.models import District, Organisation, State
 from setu.registry import text
 from setu.registry.models import (
     Address,
@@ -44,6 +43,9 @@ from setu.registry.models import (
     ServiceType,
     TraffickingEvent,
 )
+
+if TYPE_CHECKING:
+    from setu.orgs.models import Organisation
 
 # Services whose very existence is health or legal information need that scope as well.
 SERVICE_EXTRA_SCOPE = {
@@ -136,7 +138,7 @@ def _as_filters[F](filters: F | Mapping[str, Any] | None, kind: type[F]) -> F:
     given = {k: v for k, v in dict(filters).items() if k in names and v not in (None, "")}  # type: ignore[call-overload]
     for key in ("state", "district"):
         value = given.get(key)
-        if isinstance(value, State | District):
+        if isinstance(value, Model):  # a State or District chosen in a form
             given[key] = value.pk
     return kind(**given)
 
@@ -634,18 +636,3 @@ def share_recipient_list(*, actor: Actor, case: Case) -> QuerySet[Organisation]:
     from setu.orgs import selectors as orgs
 
     return orgs.organisation_list(actor=actor).exclude(pk=case.owner_org_id)
-
-
-def state_list() -> QuerySet[State]:
-    """States and union territories (LGD), for place pickers."""
-    return State.objects.order_by("name")
-
-
-def district_list(*, state_code: Any = None) -> QuerySet[District]:
-    """Districts (LGD), optionally of one state, for the dependent district picker."""
-    qs = District.objects.select_related("state").order_by("name")
-    try:
-        code = int(state_code) if state_code not in (None, "") else None
-    except (TypeError, ValueError):
-        return qs.none()
-    return qs.filter(state_id=code) if code is not None else qs

@@ -12,7 +12,7 @@ from typing import Any
 from rest_framework import serializers
 
 from setu.consent.models import ConsentGiver, ConsentScope
-from setu.registry import selectors
+from setu.orgs import selectors as places
 from setu.registry.models import (
     AddressKind,
     AliasKind,
@@ -36,7 +36,7 @@ class DistrictField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", "LGD district code")
-        super().__init__(queryset=selectors.district_list(), **kwargs)
+        super().__init__(queryset=places.district_list(), **kwargs)
 
 
 class StateField(serializers.PrimaryKeyRelatedField):
@@ -44,7 +44,7 @@ class StateField(serializers.PrimaryKeyRelatedField):
 
     def __init__(self, **kwargs: Any) -> None:
         kwargs.setdefault("help_text", "LGD state code")
-        super().__init__(queryset=selectors.state_list(), **kwargs)
+        super().__init__(queryset=places.state_list(), **kwargs)
 
 
 class OrgRefOut(serializers.Serializer):

@@ -23,6 +23,7 @@ from setu.access.policy import Action
 from setu.consent import selectors as consent_selectors
 from setu.consent import services as consent_services
 from setu.core.errors import ConsentRequired, InvalidInput
+from setu.orgs import selectors as places
 from setu.registry import forms, selectors, services, text
 
 PAGE_SIZE = 25
@@ -370,7 +371,7 @@ def consent_withdraw(request: HttpRequest, consent_id: UUID) -> HttpResponse:
 def district_options(request: HttpRequest) -> HttpResponse:
     """``<option>``s of the districts of a state (LGD), for the dependent district select."""
     code = next((v for k, v in request.GET.items() if k.endswith("state")), None)
-    districts = selectors.district_list(state_code=code) if code else []
+    districts = places.district_list(state_code=code) if code else []
     return render(request, "registry/_district_options.html", {"districts": districts})
 
 

@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.models import BaseModel
-from setu.orgs.models import District, Organisation, State
 
 
 class BedKind(models.TextChoices):
@@ -39,7 +38,9 @@ class BedKind(models.TextChoices):
 class BedGroup(BaseModel):
     """Beds of one kind in one shelter, with counters the database keeps consistent."""
 
-    shelter = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="bed_groups")
+    shelter = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.CASCADE, related_name="bed_groups"
+    )
     kind = models.CharField(_("beds for"), max_length=16, choices=BedKind.choices)
     # Distinguishes two groups of the same kind (e.g. "ground floor, step-free").
     label = models.CharField(_("label"), max_length=60, blank=True)
@@ -97,7 +98,7 @@ class BedGroup(BaseModel):
 
     def get_languages_display(self) -> list[str]:
         """Names of the languages staff speak (codes the directory does not know shown as is)."""
-        from setu.directory.models import Language
+        from setu.directory.selectors import Language
 
         return [str(Language(c).label) if c in Language.values else c for c in self.languages]
 
@@ -137,7 +138,7 @@ class BedHold(BaseModel):
         "referrals.Referral", on_delete=models.PROTECT, related_name="bed_holds"
     )
     # The organisation that asked for the hold; the shelter is bed_group.shelter.
-    holder_org = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    holder_org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     held_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="bed_holds"
     )
@@ -236,13 +237,13 @@ class CapacitySnapshot(models.Model):
 
     id = models.BigAutoField(primary_key=True)
     bed_group = models.ForeignKey(BedGroup, on_delete=models.CASCADE, related_name="snapshots")
-    shelter = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
+    shelter = models.ForeignKey("orgs.Organisation", on_delete=models.CASCADE, related_name="+")
     # Copied so history stays put if the shelter moves or the group changes kind.
     district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     state = models.ForeignKey(
-        State, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.State", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(max_length=16, choices=BedKind.choices)
     total = models.PositiveIntegerField()
@@ -271,10 +272,10 @@ class UnmetDemand(BaseModel):
     """A time someone needed a bed and found none: counted per district, never with a name."""
 
     district = models.ForeignKey(
-        District, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.District", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     state = models.ForeignKey(
-        State, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.State", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     kind = models.CharField(_("beds for"), max_length=16, choices=BedKind.choices, blank=True)
     reason = models.CharField(_("reason"), max_length=20, choices=UnmetReason.choices)
@@ -282,7 +283,7 @@ class UnmetDemand(BaseModel):
         "referrals.Referral", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     recorded_by_org = models.ForeignKey(
-        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        "orgs.Organisation", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
 
     class Meta:

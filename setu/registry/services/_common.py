@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models
 from django.utils import timezone
@@ -17,12 +17,14 @@ from setu.core.changes import diff as _diff
 from setu.core.changes import json_value as _value
 from setu.core.changes import raise_if as _raise_if
 from setu.core.changes import snapshot as _snapshot
-from setu.orgs.models import District
 from setu.registry.models import (
     Case,
     CasePerson,
     Person,
 )
+
+if TYPE_CHECKING:
+    from setu.orgs.models import District
 
 # The write services import their helpers from here, generic and registry-specific alike.
 __all__ = [

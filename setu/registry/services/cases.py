@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 import re
 from collections.abc import Iterable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -16,7 +16,7 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
-from setu.orgs.models import Organisation
+from setu.orgs import services as orgs_services
 from setu.registry import hooks, text
 from setu.registry.models import (
     Case,
@@ -42,6 +42,9 @@ from setu.registry.services._common import (
     _snapshot,
     _today,
 )
+
+if TYPE_CHECKING:
+    from setu.orgs.models import Organisation
 
 CASE_FIELDS = (
     "reference",
@@ -112,7 +115,7 @@ def case_create(*, actor: Actor, **fields: Any) -> Case:
     policy.require_allowed(actor, Action.CREATE, "registry.case")
     _check_fields(fields, CASE_FIELDS)
     # Locking the organisation row serialises reference numbering within it.
-    organisation = Organisation.objects.select_for_update().get(pk=actor.organisation_id)
+    organisation = orgs_services.organisation_lock(organisation_id=actor.organisation_id)
     fields.setdefault("case_owner", actor.user)
     case = Case(owner_org=organisation, **fields)
     case.reference = text.normalise_case_reference(case.reference or "")

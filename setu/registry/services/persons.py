@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone
@@ -15,7 +15,6 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
-from setu.orgs.models import District, State
 from setu.registry import hooks, text
 from setu.registry.models import (
     Address,
@@ -38,6 +37,9 @@ from setu.registry.services._common import (
     _today,
     _value,
 )
+
+if TYPE_CHECKING:
+    from setu.orgs.models import District, State
 
 # Fields a caller may set, per entity; anything else is refused rather than silently ignored.
 PERSON_FIELDS = (

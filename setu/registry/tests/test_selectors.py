@@ -217,15 +217,6 @@ def test_case_detail_masks_identities_without_identity_scope(personas):
     assert detail.shares == []
 
 
-def test_district_list_is_filtered_by_state(db):
-    from setu.orgs.models import State
-
-    state = State.objects.first()
-    districts = selectors.district_list(state_code=state.pk)
-    assert districts.exists() and {d.state_id for d in districts} == {state.pk}
-    assert not selectors.district_list(state_code="nonsense").exists()
-
-
 def test_person_list_filters(personas):
     lead = personas["lead"]
     other = PersonFactory(owner_org=personas.own_org, gender="Masculine")
