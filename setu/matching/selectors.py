@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import Case as SqlCase
@@ -39,7 +39,7 @@ from setu.matching.models import (
     PairStatus,
     QueueUrgency,
 )
-from setu.orgs.models import Organisation
+from setu.orgs import selectors as org_selectors
 from setu.registry.models import (
     CasePerson,
     CaseStatus,
@@ -48,6 +48,9 @@ from setu.registry.models import (
     ServiceRecord,
     TraffickingEvent,
 )
+
+if TYPE_CHECKING:
+    from setu.orgs.models import Organisation
 
 # Calibration: probability bands (lower edges), the precision reviewers' decisions must keep,
 # and how many decisions a band needs before it can move the threshold.
@@ -322,7 +325,7 @@ def other_org_contacts(*, actor: Actor, pairs: list[MatchPair]) -> dict[Any, dic
     ids = {p.other_org_id(actor.organisation_id) for p in pairs if p.kind == PairKind.CROSS_ORG}
     return {
         o.pk: {"name": o.name, "phone": o.phone, "contact": contact_name(o)}
-        for o in Organisation.objects.filter(pk__in=ids)
+        for o in org_selectors.organisations_by_id(ids=ids).values()
     }
 
 
@@ -399,7 +402,7 @@ def pair_review(*, actor: Actor, pair_id: Any) -> PairReview:
     side = pair.side_of(org)
     own_id, other_id = pair.own_person_id(org), pair.other_person_id(org)
     own_person = Person.objects.get(pk=own_id)
-    other_org = Organisation.objects.get(pk=pair.other_org_id(org))
+    other_org = org_selectors.organisation_for_system(organisation_id=pair.other_org_id(org))
     same_org = pair.kind == PairKind.DUPLICATE
     revealed = same_org or (pair.status == PairStatus.LINKED and _identity_consented(other_id, org))
     own_rec, other_rec = _record_of(own_id), _record_of(other_id)
@@ -576,7 +579,7 @@ def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
     live = records.matching_consents([m.person_id for m, _p, _e in net])
     net = [(m, p, ex) for m, p, ex in net if live[m.person_id].allows(org)]
     org_ids = {m.organisation_id for m, _p, _e in net}
-    names = sorted(Organisation.objects.filter(pk__in=org_ids).values_list("name", flat=True))
+    names = sorted(o.name for o in org_selectors.organisations_by_id(ids=org_ids).values())
     audit.record(
         actor=actor,
         action=AuditAction.LIST,
@@ -619,7 +622,7 @@ def person_match_status(*, actor: Actor, person_id: Any) -> PersonMatchStatus:
     names: list[str] = []
     if mr is not None and reach == MatchingReach.NAMED:
         names = sorted(
-            Organisation.objects.filter(pk__in=mr.matching_orgs).values_list("name", flat=True)
+            o.name for o in org_selectors.organisations_by_id(ids=mr.matching_orgs).values()
         )
     return PersonMatchStatus(
         checking=checking,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q
@@ -46,8 +46,11 @@ from setu.matching.models import (
 )
 from setu.notifications import services as notices
 from setu.notifications.models import NoticeKind
-from setu.orgs.models import Organisation
+from setu.orgs import selectors as org_selectors
 from setu.registry.models import TraffickingEvent
+
+if TYPE_CHECKING:
+    from setu.orgs.models import Organisation
 
 # The layout of the app's own index rows (2: one MatchKey row per named organisation); part of
 # the version stored on each record, so ``setu matching rematch`` re-indexes older records.
@@ -331,7 +334,7 @@ def _notify_pair(pair: MatchPair) -> None:
             about=pair,
         )
         return
-    orgs = {o.pk: o for o in Organisation.objects.filter(pk__in=[pair.org_a_id, pair.org_b_id])}
+    orgs = org_selectors.organisations_by_id(ids=[pair.org_a_id, pair.org_b_id])
     for mine, theirs in ((pair.org_a_id, pair.org_b_id), (pair.org_b_id, pair.org_a_id)):
         other = orgs[theirs]
         if pair.missing_found:

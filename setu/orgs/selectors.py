@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from typing import Any
+
 from django.db.models import QuerySet
 
 from setu.access import policy
@@ -71,6 +74,26 @@ def membership_list_own(*, actor: Actor) -> QuerySet[Membership]:
         user_id=actor.user.pk, is_active=True, organisation__is_active=True
     ).select_related("organisation")
     return policy.scope(actor, qs, Action.VIEW).order_by("created_at")
+
+
+def designated_contacts(*, organisation_id: object) -> QuerySet[Membership]:
+    """Active designated contacts of an organisation: who receives its referrals and reminders."""
+    return Membership.objects.filter(
+        organisation_id=organisation_id,
+        is_active=True,
+        is_designated_contact=True,
+        user__is_active=True,
+    ).select_related("user")
+
+
+def organisation_for_system(*, organisation_id: object) -> Organisation:
+    """An organisation by id for background jobs that act for no one (reminders, nudges)."""
+    return Organisation.objects.get(pk=organisation_id)
+
+
+def organisations_by_id(*, ids: Iterable[object]) -> dict[Any, Organisation]:
+    """Organisations by id, for naming them in notices and reviews (the directory is public)."""
+    return {o.pk: o for o in Organisation.objects.filter(pk__in=list(ids))}
 
 
 def state_list() -> QuerySet[State]:

@@ -25,8 +25,7 @@ from setu.consent import rules
 from setu.consent import selectors as consent_selectors
 from setu.consent.models import Consent, ConsentScope
 from setu.core.errors import NotFound
-from setu.directory.models import Language
-from setu.orgs.models import Membership
+from setu.directory.selectors import Language
 from setu.referrals.models import (
     OPEN_STATUSES,
     Referral,
@@ -286,16 +285,6 @@ def referral_shared_view(*, actor: Actor, referral: Referral) -> SharedView:
     if ConsentScope.LEGAL in scopes:
         view.legal = _legal(referral)
     return view
-
-
-def designated_contacts(*, organisation_id: uuid.UUID) -> QuerySet[Membership]:
-    """Active designated contacts of an organisation: who receives its referrals and reminders."""
-    return Membership.objects.filter(
-        organisation_id=organisation_id,
-        is_active=True,
-        is_designated_contact=True,
-        user__is_active=True,
-    ).select_related("user")
 
 
 def reminder_hours() -> tuple[int, int]:

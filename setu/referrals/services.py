@@ -29,6 +29,7 @@ from setu.core.errors import ConsentRequired, InvalidInput, NotFound
 from setu.directory.models import Service
 from setu.notifications import services as notices
 from setu.notifications.models import NoticeKind
+from setu.orgs import selectors as orgs
 from setu.referrals import selectors
 from setu.referrals.models import (
     HANDOVER_KINDS,
@@ -102,7 +103,7 @@ def _audit(
 def _notify(referral: Referral, organisation_id: Any, message: str, *, also: Any = None) -> int:
     """Notice to an organisation's designated contacts (no personal data), through the inbox
     and whichever of email and SMS each of them chose; one notice per referral, kept current."""
-    users = {m.user for m in selectors.designated_contacts(organisation_id=organisation_id)}
+    users = {m.user for m in orgs.designated_contacts(organisation_id=organisation_id)}
     if also is not None:
         users.add(also)
     return notices.notification_send(

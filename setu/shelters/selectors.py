@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from uuid import UUID
 
 from django.conf import settings
@@ -32,7 +32,7 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.core.errors import Forbidden, NotFound
 from setu.insights.selectors import SMALL_CELL
-from setu.orgs.models import District, Organisation, State
+from setu.orgs import selectors as orgs
 from setu.shelters.models import (
     BedGroup,
     BedHold,
@@ -42,6 +42,9 @@ from setu.shelters.models import (
     ShelterStay,
     UnmetDemand,
 )
+
+if TYPE_CHECKING:
+    from setu.orgs.models import District, Organisation, State
 
 
 def stale_after() -> datetime.timedelta:
@@ -496,10 +499,10 @@ def nearly_full_shelters(*, actor: Actor) -> list[ShelterRow]:
 
 def area_choices() -> tuple[QuerySet[State], QuerySet[District]]:
     """States and districts where member shelters are (filters for the board)."""
-    districts = District.objects.filter(
+    districts = orgs.district_list().filter(
         pk__in=BedGroup.objects.values("shelter__base_district_id")
-    ).select_related("state")
-    states = State.objects.filter(pk__in=districts.values("state_id"))
+    )
+    states = orgs.state_list().filter(pk__in=districts.values("state_id"))
     return states, districts
 
 

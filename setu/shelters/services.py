@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime
 import logging
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -25,7 +25,7 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
-from setu.orgs.models import District, Membership, Organisation
+from setu.orgs import selectors as orgs
 from setu.referrals.models import Referral
 from setu.registry import services as registry_services
 from setu.registry.models import Case, EventKind, Person
@@ -40,6 +40,9 @@ from setu.shelters.models import (
     UnmetDemand,
     UnmetReason,
 )
+
+if TYPE_CHECKING:
+    from setu.orgs.models import Organisation
 
 logger = logging.getLogger(__name__)
 
@@ -613,7 +616,7 @@ def unmet_demand_record(
 ) -> UnmetDemand:
     """Record that a bed was needed in a district and none was found (a count, never a name)."""
     policy.require_allowed(actor, Action.CREATE, "shelters.unmetdemand")
-    district = District.objects.filter(pk=district_id).first()
+    district = orgs.district_get(code=district_id) if str(district_id).isdigit() else None
     if district is None:
         raise InvalidInput({"district": [str(_("Choose a district."))]})
     if kind and kind not in BedKind.values:
@@ -683,7 +686,7 @@ def capacity_nudge_stale() -> int:
                 continue
             now = timezone.now()
             BedGroup.objects.filter(pk__in=[g.pk for g in locked]).update(last_nudged_at=now)
-            shelter = Organisation.objects.get(pk=shelter_id)
+            shelter = orgs.organisation_for_system(organisation_id=shelter_id)
             recipients = _nudge_recipients(shelter)
             audit.record(
                 actor=None,
@@ -697,11 +700,7 @@ def capacity_nudge_stale() -> int:
 
 
 def _nudge_recipients(shelter: Organisation) -> list[str]:
-    emails = set(
-        Membership.objects.filter(
-            organisation=shelter, is_active=True, is_designated_contact=True
-        ).values_list("user__email", flat=True)
-    )
+    emails = {m.user.email for m in orgs.designated_contacts(organisation_id=shelter.pk)}
     if shelter.email:
         emails.add(shelter.email)
     return sorted(e for e in emails if e)
