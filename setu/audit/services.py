@@ -31,7 +31,10 @@ from setu.audit.models import AuditEntry, AuditHead, AuditPending, AuditSeal
 from setu.audit.models import Outcome as Outcome
 
 if TYPE_CHECKING:
+    from django.http import HttpRequest
+
     from setu.access.actor import Actor
+    from setu.core.errors import Denied
 
 logger = logging.getLogger(__name__)
 
@@ -574,3 +577,19 @@ def entry_export(*, actor: Actor, filters: Any = None) -> QuerySet[AuditEntry]:
         },
     )
     return entries
+
+
+def denial_record(*, request: HttpRequest, exc: Denied) -> None:
+    """Write a DENIED entry for a refused request, outside its (rolled-back) transaction."""
+    from setu.access.actor import actor_of, client_ip
+
+    user = getattr(request, "user", None)
+    actor = actor_of(request) if user is not None and user.is_authenticated else None
+    record(
+        actor=actor,
+        action=AuditAction.DENIED,
+        outcome=Outcome.DENIED,
+        target=exc.target or ("url", "", None),
+        details={"attempted": exc.action, "path": request.path, "method": request.method},
+        ip_address=client_ip(request),
+    )

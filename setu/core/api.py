@@ -32,9 +32,9 @@ def _audit_refusal(exc: Exception, context: dict[str, Any]) -> None:
     if request is None:
         return
     if isinstance(exc, Denied):
-        from setu.access.denials import record_denial
+        from setu.audit import services as audit
 
-        record_denial(request, exc)
+        audit.denial_record(request=request, exc=exc)
     elif isinstance(exc, exceptions.AuthenticationFailed):
         # A wrong or revoked token is a failed sign-in; the token itself is never stored.
         from setu.access.actor import client_ip

@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from setu.access import policy
 from setu.access.actor import Actor, actor_of
-from setu.access.denials import record_denial
 from setu.access.policy import Action
+from setu.audit import services as audit
 from setu.consent import selectors as consent_selectors
 from setu.consent import services as consent_services
 from setu.core.errors import ConsentRequired, InvalidInput
@@ -56,7 +56,7 @@ def _form_page(
             forms.apply_errors(form, exc)
         except ConsentRequired as exc:
             # Refused, not broken: the caseworker is told why, and the refusal is audited.
-            record_denial(request, exc)
+            audit.denial_record(request=request, exc=exc)
             form.add_error(None, str(exc))
         else:
             messages.success(request, success)
