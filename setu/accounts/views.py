@@ -21,6 +21,7 @@ from setu.access.actor import ACTIVE_MEMBERSHIP_SESSION_KEY, actor_of, client_ip
 from setu.accounts import selectors, services
 from setu.accounts.forms import ActingAsForm, ApiTokenForm
 from setu.core.errors import InvalidInput
+from setu.core.forms import apply_errors
 from setu.orgs import selectors as org_selectors
 from setu.orgs import services as org_services
 
@@ -64,9 +65,7 @@ def token_list(request: HttpRequest) -> HttpResponse:
         try:
             token, secret = services.api_token_create(actor=actor, **form.cleaned_data)
         except InvalidInput as exc:
-            for field, problems in exc.errors.items():
-                for problem in problems:
-                    form.add_error(field if field in form.fields else None, problem)
+            apply_errors(form, exc)
         else:
             # The secret is shown in this one response and never again (only its digest is kept).
             context.update({"new_token": token, "secret": secret, "form": ApiTokenForm()})

@@ -1,10 +1,13 @@
-"""Form widgets every app shares, so a date or a choice looks and behaves the same everywhere."""
+"""Form pieces every app shares: widgets that behave the same everywhere, and a service's
+refusal shown on the form that asked for it."""
 
 from __future__ import annotations
 
 from typing import Any
 
 from django import forms
+
+from setu.core.errors import InvalidInput
 
 # The only value format `<input type="date">` accepts (HTML's "valid date string"). A value
 # in the language's own format (30/06/2026 in Bengali) shows an empty box, and saving the
@@ -19,3 +22,11 @@ class DateInput(forms.DateInput):
 
     def __init__(self, attrs: dict[str, Any] | None = None) -> None:
         super().__init__(attrs=attrs, format=ISO_DATE)
+
+
+def apply_errors(form: forms.BaseForm, exc: InvalidInput) -> None:
+    """Show a service's validation errors next to the fields they name (or at the top)."""
+    for name, messages in exc.errors.items():
+        target = name if name in form.fields else None
+        for message in messages:
+            form.add_error(target, message)

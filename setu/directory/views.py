@@ -18,6 +18,7 @@ from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
 from setu.core.errors import InvalidInput
+from setu.core.forms import apply_errors
 from setu.directory import geo, selectors, services
 from setu.directory.forms import FinderForm, ServiceForm
 from setu.directory.models import ServiceType
@@ -134,9 +135,7 @@ def _save(request: HttpRequest, form: ServiceForm, service: Any = None) -> HttpR
                 actor=actor, service=service, data=form.service_data(), **places
             )
     except InvalidInput as exc:
-        for field, errors in exc.errors.items():
-            for error in errors:
-                form.add_error(field if field in form.fields else None, error)
+        apply_errors(form, exc)
         return None
     messages.success(request, _("The service was saved."))
     return redirect("directory:service-detail", service_id=service.pk)

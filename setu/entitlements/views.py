@@ -15,6 +15,7 @@ from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
 from setu.core.errors import InvalidInput
+from setu.core.forms import apply_errors
 from setu.entitlements import selectors, services
 from setu.entitlements.forms import (
     AppealForm,
@@ -26,13 +27,6 @@ from setu.entitlements.forms import (
 )
 from setu.entitlements.models import SchemeCategory
 from setu.registry import selectors as registry
-
-
-def _errors(form: object, exc: InvalidInput) -> None:
-    for field, msgs in exc.errors.items():
-        target = field if field in getattr(form, "fields", {}) else None
-        for message in msgs:
-            form.add_error(target, message)  # type: ignore[attr-defined]
 
 
 def overview(request: HttpRequest) -> HttpResponse:
@@ -108,7 +102,7 @@ def case_entitlements(request: HttpRequest, case_id: UUID) -> HttpResponse:
                         reference=data["reference"],
                     )
             except InvalidInput as exc:
-                _errors(form, exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Saved."))
                 return redirect("entitlements:case", case_id=case.pk)
@@ -139,7 +133,7 @@ def application_detail(request: HttpRequest, application_id: UUID) -> HttpRespon
                 actor=actor, application=application, **form.cleaned_data
             )
         except InvalidInput as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Status recorded."))
             return redirect("entitlements:application-detail", application_id=application.pk)
@@ -183,7 +177,7 @@ def stage_edit(request: HttpRequest, stage_id: UUID) -> HttpResponse:
         try:
             services.stage_update(actor=actor, stage=stage, **form.cleaned_data)
         except InvalidInput as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Saved."))
             return redirect("entitlements:claim-detail", claim_id=stage.claim_id)
@@ -238,7 +232,7 @@ def scheme_form(request: HttpRequest, scheme_id: UUID | None = None) -> HttpResp
             else:
                 services.scheme_create(actor=actor, **form.cleaned_data)
         except InvalidInput as exc:
-            _errors(form, exc)
+            apply_errors(form, exc)
         else:
             return redirect("entitlements:scheme-list")
     return render(

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from setu.access.actor import actor_of
 from setu.core.errors import InvalidInput
+from setu.core.forms import apply_errors
 from setu.notifications import forms, selectors, services
 
 
@@ -65,9 +66,7 @@ def preferences(request: HttpRequest) -> HttpResponse:
         try:
             services.preference_update(actor=actor, **form.cleaned_data)
         except InvalidInput as exc:
-            for field, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(field if field in form.fields else None, error)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Your choices are saved."))
             return redirect("notifications:preferences")

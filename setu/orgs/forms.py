@@ -8,7 +8,6 @@ from django import forms
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
-from setu.core.errors import InvalidInput
 from setu.orgs import selectors
 from setu.orgs.models import Organisation, OrganisationType, Role
 
@@ -60,17 +59,7 @@ class DistrictMultipleChoiceField(forms.ModelMultipleChoiceField):
         return f"{obj.name} ({obj.state.name})"
 
 
-class ServiceErrorsMixin:
-    """Show a service's InvalidInput next to the fields it names."""
-
-    def add_service_errors(self, exc: InvalidInput) -> None:
-        for field, messages in exc.errors.items():
-            target = field if field in self.fields else None  # type: ignore[attr-defined]
-            for message in messages:
-                self.add_error(target, message)  # type: ignore[attr-defined]
-
-
-class OrganisationForm(ServiceErrorsMixin, forms.Form):
+class OrganisationForm(forms.Form):
     """An organisation's profile as its admin (or a platform admin) edits it."""
 
     name = forms.CharField(label=_("Name"), max_length=200)
@@ -120,7 +109,7 @@ class OrganisationForm(ServiceErrorsMixin, forms.Form):
         return data
 
 
-class MemberNewForm(ServiceErrorsMixin, forms.Form):
+class MemberNewForm(forms.Form):
     """A new account for someone joining the organisation."""
 
     username = forms.CharField(label=_("Username"), max_length=150)
@@ -137,7 +126,7 @@ class MemberNewForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class MemberExistingForm(ServiceErrorsMixin, forms.Form):
+class MemberExistingForm(forms.Form):
     """An existing Setu account, added by username."""
 
     username = forms.CharField(label=_("Username of the existing account"), max_length=150)
@@ -147,7 +136,7 @@ class MemberExistingForm(ServiceErrorsMixin, forms.Form):
     )
 
 
-class MembershipForm(ServiceErrorsMixin, forms.Form):
+class MembershipForm(forms.Form):
     """A member's role in the organisation."""
 
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

@@ -15,6 +15,7 @@ from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
 from setu.core.errors import InvalidInput
+from setu.core.forms import apply_errors
 from setu.orgs import selectors, services
 from setu.orgs.forms import MemberExistingForm, MemberNewForm, MembershipForm, OrganisationForm
 
@@ -59,7 +60,7 @@ def organisation_create(request: HttpRequest) -> HttpResponse:
         try:
             organisation = services.organisation_create(actor=actor, data=form.cleaned_data)
         except InvalidInput as exc:
-            form.add_service_errors(exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Organisation created. Now add its first admin."))
             return redirect("orgs:member-add", organisation_id=organisation.pk)
@@ -83,7 +84,7 @@ def organisation_edit(request: HttpRequest, organisation_id: UUID) -> HttpRespon
                     actor=actor, organisation=organisation, data=form.cleaned_data
                 )
             except InvalidInput as exc:
-                form.add_service_errors(exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Organisation profile saved."))
                 return redirect("orgs:organisation-detail", organisation_id=organisation.pk)
@@ -136,7 +137,7 @@ def member_add(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
                     actor=actor, organisation=organisation, **form.cleaned_data
                 )
             except InvalidInput as exc:
-                form.add_service_errors(exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Member added."))
                 return redirect("orgs:member-list", organisation_id=organisation.pk)
@@ -162,7 +163,7 @@ def member_edit(request: HttpRequest, membership_id: UUID) -> HttpResponse:
             try:
                 services.membership_update(actor=actor, membership=membership, **form.cleaned_data)
             except InvalidInput as exc:
-                form.add_service_errors(exc)
+                apply_errors(form, exc)
             else:
                 messages.success(request, _("Member updated."))
                 return redirect("orgs:member-list", organisation_id=membership.organisation_id)

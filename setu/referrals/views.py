@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from setu.access.actor import actor_of
 from setu.core.errors import ConsentRequired, InvalidInput
+from setu.core.forms import apply_errors
 from setu.directory import selectors as directory
 from setu.directory.selectors import ServiceType
 from setu.referrals import selectors, services
@@ -40,12 +41,6 @@ def referral_list(request: HttpRequest) -> HttpResponse:
         "active_nav": "referrals",
     }
     return render(request, "referrals/referral_list.html", context)
-
-
-def _errors_to_form(form: Any, exc: InvalidInput) -> None:
-    for name, errors in exc.errors.items():
-        for error in errors:
-            form.add_error(name if name in form.fields else None, error)
 
 
 @require_http_methods(["GET", "POST"])
@@ -85,7 +80,7 @@ def referral_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
         except ConsentRequired as exc:
             form.add_error("scopes", str(exc))
         except InvalidInput as exc:
-            _errors_to_form(form, exc)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("The referral was sent."))
             return redirect("referrals:referral-detail", referral_id=referral.pk)

@@ -10,7 +10,6 @@ from django.utils.translation import gettext_lazy as _
 
 from setu.consent.models import ConsentGiver, ConsentScope
 from setu.core.countries import country_choices
-from setu.core.errors import InvalidInput
 from setu.core.forms import DateInput
 from setu.orgs import selectors as places
 from setu.orgs.forms import OrganisationChoiceField
@@ -45,14 +44,6 @@ SHAREABLE = [
 
 def _blank(choices: list[tuple[str, Any]], label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
-
-
-def apply_errors(form: forms.Form, exc: InvalidInput) -> None:
-    """Show a service's validation errors next to the fields they name (or at the top)."""
-    for name, messages in exc.errors.items():
-        target = name if name in form.fields else None
-        for message in messages:
-            form.add_error(target, message)
 
 
 class PlaceFieldsMixin:

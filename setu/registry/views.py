@@ -23,6 +23,7 @@ from setu.audit import services as audit
 from setu.consent import selectors as consent_selectors
 from setu.consent import services as consent_services
 from setu.core.errors import ConsentRequired, InvalidInput
+from setu.core.forms import apply_errors
 from setu.orgs import selectors as places
 from setu.registry import forms, selectors, services, text
 
@@ -53,7 +54,7 @@ def _form_page(
         try:
             result = save(form.cleaned_data)
         except InvalidInput as exc:
-            forms.apply_errors(form, exc)
+            apply_errors(form, exc)
         except ConsentRequired as exc:
             # Refused, not broken: the caseworker is told why, and the refusal is audited.
             audit.denial_record(request=request, exc=exc)
@@ -677,7 +678,7 @@ def case_add_person(request: HttpRequest, case_id: UUID) -> HttpResponse:
             person = selectors.person_get(actor=actor, person_id=data.pop("person"))
             services.case_add_person(actor=actor, case=case, person=person, **data)
         except InvalidInput as exc:
-            forms.apply_errors(add_form, exc)
+            apply_errors(add_form, exc)
         else:
             messages.success(request, _("Person added to the case."))
             return redirect(back)

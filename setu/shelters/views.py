@@ -14,6 +14,7 @@ from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
 from setu.core.errors import InvalidInput
+from setu.core.forms import apply_errors
 from setu.shelters import selectors, services
 from setu.shelters.forms import (
     AdjustForm,
@@ -322,9 +323,7 @@ def stay_create(request: HttpRequest, case_id: UUID | None = None) -> HttpRespon
                 occurred_on=form.cleaned_data["occurred_on"],
             )
         except InvalidInput as exc:
-            for name, errors in exc.errors.items():
-                for error in errors:
-                    form.add_error(name if name in form.fields else None, error)
+            apply_errors(form, exc)
         else:
             messages.success(request, _("Admitted; a bed is now occupied."))
             return redirect("shelters:manage")
