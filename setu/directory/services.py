@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from setu.access import policy
@@ -14,6 +13,7 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
+from setu.core.validation import full_clean
 from setu.directory import hsds, selectors
 from setu.directory.models import Service
 
@@ -27,14 +27,6 @@ FIELDS = (
 )  # fmt: skip
 
 
-def _snapshot(service: Service) -> dict[str, Any]:
-    data = {name: getattr(service, name) for name in FIELDS}
-    if service.pk and not service._state.adding:
-        data["districts"] = sorted(service.districts.values_list("code", flat=True))
-        data["states"] = sorted(service.states.values_list("code", flat=True))
-    return data
-
-
 def _apply(
     service: Service,
     data: dict[str, Any],
@@ -46,10 +38,7 @@ def _apply(
             setattr(service, name, data[name])
     if not service.name and service.service_type:
         service.name = str(service.get_service_type_display())
-    try:
-        service.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput(exc.message_dict) from exc
+    full_clean(service)
     service.save()
     if districts is not None:
         service.districts.set(districts)
@@ -73,7 +62,10 @@ def service_create(
         actor=actor,
         action=AuditAction.CREATE,
         target=service,
-        changes={"before": None, "after": _snapshot(service)},
+        changes={
+            "before": None,
+            "after": audit.snapshot(service, FIELDS, many=("districts", "states")),
+        },
     )
     return service
 
@@ -89,13 +81,16 @@ def service_update(
 ) -> Service:
     """Change a service of the actor's organisation (including switching it off)."""
     policy.require(actor, Action.EDIT, service)
-    before = _snapshot(service)
+    before = audit.snapshot(service, FIELDS, many=("districts", "states"))
     _apply(service, data, districts, states)
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
         target=service,
-        changes={"before": before, "after": _snapshot(service)},
+        changes={
+            "before": before,
+            "after": audit.snapshot(service, FIELDS, many=("districts", "states")),
+        },
     )
     return service
 

@@ -7,7 +7,6 @@ import datetime
 from decimal import Decimal
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -18,6 +17,7 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
+from setu.core.validation import full_clean
 from setu.entitlements.models import (
     APPEAL_TO,
     ApplicationStatus,
@@ -48,13 +48,6 @@ STAGE_FIELDS = (
 )
 
 
-def _clean(obj: models.Model, exclude: list[str] | None = None) -> None:
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        raise InvalidInput(exc.message_dict) from exc
-
-
 def _plain(value: Any) -> Any:
     if isinstance(value, datetime.date | Decimal):
         return str(value)
@@ -80,7 +73,7 @@ def scheme_create(*, actor: Actor, **fields: Any) -> Scheme:
     """Add a scheme to the network's list."""
     policy.require_allowed(actor, Action.EDIT, "entitlements.scheme")
     scheme = Scheme(**{k: v for k, v in fields.items() if k in SCHEME_FIELDS})
-    _clean(scheme)
+    full_clean(scheme)
     scheme.save()
     audit.record(
         actor=actor,
@@ -99,7 +92,7 @@ def scheme_update(*, actor: Actor, scheme: Scheme, **fields: Any) -> Scheme:
     for name, value in fields.items():
         if name in SCHEME_FIELDS:
             setattr(scheme, name, value)
-    _clean(scheme)
+    full_clean(scheme)
     scheme.save()
     audit.record(
         actor=actor,
@@ -144,7 +137,7 @@ def application_create(
         notes=notes,
         created_by=actor.user,
     )
-    _clean(application)
+    full_clean(application)
     application.save()
     # The policy judges the saved row (case rules, team, role); a refusal rolls the insert back.
     policy.require(actor, Action.EDIT, application)
@@ -234,7 +227,7 @@ def claim_create(
         notes=notes,
         created_by=actor.user,
     )
-    _clean(claim)
+    full_clean(claim)
     claim.save()
     policy.require(actor, Action.EDIT, claim)
     stage = CompensationStage(
@@ -244,7 +237,7 @@ def claim_create(
         amount_claimed=amount_claimed,
         reference=reference,
     )
-    _clean(stage)
+    full_clean(stage)
     stage.save()
     audit.record(
         actor=actor,
@@ -284,7 +277,7 @@ def stage_update(*, actor: Actor, stage: CompensationStage, **fields: Any) -> Co
         raise InvalidInput({"order_on": [_("Give the date of the order.")]})
     if stage.amount_paid > stage.amount_awarded and stage.outcome != StageOutcome.PENDING:
         raise InvalidInput({"amount_paid": [_("More was paid than awarded.")]})
-    _clean(stage)
+    full_clean(stage)
     stage.save()
     claim = stage.claim
     claim.status = _claim_status(claim)
@@ -326,7 +319,7 @@ def stage_appeal(
         amount_claimed=stage.amount_claimed if amount_claimed is None else amount_claimed,
         reference=reference,
     )
-    _clean(appeal)
+    full_clean(appeal)
     if appeal.filed_on < (stage.order_on or appeal.filed_on):
         raise InvalidInput({"filed_on": [_("An appeal is filed after the order.")]})
     appeal.save()

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Model
 from django.utils.translation import gettext as _
 
 from setu.access import policy
@@ -17,6 +15,7 @@ from setu.accounts.models import User
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
+from setu.core.validation import full_clean
 from setu.orgs.models import District, Membership, Organisation, State
 
 # Organisation fields an admin edits; the many-to-many places are handled separately.
@@ -31,23 +30,6 @@ PROFILE_FIELDS = (
     "address_is_confidential",
     "mfa_required",
 )
-
-
-def _clean(obj: Model, exclude: list[str] | None = None) -> None:
-    """full_clean(), reported as InvalidInput so that forms can show it next to the field."""
-    try:
-        obj.full_clean(exclude=exclude)
-    except ValidationError as exc:
-        raise InvalidInput({k: [str(m) for m in v] for k, v in exc.message_dict.items()}) from exc
-
-
-def _profile(org: Organisation) -> dict[str, Any]:
-    data: dict[str, Any] = {f: getattr(org, f) for f in PROFILE_FIELDS if f != "base_district"}
-    data["base_district"] = org.base_district_id
-    if org.pk and not org._state.adding:
-        data["states"] = sorted(org.states.values_list("code", flat=True))
-        data["districts"] = sorted(org.districts.values_list("code", flat=True))
-    return data
 
 
 def _places(data: dict[str, Any]) -> tuple[list[State], list[District]]:
@@ -80,12 +62,15 @@ def organisation_create(*, actor: Actor, data: dict[str, Any]) -> Organisation:
     states, districts = _places(data)
     org = Organisation()
     _apply_profile(org, data)
-    _clean(org)
+    full_clean(org)
     org.save()
     org.states.set(states)
     org.districts.set(districts)
     audit.record(
-        actor=actor, action=AuditAction.CREATE, target=org, changes={"after": _profile(org)}
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=org,
+        changes={"after": audit.snapshot(org, PROFILE_FIELDS, many=("states", "districts"))},
     )
     return org
 
@@ -97,14 +82,14 @@ def organisation_update(
     """Edit an organisation's profile, places served, confidentiality and 2FA requirement."""
     policy.require(actor, Action.MANAGE_ORG, organisation)
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    before = _profile(org)
+    before = audit.snapshot(org, PROFILE_FIELDS, many=("states", "districts"))
     states, districts = _places(data)
     _apply_profile(org, data)
-    _clean(org)
+    full_clean(org)
     org.save()
     org.states.set(states)
     org.districts.set(districts)
-    after = _profile(org)
+    after = audit.snapshot(org, PROFILE_FIELDS, many=("states", "districts"))
     changed = {k for k in after if after[k] != before.get(k)}
     audit.record(
         actor=actor,
@@ -132,7 +117,7 @@ def _membership_state(m: Membership) -> dict[str, Any]:
 
 
 def _check_membership(membership: Membership) -> None:
-    _clean(membership, exclude=["user", "organisation"])
+    full_clean(membership, exclude=["user", "organisation"])
 
 
 def _would_leave_no_admin(membership: Membership, *, new_role: str, active: bool) -> bool:
@@ -189,7 +174,7 @@ def member_add_new(
     password = account_services.temporary_password()
     user.set_password(password)
     try:
-        _clean(user)
+        full_clean(user)
     except InvalidInput as exc:
         for field, messages in exc.errors.items():
             errors.setdefault(field, messages)

@@ -7,11 +7,9 @@ both sides see and an audit entry with before/after, all in one transaction.
 from __future__ import annotations
 
 import logging
-import uuid
 from datetime import timedelta
 from typing import Any
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +24,7 @@ from setu.consent import rules
 from setu.consent.models import Consent
 from setu.consent.subscriptions import ConsentEnded
 from setu.core.errors import ConsentRequired, InvalidInput, NotFound
+from setu.core.validation import full_clean
 from setu.directory.models import Service
 from setu.notifications import services as notices
 from setu.notifications.models import NoticeKind
@@ -61,15 +60,6 @@ HANDOVER_FIELDS = (
 )  # fmt: skip
 
 
-def _snapshot(referral: Referral) -> dict[str, Any]:
-    def plain(value: Any) -> Any:
-        if isinstance(value, uuid.UUID):
-            return str(value)
-        return value.isoformat() if hasattr(value, "isoformat") else value
-
-    return {name: plain(getattr(referral, name)) for name in _AUDITED}
-
-
 def _event(
     referral: Referral, actor: Actor | None, kind: str, before: str = "", note: str = ""
 ) -> ReferralEvent:
@@ -95,7 +85,7 @@ def _audit(
         actor=actor,
         action=action,
         target=("referrals.referral", str(referral.pk), referral.from_org_id),
-        changes={"before": before, "after": _snapshot(referral)},
+        changes={"before": before, "after": audit.snapshot(referral, _AUDITED)},
         details={"to_org": str(referral.to_org_id), **(details or {})},
     )
 
@@ -128,13 +118,6 @@ def _schedule_reminder_sweep(hours: int) -> None:
             logger.exception("could not schedule the referral reminder sweep")
 
     transaction.on_commit(enqueue)
-
-
-def _clean(referral: Referral) -> None:
-    try:
-        referral.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput(exc.message_dict) from exc
 
 
 def referral_send(
@@ -226,7 +209,7 @@ def _referral_create(
         sent_at=timezone.now(),
         **fields,
     )
-    _clean(referral)
+    full_clean(referral)
     referral.save()
     _event(referral, actor, EventKind.SENT, note=referral.message[:500])
     _audit(actor, AuditAction.SHARE, referral, None, {"scopes": scopes})
@@ -282,13 +265,13 @@ def _move(
                 ]
             }
         )
-    before = _snapshot(locked)
+    before = audit.snapshot(locked, _AUDITED)
     previous = locked.status
     locked.status = to_status
     setattr(locked, stamp, timezone.now())
     for name, value in fields.items():
         setattr(locked, name, value)
-    _clean(locked)
+    full_clean(locked)
     locked.save()
     _event(locked, actor, to_status, previous, note)
     _audit(actor, AuditAction.UPDATE, locked, before, {"transition": f"{previous}->{to_status}"})
@@ -414,7 +397,7 @@ def referral_update_handover(*, actor: Actor, referral: Referral, data: dict[str
         raise InvalidInput({"kind": [_("Only transfers and repatriations have a handover.")]})
     if locked.status not in OPEN_STATUSES:
         raise InvalidInput({"status": [_("This referral is no longer open.")]})
-    before = _snapshot(locked)
+    before = audit.snapshot(locked, _AUDITED)
     for name in HANDOVER_FIELDS:
         if name in data:
             setattr(locked, name, data[name])
@@ -423,7 +406,7 @@ def referral_update_handover(*, actor: Actor, referral: Referral, data: dict[str
     locked.documents_handed_over = [
         str(d).strip() for d in locked.documents_handed_over if str(d).strip()
     ]
-    _clean(locked)
+    full_clean(locked)
     locked.save()
     _event(locked, actor, EventKind.HANDOVER)
     _audit(actor, AuditAction.UPDATE, locked, before, {"handover": True})
@@ -439,7 +422,7 @@ def referral_confirm_received(*, actor: Actor, referral: Referral) -> Referral:
         raise InvalidInput({"status": [_("There is no open handover to confirm.")]})
     if locked.received_confirmed_at is not None:
         raise InvalidInput({"status": [_("Arrival was already confirmed.")]})
-    before = _snapshot(locked)
+    before = audit.snapshot(locked, _AUDITED)
     locked.received_confirmed_at = timezone.now()
     locked.received_confirmed_by = actor.user
     locked.save()
@@ -454,7 +437,7 @@ def referral_stop_sharing(*, actor: Actor | None, referral: Referral) -> bool:
     locked = _locked(referral)
     if locked.sharing_stopped_at is not None or selectors.consent_in_force(locked):
         return False
-    before = _snapshot(locked)
+    before = audit.snapshot(locked, _AUDITED)
     locked.sharing_stopped_at = timezone.now()
     locked.save(update_fields=["sharing_stopped_at", "updated_at"])
     _event(locked, actor, EventKind.SHARING_STOPPED)
@@ -512,7 +495,7 @@ def referral_reminders_send(*, now: Any = None) -> int:
             locked = _locked(referral)
             if not selectors.referrals_overdue(now=now).filter(pk=locked.pk).exists():
                 continue  # someone acted or another worker reminded meanwhile
-            before = _snapshot(locked)
+            before = audit.snapshot(locked, _AUDITED)
             locked.last_reminded_at = now
             locked.reminder_count += 1
             locked.save(update_fields=["last_reminded_at", "reminder_count", "updated_at"])
@@ -537,7 +520,7 @@ def referral_reminders_send(*, now: Any = None) -> int:
                 actor=None,
                 action=AuditAction.UPDATE,
                 target=("referrals.referral", str(locked.pk), locked.from_org_id),
-                changes={"before": before, "after": _snapshot(locked)},
+                changes={"before": before, "after": audit.snapshot(locked, _AUDITED)},
                 details={"reminder": locked.reminder_count},
             )
             sent += 1

@@ -13,7 +13,6 @@ import logging
 from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -25,6 +24,7 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
+from setu.core.validation import full_clean
 from setu.orgs import selectors as orgs
 from setu.referrals.models import Referral
 from setu.registry import services as registry_services
@@ -135,10 +135,7 @@ def bed_group_create(
         counts_confirmed_by=actor.user,
         counts_confirmed_at=timezone.now(),
     )
-    try:
-        group.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput(exc.message_dict) from exc
+    full_clean(group)
     group.save()
     group = BedGroup.objects.select_related("shelter__base_district").get(pk=group.pk)
     _snapshot(group)
@@ -174,10 +171,7 @@ def bed_group_update(
     }
     group.label, group.languages, group.notes = label, list(languages), notes
     group.disability_access, group.is_active = disability_access, is_active
-    try:
-        group.full_clean()
-    except ValidationError as exc:
-        raise InvalidInput(exc.message_dict) from exc
+    full_clean(group)
     group.save()
     after = {k: getattr(group, k) for k in before}
     if before["is_active"] != is_active:
