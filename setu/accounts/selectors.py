@@ -10,7 +10,7 @@ from django.utils import timezone
 from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
-from setu.accounts.models import ApiToken
+from setu.accounts.models import ApiToken, User
 from setu.core.errors import NotFound
 
 
@@ -54,3 +54,9 @@ def api_token_for_bearer(*, raw: str) -> ApiToken | None:
     if token.expires_at and token.expires_at < timezone.now():
         return None
     return token
+
+
+def user_find(*, username: str, active_only: bool = False) -> User | None:
+    """The account with this username (any letter case), for adding members and for commands."""
+    qs = User.objects.filter(username__iexact=(username or "").strip())
+    return (qs.filter(is_active=True) if active_only else qs).first()

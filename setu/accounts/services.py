@@ -21,6 +21,7 @@ from setu.accounts.models import ApiToken, User, UserSession
 from setu.audit import services as audit
 from setu.audit.services import AuditAction, Outcome
 from setu.core.errors import InvalidInput
+from setu.core.validation import full_clean
 
 # Token lifetimes offered to users; a token that never expires is not offered.
 TOKEN_LIFETIME_DAYS = (30, 90, 180, 365)
@@ -36,6 +37,40 @@ def temporary_password() -> str:
     return "-".join(
         "".join(secrets.choice(alphabet) for _ in range(4)) for _ in range(4)
     )  # groups of four are easier to read out over the phone
+
+
+def user_create(
+    *, username: str, first_name: str = "", last_name: str = "", email: str = ""
+) -> tuple[User, str]:
+    """A new account that must change its one-time password at first sign-in; returns it once.
+
+    Called by ``orgs.services.member_add_new``, which checks that the actor manages members and
+    records the new membership; a refusal raises InvalidInput naming every bad field.
+    """
+    username, email = (username or "").strip(), (email or "").strip()
+    errors: dict[str, list[str]] = {}
+    if username and User.objects.filter(username__iexact=username).exists():
+        errors["username"] = [_("That username is taken. Choose another.")]
+    if email and User.objects.filter(email__iexact=email).exists():
+        errors["email"] = [_("Another account already uses this email address.")]
+    user = User(
+        username=username,
+        first_name=(first_name or "").strip(),
+        last_name=(last_name or "").strip(),
+        email=email,
+        must_change_password=True,
+    )
+    password = temporary_password()
+    user.set_password(password)
+    try:
+        full_clean(user)
+    except InvalidInput as exc:
+        for field, messages in exc.errors.items():
+            errors.setdefault(field, messages)
+    if errors:
+        raise InvalidInput(errors)
+    user.save()
+    return user, password
 
 
 def session_index_add(*, user: User, session_key: str) -> None:

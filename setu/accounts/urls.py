@@ -7,5 +7,4 @@ urlpatterns = [
     path("me/", views.account_home, name="account-home"),
     path("me/tokens/", views.token_list, name="token-list"),
     path("me/tokens/<uuid:token_id>/revoke/", views.token_revoke, name="token-revoke"),
-    path("me/acting-as/", views.acting_as, name="acting-as"),
 ]

@@ -17,13 +17,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from setu.access.actor import ACTIVE_MEMBERSHIP_SESSION_KEY, actor_of, client_ip
+from setu.access.actor import actor_of, client_ip
 from setu.accounts import selectors, services
-from setu.accounts.forms import ActingAsForm, ApiTokenForm
+from setu.accounts.forms import ApiTokenForm
 from setu.core.errors import InvalidInput
 from setu.core.forms import apply_errors
-from setu.orgs import selectors as org_selectors
-from setu.orgs import services as org_services
 
 
 @login_not_required
@@ -44,12 +42,11 @@ def mfa_authenticate(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpRes
 
 
 def account_home(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
+    # The actor's memberships come from the page shell's context (web.context_processors).
     return render(
         request,
         "accounts/account_home.html",
         {
-            "memberships": org_selectors.membership_list_own(actor=actor),
             "has_mfa": selectors.user_has_mfa(user=request.user),
             "active_nav": "account",
         },
@@ -80,31 +77,3 @@ def token_revoke(request: HttpRequest, token_id: UUID) -> HttpResponse:
     services.api_token_revoke(actor=actor, token=token)
     messages.success(request, _("Token revoked."))
     return redirect("accounts:token-list")
-
-
-def acting_as(request: HttpRequest) -> HttpResponse:
-    actor = actor_of(request)
-    memberships = list(org_selectors.membership_list_own(actor=actor))
-    form = ActingAsForm(
-        request.POST or None,
-        memberships=memberships,
-        initial={"membership": str(actor.membership_id or "")},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            membership = org_services.acting_membership_select(
-                actor=actor, membership_id=form.cleaned_data["membership"]
-            )
-        except InvalidInput as exc:
-            form.add_error("membership", exc.errors.get("membership", [str(exc)])[0])
-        else:
-            request.session[ACTIVE_MEMBERSHIP_SESSION_KEY] = str(membership.pk)
-            messages.success(
-                request, _("You now act for %(org)s.") % {"org": membership.organisation.name}
-            )
-            return redirect("web:home")
-    return render(
-        request,
-        "accounts/acting_as.html",
-        {"form": form, "memberships": memberships, "active_nav": "account"},
-    )

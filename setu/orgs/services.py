@@ -10,8 +10,8 @@ from django.utils.translation import gettext as _
 from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
+from setu.accounts import selectors as account_selectors
 from setu.accounts import services as account_services
-from setu.accounts.models import User
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
@@ -152,35 +152,22 @@ def member_add_new(
 ) -> tuple[Membership, str]:
     """Create an account in the organisation with a one-time password; returns it once."""
     _require_manage_members(actor, organisation)
-    username = (username or "").strip()
-    email = (email or "").strip()
     errors: dict[str, list[str]] = {}
-    if username and User.objects.filter(username__iexact=username).exists():
-        errors["username"] = [_("That username is taken. Choose another.")]
-    if email and User.objects.filter(email__iexact=email).exists():
-        errors["email"] = [_("Another account already uses this email address.")]
     membership = Membership(organisation=organisation, role=role or "")
     try:
         _check_membership(membership)
     except InvalidInput as exc:
         errors.update(exc.errors)
-    user = User(
-        username=username,
-        first_name=(first_name or "").strip(),
-        last_name=(last_name or "").strip(),
-        email=email,
-        must_change_password=True,
-    )
-    password = account_services.temporary_password()
-    user.set_password(password)
     try:
-        full_clean(user)
+        # Saved inside this transaction: a refused membership below rolls the account back too.
+        user, password = account_services.user_create(
+            username=username, first_name=first_name, last_name=last_name, email=email
+        )
     except InvalidInput as exc:
         for field, messages in exc.errors.items():
             errors.setdefault(field, messages)
     if errors:
         raise InvalidInput(errors)
-    user.save()
     membership.user = user
     membership.is_designated_contact = is_designated_contact
     membership.save()
@@ -188,7 +175,7 @@ def member_add_new(
         actor=actor,
         action=AuditAction.CREATE,
         target=membership,
-        changes={"after": {"username": username, **_membership_state(membership)}},
+        changes={"after": {"username": user.username, **_membership_state(membership)}},
         details={"op": "member_add_new"},
     )
     return membership, password
@@ -205,7 +192,7 @@ def member_add_existing(
 ) -> Membership:
     """Give an existing account a role in the organisation."""
     _require_manage_members(actor, organisation)
-    user = User.objects.filter(username__iexact=(username or "").strip()).first()
+    user = account_selectors.user_find(username=username)
     if user is None:
         raise InvalidInput({"username": [_("No account has this username.")]})
     if Membership.objects.filter(user=user, organisation=organisation).exists():

@@ -29,4 +29,5 @@ def shell(request: HttpRequest) -> dict[str, Any]:
         "actor_org_name": current.organisation.name if current else "",
         "actor_role_label": current.get_role_display() if current else "",
         "actor_can_switch": len(memberships) > 1,
+        "actor_memberships": memberships,
     }

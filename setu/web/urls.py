@@ -7,4 +7,5 @@ urlpatterns = [
     path("", views.home_page, name="home"),
     path("health", views.health, name="health"),
     path("favicon.ico", views.favicon, name="favicon"),
+    path("acting-as/", views.acting_as, name="acting-as"),
 ]

@@ -52,7 +52,6 @@ ENTRIES = [
     Entry("accounts:account-home", SIGNED_IN),
     Entry("accounts:token-list", SIGNED_IN),
     Entry("accounts:token-revoke", frozenset({"lead"}), kwargs=_lead_token, method="post"),
-    Entry("accounts:acting-as", SIGNED_IN),
     Entry("api-schema", SIGNED_IN, is_api=True),
     # The docs are pages people open in a browser: signed out, they lead to sign-in.
     Entry("api-docs", SIGNED_IN),

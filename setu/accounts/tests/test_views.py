@@ -89,14 +89,14 @@ def two_hats(personas):
 def test_header_shows_the_organisation_and_role_acted_for(lead_client, two_hats):
     html = lead_client.get(reverse("web:home")).content.decode()
     assert "Own NGO" in html and "Caseworker" in html
-    assert reverse("accounts:acting-as") in html
+    assert reverse("web:acting-as") in html
 
 
 def test_switching_organisation_changes_the_actor_and_is_audited(lead_client, personas, two_hats):
     membership = personas.users["lead"].memberships.get(organisation=two_hats)
-    page = lead_client.get(reverse("accounts:acting-as"))
+    page = lead_client.get(reverse("web:acting-as"))
     assert "Second Home" in page.content.decode()
-    response = lead_client.post(reverse("accounts:acting-as"), {"membership": str(membership.pk)})
+    response = lead_client.post(reverse("web:acting-as"), {"membership": str(membership.pk)})
     assert response.status_code == 302
     assert lead_client.session[ACTIVE_MEMBERSHIP_SESSION_KEY] == str(membership.pk)
     home = lead_client.get(reverse("web:home"))
@@ -107,7 +107,7 @@ def test_switching_organisation_changes_the_actor_and_is_audited(lead_client, pe
 
 def test_cannot_act_for_someone_elses_membership(lead_client, personas, two_hats):
     foreign = personas.users["partner"].memberships.get()
-    response = lead_client.post(reverse("accounts:acting-as"), {"membership": str(foreign.pk)})
+    response = lead_client.post(reverse("web:acting-as"), {"membership": str(foreign.pk)})
     assert response.status_code == 200
     assert "membership" in response.context["form"].errors
     assert ACTIVE_MEMBERSHIP_SESSION_KEY not in lead_client.session

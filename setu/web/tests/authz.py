@@ -4,5 +4,6 @@ ENTRIES = [
     Entry("web:home", SIGNED_IN),
     Entry("web:health", EVERYONE),
     Entry("web:favicon", EVERYONE),
+    Entry("web:acting-as", SIGNED_IN),
     Entry("set_language", EVERYONE, method="post", data=lambda p: {"language": "hi"}),
 ]

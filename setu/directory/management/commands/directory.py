@@ -29,9 +29,9 @@ class Command(BaseCommand):
         out = Path(options["out"])
         fmt = "zip" if out.suffix.lower() == ".zip" else "json"
         if options.get("user"):
-            from setu.accounts.models import User
+            from setu.accounts import selectors as accounts
 
-            user = User.objects.filter(username=options["user"], is_active=True).first()
+            user = accounts.user_find(username=options["user"], active_only=True)
             if user is None:
                 raise CommandError("No such active user.")
             data = services.directory_export(actor=actor_for_user(user), fmt=fmt)
