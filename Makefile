@@ -38,6 +38,7 @@ bench: install
 lint: install
 	$(VENV)/bin/ruff check setu tests bench
 	$(VENV)/bin/ruff format --check setu tests bench
+	$(VENV)/bin/lint-imports
 
 fmt: install
 	$(VENV)/bin/ruff check --fix setu tests bench

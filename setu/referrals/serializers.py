@@ -7,7 +7,7 @@ from dataclasses import asdict
 from drf_spectacular.utils import extend_schema_serializer
 from rest_framework import serializers
 
-from setu.directory.models import ServiceType
+from setu.directory.selectors import ServiceType
 from setu.referrals.models import ReferralKind, ReferralStatus, Urgency
 from setu.referrals.selectors import REFERRAL_SCOPES
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.urls import reverse
@@ -25,7 +25,6 @@ from setu.consent.models import Consent
 from setu.consent.subscriptions import ConsentEnded
 from setu.core.errors import ConsentRequired, InvalidInput, NotFound
 from setu.core.validation import full_clean
-from setu.directory.models import Service
 from setu.notifications import services as notices
 from setu.notifications.models import NoticeKind
 from setu.orgs import selectors as orgs
@@ -43,7 +42,10 @@ from setu.referrals.models import (
 )
 from setu.registry.models import Case, CasePerson, Person
 from setu.shelters import services as shelter_services
-from setu.shelters.models import ReleaseReason
+from setu.shelters.services import ReleaseReason
+
+if TYPE_CHECKING:
+    from setu.directory.models import Service
 
 logger = logging.getLogger(__name__)
 

@@ -43,6 +43,7 @@ from setu.registry.models import (
     ServiceType,
     TraffickingEvent,
 )
+from setu.registry.models import EventKind as EventKind
 
 if TYPE_CHECKING:
     from setu.orgs.models import Organisation

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.forms import DateInput
-from setu.directory.models import Language
+from setu.directory.selectors import Language
 from setu.shelters.models import BedKind
 
 

@@ -26,23 +26,24 @@ from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput
 from setu.core.validation import full_clean
 from setu.orgs import selectors as orgs
-from setu.referrals.models import Referral
 from setu.registry import services as registry_services
-from setu.registry.models import Case, EventKind, Person
+from setu.registry.selectors import EventKind
 from setu.shelters.models import (
     BedGroup,
     BedHold,
     BedKind,
     CapacitySnapshot,
     HoldStatus,
-    ReleaseReason,
     ShelterStay,
     UnmetDemand,
     UnmetReason,
 )
+from setu.shelters.models import ReleaseReason as ReleaseReason
 
 if TYPE_CHECKING:
     from setu.orgs.models import Organisation
+    from setu.referrals.models import Referral
+    from setu.registry.models import Case, Person
 
 logger = logging.getLogger(__name__)
 
