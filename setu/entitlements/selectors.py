@@ -194,9 +194,6 @@ def case_for_entitlements(*, actor: Actor, case_id: UUID) -> Any:
 
 def case_victims(*, actor: Actor, case: Any) -> list[Any]:
     """Survivors of a case the actor may see (for choosing whose entitlement it is)."""
-    from setu.registry.models import CaseRole, Person
+    from setu.registry import selectors as registry_selectors
 
-    qs = policy.scope(actor, Person.objects.all(), Action.VIEW)
-    return list(
-        qs.filter(case_links__case=case, case_links__role__in=[CaseRole.VICTIM, CaseRole.MISSING])
-    )
+    return registry_selectors.case_survivor_list(actor=actor, case=case)

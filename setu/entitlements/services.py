@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -30,7 +30,10 @@ from setu.entitlements.models import (
     SchemeApplication,
     StageOutcome,
 )
-from setu.registry.models import Case, Person
+from setu.registry import selectors as registry_selectors
+
+if TYPE_CHECKING:
+    from setu.registry.models import Case, Person
 
 SCHEME_FIELDS = ("name", "short_name", "category", "state", "description", "is_active")
 STAGE_FIELDS = (
@@ -61,7 +64,7 @@ def _snap(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
 
 
 def _check_person_in_case(case: Case, person: Person) -> None:
-    if not case.participants.filter(person=person).exists():
+    if not registry_selectors.case_has_person(case=case, person=person):
         raise InvalidInput({"person": [_("This person is not part of the case.")]})
 
 

@@ -9,6 +9,7 @@ is the grant.
 
 from __future__ import annotations
 
+import datetime
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
@@ -314,3 +315,65 @@ def referrals_with_lapsed_consent() -> QuerySet[Referral]:
     """Open referrals still sharing although their consent was withdrawn or has expired."""
     in_force = rules.covering(prefix="consent__")
     return _base().filter(sharing_stopped_at__isnull=True).exclude(in_force)
+
+
+def referral_list_for_hold(
+    *, actor: Actor, shelter_id: uuid.UUID | None = None
+) -> QuerySet[Referral]:
+    """Shelter referrals the actor may hold a bed for (sent to ``shelter_id``), newest first."""
+    qs = policy.scope(actor, Referral.objects.filter(need="shelter"), Action.HOLD_BED)
+    if shelter_id:
+        qs = qs.filter(to_org_id=shelter_id)
+    return qs.select_related("to_org").order_by("-created_at")
+
+
+def referral_get_for_hold(*, actor: Actor, referral_id: uuid.UUID) -> Referral:
+    """A referral the actor may hold a bed for; NotFound otherwise."""
+    qs = policy.scope(actor, Referral.objects.all(), Action.HOLD_BED).filter(pk=referral_id)
+    found = qs.select_related("to_org").first()
+    if found is None:
+        raise NotFound(
+            action=Action.HOLD_BED, target=("referrals.referral", str(referral_id), None)
+        )
+    return found
+
+
+def referral_flow_rows(*, since: datetime.datetime) -> list[tuple[Any, ...]]:
+    """Every referral since ``since``, as places, status and timestamps (no person, no case).
+
+    Network-wide, for suppressed counts only: the caller checks the actor may see aggregates.
+    """
+    return list(
+        Referral.objects.filter(created_at__gte=since).values_list(
+            "from_org__name",
+            "from_org__base_district__name",
+            "from_org__base_district__state__name",
+            "to_org__name",
+            "to_org__base_district__name",
+            "to_org__base_district__state__name",
+            "status",
+            "created_at",
+            "sent_at",
+            "accepted_at",
+            "declined_at",
+            "completed_at",
+        )
+    )
+
+
+def referral_count_by_month(*, first: datetime.date) -> dict[Any, int]:
+    """Referrals sent across the network per month since ``first`` (for suppressed counts)."""
+    from django.db.models import Count
+    from django.db.models.functions import TruncMonth
+
+    rows = (
+        Referral.objects.filter(created_at__date__gte=first)
+        .annotate(month=TruncMonth("created_at"))
+        .values("month")
+        .annotate(n=Count("pk"))
+        .order_by()
+    )
+    return {
+        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["n"]
+        for row in rows
+    }

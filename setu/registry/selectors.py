@@ -637,3 +637,16 @@ def share_recipient_list(*, actor: Actor, case: Case) -> QuerySet[Organisation]:
     from setu.orgs import selectors as orgs
 
     return orgs.organisation_list(actor=actor).exclude(pk=case.owner_org_id)
+
+
+def case_survivor_list(*, actor: Actor, case: Case) -> list[Person]:
+    """Survivors (victims, missing persons) of a case whose records the actor may see."""
+    qs = policy.scope(actor, Person.objects.all(), Action.VIEW)
+    return list(
+        qs.filter(case_links__case=case, case_links__role__in=consent_selectors.CONSENTING_ROLES)
+    )
+
+
+def case_has_person(*, case: Case, person: Person) -> bool:
+    """Whether the person takes part in the case (for services of other apps checking input)."""
+    return CasePerson.objects.filter(case=case, person=person).exists()

@@ -301,28 +301,21 @@ def bed_hold_get(*, actor: Actor, hold_id: UUID) -> BedHold:
 
 def holdable_referral_list(*, actor: Actor, shelter_id: UUID | None = None) -> QuerySet[Any]:
     """Open shelter referrals the actor's organisation sent (to ``shelter_id``) with no live hold."""
-    from setu.referrals.models import Referral
+    from setu.referrals import selectors as referrals
 
-    qs = policy.scope(actor, Referral.objects.filter(need="shelter"), Action.HOLD_BED)
-    if shelter_id:
-        qs = qs.filter(to_org_id=shelter_id)
     live = BedHold.objects.filter(
         referral=OuterRef("pk"), status=HoldStatus.ACTIVE, expires_at__gt=timezone.now()
     )
-    return qs.exclude(Exists(live)).select_related("to_org").order_by("-created_at")
+    return referrals.referral_list_for_hold(actor=actor, shelter_id=shelter_id).exclude(
+        Exists(live)
+    )
 
 
 def referral_for_hold(*, actor: Actor, referral_id: UUID) -> Any:
     """A referral the actor may hold a bed for."""
-    from setu.referrals.models import Referral
+    from setu.referrals import selectors as referrals
 
-    referral = policy.scope(actor, Referral.objects.all(), Action.HOLD_BED).filter(pk=referral_id)
-    found = referral.select_related("to_org").first()
-    if found is None:
-        raise NotFound(
-            action=Action.HOLD_BED, target=("referrals.referral", str(referral_id), None)
-        )
-    return found
+    return referrals.referral_get_for_hold(actor=actor, referral_id=referral_id)
 
 
 @dataclass
@@ -532,24 +525,11 @@ def _place(org_name: str, district: str | None, state: str | None, by: str) -> s
 def referral_flows(*, actor: Actor, by: str = "organisation", days: int = 365) -> list[FlowRow]:
     """Referral volumes, acceptance and completion rates and response times between
     organisations, districts or states over the last ``days`` days: counts only."""
-    from setu.referrals.models import Referral
+    from setu.referrals import selectors as referrals
 
     require_network_view(actor)
     since = timezone.now() - datetime.timedelta(days=days)
-    rows = Referral.objects.filter(created_at__gte=since).values_list(
-        "from_org__name",
-        "from_org__base_district__name",
-        "from_org__base_district__state__name",
-        "to_org__name",
-        "to_org__base_district__name",
-        "to_org__base_district__state__name",
-        "status",
-        "created_at",
-        "sent_at",
-        "accepted_at",
-        "declined_at",
-        "completed_at",
-    )
+    rows = referrals.referral_flow_rows(since=since)
     tally: dict[tuple[str, str], dict[str, Any]] = defaultdict(
         lambda: {"sent": 0, "accepted": 0, "declined": 0, "completed": 0, "hours": []}
     )
@@ -593,21 +573,12 @@ def referral_flows(*, actor: Actor, by: str = "organisation", days: int = 365) -
 
 def referrals_per_month(*, actor: Actor, months: int = 12) -> list[tuple[str, int | None]]:
     """Referrals sent across the network per month (None for 1–4)."""
-    from django.db.models.functions import TruncMonth
-
-    from setu.referrals.models import Referral
+    from setu.referrals import selectors as referrals
 
     require_network_view(actor)
     today = timezone.localdate()
     first = (today.replace(day=1) - datetime.timedelta(days=31 * (months - 1))).replace(day=1)
-    counts = {
-        row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["n"]
-        for row in Referral.objects.filter(created_at__date__gte=first)
-        .annotate(month=TruncMonth("created_at"))
-        .values("month")
-        .annotate(n=Count("pk"))
-        .order_by()
-    }
+    counts = referrals.referral_count_by_month(first=first)
     points = []
     month = first
     while month <= today:
