@@ -20,8 +20,8 @@ from setu.access.policy import Action
 from setu.accounts.models import ApiToken, User, UserSession
 from setu.audit import services as audit
 from setu.audit.services import AuditAction, Outcome
+from setu.core import changes
 from setu.core.errors import InvalidInput
-from setu.core.validation import full_clean
 
 # Token lifetimes offered to users; a token that never expires is not offered.
 TOKEN_LIFETIME_DAYS = (30, 90, 180, 365)
@@ -63,7 +63,7 @@ def user_create(
     password = temporary_password()
     user.set_password(password)
     try:
-        full_clean(user)
+        changes.clean(user)
     except InvalidInput as exc:
         for field, messages in exc.errors.items():
             errors.setdefault(field, messages)

@@ -17,10 +17,8 @@ import logging
 import re
 import secrets
 import time
-import uuid
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
-from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
@@ -595,40 +593,3 @@ def denial_record(*, request: HttpRequest, exc: Denied) -> None:
         details={"attempted": exc.action, "path": request.path, "method": request.method},
         ip_address=client_ip(request),
     )
-
-
-def plain(value: Any) -> Any:
-    """A JSON-safe form of one value for an entry's changes (ids, ISO dates, strings)."""
-    if isinstance(value, models.Model):
-        return str(value.pk)
-    if isinstance(value, uuid.UUID | Decimal):
-        return str(value)
-    if hasattr(value, "isoformat"):
-        return value.isoformat()
-    if isinstance(value, list | tuple):
-        return [plain(v) for v in value]
-    return value
-
-
-def snapshot(
-    obj: models.Model, fields: Iterable[str], *, many: Iterable[str] = ()
-) -> dict[str, Any]:
-    """A JSON-safe copy of ``fields`` for an entry's before/after (relations as ids)."""
-    out: dict[str, Any] = {}
-    for name in fields:
-        field = obj._meta.get_field(name)
-        if field.many_to_one or field.one_to_one:
-            raw = getattr(obj, field.attname)
-            out[name] = str(raw) if raw is not None else None
-        else:
-            out[name] = plain(getattr(obj, name))
-    if obj.pk and not obj._state.adding:
-        for name in many:
-            out[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
-    return out
-
-
-def changes(before: dict[str, Any], after: dict[str, Any]) -> dict[str, Any]:
-    """Only what changed between two snapshots, as an entry's ``changes``."""
-    changed = [k for k in after if before.get(k) != after.get(k)]
-    return {"before": {k: before.get(k) for k in changed}, "after": {k: after[k] for k in changed}}

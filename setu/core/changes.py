@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import datetime
+import uuid
 from collections.abc import Iterable, Mapping
+from decimal import Decimal
 from typing import Any
 
 from django.core.exceptions import ValidationError
@@ -17,6 +19,8 @@ def json_value(value: Any) -> Any:
     """A JSON-safe form of one field value (model rows by primary key, dates in ISO)."""
     if isinstance(value, models.Model):
         return str(value.pk)
+    if isinstance(value, uuid.UUID | Decimal):
+        return str(value)
     if isinstance(value, datetime.date | datetime.datetime):
         return value.isoformat()
     if isinstance(value, list | tuple):
@@ -24,8 +28,11 @@ def json_value(value: Any) -> Any:
     return value
 
 
-def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
-    """A JSON-safe copy of ``fields`` for the audit trail's before/after."""
+def snapshot(
+    obj: models.Model, fields: Iterable[str], *, many: Iterable[str] = ()
+) -> dict[str, Any]:
+    """A JSON-safe copy of ``fields`` for the audit trail's before/after (relations as ids;
+    ``many`` relations as sorted ids once the row is saved)."""
     out: dict[str, Any] = {}
     for name in fields:
         field = obj._meta.get_field(name)
@@ -34,6 +41,9 @@ def snapshot(obj: models.Model, fields: Iterable[str]) -> dict[str, Any]:
             out[name] = str(raw) if raw is not None else None
         else:
             out[name] = json_value(getattr(obj, name))
+    if obj.pk and not obj._state.adding:
+        for name in many:
+            out[name] = sorted(getattr(obj, name).values_list("pk", flat=True))
     return out
 
 

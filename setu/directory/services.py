@@ -12,8 +12,8 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
+from setu.core import changes
 from setu.core.errors import InvalidInput
-from setu.core.validation import full_clean
 from setu.directory import hsds, selectors
 from setu.directory.models import Service
 
@@ -38,7 +38,7 @@ def _apply(
             setattr(service, name, data[name])
     if not service.name and service.service_type:
         service.name = str(service.get_service_type_display())
-    full_clean(service)
+    changes.clean(service)
     service.save()
     if districts is not None:
         service.districts.set(districts)
@@ -64,7 +64,7 @@ def service_create(
         target=service,
         changes={
             "before": None,
-            "after": audit.snapshot(service, FIELDS, many=("districts", "states")),
+            "after": changes.snapshot(service, FIELDS, many=("districts", "states")),
         },
     )
     return service
@@ -81,7 +81,7 @@ def service_update(
 ) -> Service:
     """Change a service of the actor's organisation (including switching it off)."""
     policy.require(actor, Action.EDIT, service)
-    before = audit.snapshot(service, FIELDS, many=("districts", "states"))
+    before = changes.snapshot(service, FIELDS, many=("districts", "states"))
     _apply(service, data, districts, states)
     audit.record(
         actor=actor,
@@ -89,7 +89,7 @@ def service_update(
         target=service,
         changes={
             "before": before,
-            "after": audit.snapshot(service, FIELDS, many=("districts", "states")),
+            "after": changes.snapshot(service, FIELDS, many=("districts", "states")),
         },
     )
     return service

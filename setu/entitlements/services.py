@@ -7,7 +7,7 @@ import datetime
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db import models, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,8 +16,8 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
+from setu.core import changes
 from setu.core.errors import InvalidInput
-from setu.core.validation import full_clean
 from setu.entitlements.models import (
     APPEAL_TO,
     ApplicationStatus,
@@ -51,18 +51,6 @@ STAGE_FIELDS = (
 )
 
 
-def _plain(value: Any) -> Any:
-    if isinstance(value, datetime.date | Decimal):
-        return str(value)
-    if isinstance(value, models.Model):
-        return str(value.pk)
-    return value
-
-
-def _snap(obj: models.Model, fields: tuple[str, ...]) -> dict[str, Any]:
-    return {f: _plain(getattr(obj, f)) for f in fields}
-
-
 def _check_person_in_case(case: Case, person: Person) -> None:
     if not registry_selectors.case_has_person(case=case, person=person):
         raise InvalidInput({"person": [_("This person is not part of the case.")]})
@@ -76,13 +64,13 @@ def scheme_create(*, actor: Actor, **fields: Any) -> Scheme:
     """Add a scheme to the network's list."""
     policy.require_allowed(actor, Action.EDIT, "entitlements.scheme")
     scheme = Scheme(**{k: v for k, v in fields.items() if k in SCHEME_FIELDS})
-    full_clean(scheme)
+    changes.clean(scheme)
     scheme.save()
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
         target=scheme,
-        changes={"after": _snap(scheme, SCHEME_FIELDS)},
+        changes={"after": changes.snapshot(scheme, SCHEME_FIELDS)},
     )
     return scheme
 
@@ -91,17 +79,17 @@ def scheme_create(*, actor: Actor, **fields: Any) -> Scheme:
 def scheme_update(*, actor: Actor, scheme: Scheme, **fields: Any) -> Scheme:
     """Correct a scheme or retire it (``is_active=False``); applications keep their scheme."""
     policy.require(actor, Action.EDIT, scheme)
-    before = _snap(scheme, SCHEME_FIELDS)
+    before = changes.snapshot(scheme, SCHEME_FIELDS)
     for name, value in fields.items():
         if name in SCHEME_FIELDS:
             setattr(scheme, name, value)
-    full_clean(scheme)
+    changes.clean(scheme)
     scheme.save()
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
         target=scheme,
-        changes={"before": before, "after": _snap(scheme, SCHEME_FIELDS)},
+        changes={"before": before, "after": changes.snapshot(scheme, SCHEME_FIELDS)},
     )
     return scheme
 
@@ -140,7 +128,7 @@ def application_create(
         notes=notes,
         created_by=actor.user,
     )
-    full_clean(application)
+    changes.clean(application)
     application.save()
     # The policy judges the saved row (case rules, team, role); a refusal rolls the insert back.
     policy.require(actor, Action.EDIT, application)
@@ -230,7 +218,7 @@ def claim_create(
         notes=notes,
         created_by=actor.user,
     )
-    full_clean(claim)
+    changes.clean(claim)
     claim.save()
     policy.require(actor, Action.EDIT, claim)
     stage = CompensationStage(
@@ -240,13 +228,18 @@ def claim_create(
         amount_claimed=amount_claimed,
         reference=reference,
     )
-    full_clean(stage)
+    changes.clean(stage)
     stage.save()
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
         target=claim,
-        changes={"after": {"forum": Forum.DLSA, **_snap(stage, ("filed_on", "amount_claimed"))}},
+        changes={
+            "after": {
+                "forum": Forum.DLSA,
+                **changes.snapshot(stage, ("filed_on", "amount_claimed")),
+            }
+        },
     )
     return claim
 
@@ -270,7 +263,7 @@ def stage_update(*, actor: Actor, stage: CompensationStage, **fields: Any) -> Co
     """Record a hearing date, an order, an award, a payment or an appeal deadline."""
     policy.require(actor, Action.EDIT, stage)
     stage = CompensationStage.objects.select_for_update().select_related("claim").get(pk=stage.pk)
-    before = _snap(stage, STAGE_FIELDS)
+    before = changes.snapshot(stage, STAGE_FIELDS)
     for name, value in fields.items():
         if name in STAGE_FIELDS:
             setattr(stage, name, value)
@@ -280,7 +273,7 @@ def stage_update(*, actor: Actor, stage: CompensationStage, **fields: Any) -> Co
         raise InvalidInput({"order_on": [_("Give the date of the order.")]})
     if stage.amount_paid > stage.amount_awarded and stage.outcome != StageOutcome.PENDING:
         raise InvalidInput({"amount_paid": [_("More was paid than awarded.")]})
-    full_clean(stage)
+    changes.clean(stage)
     stage.save()
     claim = stage.claim
     claim.status = _claim_status(claim)
@@ -290,7 +283,7 @@ def stage_update(*, actor: Actor, stage: CompensationStage, **fields: Any) -> Co
         action=AuditAction.UPDATE,
         target=stage,
         target_org_id=claim.owner_org_id,
-        changes={"before": before, "after": _snap(stage, STAGE_FIELDS)},
+        changes={"before": before, "after": changes.snapshot(stage, STAGE_FIELDS)},
     )
     return stage
 
@@ -322,7 +315,7 @@ def stage_appeal(
         amount_claimed=stage.amount_claimed if amount_claimed is None else amount_claimed,
         reference=reference,
     )
-    full_clean(appeal)
+    changes.clean(appeal)
     if appeal.filed_on < (stage.order_on or appeal.filed_on):
         raise InvalidInput({"filed_on": [_("An appeal is filed after the order.")]})
     appeal.save()

@@ -26,7 +26,7 @@ from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.consent.models import ConsentScope
 from setu.consent.subscriptions import ConsentEnded
-from setu.core import bulk
+from setu.core import bulk, changes
 from setu.core.errors import InvalidInput, NotFound
 from setu.matching import engine, hooks, records
 from setu.matching.models import (
@@ -774,7 +774,7 @@ def pair_confirm(*, actor: Actor, pair_id: Any) -> MatchPair:
     pair = _pair_for(actor, pair_id)
     if pair.status not in (PairStatus.OPEN, PairStatus.LINK_REQUESTED):
         raise InvalidInput(_("This match can no longer be confirmed."))
-    before = audit.snapshot(pair, _AUDITED)
+    before = changes.snapshot(pair, _AUDITED)
     side = pair.side_of(actor.organisation_id)
     setattr(pair, f"{side}_state", SideState.CONFIRMED)
     if pair.kind == PairKind.DUPLICATE:
@@ -802,7 +802,7 @@ def pair_confirm(*, actor: Actor, pair_id: Any) -> MatchPair:
         actor=actor,
         action=AuditAction.UPDATE,
         target=("matching.matchpair", str(pair.pk), actor.organisation_id),
-        changes={"before": before, "after": audit.snapshot(pair, _AUDITED)},
+        changes={"before": before, "after": changes.snapshot(pair, _AUDITED)},
     )
     if pair.kind == PairKind.CROSS_ORG:
         other = pair.other_org_id(actor.organisation_id)
@@ -832,7 +832,7 @@ def pair_dismiss(*, actor: Actor, pair_id: Any, reason: str) -> MatchPair:
         raise InvalidInput(
             _("Only a match waiting for review can be dismissed; unlink a linked one.")
         )
-    before = audit.snapshot(pair, _AUDITED)
+    before = changes.snapshot(pair, _AUDITED)
     side = pair.side_of(actor.organisation_id)
     setattr(pair, f"{side}_state", SideState.DISMISSED)
     setattr(pair, f"{side}_reason", reason.strip()[:300])
@@ -843,7 +843,7 @@ def pair_dismiss(*, actor: Actor, pair_id: Any, reason: str) -> MatchPair:
         actor=actor,
         action=AuditAction.UPDATE,
         target=("matching.matchpair", str(pair.pk), actor.organisation_id),
-        changes={"before": before, "after": audit.snapshot(pair, _AUDITED)},
+        changes={"before": before, "after": changes.snapshot(pair, _AUDITED)},
     )
     if pair.kind == PairKind.CROSS_ORG:
         # The reason stays with the side that wrote it: it may describe their person.
@@ -869,7 +869,7 @@ def pair_unlink(*, actor: Actor, pair_id: Any, reason: str) -> MatchPair:
     pair = _pair_for(actor, pair_id)
     if pair.status != PairStatus.LINKED:
         raise InvalidInput(_("Only linked records can be unlinked."))
-    before = audit.snapshot(pair, _AUDITED)
+    before = changes.snapshot(pair, _AUDITED)
     now = timezone.now()
     MatchLink.objects.filter(pair=pair, ended_at__isnull=True).update(
         ended_at=now, ended_by=actor.user, end_reason=reason.strip()[:300], updated_at=now
@@ -884,7 +884,7 @@ def pair_unlink(*, actor: Actor, pair_id: Any, reason: str) -> MatchPair:
         actor=actor,
         action=AuditAction.UPDATE,
         target=("matching.matchpair", str(pair.pk), actor.organisation_id),
-        changes={"before": before, "after": audit.snapshot(pair, _AUDITED)},
+        changes={"before": before, "after": changes.snapshot(pair, _AUDITED)},
         details={"links_ended": True},
     )
     if pair.kind == PairKind.CROSS_ORG:

@@ -14,8 +14,8 @@ from setu.accounts import selectors as account_selectors
 from setu.accounts import services as account_services
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
+from setu.core import changes
 from setu.core.errors import InvalidInput
-from setu.core.validation import full_clean
 from setu.orgs.models import District, Membership, Organisation, State
 
 # Organisation fields an admin edits; the many-to-many places are handled separately.
@@ -62,7 +62,7 @@ def organisation_create(*, actor: Actor, data: dict[str, Any]) -> Organisation:
     states, districts = _places(data)
     org = Organisation()
     _apply_profile(org, data)
-    full_clean(org)
+    changes.clean(org)
     org.save()
     org.states.set(states)
     org.districts.set(districts)
@@ -70,7 +70,7 @@ def organisation_create(*, actor: Actor, data: dict[str, Any]) -> Organisation:
         actor=actor,
         action=AuditAction.CREATE,
         target=org,
-        changes={"after": audit.snapshot(org, PROFILE_FIELDS, many=("states", "districts"))},
+        changes={"after": changes.snapshot(org, PROFILE_FIELDS, many=("states", "districts"))},
     )
     return org
 
@@ -82,14 +82,14 @@ def organisation_update(
     """Edit an organisation's profile, places served, confidentiality and 2FA requirement."""
     policy.require(actor, Action.MANAGE_ORG, organisation)
     org = Organisation.objects.select_for_update().get(pk=organisation.pk)
-    before = audit.snapshot(org, PROFILE_FIELDS, many=("states", "districts"))
+    before = changes.snapshot(org, PROFILE_FIELDS, many=("states", "districts"))
     states, districts = _places(data)
     _apply_profile(org, data)
-    full_clean(org)
+    changes.clean(org)
     org.save()
     org.states.set(states)
     org.districts.set(districts)
-    after = audit.snapshot(org, PROFILE_FIELDS, many=("states", "districts"))
+    after = changes.snapshot(org, PROFILE_FIELDS, many=("states", "districts"))
     changed = {k for k in after if after[k] != before.get(k)}
     audit.record(
         actor=actor,
@@ -117,7 +117,7 @@ def _membership_state(m: Membership) -> dict[str, Any]:
 
 
 def _check_membership(membership: Membership) -> None:
-    full_clean(membership, exclude=["user", "organisation"])
+    changes.clean(membership, exclude=["user", "organisation"])
 
 
 def _would_leave_no_admin(membership: Membership, *, new_role: str, active: bool) -> bool:

@@ -89,7 +89,7 @@ class Referral(BaseModel):
     # Exactly the consent scopes shared; the receiving side is shown these and nothing else.
     shared_scopes = models.JSONField(_("what is shared"), default=list)
     consent = models.ForeignKey(
-        "registry.Consent", on_delete=models.PROTECT, related_name="referrals"
+        "consent.Consent", on_delete=models.PROTECT, related_name="referrals"
     )
     status = models.CharField(
         _("status"), max_length=12, choices=ReferralStatus.choices, default=ReferralStatus.SENT

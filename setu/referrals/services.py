@@ -23,8 +23,8 @@ from setu.audit.services import AuditAction
 from setu.consent import rules
 from setu.consent.models import Consent
 from setu.consent.subscriptions import ConsentEnded
+from setu.core import changes
 from setu.core.errors import ConsentRequired, InvalidInput, NotFound
-from setu.core.validation import full_clean
 from setu.notifications import services as notices
 from setu.notifications.models import NoticeKind
 from setu.orgs import selectors as orgs
@@ -87,7 +87,7 @@ def _audit(
         actor=actor,
         action=action,
         target=("referrals.referral", str(referral.pk), referral.from_org_id),
-        changes={"before": before, "after": audit.snapshot(referral, _AUDITED)},
+        changes={"before": before, "after": changes.snapshot(referral, _AUDITED)},
         details={"to_org": str(referral.to_org_id), **(details or {})},
     )
 
@@ -211,7 +211,7 @@ def _referral_create(
         sent_at=timezone.now(),
         **fields,
     )
-    full_clean(referral)
+    changes.clean(referral)
     referral.save()
     _event(referral, actor, EventKind.SENT, note=referral.message[:500])
     _audit(actor, AuditAction.SHARE, referral, None, {"scopes": scopes})
@@ -267,13 +267,13 @@ def _move(
                 ]
             }
         )
-    before = audit.snapshot(locked, _AUDITED)
+    before = changes.snapshot(locked, _AUDITED)
     previous = locked.status
     locked.status = to_status
     setattr(locked, stamp, timezone.now())
     for name, value in fields.items():
         setattr(locked, name, value)
-    full_clean(locked)
+    changes.clean(locked)
     locked.save()
     _event(locked, actor, to_status, previous, note)
     _audit(actor, AuditAction.UPDATE, locked, before, {"transition": f"{previous}->{to_status}"})
@@ -399,7 +399,7 @@ def referral_update_handover(*, actor: Actor, referral: Referral, data: dict[str
         raise InvalidInput({"kind": [_("Only transfers and repatriations have a handover.")]})
     if locked.status not in OPEN_STATUSES:
         raise InvalidInput({"status": [_("This referral is no longer open.")]})
-    before = audit.snapshot(locked, _AUDITED)
+    before = changes.snapshot(locked, _AUDITED)
     for name in HANDOVER_FIELDS:
         if name in data:
             setattr(locked, name, data[name])
@@ -408,7 +408,7 @@ def referral_update_handover(*, actor: Actor, referral: Referral, data: dict[str
     locked.documents_handed_over = [
         str(d).strip() for d in locked.documents_handed_over if str(d).strip()
     ]
-    full_clean(locked)
+    changes.clean(locked)
     locked.save()
     _event(locked, actor, EventKind.HANDOVER)
     _audit(actor, AuditAction.UPDATE, locked, before, {"handover": True})
@@ -424,7 +424,7 @@ def referral_confirm_received(*, actor: Actor, referral: Referral) -> Referral:
         raise InvalidInput({"status": [_("There is no open handover to confirm.")]})
     if locked.received_confirmed_at is not None:
         raise InvalidInput({"status": [_("Arrival was already confirmed.")]})
-    before = audit.snapshot(locked, _AUDITED)
+    before = changes.snapshot(locked, _AUDITED)
     locked.received_confirmed_at = timezone.now()
     locked.received_confirmed_by = actor.user
     locked.save()
@@ -439,7 +439,7 @@ def referral_stop_sharing(*, actor: Actor | None, referral: Referral) -> bool:
     locked = _locked(referral)
     if locked.sharing_stopped_at is not None or selectors.consent_in_force(locked):
         return False
-    before = audit.snapshot(locked, _AUDITED)
+    before = changes.snapshot(locked, _AUDITED)
     locked.sharing_stopped_at = timezone.now()
     locked.save(update_fields=["sharing_stopped_at", "updated_at"])
     _event(locked, actor, EventKind.SHARING_STOPPED)
@@ -497,7 +497,7 @@ def referral_reminders_send(*, now: Any = None) -> int:
             locked = _locked(referral)
             if not selectors.referrals_overdue(now=now).filter(pk=locked.pk).exists():
                 continue  # someone acted or another worker reminded meanwhile
-            before = audit.snapshot(locked, _AUDITED)
+            before = changes.snapshot(locked, _AUDITED)
             locked.last_reminded_at = now
             locked.reminder_count += 1
             locked.save(update_fields=["last_reminded_at", "reminder_count", "updated_at"])
@@ -522,7 +522,7 @@ def referral_reminders_send(*, now: Any = None) -> int:
                 actor=None,
                 action=AuditAction.UPDATE,
                 target=("referrals.referral", str(locked.pk), locked.from_org_id),
-                changes={"before": before, "after": audit.snapshot(locked, _AUDITED)},
+                changes={"before": before, "after": changes.snapshot(locked, _AUDITED)},
                 details={"reminder": locked.reminder_count},
             )
             sent += 1

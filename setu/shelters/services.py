@@ -23,8 +23,8 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
+from setu.core import changes
 from setu.core.errors import InvalidInput
-from setu.core.validation import full_clean
 from setu.orgs import selectors as orgs
 from setu.registry import services as registry_services
 from setu.registry.selectors import EventKind
@@ -136,7 +136,7 @@ def bed_group_create(
         counts_confirmed_by=actor.user,
         counts_confirmed_at=timezone.now(),
     )
-    full_clean(group)
+    changes.clean(group)
     group.save()
     group = BedGroup.objects.select_related("shelter__base_district").get(pk=group.pk)
     _snapshot(group)
@@ -172,7 +172,7 @@ def bed_group_update(
     }
     group.label, group.languages, group.notes = label, list(languages), notes
     group.disability_access, group.is_active = disability_access, is_active
-    full_clean(group)
+    changes.clean(group)
     group.save()
     after = {k: getattr(group, k) for k in before}
     if before["is_active"] != is_active:

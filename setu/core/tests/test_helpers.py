@@ -3,9 +3,9 @@
 import pytest
 from django import forms
 
+from setu.core.changes import clean
 from setu.core.errors import InvalidInput
 from setu.core.forms import apply_errors
-from setu.core.validation import full_clean
 from setu.orgs.models import State
 
 
@@ -21,12 +21,12 @@ def test_apply_errors_puts_messages_next_to_known_fields_and_the_rest_on_top():
     assert form.non_field_errors() == ["Not here."]
 
 
-def test_full_clean_raises_invalid_input_with_plain_string_messages(db):
+def test_clean_raises_invalid_input_with_plain_string_messages(db):
     with pytest.raises(InvalidInput) as caught:
-        full_clean(State(code=9999, name="", kind="State", iso_3166_2="IN-XX"))
+        clean(State(code=9999, name="", kind="State", iso_3166_2="IN-XX"))
     assert set(caught.value.errors) == {"name"}
     assert all(type(m) is str for ms in caught.value.errors.values() for m in ms)
 
 
-def test_full_clean_leaves_out_excluded_fields(db):
-    full_clean(State(code=9999, name="", kind="State", iso_3166_2="IN-XX"), exclude=["name"])
+def test_clean_leaves_out_excluded_fields(db):
+    clean(State(code=9999, name="", kind="State", iso_3166_2="IN-XX"), exclude=["name"])
