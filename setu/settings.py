@@ -287,6 +287,9 @@ SETU_CAPACITY_STALE_HOURS = env_int("SETU_CAPACITY_STALE_HOURS", 24)
 SETU_BED_HOLD_HOURS = env_int("SETU_BED_HOLD_HOURS", 4)
 # Active holds one worker may have at once, so beds cannot be quietly blocked.
 SETU_BED_HOLDS_PER_WORKER = env_int("SETU_BED_HOLDS_PER_WORKER", 3)
+# A worker's repeated miss for the same referral (or district and kind) within this many minutes
+# counts once as unmet demand, so retries do not inflate the statistic.
+SETU_UNMET_DEMAND_REPEAT_MINUTES = env_int("SETU_UNMET_DEMAND_REPEAT_MINUTES", 30)
 # A shelter whose beds are this full (percent of beds in service) is shown as nearly full.
 SETU_SHELTER_NEARLY_FULL_PERCENT = env_int("SETU_SHELTER_NEARLY_FULL_PERCENT", 85)
 
