@@ -98,7 +98,12 @@ def test_declared_query_parameters_still_work(personas):
     "path", ["/api/v1/cases/not-a-uuid/", "/api/v1/persons/1/consents/", "/api/v1/nowhere/"]
 )
 def test_a_url_that_resolves_nowhere_answers_json(personas, path):
-    _is_error(token_client(personas.users["lead"]).get(path), 404, "not_found")
+    response = token_client(personas.users["lead"]).get(path)
+    _is_error(response, 404, "not_found")
+    # The headers the inner middleware set survive the change of body.
+    assert "no-store" in response["Cache-Control"]
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert "Content-Security-Policy" in response
 
 
 def test_a_server_error_under_the_api_answers_json(personas, monkeypatch):

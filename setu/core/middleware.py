@@ -40,9 +40,11 @@ class ApiJsonErrorsMiddleware:
                 response.status_code, ("error", "The request could not be answered.")
             )
             replaced = JsonResponse(error_body(code, message), status=response.status_code)
-            for header in ("Allow", "WWW-Authenticate", "Retry-After", "Vary"):
-                if header in response:
-                    replaced[header] = response[header]
+            # Keep what inner middleware added (CSP, nosniff, no-store, Allow…); only the body
+            # and its type change.
+            for header, value in response.items():
+                if header.lower() not in ("content-type", "content-length"):
+                    replaced[header] = value
             response = replaced
         return response
 
