@@ -7,6 +7,7 @@ is still loading, so this module must not import that (nor anything that does).
 from __future__ import annotations
 
 import datetime
+import logging
 import re
 import uuid
 from functools import cache
@@ -15,6 +16,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 from rest_framework import exceptions
 from rest_framework.permissions import BasePermission
+
+logger = logging.getLogger(__name__)
 
 API_PREFIX = "/api/"
 # Accepted on every operation: DRF's format override, and paging (also on POSTed searches).
@@ -113,3 +116,11 @@ class QueryParamsAsDeclared(BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         check_query_params(request, view)
         return True
+
+
+def warm_up() -> None:
+    """Build the parameter table now (at server start); a failure is left to the first request."""
+    try:
+        _declared_parameters()
+    except Exception:  # the first API request will build it again, or fail visibly
+        logger.exception("could not prepare the API parameter table")
