@@ -126,11 +126,18 @@ def test_calibration_page_lists_bands(net):
     assert "0.40" in html and "0.95" in html
 
 
-def test_check_panel_is_rate_limited_per_user_and_audited_without_names(net, settings):
+def test_check_panel_is_rate_limited_per_user_and_audited_without_names(
+    net, settings, monkeypatch
+):
+    import types
+
     from django.core.cache import cache
 
     from setu.audit.models import AuditAction, Outcome
+    from setu.core import ratelimit
 
+    # One fixed moment: the counting window must not roll over halfway through the test.
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: 1_800_000_000.0))
     cache.clear()
     settings.SETU_MATCH_CHECKS_PER_MINUTE = 3
     client = _client(net.source_contact.user)
