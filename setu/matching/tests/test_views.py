@@ -126,9 +126,7 @@ def test_calibration_page_lists_bands(net):
     assert "0.40" in html and "0.95" in html
 
 
-def test_check_panel_is_rate_limited_per_user_and_audited_without_names(
-    net, settings, monkeypatch
-):
+def test_check_panel_is_rate_limited_per_user_and_audited_without_names(net, settings, monkeypatch):
     import types
 
     from django.core.cache import cache
