@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-browser screenshots bench lint fmt check worker clean
+.PHONY: install run test test-browser screenshots bench lint fmt check worker clean audit
 
 install: $(STAMP)
 
@@ -45,6 +45,10 @@ fmt: install
 	$(VENV)/bin/ruff format setu tests bench
 
 check: lint test
+
+# Known vulnerabilities in installed packages (needs network; says SKIPPED when it cannot check).
+audit: install
+	scripts/audit-deps
 
 clean:
 	rm -rf $(VENV) var .pytest_cache .ruff_cache

@@ -17,9 +17,15 @@ def main(argv: list[str] | None = None) -> int:
 
         return link_main(args[1:])
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "setu.settings")
+    from django.core.exceptions import ImproperlyConfigured
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["setu", *args])
+    try:
+        execute_from_command_line(["setu", *args])
+    except ImproperlyConfigured as exc:
+        # A missing or bad setting is the operator's to fix: one line naming it, no traceback.
+        print(f"setu: configuration error: {exc}", file=sys.stderr)
+        return 2
     return 0
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 import dj_database_url
 import django.conf.locale
 from django.core.exceptions import ImproperlyConfigured
+from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
 from setu.env import env_bool, env_int, env_list, env_secret, env_str
@@ -25,6 +26,7 @@ if not SECRET_KEY:
     if DEBUG or DEMO_MODE:
         SECRET_KEY = "insecure-development-key-never-use-in-production"  # noqa: S105
     else:
+        # setu.cli prints this as one line (no traceback); see docs/configuration.md.
         raise ImproperlyConfigured(
             "SETU_SECRET_KEY is not set. Set it (or SETU_SECRET_KEY_FILE) to a long random "
             "string, or set SETU_DEBUG=true for local development."
@@ -70,13 +72,17 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # Outermost: error answers under /api/ are JSON whatever produced them (404, 500).
+    "setu.core.middleware.ApiJsonErrorsMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "setu.core.middleware.NoStoreMiddleware",
     "setu.accounts.middleware.SessionTimeoutMiddleware",
     "allauth.account.middleware.AccountMiddleware",
     "setu.accounts.middleware.RequireMfaMiddleware",
@@ -201,6 +207,23 @@ SECURE_PROXY_SSL_HEADER = (
 )
 SECURE_SSL_REDIRECT = env_bool("SETU_SSL_REDIRECT", False)
 SECURE_HSTS_SECONDS = env_int("SETU_HSTS_SECONDS", 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SETU_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SETU_HSTS_PRELOAD", False)
+# A load balancer may probe /health over plain HTTP inside the private network.
+SECURE_REDIRECT_EXEMPT = [r"^health$"]
+# Scripts and styles come only from Setu's own static files: no inline code, no other host.
+SECURE_CSP = {
+    "default-src": [CSP.SELF],
+    "script-src": [CSP.SELF],
+    "style-src": [CSP.SELF],
+    "img-src": [CSP.SELF, "data:"],
+    "font-src": [CSP.SELF],
+    "connect-src": [CSP.SELF],
+    "object-src": [CSP.NONE],
+    "base-uri": [CSP.NONE],
+    "form-action": [CSP.SELF],
+    "frame-ancestors": [CSP.NONE],
+}
 
 # --- Internationalisation -------------------------------------------------------------------
 LANGUAGE_CODE = "en"
@@ -239,6 +262,17 @@ STORAGES = {
 }
 WHITENOISE_USE_FINDERS = DEBUG or DEMO_MODE
 
+# --- Cache (rate limits) -----------------------------------------------------------------------
+# Per process by default. With several app servers use a shared cache so that limits hold across
+# them, e.g. django.core.cache.backends.db.DatabaseCache with location setu_cache (then run
+# `setu createcachetable`).
+CACHES = {
+    "default": {
+        "BACKEND": env_str("SETU_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": env_str("SETU_CACHE_LOCATION", ""),
+    }
+}
+
 # --- Background tasks ---------------------------------------------------------------------
 TASKS = {
     "default": {
@@ -254,6 +288,9 @@ SETU_CAPACITY_STALE_HOURS = env_int("SETU_CAPACITY_STALE_HOURS", 24)
 SETU_BED_HOLD_HOURS = env_int("SETU_BED_HOLD_HOURS", 4)
 # Active holds one worker may have at once, so beds cannot be quietly blocked.
 SETU_BED_HOLDS_PER_WORKER = env_int("SETU_BED_HOLDS_PER_WORKER", 3)
+# A worker's repeated miss for the same referral (or district and kind) within this many minutes
+# counts once as unmet demand, so retries do not inflate the statistic.
+SETU_UNMET_DEMAND_REPEAT_MINUTES = env_int("SETU_UNMET_DEMAND_REPEAT_MINUTES", 30)
 # A shelter whose beds are this full (percent of beds in service) is shown as nearly full.
 SETU_SHELTER_NEARLY_FULL_PERCENT = env_int("SETU_SHELTER_NEARLY_FULL_PERCENT", 85)
 
@@ -264,17 +301,28 @@ SETU_REFERRAL_REMINDER_HOURS = env_int("SETU_REFERRAL_REMINDER_HOURS", 48)
 SETU_REFERRAL_STALLED_HOURS = env_int("SETU_REFERRAL_STALLED_HOURS", 72)
 
 # --- API ----------------------------------------------------------------------------------
+# The largest page a list answers; a larger ?limit= is capped to it.
+SETU_API_MAX_PAGE_SIZE = env_int("SETU_API_MAX_PAGE_SIZE", 200)
+# Checks of a new person against the registry (the panel while typing) per user per minute.
+SETU_MATCH_CHECKS_PER_MINUTE = env_int("SETU_MATCH_CHECKS_PER_MINUTE", 30)
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "setu.accounts.api_auth.BearerTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
-    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.LimitOffsetPagination",
+    # The second never refuses: it answers 400 for query parameters the schema does not declare.
+    "DEFAULT_PERMISSION_CLASSES": [
+        "rest_framework.permissions.IsAuthenticated",
+        "setu.core.api_params.QueryParamsAsDeclared",
+    ],
+    "DEFAULT_PAGINATION_CLASS": "setu.core.api.Pagination",
     "PAGE_SIZE": 50,
+    "DEFAULT_THROTTLE_CLASSES": ["rest_framework.throttling.UserRateThrottle"],
+    "DEFAULT_THROTTLE_RATES": {"user": env_str("SETU_API_RATE", "1200/minute")},
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
-    "EXCEPTION_HANDLER": "setu.core.api.exception_handler",
+    # Audits refusals and bad tokens, then answers in the one error shape of setu.core.api.
+    "EXCEPTION_HANDLER": "setu.audit.api.exception_handler",
     "UNAUTHENTICATED_USER": None,
 }
 SPECTACULAR_SETTINGS = {
@@ -287,6 +335,10 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "POSTPROCESSING_HOOKS": [
+        "drf_spectacular.hooks.postprocess_schema_enums",
+        "setu.core.api.declare_error_responses",
+    ],
     # One stable name per choice set, so that several "status" fields don't collide.
     "ENUM_NAME_OVERRIDES": {
         "DatePrecisionEnum": "setu.registry.models.DatePrecision",
@@ -299,11 +351,18 @@ SPECTACULAR_SETTINGS = {
 }
 
 # --- Email and notifications -----------------------------------------------------------------
-MAILERS = {
-    "default": {
-        "BACKEND": env_str("SETU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-    },
-}
+# The console default suits development only; `check --deploy` fails on it (mail.E001).
+EMAIL_BACKEND_PATH = env_str("SETU_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+MAILERS: dict[str, dict[str, object]] = {"default": {"BACKEND": EMAIL_BACKEND_PATH}}
+if EMAIL_BACKEND_PATH == "django.core.mail.backends.smtp.EmailBackend":
+    MAILERS["default"]["OPTIONS"] = {
+        "host": env_str("SETU_EMAIL_HOST", "localhost"),
+        "port": env_int("SETU_EMAIL_PORT", 587),
+        "username": env_str("SETU_EMAIL_USER", ""),
+        "password": env_secret("SETU_EMAIL_PASSWORD"),
+        "use_tls": env_bool("SETU_EMAIL_USE_TLS", True),
+        "timeout": 20,
+    }
 DEFAULT_FROM_EMAIL = env_str("SETU_FROM_EMAIL", "setu@localhost")
 
 # --- Logging: never personal data ---------------------------------------------------------------

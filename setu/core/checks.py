@@ -1,9 +1,10 @@
-"""System checks that turn an unreachable database into one plain sentence."""
+"""System checks: an unreachable database in one plain sentence; deployment safety (--deploy)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.core.checks import Error, Tags, register
 from django.db import connections
 from django.db.utils import OperationalError
@@ -33,3 +34,47 @@ def database_reachable(app_configs: Any = None, **kwargs: Any) -> list[Error]:
                 )
             )
     return errors
+
+
+@register(Tags.security, deploy=True)
+def demo_mode_off(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """A deployment with demo mode on lets anyone in with the published demo password."""
+    if not getattr(settings, "DEMO_MODE", False):
+        return []
+    return [
+        Error(
+            "SETU_DEMO_MODE is true: demo accounts with a published password can exist.",
+            hint="Set SETU_DEMO_MODE=false everywhere but a local demo.",
+            id="setu.E002",
+        )
+    ]
+
+
+@register(Tags.security, deploy=True)
+def csp_without_inline_code(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """The Content-Security-Policy is on and allows no inline scripts or styles."""
+    policy = getattr(settings, "SECURE_CSP", None) or {}
+    if "django.middleware.csp.ContentSecurityPolicyMiddleware" not in settings.MIDDLEWARE or not (
+        policy.get("script-src") or policy.get("default-src")
+    ):
+        return [
+            Error(
+                "No Content-Security-Policy is sent.",
+                hint="Keep ContentSecurityPolicyMiddleware and SECURE_CSP from setu/settings.py.",
+                id="setu.E003",
+            )
+        ]
+    loose = [
+        name
+        for name in ("default-src", "script-src", "style-src")
+        if any("unsafe-inline" in str(value) for value in policy.get(name, []))
+    ]
+    if loose:
+        return [
+            Error(
+                f"The Content-Security-Policy allows inline code in {', '.join(loose)}.",
+                hint="Move inline scripts and styles into static files.",
+                id="setu.E004",
+            )
+        ]
+    return []

@@ -36,3 +36,11 @@ class InvalidInput(SetuError):
 
 class ConsentRequired(Forbidden):
     """Sharing was refused because the person's consent does not cover it."""
+
+
+class RateLimited(SetuError):
+    """Too many requests of one kind from one user in a short time; try again later."""
+
+    def __init__(self, retry_after: int = 60) -> None:
+        self.retry_after = retry_after
+        super().__init__("rate limited")

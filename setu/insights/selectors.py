@@ -1,7 +1,10 @@
 """Aggregate counts for analysts, coordinators and organisation admins. Never identities.
 
 Counts below ``SMALL_CELL`` are shown as "fewer than 5" so that a rare combination (one
-Odia-speaking boy rescued in Surat this year) cannot single out a person.
+Odia-speaking boy rescued in Surat this year) cannot single out a person. Because totals can be
+worked out (the cells of a table add up to a total shown elsewhere, two tables count the same
+survivors), a hidden cell must not be recoverable by subtraction either: wherever cells add up
+to a total, further cells are hidden until no hidden cell stands alone (secondary suppression).
 """
 
 from __future__ import annotations
@@ -69,17 +72,42 @@ class Overview:
     per_year: list[tuple[str, int | None]] = field(default_factory=list)
 
 
-def _suppress(value: int) -> int | None:
-    return value if value >= SMALL_CELL else None
+def suppress(counts: dict[str, int], sums: list[list[str]]) -> set[str]:
+    """Keys of ``counts`` to hide: the small ones, then more until no sum gives one away.
+
+    Each entry of ``sums`` is a set of keys whose counts add up to something a reader knows or
+    can work out (a total shown, or the same total counted by another table). Within each such
+    set the hidden cells are none, or at least two adding up to at least ``SMALL_CELL``, so that
+    subtraction yields only the sum of several hidden cells, never one of them.
+    """
+    hidden = {key for key, count in counts.items() if 0 < count < SMALL_CELL}
+    changed = True
+    while changed:
+        changed = False
+        for keys in sums:
+            members = [k for k in keys if counts.get(k, 0) > 0]
+            shut = [k for k in members if k in hidden]
+            if not shut:
+                continue
+            if len(shut) >= 2 and sum(counts[k] for k in shut) >= SMALL_CELL:
+                continue
+            visible = sorted((counts[k], k) for k in members if k not in hidden)
+            if visible:
+                hidden.add(visible[0][1])
+                changed = True
+    return hidden
 
 
-def _table(title: str, rows: list[tuple[str, int]]) -> Table:
-    biggest = max((count for _, count in rows), default=0) or 1
-    cells = [
-        Cell(label, _suppress(count), share=(count / biggest if count >= SMALL_CELL else 0.0))
-        for label, count in rows
-        if count > 0
-    ]
+def _table(title: str, rows: list[tuple[str, int]], hidden: set[str], prefix: str) -> Table:
+    shown = [(label, count) for label, count in rows if count > 0]
+    visible = [count for label, count in shown if f"{prefix}:{label}" not in hidden]
+    biggest = max(visible, default=0) or 1
+    cells = []
+    for label, count in shown:
+        if f"{prefix}:{label}" in hidden:
+            cells.append(Cell(label, None))
+        else:
+            cells.append(Cell(label, count, share=count / biggest))
     return Table(title, cells)
 
 
@@ -150,26 +178,48 @@ def network_overview(*, actor: Actor) -> Overview:
         .order_by("year")
     ]
     total = cases.count()
-    open_count = cases.filter(status__in=[CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP]).count()
+    open_statuses = [CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP]
+    open_count = cases.filter(status__in=open_statuses).count()
+    by_age = [
+        (str(_("Under 18")), children),
+        (str(_("18 and over")), adults),
+        (str(_("Age not recorded")), unknown_age),
+    ]
+    tables = {
+        "status": (_("Cases by status"), by_status),
+        "form": (_("Cases by form of exploitation"), by_form),
+        "event": (_("Events recorded"), by_event),
+        "rescue": (_("Rescues and interceptions by state"), rescues_by_state),
+        "recruitment": (_("Recruitment by state"), recruitment_by_state),
+        "gender": (_("Survivors by gender"), by_gender),
+        "age": (_("Survivors by age when trafficked"), by_age),
+        "year": (_("Cases opened by year"), by_year),
+    }
+    counts = {"total": total, "open": open_count}
+    for prefix, (_title, rows) in tables.items():
+        counts.update({f"{prefix}:{label}": count for label, count in rows})
+
+    def keys(prefix: str) -> list[str]:
+        return [f"{prefix}:{label}" for label, _n in tables[prefix][1]]
+
+    def label_of(choices: type, value: str) -> str:
+        return f"event:{dict(choices.choices).get(value, value)}"
+
+    rescue_rows = [label_of(EventKind, kind) for kind in rescue_kinds]
+    open_rows = [f"status:{dict(CaseStatus.choices).get(s, s)}" for s in open_statuses]
+    sums = [keys(prefix) for prefix in tables]  # any table's total may be known elsewhere
+    sums += [
+        [*keys("status"), "total"],
+        [*keys("year"), "total"],
+        [*keys("gender"), *keys("age")],  # the same survivors, counted twice
+        [*rescue_rows, *keys("rescue")],  # rescue and interception events, by state
+        [label_of(EventKind, EventKind.RECRUITMENT), *keys("recruitment")],
+        [*open_rows, "open"],
+    ]
+    hidden = suppress(counts, sums)
     return Overview(
-        cases_counted=_suppress(total),
-        open_cases=_suppress(open_count),
-        tables=[
-            _table(_("Cases by status"), by_status),
-            _table(_("Cases by form of exploitation"), by_form),
-            _table(_("Events recorded"), by_event),
-            _table(_("Rescues and interceptions by state"), rescues_by_state),
-            _table(_("Recruitment by state"), recruitment_by_state),
-            _table(_("Survivors by gender"), by_gender),
-            _table(
-                _("Survivors by age when trafficked"),
-                [
-                    (_("Under 18"), children),
-                    (_("18 and over"), adults),
-                    (_("Age not recorded"), unknown_age),
-                ],
-            ),
-            _table(_("Cases opened by year"), by_year),
-        ],
-        per_year=[(year, _suppress(count)) for year, count in by_year],
+        cases_counted=None if "total" in hidden else total,
+        open_cases=None if "open" in hidden else open_count,
+        tables=[_table(title, rows, hidden, prefix) for prefix, (title, rows) in tables.items()],
+        per_year=[(year, None if f"year:{year}" in hidden else count) for year, count in by_year],
     )

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import sys
+import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -51,13 +53,22 @@ def _check_threshold(value: float | None) -> None:
 
 
 def _write(path: Path, header: Sequence[str], rows: Sequence[Sequence[object]]) -> None:
+    """Write the whole output or nothing: a temporary file beside it, renamed when complete."""
+    tmp: Path | None = None
     try:
-        with open(path, "w", encoding="utf-8", newline="") as fh:
+        fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+        tmp = Path(name)
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as fh:
             w = csv.writer(fh)
             w.writerow(header)
             w.writerows(rows)
+        os.replace(tmp, path)
+        tmp = None
     except OSError as exc:
         raise LinkageInputError(f"cannot write {path}: {exc.strerror}") from None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
 
 
 def _run(args: argparse.Namespace) -> int:

@@ -12,8 +12,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from dataclasses import fields as dataclass_fields
 from typing import TYPE_CHECKING, Any
 
+from django.conf import settings
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import Case as SqlCase
 
@@ -21,9 +23,10 @@ from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
-from setu.audit.services import AuditAction
+from setu.audit.services import AuditAction, Outcome
 from setu.consent import selectors as consent_selectors
-from setu.core.errors import NotFound
+from setu.core import ratelimit
+from setu.core.errors import NotFound, RateLimited
 from setu.linkage import PersonRecord
 from setu.matching import engine, records
 from setu.matching.models import (
@@ -558,6 +561,23 @@ def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
 
     policy.require_allowed(actor, Action.CREATE, "registry.person")
     org = actor.organisation_id
+    # Which fields were given, never what they hold: the audit trail records no names.
+    given = sorted(
+        f.name
+        for f in dataclass_fields(record)
+        if f.name not in ("record_id", "org") and getattr(record, f.name) not in ("", None)
+    )
+    per_minute = int(getattr(settings, "SETU_MATCH_CHECKS_PER_MINUTE", 30))
+    # Each check searches the whole network's index: unthrottled, it is a way to probe it.
+    if not ratelimit.allow(f"match-check:{actor.user.pk}", limit=per_minute):
+        audit.record(
+            actor=actor,
+            action=AuditAction.LIST,
+            outcome=Outcome.DENIED,
+            target=("registry.person", "", org),
+            details={"via": "match_check", "refused": "rate_limited", "fields": given},
+        )
+        raise RateLimited(retry_after=60)
     threshold = engine.POSSIBLE
     own_c = candidate_records(record, organisation_id=org, cross_org=False)
     scored = scored_candidates(record, own_c, min_probability=threshold, limit=5)
@@ -584,7 +604,7 @@ def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
         actor=actor,
         action=AuditAction.LIST,
         target=("registry.person", "", org),
-        details={"via": "match_check", "own": len(own), "elsewhere": len(net)},
+        details={"via": "match_check", "own": len(own), "elsewhere": len(net), "fields": given},
     )
     return CheckResult(own=own, other_count=len(net), other_orgs=names)
 

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
-from setu.core.errors import InvalidInput
+from setu.core.errors import InvalidInput, RateLimited
 from setu.matching import forms, records, selectors, services
 from setu.registry.forms import PersonForm
 
@@ -183,7 +183,16 @@ def check(request: HttpRequest) -> HttpResponse:
     data = getattr(form, "cleaned_data", {})
     if not any(data.get(f) for f in ("given_name", "family_name", "name_native")):
         return render(request, "matching/_check_panel.html", {"empty": True})
-    result = selectors.check_record(actor=actor, record=records.draft_record(data))
+    try:
+        result = selectors.check_record(actor=actor, record=records.draft_record(data))
+    except RateLimited as exc:
+        # htmx swaps only 2xx answers into the panel; plain clients get the real status.
+        status = 200 if getattr(request, "htmx", False) else 429
+        response = render(
+            request, "matching/_check_panel.html", {"rate_limited": True}, status=status
+        )
+        response["Retry-After"] = str(exc.retry_after)
+        return response
     return render(request, "matching/_check_panel.html", {"result": result})
 
 

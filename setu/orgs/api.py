@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from setu.access.actor import Actor, actor_of
-from setu.core.api import ScopedListApi
+from setu.access.api import ScopedListApi
 from setu.orgs import selectors
 from setu.orgs.models import Membership, Organisation, OrganisationType
 from setu.orgs.serializers import MembershipOut, OrganisationOut

@@ -16,14 +16,16 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from setu.access import policy
 from setu.access.actor import Actor, actor_of
+from setu.access.api import ScopedListApi
 from setu.access.policy import Action
 from setu.consent import selectors as consent_selectors
 from setu.consent import services as consent_services
-from setu.core.api import ScopedListApi, paginated
+from setu.core.api import paginated
 from setu.core.errors import InvalidInput, NotFound
 from setu.registry import selectors, services
 from setu.registry.models import Case, Person
@@ -192,6 +194,9 @@ def _recipient(actor: Actor, organisation_id: UUID | None) -> Any:
 class PersonConsentListApi(APIView):
     """GET: the person's consents (a view of the person, audited). POST: record a consent."""
 
+    # The GET answers a page (like every list); the schema documents it as one.
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+
     @extend_schema(responses=ConsentOut(many=True))
     def get(self, request: Request, person_id: UUID) -> Response:
         detail = selectors.person_detail(actor=actor_of(request), person_id=person_id)
@@ -283,6 +288,9 @@ def _case_person(actor: Actor, case: Case, person_id: UUID | None) -> Person | N
 @extend_schema(tags=["cases"])
 class CaseEventListApi(APIView):
     """GET: what happened in a case (if the share covers case history). POST: add an event."""
+
+    # The GET answers a page (like every list); the schema documents it as one.
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
 
     @extend_schema(responses=EventOut(many=True))
     def get(self, request: Request, case_id: UUID) -> Response:

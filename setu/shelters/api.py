@@ -14,8 +14,8 @@ from rest_framework.views import APIView
 
 from setu.access import policy
 from setu.access.actor import Actor, actor_of
+from setu.access.api import ScopedListApi
 from setu.access.policy import Action
-from setu.core.api import ScopedListApi
 from setu.shelters import selectors, services
 from setu.shelters.models import BedGroup, BedHold, ReleaseReason
 from setu.shelters.serializers import AdjustIn, BedGroupOut, HoldIn, HoldOut

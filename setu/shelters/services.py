@@ -22,7 +22,7 @@ from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
-from setu.audit.services import AuditAction
+from setu.audit.services import AuditAction, Outcome
 from setu.core import changes
 from setu.core.errors import InvalidInput
 from setu.orgs import selectors as orgs
@@ -41,7 +41,7 @@ from setu.shelters.models import (
 from setu.shelters.models import ReleaseReason as ReleaseReason
 
 if TYPE_CHECKING:
-    from setu.orgs.models import Organisation
+    from setu.orgs.models import District, Organisation
     from setu.referrals.models import Referral
     from setu.registry.models import Case, Person
 
@@ -55,6 +55,13 @@ CLOSED_REFERRAL_STATUSES = frozenset({"declined", "completed", "closed"})
 
 class NoBedFree(InvalidInput):
     """The bed group has no free bed (a hold or admission would overbook it)."""
+
+
+class AlreadyAdmitted(InvalidInput):
+    """The person already has an open stay (a double tap, or two people admitting at once)."""
+
+    def __init__(self) -> None:
+        super().__init__({"person": [str(_("This person is already admitted."))]})
 
 
 def _counts(group: BedGroup) -> dict[str, int]:
@@ -247,8 +254,8 @@ def bed_group_confirm(*, actor: Actor, bed_group: BedGroup) -> BedGroup:
 # --- Admissions and discharges of the shelter's own cases ---------------------------------------
 
 
-def _group_with_free_bed(shelter_id: Any, bed_kind: str) -> BedGroup:
-    """Lock the shelter's groups of this kind; the first with a free bed (expired holds freed)."""
+def _lock_groups(shelter_id: Any, bed_kind: str) -> list[BedGroup]:
+    """Lock the shelter's groups of this kind, always in the same order."""
     groups = list(
         BedGroup.objects.select_for_update()
         .select_related("shelter")
@@ -257,6 +264,11 @@ def _group_with_free_bed(shelter_id: Any, bed_kind: str) -> BedGroup:
     )
     if not groups:
         raise InvalidInput({"bed_kind": [str(_("This shelter has no beds of this kind."))]})
+    return groups
+
+
+def _group_with_free_bed(groups: list[BedGroup]) -> BedGroup:
+    """The first locked group with a free bed (expired holds freed)."""
     for group in groups:
         _expire_due_holds_locked(group)
         if group.free > 0:
@@ -264,7 +276,6 @@ def _group_with_free_bed(shelter_id: Any, bed_kind: str) -> BedGroup:
     raise NoBedFree({"bed_kind": [str(_("There is no free bed of this kind."))]})
 
 
-@transaction.atomic
 def shelter_admit(
     *,
     actor: Actor,
@@ -273,7 +284,36 @@ def shelter_admit(
     bed_kind: str,
     occurred_on: datetime.date | None = None,
 ) -> ShelterStay:
-    """Admit a person of the shelter's own case: record the admission event, occupy a bed."""
+    """Admit a person of the shelter's own case: record the admission event, occupy a bed.
+
+    A second admission of someone already admitted (a double tap) is refused and audited.
+    """
+    try:
+        return _admit(
+            actor=actor, case=case, person=person, bed_kind=bed_kind, occurred_on=occurred_on
+        )
+    except AlreadyAdmitted:
+        # The admission rolled back; the refusal is recorded in a transaction of its own.
+        with transaction.atomic():
+            audit.record(
+                actor=actor,
+                action=AuditAction.CREATE,
+                outcome=Outcome.FAILED,
+                target=case,
+                details={"event": "admit", "refused": "already_admitted"},
+            )
+        raise
+
+
+@transaction.atomic
+def _admit(
+    *,
+    actor: Actor,
+    case: Case,
+    person: Person,
+    bed_kind: str,
+    occurred_on: datetime.date | None,
+) -> ShelterStay:
     policy.require(actor, Action.EDIT, case)
     policy.require_allowed(actor, Action.CREATE, "shelters.shelterstay")
     if case.owner_org_id != actor.organisation_id:
@@ -282,9 +322,12 @@ def shelter_admit(
         raise InvalidInput({"person": [str(_("This person is not part of the case."))]})
     if bed_kind not in BedKind.values:
         raise InvalidInput({"bed_kind": [str(_("Unknown kind of bed."))]})
+    # Lock first, then look: a concurrent admission of the same person has committed by the
+    # time the lock is ours, so the check below sees it.
+    groups = _lock_groups(actor.organisation_id, bed_kind)
     if ShelterStay.objects.filter(person=person, discharged_at__isnull=True).exists():
-        raise InvalidInput({"person": [str(_("This person is already admitted."))]})
-    group = _group_with_free_bed(actor.organisation_id, bed_kind)
+        raise AlreadyAdmitted()
+    group = _group_with_free_bed(groups)
     district = group.shelter.base_district
     event = registry_services.event_add(
         actor=actor,
@@ -297,9 +340,18 @@ def shelter_admit(
         state=district.state if district else None,
     )
     _apply_counts(actor, group, {"occupied": group.occupied + 1}, "admit")
-    stay = ShelterStay.objects.create(
-        bed_group=group, case=case, person=person, admission_event=event, admitted_by=actor.user
-    )
+    try:
+        with transaction.atomic():
+            stay = ShelterStay.objects.create(
+                bed_group=group,
+                case=case,
+                person=person,
+                admission_event=event,
+                admitted_by=actor.user,
+            )
+    except IntegrityError as exc:
+        # one_open_stay_per_person: an admission at another shelter won the race.
+        raise AlreadyAdmitted() from exc
     audit.record(actor=actor, action=AuditAction.CREATE, target=stay, details={"event": "admit"})
     return stay
 
@@ -410,19 +462,72 @@ def _enqueue_expiry(hold: BedHold) -> None:
     transaction.on_commit(enqueue)
 
 
+def _repeat_window() -> datetime.timedelta:
+    return datetime.timedelta(
+        minutes=int(getattr(settings, "SETU_UNMET_DEMAND_REPEAT_MINUTES", 30))
+    )
+
+
+def _already_counted(
+    actor: Actor, *, kind: str, referral: Referral | None, district: District | None
+) -> UnmetDemand | None:
+    """The same worker's count of the same need (referral, or district without one) just now.
+
+    The worker's row is locked first, so two taps at once cannot both miss each other.
+    """
+    from django.contrib.auth import get_user_model
+
+    get_user_model().objects.select_for_update().filter(pk=actor.user.pk).first()
+    same = UnmetDemand.objects.filter(
+        recorded_by=actor.user,
+        kind=kind,
+        created_at__gte=timezone.now() - _repeat_window(),
+    )
+    same = (
+        same.filter(referral=referral)
+        if referral
+        else same.filter(referral__isnull=True, district=district)
+    )
+    return same.first()
+
+
+def _create_unmet(
+    actor: Actor, *, district: District | None, kind: str, reason: str, referral: Referral | None
+) -> UnmetDemand:
+    """Count a need once: a retry by the same worker within the window is audited, not counted."""
+    earlier = _already_counted(actor, kind=kind, referral=referral, district=district)
+    if earlier is not None:
+        audit.record(
+            actor=actor,
+            action=AuditAction.CREATE,
+            outcome=Outcome.FAILED,
+            target=earlier,
+            details={"event": "unmet_demand", "counted": False, "repeat_of": str(earlier.pk)},
+        )
+        return earlier
+    demand = UnmetDemand.objects.create(
+        district=district,
+        state_id=district.state_id if district else None,
+        kind=kind,
+        reason=reason,
+        referral=referral,
+        recorded_by_org_id=actor.organisation_id,
+        recorded_by=actor.user,
+    )
+    audit.record(actor=actor, action=AuditAction.CREATE, target=demand)
+    return demand
+
+
 def _record_unmet(actor: Actor, group: BedGroup, referral: Referral | None, reason: str) -> None:
     """Count a bed that was needed and not found, in its own transaction (the hold rolled back)."""
-    district = group.shelter.base_district
     with transaction.atomic():
-        demand = UnmetDemand.objects.create(
-            district=district,
-            state_id=district.state_id if district else None,
+        _create_unmet(
+            actor,
+            district=group.shelter.base_district,
             kind=group.kind,
             reason=reason,
             referral=referral,
-            recorded_by_org_id=actor.organisation_id,
         )
-        audit.record(actor=actor, action=AuditAction.CREATE, target=demand)
 
 
 def bed_hold_create(*, actor: Actor, referral: Referral, bed_group: BedGroup) -> BedHold:
@@ -618,16 +723,7 @@ def unmet_demand_record(
         raise InvalidInput({"kind": [str(_("Unknown kind of bed."))]})
     if referral is not None:
         policy.require(actor, Action.VIEW, referral)
-    demand = UnmetDemand.objects.create(
-        district=district,
-        state_id=district.state_id,
-        kind=kind,
-        reason=reason,
-        referral=referral,
-        recorded_by_org_id=actor.organisation_id,
-    )
-    audit.record(actor=actor, action=AuditAction.CREATE, target=demand)
-    return demand
+    return _create_unmet(actor, district=district, kind=kind, reason=reason, referral=referral)
 
 
 def referral_declined_for_lack_of_beds(*, actor: Actor, referral: Referral) -> UnmetDemand:

@@ -4,6 +4,7 @@ import csv
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -48,7 +49,7 @@ def test_read_records_errors_name_row_and_column(
     with pytest.raises(LinkageInputError) as info:
         read_records(write(tmp_path, text))
     assert info.value.row == row and info.value.column == column
-    assert f"row {row}" in str(info.value) and column in str(info.value)
+    assert f"in.csv, line {row}" in str(info.value) and column in str(info.value)
 
 
 def test_bad_encoding_names_row_and_column(tmp_path: Path) -> None:
@@ -91,7 +92,7 @@ def test_cli_link_and_explain(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     [
         (None, "not found"),
         ("id,name\n1,x\n", "record_id"),
-        (HEADER + "A1,x,Puja,,F,14,2005-31-12,,,,\n", "row 2, column 'birth_date'"),
+        (HEADER + "A1,x,Puja,,F,14,2005-31-12,,,,\n", "line 2, column 'birth_date'"),
     ],
 )
 def test_cli_errors_are_one_line_exit_2(
@@ -120,4 +121,71 @@ def test_python_dash_m_runs(tmp_path: Path) -> None:
         cwd=Path(__file__).resolve().parents[3],
     )
     assert proc.returncode == 2
-    assert "row 2, column 'birth_date'" in proc.stderr and "Traceback" not in proc.stderr
+    assert "line 2, column 'birth_date'" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def _two_hundred_rows() -> list[str]:
+    return [f"R{i},x,Name{i},Fam{i},F,20,,,,,\n" for i in range(200)]
+
+
+@pytest.mark.parametrize(
+    ("damage", "line", "problem"),
+    [
+        (lambda rows: rows.__setitem__(0, 'R0,x,"Puja,Mondal,F,20,,,,,\n'), 2, "unclosed quote"),
+        (lambda rows: rows.__setitem__(5, "R5,x,Puja,Mondal\n"), 7, "too few fields: 4"),
+        (lambda rows: rows.__setitem__(9, "R9,x,Puja,Mondal,F,20,,,,,,extra\n"), 11, "too many"),
+        (lambda rows: rows.__setitem__(3, "R3,x,Pu\x00ja,Mondal,F,20,,,,,\n"), 5, "NUL byte"),
+        (lambda rows: rows.__setitem__(7, 'R7,x,"Puja"M,Mondal,F,20,,,,,\n'), 9, "not valid CSV"),
+    ],
+)
+def test_broken_csv_is_refused_naming_file_line_and_problem(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], damage: Any, line: int, problem: str
+) -> None:
+    rows = _two_hundred_rows()
+    damage(rows)
+    path = write(tmp_path, HEADER + "".join(rows), "broken.csv")
+    out = tmp_path / "clusters.csv"
+    code = main(["dedupe", str(path), "--output", str(out)])
+    err = capsys.readouterr().err
+    assert code == 2, err
+    assert f"broken.csv, line {line}" in err and problem in err, err
+    assert "\x00" not in err and len(err.strip().splitlines()) == 1
+    assert not out.exists() and not list(tmp_path.glob("*.part"))
+
+
+def test_utf16_without_a_byte_order_mark_is_named_not_printed(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "u16.csv"
+    path.write_bytes((HEADER + ROWS).encode("utf-16-le"))
+    assert main(["dedupe", str(path), "--output", str(tmp_path / "o.csv")]) == 2
+    err = capsys.readouterr().err
+    assert "UTF-16" in err and "u16.csv, line 1" in err
+    assert err.rstrip("\n").isprintable()  # no NUL or other control character reaches the terminal
+    assert len(err.strip().splitlines()) == 1
+    with_bom = tmp_path / "bom.csv"
+    with_bom.write_bytes((HEADER + ROWS).encode("utf-16"))
+    assert main(["dedupe", str(with_bom), "--output", str(tmp_path / "o.csv")]) == 2
+    assert "UTF-16" in capsys.readouterr().err
+
+
+def test_a_failed_write_leaves_no_half_written_output(tmp_path: Path, monkeypatch: Any) -> None:
+    from setu.linkage import cli
+
+    out = tmp_path / "clusters.csv"
+    out.write_text("previous result\n", encoding="utf-8")
+
+    class Exploding:
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            pass
+
+        def writerow(self, row: Any) -> None:
+            pass
+
+        def writerows(self, rows: Any) -> None:
+            raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(cli.csv, "writer", Exploding)
+    assert main(["dedupe", str(write(tmp_path, HEADER + ROWS)), "--output", str(out)]) == 2
+    assert out.read_text(encoding="utf-8") == "previous result\n"
+    assert not list(tmp_path.glob("*.part"))

@@ -124,3 +124,36 @@ def test_nav_shows_matches_and_unread_inbox(net):
 def test_calibration_page_lists_bands(net):
     html = _client(net.dest_contact.user).get(reverse("matching:calibration")).content.decode()
     assert "0.40" in html and "0.95" in html
+
+
+def test_check_panel_is_rate_limited_per_user_and_audited_without_names(net, settings, monkeypatch):
+    import types
+
+    from django.core.cache import cache
+
+    from setu.audit.models import AuditAction, Outcome
+    from setu.core import ratelimit
+
+    # One fixed moment: the counting window must not roll over halfway through the test.
+    monkeypatch.setattr(ratelimit, "time", types.SimpleNamespace(time=lambda: 1_800_000_000.0))
+    cache.clear()
+    settings.SETU_MATCH_CHECKS_PER_MINUTE = 3
+    client = _client(net.source_contact.user)
+    data = {"given_name": "Rupa", "family_name": "Khatoon", "village": "Jalangi"}
+    statuses = [client.post(reverse("matching:check"), data).status_code for _ in range(3)]
+    assert statuses == [200, 200, 200]
+    refused = client.post(reverse("matching:check"), data)
+    assert refused.status_code == 429 and refused["Retry-After"] == "60"
+    assert "Too many checks" in refused.content.decode()
+    by_htmx = client.post(reverse("matching:check"), data, HTTP_HX_REQUEST="true")
+    assert by_htmx.status_code == 200 and "Too many checks" in by_htmx.content.decode()
+    # Another user is not held back by this one's checks.
+    other = _client(net.dest_contact.user)
+    assert other.post(reverse("matching:check"), data).status_code == 200
+    checks = AuditEntry.objects.filter(action=AuditAction.LIST, details__via="match_check")
+    assert checks.filter(outcome=Outcome.OK).count() == 4
+    assert checks.filter(outcome=Outcome.DENIED, details__refused="rate_limited").count() == 2
+    for entry in checks:
+        assert entry.details["fields"] == ["family_name", "given_name", "village"]
+        assert "Rupa" not in str(entry.details) and "Jalangi" not in str(entry.details)
+    cache.clear()

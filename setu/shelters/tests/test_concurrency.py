@@ -123,3 +123,47 @@ def test_one_worker_racing_for_two_beds_keeps_to_the_hold_limit(settings):
     assert sum(isinstance(o, BedHold) for o in outcomes) == 1, outcomes
     group.refresh_from_db()
     assert group.held == 1
+
+
+def test_six_taps_admitting_the_same_person_give_one_stay_and_five_audited_refusals():
+    from setu.audit.models import AuditEntry, Outcome
+
+    _, shelter, group = _setup(total=10)
+    manager = member(shelter, Role.SHELTER_MANAGER)
+    link = CasePersonFactory(case__owner_org=shelter)
+    outcomes = _race(
+        *[
+            (
+                lambda: services.shelter_admit(
+                    actor=manager, case=link.case, person=link.person, bed_kind=BedKind.WOMEN
+                )
+            )
+            for _ in range(6)
+        ]
+    )
+    stays = [o for o in outcomes if isinstance(o, ShelterStay)]
+    refused = [o for o in outcomes if isinstance(o, services.AlreadyAdmitted)]
+    assert len(stays) == 1 and len(refused) == 5, outcomes
+    assert BedGroup.objects.get(pk=group.pk).occupied == 1
+    assert (
+        AuditEntry.objects.filter(
+            outcome=Outcome.FAILED, details__refused="already_admitted"
+        ).count()
+        == 5
+    )
+
+
+def test_a_double_tap_on_a_full_shelter_counts_unmet_demand_once():
+    from setu.shelters.models import UnmetDemand
+
+    ngo, shelter, group = _setup(total=0)
+    worker = member(ngo)
+    referral = _referral(ngo, shelter)
+    outcomes = _race(
+        *[
+            (lambda: services.bed_hold_create(actor=worker, referral=referral, bed_group=group))
+            for _ in range(4)
+        ]
+    )
+    assert all(isinstance(o, services.NoBedFree) for o in outcomes), outcomes
+    assert UnmetDemand.objects.count() == 1

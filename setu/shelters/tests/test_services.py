@@ -319,3 +319,53 @@ def test_unmet_demand_can_be_recorded_after_a_fruitless_search(personas):
     assert demand.state_id == District.objects.get(code=1).state_id
     with pytest.raises(Forbidden):
         services.unmet_demand_record(actor=personas["analyst"], district_id=1)
+
+
+def test_a_second_admission_of_the_same_person_is_refused_and_audited(shelter, manager, group):
+    from setu.audit.models import Outcome
+
+    link = CasePersonFactory(case__owner_org=shelter)
+    services.shelter_admit(
+        actor=manager, case=link.case, person=link.person, bed_kind=BedKind.GIRLS_UNDER_18
+    )
+    with pytest.raises(services.AlreadyAdmitted) as refused:
+        services.shelter_admit(
+            actor=manager, case=link.case, person=link.person, bed_kind=BedKind.GIRLS_UNDER_18
+        )
+    assert "person" in refused.value.errors
+    entry = AuditEntry.objects.get(outcome=Outcome.FAILED, details__refused="already_admitted")
+    assert entry.target_id == str(link.case.pk) and entry.actor_user_id == manager.user.pk
+    group.refresh_from_db()
+    assert group.occupied == 1
+    assert TraffickingEvent.objects.filter(case=link.case).count() == 1
+
+
+def test_a_retried_hold_counts_unmet_demand_once(personas, shelter, group):
+    BedGroup.objects.filter(pk=group.pk).update(occupied=2)
+    referral = _referral(personas, shelter)
+    for _ in range(3):
+        with pytest.raises(services.NoBedFree):
+            services.bed_hold_create(actor=personas["lead"], referral=referral, bed_group=group)
+    assert UnmetDemand.objects.count() == 1
+    demand = UnmetDemand.objects.get()
+    repeats = AuditEntry.objects.filter(details__repeat_of=str(demand.pk))
+    assert repeats.count() == 2  # each retry is still on the record, just not counted
+    # Another worker's miss for the same referral, and a miss after the window, count again.
+    colleague = member(personas.own_org)
+    with pytest.raises(services.NoBedFree):
+        services.bed_hold_create(actor=colleague, referral=referral, bed_group=group)
+    assert UnmetDemand.objects.count() == 2
+    UnmetDemand.objects.update(created_at=timezone.now() - datetime.timedelta(hours=1))
+    with pytest.raises(services.NoBedFree):
+        services.bed_hold_create(actor=personas["lead"], referral=referral, bed_group=group)
+    assert UnmetDemand.objects.count() == 3
+
+
+def test_a_repeated_fruitless_search_counts_once_per_district_and_kind(personas):
+    lead = personas["lead"]
+    first = services.unmet_demand_record(actor=lead, district_id=1, kind=BedKind.WOMEN)
+    again = services.unmet_demand_record(actor=lead, district_id=1, kind=BedKind.WOMEN)
+    assert again.pk == first.pk
+    services.unmet_demand_record(actor=lead, district_id=1, kind=BedKind.GIRLS_UNDER_18)
+    services.unmet_demand_record(actor=lead, district_id=2, kind=BedKind.WOMEN)
+    assert UnmetDemand.objects.count() == 3
