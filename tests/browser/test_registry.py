@@ -55,7 +55,7 @@ def test_open_edit_and_share_a_case(page, variant):
     # Found the way a caseworker finds her: the name search (sent by POST, never in the URL).
     ui.navigate("Persons")
     search = page.get_by_role("search")
-    search.get_by_label(ui.exact("Name, alias or phone")).fill("Roopa Khatoon")
+    search.get_by_label(ui.exact("Name, alias, phone or case reference")).fill("Roopa Khatoon")
     search.get_by_role("button", name=ui.t("Search")).click()
     page.get_by_role("link", name="Roopa Khatoon").first.click()
     assert "Roopa" not in page.url
