@@ -135,6 +135,20 @@ def _person_view(actor: Actor) -> Q:
     return Q(owner_org_id=actor.organisation_id) | Q(shared)
 
 
+def _consent_view(actor: Actor) -> Q:
+    """Every consent of the organisation's own persons; of a person shared with it, only the
+    consents that name it or the whole network, since a consent to a third organisation would
+    tell a partner who else holds her (a shelter, say)."""
+    from setu.registry.models import Person
+
+    if not _member(actor, IDENTITY_ROLES):
+        return NOTHING
+    own = Q(person__owner_org_id=actor.organisation_id)
+    visible = Person.objects.filter(_person_view(actor)).values("pk")
+    addressed = Q(recipient_org_id=actor.organisation_id) | Q(recipient_org__isnull=True)
+    return own | (Q(person_id__in=visible) & addressed)
+
+
 def _own_org(roles: frozenset[str], field: str = "owner_org_id") -> Callable[[Actor], Q]:
     def rule(actor: Actor) -> Q:
         return Q(**{field: actor.organisation_id}) if _member(actor, roles) else NOTHING
@@ -249,7 +263,7 @@ RULES: dict[tuple[str, Action], RowRule] = {
     ("registry.person", Action.ARCHIVE): _own_org(CASE_EDIT_ROLES),
     ("registry.person", Action.MANAGE_CONSENT): _own_org(CONSENT_ROLES),
     ("registry.person", Action.EXPORT): _own_org(EXPORT_ROLES),
-    ("consent.consent", Action.VIEW): _via_person(_person_view),
+    ("consent.consent", Action.VIEW): _consent_view,
     ("consent.consent", Action.EDIT): _via_person(_own_org(CONSENT_ROLES)),
     ("registry.traffickingevent", Action.VIEW): _via_case(_case_view),
     ("registry.traffickingevent", Action.EDIT): _via_case(_case_edit),

@@ -67,3 +67,22 @@ def test_consents_expired_lists_each_expired_consent_until_it_is_retired(db):
     expired.ended_at = timezone.now()
     expired.save()
     assert selectors.consents_expired() == []
+
+
+def test_a_partner_sees_no_consent_given_to_a_third_organisation(personas):
+    """A consent naming another organisation would tell the partner who else holds her."""
+    to_third = ConsentFactory(person=personas.person, recipient_org=personas.other_org)
+    to_partner = ConsentFactory(person=personas.person, recipient_org=personas.partner_org)
+    network_wide = personas.person.consents.filter(recipient_org__isnull=True).get()
+
+    seen_by_partner = set(
+        selectors.consent_list(actor=personas["partner"], person_ids=[personas.person.pk])
+    )
+    assert seen_by_partner == {to_partner, network_wide}
+    seen_by_owner = set(
+        selectors.consent_list(actor=personas["lead"], person_ids=[personas.person.pk])
+    )
+    assert {to_third, to_partner, network_wide} <= seen_by_owner
+    assert not selectors.consent_list(
+        actor=personas["other_org"], person_ids=[personas.person.pk]
+    ).exists()
