@@ -18,6 +18,7 @@ from django.db.models import QuerySet
 from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
+from setu.audit import labels
 from setu.audit.models import AuditEntry
 from setu.core.errors import NotFound
 
@@ -90,12 +91,8 @@ def entry_shows_ip(*, actor: Actor, entry: AuditEntry) -> bool:
 
 def entry_actor_choices(*, actor: Actor) -> list[tuple[str, str]]:
     """Members of the actor's organisation, to filter the trail by who acted."""
-    from setu.orgs import selectors as orgs
-
     policy.require_allowed(actor, Action.VIEW_AUDIT, AuditEntry)
-    organisation = orgs.organisation_get(actor=actor, organisation_id=actor.organisation_id)
-    members = orgs.membership_list(actor=actor, organisation=organisation)
-    return [(str(m.user_id), m.user.get_full_name() or m.user.username) for m in members]
+    return labels.members(actor)
 
 
 def entry_target_types(*, actor: Actor) -> list[str]:
@@ -106,12 +103,9 @@ def entry_target_types(*, actor: Actor) -> list[str]:
 
 def organisation_names(*, actor: Actor, ids: set[Any]) -> dict[Any, str]:
     """Names of the organisations in a page of entries (the directory is public to members)."""
-    from setu.orgs import selectors as orgs
-
-    ids = {i for i in ids if i}
-    if not ids:
-        return {}
-    return {o.pk: str(o) for o in orgs.organisation_list(actor=actor).filter(pk__in=ids)}
+    by_text = {str(i): i for i in ids if i}
+    names = labels.organisation_names(actor, by_text)
+    return {by_text[k]: name for k, name in names.items() if k in by_text}
 
 
 def _uuids(values: Any) -> set[str]:
@@ -126,22 +120,21 @@ def _uuids(values: Any) -> set[str]:
 
 def entry_record_labels(*, actor: Actor, entries: list[AuditEntry]) -> dict[tuple[str, str], str]:
     """How to name each entry's record for this actor: a case by its reference, a person by
-    name only where the actor may see who they are, an organisation or member by name."""
-    from setu.orgs import selectors as orgs
-    from setu.registry import selectors as registry
-
+    name only where the actor may see who they are, an organisation or member by name (each
+    named by the app that owns it, through ``audit.labels``)."""
     wanted: dict[str, set[str]] = {}
     for e in entries:
         if e.target_id:
             wanted.setdefault(e.target_type, set()).add(e.target_id)
-    labels: dict[tuple[str, str], str] = {}
-    if ids := _uuids(wanted.get("registry.case", ())):
-        for pk, ref in registry.case_references(actor=actor, ids=ids).items():
-            labels["registry.case", pk] = ref
-    if ids := _uuids(wanted.get("registry.person", ())):
-        for pk, name in registry.person_names(actor=actor, ids=ids).items():
-            labels["registry.person", pk] = name
-    if ids := _uuids(wanted.get("orgs.organisation", ())):
-        for o in orgs.organisation_list(actor=actor).filter(pk__in=ids):
-            labels["orgs.organisation", str(o.pk)] = o.name
-    return labels
+    found: dict[tuple[str, str], str] = {}
+    for target_type in labels.labelled_types():
+        if ids := _uuids(wanted.get(target_type, ())):
+            for pk, label in labels.labels(actor, target_type, ids).items():
+                found[target_type, pk] = label
+    return found
+
+
+def case_ids_by_reference(*, actor: Actor, reference: str) -> list[Any]:
+    """Ids of the cases the actor may see whose reference matches (for the trail's lookup)."""
+    policy.require_allowed(actor, Action.VIEW_AUDIT, AuditEntry)
+    return labels.find_cases(actor, reference)

@@ -17,7 +17,7 @@ import logging
 import re
 import secrets
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
@@ -138,6 +138,17 @@ def record(
         AuditPending.objects.create(seq=entry.seq)
     _request_seal()
     return entry
+
+
+def recorder(
+    *, actor: Actor | None, action: AuditAction | str, target: Any = None, **kwargs: Any
+) -> Callable[[dict[str, Any]], AuditEntry]:
+    """``record`` waiting for its before/after (``core.changes.add``/``remove`` call it). The
+    target is resolved now, so a row deleted before the call is still named by its id."""
+    parts = _target_parts(target)
+    return lambda changes: record(
+        actor=actor, action=action, target=parts, changes=changes, **kwargs
+    )
 
 
 def _request_seal() -> None:

@@ -17,7 +17,6 @@ from setu.access.actor import Actor, actor_of
 from setu.audit import export, selectors, sentences, services
 from setu.audit.forms import CaseLookupForm, EntryFilterForm
 from setu.audit.models import AuditEntry
-from setu.registry import selectors as registry
 
 PAGE_SIZE = 50
 
@@ -38,9 +37,9 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     lookup = CaseLookupForm(request.POST or None)
     if request.method == "POST" and lookup.is_valid():
         reference = lookup.cleaned_data["reference"]
-        cases = list(registry.case_search(actor=actor, query=reference)[:2])
+        cases = selectors.case_ids_by_reference(actor=actor, reference=reference)[:2]
         if len(cases) == 1:
-            return redirect(f"{reverse('audit:entry-list')}?{urlencode({'case': cases[0].pk})}")
+            return redirect(f"{reverse('audit:entry-list')}?{urlencode({'case': cases[0]})}")
         lookup.add_error(
             "reference",
             _("No case of yours has this reference.")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet
 from django.utils import timezone
@@ -14,13 +14,15 @@ from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.consent import rules
-from setu.consent.models import CaseShare, Consent, ConsentScope
+from setu.consent.models import CaseShare, Consent
+from setu.consent.models import ConsentGiver as ConsentGiver
+from setu.consent.models import ConsentScope as ConsentScope
 from setu.core.errors import NotFound
-from setu.orgs.models import Organisation
-from setu.registry.models import Case, CasePerson, CaseRole
+from setu.registry import selectors as registry
 
-# Whose consent can open a case to another organisation: the survivor (or the missing person).
-CONSENTING_ROLES = (CaseRole.VICTIM, CaseRole.MISSING)
+if TYPE_CHECKING:
+    from setu.orgs.models import Organisation
+    from setu.registry.models import Case
 
 
 def _uuid(value: Any) -> uuid.UUID | None:
@@ -59,7 +61,7 @@ def share_get(*, actor: Actor, share_id: Any) -> CaseShare:
 
 
 def _survivors(case: Case) -> QuerySet[Any]:
-    return CasePerson.objects.filter(case=case, role__in=CONSENTING_ROLES).values("person_id")
+    return registry.case_survivor_ids(case_id=case.pk)
 
 
 def consents_covering(

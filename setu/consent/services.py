@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.db import models, transaction
 from django.utils import timezone
@@ -21,13 +21,17 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.consent import selectors, subscriptions
-from setu.consent.models import CaseShare, Consent, ConsentGiver, ConsentScope
+from setu.consent.models import CaseShare, Consent
+from setu.consent.models import ConsentGiver as ConsentGiver
+from setu.consent.models import ConsentScope as ConsentScope
 from setu.consent.subscriptions import ConsentEnded, EndReason
-from setu.core.changes import add_error, clean, json_value, raise_if, snapshot
+from setu.core.changes import add, add_error, json_value, raise_if
 from setu.core.errors import ConsentRequired, InvalidInput
-from setu.orgs.models import Organisation
 from setu.registry import hooks as registry_hooks
-from setu.registry.models import Case, Person
+
+if TYPE_CHECKING:
+    from setu.orgs.models import Organisation
+    from setu.registry.models import Case, Person
 
 CONSENT_FIELDS = (
     "scopes",
@@ -52,6 +56,12 @@ SHAREABLE_SCOPES = (
 
 def _today() -> datetime.date:
     return timezone.localdate()
+
+
+def consent_locked(*, consent_id: Any) -> Consent:
+    """The consent row, locked until the caller's transaction ends: for another app's write
+    that rests on it (a referral), so a withdrawal saved meanwhile is seen or waits."""
+    return Consent.objects.select_for_update().get(pk=consent_id)
 
 
 def _case_target(obj: models.Model, case: Case) -> tuple[str, str, Any]:
@@ -108,13 +118,12 @@ def consent_record(
         notes=notes,
         recorded_by=actor.user,
     )
-    clean(consent)
-    consent.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CONSENT_GIVEN,
-        target=_person_target(consent, person),
-        changes={"before": None, "after": snapshot(consent, CONSENT_FIELDS)},
+    add(
+        consent,
+        CONSENT_FIELDS,
+        record=audit.recorder(
+            actor=actor, action=AuditAction.CONSENT_GIVEN, target=_person_target(consent, person)
+        ),
     )
     # A new consent may widen with whom the person's record is matched.
     registry_hooks.person_saved(person.pk)
@@ -285,18 +294,12 @@ def case_share(
         shared_by=actor.user,
         expires_on=expires_on,
     )
-    clean(share)
-    share.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.SHARE,
-        target=_case_target(share, case),
-        changes={
-            "before": None,
-            "after": snapshot(
-                share, ("case", "organisation", "consent", "scopes", "reason", "expires_on")
-            ),
-        },
+    add(
+        share,
+        ("case", "organisation", "consent", "scopes", "reason", "expires_on"),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.SHARE, target=_case_target(share, case)
+        ),
     )
     return share
 

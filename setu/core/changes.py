@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from decimal import Decimal
 from typing import Any
 
@@ -82,3 +82,33 @@ def raise_if(errors: dict[str, list[str]]) -> None:
 def add_error(errors: dict[str, list[str]], field: str, message: str) -> None:
     """Collect one message for a field."""
     errors.setdefault(field, []).append(message)
+
+
+# The two sequences every write service repeats, with the audit call passed in (core imports
+# nothing of Setu): ``record`` is typically ``audit.services.recorder(actor=…, action=…,
+# target=…)`` and is called, in the caller's transaction, with the entry's before/after.
+Record = Callable[[dict[str, Any]], object]
+
+
+def add[M: models.Model](
+    obj: M,
+    fields: Iterable[str],
+    *,
+    record: Record,
+    exclude: Iterable[str] | None = None,
+    validated: bool = False,
+) -> M:
+    """Validate (``clean``, unless the caller ``validated`` already), save a new row, then
+    record its snapshot: ``{"before": None, "after": snapshot(obj, fields)}``."""
+    if not validated:
+        clean(obj, exclude)
+    obj.save()
+    record({"before": None, "after": snapshot(obj, fields)})
+    return obj
+
+
+def remove(obj: models.Model, fields: Iterable[str], *, record: Record) -> None:
+    """Snapshot a row, delete it, then record the snapshot: ``{"before": snapshot}``."""
+    before = snapshot(obj, fields)
+    obj.delete()
+    record({"before": before})

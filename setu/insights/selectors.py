@@ -10,25 +10,15 @@ to a total, further cells are hidden until no hidden cell stands alone (secondar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
-from django.db.models import Count, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
 from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
-from setu.registry.models import (
-    Case,
-    CaseExploitation,
-    CasePerson,
-    CaseRole,
-    CaseStatus,
-    EventKind,
-    ExploitationForm,
-    Gender,
-    TraffickingEvent,
-)
+from setu.registry import selectors as registry
 
 SMALL_CELL = 5
 
@@ -111,79 +101,27 @@ def _table(title: str, rows: list[tuple[str, int]], hidden: set[str], prefix: st
     return Table(title, cells)
 
 
-def counted_cases(*, actor: Actor) -> QuerySet[Case]:
+def counted_cases(*, actor: Actor) -> QuerySet[Any]:
     """Cases the actor may count (policy: own organisation's, and others' with statistics consent)."""
     policy.require_allowed(actor, Action.VIEW_AGGREGATES, "insights")
-    return policy.scope(
-        actor, Case.objects.filter(archived_at__isnull=True), Action.VIEW_AGGREGATES
-    )
+    return registry.countable_cases(actor=actor)
 
 
 def network_overview(*, actor: Actor) -> Overview:
     """The network's counts by status, exploitation, events, places, sex, age group and year."""
-    cases = counted_cases(actor=actor)
-    case_ids = cases.values("pk")
-    labels_status = dict(CaseStatus.choices)
-    by_status = [
-        (str(labels_status.get(row["status"], row["status"])), row["n"])
-        for row in cases.values("status").annotate(n=Count("pk")).order_by("-n")
-    ]
-    labels_form = dict(ExploitationForm.choices)
-    by_form = [
-        (str(labels_form.get(row["form"], row["form"])), row["n"])
-        for row in CaseExploitation.objects.filter(case_id__in=case_ids)
-        .values("form")
-        .annotate(n=Count("case_id", distinct=True))
-        .order_by("-n")
-    ]
-    events = TraffickingEvent.objects.filter(case_id__in=case_ids)
-    labels_event = dict(EventKind.choices)
-    by_event = [
-        (str(labels_event.get(row["kind"], row["kind"])), row["n"])
-        for row in events.values("kind").annotate(n=Count("pk")).order_by("-n")
-    ]
-    rescue_kinds = [EventKind.RESCUE, EventKind.INTERCEPTION]
-    rescues_by_state = [
-        (row["state__name"] or _("Place not recorded"), row["n"])
-        for row in events.filter(kind__in=rescue_kinds)
-        .values("state__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
-    ]
+    policy.require_allowed(actor, Action.VIEW_AGGREGATES, "insights")
+    stats = registry.case_statistics(actor=actor)
+    by_status, by_form, by_event = stats.by_status, stats.by_form, stats.by_event
+    rescues_by_state = [(p or _("Place not recorded"), n) for p, n in stats.rescues_by_state]
     recruitment_by_state = [
-        (row["state__name"] or _("Place not recorded"), row["n"])
-        for row in events.filter(kind=EventKind.RECRUITMENT)
-        .values("state__name")
-        .annotate(n=Count("pk"))
-        .order_by("-n")
+        (p or _("Place not recorded"), n) for p, n in stats.recruitment_by_state
     ]
-    survivors = CasePerson.objects.filter(case_id__in=case_ids, role=CaseRole.VICTIM)
-    labels_gender = dict(Gender.choices)
-    by_gender = [
-        (str(labels_gender.get(row["person__gender"], row["person__gender"])), row["n"])
-        for row in survivors.values("person__gender")
-        .annotate(n=Count("person_id", distinct=True))
-        .order_by("-n")
-    ]
-    children = survivors.filter(age_when_trafficked__lt=18).values("person_id").distinct().count()
-    adults = survivors.filter(age_when_trafficked__gte=18).values("person_id").distinct().count()
-    unknown_age = (
-        survivors.filter(age_when_trafficked__isnull=True).values("person_id").distinct().count()
-    )
-    by_year = [
-        (str(row["year"]), row["n"])
-        for row in cases.annotate(year=ExtractYear("opened_on"))
-        .values("year")
-        .annotate(n=Count("pk"))
-        .order_by("year")
-    ]
-    total = cases.count()
-    open_statuses = [CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP]
-    open_count = cases.filter(status__in=open_statuses).count()
+    by_gender, by_year = stats.by_gender, stats.by_year
+    total, open_count = stats.total, stats.open
     by_age = [
-        (str(_("Under 18")), children),
-        (str(_("18 and over")), adults),
-        (str(_("Age not recorded")), unknown_age),
+        (str(_("Under 18")), stats.children),
+        (str(_("18 and over")), stats.adults),
+        (str(_("Age not recorded")), stats.unknown_age),
     ]
     tables = {
         "status": (_("Cases by status"), by_status),
@@ -202,18 +140,15 @@ def network_overview(*, actor: Actor) -> Overview:
     def keys(prefix: str) -> list[str]:
         return [f"{prefix}:{label}" for label, _n in tables[prefix][1]]
 
-    def label_of(choices: type, value: str) -> str:
-        return f"event:{dict(choices.choices).get(value, value)}"
-
-    rescue_rows = [label_of(EventKind, kind) for kind in rescue_kinds]
-    open_rows = [f"status:{dict(CaseStatus.choices).get(s, s)}" for s in open_statuses]
+    rescue_rows = [f"event:{label}" for label in stats.rescue_event_labels]
+    open_rows = [f"status:{label}" for label in stats.open_status_labels]
     sums = [keys(prefix) for prefix in tables]  # any table's total may be known elsewhere
     sums += [
         [*keys("status"), "total"],
         [*keys("year"), "total"],
         [*keys("gender"), *keys("age")],  # the same survivors, counted twice
         [*rescue_rows, *keys("rescue")],  # rescue and interception events, by state
-        [label_of(EventKind, EventKind.RECRUITMENT), *keys("recruitment")],
+        [f"event:{stats.recruitment_event_label}", *keys("recruitment")],
         [*open_rows, "open"],
     ]
     hidden = suppress(counts, sums)

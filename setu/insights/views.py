@@ -7,8 +7,8 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from setu.access.actor import actor_of
+from setu.core import charts
 from setu.insights import selectors
-from setu.web import charts
 
 
 def overview(request: HttpRequest) -> HttpResponse:

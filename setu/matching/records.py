@@ -7,25 +7,24 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from setu.consent import selectors as consent_selectors
 from setu.linkage import PersonRecord
-from setu.registry.models import (
-    Address,
+from setu.registry import selectors as registry
+from setu.registry.selectors import (
     AddressKind,
-    CasePerson,
-    CaseRole,
     CaseStatus,
     DatePrecision,
     EventKind,
     Gender,
-    Person,
-    TraffickingEvent,
 )
+
+if TYPE_CHECKING:
+    from setu.registry.models import Person, TraffickingEvent
 
 SEX = {
     Gender.FEMININE: "F",
@@ -55,11 +54,7 @@ CLOSED = (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED)
 
 def persons_for_records() -> QuerySet[Person]:
     """Persons with everything a PersonRecord needs, in a fixed number of queries."""
-    return Person.objects.prefetch_related(
-        "aliases",
-        "phones",
-        Prefetch("addresses", queryset=Address.objects.select_related("district", "state")),
-    )
+    return registry.persons_for_matching()
 
 
 def _birth(person: Person) -> str:
@@ -162,14 +157,12 @@ def flags_for(person_ids: Iterable[Any]) -> dict[Any, tuple[bool, bool]]:
     """Per person: (missing report open, found) from the events of their cases."""
     ids = list(person_ids)
     out: dict[Any, tuple[bool, bool]] = {pid: (False, False) for pid in ids}
-    links = CasePerson.objects.filter(person_id__in=ids).values_list("person_id", "case_id")
+    links = registry.person_case_links(person_ids=ids)
     cases_of: dict[Any, set[Any]] = {}
     for pid, cid in links:
         cases_of.setdefault(pid, set()).add(cid)
     all_cases = {c for cs in cases_of.values() for c in cs}
-    events = TraffickingEvent.objects.filter(
-        Q(person_id__in=ids) | Q(case_id__in=all_cases, person__isnull=True)
-    ).values_list("person_id", "case_id", "kind", "occurred_on", "created_at", "case__status")
+    events = registry.person_event_rows(person_ids=ids, case_ids=all_cases)
     per_person: dict[Any, list[tuple[Any, str, Any, bool]]] = {}
     for pid, cid, kind, on, created, status in events:
         when = on or created.date()
@@ -189,21 +182,13 @@ def flags_for(person_ids: Iterable[Any]) -> dict[Any, tuple[bool, bool]]:
 
 def affected_person_ids(event: TraffickingEvent) -> list[Any]:
     """The person an event is about, or (case-level event) the case's survivors and missing."""
-    if event.person_id:
-        return [event.person_id]
-    return list(
-        CasePerson.objects.filter(
-            case_id=event.case_id, role__in=[CaseRole.VICTIM, CaseRole.MISSING]
-        )
-        .values_list("person_id", flat=True)
-        .distinct()
-    )
+    return registry.event_person_ids(event=event)
 
 
 def draft_record(data: dict[str, Any]) -> PersonRecord:
     """A PersonRecord for a person being entered (not saved yet), from the person form's data."""
     birth = data.get("birth_date")
-    person = Person(
+    person = registry.unsaved_person(
         given_name=data.get("given_name") or "",
         family_name=data.get("family_name") or "",
         name_native=data.get("name_native") or "",

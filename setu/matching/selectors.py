@@ -43,17 +43,12 @@ from setu.matching.models import (
     QueueUrgency,
 )
 from setu.orgs import selectors as org_selectors
-from setu.registry.models import (
-    CasePerson,
-    CaseStatus,
-    EventKind,
-    Person,
-    ServiceRecord,
-    TraffickingEvent,
-)
+from setu.registry import selectors as registry
+from setu.registry.selectors import EventKind
 
 if TYPE_CHECKING:
     from setu.orgs.models import Organisation
+    from setu.registry.models import Person
 
 # Calibration: probability bands (lower edges), the precision reviewers' decisions must keep,
 # and how many decisions a band needs before it can move the threshold.
@@ -162,20 +157,13 @@ class QueueRow:
 
 def _own_sides(actor: Actor, person_ids: list[Any]) -> tuple[dict[Any, str], dict[Any, list]]:
     """Names and case references of our own persons, as far as the actor may see them."""
-    from setu.registry import selectors as registry
-
-    visible = policy.scope(actor, Person.objects.filter(pk__in=person_ids), Action.VIEW)
+    visible = registry.person_visible_list(actor=actor, ids=person_ids)
     names = {p.pk: p.display_name for p in visible}
     cases: dict[Any, list[OwnCase]] = {}
-    links = (
-        CasePerson.objects.filter(
-            person_id__in=list(names), case__in=registry.case_list(actor=actor)
-        )
-        .select_related("case")
-        .order_by("case__reference")
-    )
-    for link in links:
-        cases.setdefault(link.person_id, []).append(OwnCase(link.case_id, link.case.reference))
+    for person_id, case_id, reference in registry.person_case_references(
+        actor=actor, person_ids=list(names)
+    ):
+        cases.setdefault(person_id, []).append(OwnCase(case_id, reference))
     return names, cases
 
 
@@ -221,7 +209,7 @@ def queue_search(*, actor: Actor, query: str) -> list[Any]:
         .values_list("pk", flat=True)[:500]
     )
     cases = registry.case_list(actor=actor).filter(owner_org_id=org, reference__icontains=query)
-    ids.update(CasePerson.objects.filter(case__in=cases[:50]).values_list("person_id", flat=True))
+    ids.update(registry.case_person_ids(cases=cases[:50]))
     return list(ids)
 
 
@@ -271,11 +259,7 @@ def case_pairs(*, actor: Actor, case_id: Any) -> list[tuple[Person, list[PersonP
     case = registry.case_list(actor=actor).filter(pk=case_id, owner_org_id=actor.organisation_id)
     if not case.exists():
         raise NotFound(action=Action.VIEW, target=("registry.case", str(case_id), None))
-    persons = list(
-        policy.scope(
-            actor, Person.objects.filter(case_links__case_id=case_id).distinct(), Action.VIEW
-        )
-    )
+    persons = list(registry.case_person_list(actor=actor, case_id=case_id))
     pairs = person_pairs(actor=actor, person_ids=[p.pk for p in persons])
     return [(p, pairs[p.pk]) for p in persons if p.pk in pairs]
 
@@ -404,7 +388,7 @@ def pair_review(*, actor: Actor, pair_id: Any) -> PairReview:
     org = actor.organisation_id
     side = pair.side_of(org)
     own_id, other_id = pair.own_person_id(org), pair.other_person_id(org)
-    own_person = Person.objects.get(pk=own_id)
+    own_person = registry.person_for_system(person_id=own_id)
     other_org = org_selectors.organisation_for_system(organisation_id=pair.other_org_id(org))
     same_org = pair.kind == PairKind.DUPLICATE
     revealed = same_org or (pair.status == PairStatus.LINKED and _identity_consented(other_id, org))
@@ -472,33 +456,10 @@ def linked_history(*, actor: Actor, pair_id: Any) -> list[HistoryEntry]:
     if pair is None:
         raise NotFound(action=Action.VIEW_LINKED, target=("matching.matchpair", str(pair_id), None))
     other_id = pair.other_person_id(actor.organisation_id)
-    case_ids = CasePerson.objects.filter(person_id=other_id).values("case_id")
-    events = (
-        TraffickingEvent.objects.filter(
-            Q(person_id=other_id) | Q(person__isnull=True, case_id__in=case_ids)
-        )
-        .filter(kind__in=[*records.FOUND_KINDS, EventKind.MISSING_REPORTED])
-        .select_related("district", "state", "case")
-        .order_by("occurred_on", "created_at")
+    rows = registry.person_minimal_history(
+        person_id=other_id, event_kinds=[*records.FOUND_KINDS, EventKind.MISSING_REPORTED]
     )
-    out: list[HistoryEntry] = []
-    closed = (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED)
-    for e in events:
-        out.append(
-            HistoryEntry(
-                "event",
-                e.get_kind_display(),
-                e.occurred_on,
-                e.district.name if e.district else "",
-                e.state.name if e.state else "",
-                open=e.kind == EventKind.MISSING_REPORTED and e.case.status not in closed,
-            )
-        )
-    services = ServiceRecord.objects.filter(
-        Q(person_id=other_id) | Q(person__isnull=True, case_id__in=case_ids)
-    ).order_by("started_on")
-    for s in services:
-        out.append(HistoryEntry("service", s.get_service_type_display(), s.started_on, "", ""))
+    out = [HistoryEntry(r.kind, r.label, r.on, r.district, r.state, open=r.open) for r in rows]
     audit.record(
         actor=actor,
         action=AuditAction.VIEW,
@@ -583,12 +544,8 @@ def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
     scored = scored_candidates(record, own_c, min_probability=threshold, limit=5)
     visible = {
         p.pk: p
-        for p in policy.scope(
-            actor,
-            Person.objects.filter(
-                pk__in=[m.person_id for m, _p, _e in scored], archived_at__isnull=True
-            ),
-            Action.VIEW,
+        for p in registry.person_visible_list(
+            actor=actor, ids=[m.person_id for m, _p, _e in scored], active_only=True
         )
     }
     own = [(visible[m.person_id], p, ex) for m, p, ex in scored if m.person_id in visible]
@@ -624,7 +581,7 @@ class PersonMatchStatus:
 
 def person_match_status(*, actor: Actor, person_id: Any) -> PersonMatchStatus:
     """Whether a person's check is still running and how many pairs it has (their own org only)."""
-    person = policy.scope(actor, Person.objects.filter(pk=person_id), Action.EDIT).first()
+    person = registry.person_in_scope(actor=actor, person_id=person_id, action=Action.EDIT)
     if person is None:
         raise NotFound(action=Action.VIEW, target=("registry.person", str(person_id), None))
     mr = MatchRecord.objects.filter(person_id=person.pk).first()

@@ -24,7 +24,7 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
-from setu.consent.models import ConsentScope
+from setu.consent.selectors import ConsentScope
 from setu.consent.subscriptions import ConsentEnded
 from setu.core import bulk, changes
 from setu.core.errors import InvalidInput, NotFound
@@ -45,12 +45,13 @@ from setu.matching.models import (
     SideState,
 )
 from setu.notifications import services as notices
-from setu.notifications.models import NoticeKind
+from setu.notifications.services import NoticeKind
 from setu.orgs import selectors as org_selectors
-from setu.registry.models import TraffickingEvent
+from setu.registry import selectors as registry
 
 if TYPE_CHECKING:
     from setu.orgs.models import Organisation
+    from setu.registry.models import TraffickingEvent
 
 # The layout of the app's own index rows (2: one MatchKey row per named organisation); part of
 # the version stored on each record, so ``setu matching rematch`` re-indexes older records.
@@ -545,7 +546,6 @@ def _partners(person_id: Any) -> list[tuple[Any, MatchPair]]:
 
 def _retrafficking_alerts(event: TraffickingEvent, person_ids: list[Any]) -> int:
     """Alert each organisation holding an earlier rescue/shelter/reintegration of this person."""
-    when = event.occurred_on or event.created_at.date()
     event_org = event.case.owner_org_id
     consents = records.matching_consents(person_ids)
     made = 0
@@ -560,16 +560,9 @@ def _retrafficking_alerts(event: TraffickingEvent, person_ids: list[Any]) -> int
                 )
             ):
                 continue
-            history = (
-                TraffickingEvent.objects.filter(kind__in=records.HISTORY_KINDS)
-                .filter(
-                    Q(person_id=qid) | Q(person__isnull=True, case__participants__person_id=qid)
-                )
-                .exclude(case_id=event.case_id)
-                .exclude(pk=event.pk)
+            holder = registry.earlier_event_owner(
+                person_id=qid, kinds=records.HISTORY_KINDS, before=event
             )
-            history = history.filter(Q(occurred_on__lte=when) | Q(occurred_on__isnull=True))
-            holder = history.values_list("case__owner_org_id", flat=True).first()
             if holder is None:
                 continue
             # Telling another organisation about this event is matching across organisations:
@@ -616,7 +609,7 @@ def _retrafficking_alerts(event: TraffickingEvent, person_ids: list[Any]) -> int
 def event_check(*, event_id: Any) -> int:
     """A new event: re-index its persons, match them (missing <-> found in both directions) and
     raise re-trafficking alerts; returns how many alerts were made."""
-    event = TraffickingEvent.objects.select_related("case").filter(pk=event_id).first()
+    event = registry.event_for_system(event_id=event_id)
     if event is None:
         return 0
     person_ids = records.affected_person_ids(event)
@@ -629,9 +622,7 @@ def event_check(*, event_id: Any) -> int:
 
 
 def _stale_persons(stale_only: bool) -> Any:
-    from setu.registry.models import Person
-
-    qs = Person.objects.filter(archived_at__isnull=True)
+    qs = registry.active_persons()
     if stale_only:
         qs = qs.exclude(match_record__engine_version=ENGINE_VERSION)
     return qs
@@ -724,11 +715,9 @@ def index_batch(
 def retrafficking_sweep(*, since: Any = None) -> int:
     """Raise re-trafficking alerts for existing events (after a re-match or a demo load): for
     each person's latest rescue, interception or missing report; returns alerts made."""
-    events = TraffickingEvent.objects.filter(kind__in=records.TRIGGER_KINDS)
-    if since is not None:
-        events = events.filter(created_at__gte=since)
+    events = registry.events_of_kinds(kinds=records.TRIGGER_KINDS, since=since)
     latest: dict[Any, TraffickingEvent] = {}
-    for event in events.select_related("case").order_by("occurred_on", "created_at"):
+    for event in events:
         for pid in records.affected_person_ids(event):
             latest[pid] = event
     made = 0

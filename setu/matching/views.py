@@ -19,7 +19,7 @@ from setu.access.actor import actor_of
 from setu.access.policy import Action
 from setu.core.errors import InvalidInput, RateLimited
 from setu.matching import forms, records, selectors, services
-from setu.registry.forms import PersonForm
+from setu.registry import selectors as registry
 
 
 def _require_reviewer(request: HttpRequest) -> Any:
@@ -178,9 +178,7 @@ def check(request: HttpRequest) -> HttpResponse:
     """The check-before-create panel (htmx POST from the new-person form; names stay in the body)."""
     actor = actor_of(request)
     policy.require_allowed(actor, Action.CREATE, "registry.person")
-    form = PersonForm(request.POST)
-    form.is_valid()  # partial input is normal while typing; use what parsed
-    data = getattr(form, "cleaned_data", {})
+    data = registry.person_draft(request.POST)
     if not any(data.get(f) for f in ("given_name", "family_name", "name_native")):
         return render(request, "matching/_check_panel.html", {"empty": True})
     try:

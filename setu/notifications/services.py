@@ -20,7 +20,8 @@ from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core.errors import InvalidInput, NotFound
 from setu.notifications import channels
-from setu.notifications.models import NoticeKind, Notification, NotificationPreference
+from setu.notifications.models import NoticeKind as NoticeKind
+from setu.notifications.models import Notification, NotificationPreference
 
 # Notices worth an SMS even for users who asked for urgent ones only.
 URGENT = frozenset({NoticeKind.RETRAFFICKING, NoticeKind.MISSING_FOUND})

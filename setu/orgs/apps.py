@@ -6,3 +6,12 @@ class OrgsConfig(AppConfig):
 
     name = "setu.orgs"
     label = "orgs"
+
+    def ready(self) -> None:
+        # The audit trail names organisations and members through us (it may not import orgs).
+        from setu.audit import labels
+        from setu.orgs import selectors
+
+        labels.register_labeller("orgs.organisation", selectors.audit_organisation_labels)
+        labels.register_organisation_namer(selectors.audit_organisation_names)
+        labels.register_member_lister(selectors.audit_member_choices)

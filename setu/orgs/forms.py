@@ -5,48 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 from setu.orgs import selectors
-from setu.orgs.models import Organisation, OrganisationType, Role
-
-
-def organisation_label(organisation: Organisation, *, with_type: bool = True) -> str:
-    """How a person choosing an organisation sees it: full name, type and district.
-
-    Acronyms (MAHTU, CWCM) mean nothing to a caseworker in another state; sharing a survivor's
-    details with the wrong organisation cannot be undone.
-    """
-    name = organisation.name
-    if organisation.short_name and organisation.short_name != organisation.name:
-        name = _("%(name)s (%(short)s)") % {"name": name, "short": organisation.short_name}
-    parts = {
-        "name": name,
-        "type": organisation.get_org_type_display(),
-        "district": str(organisation.base_district) if organisation.base_district else "",
-    }
-    if with_type and parts["district"]:
-        return _("%(name)s — %(type)s, %(district)s") % parts
-    if with_type:
-        return _("%(name)s — %(type)s") % parts
-    if parts["district"]:
-        return _("%(name)s, %(district)s") % parts
-    return str(name)
-
-
-class OrganisationChoiceField(forms.ModelChoiceField):
-    """A choice of organisation, each labelled by ``organisation_label``."""
-
-    def _set_queryset(self, queryset: QuerySet[Organisation] | None) -> None:
-        if queryset is not None:
-            queryset = queryset.select_related("base_district__state")
-        super()._set_queryset(queryset)
-
-    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
-
-    def label_from_instance(self, obj: Organisation) -> str:
-        return organisation_label(obj)
+from setu.orgs.models import OrganisationType, Role
+from setu.orgs.selectors import OrganisationChoiceField as OrganisationChoiceField
+from setu.orgs.selectors import organisation_label as organisation_label
 
 
 class DistrictChoiceField(forms.ModelChoiceField):

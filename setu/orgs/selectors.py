@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django import forms
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy as _
 
 from setu.access import policy
 from setu.access.actor import Actor
@@ -121,3 +123,63 @@ def state_get(*, code: int) -> State | None:
 def district_get(*, code: int) -> District | None:
     """A district by LGD code."""
     return District.objects.select_related("state").filter(code=code).first()
+
+
+# How organisations are named wherever someone picks one (forms of every app).
+
+
+def organisation_label(organisation: Organisation, *, with_type: bool = True) -> str:
+    """How a person choosing an organisation sees it: full name, type and district.
+
+    Acronyms (MAHTU, CWCM) mean nothing to a caseworker in another state; sharing a survivor's
+    details with the wrong organisation cannot be undone.
+    """
+    name = organisation.name
+    if organisation.short_name and organisation.short_name != organisation.name:
+        name = _("%(name)s (%(short)s)") % {"name": name, "short": organisation.short_name}
+    parts = {
+        "name": name,
+        "type": organisation.get_org_type_display(),
+        "district": str(organisation.base_district) if organisation.base_district else "",
+    }
+    if with_type and parts["district"]:
+        return _("%(name)s — %(type)s, %(district)s") % parts
+    if with_type:
+        return _("%(name)s — %(type)s") % parts
+    if parts["district"]:
+        return _("%(name)s, %(district)s") % parts
+    return str(name)
+
+
+class OrganisationChoiceField(forms.ModelChoiceField):
+    """A choice of organisation, each labelled by ``organisation_label``."""
+
+    def _set_queryset(self, queryset: QuerySet[Organisation] | None) -> None:
+        if queryset is not None:
+            queryset = queryset.select_related("base_district__state")
+        super()._set_queryset(queryset)
+
+    queryset = property(forms.ModelChoiceField._get_queryset, _set_queryset)
+
+    def label_from_instance(self, obj: Organisation) -> str:
+        return organisation_label(obj)
+
+
+# What the audit trail needs to name organisations and members (registered in apps.py).
+
+
+def audit_organisation_labels(actor: Actor, ids: set[str]) -> dict[str, str]:
+    """Full names of the organisations among ``ids``, for the trail's record labels."""
+    return {str(o.pk): o.name for o in organisation_list(actor=actor).filter(pk__in=ids)}
+
+
+def audit_organisation_names(actor: Actor, ids: set[str]) -> dict[str, str]:
+    """Short names of the organisations among ``ids``, for the trail's columns."""
+    return {str(o.pk): str(o) for o in organisation_list(actor=actor).filter(pk__in=ids)}
+
+
+def audit_member_choices(actor: Actor) -> list[tuple[str, str]]:
+    """Members of the actor's organisation as (user id, name), to filter the trail by."""
+    organisation = organisation_get(actor=actor, organisation_id=actor.organisation_id)
+    members = membership_list(actor=actor, organisation=organisation)
+    return [(str(m.user_id), m.user.get_full_name() or m.user.username) for m in members]

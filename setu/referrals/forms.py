@@ -7,10 +7,10 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from setu.consent.models import ConsentScope
+from setu.consent.selectors import ConsentScope
 from setu.core.forms import DateInput
 from setu.directory.selectors import ServiceType
-from setu.orgs.forms import organisation_label
+from setu.orgs.selectors import organisation_label
 from setu.referrals.models import ReferralKind, Urgency
 from setu.referrals.selectors import REFERRAL_SCOPES
 

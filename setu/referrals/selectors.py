@@ -13,7 +13,7 @@ import datetime
 import uuid
 from dataclasses import dataclass, field
 from datetime import timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db.models import Q, QuerySet
@@ -24,25 +24,21 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.consent import rules
 from setu.consent import selectors as consent_selectors
-from setu.consent.models import Consent, ConsentScope
+from setu.consent.selectors import ConsentScope
 from setu.core.errors import NotFound
 from setu.directory.selectors import Language
+from setu.referrals import hooks
 from setu.referrals.models import (
     OPEN_STATUSES,
     Referral,
     ReferralEvent,
     ReferralStatus,
 )
-from setu.registry.models import (
-    Address,
-    Case,
-    CasePerson,
-    Person,
-    Phone,
-    ServiceRecord,
-    ServiceType,
-    TraffickingEvent,
-)
+from setu.registry import selectors as registry
+
+if TYPE_CHECKING:
+    from setu.consent.models import Consent
+    from setu.registry.models import Case, Person
 
 # What a referral may carry. Matching and statistics consents are not about a referral.
 REFERRAL_SCOPES = (
@@ -53,7 +49,6 @@ REFERRAL_SCOPES = (
     ConsentScope.HEALTH,
     ConsentScope.LEGAL,
 )
-HEALTH_SERVICE_TYPES = (ServiceType.HEALTH, ServiceType.COUNSELLING)
 
 
 def _base() -> QuerySet[Referral]:
@@ -120,16 +115,12 @@ def referral_permissions(*, actor: Actor, referral: Referral) -> dict[str, bool]
 
 def case_get_for_referral(*, actor: Actor, case_id: uuid.UUID) -> Case:
     """A case the actor may refer from (its organisation's, and the actor may share it)."""
-    case = policy.scope(actor, Case.objects.all(), Action.SHARE).filter(pk=case_id).first()
-    if case is None:
-        raise NotFound(action=Action.SHARE, target=("registry.case", str(case_id), None))
-    return case
+    return registry.case_get_in_scope(actor=actor, case_id=case_id, action=Action.SHARE)
 
 
 def case_persons(*, actor: Actor, case: Case) -> QuerySet[Person]:
     """Persons of a case the actor may refer (visible to the actor)."""
-    person_ids = CasePerson.objects.filter(case=case).values("person_id")
-    return policy.scope(actor, Person.objects.filter(pk__in=person_ids), Action.VIEW)
+    return registry.case_person_list(actor=actor, case_id=case.pk)
 
 
 def case_person_get(*, actor: Actor, case: Case, person_id: object) -> Person:
@@ -173,93 +164,40 @@ class SharedView:
 
 
 def _identity(person: Person) -> dict[str, Any]:
-    return {
-        "name": person.display_name,
-        "name_native": person.name_native,
-        "aliases": list(person.aliases.values_list("name", flat=True)),
-        "gender": person.get_gender_display(),
-        "age": person.age_on(),
-        "nationality": person.nationality,
-        # Language names, not codes: the receiving side reads them (unknown codes shown as is).
-        "languages": [
-            str(Language(code).label) if code in Language.values else code
-            for code in person.languages or []
-        ],
-    }
+    identity = registry.shared_identity(person=person)
+    # Language names, not codes: the receiving side reads them (unknown codes shown as is).
+    identity["languages"] = [
+        str(Language(code).label) if code in Language.values else code
+        for code in identity["languages"]
+    ]
+    return identity
 
 
 def _contact(person: Person) -> dict[str, Any]:
-    phones = Phone.objects.filter(person=person)
-    addresses = Address.objects.filter(person=person).select_related("district", "state")
-    return {
-        "phones": [{"number": p.number, "kind": p.get_kind_display()} for p in phones],
-        "addresses": [
-            {
-                "kind": a.get_kind_display(),
-                "line": a.line,
-                "village": a.village,
-                "district": str(a.district.name) if a.district else "",
-                "state": str(a.state.name) if a.state else "",
-                "pincode": a.pincode,
-            }
-            for a in addresses
-        ],
-    }
-
-
-def _for_person(qs: QuerySet[Any], person: Person) -> QuerySet[Any]:
-    return qs.filter(Q(person__isnull=True) | Q(person=person))
+    return registry.shared_contact(person_id=person.pk)
 
 
 def _case_history(referral: Referral) -> list[dict[str, Any]]:
-    events = _for_person(TraffickingEvent.objects.filter(case=referral.case), referral.person)
-    return [
-        {
-            "kind": e.get_kind_display(),
-            "occurred_on": e.occurred_on,
-            "place": e.place,
-            "district": e.district.name if e.district else "",
-            "state": e.state.name if e.state else "",
-            "description": e.description,
-        }
-        for e in events.select_related("district", "state")
-    ]
-
-
-def _service_rows(qs: QuerySet[ServiceRecord]) -> list[dict[str, Any]]:
-    return [
-        {
-            "service": s.get_service_type_display(),
-            "status": s.get_status_display(),
-            "provider": s.provider_org.name if s.provider_org else s.provider_name,
-            "started_on": s.started_on,
-            "ended_on": s.ended_on,
-        }
-        for s in qs.select_related("provider_org")
-    ]
+    return registry.shared_case_events(case_id=referral.case_id, person_id=referral.person_id)
 
 
 def _services(referral: Referral) -> list[dict[str, Any]]:
-    records = _for_person(ServiceRecord.objects.filter(case=referral.case), referral.person)
-    return _service_rows(records.exclude(service_type__in=HEALTH_SERVICE_TYPES))
+    return registry.shared_case_services(
+        case_id=referral.case_id, person_id=referral.person_id, health=False
+    )
 
 
 def _health(referral: Referral) -> dict[str, Any]:
-    records = _for_person(ServiceRecord.objects.filter(case=referral.case), referral.person)
     return {
         "disability": referral.person.disability,
-        "care": _service_rows(records.filter(service_type__in=HEALTH_SERVICE_TYPES)),
+        "care": registry.shared_case_services(
+            case_id=referral.case_id, person_id=referral.person_id, health=True
+        ),
     }
 
 
 def _legal(referral: Referral) -> dict[str, Any]:
-    case = referral.case
-    return {
-        "identification": case.get_trafficking_status_display(),
-        "fir_number": case.fir_number,
-        "police_station": case.police_station,
-        "sections_charged": case.sections_charged,
-    }
+    return registry.shared_legal(case=referral.case)
 
 
 def referral_shared_view(*, actor: Actor, referral: Referral) -> SharedView:
@@ -377,3 +315,13 @@ def referral_count_by_month(*, first: datetime.date) -> dict[Any, int]:
         row["month"].date() if hasattr(row["month"], "date") else row["month"]: row["n"]
         for row in rows
     }
+
+
+def free_beds_by_shelter(*, actor: Actor) -> dict[Any, int]:
+    """Free beds now per shelter (organisation id), as the shelters app tells (``hooks``)."""
+    return hooks.free_beds(actor)
+
+
+def referral_beds(*, actor: Actor, referral: Referral) -> Any:
+    """The bed side of a shelter referral, as the shelters app tells (``hooks``); or None."""
+    return hooks.referral_beds(actor, referral)

@@ -21,14 +21,15 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.consent import rules
-from setu.consent.models import Consent
+from setu.consent import services as consent_services
 from setu.consent.subscriptions import ConsentEnded
 from setu.core import changes
 from setu.core.errors import ConsentRequired, InvalidInput, NotFound
+from setu.directory.selectors import ServiceType
 from setu.notifications import services as notices
-from setu.notifications.models import NoticeKind
+from setu.notifications.services import NoticeKind
 from setu.orgs import selectors as orgs
-from setu.referrals import selectors
+from setu.referrals import hooks, selectors
 from setu.referrals.models import (
     HANDOVER_KINDS,
     OPEN_STATUSES,
@@ -40,12 +41,12 @@ from setu.referrals.models import (
     ReferralStatus,
     Urgency,
 )
-from setu.registry.models import Case, CasePerson, Person
-from setu.shelters import services as shelter_services
-from setu.shelters.services import ReleaseReason
+from setu.registry import selectors as registry
 
 if TYPE_CHECKING:
+    from setu.consent.models import Consent
     from setu.directory.models import Service
+    from setu.registry.models import Case, Person
 
 logger = logging.getLogger(__name__)
 
@@ -142,7 +143,7 @@ def referral_send(
     and the refusal is audited.
     """
     policy.require(actor, Action.SHARE, case)
-    if not CasePerson.objects.filter(case=case, person=person).exists():
+    if not registry.case_has_person(case=case, person=person):
         raise InvalidInput({"person": [_("This person is not part of the case.")]})
     if not policy.can(actor, Action.VIEW, person):
         raise NotFound(action=Action.VIEW, target=("registry.person", str(person.pk), None))
@@ -199,7 +200,7 @@ def _referral_create(
     *, actor: Actor, consent: Consent, scopes: list[str], **fields: Any
 ) -> Referral:
     # Lock the consent row so a withdrawal saved in the meantime is seen (or waits for us).
-    consent = Consent.objects.select_for_update().get(pk=consent.pk)
+    consent = consent_services.consent_locked(consent_id=consent.pk)
     if not rules.covers(consent, scopes=scopes, organisation_id=fields["to_org_id"]):
         raise ConsentRequired(_("The consent was withdrawn a moment ago; nothing was shared."))
     referral = Referral(
@@ -309,7 +310,7 @@ def referral_decline(
     """
     if not reason.strip():
         raise InvalidInput({"reason": [_("Say why the referral is declined.")]})
-    if no_bed and referral.need not in shelter_services.SHELTER_NEEDS:
+    if no_bed and referral.need != ServiceType.SHELTER:
         raise InvalidInput(
             {"no_bed": [_("Only a referral for shelter is declined for lack of beds.")]}
         )
@@ -317,13 +318,11 @@ def referral_decline(
         actor, referral, ReferralStatus.DECLINED, action=Action.RESPOND, stamp="declined_at",
         note=reason, decline_reason=reason.strip(),
     )  # fmt: skip
-    if no_bed:
-        # Also releases the referral's holds; unmet demand is a count, never a name.
-        shelter_services.referral_declined_for_lack_of_beds(actor=actor, referral=referral)
-    else:
-        shelter_services.bed_holds_release_for_referral(
-            actor=actor, referral=referral, reason=ReleaseReason.REFERRAL_DECLINED
-        )
+    # Shelters gives back any bed held for it; for lack of beds it also counts unmet demand
+    # (a count, never a name).
+    hooks.referral_ended(
+        hooks.ReferralEnded(referral, hooks.DECLINED_NO_BED if no_bed else hooks.DECLINED, actor)
+    )
     _notify(
         referral,
         referral.from_org_id,
@@ -374,10 +373,8 @@ def referral_close(*, actor: Actor, referral: Referral, reason: str) -> Referral
         actor, referral, ReferralStatus.CLOSED, action=Action.EDIT, stamp="closed_at",
         note=reason, close_reason=reason.strip(),
     )  # fmt: skip
-    # A closed referral needs no bed: give back any bed held for it now, not at expiry.
-    shelter_services.bed_holds_release_for_referral(
-        actor=actor, referral=referral, reason=ReleaseReason.REFERRAL_CLOSED
-    )
+    # A closed referral needs no bed: shelters gives back any bed held for it now.
+    hooks.referral_ended(hooks.ReferralEnded(referral, hooks.CLOSED, actor))
     other = referral.to_org_id if referral.from_org_id == actor.organisation_id else None
     _notify(
         referral,

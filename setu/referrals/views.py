@@ -21,7 +21,6 @@ from setu.directory.selectors import ServiceType
 from setu.referrals import selectors, services
 from setu.referrals.forms import DeclineForm, HandoverForm, NoteForm, ReasonForm, ReferralForm
 from setu.referrals.models import ReferralStatus
-from setu.shelters import selectors as shelters
 
 
 def referral_list(request: HttpRequest) -> HttpResponse:
@@ -59,7 +58,7 @@ def referral_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
         request.POST or None,
         persons=persons,
         services=services_offered,
-        free_beds=shelters.free_beds_by_shelter(actor=actor),
+        free_beds=selectors.free_beds_by_shelter(actor=actor),
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -112,7 +111,7 @@ def referral_detail(request: HttpRequest, referral_id: UUID) -> HttpResponse:
         ),
         "handover_missing": referral.handover_missing(),
         "decline_form": DeclineForm(shelter=referral.need == ServiceType.SHELTER),
-        "beds": shelters.referral_beds(actor=actor, referral=referral),
+        "beds": selectors.referral_beds(actor=actor, referral=referral),
         "active_nav": "referrals",
     }
     return render(request, "referrals/referral_detail.html", context)

@@ -8,11 +8,11 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from setu.consent.models import ConsentGiver, ConsentScope
+from setu.consent.selectors import ConsentGiver, ConsentScope
 from setu.core.countries import country_choices
 from setu.core.forms import DateInput
 from setu.orgs import selectors as places
-from setu.orgs.forms import OrganisationChoiceField
+from setu.orgs.selectors import OrganisationChoiceField
 from setu.registry.models import (
     AddressKind,
     AliasKind,

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, Model, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
+from django.db.models.functions import ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,7 +25,6 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.consent import selectors as consent_selectors
-from setu.consent.models import CaseShare, Consent
 from setu.core.errors import NotFound
 from setu.registry import text
 from setu.registry.models import (
@@ -33,7 +33,10 @@ from setu.registry.models import (
     CaseControlMeans,
     CaseExploitation,
     CasePerson,
+    CaseRole,
     CaseStatus,
+    ExploitationForm,
+    Gender,
     IdentityDocument,
     NoteTopic,
     Person,
@@ -43,10 +46,16 @@ from setu.registry.models import (
     ServiceType,
     TraffickingEvent,
 )
+from setu.registry.models import AddressKind as AddressKind
+from setu.registry.models import DatePrecision as DatePrecision
 from setu.registry.models import EventKind as EventKind
 
 if TYPE_CHECKING:
+    from setu.consent.models import CaseShare, Consent
     from setu.orgs.models import Organisation
+
+# Whose consent can open a case to another organisation: the survivor (or the missing person).
+CONSENTING_ROLES = (CaseRole.VICTIM, CaseRole.MISSING)
 
 # Services whose very existence is health or legal information need that scope as well.
 SERVICE_EXTRA_SCOPE = {
@@ -642,11 +651,444 @@ def share_recipient_list(*, actor: Actor, case: Case) -> QuerySet[Organisation]:
 def case_survivor_list(*, actor: Actor, case: Case) -> list[Person]:
     """Survivors (victims, missing persons) of a case whose records the actor may see."""
     qs = policy.scope(actor, Person.objects.all(), Action.VIEW)
-    return list(
-        qs.filter(case_links__case=case, case_links__role__in=consent_selectors.CONSENTING_ROLES)
-    )
+    return list(qs.filter(case_links__case=case, case_links__role__in=CONSENTING_ROLES))
+
+
+def case_survivor_ids(*, case_id: Any) -> QuerySet[Any]:
+    """Ids of the survivors (victims, missing persons) of a case, as a subquery; no actor: for
+    the consent app's system reads, which apply the consent rule themselves."""
+    return CasePerson.objects.filter(case_id=case_id, role__in=CONSENTING_ROLES).values("person_id")
 
 
 def case_has_person(*, case: Case, person: Person) -> bool:
     """Whether the person takes part in the case (for services of other apps checking input)."""
     return CasePerson.objects.filter(case=case, person=person).exists()
+
+
+# What the audit trail needs to name cases and persons (registered in apps.py).
+
+
+def audit_case_labels(actor: Actor, ids: set[str]) -> dict[str, str]:
+    """References of the visible cases among ``ids``."""
+    return case_references(actor=actor, ids=ids)
+
+
+def audit_person_labels(actor: Actor, ids: set[str]) -> dict[str, str]:
+    """Names of the persons among ``ids`` whose identity the actor may see."""
+    return person_names(actor=actor, ids=ids)
+
+
+def audit_case_finder(actor: Actor, reference: str) -> list[Any]:
+    """Ids of (at most two of) the visible cases matching ``reference``."""
+    return list(case_search(actor=actor, query=reference).values_list("pk", flat=True)[:2])
+
+
+def person_draft(data: Mapping[str, Any]) -> dict[str, Any]:
+    """What a new-person form being filled in says so far (partial input is normal while
+    typing: the fields that parsed), for the matching app's check-before-create panel."""
+    from setu.registry.forms import PersonForm
+
+    form = PersonForm(data)
+    form.is_valid()
+    return dict(getattr(form, "cleaned_data", {}))
+
+
+def own_open_case_survivors(
+    *, actor: Actor, case_id: Any = None, exclude_person_ids: Any = (), limit: int = 300
+) -> list[tuple[Case, Person]]:
+    """(case, survivor) of the actor's own organisation's open cases the actor may edit, newest
+    cases first, leaving out ``exclude_person_ids`` (ids or a subquery); only ``case_id``'s
+    when given (NotFound when the actor may not edit it)."""
+    cases = policy.scope(
+        actor,
+        Case.objects.filter(
+            owner_org_id=actor.organisation_id,
+            archived_at__isnull=True,
+            status__in=[CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP],
+        ),
+        Action.EDIT,
+    )
+    if case_id is not None:
+        cases = cases.filter(pk=case_id)
+        if not cases.exists():
+            raise NotFound(action=Action.EDIT, target=("registry.case", str(case_id), None))
+    links = (
+        CasePerson.objects.filter(case__in=cases, role__in=CONSENTING_ROLES)
+        .exclude(person_id__in=exclude_person_ids)
+        .select_related("case", "person")
+        .order_by("-case__opened_on", "case__reference", "person__given_name")[:limit]
+    )
+    return [(link.case, link.person) for link in links]
+
+
+# Counts without names, for the insights app (which suppresses small cells).
+
+
+def countable_cases(*, actor: Actor) -> QuerySet[Case]:
+    """Cases the actor may count (policy: own organisation's, others' with statistics consent)."""
+    return policy.scope(
+        actor, Case.objects.filter(archived_at__isnull=True), Action.VIEW_AGGREGATES
+    )
+
+
+@dataclass
+class CaseStatistics:
+    """Raw counts over the cases an actor may count, labelled for display; nothing suppressed
+    (the caller suppresses small cells). Places are state names, "" when not recorded."""
+
+    total: int
+    open: int
+    by_status: list[tuple[str, int]]
+    by_form: list[tuple[str, int]]
+    by_event: list[tuple[str, int]]
+    rescues_by_state: list[tuple[str, int]]
+    recruitment_by_state: list[tuple[str, int]]
+    by_gender: list[tuple[str, int]]
+    by_year: list[tuple[str, int]]
+    children: int
+    adults: int
+    unknown_age: int
+    # Which rows of ``by_event``/``by_status`` the other tables add up: secondary suppression.
+    rescue_event_labels: list[str]
+    recruitment_event_label: str
+    open_status_labels: list[str]
+
+
+def case_statistics(*, actor: Actor) -> CaseStatistics:
+    """Counts by status, exploitation, events, places, gender, age group and year."""
+    cases = countable_cases(actor=actor)
+    case_ids = cases.values("pk")
+    labels_status = dict(CaseStatus.choices)
+    by_status = [
+        (str(labels_status.get(row["status"], row["status"])), row["n"])
+        for row in cases.values("status").annotate(n=Count("pk")).order_by("-n")
+    ]
+    labels_form = dict(ExploitationForm.choices)
+    by_form = [
+        (str(labels_form.get(row["form"], row["form"])), row["n"])
+        for row in CaseExploitation.objects.filter(case_id__in=case_ids)
+        .values("form")
+        .annotate(n=Count("case_id", distinct=True))
+        .order_by("-n")
+    ]
+    events = TraffickingEvent.objects.filter(case_id__in=case_ids)
+    labels_event = dict(EventKind.choices)
+    by_event = [
+        (str(labels_event.get(row["kind"], row["kind"])), row["n"])
+        for row in events.values("kind").annotate(n=Count("pk")).order_by("-n")
+    ]
+    rescue_kinds = [EventKind.RESCUE, EventKind.INTERCEPTION]
+
+    def by_state(qs: QuerySet[Any]) -> list[tuple[str, int]]:
+        rows = qs.values("state__name").annotate(n=Count("pk")).order_by("-n")
+        return [(row["state__name"] or "", row["n"]) for row in rows]
+
+    survivors = CasePerson.objects.filter(case_id__in=case_ids, role=CaseRole.VICTIM)
+    labels_gender = dict(Gender.choices)
+    by_gender = [
+        (str(labels_gender.get(row["person__gender"], row["person__gender"])), row["n"])
+        for row in survivors.values("person__gender")
+        .annotate(n=Count("person_id", distinct=True))
+        .order_by("-n")
+    ]
+
+    def people(qs: QuerySet[Any]) -> int:
+        return qs.values("person_id").distinct().count()
+
+    by_year = [
+        (str(row["year"]), row["n"])
+        for row in cases.annotate(year=ExtractYear("opened_on"))
+        .values("year")
+        .annotate(n=Count("pk"))
+        .order_by("year")
+    ]
+    open_statuses = [CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP]
+    return CaseStatistics(
+        total=cases.count(),
+        open=cases.filter(status__in=open_statuses).count(),
+        by_status=by_status,
+        by_form=by_form,
+        by_event=by_event,
+        rescues_by_state=by_state(events.filter(kind__in=rescue_kinds)),
+        recruitment_by_state=by_state(events.filter(kind=EventKind.RECRUITMENT)),
+        by_gender=by_gender,
+        by_year=by_year,
+        children=people(survivors.filter(age_when_trafficked__lt=18)),
+        adults=people(survivors.filter(age_when_trafficked__gte=18)),
+        unknown_age=people(survivors.filter(age_when_trafficked__isnull=True)),
+        rescue_event_labels=[str(labels_event.get(k, k)) for k in rescue_kinds],
+        recruitment_event_label=str(labels_event.get(EventKind.RECRUITMENT)),
+        open_status_labels=[str(labels_status.get(s, s)) for s in open_statuses],
+    )
+
+
+def case_get_in_scope(*, actor: Actor, case_id: Any, action: Action) -> Case:
+    """A case within the actor's scope for ``action`` (e.g. SHARE); NotFound otherwise. Not
+    audited as a view: the caller's write (a referral) is."""
+    pk = _uuid(case_id)
+    case = policy.scope(actor, Case.objects.all(), action).filter(pk=pk).first() if pk else None
+    if case is None:
+        raise NotFound(action=action, target=("registry.case", str(case_id), None))
+    return case
+
+
+def case_person_list(*, actor: Actor, case_id: Any) -> QuerySet[Person]:
+    """Persons of a case whose records the actor may see."""
+    person_ids = CasePerson.objects.filter(case_id=case_id).values("person_id")
+    return policy.scope(actor, Person.objects.filter(pk__in=person_ids), Action.VIEW)
+
+
+# What a receiving organisation is shown of a person, scope by scope (the referrals app's
+# shared view). No actor: the caller checked the consent behind the referral, at this read.
+
+# Services whose very existence is health information go with the HEALTH scope only.
+HEALTH_SERVICE_TYPES = (ServiceType.HEALTH, ServiceType.COUNSELLING)
+
+
+def shared_identity(*, person: Person) -> dict[str, Any]:
+    """Names, gender, age, nationality and language codes (IDENTITY scope)."""
+    return {
+        "name": person.display_name,
+        "name_native": person.name_native,
+        "aliases": list(person.aliases.values_list("name", flat=True)),
+        "gender": person.get_gender_display(),
+        "age": person.age_on(),
+        "nationality": person.nationality,
+        "languages": list(person.languages or []),
+    }
+
+
+def shared_contact(*, person_id: Any) -> dict[str, Any]:
+    """Phones and addresses (CONTACT scope)."""
+    phones = Phone.objects.filter(person_id=person_id)
+    addresses = Address.objects.filter(person_id=person_id).select_related("district", "state")
+    return {
+        "phones": [{"number": p.number, "kind": p.get_kind_display()} for p in phones],
+        "addresses": [
+            {
+                "kind": a.get_kind_display(),
+                "line": a.line,
+                "village": a.village,
+                "district": str(a.district.name) if a.district else "",
+                "state": str(a.state.name) if a.state else "",
+                "pincode": a.pincode,
+            }
+            for a in addresses
+        ],
+    }
+
+
+def _of_case_and_person(qs: QuerySet[Any], case_id: Any, person_id: Any) -> QuerySet[Any]:
+    """Rows of the case about the whole case or about this person."""
+    return qs.filter(case_id=case_id).filter(Q(person__isnull=True) | Q(person_id=person_id))
+
+
+def shared_case_events(*, case_id: Any, person_id: Any) -> list[dict[str, Any]]:
+    """Trafficking events of the case concerning the person (CASE_HISTORY scope)."""
+    events = _of_case_and_person(TraffickingEvent.objects.all(), case_id, person_id)
+    return [
+        {
+            "kind": e.get_kind_display(),
+            "occurred_on": e.occurred_on,
+            "place": e.place,
+            "district": e.district.name if e.district else "",
+            "state": e.state.name if e.state else "",
+            "description": e.description,
+        }
+        for e in events.select_related("district", "state")
+    ]
+
+
+def shared_case_services(*, case_id: Any, person_id: Any, health: bool) -> list[dict[str, Any]]:
+    """Services of the case for the person: health and counselling ones (HEALTH scope) or the
+    others (SERVICES scope)."""
+    records = _of_case_and_person(ServiceRecord.objects.all(), case_id, person_id)
+    if health:
+        records = records.filter(service_type__in=HEALTH_SERVICE_TYPES)
+    else:
+        records = records.exclude(service_type__in=HEALTH_SERVICE_TYPES)
+    return [
+        {
+            "service": s.get_service_type_display(),
+            "status": s.get_status_display(),
+            "provider": s.provider_org.name if s.provider_org else s.provider_name,
+            "started_on": s.started_on,
+            "ended_on": s.ended_on,
+        }
+        for s in records.select_related("provider_org")
+    ]
+
+
+def shared_legal(*, case: Case) -> dict[str, Any]:
+    """Identification and police case details (LEGAL scope)."""
+    return {
+        "identification": case.get_trafficking_status_display(),
+        "fir_number": case.fir_number,
+        "police_station": case.police_station,
+        "sections_charged": case.sections_charged,
+    }
+
+
+# System reads for the matching app's index and alerts. No actor: they feed the match index
+# and its tasks, never a user's screen (what a user sees goes through the selectors above).
+
+
+def persons_for_matching() -> QuerySet[Person]:
+    """Persons with names, phones and places prefetched, in a fixed number of queries."""
+    return Person.objects.prefetch_related(
+        "aliases",
+        "phones",
+        Prefetch("addresses", queryset=Address.objects.select_related("district", "state")),
+    )
+
+
+def active_persons() -> QuerySet[Person]:
+    """Persons not archived."""
+    return Person.objects.filter(archived_at__isnull=True)
+
+
+def person_for_system(*, person_id: Any) -> Person:
+    """One person by id (DoesNotExist when gone)."""
+    return Person.objects.get(pk=person_id)
+
+
+def unsaved_person(**fields: Any) -> Person:
+    """A person not saved: to compute age and dates of birth on a form's draft input."""
+    return Person(**fields)
+
+
+def person_case_links(*, person_ids: Iterable[Any]) -> list[tuple[Any, Any]]:
+    """(person id, case id) for every case these persons take part in."""
+    qs = CasePerson.objects.filter(person_id__in=list(person_ids))
+    return list(qs.values_list("person_id", "case_id"))
+
+
+def person_event_rows(*, person_ids: Iterable[Any], case_ids: Iterable[Any]) -> list[tuple]:
+    """Events about these persons, or about the whole of these cases, as (person id, case id,
+    kind, occurred on, created at, case status)."""
+    events = TraffickingEvent.objects.filter(
+        Q(person_id__in=list(person_ids)) | Q(case_id__in=list(case_ids), person__isnull=True)
+    )
+    return list(
+        events.values_list(
+            "person_id", "case_id", "kind", "occurred_on", "created_at", "case__status"
+        )
+    )
+
+
+def event_for_system(*, event_id: Any) -> TraffickingEvent | None:
+    """One event with its case, or None."""
+    return TraffickingEvent.objects.select_related("case").filter(pk=event_id).first()
+
+
+def event_person_ids(*, event: TraffickingEvent) -> list[Any]:
+    """The person an event is about, or (case-level event) the case's survivors and missing."""
+    if event.person_id:
+        return [event.person_id]
+    return list(
+        CasePerson.objects.filter(case_id=event.case_id, role__in=CONSENTING_ROLES)
+        .values_list("person_id", flat=True)
+        .distinct()
+    )
+
+
+def events_of_kinds(*, kinds: Iterable[str], since: Any = None) -> QuerySet[TraffickingEvent]:
+    """Events of these kinds (created since ``since``) with their cases, oldest first."""
+    events = TraffickingEvent.objects.filter(kind__in=list(kinds))
+    if since is not None:
+        events = events.filter(created_at__gte=since)
+    return events.select_related("case").order_by("occurred_on", "created_at")
+
+
+def earlier_event_owner(
+    *, person_id: Any, kinds: Iterable[str], before: TraffickingEvent
+) -> Any | None:
+    """The organisation owning a case with an event of ``kinds`` about the person (or the whole
+    case they take part in) on or before ``before``, in another case; None if there is none."""
+    when = before.occurred_on or before.created_at.date()
+    history = (
+        TraffickingEvent.objects.filter(kind__in=list(kinds))
+        .filter(
+            Q(person_id=person_id) | Q(person__isnull=True, case__participants__person_id=person_id)
+        )
+        .exclude(case_id=before.case_id)
+        .exclude(pk=before.pk)
+        .filter(Q(occurred_on__lte=when) | Q(occurred_on__isnull=True))
+    )
+    return history.values_list("case__owner_org_id", flat=True).first()
+
+
+@dataclasses.dataclass(frozen=True)
+class HistoryRow:
+    """One earlier event or service of a person, in words (no case, no organisation)."""
+
+    kind: str  # "event" or "service"
+    label: str
+    on: datetime.date | None
+    district: str = ""
+    state: str = ""
+    open: bool = False
+
+
+def person_minimal_history(*, person_id: Any, event_kinds: Iterable[str]) -> list[HistoryRow]:
+    """A person's events of ``event_kinds`` (a missing report: open while its case is) and
+    services, about them or their whole cases; the caller checks and audits the view."""
+    case_ids = CasePerson.objects.filter(person_id=person_id).values("case_id")
+    about = Q(person_id=person_id) | Q(person__isnull=True, case_id__in=case_ids)
+    events = (
+        TraffickingEvent.objects.filter(about)
+        .filter(kind__in=list(event_kinds))
+        .select_related("district", "state", "case")
+        .order_by("occurred_on", "created_at")
+    )
+    closed = (CaseStatus.CLOSED, CaseStatus.CLOSED_REFERRED)
+    out = [
+        HistoryRow(
+            "event",
+            e.get_kind_display(),
+            e.occurred_on,
+            e.district.name if e.district else "",
+            e.state.name if e.state else "",
+            open=e.kind == EventKind.MISSING_REPORTED and e.case.status not in closed,
+        )
+        for e in events
+    ]
+    for s in ServiceRecord.objects.filter(about).order_by("started_on"):
+        out.append(HistoryRow("service", s.get_service_type_display(), s.started_on))
+    return out
+
+
+# Actor reads for the matching app's pages.
+
+
+def person_visible_list(
+    *, actor: Actor, ids: Iterable[Any], active_only: bool = False
+) -> QuerySet[Person]:
+    """Those persons whose records the actor may see (not archived ones, if ``active_only``)."""
+    qs = Person.objects.filter(pk__in=list(ids))
+    if active_only:
+        qs = qs.filter(archived_at__isnull=True)
+    return policy.scope(actor, qs, Action.VIEW)
+
+
+def person_in_scope(*, actor: Actor, person_id: Any, action: Action) -> Person | None:
+    """The person if within the actor's scope for ``action``; None otherwise (not audited)."""
+    return policy.scope(actor, Person.objects.filter(pk=person_id), action).first()
+
+
+def person_case_references(
+    *, actor: Actor, person_ids: Iterable[Any]
+) -> list[tuple[Any, Any, str]]:
+    """(person id, case id, case reference) of the cases the actor may see that these persons
+    take part in, by reference."""
+    links = (
+        CasePerson.objects.filter(person_id__in=list(person_ids), case__in=case_list(actor=actor))
+        .select_related("case")
+        .order_by("case__reference")
+    )
+    return [(link.person_id, link.case_id, link.case.reference) for link in links]
+
+
+def case_person_ids(*, cases: QuerySet[Case]) -> list[Any]:
+    """Ids of the persons taking part in these cases."""
+    return list(CasePerson.objects.filter(case__in=cases).values_list("person_id", flat=True))

@@ -11,7 +11,7 @@ from typing import Any
 
 from rest_framework import serializers
 
-from setu.consent.models import ConsentGiver, ConsentScope
+from setu.consent.selectors import ConsentGiver, ConsentScope
 from setu.orgs import selectors as places
 from setu.registry.models import (
     AddressKind,

@@ -398,30 +398,14 @@ def admission_choices(
     *, actor: Actor, case_id: UUID | None = None, limit: int = 300
 ) -> list[AdmissionChoice]:
     """Whom the shelter may admit: survivors of its own open cases (newest cases first)."""
-    from setu.registry.models import Case, CasePerson, CaseRole, CaseStatus
+    from setu.registry import selectors as registry
 
     policy.require_allowed(actor, Action.CREATE, "shelters.shelterstay")
-    cases = policy.scope(
-        actor,
-        Case.objects.filter(
-            owner_org_id=actor.organisation_id,
-            archived_at__isnull=True,
-            status__in=[CaseStatus.ACTIVE, CaseStatus.FOLLOW_UP],
-        ),
-        Action.EDIT,
-    )
-    if case_id is not None:
-        cases = cases.filter(pk=case_id)
-        if not cases.exists():
-            raise NotFound(action=Action.EDIT, target=("registry.case", str(case_id), None))
     staying = ShelterStay.objects.filter(discharged_at__isnull=True, person__isnull=False)
-    links = (
-        CasePerson.objects.filter(case__in=cases, role__in=[CaseRole.VICTIM, CaseRole.MISSING])
-        .exclude(person_id__in=staying.values("person_id"))
-        .select_related("case", "person")
-        .order_by("-case__opened_on", "case__reference", "person__given_name")[:limit]
+    pairs = registry.own_open_case_survivors(
+        actor=actor, case_id=case_id, exclude_person_ids=staying.values("person_id"), limit=limit
     )
-    return [AdmissionChoice(link.case, link.person) for link in links]
+    return [AdmissionChoice(case, person) for case, person in pairs]
 
 
 def own_bed_kinds(*, actor: Actor) -> list[tuple[str, str]]:

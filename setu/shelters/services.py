@@ -26,6 +26,8 @@ from setu.audit.services import AuditAction, Outcome
 from setu.core import changes
 from setu.core.errors import InvalidInput
 from setu.orgs import selectors as orgs
+from setu.referrals import hooks as referral_hooks
+from setu.referrals.hooks import ReferralEnded
 from setu.registry import services as registry_services
 from setu.registry.selectors import EventKind
 from setu.shelters.models import (
@@ -813,3 +815,17 @@ def _send_nudge(recipients: list[str]) -> None:
         )
     except Exception:  # a mail outage must not stop the sweep; the banner in Setu remains
         logger.exception("could not send a capacity nudge")
+
+
+def on_referral_ended(event: ReferralEnded) -> None:
+    """A referral was declined or closed (``referrals.hooks``): give its bed back; declined for
+    lack of beds also counts unmet demand."""
+    if event.how == referral_hooks.DECLINED_NO_BED and event.actor is not None:
+        referral_declined_for_lack_of_beds(actor=event.actor, referral=event.referral)
+        return
+    reason = (
+        ReleaseReason.REFERRAL_CLOSED
+        if event.how == referral_hooks.CLOSED
+        else ReleaseReason.REFERRAL_DECLINED
+    )
+    bed_holds_release_for_referral(actor=event.actor, referral=event.referral, reason=reason)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_POST
 from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
+from setu.core import charts
 from setu.core.errors import InvalidInput
 from setu.core.forms import apply_errors
 from setu.shelters import selectors, services
@@ -27,7 +28,6 @@ from setu.shelters.forms import (
     UnmetDemandForm,
 )
 from setu.shelters.models import BedKind, ReleaseReason
-from setu.web import charts
 
 
 def _error_text(exc: InvalidInput) -> str:

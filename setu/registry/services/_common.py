@@ -10,12 +10,14 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from setu.core.changes import add as _add
 from setu.core.changes import add_error as _add_error
 from setu.core.changes import check_fields as _check_fields
 from setu.core.changes import clean as _clean
 from setu.core.changes import diff as _diff
 from setu.core.changes import json_value as _value
 from setu.core.changes import raise_if as _raise_if
+from setu.core.changes import remove as _remove
 from setu.core.changes import snapshot as _snapshot
 from setu.registry.models import (
     Case,
@@ -28,6 +30,7 @@ if TYPE_CHECKING:
 
 # The write services import their helpers from here, generic and registry-specific alike.
 __all__ = [
+    "_add",
     "_add_error",
     "_case_target",
     "_check_fields",
@@ -36,6 +39,7 @@ __all__ = [
     "_diff",
     "_person_target",
     "_raise_if",
+    "_remove",
     "_snapshot",
     "_today",
     "_validate_case_row",

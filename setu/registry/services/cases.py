@@ -33,6 +33,7 @@ from setu.registry.models import (
     Person,
 )
 from setu.registry.services._common import (
+    _add,
     _add_error,
     _case_target,
     _check_fields,
@@ -122,12 +123,12 @@ def case_create(*, actor: Actor, **fields: Any) -> Case:
     if not case.reference:
         case.reference = _next_reference(organisation, (case.opened_on or _today()).year)
     _validate_case(case)
-    case.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=case,
-        changes={"before": None, "after": _snapshot(case, CASE_FIELDS)},
+    # Validated above (more than ``full_clean``).
+    _add(
+        case,
+        CASE_FIELDS,
+        record=audit.recorder(actor=actor, action=AuditAction.CREATE, target=case),
+        validated=True,
     )
     return case
 
@@ -206,26 +207,19 @@ def case_add_person(
         relationship_to_trafficker=relationship_to_trafficker,
         age_when_trafficked=age_when_trafficked,
     )
-    _clean(link)
-    link.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=_case_target(link, case),
-        changes={
-            "before": None,
-            "after": _snapshot(
-                link,
-                (
-                    "case",
-                    "person",
-                    "role",
-                    "perpetrator_roles",
-                    "relationship_to_trafficker",
-                    "age_when_trafficked",
-                ),
-            ),
-        },
+    _add(
+        link,
+        (
+            "case",
+            "person",
+            "role",
+            "perpetrator_roles",
+            "relationship_to_trafficker",
+            "age_when_trafficked",
+        ),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.CREATE, target=_case_target(link, case)
+        ),
     )
     hooks.person_saved(person.pk)
     return link
@@ -290,12 +284,11 @@ def note_add(*, actor: Actor, case: Case, body: str, topic: str = NoteTopic.GENE
     """Add a note to one of the organisation's cases."""
     policy.require(actor, Action.ADD_NOTE, case)
     note = CaseNote(case=case, author=actor.user, body=(body or "").strip(), topic=topic)
-    _clean(note)
-    note.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=_case_target(note, case),
-        changes={"before": None, "after": _snapshot(note, ("case", "topic", "body"))},
+    _add(
+        note,
+        ("case", "topic", "body"),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.CREATE, target=_case_target(note, case)
+        ),
     )
     return note

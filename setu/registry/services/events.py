@@ -17,6 +17,7 @@ from setu.registry.models import (
     TraffickingEvent,
 )
 from setu.registry.services._common import (
+    _add,
     _case_target,
     _check_fields,
     _diff,
@@ -45,12 +46,14 @@ def event_add(*, actor: Actor, case: Case, **fields: Any) -> TraffickingEvent:
     event = TraffickingEvent(case=case, recorded_by=actor.user, **fields)
     event.country = (event.country or "").upper()
     _validate_case_row(event, case, ("occurred_on",))
-    event.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=_case_target(event, case),
-        changes={"before": None, "after": _snapshot(event, ("case", *EVENT_FIELDS))},
+    # Validated above (more than ``full_clean``).
+    _add(
+        event,
+        ("case", *EVENT_FIELDS),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.CREATE, target=_case_target(event, case)
+        ),
+        validated=True,
     )
     hooks.event_recorded(event.pk)
     return event

@@ -26,6 +26,7 @@ from setu.registry.models import (
     Phone,
 )
 from setu.registry.services._common import (
+    _add,
     _add_error,
     _check_fields,
     _check_place,
@@ -33,6 +34,7 @@ from setu.registry.services._common import (
     _diff,
     _person_target,
     _raise_if,
+    _remove,
     _snapshot,
     _today,
     _value,
@@ -117,12 +119,12 @@ def person_create(*, actor: Actor, **fields: Any) -> Person:
     person = Person(owner_org_id=actor.organisation_id, created_by=actor.user, **fields)
     _validate_person(person)
     person.search_key = text.search_key([person.given_name, person.family_name, person.name_native])
-    person.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=person,
-        changes={"before": None, "after": _snapshot(person, PERSON_FIELDS)},
+    # Validated above (more than ``full_clean``).
+    _add(
+        person,
+        PERSON_FIELDS,
+        record=audit.recorder(actor=actor, action=AuditAction.CREATE, target=person),
+        validated=True,
     )
     hooks.person_saved(person.pk)
     return person
@@ -179,15 +181,14 @@ def alias_add(*, actor: Actor, person: Person, name: str, kind: str = "alias") -
     """Add another name the person is known by."""
     policy.require(actor, Action.EDIT, person)
     alias = PersonAlias(person=person, name=(name or "").strip(), kind=kind)
-    _clean(alias)
-    alias.save()
-    _refresh_search_key(person)
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=_person_target(alias, person),
-        changes={"before": None, "after": _snapshot(alias, ("person", "name", "kind"))},
+    _add(
+        alias,
+        ("person", "name", "kind"),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.CREATE, target=_person_target(alias, person)
+        ),
     )
+    _refresh_search_key(person)
     hooks.person_saved(person.pk)
     return alias
 
@@ -197,11 +198,14 @@ def alias_remove(*, actor: Actor, alias: PersonAlias) -> None:
     """Remove an alias recorded by mistake."""
     person = alias.person
     policy.require(actor, Action.EDIT, person)
-    before = _snapshot(alias, ("person", "name", "kind"))
-    target = _person_target(alias, person)
-    alias.delete()
+    _remove(
+        alias,
+        ("person", "name", "kind"),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.DELETE, target=_person_target(alias, person)
+        ),
+    )
     _refresh_search_key(person)
-    audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"before": before})
     hooks.person_saved(person.pk)
 
 
@@ -218,13 +222,12 @@ def phone_add(
     if person.phones.filter(number=normalised).exists():
         raise InvalidInput({"number": [_("This number is already recorded for this person.")]})
     phone = Phone(person=person, number=normalised, kind=kind, note=note)
-    _clean(phone)
-    phone.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=_person_target(phone, person),
-        changes={"before": None, "after": _snapshot(phone, ("person", "number", "kind", "note"))},
+    _add(
+        phone,
+        ("person", "number", "kind", "note"),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.CREATE, target=_person_target(phone, person)
+        ),
     )
     hooks.person_saved(person.pk)
     return phone
@@ -235,10 +238,13 @@ def phone_remove(*, actor: Actor, phone: Phone) -> None:
     """Remove a phone number."""
     person = phone.person
     policy.require(actor, Action.EDIT, person)
-    before = _snapshot(phone, ("person", "number", "kind", "note"))
-    target = _person_target(phone, person)
-    phone.delete()
-    audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"before": before})
+    _remove(
+        phone,
+        ("person", "number", "kind", "note"),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.DELETE, target=_person_target(phone, person)
+        ),
+    )
     hooks.person_saved(person.pk)
 
 
@@ -277,13 +283,12 @@ def address_add(
     if not (address.village or address.line or address.district_id or address.state_id):
         _add_error(errors, "village", _("Give at least a village, an address or a district."))
     _raise_if(errors)
-    _clean(address)
-    address.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=_person_target(address, person),
-        changes={"before": None, "after": _snapshot(address, ("person", *ADDRESS_FIELDS))},
+    _add(
+        address,
+        ("person", *ADDRESS_FIELDS),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.CREATE, target=_person_target(address, person)
+        ),
     )
     hooks.person_saved(person.pk)
     return address
@@ -294,10 +299,13 @@ def address_remove(*, actor: Actor, address: Address) -> None:
     """Remove an address."""
     person = address.person
     policy.require(actor, Action.EDIT, person)
-    before = _snapshot(address, ("person", *ADDRESS_FIELDS))
-    target = _person_target(address, person)
-    address.delete()
-    audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"before": before})
+    _remove(
+        address,
+        ("person", *ADDRESS_FIELDS),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.DELETE, target=_person_target(address, person)
+        ),
+    )
     hooks.person_saved(person.pk)
 
 
@@ -329,13 +337,12 @@ def document_add(
         issued_by=issued_by,
         is_held_by_person=is_held_by_person,
     )
-    _clean(document)
-    document.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=_person_target(document, person),
-        changes={"before": None, "after": _snapshot(document, ("person", *DOCUMENT_FIELDS))},
+    _add(
+        document,
+        ("person", *DOCUMENT_FIELDS),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.CREATE, target=_person_target(document, person)
+        ),
     )
     return document
 
@@ -345,7 +352,10 @@ def document_remove(*, actor: Actor, document: IdentityDocument) -> None:
     """Remove an identity document."""
     person = document.person
     policy.require(actor, Action.EDIT, person)
-    before = _snapshot(document, ("person", *DOCUMENT_FIELDS))
-    target = _person_target(document, person)
-    document.delete()
-    audit.record(actor=actor, action=AuditAction.DELETE, target=target, changes={"before": before})
+    _remove(
+        document,
+        ("person", *DOCUMENT_FIELDS),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.DELETE, target=_person_target(document, person)
+        ),
+    )

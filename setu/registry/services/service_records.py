@@ -17,6 +17,7 @@ from setu.registry.models import (
     ServiceRecord,
 )
 from setu.registry.services._common import (
+    _add,
     _add_error,
     _case_target,
     _check_fields,
@@ -53,12 +54,14 @@ def service_add(*, actor: Actor, case: Case, **fields: Any) -> ServiceRecord:
     _check_fields(fields, SERVICE_FIELDS)
     service = ServiceRecord(case=case, **fields)
     _validate_service(service, case)
-    service.save()
-    audit.record(
-        actor=actor,
-        action=AuditAction.CREATE,
-        target=_case_target(service, case),
-        changes={"before": None, "after": _snapshot(service, ("case", *SERVICE_FIELDS))},
+    # Validated above (more than ``full_clean``).
+    _add(
+        service,
+        ("case", *SERVICE_FIELDS),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.CREATE, target=_case_target(service, case)
+        ),
+        validated=True,
     )
     return service
 
