@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-browser screenshots bench lint fmt check worker clean audit
+.PHONY: install run test test-browser screenshots bench bench-audit lint fmt check worker clean audit
 
 install: $(STAMP)
 
@@ -34,6 +34,14 @@ screenshots: install
 
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)
+
+# Audit trail throughput on PostgreSQL, before (commit 0cab4d6: every append locked the one
+# AuditHead row) and after. Recreates the scratch database BENCH_AUDIT_DATABASE_URL (default
+# setu_bench_audit). E.g. make bench-audit BENCH_ARGS="--audit-clients 16 --audit-seconds 15"
+AUDIT_BEFORE ?= /tmp/setu-audit-before-0cab4d6
+bench-audit:
+	@test -d $(AUDIT_BEFORE) || { mkdir -p $(AUDIT_BEFORE) && git archive 0cab4d6 | tar -x -C $(AUDIT_BEFORE); }
+	$(PY) bench/run.py --sections audit --audit-before $(AUDIT_BEFORE) $(BENCH_ARGS)
 
 lint: install
 	$(VENV)/bin/ruff check setu tests bench

@@ -6,6 +6,7 @@ app_name = "api"
 urlpatterns = [
     path("", include("setu.orgs.api_urls")),
     path("", include("setu.registry.api_urls")),
+    path("", include("setu.consent.api_urls")),
     path("", include("setu.directory.api_urls")),
     path("", include("setu.referrals.api_urls")),
     path("", include("setu.shelters.api_urls")),

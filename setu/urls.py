@@ -10,6 +10,7 @@ urlpatterns = [
     path("accounts/", include("setu.accounts.allauth_urls")),
     path("orgs/", include("setu.orgs.urls")),
     path("registry/", include("setu.registry.urls")),
+    path("registry/", include("setu.consent.urls")),
     path("audit/", include("setu.audit.urls")),
     path("directory/", include("setu.directory.urls")),
     path("referrals/", include("setu.referrals.urls")),

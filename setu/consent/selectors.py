@@ -123,3 +123,59 @@ def consents_expired(*, day: Any = None) -> list[Any]:
         withdrawn_on__isnull=True, ended_at__isnull=True, expires_on__lt=day
     )
     return list(lapsed.order_by("expires_on", "pk").values_list("pk", flat=True))
+
+
+# What the registry's pages show of consent (registered with ``registry.hooks`` in apps.py).
+
+
+def person_consents(actor: Actor, person_ids: Any) -> list[Consent]:
+    """Consents of these persons the actor may see, newest first (a person's page)."""
+    return list(consent_list(actor=actor, person_ids=person_ids))
+
+
+def case_shares(actor: Actor, case: Case) -> list[CaseShare]:
+    """Shares of a case the actor may see, newest first (a case's page)."""
+    qs = policy.scope(actor, CaseShare.objects.filter(case=case), Action.VIEW)
+    return list(qs.select_related("organisation", "consent__person").order_by("-created_at"))
+
+
+def case_timeline_items(
+    actor: Actor, case: Case, person_ids: Any, show_names: bool
+) -> list[registry.TimelineItem]:
+    """The case timeline's lines for consents given and withdrawn (of the case's persons) and
+    shares started and stopped; names only when the actor may see who the persons are."""
+    from django.utils.translation import gettext as _
+
+    day = registry.timeline_day
+    items: list[registry.TimelineItem] = []
+    for c in consent_list(actor=actor, person_ids=person_ids):
+        who = c.person.display_name if show_names else _("a person in the case")
+        items.append(
+            registry.TimelineItem(
+                "consent", c.given_on, c.created_at, _("Consent recorded"), who, c
+            )
+        )
+        if c.withdrawn_on:
+            items.append(
+                registry.TimelineItem(
+                    "consent_withdrawn",
+                    c.withdrawn_on,
+                    c.updated_at,
+                    _("Consent withdrawn"),
+                    who,
+                    c,
+                )
+            )
+    shares = policy.scope(actor, CaseShare.objects.filter(case=case), Action.VIEW)
+    for sh in shares.select_related("organisation"):
+        org = str(sh.organisation)
+        items.append(
+            registry.TimelineItem("share", day(sh.created_at), sh.created_at, _("Shared"), org, sh)
+        )
+        if sh.revoked_at:
+            items.append(
+                registry.TimelineItem(
+                    "unshare", day(sh.revoked_at), sh.revoked_at, _("Sharing stopped"), org, sh
+                )
+            )
+    return items

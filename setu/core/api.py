@@ -126,6 +126,13 @@ class Pagination(LimitOffsetPagination):
         return params
 
 
+def valid_input(serializer_class: type[Any], data: Any, **kwargs: Any) -> dict[str, Any]:
+    """Validated input as a plain dict; bad input is a 400 naming the fields."""
+    serializer = serializer_class(data=data, **kwargs)
+    serializer.is_valid(raise_exception=True)
+    return dict(serializer.validated_data)
+
+
 def paginated(view: Any, request: Any, items: Any, serializer: type[Any]) -> Response:
     """A LimitOffset page of ``items`` (a scoped queryset or list) in ``serializer``'s shape."""
     paginator = Pagination()

@@ -1,4 +1,4 @@
-"""Registry API: persons, their names, documents, phones, places and consent; cases and events.
+"""Registry API: persons, their names, documents, phones and places; cases and events.
 
 Each method parses input, calls one selector or service (which apply the access policy and
 audit), and renders an explicit output shape. Names and phone numbers are searched with POST
@@ -23,10 +23,9 @@ from setu.access import policy
 from setu.access.actor import Actor, actor_of
 from setu.access.api import ScopedListApi
 from setu.access.policy import Action
-from setu.consent import selectors as consent_selectors
-from setu.consent import services as consent_services
 from setu.core.api import paginated
-from setu.core.errors import InvalidInput, NotFound
+from setu.core.api import valid_input as _valid
+from setu.core.errors import InvalidInput
 from setu.registry import selectors, services
 from setu.registry.models import Case, Person
 from setu.registry.serializers import (
@@ -38,9 +37,6 @@ from setu.registry.serializers import (
     CaseFilterIn,
     CaseIn,
     CaseOut,
-    ConsentIn,
-    ConsentOut,
-    ConsentWithdrawIn,
     DocumentIn,
     DocumentOut,
     EventIn,
@@ -54,14 +50,6 @@ from setu.registry.serializers import (
     PhoneIn,
     PhoneOut,
 )
-
-
-def _valid(serializer_class: type[Any], data: Any, **kwargs: Any) -> dict[str, Any]:
-    """Validated input as a plain dict; bad input is a 400 naming the fields."""
-    serializer = serializer_class(data=data, **kwargs)
-    serializer.is_valid(raise_exception=True)
-    return dict(serializer.validated_data)
-
 
 # --- persons ------------------------------------------------------------------------------------
 
@@ -174,59 +162,6 @@ class PersonAddressCreateApi(APIView):
             actor=actor, person=person, **_valid(AddressIn, request.data)
         )
         return Response(AddressOut(address).data, status=201)
-
-
-# --- consent ------------------------------------------------------------------------------------
-
-
-def _recipient(actor: Actor, organisation_id: UUID | None) -> Any:
-    if organisation_id is None:
-        return None
-    from setu.orgs import selectors as orgs
-
-    try:
-        return orgs.organisation_get(actor=actor, organisation_id=organisation_id)
-    except NotFound as exc:
-        raise InvalidInput({"recipient_org": [_("No such organisation in the network.")]}) from exc
-
-
-@extend_schema(tags=["consent"])
-class PersonConsentListApi(APIView):
-    """GET: the person's consents (a view of the person, audited). POST: record a consent."""
-
-    # The GET answers a page (like every list); the schema documents it as one.
-    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
-
-    @extend_schema(responses=ConsentOut(many=True))
-    def get(self, request: Request, person_id: UUID) -> Response:
-        detail = selectors.person_detail(actor=actor_of(request), person_id=person_id)
-        return paginated(self, request, detail.consents, ConsentOut)
-
-    @extend_schema(request=ConsentIn, responses={201: ConsentOut})
-    def post(self, request: Request, person_id: UUID) -> Response:
-        actor = actor_of(request)
-        person = selectors.person_get(
-            actor=actor, person_id=person_id, for_action=Action.MANAGE_CONSENT
-        )
-        data = _valid(ConsentIn, request.data)
-        data["recipient_org"] = _recipient(actor, data["recipient_org"])
-        consent = consent_services.consent_record(actor=actor, person=person, **data)
-        return Response(ConsentOut(consent).data, status=201)
-
-
-@extend_schema(tags=["consent"])
-class ConsentWithdrawApi(APIView):
-    """POST: record that a consent was withdrawn; shares relying on it end at once."""
-
-    @extend_schema(request=ConsentWithdrawIn, responses=ConsentOut)
-    def post(self, request: Request, consent_id: UUID) -> Response:
-        actor = actor_of(request)
-        consent = consent_selectors.consent_get(
-            actor=actor, consent_id=consent_id, for_action=Action.EDIT
-        )
-        data = _valid(ConsentWithdrawIn, request.data)
-        consent = consent_services.consent_withdraw(actor=actor, consent=consent, **data)
-        return Response(ConsentOut(consent).data)
 
 
 # --- cases --------------------------------------------------------------------------------------

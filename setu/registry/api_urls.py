@@ -26,16 +26,6 @@ urlpatterns = [
         api.PersonAddressCreateApi.as_view(),
         name="person-address-create",
     ),
-    path(
-        "persons/<uuid:person_id>/consents/",
-        api.PersonConsentListApi.as_view(),
-        name="person-consent-list",
-    ),
-    path(
-        "consents/<uuid:consent_id>/withdraw/",
-        api.ConsentWithdrawApi.as_view(),
-        name="consent-withdraw",
-    ),
     path("cases/", api.CaseListApi.as_view(), name="case-list"),
     path("cases/<uuid:case_id>/", api.CaseDetailApi.as_view(), name="case-detail"),
     path("cases/<uuid:case_id>/events/", api.CaseEventListApi.as_view(), name="case-event-list"),

@@ -8,7 +8,6 @@ from django import forms
 from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
-from setu.consent.selectors import ConsentGiver, ConsentScope
 from setu.core.countries import country_choices
 from setu.core.forms import DateInput
 from setu.orgs import selectors as places
@@ -34,12 +33,6 @@ from setu.registry.models import (
     TraffickingStatus,
 )
 from setu.registry.text import AADHAAR_ERROR
-
-SHAREABLE = [
-    (value, label)
-    for value, label in ConsentScope.choices
-    if value not in (ConsentScope.MATCHING, ConsentScope.STATISTICS)
-]
 
 
 def _blank(choices: list[tuple[str, Any]], label: Any = "—") -> list[tuple[str, Any]]:
@@ -261,41 +254,6 @@ class DocumentForm(forms.Form):
         return data
 
 
-class ConsentForm(forms.Form):
-    scopes = forms.MultipleChoiceField(
-        label=_("What the person agreed may be shared"),
-        choices=ConsentScope.choices,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    recipient_org = OrganisationChoiceField(
-        label=_("With whom"),
-        queryset=None,
-        required=False,
-        empty_label=_("Every organisation in the network"),
-    )
-    purpose = forms.CharField(label=_("Purpose"), max_length=300, required=False)
-    given_by = forms.ChoiceField(label=_("Given by"), choices=ConsentGiver.choices)
-    given_by_name = forms.CharField(
-        label=_("Name of the guardian, committee or court"), max_length=150, required=False
-    )
-    given_on = forms.DateField(label=_("Given on"), widget=DateInput)
-    expires_on = forms.DateField(label=_("Expires on"), required=False, widget=DateInput)
-    notes = forms.CharField(
-        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
-    )
-
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["recipient_org"].queryset = organisations
-
-
-class ConsentWithdrawForm(forms.Form):
-    withdrawn_on = forms.DateField(label=_("Withdrawn on"), widget=DateInput)
-    reason = forms.CharField(
-        label=_("Note (optional)"), required=False, widget=forms.Textarea(attrs={"rows": 2})
-    )
-
-
 class CaseForm(forms.Form):
     reference = forms.CharField(
         label=_("Case reference"),
@@ -467,16 +425,3 @@ class CasePersonForm(forms.Form):
     age_when_trafficked = forms.IntegerField(
         label=_("Age when trafficked"), min_value=0, max_value=120, required=False
     )
-
-
-class CaseShareForm(forms.Form):
-    organisation = OrganisationChoiceField(label=_("Share with"), queryset=None)
-    scopes = forms.MultipleChoiceField(
-        label=_("What to share"), choices=SHAREABLE, widget=forms.CheckboxSelectMultiple
-    )
-    reason = forms.CharField(label=_("Why"), max_length=300)
-    expires_on = forms.DateField(label=_("Share until"), required=False, widget=DateInput)
-
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = organisations

@@ -42,3 +42,65 @@ def event_recorded(event_id: Any) -> None:
     """A trafficking event was recorded or corrected in this transaction."""
     for handler in _event_recorded:
         handler(event_id)
+
+
+# --- Parts of the registry's pages that other apps own -----------------------------------------
+#
+# A person's page lists their consents, a case's page its shares, and the case timeline has a
+# line for each consent given or withdrawn and each share started or stopped. The consent app
+# owns those rows and builds on the registry, so it provides them here in its
+# ``AppConfig.ready``; the registry asks without importing it. With nobody registered the
+# lists are empty. Each provider takes the acting user and applies the policy itself.
+
+# (actor, person ids or a subquery of them) -> consents, newest first.
+PersonConsents = Callable[[Any, Any], list[Any]]
+# (actor, case) -> shares of the case, newest first.
+CaseShares = Callable[[Any, Any], list[Any]]
+# (actor, case, person ids subquery, show names) -> timeline items (``selectors.TimelineItem``).
+CaseTimelineItems = Callable[[Any, Any, Any, bool], list[Any]]
+
+_person_consents: list[PersonConsents] = []
+_case_shares: list[CaseShares] = []
+_timeline_items: list[CaseTimelineItems] = []
+# Extra fields of the API's person detail (name -> serializer field factory).
+_person_api_fields: dict[str, Callable[[], Any]] = {}
+
+
+def provide_person_consents(provider: PersonConsents) -> PersonConsents:
+    if provider not in _person_consents:
+        _person_consents.append(provider)
+    return provider
+
+
+def provide_case_shares(provider: CaseShares) -> CaseShares:
+    if provider not in _case_shares:
+        _case_shares.append(provider)
+    return provider
+
+
+def provide_case_timeline_items(provider: CaseTimelineItems) -> CaseTimelineItems:
+    if provider not in _timeline_items:
+        _timeline_items.append(provider)
+    return provider
+
+
+def provide_person_api_field(name: str, field: Callable[[], Any]) -> None:
+    """Add ``name`` to the API's person detail, as ``field()`` (a serializer field) renders it
+    from the person detail's attribute of that name."""
+    _person_api_fields[name] = field
+
+
+def person_consents(actor: Any, person_ids: Any) -> list[Any]:
+    return [c for provider in _person_consents for c in provider(actor, person_ids)]
+
+
+def case_shares(actor: Any, case: Any) -> list[Any]:
+    return [s for provider in _case_shares for s in provider(actor, case)]
+
+
+def case_timeline_items(actor: Any, case: Any, person_ids: Any, show_names: bool) -> list[Any]:
+    return [i for p in _timeline_items for i in p(actor, case, person_ids, show_names)]
+
+
+def person_api_fields() -> dict[str, Any]:
+    return {name: factory() for name, factory in _person_api_fields.items()}

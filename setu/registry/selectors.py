@@ -24,9 +24,8 @@ from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
-from setu.consent import selectors as consent_selectors
 from setu.core.errors import NotFound
-from setu.registry import text
+from setu.registry import hooks, text
 from setu.registry.models import (
     Address,
     Case,
@@ -269,7 +268,7 @@ class PersonDetail:
     phones: list[Phone] = field(default_factory=list)
     addresses: list[Address] = field(default_factory=list)
     case_links: list[CasePerson] = field(default_factory=list)
-    consents: list[Consent] = field(default_factory=list)
+    consents: list[Consent] = field(default_factory=list)  # from registry.hooks
 
 
 def person_detail(*, actor: Actor, person_id: Any) -> PersonDetail:
@@ -291,7 +290,7 @@ def person_detail(*, actor: Actor, person_id: Any) -> PersonDetail:
         .select_related("case")
         .order_by("-case__opened_on")
     )
-    detail.consents = list(consent_selectors.consent_list(actor=actor, person_ids=[person.pk]))
+    detail.consents = hooks.person_consents(actor, [person.pk])
     return detail
 
 
@@ -449,10 +448,14 @@ class TimelineItem:
     obj: Any = None
 
 
-def _day(value: datetime.date | datetime.datetime | None) -> datetime.date | None:
+def timeline_day(value: datetime.date | datetime.datetime | None) -> datetime.date | None:
+    """The local day of a timeline item's moment."""
     if isinstance(value, datetime.datetime):
         return timezone.localdate(value)
     return value
+
+
+_day = timeline_day
 
 
 def case_timeline(
@@ -502,42 +505,9 @@ def case_timeline(
             items.append(
                 TimelineItem("note", _day(n.created_at), n.created_at, _("Note"), n.body, n)
             )
+    # Consents given and withdrawn, shares started and stopped: the consent app's lines.
     people = CasePerson.objects.filter(case=case).values("person_id")
-    consents = consent_selectors.consent_list(actor=actor, person_ids=people)
-    for c in consents:
-        who = c.person.display_name if vis.identity else _("a person in the case")
-        items.append(
-            TimelineItem("consent", c.given_on, c.created_at, _("Consent recorded"), who, c)
-        )
-        if c.withdrawn_on:
-            items.append(
-                TimelineItem(
-                    "consent_withdrawn",
-                    c.withdrawn_on,
-                    c.updated_at,
-                    _("Consent withdrawn"),
-                    who,
-                    c,
-                )
-            )
-    shares = policy.scope(actor, case.shares.all(), Action.VIEW).select_related("organisation")
-    for sh in shares:
-        items.append(
-            TimelineItem(
-                "share", _day(sh.created_at), sh.created_at, _("Shared"), str(sh.organisation), sh
-            )
-        )
-        if sh.revoked_at:
-            items.append(
-                TimelineItem(
-                    "unshare",
-                    _day(sh.revoked_at),
-                    sh.revoked_at,
-                    _("Sharing stopped"),
-                    str(sh.organisation),
-                    sh,
-                )
-            )
+    items.extend(hooks.case_timeline_items(actor, case, people, vis.identity))
     epoch = datetime.date.min
     items.sort(key=lambda i: (i.day or epoch, i.at), reverse=True)
     return items
@@ -561,7 +531,7 @@ class CaseDetail:
     participants: list[Participant] = field(default_factory=list)
     exploitations: list[CaseExploitation] = field(default_factory=list)
     control_means: list[CaseControlMeans] = field(default_factory=list)
-    shares: list[CaseShare] = field(default_factory=list)
+    shares: list[CaseShare] = field(default_factory=list)  # from registry.hooks
     timeline: list[TimelineItem] = field(default_factory=list)
 
 
@@ -604,11 +574,7 @@ def case_detail(*, actor: Actor, case_id: Any) -> CaseDetail:
         detail.control_means = list(
             policy.scope(actor, case.control_means.all(), Action.VIEW).order_by("means")
         )
-    detail.shares = list(
-        policy.scope(actor, case.shares.all(), Action.VIEW)
-        .select_related("organisation", "consent__person")
-        .order_by("-created_at")
-    )
+    detail.shares = hooks.case_shares(actor, case)
     detail.timeline = case_timeline(actor=actor, case=case, visibility=vis)
     return detail
 

@@ -11,8 +11,8 @@ from typing import Any
 
 from rest_framework import serializers
 
-from setu.consent.selectors import ConsentGiver, ConsentScope
 from setu.orgs import selectors as places
+from setu.registry import hooks
 from setu.registry.models import (
     AddressKind,
     AliasKind,
@@ -201,45 +201,6 @@ class AddressOut(serializers.Serializer):
     country = serializers.CharField()
 
 
-class ConsentIn(serializers.Serializer):
-    """What the person agreed may be shared, with whom (omit ``recipient_org`` for the network)."""
-
-    scopes = serializers.ListField(
-        child=serializers.ChoiceField(choices=ConsentScope.choices), min_length=1
-    )
-    recipient_org = serializers.UUIDField(required=False, allow_null=True, default=None)
-    purpose = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-    given_by = serializers.ChoiceField(choices=ConsentGiver.choices, default=ConsentGiver.SELF)
-    given_by_name = serializers.CharField(
-        max_length=150, required=False, allow_blank=True, default=""
-    )
-    given_on = serializers.DateField(required=False, allow_null=True, default=None)
-    expires_on = serializers.DateField(required=False, allow_null=True, default=None)
-    notes = serializers.CharField(required=False, allow_blank=True, default="")
-
-
-class ConsentWithdrawIn(serializers.Serializer):
-    withdrawn_on = serializers.DateField(required=False, allow_null=True, default=None)
-    reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
-
-
-class ConsentOut(serializers.Serializer):
-    id = serializers.UUIDField()
-    person = serializers.UUIDField(source="person_id")
-    scopes = serializers.ListField(child=serializers.CharField())
-    recipient_org = OrgRefOut(allow_null=True)
-    purpose = serializers.CharField()
-    given_by = serializers.CharField()
-    given_by_name = serializers.CharField()
-    given_on = serializers.DateField()
-    expires_on = serializers.DateField(allow_null=True)
-    withdrawn_on = serializers.DateField(allow_null=True)
-    is_active = serializers.SerializerMethodField()
-
-    def get_is_active(self, obj: Any) -> bool:
-        return obj.is_active_on()
-
-
 class CaseLinkOut(serializers.Serializer):
     case = serializers.UUIDField(source="case_id")
     reference = serializers.CharField(source="case.reference")
@@ -299,7 +260,10 @@ class PersonDetailOut(serializers.Serializer):
     phones = PhoneOut(many=True)
     addresses = AddressOut(many=True)
     cases = CaseLinkOut(many=True, source="case_links")
-    consents = ConsentOut(many=True)
+
+    def get_fields(self) -> dict[str, Any]:
+        # Parts other apps own (the consent app's ``consents``), through registry.hooks.
+        return {**super().get_fields(), **hooks.person_api_fields()}
 
     def get_visible_scopes(self, obj: Any) -> list[str]:
         return sorted(obj.visibility.scopes)

@@ -19,8 +19,6 @@ urlpatterns = [
     path("addresses/<uuid:address_id>/remove/", views.address_remove, name="address-remove"),
     path("persons/<uuid:person_id>/documents/add/", views.document_add, name="document-add"),
     path("documents/<uuid:document_id>/remove/", views.document_remove, name="document-remove"),
-    path("persons/<uuid:person_id>/consents/add/", views.consent_record, name="consent-record"),
-    path("consents/<uuid:consent_id>/withdraw/", views.consent_withdraw, name="consent-withdraw"),
     path("places/districts/", views.district_options, name="district-options"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/new/", views.case_create, name="case-create"),
@@ -39,6 +37,4 @@ urlpatterns = [
         views.control_means_edit,
         name="control-means-edit",
     ),
-    path("cases/<uuid:case_id>/share/", views.case_share, name="case-share"),
-    path("shares/<uuid:share_id>/stop/", views.case_unshare, name="case-unshare"),
 ]

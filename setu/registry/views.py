@@ -4,6 +4,7 @@ and render; the policy decides which buttons appear (flags), never the template.
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import Any
 from uuid import UUID
 
@@ -20,10 +21,9 @@ from setu.access import policy
 from setu.access.actor import Actor, actor_of
 from setu.access.policy import Action
 from setu.audit import services as audit
-from setu.consent import selectors as consent_selectors
-from setu.consent import services as consent_services
-from setu.core.errors import ConsentRequired, InvalidInput
+from setu.core.errors import InvalidInput
 from setu.core.forms import apply_errors
+from setu.core.pages import form_page
 from setu.orgs import selectors as places
 from setu.registry import forms, selectors, services, text
 
@@ -35,35 +35,12 @@ def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _form_page(
-    request: HttpRequest,
-    form: Any,
-    *,
-    title: str,
-    back: str,
-    submit: str,
-    save: Callable[[dict[str, Any]], Any],
-    done: Callable[[Any], str],
-    success: str,
-    intro: str = "",
-    template: str = "registry/form_page.html",
-    extra: dict[str, Any] | None = None,
-) -> HttpResponse:
-    """GET shows ``form``; a valid POST calls ``save`` (a service) and redirects to ``done``."""
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = save(form.cleaned_data)
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        except ConsentRequired as exc:
-            # Refused, not broken: the caseworker is told why, and the refusal is audited.
-            audit.denial_record(request=request, exc=exc)
-            form.add_error(None, str(exc))
-        else:
-            messages.success(request, success)
-            return redirect(done(result))
-    context = {"form": form, "title": title, "back": back, "submit": submit, "intro": intro}
-    return render(request, template, {**context, **(extra or {})})
+def _refused(request: HttpRequest, exc: Exception) -> None:
+    audit.denial_record(request=request, exc=exc)  # type: ignore[arg-type]
+
+
+# Every registry form page: a refusal for want of consent is audited.
+_form_page = partial(form_page, refused=_refused)
 
 
 # --- persons ------------------------------------------------------------------------------------
@@ -310,61 +287,6 @@ def document_remove(request: HttpRequest, document_id: UUID) -> HttpResponse:
     """Remove an identity document."""
     return _person_part_remove(
         request, selectors.document_get, services.document_remove, "document", document_id
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def consent_record(request: HttpRequest, person_id: UUID) -> HttpResponse:
-    """Record a person's consent to share."""
-    actor = actor_of(request)
-    person = selectors.person_get(
-        actor=actor, person_id=person_id, for_action=Action.MANAGE_CONSENT
-    )
-    form = forms.ConsentForm(
-        request.POST or None,
-        organisations=selectors.consent_recipient_list(actor=actor),
-        initial={"given_on": timezone.localdate()},
-    )
-    back = reverse("registry:person-detail", args=[person.pk])
-    return _form_page(
-        request,
-        form,
-        title=_("Consent of %(name)s") % {"name": person.display_name},
-        intro=_(
-            "Read the choices to the person in a language they understand. Record only what "
-            "they agreed to; they can withdraw at any time."
-        ),
-        back=back,
-        submit=_("Record consent"),
-        save=lambda data: consent_services.consent_record(actor=actor, person=person, **data),
-        done=lambda _c: back,
-        success=_("Consent recorded."),
-        extra={"active_nav": "persons"},
-    )
-
-
-@require_http_methods(["GET", "POST"])
-def consent_withdraw(request: HttpRequest, consent_id: UUID) -> HttpResponse:
-    """Record that a person withdrew a consent; shares relying on it end at once."""
-    actor = actor_of(request)
-    consent = consent_selectors.consent_get(
-        actor=actor, consent_id=consent_id, for_action=Action.EDIT
-    )
-    back = reverse("registry:person-detail", args=[consent.person_id])
-    form = forms.ConsentWithdrawForm(
-        request.POST or None, initial={"withdrawn_on": timezone.localdate()}
-    )
-    return _form_page(
-        request,
-        form,
-        title=_("Withdraw consent"),
-        intro=_("Every case share relying on this consent will end immediately."),
-        back=back,
-        submit=_("Withdraw consent"),
-        save=lambda data: consent_services.consent_withdraw(actor=actor, consent=consent, **data),
-        done=lambda _c: back,
-        success=_("Consent withdrawn; shares relying on it have ended."),
-        extra={"active_nav": "persons", "danger": True},
     )
 
 
@@ -683,43 +605,3 @@ def case_add_person(request: HttpRequest, case_id: UUID) -> HttpResponse:
             messages.success(request, _("Person added to the case."))
             return redirect(back)
     return render(request, "registry/case_add_person.html", context)
-
-
-@require_http_methods(["GET", "POST"])
-def case_share(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    """Share a case with another organisation, backed by a survivor's consent."""
-    actor, case, back = _case_for(request, case_id, Action.SHARE)
-    form = forms.CaseShareForm(
-        request.POST or None, organisations=selectors.share_recipient_list(actor=actor, case=case)
-    )
-    consents = consent_selectors.case_share_consents(actor=actor, case=case)
-    return _form_page(
-        request,
-        form,
-        title=_("Share case %(ref)s") % {"ref": case.reference},
-        intro=_(
-            "Another organisation sees only what you choose here, and only while a survivor's "
-            "consent covers it. Withdrawal of that consent ends the share."
-        ),
-        back=back,
-        submit=_("Share"),
-        save=lambda data: consent_services.case_share(actor=actor, case=case, **data),
-        done=lambda _s: back,
-        success=_("Case shared."),
-        template="registry/case_share.html",
-        extra={"active_nav": "cases", "consents": consents, "case": case},
-    )
-
-
-@require_POST
-def case_unshare(request: HttpRequest, share_id: UUID) -> HttpResponse:
-    """Stop sharing a case with an organisation."""
-    actor = actor_of(request)
-    share = consent_selectors.share_get(actor=actor, share_id=share_id)
-    try:
-        consent_services.case_unshare(actor=actor, share=share)
-    except InvalidInput as exc:
-        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
-    else:
-        messages.success(request, _("Sharing stopped."))
-    return redirect("registry:case-detail", case_id=share.case_id)

@@ -60,10 +60,10 @@ def test_the_choice_field_reads_districts_in_the_same_query(mumbai, django_asser
 
 @pytest.mark.parametrize(
     "url_name,field",
-    [("registry:case-share", "organisation"), ("registry:consent-record", "recipient_org")],
+    [("consent:case-share", "organisation"), ("consent:consent-record", "recipient_org")],
 )
 def test_share_and_consent_forms_list_organisations_by_full_name(personas, url_name, field):
-    target = personas.case.pk if url_name == "registry:case-share" else personas.person.pk
+    target = personas.case.pk if url_name == "consent:case-share" else personas.person.pk
     client = Client()
     client.force_login(personas.users["lead"], backend=settings.AUTHENTICATION_BACKENDS[-1])
     html = client.get(reverse(url_name, args=[target])).content.decode()

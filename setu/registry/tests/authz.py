@@ -129,14 +129,14 @@ ENTRIES = [
     ),
     Entry("registry:document-remove", EDITORS, kwargs=_document, method="post"),
     Entry(
-        "registry:consent-record",
+        "consent:consent-record",
         CONSENT_KEEPERS,
         kwargs=_person,
         method="post",
         data=lambda p: {"scopes": ["identity"], "given_by": "self", "given_on": "2025-01-02"},
     ),
     Entry(
-        "registry:consent-withdraw",
+        "consent:consent-withdraw",
         CONSENT_KEEPERS,
         kwargs=_consent,
         method="post",
@@ -199,7 +199,7 @@ ENTRIES = [
         data=lambda p: {"means": ["DebtBondage"]},
     ),
     Entry(
-        "registry:case-share",
+        "consent:case-share",
         EDITORS,
         kwargs=_case,
         method="post",
@@ -209,7 +209,7 @@ ENTRIES = [
             "reason": "Repatriation to source district",
         },
     ),
-    Entry("registry:case-unshare", EDITORS, kwargs=_share, method="post"),
+    Entry("consent:case-unshare", EDITORS, kwargs=_share, method="post"),
 ]
 
 from setu.registry.tests.authz_api import ENTRIES as API_ENTRIES  # noqa: E402

@@ -78,7 +78,7 @@ def test_case_detail_shows_buttons_by_role(personas):
     partner_html = _client(personas, "partner").get(url).content.decode()
     add_event = reverse("registry:event-add", args=[personas.case.pk])
     add_note = reverse("registry:note-add", args=[personas.case.pk])
-    share = reverse("registry:case-share", args=[personas.case.pk])
+    share = reverse("consent:case-share", args=[personas.case.pk])
     assert add_event in lead_html and share in lead_html
     assert add_event not in counsellor_html and add_note in counsellor_html
     assert add_event not in partner_html and add_note not in partner_html
@@ -129,7 +129,7 @@ POSTS = [e for e in ENTRIES if e.method == "post" and e.url_name.startswith("reg
 
 @pytest.mark.parametrize("entry", POSTS, ids=lambda e: e.url_name)
 def test_valid_posts_by_the_lead_save_and_redirect(personas, entry):
-    who = "counsellor" if entry.url_name == "registry:consent-withdraw" else "lead"
+    who = "counsellor" if entry.url_name == "consent:consent-withdraw" else "lead"
     url = reverse(entry.url_name, kwargs=entry.kwargs(personas) if entry.kwargs else None)
     data = entry.data(personas) if entry.data else {}
     before = AuditEntry.objects.count()
@@ -206,7 +206,7 @@ def test_district_options_follow_the_state(personas, lead_client):
 
 
 def test_share_without_covering_consent_explains_and_audits(personas, lead_client):
-    url = reverse("registry:case-share", args=[personas.case.pk])
+    url = reverse("consent:case-share", args=[personas.case.pk])
     response = lead_client.post(
         url, {"organisation": str(personas.other_org.pk), "scopes": ["contact"], "reason": "x"}
     )
@@ -221,7 +221,7 @@ def test_share_without_covering_consent_explains_and_audits(personas, lead_clien
 def test_withdrawing_consent_in_the_ui_ends_the_share(personas):
     share = personas.case.shares.get()
     _client(personas, "counsellor").post(
-        reverse("registry:consent-withdraw", args=[share.consent_id]),
+        reverse("consent:consent-withdraw", args=[share.consent_id]),
         {"withdrawn_on": share.consent.given_on.isoformat()},
     )
     response = _client(personas, "partner").get(

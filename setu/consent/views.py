@@ -1,0 +1,125 @@
+"""Consent pages: record and withdraw a person's consent, share a case and stop sharing it.
+
+They live under /registry/ next to the person and case pages they start from; the person and
+case pages link here and show consents and shares through ``registry.hooks``.
+"""
+
+from __future__ import annotations
+
+from uuid import UUID
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from setu.access.actor import actor_of
+from setu.access.policy import Action
+from setu.audit import services as audit
+from setu.consent import forms, selectors, services
+from setu.core.errors import InvalidInput
+from setu.core.pages import form_page
+from setu.registry import selectors as registry
+
+
+def _refused(request: HttpRequest, exc: Exception) -> None:
+    audit.denial_record(request=request, exc=exc)  # type: ignore[arg-type]
+
+
+@require_http_methods(["GET", "POST"])
+def consent_record(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """Record a person's consent to share."""
+    actor = actor_of(request)
+    person = registry.person_get(actor=actor, person_id=person_id, for_action=Action.MANAGE_CONSENT)
+    form = forms.ConsentForm(
+        request.POST or None,
+        organisations=registry.consent_recipient_list(actor=actor),
+        initial={"given_on": timezone.localdate()},
+    )
+    back = reverse("registry:person-detail", args=[person.pk])
+    return form_page(
+        request,
+        form,
+        title=_("Consent of %(name)s") % {"name": person.display_name},
+        intro=_(
+            "Read the choices to the person in a language they understand. Record only what "
+            "they agreed to; they can withdraw at any time."
+        ),
+        back=back,
+        submit=_("Record consent"),
+        save=lambda data: services.consent_record(actor=actor, person=person, **data),
+        done=lambda _c: back,
+        success=_("Consent recorded."),
+        refused=_refused,
+        extra={"active_nav": "persons"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def consent_withdraw(request: HttpRequest, consent_id: UUID) -> HttpResponse:
+    """Record that a person withdrew a consent; shares relying on it end at once."""
+    actor = actor_of(request)
+    consent = selectors.consent_get(actor=actor, consent_id=consent_id, for_action=Action.EDIT)
+    back = reverse("registry:person-detail", args=[consent.person_id])
+    form = forms.ConsentWithdrawForm(
+        request.POST or None, initial={"withdrawn_on": timezone.localdate()}
+    )
+    return form_page(
+        request,
+        form,
+        title=_("Withdraw consent"),
+        intro=_("Every case share relying on this consent will end immediately."),
+        back=back,
+        submit=_("Withdraw consent"),
+        save=lambda data: services.consent_withdraw(actor=actor, consent=consent, **data),
+        done=lambda _c: back,
+        success=_("Consent withdrawn; shares relying on it have ended."),
+        refused=_refused,
+        extra={"active_nav": "persons", "danger": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def case_share(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Share a case with another organisation, backed by a survivor's consent."""
+    actor = actor_of(request)
+    case = registry.case_get(actor=actor, case_id=case_id, for_action=Action.SHARE)
+    back = reverse("registry:case-detail", args=[case.pk])
+    form = forms.CaseShareForm(
+        request.POST or None, organisations=registry.share_recipient_list(actor=actor, case=case)
+    )
+    consents = selectors.case_share_consents(actor=actor, case=case)
+    return form_page(
+        request,
+        form,
+        title=_("Share case %(ref)s") % {"ref": case.reference},
+        intro=_(
+            "Another organisation sees only what you choose here, and only while a survivor's "
+            "consent covers it. Withdrawal of that consent ends the share."
+        ),
+        back=back,
+        submit=_("Share"),
+        save=lambda data: services.case_share(actor=actor, case=case, **data),
+        done=lambda _s: back,
+        success=_("Case shared."),
+        template="consent/case_share.html",
+        refused=_refused,
+        extra={"active_nav": "cases", "consents": consents, "case": case},
+    )
+
+
+@require_POST
+def case_unshare(request: HttpRequest, share_id: UUID) -> HttpResponse:
+    """Stop sharing a case with an organisation."""
+    actor = actor_of(request)
+    share = selectors.share_get(actor=actor, share_id=share_id)
+    try:
+        services.case_unshare(actor=actor, share=share)
+    except InvalidInput as exc:
+        messages.error(request, " ".join(m for ms in exc.errors.values() for m in ms))
+    else:
+        messages.success(request, _("Sharing stopped."))
+    return redirect("registry:case-detail", case_id=share.case_id)

@@ -1,0 +1,50 @@
+"""The one form page every app's views use: show a form, call a service, redirect or explain.
+
+Imports nothing of Setu: what a refusal (``ConsentRequired``) should also do (the audit of the
+denial) is passed in by the caller.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+
+from setu.core.errors import ConsentRequired, InvalidInput
+from setu.core.forms import apply_errors
+
+
+def form_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    back: str,
+    submit: str,
+    save: Callable[[dict[str, Any]], Any],
+    done: Callable[[Any], str],
+    success: str,
+    refused: Callable[[HttpRequest, Exception], None],
+    intro: str = "",
+    template: str = "core/form_page.html",
+    extra: dict[str, Any] | None = None,
+) -> HttpResponse:
+    """GET shows ``form``; a valid POST calls ``save`` (a service) and redirects to ``done``.
+    A service's ``InvalidInput`` lands on the form's fields; ``ConsentRequired`` is refused,
+    not broken: the user is told why and ``refused(request, exc)`` records it."""
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = save(form.cleaned_data)
+        except InvalidInput as exc:
+            apply_errors(form, exc)
+        except ConsentRequired as exc:
+            refused(request, exc)
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, success)
+            return redirect(done(result))
+    context = {"form": form, "title": title, "back": back, "submit": submit, "intro": intro}
+    return render(request, template, {**context, **(extra or {})})
