@@ -31,3 +31,41 @@ def test_plain_values_and_changes():
         "before": {"b": 2},
         "after": {"b": 3},
     }
+
+
+def test_add_validates_before_saving_and_records_the_saved_row(db):
+    import pytest
+
+    from setu.core.errors import InvalidInput
+
+    recorded: list[dict] = []
+    bad = OrganisationFactory.build(name="")
+    with pytest.raises(InvalidInput):
+        changes.add(bad, ("name",), record=recorded.append)
+    assert recorded == [] and bad._state.adding  # refused: nothing saved, nothing recorded
+    org = OrganisationFactory.build(name="Prayas")
+    assert changes.add(org, ("name",), record=recorded.append) is org
+    assert not org._state.adding
+    assert recorded == [{"before": None, "after": {"name": "Prayas"}}]
+
+
+def test_remove_records_what_was_deleted(db):
+    from setu.orgs.models import Organisation
+
+    org = OrganisationFactory(name="Prayas")
+    pk, recorded = org.pk, []
+    changes.remove(org, ("name",), record=recorded.append)
+    assert recorded == [{"before": {"name": "Prayas"}}]
+    assert not Organisation.objects.filter(pk=pk).exists()
+
+
+def test_recorder_names_a_deleted_row_by_the_id_it_had(db):
+    from setu.audit import services as audit
+    from setu.audit.models import AuditEntry
+
+    org = OrganisationFactory(name="Prayas")
+    pk = str(org.pk)
+    changes.remove(org, ("name",), record=audit.recorder(actor=None, action="delete", target=org))
+    entry = AuditEntry.objects.get(target_id=pk)
+    assert entry.target_type == "orgs.organisation"
+    assert entry.changes == {"before": {"name": "Prayas"}}
