@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from setu.access import policy
 from setu.access.actor import Actor
@@ -145,3 +145,31 @@ def entry_record_labels(*, actor: Actor, entries: list[AuditEntry]) -> dict[tupl
         for o in orgs.organisation_list(actor=actor).filter(pk__in=ids):
             labels["orgs.organisation", str(o.pk)] = o.name
     return labels
+
+
+def person_access_list(*, actor: Actor, person_id: Any) -> QuerySet[AuditEntry]:
+    """Every audited access to one person's records, oldest first: the breach report.
+
+    For the 72-hour notice of India's DPDP Rules, the organisation that owns the person (its
+    admins: Action.EXPORT on the person, checked by the registry) lists who viewed, changed,
+    exported, shared or was refused any of her records: the person, her names, phones, places,
+    documents and consents, and the cases she is in. Entries by other organisations' staff
+    (partners through a share, refused probes) are included: they concern this organisation's
+    records. Showing the list is itself audited.
+    """
+    from setu.audit import services
+    from setu.registry import selectors as registry
+
+    policy.require_allowed(actor, Action.VIEW_AUDIT, AuditEntry)
+    related = registry.person_records_for_access_report(actor=actor, person_id=person_id)
+    about = Q(pk__in=[])
+    for label, ids in related.items():
+        if ids:
+            about |= Q(target_type=label, target_id__in=sorted(ids))
+    services.record(
+        actor=actor,
+        action=services.AuditAction.LIST,
+        target=("registry.person", str(person_id), actor.organisation_id),
+        details={"what": "person_access_report"},
+    )
+    return AuditEntry.objects.filter(about).order_by("seq")
