@@ -26,11 +26,37 @@ API_PREFIX = "/api/"
 MAX_OFFSET = 2**31 - 1
 
 
+def flat_fields(fields: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Field errors as the schema promises them: ``{"name": ["message", …]}``.
+
+    DRF nests the errors of list items and nested objects (``{"languages": {"0": [...]}}``);
+    they become dotted names (``"languages.0"``), so every value is a list of strings.
+    """
+    out: dict[str, list[str]] = {}
+    if isinstance(fields, dict):
+        for key, value in fields.items():
+            name = f"{prefix}.{key}" if prefix else str(key)
+            out.update(flat_fields(value, name))
+        return out
+    if isinstance(fields, list | tuple):
+        messages: list[str] = []
+        for index, item in enumerate(fields):
+            if isinstance(item, dict | list | tuple):
+                out.update(flat_fields(item, f"{prefix}.{index}" if prefix else str(index)))
+            else:
+                messages.append(str(item))
+        if messages:
+            out[prefix or "__all__"] = messages
+        return out
+    out[prefix or "__all__"] = [str(fields)]
+    return out
+
+
 def error_body(code: str, message: str, fields: Any = None) -> dict[str, Any]:
     """The body of every API error."""
     body: dict[str, Any] = {"error": {"code": code, "message": message}}
     if fields:
-        body["error"]["fields"] = fields
+        body["error"]["fields"] = flat_fields(fields)
     return body
 
 
