@@ -102,7 +102,10 @@ def test_schemathesis_finds_no_server_error_and_nothing_outside_the_schema(api):
 
         try:
             run()
-        except (Exception, BaseExceptionGroup) as exc:  # collect every operation's failure, then report them all
+        except (
+            Exception,
+            BaseExceptionGroup,
+        ) as exc:  # collect every operation's failure, then report them all
             failures.append(f"{operation.label}: {_summary(exc)}")
     elapsed = time.monotonic() - started
     print(f"schemathesis: {len(operations)} operations x {EXAMPLES} examples in {elapsed:.0f} s")
