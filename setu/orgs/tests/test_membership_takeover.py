@@ -233,3 +233,24 @@ def test_a_platform_admin_with_a_membership_row_still_acts_for_no_organisation(p
     client = _as(personas, "platform_admin")
     response = client.get(reverse("registry:person-detail", args=[personas.person.pk]))
     assert response.status_code in (403, 404)
+
+
+def test_accounts_from_before_get_the_organisation_of_their_first_membership(personas):
+    """The data migration: without it no admin could end an account created before the field."""
+    import importlib
+
+    from django.apps import apps
+
+    from setu.accounts.models import User
+    from setu.orgs.tests.factories import MembershipFactory
+
+    backfill = importlib.import_module(
+        "setu.accounts.migrations.0004_backfill_created_by_org"
+    ).backfill
+    old = MembershipFactory(organisation=personas.own_org, user__created_by_org=None).user
+    MembershipFactory(user=old, organisation=personas.partner_org)
+    User.objects.filter(pk=personas.users["platform_admin"].pk).update(created_by_org=None)
+    backfill(apps, None)
+    old.refresh_from_db()
+    assert old.created_by_org_id == personas.own_org.pk
+    assert User.objects.get(pk=personas.users["platform_admin"].pk).created_by_org_id is None
