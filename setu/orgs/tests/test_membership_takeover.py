@@ -51,6 +51,8 @@ def test_adding_an_existing_account_only_invites_it_until_its_holder_accepts(per
     assert Notification.objects.filter(recipient=partner).exists()
 
     holder = _as(personas, "partner")
+    home = holder.get(reverse("accounts:account-home")).content.decode()
+    assert reverse("orgs:invitation-list") in home
     page = holder.get(reverse("orgs:invitation-list"))
     assert personas.own_org.name in page.content.decode()
     assert holder.post(reverse("orgs:invitation-accept", args=[invitation.pk])).status_code == 302
