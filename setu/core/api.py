@@ -29,26 +29,30 @@ MAX_OFFSET = 2**31 - 1
 def flat_fields(fields: Any, prefix: str = "") -> dict[str, list[str]]:
     """Field errors as the schema promises them: ``{"name": ["message", …]}``.
 
-    DRF nests the errors of list items and nested objects (``{"languages": {"0": [...]}}``);
-    they become dotted names (``"languages.0"``), so every value is a list of strings.
+    DRF nests the errors of list items and nested objects (``{"languages": {"0": [...]}}``).
+    A list item's messages go to the list's own name (``languages``: the field a client knows);
+    a nested object's fields get dotted names (``address.village``). Every value is then a list
+    of strings, as the schema says.
     """
     out: dict[str, list[str]] = {}
-    if isinstance(fields, dict):
-        for key, value in fields.items():
-            name = f"{prefix}.{key}" if prefix else str(key)
-            out.update(flat_fields(value, name))
-        return out
-    if isinstance(fields, list | tuple):
-        messages: list[str] = []
-        for index, item in enumerate(fields):
-            if isinstance(item, dict | list | tuple):
-                out.update(flat_fields(item, f"{prefix}.{index}" if prefix else str(index)))
-            else:
-                messages.append(str(item))
-        if messages:
-            out[prefix or "__all__"] = messages
-        return out
-    out[prefix or "__all__"] = [str(fields)]
+
+    def add(name: str, message: str) -> None:
+        messages = out.setdefault(name or "__all__", [])
+        if message not in messages:
+            messages.append(message)
+
+    def walk(value: Any, name: str) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                key = str(key)
+                walk(inner, name if key.isdigit() else (f"{name}.{key}" if name else key))
+        elif isinstance(value, list | tuple):
+            for inner in value:
+                walk(inner, name)
+        else:
+            add(name, str(value))
+
+    walk(fields, prefix)
     return out
 
 
