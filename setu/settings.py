@@ -375,5 +375,9 @@ LOGGING = {
     "loggers": {
         # Axes would log the attempted username, which may be a person's name or email.
         "axes": {"level": "WARNING"},
+        # At DEBUG (with SETU_DEBUG) Django logs every SQL statement with its parameters:
+        # survivors' names, phones and villages. Never below INFO, whatever SETU_LOG_LEVEL says
+        # (issue 28, promise 2; tests/test_no_personal_data_leaks.py).
+        "django.db.backends": {"level": "INFO"},
     },
 }

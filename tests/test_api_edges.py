@@ -204,3 +204,19 @@ def test_api_and_person_pages_are_not_cached(client, personas):
         response = client.get(url)
         assert response.status_code == 200
         assert "no-store" in response["Cache-Control"], url
+
+
+def test_errors_of_list_items_answer_the_shape_the_schema_promises(personas):
+    """Found by Schemathesis (promise 9): a bad item of a list field answered
+    ``{"languages": {"0": [...]}}`` where the schema promises a list of messages per field; the
+    messages now go to the field a client knows, ``languages``."""
+    client = token_client(personas.users["lead"])
+    response = client.post(
+        "/api/v1/persons/", {"given_name": "Test", "languages": [""]}, format="json"
+    )
+    error = _is_error(response, 400, "invalid")
+    assert error["fields"]
+    for name, messages in error["fields"].items():
+        assert isinstance(name, str)
+        assert isinstance(messages, list) and all(isinstance(m, str) for m in messages)
+    assert error["fields"]["languages"] == ["This field may not be blank."]

@@ -36,7 +36,13 @@ class Actor:
 def actor_for_user(
     user: User, *, membership_id: Any = None, ip_address: str | None = None
 ) -> Actor:
-    """Build an actor from the user's active membership (a chosen one, else the first)."""
+    """Build an actor from the user's active membership (a chosen one, else the first).
+
+    A platform admin never acts for an organisation, whatever rows exist: platform admins run
+    organisations and must not reach case data through a membership (issue 28, finding 16).
+    """
+    if getattr(user, "is_platform_admin", False):
+        return Actor(user=user, ip_address=ip_address)
     memberships = user.memberships.filter(is_active=True, organisation__is_active=True).order_by(
         "created_at"
     )

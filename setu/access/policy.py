@@ -201,11 +201,15 @@ def _membership_view(actor: Actor) -> Q:
 
 
 def _user_manage(actor: Actor) -> Q:
-    """Accounts an admin may deactivate: members of their organisation (never a platform admin)."""
+    """Accounts an admin may deactivate or reactivate: those their organisation created.
+
+    A member who joined from another organisation (by invitation) can be removed from this
+    organisation, but their account belongs to the organisation that created it.
+    """
     if actor.is_platform_admin:
         return Q()
     if _member(actor, frozenset({Role.ORG_ADMIN})):
-        return Q(memberships__organisation_id=actor.organisation_id, is_platform_admin=False)
+        return Q(created_by_org_id=actor.organisation_id, is_platform_admin=False)
     return NOTHING
 
 

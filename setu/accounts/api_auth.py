@@ -52,6 +52,16 @@ class _NoSession(SessionBase):
         pass
 
 
+class MfaRequired(exceptions.PermissionDenied):
+    """A token of an account whose organisation requires 2FA that the account has not set up."""
+
+    default_code = "mfa_required"
+    default_detail = (
+        "Your organisation requires two-factor authentication. Set it up in the web app; "
+        "until then your API tokens are refused."
+    )
+
+
 class BearerTokenAuthentication(authentication.BaseAuthentication):
     """``Authorization: Bearer setu_…``."""
 
@@ -67,6 +77,10 @@ class BearerTokenAuthentication(authentication.BaseAuthentication):
         token = selectors.api_token_for_bearer(raw=raw)
         if token is None:
             raise exceptions.AuthenticationFailed("Invalid or expired token.")
+        if selectors.user_must_enrol_mfa(user=token.user):
+            # A token must not outlive the organisation's two-factor rule (issue 28, finding 11).
+            services.api_token_refused_mfa(token=token, path=request.path, method=request.method)
+            raise MfaRequired()
         services.api_token_used(token=token)
         # The acting organisation then comes from the user's memberships, not a browser session.
         request._request.session = _NoSession()

@@ -23,6 +23,16 @@ class User(AbstractUser):
     is_platform_admin = models.BooleanField(_("platform admin"), default=False)
     # Set when an admin issues a temporary password; the user must choose their own first.
     must_change_password = models.BooleanField(_("must change password"), default=False)
+    # The organisation whose admin created the account: only it (or a platform admin) may
+    # deactivate or reactivate the account. Other organisations can only invite it to join.
+    created_by_org = models.ForeignKey(
+        "orgs.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("created by organisation"),
+    )
 
     class Meta:
         verbose_name = _("user")

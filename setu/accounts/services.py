@@ -40,7 +40,12 @@ def temporary_password() -> str:
 
 
 def user_create(
-    *, username: str, first_name: str = "", last_name: str = "", email: str = ""
+    *,
+    username: str,
+    first_name: str = "",
+    last_name: str = "",
+    email: str = "",
+    created_by_org_id: Any = None,
 ) -> tuple[User, str]:
     """A new account that must change its one-time password at first sign-in; returns it once.
 
@@ -59,6 +64,7 @@ def user_create(
         last_name=(last_name or "").strip(),
         email=email,
         must_change_password=True,
+        created_by_org_id=created_by_org_id,
     )
     password = temporary_password()
     user.set_password(password)
@@ -224,6 +230,18 @@ def api_token_revoke(*, actor: Actor, token: ApiToken) -> ApiToken:
 def api_token_used(*, token: ApiToken) -> None:
     """Note when a token last authenticated (bookkeeping shown to its owner; not audited)."""
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())
+
+
+def api_token_refused_mfa(*, token: ApiToken, path: str, method: str) -> None:
+    """Audit a token call refused because its account has not set up required 2FA."""
+    audit.record(
+        actor=None,
+        user=token.user,
+        action=AuditAction.DENIED,
+        outcome=Outcome.DENIED,
+        target=token,
+        details={"op": "api_token_mfa_required", "path": path, "method": method},
+    )
 
 
 def lockout_record(*, ip_address: str | None) -> None:

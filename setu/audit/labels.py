@@ -26,6 +26,9 @@ _labellers: dict[str, Labeller] = {}
 _members: list[MemberLister] = []
 _organisation_namers: list[Labeller] = []
 _case_finders: list[CaseFinder] = []
+# (actor, person id) -> {record kind: ids} of every record about that person (breach report).
+PersonRecordsFinder = Callable[[Actor, Any], dict[str, set[str]]]
+_person_records: list[PersonRecordsFinder] = []
 
 
 def register_labeller(target_type: str, labeller: Labeller) -> None:
@@ -49,6 +52,12 @@ def register_case_finder(finder: CaseFinder) -> None:
     """Find cases by reference, for the trail's "entries about this case" lookup."""
     if finder not in _case_finders:
         _case_finders.append(finder)
+
+
+def register_person_records_finder(finder: PersonRecordsFinder) -> None:
+    """List every record about one person, for the report of who accessed her records."""
+    if finder not in _person_records:
+        _person_records.append(finder)
 
 
 def labels(actor: Actor, target_type: str, ids: Iterable[Any]) -> dict[str, str]:
@@ -83,3 +92,12 @@ def organisation_names(actor: Actor, ids: Iterable[Any]) -> dict[str, str]:
         if wanted:
             names.update(namer(actor, wanted))
     return names
+
+
+def person_records(actor: Actor, person_id: Any) -> dict[str, set[str]]:
+    """Every record about one person, by kind (``{}`` when no app registered a finder)."""
+    found: dict[str, set[str]] = {}
+    for finder in _person_records:
+        for kind, ids in finder(actor, person_id).items():
+            found.setdefault(kind, set()).update(ids)
+    return found

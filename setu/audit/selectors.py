@@ -13,7 +13,7 @@ import uuid
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from setu.access import policy
 from setu.access.actor import Actor
@@ -138,3 +138,30 @@ def case_ids_by_reference(*, actor: Actor, reference: str) -> list[Any]:
     """Ids of the cases the actor may see whose reference matches (for the trail's lookup)."""
     policy.require_allowed(actor, Action.VIEW_AUDIT, AuditEntry)
     return labels.find_cases(actor, reference)
+
+
+def person_access_list(*, actor: Actor, person_id: Any) -> QuerySet[AuditEntry]:
+    """Every audited access to one person's records, oldest first: the breach report.
+
+    For the 72-hour notice of India's DPDP Rules, the organisation that owns the person (its
+    admins: Action.EXPORT on the person, checked by the registry) lists who viewed, changed,
+    exported, shared or was refused any of her records: the person, her names, phones, places,
+    documents and consents, and the cases she is in. Entries by other organisations' staff
+    (partners through a share, refused probes) are included: they concern this organisation's
+    records. Showing the list is itself audited.
+    """
+    from setu.audit import services
+
+    policy.require_allowed(actor, Action.VIEW_AUDIT, AuditEntry)
+    related = labels.person_records(actor, person_id)
+    about = Q(pk__in=[])
+    for label, ids in related.items():
+        if ids:
+            about |= Q(target_type=label, target_id__in=sorted(ids))
+    services.record(
+        actor=actor,
+        action=services.AuditAction.LIST,
+        target=("registry.person", str(person_id), actor.organisation_id),
+        details={"what": "person_access_report"},
+    )
+    return AuditEntry.objects.filter(about).order_by("seq")

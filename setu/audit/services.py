@@ -590,6 +590,24 @@ def entry_export(*, actor: Actor, filters: Any = None) -> QuerySet[AuditEntry]:
     return entries
 
 
+def person_access_export(*, actor: Actor, person_id: Any, fmt: str) -> list[AuditEntry]:
+    """Every access to one person's records, for a download (CSV or JSON); the export is audited.
+
+    The breach report of ``selectors.person_access_list``; the rows are read before the export
+    entry is written, so the file lists the accesses up to the moment it was asked for.
+    """
+    from setu.audit import selectors
+
+    entries = list(selectors.person_access_list(actor=actor, person_id=person_id))
+    record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target=("registry.person", str(person_id), actor.organisation_id),
+        details={"what": "person_access_report", "format": fmt, "rows": len(entries)},
+    )
+    return entries
+
+
 def denial_record(*, request: HttpRequest, exc: Denied) -> None:
     """Write a DENIED entry for a refused request, outside its (rolled-back) transaction."""
     from setu.access.actor import actor_of, client_ip

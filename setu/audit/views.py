@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import csv
+import io
+import json
+from uuid import UUID
 
 from django.core.paginator import Paginator
-from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -120,5 +123,54 @@ def entry_export(request: HttpRequest) -> StreamingHttpResponse:
     response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
     stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
     response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def person_access(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """Every access to one person's records (breach report), with CSV and JSON downloads."""
+    actor = actor_of(request)
+    entries = list(selectors.person_access_list(actor=actor, person_id=person_id))
+    _name_organisations(actor, entries)
+    labels = selectors.entry_record_labels(actor=actor, entries=entries)
+    return render(
+        request,
+        "audit/person_access.html",
+        {
+            "person_id": person_id,
+            "person_label": labels.get(("registry.person", str(person_id))) or _("a person"),
+            "lines": [sentences.describe(e, labels) for e in entries],
+            "active_nav": "audit",
+        },
+    )
+
+
+PERSON_ACCESS_FORMATS = ("csv", "json")
+
+
+def person_access_export(request: HttpRequest, person_id: UUID, fmt: str) -> HttpResponse:
+    """The breach report as a file for the 72-hour notice (DPDP Rules); the download is audited."""
+    if fmt not in PERSON_ACCESS_FORMATS:
+        raise Http404
+    actor = actor_of(request)
+    entries = services.person_access_export(actor=actor, person_id=person_id, fmt=fmt)
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    if fmt == "json":
+        body = json.dumps(
+            {
+                "person_id": str(person_id),
+                "generated_at": timezone.now().isoformat(),
+                "accesses": export.records(actor=actor, entries=entries),
+            },
+            ensure_ascii=False,
+            indent=1,
+        )
+        response = HttpResponse(body, content_type="application/json; charset=utf-8")
+    else:
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(export.rows(actor=actor, entries=entries))
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    # The file is named by date only: a person's name never goes into a file name or URL.
+    response["Content-Disposition"] = f'attachment; filename="person-accesses-{stamp}.{fmt}"'
     response["Cache-Control"] = "no-store"
     return response

@@ -10,6 +10,7 @@ class ConsentConfig(AppConfig):
     def ready(self) -> None:
         # The registry's person and case pages (and its API's person detail) show consents and
         # shares; the registry may not import us (we build on it), so we provide them.
+        from setu.audit import labels
         from setu.consent import selectors, serializers
         from setu.registry import hooks
 
@@ -19,3 +20,5 @@ class ConsentConfig(AppConfig):
         hooks.provide_person_api_field(
             "consents", lambda: serializers.ConsentOut(many=True, read_only=True)
         )
+        # The breach report lists accesses to a person's consents too.
+        labels.register_person_records_finder(selectors.consent_records_of_person)

@@ -179,3 +179,17 @@ def case_timeline_items(
                 )
             )
     return items
+
+
+def consent_records_of_person(actor: Actor, person_id: Any) -> dict[str, set[str]]:
+    """Ids of one person's consents, for the report of who accessed her records.
+
+    The registry's finder checks that the actor may export the person (her organisation's
+    admins) and refuses otherwise; this only names which consent rows are hers.
+    """
+    try:
+        pk = uuid.UUID(str(person_id))
+    except ValueError:
+        return {}
+    ids = Consent.objects.filter(person_id=pk).values_list("pk", flat=True)
+    return {"consent.consent": {str(i) for i in ids}}

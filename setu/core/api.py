@@ -26,11 +26,41 @@ API_PREFIX = "/api/"
 MAX_OFFSET = 2**31 - 1
 
 
+def flat_fields(fields: Any, prefix: str = "") -> dict[str, list[str]]:
+    """Field errors as the schema promises them: ``{"name": ["message", …]}``.
+
+    DRF nests the errors of list items and nested objects (``{"languages": {"0": [...]}}``).
+    A list item's messages go to the list's own name (``languages``: the field a client knows);
+    a nested object's fields get dotted names (``address.village``). Every value is then a list
+    of strings, as the schema says.
+    """
+    out: dict[str, list[str]] = {}
+
+    def add(name: str, message: str) -> None:
+        messages = out.setdefault(name or "__all__", [])
+        if message not in messages:
+            messages.append(message)
+
+    def walk(value: Any, name: str) -> None:
+        if isinstance(value, dict):
+            for key, inner in value.items():
+                key = str(key)
+                walk(inner, name if key.isdigit() else (f"{name}.{key}" if name else key))
+        elif isinstance(value, list | tuple):
+            for inner in value:
+                walk(inner, name)
+        else:
+            add(name, str(value))
+
+    walk(fields, prefix)
+    return out
+
+
 def error_body(code: str, message: str, fields: Any = None) -> dict[str, Any]:
     """The body of every API error."""
     body: dict[str, Any] = {"error": {"code": code, "message": message}}
     if fields:
-        body["error"]["fields"] = fields
+        body["error"]["fields"] = flat_fields(fields)
     return body
 
 

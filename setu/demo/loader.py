@@ -429,6 +429,7 @@ class Builder:
             last_name=rng.choice(pool["family"]),
             password=self.password_hash,
             is_platform_admin=platform_admin,
+            created_by_org_id=self.orgs[spec.slug].id if spec else None,
         )
         self.plan.rows[User].append(user)
         self.users[username] = user

@@ -91,7 +91,7 @@ class MemberNewForm(forms.Form):
 
 
 class MemberExistingForm(forms.Form):
-    """An existing Setu account, added by username."""
+    """An existing Setu account, invited by username (it joins when its holder accepts)."""
 
     username = forms.CharField(label=_("Username of the existing account"), max_length=150)
     role = forms.ChoiceField(label=_("Role"), choices=Role.choices)

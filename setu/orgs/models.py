@@ -145,3 +145,53 @@ class Membership(BaseModel):
 
     def __str__(self) -> str:
         return f"{self.user} – {self.get_role_display()} – {self.organisation}"
+
+
+class InvitationStatus(models.TextChoices):
+    PENDING = "pending", _("Waiting for the account holder")
+    ACCEPTED = "accepted", _("Accepted")
+    DECLINED = "declined", _("Declined")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+class MembershipInvitation(BaseModel):
+    """An offer of a role to an existing account; a membership exists only once its holder accepts.
+
+    An admin cannot take over another organisation's staff account by adding it: the account
+    holder signs in and accepts (or declines) the invitation first.
+    """
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="invitations"
+    )
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.CASCADE, related_name="invitations"
+    )
+    role = models.CharField(_("role"), max_length=32, choices=Role.choices)
+    is_designated_contact = models.BooleanField(_("designated contact"), default=False)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=InvitationStatus.choices,
+        default=InvitationStatus.PENDING,
+    )
+    answered_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "organisation"],
+                condition=models.Q(status="pending"),
+                name="one_pending_invitation_per_user_per_org",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} – {self.organisation} ({self.status})"

@@ -12,7 +12,14 @@ from django.utils.translation import gettext_lazy as _
 from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
-from setu.orgs.models import District, Membership, Organisation, State
+from setu.orgs.models import (
+    District,
+    InvitationStatus,
+    Membership,
+    MembershipInvitation,
+    Organisation,
+    State,
+)
 
 
 def organisation_list(*, actor: Actor) -> QuerySet[Organisation]:
@@ -43,6 +50,29 @@ def membership_list(*, actor: Actor, organisation: Organisation) -> QuerySet[Mem
     policy.require(actor, Action.MANAGE_ORG, organisation)
     qs = Membership.objects.filter(organisation=organisation).select_related("user")
     return policy.scope(actor, qs, Action.MANAGE_MEMBERS).order_by("user__username")
+
+
+def invitation_list_pending(
+    *, actor: Actor, organisation: Organisation
+) -> QuerySet[MembershipInvitation]:
+    """Invitations of ``organisation`` still waiting for their account holder (its admins only)."""
+    policy.require(actor, Action.MANAGE_ORG, organisation)
+    return (
+        MembershipInvitation.objects.filter(
+            organisation=organisation, status=InvitationStatus.PENDING
+        )
+        .select_related("user")
+        .order_by("created_at")
+    )
+
+
+def invitation_list_own(*, actor: Actor) -> QuerySet[MembershipInvitation]:
+    """Invitations addressed to the actor's own account that wait for their answer."""
+    return (
+        MembershipInvitation.objects.filter(user_id=actor.user.pk, status=InvitationStatus.PENDING)
+        .select_related("organisation", "invited_by")
+        .order_by("created_at")
+    )
 
 
 def organisation_address_visible(*, actor: Actor, organisation: Organisation) -> bool:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from setu.access import policy
@@ -13,10 +15,20 @@ from setu.access.policy import Action
 from setu.accounts import selectors as account_selectors
 from setu.accounts import services as account_services
 from setu.audit import services as audit
-from setu.audit.services import AuditAction
+from setu.audit.services import AuditAction, Outcome
 from setu.core import changes
-from setu.core.errors import InvalidInput
-from setu.orgs.models import District, Membership, Organisation, State
+from setu.core.errors import InvalidInput, NotFound
+from setu.notifications import services as notifications
+from setu.notifications.services import NoticeKind
+from setu.orgs.models import (
+    District,
+    InvitationStatus,
+    Membership,
+    MembershipInvitation,
+    Organisation,
+    Role,
+    State,
+)
 
 # Organisation fields an admin edits; the many-to-many places are handled separately.
 PROFILE_FIELDS = (
@@ -161,7 +173,11 @@ def member_add_new(
     try:
         # Saved inside this transaction: a refused membership below rolls the account back too.
         user, password = account_services.user_create(
-            username=username, first_name=first_name, last_name=last_name, email=email
+            username=username,
+            first_name=first_name,
+            last_name=last_name,
+            email=email,
+            created_by_org_id=organisation.pk,
         )
     except InvalidInput as exc:
         for field, messages in exc.errors.items():
@@ -181,38 +197,204 @@ def member_add_new(
     return membership, password
 
 
-@transaction.atomic
-def member_add_existing(
+def _org_admins(organisation: Organisation) -> list[Any]:
+    """The organisation's active admins: who is told about membership events."""
+    members = Membership.objects.filter(
+        organisation=organisation, is_active=True, user__is_active=True
+    ).select_related("user")
+    return [m.user for m in members if policy.manages_organisation(m.role)]
+
+
+def _platform_admin_refused(
+    *, actor: Actor, organisation: Organisation, user: Any, role: str, op: str
+) -> None:
+    """Audit and tell the organisation that a platform-admin account was refused a role in it.
+
+    Platform admins run organisations and never see case data; a membership would let one act
+    as the organisation's staff, so platform-admin accounts hold no memberships at all. Written
+    in its own transaction: the refusal that follows must not roll the record back.
+    """
+    with transaction.atomic():
+        audit.record(
+            actor=actor,
+            action=AuditAction.DENIED,
+            outcome=Outcome.DENIED,
+            target=("orgs.organisation", str(organisation.pk), organisation.pk),
+            details={"op": op, "reason": "platform_admin_membership", "role": role or ""},
+        )
+        notifications.notification_send(
+            recipients=_org_admins(organisation),
+            kind=NoticeKind.OTHER,
+            message=_(
+                "A platform admin account (%(username)s) was refused the role %(role)s in your "
+                "organisation: platform admins cannot be members of an organisation."
+            )
+            % {"username": user.username, "role": Role(role).label if role in Role else role},
+            url=reverse("orgs:member-list", kwargs={"organisation_id": organisation.pk}),
+        )
+
+
+def _no_platform_admin(user: Any) -> None:
+    if getattr(user, "is_platform_admin", False):
+        raise InvalidInput(
+            {"username": [_("Platform admin accounts cannot be members of an organisation.")]}
+        )
+
+
+def member_invite(
     *,
     actor: Actor,
     organisation: Organisation,
     username: str,
     role: str,
     is_designated_contact: bool = False,
-) -> Membership:
-    """Give an existing account a role in the organisation."""
+) -> MembershipInvitation:
+    """Invite an existing account to a role; it becomes a member only when its holder accepts.
+
+    Adding another organisation's staff account outright would let an admin act through it and
+    gain power over it, so the account holder decides (``invitation_accept``).
+    """
     _require_manage_members(actor, organisation)
     user = account_selectors.user_find(username=username)
     if user is None:
         raise InvalidInput({"username": [_("No account has this username.")]})
+    if user.is_platform_admin:
+        _platform_admin_refused(
+            actor=actor, organisation=organisation, user=user, role=role, op="member_invite"
+        )
+        _no_platform_admin(user)
+    return _invite(
+        actor=actor,
+        organisation=organisation,
+        user=user,
+        role=role,
+        is_designated_contact=is_designated_contact,
+    )
+
+
+@transaction.atomic
+def _invite(
+    *, actor: Actor, organisation: Organisation, user: Any, role: str, is_designated_contact: bool
+) -> MembershipInvitation:
     if Membership.objects.filter(user=user, organisation=organisation).exists():
         raise InvalidInput({"username": [_("This account is already a member.")]})
-    membership = Membership(
+    if MembershipInvitation.objects.filter(
+        user=user, organisation=organisation, status=InvitationStatus.PENDING
+    ).exists():
+        raise InvalidInput({"username": [_("This account has already been invited.")]})
+    invitation = MembershipInvitation(
         user=user,
         organisation=organisation,
         role=role or "",
         is_designated_contact=is_designated_contact,
+        invited_by=actor.user,
     )
-    _check_membership(membership)
-    membership.save()
+    changes.clean(invitation, exclude=["user", "organisation", "invited_by"])
+    invitation.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=("orgs.membershipinvitation", str(invitation.pk), organisation.pk),
+        changes={
+            "after": {
+                "username": user.username,
+                "role": invitation.role,
+                "is_designated_contact": is_designated_contact,
+                "status": invitation.status,
+            }
+        },
+        details={"op": "member_invite"},
+    )
+    notifications.notification_send(
+        recipients=[user],
+        kind=NoticeKind.OTHER,
+        message=_("%(organisation)s invites you to join as %(role)s. Sign in to accept or decline.")
+        % {"organisation": organisation.name, "role": invitation.get_role_display()},
+        url=reverse("orgs:invitation-list"),
+    )
+    return invitation
+
+
+def _own_pending_invitation(actor: Actor, invitation_id: object) -> MembershipInvitation:
+    invitation = (
+        MembershipInvitation.objects.select_for_update()
+        .filter(pk=invitation_id, user_id=actor.user.pk, status=InvitationStatus.PENDING)
+        .select_related("organisation")
+        .first()
+    )
+    if invitation is None:
+        raise NotFound(
+            action="answer_invitation",
+            target=("orgs.membershipinvitation", str(invitation_id), None),
+        )
+    return invitation
+
+
+def invitation_accept(*, actor: Actor, invitation_id: object) -> Membership:
+    """The account holder accepts an invitation addressed to them: the membership begins."""
+    with transaction.atomic():
+        invitation = _own_pending_invitation(actor, invitation_id)
+        organisation = invitation.organisation
+    if actor.user.is_platform_admin:
+        _platform_admin_refused(
+            actor=actor,
+            organisation=organisation,
+            user=actor.user,
+            role=invitation.role,
+            op="invitation_accept",
+        )
+        _no_platform_admin(actor.user)
+    return _accept(actor=actor, invitation_id=invitation_id)
+
+
+@transaction.atomic
+def _accept(*, actor: Actor, invitation_id: object) -> Membership:
+    invitation = _own_pending_invitation(actor, invitation_id)
+    if not invitation.organisation.is_active:
+        raise InvalidInput({"invitation": [_("This organisation is no longer active.")]})
+    invitation.status = InvitationStatus.ACCEPTED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at", "updated_at"])
+    membership, _created = Membership.objects.get_or_create(
+        user_id=invitation.user_id,
+        organisation_id=invitation.organisation_id,
+        defaults={
+            "role": invitation.role,
+            "is_designated_contact": invitation.is_designated_contact,
+        },
+    )
     audit.record(
         actor=actor,
         action=AuditAction.CREATE,
         target=membership,
-        changes={"after": {"username": user.username, **_membership_state(membership)}},
-        details={"op": "member_add_existing"},
+        changes={"after": {"username": actor.user.username, **_membership_state(membership)}},
+        details={"op": "invitation_accept", "invitation": str(invitation.pk)},
+    )
+    notifications.notification_send(
+        recipients=_org_admins(invitation.organisation),
+        kind=NoticeKind.OTHER,
+        message=_("%(username)s accepted the invitation to join as %(role)s.")
+        % {"username": actor.user.username, "role": membership.get_role_display()},
+        url=reverse("orgs:member-list", kwargs={"organisation_id": invitation.organisation_id}),
     )
     return membership
+
+
+@transaction.atomic
+def invitation_decline(*, actor: Actor, invitation_id: object) -> MembershipInvitation:
+    """The account holder declines an invitation addressed to them."""
+    invitation = _own_pending_invitation(actor, invitation_id)
+    invitation.status = InvitationStatus.DECLINED
+    invitation.answered_at = timezone.now()
+    invitation.save(update_fields=["status", "answered_at", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=("orgs.membershipinvitation", str(invitation.pk), invitation.organisation_id),
+        changes={"before": {"status": "pending"}, "after": {"status": invitation.status}},
+        details={"op": "invitation_decline"},
+    )
+    return invitation
 
 
 @transaction.atomic
@@ -258,7 +440,14 @@ def membership_deactivate(*, actor: Actor, membership: Membership) -> Membership
     )
     user = membership.user
     still_member = user.memberships.filter(is_active=True).exists()
-    if user.is_active and not still_member and not user.is_platform_admin:
+    # The account itself is ended only by the organisation that created it (or a platform
+    # admin); another organisation's staff merely leave this organisation.
+    if (
+        user.is_active
+        and not still_member
+        and not user.is_platform_admin
+        and policy.can(actor, Action.MANAGE_MEMBERS, user)
+    ):
         account_services.user_deactivate(actor=actor, user=user)
     return membership
 
@@ -279,6 +468,17 @@ def membership_reactivate(*, actor: Actor, membership: Membership) -> Membership
         details={"op": "membership_reactivate"},
     )
     if not membership.user.is_active:
+        if not policy.can(actor, Action.MANAGE_MEMBERS, membership.user):
+            raise InvalidInput(
+                {
+                    "membership": [
+                        _(
+                            "This account was created by another organisation; only it can "
+                            "reactivate the account."
+                        )
+                    ]
+                }
+            )
         account_services.user_reactivate(actor=actor, user=membership.user)
     return membership
 

@@ -101,10 +101,16 @@ def member_list(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     organisation = selectors.organisation_get(actor=actor, organisation_id=organisation_id)
     members = selectors.membership_list(actor=actor, organisation=organisation)
+    invitations = selectors.invitation_list_pending(actor=actor, organisation=organisation)
     return render(
         request,
         "orgs/member_list.html",
-        {"organisation": organisation, "members": members, "active_nav": "orgs"},
+        {
+            "organisation": organisation,
+            "members": members,
+            "invitations": invitations,
+            "active_nav": "orgs",
+        },
     )
 
 
@@ -133,13 +139,17 @@ def member_add(request: HttpRequest, organisation_id: UUID) -> HttpResponse:
                         "orgs/member_added.html",
                         {"membership": membership, "password": password, "active_nav": "orgs"},
                     )
-                services.member_add_existing(
-                    actor=actor, organisation=organisation, **form.cleaned_data
-                )
+                services.member_invite(actor=actor, organisation=organisation, **form.cleaned_data)
             except InvalidInput as exc:
                 apply_errors(form, exc)
             else:
-                messages.success(request, _("Member added."))
+                messages.success(
+                    request,
+                    _(
+                        "Invitation sent. The account holder must accept it before they can "
+                        "act for your organisation."
+                    ),
+                )
                 return redirect("orgs:member-list", organisation_id=organisation.pk)
     return render(
         request,
@@ -203,3 +213,35 @@ def member_reactivate(request: HttpRequest, membership_id: UUID) -> HttpResponse
     services.membership_reactivate(actor=actor, membership=membership)
     messages.success(request, _("Member reactivated."))
     return redirect("orgs:member-list", organisation_id=membership.organisation_id)
+
+
+def invitation_list(request: HttpRequest) -> HttpResponse:
+    """The signed-in account's own invitations to join organisations."""
+    invitations = selectors.invitation_list_own(actor=actor_of(request))
+    return render(request, "orgs/invitation_list.html", {"invitations": invitations})
+
+
+@require_POST
+def invitation_accept(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
+    try:
+        membership = services.invitation_accept(
+            actor=actor_of(request), invitation_id=invitation_id
+        )
+    except InvalidInput as exc:
+        for problems in exc.errors.values():
+            for problem in problems:
+                messages.error(request, problem)
+    else:
+        messages.success(
+            request,
+            _("You are now a member of %(organisation)s.")
+            % {"organisation": membership.organisation.name},
+        )
+    return redirect("orgs:invitation-list")
+
+
+@require_POST
+def invitation_decline(request: HttpRequest, invitation_id: UUID) -> HttpResponse:
+    services.invitation_decline(actor=actor_of(request), invitation_id=invitation_id)
+    messages.success(request, _("Invitation declined."))
+    return redirect("orgs:invitation-list")

@@ -15,3 +15,8 @@ class RegistryConfig(AppConfig):
         labels.register_labeller("registry.case", selectors.audit_case_labels)
         labels.register_labeller("registry.person", selectors.audit_person_labels)
         labels.register_case_finder(selectors.audit_case_finder)
+        labels.register_person_records_finder(
+            lambda actor, person_id: selectors.person_records_for_access_report(
+                actor=actor, person_id=person_id
+            )
+        )

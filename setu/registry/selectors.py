@@ -251,6 +251,31 @@ def person_get(*, actor: Actor, person_id: Any, for_action: Action = Action.VIEW
     return person
 
 
+def person_records_for_access_report(*, actor: Actor, person_id: Any) -> dict[str, set[str]]:
+    """The records whose audit entries are accesses to one person, by audit target type.
+
+    For an organisation admin's breach report (DPDP Rules, 72-hour notice): the person, her
+    names, phones, places and documents and the cases she appears in (the consent app adds her
+    consents through ``audit.labels``). Only the
+    organisation that owns the person may ask (Action.EXPORT on the person: its admins).
+    """
+    pk = _uuid(person_id)
+    person = policy.scope(actor, Person.objects.all(), Action.VIEW).filter(pk=pk).first()
+    if pk is None or person is None:
+        raise _not_found(Person, person_id)
+    policy.require(actor, Action.EXPORT, person)
+    related: dict[str, set[str]] = {"registry.person": {str(person.pk)}}
+    for label, qs in (
+        ("registry.personalias", PersonAlias.objects.filter(person=person)),
+        ("registry.phone", Phone.objects.filter(person=person)),
+        ("registry.address", Address.objects.filter(person=person)),
+        ("registry.identitydocument", IdentityDocument.objects.filter(person=person)),
+        ("registry.case", Case.objects.filter(participants__person=person)),
+    ):
+        related[label] = {str(v) for v in qs.values_list("pk", flat=True)}
+    return related
+
+
 def person_visibility(*, actor: Actor, person: Person) -> Visibility:
     """What of this person the actor may see."""
     scopes = policy.person_visible_scopes(actor, person)

@@ -97,6 +97,9 @@ def person_detail(request: HttpRequest, person_id: UUID) -> HttpResponse:
         "can_archive": can_edit and person.archived_at is None,
         "can_manage_consent": policy.can(actor, Action.MANAGE_CONSENT, person),
         "can_view_audit": policy.allowed(actor, Action.VIEW_AUDIT, "audit.auditentry"),
+        # The breach report of every access is for the admins of the organisation that owns her.
+        "can_report_accesses": policy.allowed(actor, Action.VIEW_AUDIT, "audit.auditentry")
+        and policy.can(actor, Action.EXPORT, person),
         "active_nav": "persons",
     }
     return render(request, "registry/person_detail.html", context)

@@ -122,3 +122,27 @@ def test_token_calls_are_not_blocked_by_the_web_gate(client, strict_member):
     enable_totp(strict_member)
     response = client.get(reverse("api-schema"), HTTP_AUTHORIZATION=f"Bearer {secret}")
     assert response.status_code == 200
+
+
+def test_a_token_is_refused_once_the_organisation_requires_2fa_until_the_member_enrols(client):
+    """Issue 28, finding 11: API tokens outlived the organisation's two-factor rule."""
+    from setu.accounts.models import ApiToken
+    from setu.audit.models import AuditAction, AuditEntry, Outcome
+
+    member = MembershipFactory(user__username="asha").user
+    secret = ApiToken.new_secret()
+    token = ApiTokenFactory(user=member, digest=ApiToken.digest_of(secret))
+    url = "/api/v1/persons/"
+    bearer = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get(url, **bearer).status_code == 200
+    organisation = member.memberships.get().organisation
+    organisation.mfa_required = True
+    organisation.save()
+    refused = client.get(url, **bearer)
+    assert refused.status_code == 403
+    assert refused.json()["error"]["code"] == "mfa_required"
+    entry = AuditEntry.objects.filter(action=AuditAction.DENIED).latest("seq")
+    assert entry.outcome == Outcome.DENIED and entry.actor_user_id == member.pk
+    assert entry.target_id == str(token.pk) and entry.details["op"] == "api_token_mfa_required"
+    enable_totp(member)
+    assert client.get(url, **bearer).status_code == 200

@@ -12,7 +12,18 @@ def _own_entry(p):
     return {"entry_hash": entry.entry_hash}
 
 
+def _own_person(p):
+    return {"person_id": p.person.pk}
+
+
+def _own_person_json(p):
+    return {"person_id": p.person.pk, "fmt": "json"}
+
+
 ENTRIES = [
+    # The breach report: only the admin of the organisation that owns the person.
+    Entry("audit:person-access", frozenset({"org_admin"}), _own_person),
+    Entry("audit:person-access-export", frozenset({"org_admin"}), _own_person_json),
     Entry("audit:entry-list", ADMINS),
     Entry("audit:entry-export", ADMINS),
     Entry("audit:entry-detail", frozenset({"org_admin"}), _own_entry),

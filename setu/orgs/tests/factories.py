@@ -39,6 +39,7 @@ class MembershipFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Membership
 
-    user = factory.SubFactory(UserFactory)
     organisation = factory.SubFactory(OrganisationFactory)
+    # The account is the organisation's own unless a test says otherwise (see User.created_by_org).
+    user = factory.SubFactory(UserFactory, created_by_org=factory.SelfAttribute("..organisation"))
     role = Role.CASEWORKER

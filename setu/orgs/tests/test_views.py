@@ -83,21 +83,6 @@ def test_duplicate_email_is_refused(personas):
     assert not User.objects.filter(username="newbie").exists()
 
 
-def test_admin_adds_an_existing_account_by_username(personas):
-    admin = _as(personas, "org_admin")
-    response = admin.post(
-        reverse("orgs:member-add", args=[personas.own_org.pk]),
-        {"mode": "existing", "existing-username": "partner", "existing-role": Role.COUNSELLOR},
-    )
-    assert response.status_code == 302
-    assert personas.users["partner"].memberships.filter(organisation=personas.own_org).exists()
-    unknown = admin.post(
-        reverse("orgs:member-add", args=[personas.own_org.pk]),
-        {"mode": "existing", "existing-username": "nobody", "existing-role": Role.COUNSELLOR},
-    )
-    assert "username" in unknown.context["existing_form"].errors
-
-
 def test_admin_changes_a_role_and_designated_contact(personas):
     admin = _as(personas, "org_admin")
     membership = personas.users["counsellor"].memberships.get()
