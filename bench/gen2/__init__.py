@@ -212,9 +212,15 @@ class _Generator:
     def n_records(self) -> int:
         return self.rng.choices((1, 2, 3, 4, 5), (0.33, 0.35, 0.19, 0.09, 0.04))[0]
 
-    def persons_records(self, person: Person) -> list[dict[str, str]]:
+    def event(self) -> tuple[int, tuple[str, str], int]:
+        """When a person went missing, where to, and the day the family reported it."""
+        return self.rng.randint(2014, 2024), self.rng.choice(DESTINATIONS), self.rng.randrange(365)
+
+    def persons_records(
+        self, person: Person, event: tuple[int, tuple[str, str], int]
+    ) -> list[dict[str, str]]:
         rng = self.rng
-        start = rng.randint(2014, 2024)
+        start, dest, report_day = event
         age_then = start - person.birth.year
         if age_then < 9 or age_then > 34:
             return []
@@ -227,12 +233,13 @@ class _Generator:
         chosen += [rng.randrange(4) for _ in range(k - len(chosen))]
         # Traffickers rename a person once; the rescue and shelter records may carry it.
         new_name = rng.choice(NEW_NAMES) if rng.random() < 0.2 else ""
-        # Rescue and shelter happen in one destination city.
-        dest = rng.choice(DESTINATIONS)
         out = []
         for i, kind_idx in enumerate(sorted(chosen)):
             kind = kinds[kind_idx]
-            when = dt.date(start, 1, 1) + dt.timedelta(days=rng.randrange(365) + 200 * kind_idx + i)
+            # Rescue and shelter happen in the event's destination city; the family's
+            # report is dated the day they made it.
+            day = report_day if kind == "home" else rng.randrange(365) + 200 * kind_idx + i
+            when = dt.date(start, 1, 1) + dt.timedelta(days=day)
             out.append(self.record(person, kind, when, new_name, dest))
         return out
 
@@ -377,17 +384,21 @@ def generate(n_records: int, seed: int = 1) -> Dataset:
         if not children:
             continue
         first, _ = rng.choice(children)
-        subjects = [first]
-        # Often a sister or a twin goes missing too: hard non-matches.
+        event = gen.event()
+        subjects = [(first, event)]
+        # Often a sister, a cousin or a twin goes missing too, mostly in the same
+        # event: hard non-matches.
         for other, _ in children:
             if other is first:
                 continue
             same_birth = other.birth == first.birth
             if rng.random() < (0.6 if same_birth else 0.15):
-                subjects.append(other)
+                together = rng.random() < 0.7
+                subjects.append((other, event if together else gen.event()))
                 gen.stats["sibling_subjects"] += 1
-        for person in subjects:
-            rows.extend(gen.persons_records(person))
+                gen.stats["twin_subjects"] += same_birth
+        for person, when in subjects:
+            rows.extend(gen.persons_records(person, when))
     order = list(range(len(rows)))
     rng.shuffle(order)
     records = []
