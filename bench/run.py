@@ -62,8 +62,26 @@ def _worker(argv: list[str]) -> int:
         )
     else:
         result = engines.setu_latency(a.input, a.truth, queries=a.queries)
+    result["peak_rss_kib"] = _own_peak_rss_kib()
     a.result.write_text(json.dumps(result))
     return 0
+
+
+def _own_peak_rss_kib() -> int:
+    """Peak RSS of this worker since its exec, or of any helper it forked and waited for.
+
+    The kernel's ru_maxrss of a child, as the parent's wait4 reports it, never falls
+    below the parent's own RSS at the time it spawned the child (the high-water mark
+    survives fork and exec), so a big benchmark parent would set a floor under every
+    worker's figure. VmHWM belongs to the worker's own address space, made at exec.
+    """
+    import resource
+
+    own = 0
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            own = int(line.split()[1])
+    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
 # ---------------------------------------------------------------------------
@@ -102,8 +120,9 @@ def _tree_memory_kib(pid: int, with_pss: bool = True) -> tuple[int, int]:
 def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str, Any]:
     """Run one worker; add its peak RSS (MiB) and process wall time.
 
-    ``peak_rss_mb`` is the kernel's figure from wait4: the largest single
-    process in the worker's tree. Engines that fork helpers (Setu scores in
+    ``peak_rss_mb`` is the largest single process in the worker's tree: the
+    worker's own VmHWM or the ru_maxrss of the helpers it forked (see
+    ``_own_peak_rss_kib``; wait4's figure only when the worker did not report). Engines that fork helpers (Setu scores in
     a process pool on big inputs) also get ``peak_tree_rss_mb``, the summed
     RSS of the tree sampled every 50 ms, which over-counts pages the forks
     share copy-on-write, and ``peak_tree_pss_mb``, the summed PSS sampled
@@ -139,8 +158,9 @@ def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str,
     if proc.returncode != 0 or not result_path.exists():
         return {"error": f"worker exited with {proc.returncode}"}
     result = json.loads(result_path.read_text())
-    result["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
-    result["peak_tree_rss_mb"] = max(tree_peak, usage.ru_maxrss) / 1024
+    peak_kib = result.pop("peak_rss_kib", None) or usage.ru_maxrss  # Linux reports KiB
+    result["peak_rss_mb"] = peak_kib / 1024
+    result["peak_tree_rss_mb"] = max(tree_peak, peak_kib) / 1024
     result["peak_tree_pss_mb"] = tree_pss_peak / 1024
     # CPU time of the whole worker (imports and loading included, forks
     # included): unlike wall time it does not inflate on a shared machine.
