@@ -32,7 +32,7 @@ def test_same_seed_same_records_other_seed_other_records():
 
 def test_size_and_ids(data):
     n = len(data.records)
-    assert 6000 <= n < 6000 + 10  # whole persons: at most one person's records over
+    assert 6000 <= n < 6000 + 60  # whole households: at most one household's records over
     ids = [r["record_id"] for r in data.records]
     assert len(set(ids)) == n
     persons = {r["person_id"] for r in data.records}
@@ -52,7 +52,7 @@ def test_truth_is_consistent_per_person(data):
         for r in recs:
             if r["age"] and r["birth_date"] == "":
                 assert 5 <= int(r["age"]) <= 50
-    # A person's records never come from one place in two different states.
+    # Every record comes from one of the four kinds of office.
     for recs in by_person.values():
         org_kinds = [r["org"].split("-")[0] for r in recs]
         assert set(org_kinds) <= {"home", "rescue", "shelter", "repatriation"}

@@ -375,7 +375,7 @@ class _Generator:
 
 
 def generate(n_records: int, seed: int = 1) -> Dataset:
-    """About ``n_records`` records (whole persons, so a few more or fewer)."""
+    """At least ``n_records`` records (whole households, so a few more)."""
     gen = _Generator(seed)
     rng = gen.rng
     rows: list[dict[str, str]] = []
