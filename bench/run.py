@@ -15,6 +15,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import math
 import os
 import platform
 import signal
@@ -29,7 +30,7 @@ if str(ROOT) not in sys.path:
     # Run as a script (make bench): make the repo importable without install.
     sys.path.insert(0, str(ROOT))
 
-from bench import datasets  # noqa: E402
+from bench import datasets, sweep  # noqa: E402
 from setu.synth.metrics import pairwise_scores  # noqa: E402
 
 OUT = ROOT / "bench" / "out"
@@ -49,19 +50,38 @@ def _worker(argv: list[str]) -> int:
     p.add_argument("--clusters", type=Path)
     p.add_argument("--result", type=Path, required=True)
     p.add_argument("--threshold", type=float, default=0.9)
-    p.add_argument("--max-pairs", type=float, default=5e6)
+    p.add_argument("--max-pairs", type=float, default=1e7)
+    p.add_argument("--edges", type=Path)
     p.add_argument("--queries", type=int, default=200)
     a = p.parse_args(argv)
     if a.task == "setu":
         result = engines.setu_dedupe(a.input, a.clusters)
     elif a.task == "splink":
         result = engines.splink_dedupe(
-            a.input, a.clusters, threshold=a.threshold, max_pairs=a.max_pairs
+            a.input, a.clusters, threshold=a.threshold, max_pairs=a.max_pairs, edges_csv=a.edges
         )
     else:
         result = engines.setu_latency(a.input, a.truth, queries=a.queries)
+    result["peak_rss_kib"] = _own_peak_rss_kib()
     a.result.write_text(json.dumps(result))
     return 0
+
+
+def _own_peak_rss_kib() -> int:
+    """Peak RSS of this worker since its exec, or of any helper it forked and waited for.
+
+    The kernel's ru_maxrss of a child, as the parent's wait4 reports it, never falls
+    below the parent's own RSS at the time it spawned the child (the high-water mark
+    survives fork and exec), so a big benchmark parent would set a floor under every
+    worker's figure. VmHWM belongs to the worker's own address space, made at exec.
+    """
+    import resource
+
+    own = 0
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            own = int(line.split()[1])
+    return max(own, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)
 
 
 # ---------------------------------------------------------------------------
@@ -100,8 +120,9 @@ def _tree_memory_kib(pid: int, with_pss: bool = True) -> tuple[int, int]:
 def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str, Any]:
     """Run one worker; add its peak RSS (MiB) and process wall time.
 
-    ``peak_rss_mb`` is the kernel's figure from wait4: the largest single
-    process in the worker's tree. Engines that fork helpers (Setu scores in
+    ``peak_rss_mb`` is the largest single process in the worker's tree: the
+    worker's own VmHWM or the ru_maxrss of the helpers it forked (see
+    ``_own_peak_rss_kib``; wait4's figure only when the worker did not report). Engines that fork helpers (Setu scores in
     a process pool on big inputs) also get ``peak_tree_rss_mb``, the summed
     RSS of the tree sampled every 50 ms, which over-counts pages the forks
     share copy-on-write, and ``peak_tree_pss_mb``, the summed PSS sampled
@@ -137,8 +158,9 @@ def _run_worker(args: list[str], result_path: Path, timeout: float) -> dict[str,
     if proc.returncode != 0 or not result_path.exists():
         return {"error": f"worker exited with {proc.returncode}"}
     result = json.loads(result_path.read_text())
-    result["peak_rss_mb"] = usage.ru_maxrss / 1024  # Linux reports KiB
-    result["peak_tree_rss_mb"] = max(tree_peak, usage.ru_maxrss) / 1024
+    peak_kib = result.pop("peak_rss_kib", None) or usage.ru_maxrss  # Linux reports KiB
+    result["peak_rss_mb"] = peak_kib / 1024
+    result["peak_tree_rss_mb"] = max(tree_peak, peak_kib) / 1024
     result["peak_tree_pss_mb"] = tree_pss_peak / 1024
     # CPU time of the whole worker (imports and loading included, forks
     # included): unlike wall time it does not inflate on a shared machine.
@@ -167,18 +189,33 @@ def _dedupe(
         "--max-pairs",
         str(opts.splink_max_pairs),
     ]
+    edges = work / f"{name}.{engine}.edges.csv"
+    if engine == "splink":
+        edges.unlink(missing_ok=True)
+        args += ["--edges", str(edges)]
     print(f"  {engine:<7} {name} ...", end="", flush=True)
     res = _run_worker(args, result_path, opts.timeout)
     if "error" not in res:
-        s = pairwise_scores(datasets.read_clusters(clusters), datasets.read_truth(truth))
-        res.update(precision=s.precision, recall=s.recall, f1=s.f1)
         truth_map = datasets.read_truth(truth)
-        best = (s.f1, opts.splink_threshold)
-        for t, path in res.pop("sweep", {}).items():
-            other = pairwise_scores(datasets.read_clusters(Path(path)), truth_map)
-            best = max(best, (other.f1, float(t)))
-        if engine == "splink":
-            res.update(best_f1=best[0], best_threshold=best[1])
+        s = pairwise_scores(datasets.read_clusters(clusters), truth_map)
+        res.update(precision=s.precision, recall=s.recall, f1=s.f1)
+        if engine == "splink" and edges.exists():
+            # Untimed, with the truth: the threshold that would have been best.
+            default_weight = math.log2(opts.splink_threshold / (1 - opts.splink_threshold))
+            points = sweep.sweep(
+                sweep.read_edges(edges), truth_map, [*sweep.default_grid(), default_weight]
+            )
+            top = sweep.best(points)
+            at_default = next(p for p in points if p.match_weight == default_weight)
+            res.update(
+                best_f1=top.f1,
+                best_precision=top.precision,
+                best_recall=top.recall,
+                best_threshold=top.match_probability,
+                best_match_weight=top.match_weight,
+                # Must equal f1: Splink's own clusters vs the sweep's at the default.
+                sweep_f1_at_default=at_default.f1,
+            )
         print(f" F1 {s.f1:.3f}  {res['seconds']:.1f}s  {res['peak_rss_mb']:.0f} MiB")
     else:
         print(f" {res['error']}")
@@ -212,7 +249,7 @@ def render(results: dict[str, Any]) -> str:
         "",
         "Accuracy (pairwise, from clusters vs truth)",
         "",
-        "| data set | records | engine | precision | recall | F1 | best-threshold F1 "
+        "| data set | records | engine | precision | recall | F1 | oracle best-threshold F1 "
         "| wall s | worker CPU s | peak RSS MiB |",
         "|---|---:|---|---:|---:|---:|---:|---:|---:|---:|",
     ]
@@ -222,7 +259,7 @@ def render(results: dict[str, Any]) -> str:
             continue
         best = "—"
         if r.get("best_f1") is not None:
-            best = f"{r['best_f1']:.3f} (p≥{r['best_threshold']:g})"
+            best = f"{r['best_f1']:.3f} (w≥{r['best_match_weight']:g}, p≥{r['best_threshold']:.4g})"
         lines.append(
             f"| {r['dataset']} | {r['records']:,} | {r['engine']} | {r['precision']:.3f} "
             f"| {r['recall']:.3f} | {r['f1']:.3f} | {best} | {r['seconds']:.1f} "
@@ -323,6 +360,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--queries", type=int, default=200, help="latency probes per index")
     p.add_argument("--febrl", type=int, nargs="*", default=None, help="FEBRL sets (1-4)")
     p.add_argument(
+        "--gen2",
+        type=int,
+        nargs="*",
+        default=None,
+        help="record counts from the second generator (default 10000 100000)",
+    )
+    p.add_argument(
         "--sections",
         nargs="+",
         choices=("accuracy", "scale", "latency", "audit"),
@@ -337,7 +381,7 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--seed", type=int, default=42)
     p.add_argument("--no-splink", action="store_true", help="skip the Splink runs")
     p.add_argument("--splink-threshold", type=float, default=0.9)
-    p.add_argument("--splink-max-pairs", type=float, default=5e6)
+    p.add_argument("--splink-max-pairs", type=float, default=1e7, help="u-estimation pairs")
     p.add_argument("--timeout", type=float, default=3600, help="per worker, seconds")
     opts = p.parse_args(argv)
 
@@ -346,6 +390,7 @@ def main(argv: list[str] | None = None) -> int:
         scale = opts.scale if opts.scale is not None else [10_000]
         latency = opts.latency_n if opts.latency_n is not None else [10_000]
         febrl = opts.febrl if opts.febrl is not None else [1]
+        gen2 = opts.gen2 if opts.gen2 is not None else [2000]
         opts.queries = min(opts.queries, 100)
         opts.splink_max_pairs = min(opts.splink_max_pairs, 1e6)
     else:
@@ -354,6 +399,7 @@ def main(argv: list[str] | None = None) -> int:
         scale = opts.scale if opts.scale is not None else default_scale
         latency = opts.latency_n if opts.latency_n is not None else default_scale
         febrl = opts.febrl if opts.febrl is not None else [1, 2, 3, 4]
+        gen2 = opts.gen2 if opts.gen2 is not None else [10_000, 100_000]
 
     data_dir = OUT / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -366,6 +412,7 @@ def main(argv: list[str] | None = None) -> int:
             "scale": scale,
             "latency": latency,
             "febrl": febrl,
+            "gen2": gen2,
             "seed": opts.seed,
             "splink_threshold": opts.splink_threshold,
             "splink_max_pairs": opts.splink_max_pairs,
@@ -377,7 +424,7 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     if "accuracy" not in opts.sections:
-        records, febrl = 0, []
+        records, febrl, gen2 = 0, [], []
     if "scale" not in opts.sections:
         scale = []
     if "latency" not in opts.sections:
@@ -388,6 +435,7 @@ def main(argv: list[str] | None = None) -> int:
         if not records
         else [(f"generated-{records // 1000}k", *datasets.generated(data_dir, records, opts.seed))]
     )
+    inputs += [(f"gen2-{n // 1000}k", *datasets.generated2(data_dir, n, opts.seed)) for n in gen2]
     inputs += [(f"febrl{i}", *datasets.febrl(data_dir, i)) for i in febrl]
     if inputs:
         print("Accuracy")
