@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "setu.referrals",
     "setu.shelters",
     "setu.entitlements",
+    "setu.legal",
     "setu.insights",
     "setu.notifications",
     "setu.matching",
