@@ -307,7 +307,9 @@ def _timeline(proceeding: Proceeding) -> list[dict[str, Any]]:
 
     def add(on: datetime.date | None, kind: str, text: str) -> None:
         if on:
-            events.append({"date": on.isoformat(), "kind": kind, "text": text})
+            events.append(
+                {"date": on.isoformat(), "day": on.strftime("%d-%m-%Y"), "kind": kind, "text": text}
+            )
 
     for name in (
         "fir_date",

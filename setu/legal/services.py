@@ -77,6 +77,8 @@ PROCEEDING_FIELDS = (
     "reminder_language",
     "notes",
 )
+# What callers may set: the fields, and the two relations also by their ids.
+PROCEEDING_INPUT = (*PROCEEDING_FIELDS, "district_id", "legal_officer_id")
 ACCUSED_FIELDS = ("name", "custody", "arrested_on", "bail_on")
 HEARING_FIELDS = ("on", "court", "purpose", "outcome", "adjournment_reason", "survivor_needed")
 
@@ -193,7 +195,7 @@ def proceeding_create(*, actor: Actor, case: Case, track: str, **fields: Any) ->
     """Open a proceeding of a case on one track (criminal, protection or compensation)."""
     policy.require(actor, Action.VIEW, case)
     policy.require_allowed(actor, Action.CREATE, "legal.proceeding")
-    changes.check_fields(fields, PROCEEDING_FIELDS)
+    changes.check_fields(fields, PROCEEDING_INPUT)
     proceeding = Proceeding(
         case=case, owner_org_id=case.owner_org_id, track=track, created_by=actor.user, **fields
     )
@@ -218,7 +220,7 @@ def proceeding_create(*, actor: Actor, case: Case, track: str, **fields: Any) ->
 def proceeding_update(*, actor: Actor, proceeding: Proceeding, **fields: Any) -> Proceeding:
     """Record the next step of a proceeding (chargesheet, cognisance, charges, judgment…)."""
     policy.require(actor, Action.EDIT, proceeding)
-    changes.check_fields(fields, PROCEEDING_FIELDS)
+    changes.check_fields(fields, PROCEEDING_INPUT)
     proceeding = Proceeding.objects.select_for_update().get(pk=proceeding.pk)
     before = changes.snapshot(proceeding, PROCEEDING_FIELDS)
     for name, value in fields.items():

@@ -342,8 +342,8 @@ def test_calendar_lists_only_her_hearings_in_the_month(personas, legal_officer):
 def test_reminders_go_once_and_to_the_survivor_only_with_consent(
     personas, legal_officer, django_capture_on_commit_callbacks, monkeypatch
 ):
-    from setu.notifications.models import Notification
     from setu.notifications import services as notifications
+    from setu.notifications.models import Notification
 
     sent = []
     monkeypatch.setattr(
