@@ -348,6 +348,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "setu.entitlements.models.ClaimStatus",
         "HoldStatusEnum": "setu.shelters.models.HoldStatus",
         "ServiceTypeEnum": "setu.directory.models.ServiceType",
+        "HearingOutcomeEnum": "setu.legal.models.HearingOutcome",
+        "MeasureKindEnum": "setu.legal.models.MeasureKind",
     },
 }
 
