@@ -22,8 +22,10 @@ from setu.legal import statutes
 from setu.legal.models import (
     FINISHED_STAGES,
     Accused,
+    AdjournmentReason,
     Custody,
     Hearing,
+    Judgment,
     Proceeding,
     Track,
     Verdict,
@@ -373,3 +375,142 @@ def bundle(*, actor: Actor, proceeding_id: Any, fmt: str = "json") -> dict[str, 
         details={"format": fmt, "events": len(data["timeline"])},
     )
     return data
+
+
+# --- Outcomes ---------------------------------------------------------------------------------
+
+# Cells under this count are hidden outside the owning organisation (the statistics rule for
+# legal outcomes, stricter than the general one: convictions in a small court identify people).
+OUTCOME_SMALL_CELL = 11
+
+GROUPINGS = {
+    "state": "district__state__name",
+    "district": "district__name",
+    "police_station": "police_station",
+    "court": "court",
+}
+OUTCOME_COLUMNS = ("proceedings", "chargesheet", "trial", "judgment", "convicted")
+
+
+@dataclass
+class OutcomeRow:
+    """One place's counts (None: suppressed), average stage durations in days, conviction rate."""
+
+    label: str
+    counts: dict[str, int | None]
+    days_to_chargesheet: int | None
+    days_to_judgment: int | None
+    conviction_rate: int | None  # percent of judged proceedings with a conviction
+    share: float = 0.0
+
+
+@dataclass
+class Outcomes:
+    """Outcome statistics by one grouping, and the most common adjournment reasons."""
+
+    by: str
+    rows: list[OutcomeRow]
+    reasons: list[tuple[str, int | None, float]]
+    suppressed_any: bool
+
+
+def _days(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.timedelta):
+        return round(value.total_seconds() / 86400)
+    return round(float(value) / 86_400_000_000)  # microseconds on SQLite
+
+
+def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
+    """Counts per place of proceedings reaching each stage, durations, conviction rates and
+    adjournment reasons; cells under ``OUTCOME_SMALL_CELL`` hidden unless all the row's
+    proceedings are the actor's organisation's own (insights' secondary suppression)."""
+    from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef
+
+    from setu.insights import selectors as insights
+
+    policy.require_allowed(actor, Action.VIEW_AGGREGATES, "legal.outcomes")
+    group = GROUPINGS.get(by, GROUPINGS["state"])
+    base = policy.scope(
+        actor, Proceeding.objects.filter(track=Track.CRIMINAL), Action.VIEW_AGGREGATES
+    )
+    convicted = Judgment.objects.filter(
+        accused__proceeding_id=OuterRef("pk"), verdict=Verdict.CONVICTED
+    )
+
+    def span(start: str, end: str) -> Any:
+        return Avg(ExpressionWrapper(F(end) - F(start), output_field=DurationField()))
+
+    own = actor.organisation_id
+    rows = (
+        base.annotate(has_conviction=Exists(convicted))
+        .values(group)
+        .annotate(
+            proceedings=Count("id"),
+            chargesheet=Count("id", filter=Q(chargesheet_on__isnull=False)),
+            trial=Count("id", filter=Q(trial_started_on__isnull=False)),
+            judgment=Count("id", filter=Q(judgment_on__isnull=False)),
+            convicted=Count("id", filter=Q(has_conviction=True)),
+            others=Count("id", filter=~Q(owner_org_id=own)),
+            to_chargesheet=span("fir_date", "chargesheet_on"),
+            to_judgment=span("fir_date", "judgment_on"),
+        )
+        .order_by(group)
+    )
+    found: list[OutcomeRow] = []
+    suppressed_any = False
+    biggest = 1
+    for row in rows:
+        label = row[group] or "—"
+        counts = {c: row[c] for c in OUTCOME_COLUMNS}
+        hidden: set[str] = set()
+        if row["others"]:
+            keyed = {c: v for c, v in counts.items()}
+            hidden = insights.suppress(keyed, sums=[], threshold=OUTCOME_SMALL_CELL)
+            # A suppressed total would be recovered from the stages; hide the row's detail then.
+            if "proceedings" in hidden:
+                hidden = set(OUTCOME_COLUMNS)
+        shown = {c: (None if c in hidden else v) for c, v in counts.items()}
+        suppressed_any = suppressed_any or bool(hidden)
+        rate = None
+        if shown["judgment"] and shown["convicted"] is not None:
+            rate = round(100 * shown["convicted"] / shown["judgment"])
+        tiny = bool(hidden) and shown["proceedings"] is None
+        found.append(
+            OutcomeRow(
+                label=label,
+                counts=shown,
+                days_to_chargesheet=None if tiny else _days(row["to_chargesheet"]),
+                days_to_judgment=None if tiny else _days(row["to_judgment"]),
+                conviction_rate=rate,
+            )
+        )
+        biggest = max(biggest, shown["proceedings"] or 0)
+    for r in found:
+        r.share = (r.counts["proceedings"] or 0) / biggest
+    reasons_qs = (
+        Hearing.objects.filter(proceeding__in=base.values("pk"), adjournment_reason__gt="")
+        .values("adjournment_reason")
+        .annotate(n=Count("id"), others=Count("id", filter=~Q(proceeding__owner_org_id=own)))
+        .order_by("-n")
+    )
+
+    reason_rows = list(reasons_qs)
+    counts = {r["adjournment_reason"]: r["n"] for r in reason_rows}
+    any_other = any(r["others"] for r in reason_rows)
+    hidden = (
+        insights.suppress(counts, sums=[list(counts)], threshold=OUTCOME_SMALL_CELL)
+        if any_other
+        else set()
+    )
+    top = max(counts.values(), default=1) or 1
+    reasons = [
+        (
+            str(AdjournmentReason(key).label),
+            None if key in hidden else n,
+            0.0 if key in hidden else n / top,
+        )
+        for key, n in counts.items()
+    ]
+    return Outcomes(by, found, reasons, suppressed_any or bool(hidden))

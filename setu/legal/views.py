@@ -12,6 +12,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 from django.views.decorators.http import require_POST
 
 from setu.access.actor import actor_of
@@ -261,3 +262,55 @@ def bundle_print(request: HttpRequest, proceeding_id: UUID) -> HttpResponse:
     """The legal timeline as a printable page (and PDF where WeasyPrint is installed)."""
     data = selectors.bundle(actor=actor_of(request), proceeding_id=proceeding_id, fmt="print")
     return render(request, "legal/bundle.html", {"bundle": data})
+
+
+def outcomes(request: HttpRequest) -> HttpResponse:
+    """Outcomes per state, district, police station or court, with a chart and its table."""
+    by = request.GET.get("by", "state")
+    data = selectors.outcomes(actor=actor_of(request), by=by)
+    return render(
+        request,
+        "legal/outcomes.html",
+        {"o": data, "groupings": GROUPING_LABELS, "active_nav": "legal"},
+    )
+
+
+def outcomes_csv(request: HttpRequest) -> HttpResponse:
+    """The outcome table as CSV (suppressed cells empty, as on the page)."""
+    import csv
+
+    data = selectors.outcomes(actor=actor_of(request), by=request.GET.get("by", "state"))
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="legal-outcomes-{data.by}.csv"'
+    writer = csv.writer(response)
+    writer.writerow(
+        [
+            data.by,
+            *selectors.OUTCOME_COLUMNS,
+            "conviction_rate_percent",
+            "avg_days_fir_to_chargesheet",
+            "avg_days_fir_to_judgment",
+        ]
+    )
+    for row in data.rows:
+        writer.writerow(
+            [
+                row.label,
+                *(
+                    "" if row.counts[c] is None else row.counts[c]
+                    for c in selectors.OUTCOME_COLUMNS
+                ),
+                "" if row.conviction_rate is None else row.conviction_rate,
+                "" if row.days_to_chargesheet is None else row.days_to_chargesheet,
+                "" if row.days_to_judgment is None else row.days_to_judgment,
+            ]
+        )
+    return response
+
+
+GROUPING_LABELS = [
+    ("state", _lazy("State")),
+    ("district", _lazy("District")),
+    ("police_station", _lazy("Police station")),
+    ("court", _lazy("Court")),
+]

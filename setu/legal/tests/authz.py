@@ -42,8 +42,13 @@ def accused_kw(p):
     return {"accused_id": AccusedFactory(proceeding=_proceeding(p)).pk}
 
 
+# Outcome statistics: legal readers and the statistics roles (counts only, suppressed).
+COUNTERS = READERS | {"analyst", "coordinator"}
+
 ENTRIES = [
     Entry("legal:desk", READERS),
+    Entry("legal:outcomes", COUNTERS),
+    Entry("legal:outcomes-csv", COUNTERS),
     Entry("legal:calendar", READERS),
     Entry("legal:case", CASE_READERS, lambda p: {"case_id": p.case.pk}),
     Entry("legal:proceeding-detail", PROCEEDING_READERS, proceeding_kw),
