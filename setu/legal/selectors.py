@@ -154,7 +154,22 @@ def calendar_month(*, actor: Actor, year: int, month: int, mine: bool = True) ->
     qs = policy.scope(actor, Hearing.objects.all(), Action.VIEW).filter(on__gte=first, on__lte=last)
     if mine:
         qs = qs.filter(proceeding__legal_officer_id=actor.user.pk)
-    qs = qs.select_related("proceeding").order_by("on", "court", "created_at")
+    # Only what the agenda shows: a busy month has thousands of rows.
+    qs = (
+        qs.select_related("proceeding")
+        .only(
+            "on",
+            "court",
+            "purpose",
+            "outcome",
+            "survivor_needed",
+            "proceeding__track",
+            "proceeding__title",
+            "proceeding__fir_number",
+            "proceeding__police_station",
+        )
+        .order_by("on", "court", "created_at")
+    )
     days: dict[datetime.date, Day] = {}
     for hearing in qs:
         days.setdefault(hearing.on, Day(hearing.on)).hearings.append(hearing)
@@ -383,9 +398,10 @@ def bundle(*, actor: Actor, proceeding_id: Any, fmt: str = "json") -> dict[str, 
 # legal outcomes, stricter than the general one: convictions in a small court identify people).
 OUTCOME_SMALL_CELL = 11
 
+# Grouped by ids where there are ids (names looked up after), so the database hashes small keys.
 GROUPINGS = {
-    "state": "district__state__name",
-    "district": "district__name",
+    "state": "district__state_id",
+    "district": "district_id",
     "police_station": "police_station",
     "court": "court",
 }
@@ -422,11 +438,22 @@ def _days(value: Any) -> int | None:
     return round(float(value) / 86_400_000_000)  # microseconds on SQLite
 
 
+def _place_names(by: str) -> dict[Any, str]:
+    """Names of states or districts by code (the outcome rows are grouped by code)."""
+    from setu.orgs import selectors as orgs
+
+    if by == "state":
+        return {s.code: s.name for s in orgs.state_list()}
+    if by == "district":
+        return {d.code: d.name for d in orgs.district_list()}
+    return {}
+
+
 def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
     """Counts per place of proceedings reaching each stage, durations, conviction rates and
     adjournment reasons; cells under ``OUTCOME_SMALL_CELL`` hidden unless all the row's
     proceedings are the actor's organisation's own (insights' secondary suppression)."""
-    from django.db.models import Avg, Count, DurationField, Exists, ExpressionWrapper, F, OuterRef
+    from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F
 
     from setu.insights import selectors as insights
 
@@ -435,8 +462,13 @@ def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
     base = policy.scope(
         actor, Proceeding.objects.filter(track=Track.CRIMINAL), Action.VIEW_AGGREGATES
     )
-    convicted = Judgment.objects.filter(
-        accused__proceeding_id=OuterRef("pk"), verdict=Verdict.CONVICTED
+    # Proceedings with a conviction, per place: one grouped query over the verdicts, not a
+    # subquery per proceeding (which made PostgreSQL plan, and JIT-compile, 100,000 lookups).
+    convictions = dict(
+        Judgment.objects.filter(verdict=Verdict.CONVICTED, accused__proceeding__in=base)
+        .values_list(f"accused__proceeding__{group}")
+        .annotate(n=Count("accused__proceeding", distinct=True))
+        .order_by()
     )
 
     def span(start: str, end: str) -> Any:
@@ -444,25 +476,25 @@ def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
 
     own = actor.organisation_id
     rows = (
-        base.annotate(has_conviction=Exists(convicted))
-        .values(group)
+        base.values(group)
         .annotate(
             proceedings=Count("id"),
             chargesheet=Count("id", filter=Q(chargesheet_on__isnull=False)),
             trial=Count("id", filter=Q(trial_started_on__isnull=False)),
             judgment=Count("id", filter=Q(judgment_on__isnull=False)),
-            convicted=Count("id", filter=Q(has_conviction=True)),
             others=Count("id", filter=~Q(owner_org_id=own)),
             to_chargesheet=span("fir_date", "chargesheet_on"),
             to_judgment=span("fir_date", "judgment_on"),
         )
-        .order_by(group)
+        .order_by()
     )
+    names = _place_names(by)
     found: list[OutcomeRow] = []
     suppressed_any = False
     biggest = 1
     for row in rows:
-        label = row[group] or "—"
+        label = names.get(row[group], row[group]) or "—"
+        row["convicted"] = convictions.get(row[group], 0)
         counts = {c: row[c] for c in OUTCOME_COLUMNS}
         hidden: set[str] = set()
         if row["others"]:
@@ -487,6 +519,7 @@ def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
             )
         )
         biggest = max(biggest, shown["proceedings"] or 0)
+    found.sort(key=lambda r: str(r.label))
     for r in found:
         r.share = (r.counts["proceedings"] or 0) / biggest
     reasons_qs = (
