@@ -25,6 +25,7 @@ from setu.legal.models import (
     AdjournmentReason,
     Custody,
     Hearing,
+    HearingOutcome,
     Judgment,
     Proceeding,
     Track,
@@ -171,7 +172,14 @@ def calendar_month(*, actor: Actor, year: int, month: int, mine: bool = True) ->
         .order_by("on", "court", "created_at")
     )
     days: dict[datetime.date, Day] = {}
+    # Labels worked out once per proceeding and outcome, not per row (a busy month: 2,000).
+    labels: dict[Any, str] = {}
+    outcome_labels = {value: str(label) for value, label in HearingOutcome.choices}
     for hearing in qs:
+        if hearing.proceeding_id not in labels:
+            labels[hearing.proceeding_id] = str(hearing.proceeding)
+        hearing.label = labels[hearing.proceeding_id]  # type: ignore[attr-defined]
+        hearing.outcome_label = outcome_labels.get(hearing.outcome, "")  # type: ignore[attr-defined]
         days.setdefault(hearing.on, Day(hearing.on)).hearings.append(hearing)
     return list(days.values())
 

@@ -10,6 +10,7 @@ from uuid import UUID
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -235,10 +236,17 @@ def calendar(request: HttpRequest) -> HttpResponse:
     mine = request.GET.get("all") != "1"
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
+    days = selectors.calendar_month(actor=actor, year=first.year, month=first.month, mine=mine)
+    links: dict[Any, str] = {}
+    for day in days:
+        for hearing in day.hearings:
+            if hearing.proceeding_id not in links:
+                links[hearing.proceeding_id] = reverse(
+                    "legal:proceeding-detail", args=[hearing.proceeding_id]
+                )
+            hearing.link = links[hearing.proceeding_id]
     context = {
-        "days": selectors.calendar_month(
-            actor=actor, year=first.year, month=first.month, mine=mine
-        ),
+        "days": days,
         "month": first,
         "previous": previous.strftime("%Y-%m"),
         "following": following.strftime("%Y-%m"),
