@@ -22,5 +22,6 @@ urlpatterns = [
         name="bundle-json",
     ),
     path("proceedings/<uuid:proceeding_id>/bundle/", views.bundle_print, name="bundle-print"),
+    path("proceedings/<uuid:proceeding_id>/bundle.pdf", views.bundle_pdf, name="bundle-pdf"),
     path("hearings/<uuid:hearing_id>/", views.hearing_outcome, name="hearing-outcome"),
 ]

@@ -63,6 +63,7 @@ ENTRIES = [
     Entry("legal:hearing-outcome", WRITERS, hearing_kw),
     Entry("legal:bundle-json", PROCEEDING_READERS, proceeding_kw),
     Entry("legal:bundle-print", PROCEEDING_READERS, proceeding_kw),
+    Entry("legal:bundle-pdf", PROCEEDING_READERS, proceeding_kw),
 ]
 
 ENTRIES += [

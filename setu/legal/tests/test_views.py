@@ -150,3 +150,13 @@ def test_bundle_is_watermarked_and_audited(personas, legal_officer):
     page = client.get(reverse("legal:bundle-print", args=[p.pk]))
     assert legal_officer.user.username.encode() in page.content
     assert AuditEntry.objects.filter(target_id=str(p.pk), action="export").count() == 2
+
+
+def test_bundle_pdf_is_a_watermarked_pdf_and_audited(personas, legal_officer):
+    pytest.importorskip("weasyprint")
+    p = ProceedingFactory(case=personas.case)
+    response = _client(legal_officer.user).get(reverse("legal:bundle-pdf", args=[p.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    entry = AuditEntry.objects.get(target_id=str(p.pk), action="export")
+    assert entry.details["format"] == "pdf"
