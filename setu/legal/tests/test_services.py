@@ -370,3 +370,16 @@ def test_reminders_go_once_and_to_the_survivor_only_with_consent(
     assert [n for n, _t in sent] == ["9800000001"]
     assert Notification.objects.filter(recipient=legal_officer.user).count() == 2
     assert "Mumbai" in sent[0][1]
+
+
+def test_remind_command_sends_the_sweep(personas, legal_officer):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    today = datetime.date.today()
+    p = ProceedingFactory(case=personas.case, legal_officer=legal_officer.user)
+    HearingFactory(proceeding=p, on=today + datetime.timedelta(days=1))
+    out = StringIO()
+    call_command("legal", "remind", stdout=out)
+    assert "Reminded of 1 hearing(s)." in out.getvalue()
