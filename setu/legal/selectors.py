@@ -555,3 +555,57 @@ def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
         for key, n in counts.items()
     ]
     return Outcomes(by, found, reasons, suppressed_any or bool(hidden))
+
+
+# --- The survivor's view --------------------------------------------------------------------
+
+
+def plain_status(proceeding: Proceeding) -> str:
+    """Where her case stands, in plain words a caseworker can read out or send (no names)."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    def day(value: datetime.date | None) -> str:
+        return date_format(value, "DATE_FORMAT") if value else ""
+
+    p = proceeding
+    verdicts = {j.verdict for a in p.accused.all() for j in a.judgments.all()}
+    if p.stage == "closed":
+        text = _("The case is closed.")
+    elif p.appeal_filed_on:
+        text = _("An appeal was filed on %(date)s; the case goes on in the higher court.") % {
+            "date": day(p.appeal_filed_on)
+        }
+    elif p.judgment_on and verdicts == {Verdict.CONVICTED}:
+        text = _("The court gave its judgment on %(date)s: the accused were found guilty.") % {
+            "date": day(p.judgment_on)
+        }
+    elif p.judgment_on and Verdict.CONVICTED in verdicts:
+        text = _(
+            "The court gave its judgment on %(date)s: some of the accused were found guilty."
+        ) % {"date": day(p.judgment_on)}
+    elif p.judgment_on:
+        text = _("The court gave its judgment on %(date)s: the accused were not found guilty.") % {
+            "date": day(p.judgment_on)
+        }
+    elif p.trial_started_on:
+        text = _("The trial in court is going on.")
+    elif p.charges_framed_on:
+        text = _("On %(date)s the court charged the accused. The trial comes next.") % {
+            "date": day(p.charges_framed_on)
+        }
+    elif p.chargesheet_on:
+        text = _("The police filed their report (chargesheet) in court on %(date)s.") % {
+            "date": day(p.chargesheet_on)
+        }
+    elif p.fir_date:
+        text = _("The police registered the case (FIR) on %(date)s and are investigating.") % {
+            "date": day(p.fir_date)
+        }
+    else:
+        text = _("The complaint has been made; the police have not yet registered the case.")
+    if p.stage in FINISHED_STAGES or p.appeal_filed_on:
+        return text
+    if p.next_hearing_on:
+        return text + " " + _("The next court date is %(date)s.") % {"date": day(p.next_hearing_on)}
+    return text + " " + _("No next court date has been set yet.")

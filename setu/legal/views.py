@@ -105,6 +105,7 @@ def proceeding_detail(request: HttpRequest, proceeding_id: UUID) -> HttpResponse
         "sections": invoked,
         "accused": accused,
         "deadlines": selectors.proceeding_deadlines(proceeding),
+        "plain_status": selectors.plain_status(proceeding),
         "can_edit": can_edit,
         "active_nav": "legal",
     }
