@@ -78,6 +78,11 @@ def proceeding_get(*, actor: Actor, proceeding_id: Any, action: Action = Action.
     return proceeding
 
 
+def has_assigned(*, actor: Actor) -> bool:
+    """Whether any proceeding the actor may see is assigned to her."""
+    return proceeding_list(actor=actor, mine=True).exists()
+
+
 def _child_get(model: type[Any], actor: Actor, pk: Any, action: Action) -> Any:
     obj = (
         policy.scope(actor, model.objects.all(), Action.VIEW)

@@ -38,7 +38,9 @@ def desk(request: HttpRequest) -> HttpResponse:
     """Flagged statutory periods, stale cases and the proceedings the actor follows."""
     actor = actor_of(request)
     selectors.require_reader(actor=actor)
-    mine = request.GET.get("all") != "1"
+    # Her own proceedings first; a reader with none assigned (a caseworker) sees all she may.
+    assigned = selectors.has_assigned(actor=actor)
+    mine = request.GET.get("all") != "1" and assigned
     return render(
         request,
         "legal/desk.html",
@@ -47,6 +49,7 @@ def desk(request: HttpRequest) -> HttpResponse:
             "stale": selectors.stale_list(actor=actor, mine=mine),
             "proceedings": selectors.proceeding_list(actor=actor, mine=mine)[:200],
             "mine": mine,
+            "assigned": assigned,
             "active_nav": "legal",
         },
     )
@@ -235,7 +238,8 @@ def calendar(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     selectors.require_reader(actor=actor)
     first = _month(request.GET.get("month", ""))
-    mine = request.GET.get("all") != "1"
+    assigned = selectors.has_assigned(actor=actor)
+    mine = request.GET.get("all") != "1" and assigned
     previous = (first - datetime.timedelta(days=1)).replace(day=1)
     following = (first + datetime.timedelta(days=32)).replace(day=1)
     days = selectors.calendar_month(actor=actor, year=first.year, month=first.month, mine=mine)
@@ -253,6 +257,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
         "previous": previous.strftime("%Y-%m"),
         "following": following.strftime("%Y-%m"),
         "mine": mine,
+        "assigned": assigned,
         "today": timezone.localdate(),
         "active_nav": "legal",
     }

@@ -160,3 +160,17 @@ def test_bundle_pdf_is_a_watermarked_pdf_and_audited(personas, legal_officer):
     assert response.content.startswith(b"%PDF")
     entry = AuditEntry.objects.get(target_id=str(p.pk), action="export")
     assert entry.details["format"] == "pdf"
+
+
+def test_desk_shows_her_own_proceedings_and_a_caseworker_all(personas, legal_officer):
+    mine = ProceedingFactory(
+        case=personas.case, legal_officer=legal_officer.user, fir_number="0001/2026"
+    )
+    other = ProceedingFactory(case=personas.case, fir_number="0002/2026")
+    officer_page = _client(legal_officer.user).get(reverse("legal:desk")).content.decode()
+    assert "0001/2026" in officer_page and "0002/2026" not in officer_page
+    everything = _client(legal_officer.user).get(reverse("legal:desk") + "?all=1").content.decode()
+    assert "0002/2026" in everything
+    caseworker_page = _client(personas.users["lead"]).get(reverse("legal:desk")).content.decode()
+    assert "0001/2026" in caseworker_page and "0002/2026" in caseworker_page
+    assert mine.pk != other.pk
