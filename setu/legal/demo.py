@@ -16,6 +16,7 @@ from typing import Any
 
 from django.utils import timezone
 
+from setu.access.policy import LEGAL_WRITE_ROLES
 from setu.entitlements.models import CompensationClaim
 from setu.legal.models import (
     Accused,
@@ -31,7 +32,7 @@ from setu.legal.models import (
     Track,
     Verdict,
 )
-from setu.orgs.models import Membership, Role
+from setu.orgs.models import Membership
 from setu.registry.models import CasePerson, CaseRole
 
 D = datetime.timedelta(days=1)
@@ -65,14 +66,13 @@ STAGES = (
 def _officers() -> dict[Any, Any]:
     """A legal officer of each organisation, else its admin, to follow its proceedings."""
     found: dict[Any, Any] = {}
-    rows = Membership.objects.filter(
-        is_active=True, role__in=[Role.LEGAL_OFFICER, Role.ORG_ADMIN]
-    ).order_by("role", "id")
-    for org_id, role, user_id in rows.values_list("organisation_id", "role", "user_id"):
-        if org_id not in found or role == Role.LEGAL_OFFICER:
-            found.setdefault(org_id, user_id)
-            if role == Role.LEGAL_OFFICER:
-                found[org_id] = user_id
+    # "legal_officer" sorts before "org_admin": the first writer found is a legal officer if
+    # the organisation has one.
+    rows = Membership.objects.filter(is_active=True, role__in=LEGAL_WRITE_ROLES).order_by(
+        "role", "id"
+    )
+    for org_id, user_id in rows.values_list("organisation_id", "user_id"):
+        found.setdefault(org_id, user_id)
     return found
 
 
