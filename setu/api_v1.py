@@ -11,5 +11,6 @@ urlpatterns = [
     path("", include("setu.referrals.api_urls")),
     path("", include("setu.shelters.api_urls")),
     path("", include("setu.entitlements.api_urls")),
+    path("", include("setu.legal.api_urls")),
     path("", include("setu.matching.api_urls")),
 ]

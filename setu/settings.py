@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "setu.referrals",
     "setu.shelters",
     "setu.entitlements",
+    "setu.legal",
     "setu.insights",
     "setu.notifications",
     "setu.matching",
@@ -347,6 +348,8 @@ SPECTACULAR_SETTINGS = {
         "ClaimStatusEnum": "setu.entitlements.models.ClaimStatus",
         "HoldStatusEnum": "setu.shelters.models.HoldStatus",
         "ServiceTypeEnum": "setu.directory.models.ServiceType",
+        "HearingOutcomeEnum": "setu.legal.models.HearingOutcome",
+        "MeasureKindEnum": "setu.legal.models.MeasureKind",
     },
 }
 

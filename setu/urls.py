@@ -17,6 +17,7 @@ urlpatterns = [
     path("insights/", include("setu.insights.urls")),
     path("shelters/", include("setu.shelters.urls")),
     path("entitlements/", include("setu.entitlements.urls")),
+    path("legal/", include("setu.legal.urls")),
     path("matching/", include("setu.matching.urls")),
     path("inbox/", include("setu.notifications.urls")),
     path("api/", include("setu.api_urls")),

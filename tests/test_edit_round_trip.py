@@ -257,6 +257,26 @@ def _notification_preferences(p: Any) -> EditPage:
     return EditPage("lead", reverse("notifications:preferences"), [pref])
 
 
+def _proceeding(p: Any) -> EditPage:
+    from setu.legal.tests.factories import ProceedingFactory
+
+    proceeding = ProceedingFactory(
+        case=p.case,
+        stage="charges",
+        district_id=482,
+        chargesheet_on=datetime.date(2026, 3, 30),
+        cognisance_on=datetime.date(2026, 4, 2),
+        charges_framed_on=datetime.date(2026, 6, 1),
+        cnr_number="MHMM010000422026",
+        reminder_consent_on=datetime.date(2026, 2, 1),
+        reminder_phone="9800000001",
+        reminder_language="hi",
+        notes="Witness moved to Bihar.\nNeeds escort.",
+    )
+    url = reverse("legal:proceeding-edit", args=[proceeding.pk])
+    return EditPage("org_admin", url, [proceeding])
+
+
 EDIT_PAGES: dict[str, Callable[[Any], EditPage]] = {
     "person (estimated age)": _person,
     "person (date of birth)": _person_with_birth_date,
@@ -272,6 +292,7 @@ EDIT_PAGES: dict[str, Callable[[Any], EditPage]] = {
     "member": _member,
     "bed group": _bed_group,
     "notification preferences": _notification_preferences,
+    "legal proceeding": _proceeding,
 }
 
 

@@ -646,3 +646,87 @@ CLASS_RULES.update(
         ("notifications.notification", Action.VIEW): lambda a: a.user is not None,
     }
 )
+
+
+# --- Legal: proceedings, hearings and outcomes ------------------------------------------------
+
+# Legal officers and organisation admins write proceedings; caseworkers and police liaisons of
+# the owning organisation read them.
+LEGAL_WRITE_ROLES = frozenset({Role.ORG_ADMIN, Role.LEGAL_OFFICER})
+LEGAL_READ_ROLES = LEGAL_WRITE_ROLES | {Role.CASEWORKER, Role.POLICE_LIAISON}
+
+
+def _legally_shared_cases(actor: Actor) -> list[Any]:
+    """Cases shared with the actor's organisation whose live share and consent both cover LEGAL."""
+    return [case_id for case_id, found in shared_case_scopes(actor).items() if "legal" in found]
+
+
+def _proceeding_view(actor: Actor) -> Q:
+    """The owning organisation's readers, and a partner through a share whose consent covers
+    the legal scope."""
+    from setu.registry.models import Case
+
+    if not _member(actor, LEGAL_READ_ROLES):
+        return NOTHING
+    own = Case.objects.filter(_case_rows(actor, LEGAL_READ_ROLES, via_share=False)).values("pk")
+    return Q(case_id__in=own) | Q(case_id__in=_legally_shared_cases(actor))
+
+
+def _proceeding_edit(actor: Actor) -> Q:
+    """Legal officers and admins of the organisation that owns the case."""
+    from setu.registry.models import Case
+
+    if not _member(actor, LEGAL_WRITE_ROLES):
+        return NOTHING
+    rows = Case.objects.filter(_case_rows(actor, LEGAL_WRITE_ROLES, via_share=False)).values("pk")
+    return Q(case_id__in=rows)
+
+
+def _via_proceeding(rule: Callable[[Actor], Q], prefix: str = "proceeding") -> Callable[[Actor], Q]:
+    def via(actor: Actor) -> Q:
+        from setu.legal.models import Proceeding
+
+        return Q(**{f"{prefix}_id__in": Proceeding.objects.filter(rule(actor)).values("pk")})
+
+    return via
+
+
+def _proceeding_counted(actor: Actor) -> Q:
+    """Proceedings counted in outcome statistics: the actor's organisation's own, and other
+    organisations' whose survivor consented to anonymous statistics (as ``_case_counted``)."""
+    from setu.consent import rules
+    from setu.consent.models import Consent, ConsentScope
+    from setu.registry.models import CasePerson, CaseRole
+
+    if not _member(actor, AGGREGATE_ROLES | LEGAL_READ_ROLES):
+        return NOTHING
+    consenting = Consent.objects.filter(rules.covering(scopes=[ConsentScope.STATISTICS]))
+    victims = CasePerson.objects.filter(
+        role=CaseRole.VICTIM, person_id__in=consenting.values("person_id")
+    )
+    return Q(owner_org_id=actor.organisation_id) | Q(case_id__in=victims.values("case_id"))
+
+
+RULES.update(
+    {
+        ("legal.proceeding", Action.VIEW): _proceeding_view,
+        ("legal.proceeding", Action.EDIT): _proceeding_edit,
+        ("legal.proceeding", Action.EXPORT): _proceeding_view,
+        ("legal.hearing", Action.VIEW): _via_proceeding(_proceeding_view),
+        ("legal.hearing", Action.EDIT): _via_proceeding(_proceeding_edit),
+        ("legal.accused", Action.VIEW): _via_proceeding(_proceeding_view),
+        ("legal.accused", Action.EDIT): _via_proceeding(_proceeding_edit),
+        ("legal.protectionmeasure", Action.VIEW): _via_proceeding(_proceeding_view),
+        ("legal.judgment", Action.VIEW): _via_proceeding(_proceeding_view, "accused__proceeding"),
+        ("legal.proceeding", Action.VIEW_AGGREGATES): _proceeding_counted,
+    }
+)
+CLASS_RULES.update(
+    {
+        ("legal.proceeding", Action.VIEW): lambda a: _member(a, LEGAL_READ_ROLES),
+        ("legal.proceeding", Action.CREATE): lambda a: _member(a, LEGAL_WRITE_ROLES),
+        ("legal.outcomes", Action.VIEW_AGGREGATES): lambda a: _member(
+            a, AGGREGATE_ROLES | LEGAL_READ_ROLES
+        ),
+    }
+)

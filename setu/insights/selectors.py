@@ -62,15 +62,18 @@ class Overview:
     per_year: list[tuple[str, int | None]] = field(default_factory=list)
 
 
-def suppress(counts: dict[str, int], sums: list[list[str]]) -> set[str]:
+def suppress(
+    counts: dict[str, int], sums: list[list[str]], threshold: int = SMALL_CELL
+) -> set[str]:
     """Keys of ``counts`` to hide: the small ones, then more until no sum gives one away.
 
     Each entry of ``sums`` is a set of keys whose counts add up to something a reader knows or
     can work out (a total shown, or the same total counted by another table). Within each such
     set the hidden cells are none, or at least two adding up to at least ``SMALL_CELL``, so that
-    subtraction yields only the sum of several hidden cells, never one of them.
+    subtraction yields only the sum of several hidden cells, never one of them. ``threshold``
+    replaces ``SMALL_CELL`` where a context's rule is stricter (legal outcomes hide under 11).
     """
-    hidden = {key for key, count in counts.items() if 0 < count < SMALL_CELL}
+    hidden = {key for key, count in counts.items() if 0 < count < threshold}
     changed = True
     while changed:
         changed = False
@@ -79,7 +82,7 @@ def suppress(counts: dict[str, int], sums: list[list[str]]) -> set[str]:
             shut = [k for k in members if k in hidden]
             if not shut:
                 continue
-            if len(shut) >= 2 and sum(counts[k] for k in shut) >= SMALL_CELL:
+            if len(shut) >= 2 and sum(counts[k] for k in shut) >= threshold:
                 continue
             visible = sorted((counts[k], k) for k in members if k not in hidden)
             if visible:

@@ -97,6 +97,14 @@ def notification_send(
     return len(users)
 
 
+def sms_send(*, number: str, text: str) -> None:
+    """Send one short message to a number that is not a user's (a survivor who agreed to
+    reminders), after commit, through the configured channel. A system write; the caller
+    decides whether consent allows it and keeps names out of ``text``."""
+    channel = channels.short_message_channel()
+    transaction.on_commit(lambda: channel.send(number=number, text=text[:300]))
+
+
 def notification_settle(*, recipients: Iterable[Any], subject: str) -> int:
     """Mark these users' notices about a subject read: their organisation has acted on it.
 

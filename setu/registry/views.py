@@ -349,6 +349,7 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         "can_note": policy.can(actor, Action.ADD_NOTE, case),
         "can_share": policy.can(actor, Action.SHARE, case),
         "can_view_audit": policy.allowed(actor, Action.VIEW_AUDIT, "audit.auditentry"),
+        "can_see_legal": policy.allowed(actor, Action.VIEW, "legal.proceeding"),
         "active_nav": "cases",
     }
     return render(request, "registry/case_detail.html", context)

@@ -39,6 +39,11 @@ def navigation_for(*, actor: Actor) -> list[NavItem]:
         items.append(
             NavItem(str(_("Entitlements")), reverse("entitlements:overview"), "entitlements")
         )
+    if policy.allowed(actor, Action.VIEW, "legal.proceeding"):
+        items.append(NavItem(str(_("Legal")), reverse("legal:desk"), "legal"))
+    elif policy.allowed(actor, Action.VIEW_AGGREGATES, "legal.outcomes"):
+        url = reverse("legal:outcomes")
+        items.append(NavItem(str(_("Outcomes of prosecutions")), url, "legal"))
     if policy.allowed(actor, Action.VIEW, "matching.matchpair"):
         items.append(NavItem(str(_("Matches")), reverse("matching:pair-list"), "matches"))
     elif policy.allowed(actor, Action.VIEW, "matching.calibration"):

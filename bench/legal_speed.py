@@ -1,0 +1,170 @@
+"""Speed of the legal pages at scale: a legal officer's calendar with 2,000 hearings, and the
+outcome statistics over 100,000 proceedings. Goal: each answers in under 500 ms.
+
+    DATABASE_URL=postgres://postgres@127.0.0.1:5432/setu_bench \\
+        .venv/bin/python bench/legal_speed.py --proceedings 100000 --hearings 2000
+
+Migrates the database named by DATABASE_URL (a scratch database: the script refuses one that
+already holds proceedings unless --reuse), bulk-inserts one organisation's cases and
+proceedings spread over districts, courts and stages (a third judged, with verdicts), and the
+legal officer's hearings within one month, then times, as that legal officer, the calendar
+page for that month and the outcome pages by state, district, police station and court
+(through Django's test client: selector, template and middleware), reporting the median and
+the slowest of ``--samples`` runs. Figures: docs/legal.md, "Measured".
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+GOAL_MS = 500
+
+
+def _setup() -> None:
+    os.environ.setdefault("SETU_SECRET_KEY", "bench-only-secret")
+    os.environ.setdefault("SETU_DEBUG", "true")
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "setu.settings")
+    import django
+
+    django.setup()
+
+
+def _load(proceedings: int, hearings: int, rng: random.Random) -> tuple[object, str]:
+    from django.contrib.auth.hashers import make_password
+
+    from setu.accounts.models import User
+    from setu.legal.models import Accused, Hearing, Judgment, Proceeding, Stage, Track
+    from setu.orgs.models import District, Membership, Organisation, Role
+    from setu.registry.models import Case
+
+    org = Organisation.objects.create(name="Bench Legal Aid", org_type="legal_aid")
+    user = User.objects.create(username="bench-legal", password=make_password("x"))
+    Membership.objects.create(user=user, organisation=org, role=Role.LEGAL_OFFICER)
+    districts = list(District.objects.order_by("code")[:300])
+    cases = Case.objects.bulk_create(
+        [Case(owner_org=org, reference=f"BENCH/2026/{n:05d}") for n in range(2000)],
+        batch_size=2000,
+    )
+    today = datetime.date.today()
+    rows = []
+    for n in range(proceedings):
+        district = districts[n % len(districts)]
+        fir = today - datetime.timedelta(days=rng.randint(200, 2000))
+        p = Proceeding(
+            case=cases[n % len(cases)],
+            owner_org=org,
+            track=Track.CRIMINAL,
+            stage=Stage.FIR,
+            legal_officer=user if n < 400 else None,
+            district=district,
+            police_station=f"{district.name} PS {n % 3}",
+            court=f"Sessions Court, {district.name}",
+            fir_number=f"{n % 9999:04d}/{fir.year}",
+            fir_date=fir,
+            sections=["BNS-143"],
+        )
+        if rng.random() < 0.7:
+            p.chargesheet_on = fir + datetime.timedelta(days=rng.randint(30, 150))
+            p.stage = Stage.CHARGESHEET
+            if rng.random() < 0.6:
+                p.trial_started_on = p.chargesheet_on + datetime.timedelta(days=60)
+                p.stage = Stage.TRIAL
+                if rng.random() < 0.5:
+                    p.charges_framed_on = p.trial_started_on
+                    p.judgment_on = p.trial_started_on + datetime.timedelta(days=100)
+                    p.stage = Stage.JUDGMENT
+        rows.append(p)
+    Proceeding.objects.bulk_create(rows, batch_size=5000)
+    judged = [p for p in rows if p.judgment_on]
+    accused = Accused.objects.bulk_create(
+        [Accused(proceeding=p, name="A", custody="bail") for p in judged], batch_size=5000
+    )
+    Judgment.objects.bulk_create(
+        [
+            Judgment(accused=a, section="BNS-143", verdict=rng.choice(["convicted", "acquitted"]),
+                     decided_on=a.proceeding.judgment_on)
+            for a in accused
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+    first = today.replace(day=1)
+    mine = rows[:400]
+    Hearing.objects.bulk_create(
+        [
+            Hearing(proceeding=mine[n % len(mine)], on=first + datetime.timedelta(days=n % 28),
+                    court=mine[n % len(mine)].court, outcome="adjourned" if n % 2 else "scheduled",
+                    adjournment_reason="witness_absent" if n % 2 else "")
+            for n in range(hearings)
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+    return user, first.strftime("%Y-%m")
+
+
+def _time(client: object, url: str, samples: int) -> tuple[float, float]:
+    times = []
+    for _ in range(samples):
+        start = time.perf_counter()
+        response = client.get(url)  # type: ignore[attr-defined]
+        times.append((time.perf_counter() - start) * 1000)
+        assert response.status_code == 200, (url, response.status_code)
+    return statistics.median(times), max(times)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--proceedings", type=int, default=100_000)
+    parser.add_argument("--hearings", type=int, default=2000)
+    parser.add_argument("--samples", type=int, default=7)
+    parser.add_argument("--reuse", action="store_true")
+    args = parser.parse_args()
+    _setup()
+    from django.conf import settings
+    from django.core.management import call_command
+    from django.test import Client
+
+    from setu.accounts.models import User
+    from setu.legal.models import Proceeding
+
+    call_command("migrate", verbosity=0)
+    if Proceeding.objects.exists() and not args.reuse:
+        print("The database already holds proceedings; use a scratch database or --reuse.")
+        return 2
+    if not Proceeding.objects.exists():
+        start = time.perf_counter()
+        user, month = _load(args.proceedings, args.hearings, random.Random(7))
+        print(f"loaded {args.proceedings} proceedings in {time.perf_counter() - start:.1f} s")
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("ANALYZE")
+    else:
+        user = User.objects.get(username="bench-legal")
+        month = datetime.date.today().strftime("%Y-%m")
+    settings.ALLOWED_HOSTS = ["*"]
+    client = Client()
+    client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+    failed = False
+    urls = [(f"calendar, {args.hearings} hearings", f"/legal/calendar/?month={month}")]
+    urls += [(f"outcomes by {by}", f"/legal/outcomes/?by={by}")
+             for by in ("state", "district", "police_station", "court")]  # fmt: skip
+    for label, url in urls:
+        median, worst = _time(client, url, args.samples)
+        ok = median < GOAL_MS
+        failed = failed or not ok
+        print(f"{label:<32} median {median:7.1f} ms  max {worst:7.1f} ms  {'ok' if ok else 'SLOW'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

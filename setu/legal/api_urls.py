@@ -1,0 +1,44 @@
+from django.urls import path
+
+from setu.legal import api
+
+urlpatterns = [
+    path("legal/proceedings/", api.ProceedingListApi.as_view(), name="legal-proceeding-list"),
+    path(
+        "legal/proceedings/<uuid:proceeding_id>/",
+        api.ProceedingDetailApi.as_view(),
+        name="legal-proceeding-detail",
+    ),
+    path(
+        "legal/proceedings/<uuid:proceeding_id>/accused/",
+        api.AccusedApi.as_view(),
+        name="legal-accused-add",
+    ),
+    path(
+        "legal/accused/<uuid:accused_id>/judgments/",
+        api.JudgmentApi.as_view(),
+        name="legal-judgment-add",
+    ),
+    path(
+        "legal/proceedings/<uuid:proceeding_id>/measures/",
+        api.MeasureApi.as_view(),
+        name="legal-measure-add",
+    ),
+    path(
+        "legal/proceedings/<uuid:proceeding_id>/hearings/",
+        api.HearingAddApi.as_view(),
+        name="legal-hearing-add",
+    ),
+    path(
+        "legal/hearings/<uuid:hearing_id>/outcome/",
+        api.HearingOutcomeApi.as_view(),
+        name="legal-hearing-outcome",
+    ),
+    path("legal/calendar/", api.CalendarApi.as_view(), name="legal-calendar"),
+    path("legal/deadlines/", api.DeadlineApi.as_view(), name="legal-deadlines"),
+    path(
+        "legal/proceedings/<uuid:proceeding_id>/bundle/",
+        api.BundleApi.as_view(),
+        name="legal-bundle",
+    ),
+]

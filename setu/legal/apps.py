@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class LegalConfig(AppConfig):
+    """Prosecution support: proceedings per case, hearings, statutory periods and outcomes."""
+
+    name = "setu.legal"
+    label = "legal"

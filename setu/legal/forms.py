@@ -1,0 +1,140 @@
+"""Forms of the legal pages; they parse input, services decide."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import gettext_lazy as _
+
+from setu.core.forms import DateInput
+from setu.legal.models import (
+    AdjournmentReason,
+    Custody,
+    HearingOutcome,
+    MeasureKind,
+    Stage,
+    Track,
+    Verdict,
+)
+
+
+class ProceedingForm(forms.Form):
+    """A proceeding's facts: the FIR, sections, court, dates of each step, reminders."""
+
+    track = forms.ChoiceField(label=_("Track"), choices=Track.choices)
+    title = forms.CharField(label=_("Short title"), required=False, max_length=150)
+    police_station = forms.CharField(label=_("Police station"), required=False, max_length=150)
+    district = forms.TypedChoiceField(
+        label=_("District"), required=False, coerce=int, empty_value=None
+    )
+    fir_number = forms.CharField(
+        label=_("FIR number"), required=False, help_text=_("number/year, e.g. 0123/2025")
+    )
+    fir_date = forms.DateField(label=_("FIR date"), required=False, widget=DateInput)
+    sections = forms.MultipleChoiceField(
+        label=_("Sections invoked"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    court = forms.CharField(label=_("Court"), required=False, max_length=200)
+    cnr_number = forms.CharField(
+        label=_("eCourts CNR number"),
+        required=False,
+        help_text=_("16 characters, e.g. MHPU010012342025"),
+    )
+    chargesheet_on = forms.DateField(
+        label=_("Chargesheet filed on"), required=False, widget=DateInput
+    )
+    cognisance_on = forms.DateField(
+        label=_("Cognisance taken on"), required=False, widget=DateInput
+    )
+    charges_framed_on = forms.DateField(
+        label=_("Charges framed on"), required=False, widget=DateInput
+    )
+    trial_started_on = forms.DateField(label=_("Trial began on"), required=False, widget=DateInput)
+    judgment_on = forms.DateField(label=_("Judgment on"), required=False, widget=DateInput)
+    appeal_filed_on = forms.DateField(label=_("Appeal filed on"), required=False, widget=DateInput)
+    closed = forms.BooleanField(label=_("Proceeding closed"), required=False)
+    reminder_consent_on = forms.DateField(
+        label=_("Survivor agreed to SMS hearing reminders on"), required=False, widget=DateInput
+    )
+    reminder_phone = forms.CharField(label=_("Phone for reminders"), required=False, max_length=15)
+    reminder_language = forms.ChoiceField(label=_("Language of reminders"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, widget=forms.Textarea)
+
+    def __init__(self, *args: Any, sections: Any = (), districts: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["sections"].choices = list(sections)
+        self.fields["district"].choices = [("", "—"), *((d.code, str(d)) for d in districts)]
+        self.fields["reminder_language"].choices = [("", "—"), *settings.LANGUAGES]
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned fields as a service takes them."""
+        data = dict(self.cleaned_data)
+        # Unticking "closed" reopens it; the service then sets the stage from the dates.
+        data["stage"] = Stage.CLOSED if data.pop("closed", False) else Stage.COMPLAINT
+        data["district_id"] = data.pop("district")
+        return data
+
+
+class AccusedForm(forms.Form):
+    """An accused with arrest, bail and custody."""
+
+    name = forms.CharField(label=_("Name or description"), max_length=150)
+    custody = forms.ChoiceField(label=_("Custody"), choices=Custody.choices)
+    arrested_on = forms.DateField(label=_("Arrested on"), required=False, widget=DateInput)
+    bail_on = forms.DateField(label=_("Bail granted on"), required=False, widget=DateInput)
+
+
+class JudgmentForm(forms.Form):
+    """The verdict on one accused for one section."""
+
+    accused = forms.ChoiceField(label=_("Accused"))
+    section = forms.ChoiceField(label=_("Section"))
+    verdict = forms.ChoiceField(label=_("Verdict"), choices=Verdict.choices)
+    decided_on = forms.DateField(label=_("Decided on"), widget=DateInput)
+    sentence = forms.CharField(label=_("Sentence"), required=False, max_length=200)
+
+    def __init__(self, *args: Any, accused: Any = (), sections: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["accused"].choices = [(str(a.pk), a.name) for a in accused]
+        self.fields["section"].choices = list(sections)
+
+
+class MeasureForm(forms.Form):
+    """A protection step for the survivor."""
+
+    kind = forms.ChoiceField(label=_("Measure"), choices=MeasureKind.choices)
+    on = forms.DateField(label=_("Date"), widget=DateInput)
+    detail = forms.CharField(label=_("Detail"), required=False, max_length=300)
+
+
+class HearingForm(forms.Form):
+    """A coming hearing."""
+
+    on = forms.DateField(label=_("Date"), widget=DateInput)
+    court = forms.CharField(label=_("Court"), required=False, max_length=200)
+    purpose = forms.CharField(label=_("Purpose"), required=False, max_length=150)
+    survivor_needed = forms.BooleanField(label=_("Survivor must attend"), required=False)
+
+
+class HearingOutcomeForm(forms.Form):
+    """What happened at a hearing, and the next date."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=HearingOutcome.choices)
+    adjournment_reason = forms.ChoiceField(
+        label=_("Adjournment reason"),
+        required=False,
+        choices=[("", "—"), *AdjournmentReason.choices],
+    )
+    next_on = forms.DateField(label=_("Next date"), required=False, widget=DateInput)
+
+
+class ClaimLinkForm(forms.Form):
+    """Link a compensation proceeding to one of the case's claims."""
+
+    claim = forms.ChoiceField(label=_("Compensation claim"))
+
+    def __init__(self, *args: Any, claims: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["claim"].choices = [(str(c.pk), str(c)) for c in claims]

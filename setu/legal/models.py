@@ -1,0 +1,232 @@
+"""Proceedings of a registry case on three tracks (criminal, protection, compensation), the
+accused and their custody, verdicts per accused and section, protection measures and hearings.
+
+A proceeding belongs to a case and to the case's organisation and is scoped by the access
+policy (``legal.*`` rules). Dates of the criminal track are kept as fields so impossible
+sequences (a judgment before charges, a hearing before the FIR) can be refused in services.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from setu.core.models import BaseModel
+
+
+class Track(models.TextChoices):
+    CRIMINAL = "criminal", _("Criminal case")
+    PROTECTION = "protection", _("Protection of the survivor")
+    COMPENSATION = "compensation", _("Compensation")
+
+
+class Stage(models.TextChoices):
+    """Where a proceeding stands; the criminal track moves through them in this order."""
+
+    COMPLAINT = "complaint", _("Complaint")
+    FIR = "fir", _("FIR registered")
+    CHARGESHEET = "chargesheet", _("Chargesheet filed")
+    COGNISANCE = "cognisance", _("Cognisance taken")
+    CHARGES = "charges", _("Charges framed")
+    TRIAL = "trial", _("Trial")
+    JUDGMENT = "judgment", _("Judgment")
+    APPEAL = "appeal", _("Appeal")
+    CLOSED = "closed", _("Closed")
+
+
+# Stages after which a proceeding needs no further hearing dates.
+FINISHED_STAGES = frozenset({Stage.JUDGMENT, Stage.CLOSED})
+
+
+class Proceeding(BaseModel):
+    """One legal proceeding of a case: a criminal case, a protection track or a compensation
+    track (which links the case's compensation claim from entitlements)."""
+
+    case = models.ForeignKey("registry.Case", on_delete=models.PROTECT, related_name="+")
+    owner_org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
+    track = models.CharField(_("track"), max_length=12, choices=Track.choices)
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices, default=Stage.FIR)
+    title = models.CharField(_("short title"), max_length=150, blank=True)
+    legal_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        verbose_name=_("legal officer"),
+    )
+    # Criminal track: the FIR.
+    police_station = models.CharField(_("police station"), max_length=150, blank=True)
+    district = models.ForeignKey(
+        "orgs.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    fir_number = models.CharField(_("FIR number"), max_length=20, blank=True)
+    fir_date = models.DateField(_("FIR date"), null=True, blank=True)
+    # Codes from setu/data/legal/statutes.json, e.g. ["BNS-143", "ITPA-5"].
+    sections = models.JSONField(_("sections invoked"), default=list, blank=True)
+    chargesheet_on = models.DateField(_("chargesheet filed on"), null=True, blank=True)
+    cognisance_on = models.DateField(_("cognisance taken on"), null=True, blank=True)
+    charges_framed_on = models.DateField(_("charges framed on"), null=True, blank=True)
+    trial_started_on = models.DateField(_("trial began on"), null=True, blank=True)
+    judgment_on = models.DateField(_("judgment on"), null=True, blank=True)
+    appeal_filed_on = models.DateField(_("appeal filed on"), null=True, blank=True)
+    court = models.CharField(_("court"), max_length=200, blank=True)
+    cnr_number = models.CharField(_("eCourts CNR number"), max_length=16, blank=True)
+    next_hearing_on = models.DateField(_("next hearing"), null=True, blank=True)
+    # Compensation track: the claim in entitlements (named by label, no import).
+    compensation_claim = models.ForeignKey(
+        "entitlements.CompensationClaim",
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Hearing reminders to the survivor by SMS only with her recorded consent to them.
+    reminder_consent_on = models.DateField(
+        _("survivor agreed to SMS reminders on"), null=True, blank=True
+    )
+    reminder_phone = models.CharField(_("phone for reminders"), max_length=15, blank=True)
+    reminder_language = models.CharField(_("language of reminders"), max_length=8, blank=True)
+    notes = models.TextField(_("notes"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [
+            models.Index(fields=["owner_org", "track", "stage"]),
+            models.Index(fields=["legal_officer", "next_hearing_on"]),
+        ]
+
+    def __str__(self) -> str:
+        if self.track == Track.CRIMINAL and self.fir_number:
+            return _("FIR %(number)s, %(station)s") % {
+                "number": self.fir_number,
+                "station": self.police_station,
+            }
+        return self.title or str(self.get_track_display())
+
+
+class Custody(models.TextChoices):
+    AT_LARGE = "at_large", _("Not arrested")
+    IN_CUSTODY = "custody", _("In custody")
+    BAIL = "bail", _("On bail")
+    ABSCONDING = "absconding", _("Absconding")
+    RELEASED = "released", _("Released")
+
+
+class Accused(BaseModel):
+    """A person accused in a criminal proceeding, with arrest, bail and custody."""
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="accused")
+    name = models.CharField(_("name or description"), max_length=150)
+    custody = models.CharField(
+        _("custody"), max_length=10, choices=Custody.choices, default=Custody.AT_LARGE
+    )
+    arrested_on = models.DateField(_("arrested on"), null=True, blank=True)
+    bail_on = models.DateField(_("bail granted on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Verdict(models.TextChoices):
+    CONVICTED = "convicted", _("Convicted")
+    ACQUITTED = "acquitted", _("Acquitted")
+    DISCHARGED = "discharged", _("Discharged")
+
+
+class Judgment(BaseModel):
+    """The verdict on one accused for one section."""
+
+    accused = models.ForeignKey(Accused, on_delete=models.CASCADE, related_name="judgments")
+    section = models.CharField(_("section"), max_length=20)
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    decided_on = models.DateField(_("decided on"))
+    sentence = models.CharField(_("sentence"), max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["decided_on", "section"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["accused", "section"], name="legal_one_verdict_per_section"
+            )
+        ]
+
+
+class MeasureKind(models.TextChoices):
+    STATEMENT_183 = (
+        "statement_183",
+        _("Statement before a magistrate (s.183 BNSS, formerly s.164 CrPC)"),
+    )
+    AGE_DETERMINATION = "age", _("Age determination")
+    WITNESS_PROTECTION = "witness_protection", _("Witness protection order")
+    IN_CAMERA = "in_camera", _("In-camera trial")
+    VIDEO_TESTIMONY = "video", _("Testimony by video link")
+    INTERSTATE_TRAVEL = "travel", _("Inter-state witness: travel, escort and allowance")
+
+
+class ProtectionMeasure(BaseModel):
+    """A protection step for the survivor as a witness, on a date."""
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="measures")
+    kind = models.CharField(_("kind"), max_length=20, choices=MeasureKind.choices)
+    on = models.DateField(_("date"))
+    detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["on", "created_at"]
+
+
+class HearingOutcome(models.TextChoices):
+    SCHEDULED = "scheduled", _("Scheduled")
+    HELD = "held", _("Held")
+    ADJOURNED = "adjourned", _("Adjourned")
+    EVIDENCE = "evidence", _("Evidence recorded")
+    RESERVED = "reserved", _("Judgment reserved")
+    PRONOUNCED = "pronounced", _("Judgment pronounced")
+
+
+class AdjournmentReason(models.TextChoices):
+    WITNESS_ABSENT = "witness_absent", _("Witness absent")
+    ACCUSED_ABSENT = "accused_absent", _("Accused absent or absconding")
+    PROSECUTOR_ABSENT = "prosecutor_absent", _("Prosecutor absent")
+    NO_ESCORT = "no_escort", _("No police escort")
+    COURT_ON_LEAVE = "court_leave", _("Court on leave")
+    DEFENCE_REQUEST = "defence", _("Defence asked for time")
+    RECORDS_MISSING = "records", _("Records or forensic report not ready")
+    OTHER = "other", _("Other")
+
+
+class Hearing(BaseModel):
+    """A date in court: when, which court, what happened, and why it was adjourned if it was."""
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="hearings")
+    on = models.DateField(_("date"))
+    court = models.CharField(_("court"), max_length=200, blank=True)
+    purpose = models.CharField(_("purpose"), max_length=150, blank=True)
+    outcome = models.CharField(
+        _("outcome"),
+        max_length=10,
+        choices=HearingOutcome.choices,
+        default=HearingOutcome.SCHEDULED,
+    )
+    adjournment_reason = models.CharField(
+        _("adjournment reason"), max_length=20, choices=AdjournmentReason.choices, blank=True
+    )
+    survivor_needed = models.BooleanField(_("survivor must attend"), default=False)
+    reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["on", "created_at"]
+        indexes = [models.Index(fields=["on"])]

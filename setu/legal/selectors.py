@@ -1,0 +1,616 @@
+"""Reads of the legal context through the access policy: proceedings, a legal officer's
+calendar, statutory periods, stale cases, and the case bundle. Detail reads are audited."""
+
+from __future__ import annotations
+
+import calendar as cal
+import datetime
+from dataclasses import dataclass, field
+from typing import Any
+from uuid import UUID
+
+from django.db.models import Max, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from setu.access import policy
+from setu.access.actor import Actor
+from setu.access.policy import Action
+from setu.audit import services as audit
+from setu.audit.services import AuditAction
+from setu.core.errors import NotFound
+from setu.legal import statutes
+from setu.legal.models import (
+    FINISHED_STAGES,
+    Accused,
+    AdjournmentReason,
+    Custody,
+    Hearing,
+    HearingOutcome,
+    Judgment,
+    Proceeding,
+    Track,
+    Verdict,
+)
+
+# A proceeding with no hearing for this long is stale.
+STALE_AFTER_DAYS = 90
+# A statutory period is flagged this many days before it runs out.
+WARN_DAYS = 14
+
+
+def proceeding_list(
+    *,
+    actor: Actor,
+    case_id: UUID | None = None,
+    track: str = "",
+    mine: bool = False,
+) -> QuerySet[Proceeding]:
+    """Proceedings the actor may see (of one case, one track, or assigned to the actor)."""
+    qs = policy.scope(actor, Proceeding.objects.all(), Action.VIEW)
+    if case_id:
+        qs = qs.filter(case_id=case_id)
+    if track:
+        qs = qs.filter(track=track)
+    if mine:
+        qs = qs.filter(legal_officer_id=actor.user.pk)
+    return qs.select_related("case", "district", "legal_officer").order_by("-created_at")
+
+
+def proceeding_get(*, actor: Actor, proceeding_id: Any, action: Action = Action.VIEW) -> Proceeding:
+    """One proceeding with its accused, verdicts, measures and hearings; a VIEW is audited."""
+    proceeding = (
+        policy.scope(actor, Proceeding.objects.all(), Action.VIEW)
+        .select_related("case", "district", "legal_officer", "owner_org")
+        .prefetch_related(
+            Prefetch("accused", queryset=Accused.objects.prefetch_related("judgments")),
+            "measures",
+            "hearings",
+        )
+        .filter(pk=proceeding_id)
+        .first()
+    )
+    if proceeding is None:
+        raise NotFound(action=action, target=("legal.proceeding", str(proceeding_id), None))
+    if action != Action.VIEW:
+        policy.require(actor, action, proceeding)
+    else:
+        audit.record(actor=actor, action=AuditAction.VIEW, target=proceeding)
+    return proceeding
+
+
+def has_assigned(*, actor: Actor) -> bool:
+    """Whether any proceeding the actor may see is assigned to her."""
+    return proceeding_list(actor=actor, mine=True).exists()
+
+
+def _child_get(model: type[Any], actor: Actor, pk: Any, action: Action) -> Any:
+    obj = (
+        policy.scope(actor, model.objects.all(), Action.VIEW)
+        .select_related("proceeding")
+        .filter(pk=pk)
+        .first()
+    )
+    if obj is None:
+        raise NotFound(action=action, target=(model._meta.label_lower, str(pk), None))
+    if action != Action.VIEW:
+        policy.require(actor, action, obj)
+    return obj
+
+
+def hearing_get(*, actor: Actor, hearing_id: Any, action: Action = Action.VIEW) -> Hearing:
+    """One hearing (``action=EDIT`` to record its outcome)."""
+    return _child_get(Hearing, actor, hearing_id, action)
+
+
+def accused_get(*, actor: Actor, accused_id: Any, action: Action = Action.VIEW) -> Accused:
+    """One accused (``action=EDIT`` to record custody or a verdict)."""
+    return _child_get(Accused, actor, accused_id, action)
+
+
+def can_edit(*, actor: Actor, proceeding: Proceeding) -> bool:
+    """Whether the actor may write this proceeding (for showing forms)."""
+    return policy.can(actor, Action.EDIT, proceeding)
+
+
+def can_create(*, actor: Actor) -> bool:
+    """Whether the actor may open proceedings at all."""
+    return policy.allowed(actor, Action.CREATE, "legal.proceeding")
+
+
+def require_reader(*, actor: Actor) -> None:
+    """Refuse (audited) an actor whose role reads no proceedings."""
+    policy.require_allowed(actor, Action.VIEW, "legal.proceeding")
+
+
+def section_choices() -> list[tuple[str, str]]:
+    """The versioned list of sections, as form choices."""
+    return [(code, s.label) for code, s in statutes.sections().items()]
+
+
+def case_for_legal(*, actor: Actor, case_id: Any) -> Any:
+    """The case (through the registry's selector, which audits the read)."""
+    from setu.registry import selectors as registry_selectors
+
+    return registry_selectors.case_get(actor=actor, case_id=case_id)
+
+
+def case_claims(*, actor: Actor, case_id: Any) -> list[Any]:
+    """The case's compensation claims the actor may see (entitlements' selector)."""
+    from setu.entitlements import selectors as entitlements
+
+    return list(entitlements.claim_list(actor=actor, case_id=case_id))
+
+
+# --- Calendar ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Day:
+    """One day of the calendar with its hearings."""
+
+    date: datetime.date
+    hearings: list[Hearing] = field(default_factory=list)
+
+
+def calendar_month(*, actor: Actor, year: int, month: int, mine: bool = True) -> list[Day]:
+    """Hearings of the month across the actor's proceedings (``mine``: those assigned to her),
+    as the days that have any, in date order (the agenda a phone shows)."""
+    first = datetime.date(year, month, 1)
+    last = datetime.date(year, month, cal.monthrange(year, month)[1])
+    qs = policy.scope(actor, Hearing.objects.all(), Action.VIEW).filter(on__gte=first, on__lte=last)
+    if mine:
+        qs = qs.filter(proceeding__legal_officer_id=actor.user.pk)
+    # Only what the agenda shows: a busy month has thousands of rows.
+    qs = (
+        qs.select_related("proceeding")
+        .only(
+            "on",
+            "court",
+            "purpose",
+            "outcome",
+            "survivor_needed",
+            "proceeding__track",
+            "proceeding__title",
+            "proceeding__fir_number",
+            "proceeding__police_station",
+        )
+        .order_by("on", "court", "created_at")
+    )
+    days: dict[datetime.date, Day] = {}
+    # Labels worked out once per proceeding and outcome, not per row (a busy month: 2,000).
+    labels: dict[Any, str] = {}
+    outcome_labels = {value: str(label) for value, label in HearingOutcome.choices}
+    for hearing in qs:
+        if hearing.proceeding_id not in labels:
+            labels[hearing.proceeding_id] = str(hearing.proceeding)
+        hearing.label = labels[hearing.proceeding_id]  # type: ignore[attr-defined]
+        hearing.outcome_label = outcome_labels.get(hearing.outcome, "")  # type: ignore[attr-defined]
+        days.setdefault(hearing.on, Day(hearing.on)).hearings.append(hearing)
+    return list(days.values())
+
+
+# --- Statutory periods ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """A statutory period of one proceeding: what is due, by when, and the legal source."""
+
+    proceeding: Proceeding
+    code: str
+    title: str
+    source: str
+    starts_on: datetime.date
+    due_on: datetime.date
+    subject: str = ""
+
+    @property
+    def days_left(self) -> int:
+        return (self.due_on - timezone.localdate()).days
+
+    @property
+    def status(self) -> str:
+        if self.days_left < 0:
+            return "overdue"
+        return "soon" if self.days_left <= WARN_DAYS else "running"
+
+
+def _period(proceeding: Proceeding, code: str, start: datetime.date, subject: str) -> Deadline:
+    period = statutes.periods()[code]
+    return Deadline(
+        proceeding=proceeding,
+        code=code,
+        title=period.title,
+        source=period.source,
+        starts_on=start,
+        due_on=start + datetime.timedelta(days=period.days),
+        subject=subject,
+    )
+
+
+def proceeding_deadlines(
+    proceeding: Proceeding, claims: dict[Any, Any] | None = None
+) -> list[Deadline]:
+    """The running statutory periods of one proceeding (its accused and judgments prefetched)."""
+    found: list[Deadline] = []
+    if proceeding.track == Track.CRIMINAL:
+        grave = any(
+            statutes.sections()[c].grave
+            for c in proceeding.sections or []
+            if c in statutes.sections()
+        )
+        code = "default_bail_90" if grave else "default_bail_60"
+        accused = list(proceeding.accused.all())
+        if not proceeding.chargesheet_on:
+            for person in accused:
+                if person.custody == Custody.IN_CUSTODY and person.arrested_on:
+                    found.append(_period(proceeding, code, person.arrested_on, person.name))
+        if proceeding.judgment_on and not proceeding.appeal_filed_on:
+            verdicts = {j.verdict for a in accused for j in a.judgments.all()}
+            if Verdict.ACQUITTED in verdicts:
+                found.append(_period(proceeding, "appeal_acquittal", proceeding.judgment_on, ""))
+            if Verdict.CONVICTED in verdicts:
+                found.append(_period(proceeding, "appeal_conviction", proceeding.judgment_on, ""))
+    claim = (claims or {}).get(proceeding.compensation_claim_id)
+    if claim is not None:
+        for stage in claim.stages.all():
+            if stage.outcome == "pending":
+                found.append(
+                    _period(
+                        proceeding,
+                        "compensation_decision",
+                        stage.filed_on,
+                        stage.get_forum_display(),
+                    )
+                )
+    return sorted(found, key=lambda d: d.due_on)
+
+
+def deadline_list(
+    *, actor: Actor, mine: bool = False, include_running: bool = False
+) -> list[Deadline]:
+    """Statutory periods of the actor's open proceedings, flagged ones (overdue or within
+    ``WARN_DAYS``) first by due date; ``include_running`` adds the rest."""
+    from setu.entitlements import selectors as entitlements
+
+    qs = (
+        proceeding_list(actor=actor, mine=mine)
+        .exclude(stage="closed")
+        .prefetch_related(
+            Prefetch("accused", queryset=Accused.objects.prefetch_related("judgments"))
+        )
+    )
+    proceedings = list(qs)
+    claim_ids = {p.compensation_claim_id for p in proceedings if p.compensation_claim_id}
+    claims = (
+        {c.pk: c for c in entitlements.claim_list(actor=actor).filter(pk__in=claim_ids)}
+        if claim_ids
+        else {}
+    )
+    found = [d for p in proceedings for d in proceeding_deadlines(p, claims)]
+    if not include_running:
+        found = [d for d in found if d.status != "running"]
+    return sorted(found, key=lambda d: d.due_on)
+
+
+# --- Stale cases ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Stale:
+    """An open proceeding with no next date, or no hearing for ``STALE_AFTER_DAYS``."""
+
+    proceeding: Proceeding
+    last_hearing_on: datetime.date | None
+    no_next_date: bool
+
+
+def stale_list(*, actor: Actor, mine: bool = False) -> list[Stale]:
+    """Open criminal proceedings that need chasing, longest-untouched first."""
+    today = timezone.localdate()
+    cutoff = today - datetime.timedelta(days=STALE_AFTER_DAYS)
+    qs = (
+        proceeding_list(actor=actor, mine=mine, track=Track.CRIMINAL)
+        .exclude(stage__in=FINISHED_STAGES)
+        .annotate(last_hearing_on=Max("hearings__on", filter=Q(hearings__on__lte=today)))
+        .filter(
+            Q(next_hearing_on__isnull=True)
+            | Q(next_hearing_on__lt=today)
+            | Q(last_hearing_on__lt=cutoff)
+            | Q(last_hearing_on__isnull=True, created_at__date__lt=cutoff)
+        )
+    )
+    rows = [
+        Stale(p, p.last_hearing_on, p.next_hearing_on is None or p.next_hearing_on < today)
+        for p in qs
+    ]
+    return sorted(
+        rows, key=lambda s: (s.last_hearing_on or datetime.date.min, str(s.proceeding.pk))
+    )
+
+
+# --- Case bundle ------------------------------------------------------------------------------
+
+
+def _timeline(proceeding: Proceeding) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+
+    def add(on: datetime.date | None, kind: str, text: str) -> None:
+        if on:
+            events.append(
+                {"date": on.isoformat(), "day": on.strftime("%d-%m-%Y"), "kind": kind, "text": text}
+            )
+
+    for name in (
+        "fir_date",
+        "chargesheet_on",
+        "cognisance_on",
+        "charges_framed_on",
+        "trial_started_on",
+        "judgment_on",
+        "appeal_filed_on",
+    ):
+        add(getattr(proceeding, name), name, str(Proceeding._meta.get_field(name).verbose_name))
+    for accused in proceeding.accused.all():
+        add(accused.arrested_on, "arrest", f"{accused.name}: {Custody(accused.custody).label}")
+        add(accused.bail_on, "bail", accused.name)
+        for j in accused.judgments.all():
+            add(
+                j.decided_on, "verdict", f"{accused.name} · {j.section}: {Verdict(j.verdict).label}"
+            )
+    for m in proceeding.measures.all():
+        add(m.on, "protection", str(m.get_kind_display()))
+    for h in proceeding.hearings.all():
+        text = str(h.get_outcome_display())
+        if h.adjournment_reason:
+            text += f": {h.get_adjournment_reason_display()}"
+        add(h.on, "hearing", f"{h.court} · {text}" if h.court else text)
+    return sorted(events, key=lambda e: e["date"])
+
+
+def bundle(*, actor: Actor, proceeding_id: Any, fmt: str = "json") -> dict[str, Any]:
+    """The legal timeline of a proceeding for a court file, watermarked with who took it and
+    when; the export is audited."""
+    proceeding = proceeding_get(actor=actor, proceeding_id=proceeding_id, action=Action.EXPORT)
+    now = timezone.localtime()
+    sections = statutes.sections()
+    data = {
+        "proceeding": str(proceeding.pk),
+        "case": proceeding.case.reference,
+        "track": proceeding.track,
+        "stage": proceeding.stage,
+        "police_station": proceeding.police_station,
+        "district": proceeding.district.name if proceeding.district else "",
+        "fir_number": proceeding.fir_number,
+        "court": proceeding.court,
+        "cnr_number": proceeding.cnr_number,
+        "sections": [
+            {"code": c, "label": sections[c].label if c in sections else c}
+            for c in proceeding.sections or []
+        ],
+        "statute_list_version": statutes.version(),
+        "timeline": _timeline(proceeding),
+        "deadlines": [
+            {"title": d.title, "due_on": d.due_on.isoformat(), "source": d.source}
+            for d in proceeding_deadlines(proceeding)
+        ],
+        "watermark": {"user": actor.user.username, "at": now.strftime("%d-%m-%Y %H:%M")},
+    }
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target=proceeding,
+        details={"format": fmt, "events": len(data["timeline"])},
+    )
+    return data
+
+
+# --- Outcomes ---------------------------------------------------------------------------------
+
+# Cells under this count are hidden outside the owning organisation (the statistics rule for
+# legal outcomes, stricter than the general one: convictions in a small court identify people).
+OUTCOME_SMALL_CELL = 11
+
+# Grouped by ids where there are ids (names looked up after), so the database hashes small keys.
+GROUPINGS = {
+    "state": "district__state_id",
+    "district": "district_id",
+    "police_station": "police_station",
+    "court": "court",
+}
+OUTCOME_COLUMNS = ("proceedings", "chargesheet", "trial", "judgment", "convicted")
+
+
+@dataclass
+class OutcomeRow:
+    """One place's counts (None: suppressed), average stage durations in days, conviction rate."""
+
+    label: str
+    counts: dict[str, int | None]
+    days_to_chargesheet: int | None
+    days_to_judgment: int | None
+    conviction_rate: int | None  # percent of judged proceedings with a conviction
+    share: float = 0.0
+
+
+@dataclass
+class Outcomes:
+    """Outcome statistics by one grouping, and the most common adjournment reasons."""
+
+    by: str
+    rows: list[OutcomeRow]
+    reasons: list[tuple[str, int | None, float]]
+    suppressed_any: bool
+
+
+def _days(value: Any) -> int | None:
+    if value is None:
+        return None
+    if isinstance(value, datetime.timedelta):
+        return round(value.total_seconds() / 86400)
+    return round(float(value) / 86_400_000_000)  # microseconds on SQLite
+
+
+def _place_names(by: str) -> dict[Any, str]:
+    """Names of states or districts by code (the outcome rows are grouped by code)."""
+    from setu.orgs import selectors as orgs
+
+    if by == "state":
+        return {s.code: s.name for s in orgs.state_list()}
+    if by == "district":
+        return {d.code: d.name for d in orgs.district_list()}
+    return {}
+
+
+def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
+    """Counts per place of proceedings reaching each stage, durations, conviction rates and
+    adjournment reasons; cells under ``OUTCOME_SMALL_CELL`` hidden unless all the row's
+    proceedings are the actor's organisation's own (insights' secondary suppression)."""
+    from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F
+
+    from setu.insights import selectors as insights
+
+    policy.require_allowed(actor, Action.VIEW_AGGREGATES, "legal.outcomes")
+    group = GROUPINGS.get(by, GROUPINGS["state"])
+    base = policy.scope(
+        actor, Proceeding.objects.filter(track=Track.CRIMINAL), Action.VIEW_AGGREGATES
+    )
+    # Proceedings with a conviction, per place: one grouped query over the verdicts, not a
+    # subquery per proceeding (which made PostgreSQL plan, and JIT-compile, 100,000 lookups).
+    convictions = dict(
+        Judgment.objects.filter(verdict=Verdict.CONVICTED, accused__proceeding__in=base)
+        .values_list(f"accused__proceeding__{group}")
+        .annotate(n=Count("accused__proceeding", distinct=True))
+        .order_by()
+    )
+
+    def span(start: str, end: str) -> Any:
+        return Avg(ExpressionWrapper(F(end) - F(start), output_field=DurationField()))
+
+    own = actor.organisation_id
+    rows = (
+        base.values(group)
+        .annotate(
+            proceedings=Count("id"),
+            chargesheet=Count("id", filter=Q(chargesheet_on__isnull=False)),
+            trial=Count("id", filter=Q(trial_started_on__isnull=False)),
+            judgment=Count("id", filter=Q(judgment_on__isnull=False)),
+            others=Count("id", filter=~Q(owner_org_id=own)),
+            to_chargesheet=span("fir_date", "chargesheet_on"),
+            to_judgment=span("fir_date", "judgment_on"),
+        )
+        .order_by()
+    )
+    names = _place_names(by)
+    found: list[OutcomeRow] = []
+    suppressed_any = False
+    biggest = 1
+    for row in rows:
+        label = names.get(row[group], row[group]) or "—"
+        row["convicted"] = convictions.get(row[group], 0)
+        counts = {c: row[c] for c in OUTCOME_COLUMNS}
+        hidden: set[str] = set()
+        if row["others"]:
+            keyed = {c: v for c, v in counts.items()}
+            hidden = insights.suppress(keyed, sums=[], threshold=OUTCOME_SMALL_CELL)
+            # A suppressed total would be recovered from the stages; hide the row's detail then.
+            if "proceedings" in hidden:
+                hidden = set(OUTCOME_COLUMNS)
+        shown = {c: (None if c in hidden else v) for c, v in counts.items()}
+        suppressed_any = suppressed_any or bool(hidden)
+        rate = None
+        if shown["judgment"] and shown["convicted"] is not None:
+            rate = round(100 * shown["convicted"] / shown["judgment"])
+        tiny = bool(hidden) and shown["proceedings"] is None
+        found.append(
+            OutcomeRow(
+                label=label,
+                counts=shown,
+                days_to_chargesheet=None if tiny else _days(row["to_chargesheet"]),
+                days_to_judgment=None if tiny else _days(row["to_judgment"]),
+                conviction_rate=rate,
+            )
+        )
+        biggest = max(biggest, shown["proceedings"] or 0)
+    found.sort(key=lambda r: str(r.label))
+    for r in found:
+        r.share = (r.counts["proceedings"] or 0) / biggest
+    reasons_qs = (
+        Hearing.objects.filter(proceeding__in=base.values("pk"), adjournment_reason__gt="")
+        .values("adjournment_reason")
+        .annotate(n=Count("id"), others=Count("id", filter=~Q(proceeding__owner_org_id=own)))
+        .order_by("-n")
+    )
+
+    reason_rows = list(reasons_qs)
+    counts = {r["adjournment_reason"]: r["n"] for r in reason_rows}
+    any_other = any(r["others"] for r in reason_rows)
+    hidden = (
+        insights.suppress(counts, sums=[list(counts)], threshold=OUTCOME_SMALL_CELL)
+        if any_other
+        else set()
+    )
+    top = max(counts.values(), default=1) or 1
+    reasons = [
+        (
+            str(AdjournmentReason(key).label),
+            None if key in hidden else n,
+            0.0 if key in hidden else n / top,
+        )
+        for key, n in counts.items()
+    ]
+    return Outcomes(by, found, reasons, suppressed_any or bool(hidden))
+
+
+# --- The survivor's view --------------------------------------------------------------------
+
+
+def plain_status(proceeding: Proceeding) -> str:
+    """Where her case stands, in plain words a caseworker can read out or send (no names)."""
+    from django.utils.formats import date_format
+    from django.utils.translation import gettext as _
+
+    def day(value: datetime.date | None) -> str:
+        return date_format(value, "DATE_FORMAT") if value else ""
+
+    p = proceeding
+    verdicts = {j.verdict for a in p.accused.all() for j in a.judgments.all()}
+    if p.stage == "closed":
+        text = _("The case is closed.")
+    elif p.appeal_filed_on:
+        text = _("An appeal was filed on %(date)s; the case goes on in the higher court.") % {
+            "date": day(p.appeal_filed_on)
+        }
+    elif p.judgment_on and verdicts == {Verdict.CONVICTED}:
+        text = _("The court gave its judgment on %(date)s: the accused were found guilty.") % {
+            "date": day(p.judgment_on)
+        }
+    elif p.judgment_on and Verdict.CONVICTED in verdicts:
+        text = _(
+            "The court gave its judgment on %(date)s: some of the accused were found guilty."
+        ) % {"date": day(p.judgment_on)}
+    elif p.judgment_on:
+        text = _("The court gave its judgment on %(date)s: the accused were not found guilty.") % {
+            "date": day(p.judgment_on)
+        }
+    elif p.trial_started_on:
+        text = _("The trial in court is going on.")
+    elif p.charges_framed_on:
+        text = _("On %(date)s the court charged the accused. The trial comes next.") % {
+            "date": day(p.charges_framed_on)
+        }
+    elif p.chargesheet_on:
+        text = _("The police filed their report (chargesheet) in court on %(date)s.") % {
+            "date": day(p.chargesheet_on)
+        }
+    elif p.fir_date:
+        text = _("The police registered the case (FIR) on %(date)s and are investigating.") % {
+            "date": day(p.fir_date)
+        }
+    else:
+        text = _("The complaint has been made; the police have not yet registered the case.")
+    if p.stage in FINISHED_STAGES or p.appeal_filed_on:
+        return text
+    if p.next_hearing_on:
+        return text + " " + _("The next court date is %(date)s.") % {"date": day(p.next_hearing_on)}
+    return text + " " + _("No next court date has been set yet.")

@@ -1,0 +1,170 @@
+"""API shapes of the legal context. No survivor's name: cases by id."""
+
+from __future__ import annotations
+
+from rest_framework import serializers
+
+from setu.legal.models import (
+    Accused,
+    AdjournmentReason,
+    Custody,
+    Hearing,
+    HearingOutcome,
+    Judgment,
+    MeasureKind,
+    Proceeding,
+    ProtectionMeasure,
+    Track,
+    Verdict,
+)
+
+
+class JudgmentOut(serializers.ModelSerializer):
+    class Meta:
+        model = Judgment
+        fields = ["id", "section", "verdict", "decided_on", "sentence"]
+
+
+class AccusedOut(serializers.ModelSerializer):
+    judgments = JudgmentOut(many=True, read_only=True)
+
+    class Meta:
+        model = Accused
+        fields = ["id", "name", "custody", "arrested_on", "bail_on", "judgments"]
+
+
+class MeasureOut(serializers.ModelSerializer):
+    class Meta:
+        model = ProtectionMeasure
+        fields = ["id", "kind", "on", "detail"]
+
+
+class HearingOut(serializers.ModelSerializer):
+    class Meta:
+        model = Hearing
+        fields = [
+            "id",
+            "proceeding",
+            "on",
+            "court",
+            "purpose",
+            "outcome",
+            "adjournment_reason",
+            "survivor_needed",
+        ]
+
+
+PROCEEDING_OUT_FIELDS = [
+    "id",
+    "case",
+    "track",
+    "stage",
+    "title",
+    "legal_officer",
+    "police_station",
+    "district",
+    "fir_number",
+    "fir_date",
+    "sections",
+    "chargesheet_on",
+    "cognisance_on",
+    "charges_framed_on",
+    "trial_started_on",
+    "judgment_on",
+    "appeal_filed_on",
+    "court",
+    "cnr_number",
+    "next_hearing_on",
+    "compensation_claim",
+]
+
+
+class ProceedingOut(serializers.ModelSerializer):
+    """A proceeding as listed."""
+
+    class Meta:
+        model = Proceeding
+        fields = PROCEEDING_OUT_FIELDS
+
+
+class ProceedingDetailOut(serializers.ModelSerializer):
+    """A proceeding with its accused, verdicts, protection measures and hearings."""
+
+    accused = AccusedOut(many=True, read_only=True)
+    measures = MeasureOut(many=True, read_only=True)
+    hearings = HearingOut(many=True, read_only=True)
+
+    class Meta:
+        model = Proceeding
+        fields = [*PROCEEDING_OUT_FIELDS, "accused", "measures", "hearings"]
+
+
+class ProceedingIn(serializers.Serializer):
+    """Facts of a proceeding; on update only the fields sent change."""
+
+    track = serializers.ChoiceField(choices=Track.choices, required=False)
+    title = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    police_station = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    district = serializers.IntegerField(required=False, allow_null=True)
+    fir_number = serializers.CharField(required=False, allow_blank=True, max_length=20)
+    fir_date = serializers.DateField(required=False, allow_null=True)
+    sections = serializers.ListField(child=serializers.CharField(max_length=20), required=False)
+    chargesheet_on = serializers.DateField(required=False, allow_null=True)
+    cognisance_on = serializers.DateField(required=False, allow_null=True)
+    charges_framed_on = serializers.DateField(required=False, allow_null=True)
+    trial_started_on = serializers.DateField(required=False, allow_null=True)
+    judgment_on = serializers.DateField(required=False, allow_null=True)
+    appeal_filed_on = serializers.DateField(required=False, allow_null=True)
+    court = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    cnr_number = serializers.CharField(required=False, allow_blank=True, max_length=16)
+
+
+class ProceedingCreateIn(ProceedingIn):
+    case = serializers.UUIDField()
+    track = serializers.ChoiceField(choices=Track.choices)
+
+
+class AccusedIn(serializers.Serializer):
+    name = serializers.CharField(max_length=150)
+    custody = serializers.ChoiceField(choices=Custody.choices, default=Custody.AT_LARGE)
+    arrested_on = serializers.DateField(required=False, allow_null=True)
+    bail_on = serializers.DateField(required=False, allow_null=True)
+
+
+class JudgmentIn(serializers.Serializer):
+    section = serializers.CharField(max_length=20)
+    verdict = serializers.ChoiceField(choices=Verdict.choices)
+    decided_on = serializers.DateField()
+    sentence = serializers.CharField(required=False, allow_blank=True, max_length=200, default="")
+
+
+class MeasureIn(serializers.Serializer):
+    kind = serializers.ChoiceField(choices=MeasureKind.choices)
+    on = serializers.DateField()
+    detail = serializers.CharField(required=False, allow_blank=True, max_length=300, default="")
+
+
+class HearingIn(serializers.Serializer):
+    on = serializers.DateField()
+    court = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    purpose = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    survivor_needed = serializers.BooleanField(required=False, default=False)
+
+
+class HearingOutcomeIn(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=HearingOutcome.choices)
+    adjournment_reason = serializers.ChoiceField(
+        choices=AdjournmentReason.choices, required=False, allow_blank=True, default=""
+    )
+    next_on = serializers.DateField(required=False, allow_null=True, default=None)
+
+
+class DeadlineOut(serializers.Serializer):
+    proceeding = serializers.UUIDField(source="proceeding.pk")
+    code = serializers.CharField()
+    title = serializers.CharField()
+    source = serializers.CharField()
+    starts_on = serializers.DateField()
+    due_on = serializers.DateField()
+    days_left = serializers.IntegerField()
+    status = serializers.CharField()

@@ -1,0 +1,540 @@
+"""Writes of the legal context: proceedings, accused, verdicts, protection measures, hearings,
+the link to a compensation claim, and hearing reminders. All through the policy, all audited.
+
+Impossible sequences are refused with errors naming the field: an FIR is registered first, a
+chargesheet follows it, then cognisance, charges, trial and judgment; no hearing or arrest
+before the FIR; no verdict before charges are framed.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from setu.access import policy
+from setu.access.actor import Actor
+from setu.access.policy import Action
+from setu.audit import services as audit
+from setu.audit.services import AuditAction
+from setu.core import changes
+from setu.core.errors import InvalidInput
+from setu.legal import statutes
+from setu.legal.models import (
+    FINISHED_STAGES,
+    Accused,
+    AdjournmentReason,
+    Custody,
+    Hearing,
+    HearingOutcome,
+    Judgment,
+    MeasureKind,
+    Proceeding,
+    ProtectionMeasure,
+    Stage,
+    Track,
+    Verdict,
+)
+
+if TYPE_CHECKING:
+    from setu.registry.models import Case
+
+__all__ = [
+    "AdjournmentReason",
+    "Custody",
+    "HearingOutcome",
+    "MeasureKind",
+    "Stage",
+    "Track",
+    "Verdict",
+]
+
+PROCEEDING_FIELDS = (
+    "track",
+    "stage",
+    "title",
+    "legal_officer",
+    "police_station",
+    "district",
+    "fir_number",
+    "fir_date",
+    "sections",
+    "chargesheet_on",
+    "cognisance_on",
+    "charges_framed_on",
+    "trial_started_on",
+    "judgment_on",
+    "appeal_filed_on",
+    "court",
+    "cnr_number",
+    "next_hearing_on",
+    "reminder_consent_on",
+    "reminder_phone",
+    "reminder_language",
+    "notes",
+)
+# What callers may set: the fields, and the two relations also by their ids.
+PROCEEDING_INPUT = (*PROCEEDING_FIELDS, "district_id", "legal_officer_id")
+ACCUSED_FIELDS = ("name", "custody", "arrested_on", "bail_on")
+HEARING_FIELDS = ("on", "court", "purpose", "outcome", "adjournment_reason", "survivor_needed")
+
+# An FIR number as police stations write it: the serial number, a slash, the year ("0123/2025").
+FIR_RE = re.compile(r"^(\d{1,6})/(\d{4})$")
+# eCourts CNR: 4 letters (state and district), 2 digits (court establishment), a 6-digit serial
+# and the 4-digit year of filing; 16 characters in all (e.g. MHPU010012342025).
+CNR_RE = re.compile(r"^[A-Z]{4}\d{2}\d{6}(\d{4})$")
+
+# The dated steps of the criminal track, in the order they must happen.
+SEQUENCE = (
+    ("fir_date", Stage.FIR),
+    ("chargesheet_on", Stage.CHARGESHEET),
+    ("cognisance_on", Stage.COGNISANCE),
+    ("charges_framed_on", Stage.CHARGES),
+    ("trial_started_on", Stage.TRIAL),
+    ("judgment_on", Stage.JUDGMENT),
+    ("appeal_filed_on", Stage.APPEAL),
+)
+
+
+def fir_number_errors(value: str, fir_date: datetime.date | None) -> list[str]:
+    """What is wrong with an FIR number (empty list: nothing)."""
+    match = FIR_RE.match(value)
+    if not match:
+        return [_("Write the FIR number as number/year, for example 0123/2025.")]
+    year = int(match.group(2))
+    if fir_date is not None and year != fir_date.year:
+        return [_("The year in the FIR number is not the year of the FIR date.")]
+    if year < 1950 or year > timezone.localdate().year:
+        return [_("The year in the FIR number is not a possible year.")]
+    return []
+
+
+def cnr_errors(value: str) -> list[str]:
+    """What is wrong with an eCourts CNR number (empty list: nothing)."""
+    match = CNR_RE.match(value)
+    if not match:
+        return [
+            _(
+                "A CNR number has 16 characters: 4 letters, then 12 digits ending in the year, "
+                "for example MHPU010012342025."
+            )
+        ]
+    year = int(match.group(1))
+    if year < 1950 or year > timezone.localdate().year:
+        return [_("The year at the end of the CNR number is not a possible year.")]
+    return []
+
+
+def _check(proceeding: Proceeding) -> None:
+    """Refuse malformed numbers, unknown sections and impossible sequences, naming the field."""
+    errors: dict[str, list[str]] = {}
+    p = proceeding
+    p.cnr_number = p.cnr_number.strip().upper()
+    p.fir_number = p.fir_number.strip()
+    if p.fir_number:
+        for message in fir_number_errors(p.fir_number, p.fir_date):
+            changes.add_error(errors, "fir_number", message)
+    if p.cnr_number:
+        for message in cnr_errors(p.cnr_number):
+            changes.add_error(errors, "cnr_number", message)
+    known = statutes.sections()
+    unknown = [code for code in p.sections or [] if code not in known]
+    if unknown:
+        changes.add_error(
+            errors, "sections", _("Not in the list of sections: %s") % ", ".join(unknown)
+        )
+    today = timezone.localdate()
+    previous: tuple[str, datetime.date] | None = None
+    for field, _stage in SEQUENCE:
+        value = getattr(p, field)
+        if value is None:
+            continue
+        label = str(Proceeding._meta.get_field(field).verbose_name)
+        if value > today:
+            changes.add_error(errors, field, _("The %s is in the future.") % label)
+        if previous is not None and value < previous[1]:
+            before = str(Proceeding._meta.get_field(previous[0]).verbose_name)
+            changes.add_error(
+                errors,
+                field,
+                _("The %(this)s cannot be before the %(that)s.")
+                % {
+                    "this": label,
+                    "that": before,
+                },
+            )
+        previous = (field, value)
+    if p.track == Track.CRIMINAL:
+        if p.chargesheet_on and not p.fir_date:
+            changes.add_error(errors, "fir_date", _("Give the FIR date before the chargesheet."))
+        if p.judgment_on and not p.charges_framed_on:
+            changes.add_error(
+                errors, "judgment_on", _("A judgment needs the date the charges were framed.")
+            )
+    if p.next_hearing_on and p.fir_date and p.next_hearing_on < p.fir_date:
+        changes.add_error(errors, "next_hearing_on", _("A hearing cannot be before the FIR."))
+    changes.raise_if(errors)
+
+
+def _stage_from_dates(proceeding: Proceeding) -> None:
+    """A criminal proceeding stands at the latest dated step (closing it is done by hand)."""
+    if proceeding.track != Track.CRIMINAL or proceeding.stage == Stage.CLOSED:
+        return
+    for field, stage in reversed(SEQUENCE):
+        if getattr(proceeding, field):
+            proceeding.stage = stage
+            return
+
+
+@transaction.atomic
+def proceeding_create(*, actor: Actor, case: Case, track: str, **fields: Any) -> Proceeding:
+    """Open a proceeding of a case on one track (criminal, protection or compensation)."""
+    policy.require(actor, Action.VIEW, case)
+    policy.require_allowed(actor, Action.CREATE, "legal.proceeding")
+    changes.check_fields(fields, PROCEEDING_INPUT)
+    proceeding = Proceeding(
+        case=case, owner_org_id=case.owner_org_id, track=track, created_by=actor.user, **fields
+    )
+    if "stage" not in fields:
+        proceeding.stage = Stage.COMPLAINT
+    _stage_from_dates(proceeding)
+    _check(proceeding)
+    changes.clean(proceeding)
+    proceeding.save()
+    # The policy judges the saved row (own organisation, restricted case); refusal rolls back.
+    policy.require(actor, Action.EDIT, proceeding)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=proceeding,
+        changes={"after": changes.snapshot(proceeding, PROCEEDING_FIELDS)},
+    )
+    return proceeding
+
+
+@transaction.atomic
+def proceeding_update(*, actor: Actor, proceeding: Proceeding, **fields: Any) -> Proceeding:
+    """Record the next step of a proceeding (chargesheet, cognisance, charges, judgment…)."""
+    policy.require(actor, Action.EDIT, proceeding)
+    changes.check_fields(fields, PROCEEDING_INPUT)
+    proceeding = Proceeding.objects.select_for_update().get(pk=proceeding.pk)
+    before = changes.snapshot(proceeding, PROCEEDING_FIELDS)
+    for name, value in fields.items():
+        setattr(proceeding, name, value)
+    _stage_from_dates(proceeding)
+    _check(proceeding)
+    first_hearing = proceeding.hearings.order_by("on").first()
+    if first_hearing and proceeding.fir_date and first_hearing.on < proceeding.fir_date:
+        raise InvalidInput({"fir_date": [_("A hearing is recorded before this FIR date.")]})
+    changes.clean(proceeding)
+    proceeding.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=proceeding,
+        changes=changes.diff(before, changes.snapshot(proceeding, PROCEEDING_FIELDS)),
+    )
+    return proceeding
+
+
+def _record(actor: Actor, action: str, obj: Any, proceeding: Proceeding, after: dict) -> None:
+    audit.record(
+        actor=actor,
+        action=action,
+        target=obj,
+        target_org_id=proceeding.owner_org_id,
+        changes={"after": after},
+    )
+
+
+@transaction.atomic
+def accused_add(*, actor: Actor, proceeding: Proceeding, **fields: Any) -> Accused:
+    """Add an accused to a criminal proceeding, with arrest, bail and custody."""
+    policy.require(actor, Action.EDIT, proceeding)
+    changes.check_fields(fields, ACCUSED_FIELDS)
+    accused = Accused(proceeding=proceeding, **fields)
+    _check_accused(accused, proceeding)
+    changes.clean(accused)
+    accused.save()
+    _record(
+        actor, AuditAction.CREATE, accused, proceeding, changes.snapshot(accused, ACCUSED_FIELDS)
+    )
+    return accused
+
+
+@transaction.atomic
+def accused_update(*, actor: Actor, accused: Accused, **fields: Any) -> Accused:
+    """Record an arrest, bail or a change of custody of an accused."""
+    policy.require(actor, Action.EDIT, accused)
+    changes.check_fields(fields, ACCUSED_FIELDS)
+    before = changes.snapshot(accused, ACCUSED_FIELDS)
+    for name, value in fields.items():
+        setattr(accused, name, value)
+    _check_accused(accused, accused.proceeding)
+    changes.clean(accused)
+    accused.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=accused,
+        target_org_id=accused.proceeding.owner_org_id,
+        changes=changes.diff(before, changes.snapshot(accused, ACCUSED_FIELDS)),
+    )
+    return accused
+
+
+def _check_accused(accused: Accused, proceeding: Proceeding) -> None:
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    if accused.arrested_on and accused.arrested_on > today:
+        changes.add_error(errors, "arrested_on", _("The arrest date is in the future."))
+    if accused.arrested_on and proceeding.fir_date and accused.arrested_on < proceeding.fir_date:
+        changes.add_error(errors, "arrested_on", _("An arrest cannot be before the FIR."))
+    if accused.bail_on and not accused.arrested_on:
+        changes.add_error(errors, "bail_on", _("Bail needs an arrest date."))
+    if accused.bail_on and accused.arrested_on and accused.bail_on < accused.arrested_on:
+        changes.add_error(errors, "bail_on", _("Bail cannot be before the arrest."))
+    if accused.custody in (Custody.IN_CUSTODY, Custody.BAIL) and not accused.arrested_on:
+        changes.add_error(errors, "arrested_on", _("Give the arrest date."))
+    changes.raise_if(errors)
+
+
+@transaction.atomic
+def judgment_record(
+    *,
+    actor: Actor,
+    accused: Accused,
+    section: str,
+    verdict: str,
+    decided_on: datetime.date,
+    sentence: str = "",
+) -> Judgment:
+    """Record the verdict on one accused for one section; the proceeding moves to judgment."""
+    policy.require(actor, Action.EDIT, accused)
+    proceeding = Proceeding.objects.select_for_update().get(pk=accused.proceeding_id)
+    errors: dict[str, list[str]] = {}
+    if section not in (proceeding.sections or []):
+        changes.add_error(errors, "section", _("This section is not invoked in the case."))
+    if not proceeding.charges_framed_on:
+        changes.add_error(
+            errors, "decided_on", _("Charges must be framed before a judgment is recorded.")
+        )
+    elif decided_on < proceeding.charges_framed_on:
+        changes.add_error(
+            errors, "decided_on", _("The judgment cannot be before the charges were framed.")
+        )
+    if decided_on > timezone.localdate():
+        changes.add_error(errors, "decided_on", _("The judgment date is in the future."))
+    changes.raise_if(errors)
+    judgment, created = Judgment.objects.update_or_create(
+        accused=accused,
+        section=section,
+        defaults={"verdict": verdict, "decided_on": decided_on, "sentence": sentence},
+    )
+    changes.clean(judgment)
+    if proceeding.judgment_on is None or proceeding.judgment_on < decided_on:
+        proceeding.judgment_on = decided_on
+        if proceeding.stage != Stage.CLOSED:
+            proceeding.stage = Stage.JUDGMENT
+        proceeding.save(update_fields=["judgment_on", "stage", "updated_at"])
+    _record(
+        actor,
+        AuditAction.CREATE if created else AuditAction.UPDATE,
+        judgment,
+        proceeding,
+        {"section": section, "verdict": verdict, "decided_on": decided_on.isoformat()},
+    )
+    return judgment
+
+
+@transaction.atomic
+def measure_add(
+    *, actor: Actor, proceeding: Proceeding, kind: str, on: datetime.date, detail: str = ""
+) -> ProtectionMeasure:
+    """Record a protection step: statement before a magistrate, age determination, witness
+    protection, in-camera or video testimony, an inter-state witness's travel and escort."""
+    policy.require(actor, Action.EDIT, proceeding)
+    measure = ProtectionMeasure(proceeding=proceeding, kind=kind, on=on, detail=detail)
+    if on > timezone.localdate() and kind != MeasureKind.INTERSTATE_TRAVEL:
+        raise InvalidInput({"on": [_("The date is in the future.")]})
+    if proceeding.fir_date and on < proceeding.fir_date and kind == MeasureKind.STATEMENT_183:
+        raise InvalidInput({"on": [_("A statement before a magistrate follows the FIR.")]})
+    changes.clean(measure)
+    measure.save()
+    _record(actor, AuditAction.CREATE, measure, proceeding, {"kind": kind, "on": on.isoformat()})
+    return measure
+
+
+def _check_hearing(hearing: Hearing, proceeding: Proceeding) -> None:
+    errors: dict[str, list[str]] = {}
+    if proceeding.fir_date and hearing.on < proceeding.fir_date:
+        changes.add_error(errors, "on", _("A hearing cannot be before the FIR."))
+    if hearing.outcome == HearingOutcome.ADJOURNED and not hearing.adjournment_reason:
+        changes.add_error(errors, "adjournment_reason", _("Say why the hearing was adjourned."))
+    if hearing.outcome != HearingOutcome.ADJOURNED:
+        hearing.adjournment_reason = ""
+    if hearing.outcome != HearingOutcome.SCHEDULED and hearing.on > timezone.localdate():
+        changes.add_error(errors, "outcome", _("A hearing in the future has no outcome yet."))
+    changes.raise_if(errors)
+
+
+def _next_date(proceeding: Proceeding) -> None:
+    """The proceeding's next date is its earliest scheduled hearing from today."""
+    upcoming = (
+        proceeding.hearings.filter(outcome=HearingOutcome.SCHEDULED, on__gte=timezone.localdate())
+        .order_by("on")
+        .first()
+    )
+    proceeding.next_hearing_on = upcoming.on if upcoming else None
+    proceeding.save(update_fields=["next_hearing_on", "updated_at"])
+
+
+@transaction.atomic
+def hearing_add(*, actor: Actor, proceeding: Proceeding, **fields: Any) -> Hearing:
+    """Add a hearing (a coming date, or one that took place with its outcome)."""
+    policy.require(actor, Action.EDIT, proceeding)
+    changes.check_fields(fields, HEARING_FIELDS)
+    hearing = Hearing(proceeding=proceeding, **fields)
+    if not hearing.court:
+        hearing.court = proceeding.court
+    _check_hearing(hearing, proceeding)
+    changes.clean(hearing)
+    hearing.save()
+    _next_date(proceeding)
+    _record(
+        actor, AuditAction.CREATE, hearing, proceeding, changes.snapshot(hearing, HEARING_FIELDS)
+    )
+    return hearing
+
+
+@transaction.atomic
+def hearing_record(
+    *,
+    actor: Actor,
+    hearing: Hearing,
+    outcome: str,
+    adjournment_reason: str = "",
+    next_on: datetime.date | None = None,
+) -> Hearing:
+    """Record what happened at a hearing and, when given, the next date fixed by the court."""
+    policy.require(actor, Action.EDIT, hearing)
+    proceeding = hearing.proceeding
+    before = changes.snapshot(hearing, HEARING_FIELDS)
+    hearing.outcome, hearing.adjournment_reason = outcome, adjournment_reason
+    _check_hearing(hearing, proceeding)
+    if next_on is not None and next_on <= hearing.on:
+        raise InvalidInput({"next_on": [_("The next date must be after this hearing.")]})
+    changes.clean(hearing)
+    hearing.save()
+    if next_on is not None and proceeding.stage not in FINISHED_STAGES:
+        Hearing.objects.create(
+            proceeding=proceeding,
+            on=next_on,
+            court=hearing.court,
+            purpose=hearing.purpose,
+            survivor_needed=hearing.survivor_needed,
+        )
+    _next_date(proceeding)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=hearing,
+        target_org_id=proceeding.owner_org_id,
+        changes={
+            **changes.diff(before, changes.snapshot(hearing, HEARING_FIELDS)),
+            "next_on": next_on.isoformat() if next_on else None,
+        },
+    )
+    return hearing
+
+
+@transaction.atomic
+def compensation_link(*, actor: Actor, proceeding: Proceeding, claim_id: Any) -> Proceeding:
+    """Link a compensation-track proceeding to the case's claim in entitlements."""
+    from setu.entitlements import selectors as entitlements
+
+    policy.require(actor, Action.EDIT, proceeding)
+    claim = entitlements.claim_get(actor=actor, claim_id=claim_id)
+    if claim.case_id != proceeding.case_id:
+        raise InvalidInput({"claim": [_("This claim belongs to another case.")]})
+    if proceeding.track != Track.COMPENSATION:
+        raise InvalidInput({"claim": [_("Only a compensation proceeding links a claim.")]})
+    before = str(proceeding.compensation_claim_id or "")
+    proceeding.compensation_claim_id = claim.pk
+    proceeding.save(update_fields=["compensation_claim", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=proceeding,
+        changes={
+            "before": {"compensation_claim": before},
+            "after": {"compensation_claim": str(claim.pk)},
+        },
+    )
+    return proceeding
+
+
+# --- Reminders (a system task) ----------------------------------------------------------------
+
+# How many days ahead the legal officer is told to prepare the survivor and witnesses.
+REMIND_DAYS_AHEAD = 3
+
+
+def hearing_reminders_send(*, today: datetime.date | None = None) -> int:
+    """Remind legal officers of hearings in the next days to prepare survivor and witnesses, and
+    the survivor by SMS when she agreed to it. Each hearing is reminded once; returns how many.
+
+    The messages carry no names: a date, a court and a link inside Setu.
+    """
+    from django.urls import reverse
+
+    from setu.notifications import services as notifications
+
+    today = today or timezone.localdate()
+    horizon = today + datetime.timedelta(days=REMIND_DAYS_AHEAD)
+    due = (
+        Hearing.objects.filter(
+            outcome=HearingOutcome.SCHEDULED,
+            on__gte=today,
+            on__lte=horizon,
+            reminded_at__isnull=True,
+        )
+        .select_related("proceeding__legal_officer", "proceeding__case__case_owner")
+        .order_by("on")
+    )
+    sent = 0
+    for hearing in due:
+        with transaction.atomic():
+            proceeding = hearing.proceeding
+            when = hearing.on.strftime("%d-%m-%Y")
+            message = _("Hearing on %(date)s at %(court)s: prepare the survivor and witnesses.") % {
+                "date": when,
+                "court": hearing.court or _("court"),
+            }
+            recipients = [proceeding.legal_officer, proceeding.case.case_owner]
+            notifications.notification_send(
+                recipients=[r for r in recipients if r is not None],
+                kind=notifications.NoticeKind.OTHER,
+                message=message,
+                url=reverse("legal:proceeding-detail", args=[proceeding.pk]),
+                subject=f"legal.hearing:{hearing.pk}",
+            )
+            if (
+                hearing.survivor_needed
+                and proceeding.reminder_consent_on
+                and proceeding.reminder_phone
+            ):
+                with translation.override(proceeding.reminder_language or "en"):
+                    text = _(
+                        "Reminder: your court date is %(date)s at %(court)s. Your caseworker "
+                        "will call you about travel."
+                    ) % {"date": when, "court": hearing.court or _("court")}
+                notifications.sms_send(number=proceeding.reminder_phone, text=text)
+            hearing.reminded_at = timezone.now()
+            hearing.save(update_fields=["reminded_at", "updated_at"])
+            sent += 1
+    return sent

@@ -1,0 +1,117 @@
+"""Authorization-matrix entries of the legal pages and API.
+
+The personas' partner has a share whose consent does not cover LEGAL, so it sees the case but
+none of its proceedings. Legal officers and police liaisons are not matrix personas; their
+rights are tested in ``test_services.py`` and ``test_views.py``.
+"""
+
+from tests.authz import Entry
+
+# Roles that read proceedings at all: caseworkers and admins of every organisation.
+READERS = frozenset({"lead", "org_admin", "partner", "partner_admin", "other_org", "other_admin"})
+# Those who see the personas' case and may read legal pages about it.
+CASE_READERS = frozenset({"lead", "org_admin", "partner", "partner_admin"})
+# Those who see the case's proceedings.
+PROCEEDING_READERS = frozenset({"lead", "org_admin"})
+WRITERS = frozenset({"org_admin"})
+
+
+def _proceeding(p):
+    from setu.legal.tests.factories import ProceedingFactory
+
+    return ProceedingFactory(case=p.case)
+
+
+def proceeding_kw(p):
+    return {"proceeding_id": _proceeding(p).pk}
+
+
+def add_kw(p):
+    return {"proceeding_id": _proceeding(p).pk, "what": "measure"}
+
+
+def hearing_kw(p):
+    from setu.legal.tests.factories import HearingFactory
+
+    return {"hearing_id": HearingFactory(proceeding=_proceeding(p)).pk}
+
+
+def accused_kw(p):
+    from setu.legal.tests.factories import AccusedFactory
+
+    return {"accused_id": AccusedFactory(proceeding=_proceeding(p)).pk}
+
+
+# Outcome statistics: legal readers and the statistics roles (counts only, suppressed).
+COUNTERS = READERS | {"analyst", "coordinator"}
+
+ENTRIES = [
+    Entry("legal:desk", READERS),
+    Entry("legal:outcomes", COUNTERS),
+    Entry("legal:outcomes-csv", COUNTERS),
+    Entry("legal:calendar", READERS),
+    Entry("legal:case", CASE_READERS, lambda p: {"case_id": p.case.pk}),
+    Entry("legal:proceeding-detail", PROCEEDING_READERS, proceeding_kw),
+    Entry("legal:proceeding-edit", WRITERS, proceeding_kw),
+    Entry(
+        "legal:proceeding-add",
+        WRITERS,
+        add_kw,
+        method="post",
+        data=lambda p: {"m-kind": "in_camera", "m-on": "2026-02-01"},
+    ),
+    Entry("legal:hearing-outcome", WRITERS, hearing_kw),
+    Entry("legal:bundle-json", PROCEEDING_READERS, proceeding_kw),
+    Entry("legal:bundle-print", PROCEEDING_READERS, proceeding_kw),
+    Entry("legal:bundle-pdf", PROCEEDING_READERS, proceeding_kw),
+]
+
+ENTRIES += [
+    Entry("api:legal-proceeding-list", READERS, is_api=True),
+    Entry("api:legal-proceeding-detail", PROCEEDING_READERS, proceeding_kw, is_api=True),
+    Entry(
+        "api:legal-accused-add",
+        WRITERS,
+        proceeding_kw,
+        method="post",
+        data=lambda p: {"name": "A"},
+        is_api=True,
+    ),
+    Entry(
+        "api:legal-judgment-add",
+        WRITERS,
+        accused_kw,
+        method="post",
+        data=lambda p: {"section": "BNS-143", "verdict": "convicted", "decided_on": "2026-05-01"},
+        # The factory's proceeding has no charges framed: the writer reaches it and is told so.
+        ok_statuses=frozenset({400}),
+        is_api=True,
+    ),
+    Entry(
+        "api:legal-measure-add",
+        WRITERS,
+        proceeding_kw,
+        method="post",
+        data=lambda p: {"kind": "video", "on": "2026-02-01"},
+        is_api=True,
+    ),
+    Entry(
+        "api:legal-hearing-add",
+        WRITERS,
+        proceeding_kw,
+        method="post",
+        data=lambda p: {"on": "2026-02-01"},
+        is_api=True,
+    ),
+    Entry(
+        "api:legal-hearing-outcome",
+        WRITERS,
+        hearing_kw,
+        method="post",
+        data=lambda p: {"outcome": "held"},
+        is_api=True,
+    ),
+    Entry("api:legal-calendar", READERS, is_api=True),
+    Entry("api:legal-deadlines", READERS, is_api=True),
+    Entry("api:legal-bundle", PROCEEDING_READERS, proceeding_kw, is_api=True),
+]

@@ -1,0 +1,42 @@
+"""Factories for the legal context; the default proceeding is a criminal case with an FIR."""
+
+from __future__ import annotations
+
+import datetime
+
+import factory
+
+from setu.legal.models import Accused, Hearing, Proceeding, Stage, Track
+from setu.registry.tests.factories import CaseFactory
+
+
+class ProceedingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Proceeding
+
+    case = factory.SubFactory(CaseFactory)
+    owner_org = factory.SelfAttribute("case.owner_org")
+    track = Track.CRIMINAL
+    stage = Stage.FIR
+    police_station = "Kamathipura PS"
+    fir_number = "0042/2026"
+    fir_date = datetime.date(2026, 1, 10)
+    sections = factory.LazyFunction(lambda: ["BNS-143", "ITPA-5"])
+    court = "Sessions Court, Mumbai"
+
+
+class AccusedFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Accused
+
+    proceeding = factory.SubFactory(ProceedingFactory)
+    name = factory.Sequence(lambda n: f"Accused {n}")
+
+
+class HearingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Hearing
+
+    proceeding = factory.SubFactory(ProceedingFactory)
+    on = datetime.date(2026, 3, 2)
+    court = "Sessions Court, Mumbai"

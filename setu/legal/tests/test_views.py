@@ -1,0 +1,176 @@
+"""Pages of the legal context: a legal officer's day, from a case to a hearing outcome."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+
+from setu.audit.models import AuditEntry
+from setu.legal.models import Proceeding
+from setu.legal.tests.factories import AccusedFactory, HearingFactory, ProceedingFactory
+
+pytestmark = pytest.mark.django_db
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+    return client
+
+
+def test_legal_officer_opens_a_proceeding_from_the_case_page(personas, legal_officer):
+    client = _client(legal_officer.user)
+    url = reverse("legal:case", args=[personas.case.pk])
+    page = client.get(url)
+    assert page.status_code == 200 and b"Open a proceeding" in page.content
+    response = client.post(
+        url,
+        {
+            "track": "criminal",
+            "police_station": "Sonagachi PS",
+            "fir_number": "0077/2026",
+            "fir_date": "2026-02-01",
+            "sections": ["BNS-143", "ITPA-5"],
+            "cnr_number": "WBKO010000772026",
+        },
+    )
+    proceeding = Proceeding.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("legal:proceeding-detail", args=[proceeding.pk])
+    assert proceeding.legal_officer == legal_officer.user
+    assert proceeding.sections == ["BNS-143", "ITPA-5"]
+
+
+def test_a_bad_fir_number_is_shown_next_to_its_field(personas, legal_officer):
+    client = _client(legal_officer.user)
+    response = client.post(
+        reverse("legal:case", args=[personas.case.pk]),
+        {"track": "criminal", "fir_number": "77-2026", "fir_date": "2026-02-01"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["fir_number"]
+    assert not Proceeding.objects.exists()
+
+
+def test_caseworker_reads_but_gets_no_forms(personas):
+    p = ProceedingFactory(case=personas.case)
+    page = _client(personas.users["lead"]).get(reverse("legal:proceeding-detail", args=[p.pk]))
+    assert page.status_code == 200
+    assert b"Add a hearing" not in page.content
+    assert AuditEntry.objects.filter(target_id=str(p.pk), action="view").exists()
+
+
+def test_police_liaison_reads_and_may_not_write(personas, police_liaison):
+    p = ProceedingFactory(case=personas.case)
+    client = _client(police_liaison.user)
+    assert client.get(reverse("legal:proceeding-detail", args=[p.pk])).status_code == 200
+    assert client.get(reverse("legal:proceeding-edit", args=[p.pk])).status_code == 403
+
+
+def test_hearing_outcome_with_next_date(personas, legal_officer):
+    p = ProceedingFactory(case=personas.case, legal_officer=legal_officer.user)
+    h = HearingFactory(proceeding=p, on=datetime.date(2026, 3, 2))
+    nxt = datetime.date.today() + datetime.timedelta(days=30)
+    response = _client(legal_officer.user).post(
+        reverse("legal:hearing-outcome", args=[h.pk]),
+        {"outcome": "adjourned", "adjournment_reason": "no_escort", "next_on": nxt.isoformat()},
+    )
+    assert response.status_code == 302
+    p.refresh_from_db()
+    assert p.next_hearing_on == nxt
+
+
+def test_add_forms_report_errors_and_save(personas, legal_officer):
+    p = ProceedingFactory(case=personas.case)
+    client = _client(legal_officer.user)
+    url = reverse("legal:proceeding-add", args=[p.pk, "hearing"])
+    client.post(url, {"h-on": "2026-01-01"})  # before the FIR of 10-01-2026
+    assert not p.hearings.exists()
+    client.post(url, {"h-on": "2026-02-01", "h-court": "Sessions Court"})
+    assert p.hearings.get().court == "Sessions Court"
+    a = AccusedFactory(proceeding=p)
+    client.post(
+        reverse("legal:proceeding-add", args=[p.pk, "judgment"]),
+        {
+            "j-accused": str(a.pk),
+            "j-section": "BNS-143",
+            "j-verdict": "convicted",
+            "j-decided_on": "2026-06-01",
+        },
+    )
+    assert not a.judgments.exists()  # no charges framed yet
+
+
+def test_calendar_agenda_and_htmx_partial(personas, legal_officer, django_assert_max_num_queries):
+    p = ProceedingFactory(case=personas.case, legal_officer=legal_officer.user)
+    for day in range(1, 21):
+        HearingFactory(proceeding=p, on=datetime.date(2026, 3, day))
+    client = _client(legal_officer.user)
+    url = reverse("legal:calendar") + "?month=2026-03"
+    page = client.get(url)
+    assert page.status_code == 200
+    assert page.content.count(b"Sessions Court, Mumbai") >= 20
+    assert b"Monday, 2 Mar 2026" in page.content
+    with django_assert_max_num_queries(20):
+        partial = client.get(url, headers={"HX-Request": "true"})
+    assert b"<html" not in partial.content and b"Next month" in partial.content
+
+
+def test_desk_shows_flagged_periods_with_their_source(personas, legal_officer):
+    today = datetime.date.today()
+    p = ProceedingFactory(
+        case=personas.case,
+        legal_officer=legal_officer.user,
+        fir_date=today - datetime.timedelta(days=70),
+        fir_number=f"0009/{(today - datetime.timedelta(days=70)).year}",
+        sections=["ITPA-5"],
+    )
+    AccusedFactory(proceeding=p, custody="custody", arrested_on=today - datetime.timedelta(days=65))
+    page = _client(legal_officer.user).get(reverse("legal:desk"))
+    assert b"187(3)" in page.content
+    assert b"a lawyer must check" in page.content
+
+
+def test_bundle_is_watermarked_and_audited(personas, legal_officer):
+    p = ProceedingFactory(case=personas.case)
+    HearingFactory(
+        proceeding=p,
+        on=datetime.date(2026, 3, 2),
+        outcome="adjourned",
+        adjournment_reason="witness_absent",
+    )
+    client = _client(legal_officer.user)
+    data = client.get(reverse("legal:bundle-json", args=[p.pk])).json()
+    assert data["watermark"]["user"] == legal_officer.user.username
+    assert [e["day"] for e in data["timeline"]] == ["10-01-2026", "02-03-2026"]
+    page = client.get(reverse("legal:bundle-print", args=[p.pk]))
+    assert legal_officer.user.username.encode() in page.content
+    assert AuditEntry.objects.filter(target_id=str(p.pk), action="export").count() == 2
+
+
+def test_bundle_pdf_is_a_watermarked_pdf_and_audited(personas, legal_officer):
+    pytest.importorskip("weasyprint")
+    p = ProceedingFactory(case=personas.case)
+    response = _client(legal_officer.user).get(reverse("legal:bundle-pdf", args=[p.pk]))
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.content.startswith(b"%PDF")
+    entry = AuditEntry.objects.get(target_id=str(p.pk), action="export")
+    assert entry.details["format"] == "pdf"
+
+
+def test_desk_shows_her_own_proceedings_and_a_caseworker_all(personas, legal_officer):
+    mine = ProceedingFactory(
+        case=personas.case, legal_officer=legal_officer.user, fir_number="0001/2026"
+    )
+    other = ProceedingFactory(case=personas.case, fir_number="0002/2026")
+    officer_page = _client(legal_officer.user).get(reverse("legal:desk")).content.decode()
+    assert "0001/2026" in officer_page and "0002/2026" not in officer_page
+    everything = _client(legal_officer.user).get(reverse("legal:desk") + "?all=1").content.decode()
+    assert "0002/2026" in everything
+    caseworker_page = _client(personas.users["lead"]).get(reverse("legal:desk")).content.decode()
+    assert "0001/2026" in caseworker_page and "0002/2026" in caseworker_page
+    assert mine.pk != other.pk

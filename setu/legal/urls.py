@@ -1,0 +1,27 @@
+from django.urls import path
+
+from setu.legal import views
+
+app_name = "legal"
+urlpatterns = [
+    path("", views.desk, name="desk"),
+    path("calendar/", views.calendar, name="calendar"),
+    path("outcomes/", views.outcomes, name="outcomes"),
+    path("outcomes.csv", views.outcomes_csv, name="outcomes-csv"),
+    path("case/<uuid:case_id>/", views.case_proceedings, name="case"),
+    path("proceedings/<uuid:proceeding_id>/", views.proceeding_detail, name="proceeding-detail"),
+    path("proceedings/<uuid:proceeding_id>/edit/", views.proceeding_edit, name="proceeding-edit"),
+    path(
+        "proceedings/<uuid:proceeding_id>/add/<slug:what>/",
+        views.proceeding_add,
+        name="proceeding-add",
+    ),
+    path(
+        "proceedings/<uuid:proceeding_id>/bundle.json",
+        views.bundle_json,
+        name="bundle-json",
+    ),
+    path("proceedings/<uuid:proceeding_id>/bundle/", views.bundle_print, name="bundle-print"),
+    path("proceedings/<uuid:proceeding_id>/bundle.pdf", views.bundle_pdf, name="bundle-pdf"),
+    path("hearings/<uuid:hearing_id>/", views.hearing_outcome, name="hearing-outcome"),
+]
