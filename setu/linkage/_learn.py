@@ -99,6 +99,21 @@ def learn_u(cfg: MatchConfig, random_levels: Any, prior: float) -> dict[str, tup
     return out
 
 
+def _with_floor(shares: list[float], floor: list[float]) -> list[float]:
+    """Shares summing to 1 with no share below its floor: floored levels take their floor,
+    the others share the rest in proportion (floors sum to less than 1)."""
+    fixed = [False] * len(shares)
+    out = list(shares)
+    for _ in range(len(shares)):
+        fixed = [fx or o < f for fx, o, f in zip(fixed, out, floor, strict=True)]
+        free = sum(s for s, fx in zip(shares, fixed, strict=True) if not fx)
+        rest = 1.0 - sum(f for f, fx in zip(floor, fixed, strict=True) if fx)
+        out = [f if fx else s * rest / free for s, f, fx in zip(shares, floor, fixed, strict=True)]
+        if all(o >= f - 1e-12 for o, f in zip(out, floor, strict=True)):
+            break
+    return out
+
+
 def learn_m(
     cfg: MatchConfig, patterns: Any, counts: Any, posterior: Any
 ) -> dict[str, tuple[float, ...]]:
@@ -109,9 +124,7 @@ def learn_m(
         prior = tuple(mu[0] for mu in cfg.mu[name])
         shares = _dirichlet(weighted[c], prior, cfg.m_pseudo_pairs)
         floor = [cfg.m_floor_ratio * p / sum(prior[1:]) for p in prior[1:]]
-        raised = [max(s, f) for s, f in zip(shares, floor, strict=True)]
-        total = sum(raised)
-        out[name] = (1.0, *(r / total for r in raised))
+        out[name] = (1.0, *_with_floor(shares, floor))
     return out
 
 
