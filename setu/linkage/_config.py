@@ -53,7 +53,7 @@ class MatchConfig:
     # explain() and MatchIndex always use it as it is. With estimate_prior (opt-in),
     # dedupe/link/dedupe_spark estimate it from the data being linked instead
     # (estimate_prior_log2_odds), within prior_range: precision then holds as the data
-    # grows, at a cost in recall (docs/matching.md §4).
+    # grows, at a cost in recall (docs/linkage/weights.md).
     prior_log2_odds: float = -12.0
     # Without estimate_prior, dedupe/link/dedupe_spark lower the prior for a register larger
     # than prior_reference_records by prior_scale_rate bits per doubling
@@ -313,7 +313,7 @@ def register_prior_log2_odds(cfg: MatchConfig, n_pairs: float) -> float:
     The match rate among all pairs falls by one bit per doubling of the register: each
     person has about as many records, the pairs grow with n². With this engine's weights
     the full fall costs more recall than it saves precision (they are under-confident for
-    true matches, docs/matching.md §4a), so beyond ``prior_reference_records`` (counted as
+    true matches, docs/linkage/weights.md), so beyond ``prior_reference_records`` (counted as
     the records whose n(n-1)/2 pairs these are) the prior falls by ``prior_scale_rate`` bits
     per doubling, and below it stays at ``prior_log2_odds``.
     """
