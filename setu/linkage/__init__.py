@@ -4,7 +4,7 @@ A plain Python library (no Django): normalise Indian names, ages and places, blo
 score pairs Fellegi-Sunter style, cluster with safeguards, and explain in words.
 """
 
-from ._api import ScoredPair, dedupe, explain, link
+from ._api import DedupeResult, ReviewPair, ScoredPair, dedupe, dedupe_review, explain, link
 from ._blocking import is_broad_key
 from ._config import MatchConfig
 from ._explain import Explanation, FieldEvidence
@@ -16,14 +16,17 @@ from ._spark import dedupe_spark
 __all__ = [
     "INDEX_KEYS_VERSION",
     "Candidate",
+    "DedupeResult",
     "Explanation",
     "FieldEvidence",
     "LinkageInputError",
     "MatchConfig",
     "MatchIndex",
     "PersonRecord",
+    "ReviewPair",
     "ScoredPair",
     "dedupe",
+    "dedupe_review",
     "dedupe_spark",
     "explain",
     "index_keys",

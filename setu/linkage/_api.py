@@ -11,20 +11,24 @@ from ._batch import (
     build_frame,
     candidate_pairs,
     given_name_frequencies,
+    levels_evidence,
     log2_odds,
-    pair_evidence,
+    pair_level_matrix,
 )
 from ._cluster import cluster, components, labels_to_clusters
 from ._config import (
+    REVIEW_REASON,
     MatchConfig,
     estimate_prior_log2_odds,
     evidence_histogram,
     family_shift,
     probability,
     register_prior_log2_odds,
+    review_mask,
 )
 from ._explain import Explanation, explain_records
 from ._groups import GroupScorer
+from ._learn import learn_weights, random_pair_levels
 from ._records import PersonRecord, check_unique_ids
 
 DEFAULT_CONFIG = MatchConfig()
@@ -68,6 +72,7 @@ class ScoredCandidates(NamedTuple):
     person: Any  # person evidence (given name, sex, birth)
     prior: float  # the prior used: configured, or estimated with estimate_prior
     group_score: GroupScorer  # scores any other pair the same way, for clustering
+    review: Any  # pairs in the review band (``review_mask``)
 
 
 def scored_candidates(
@@ -79,16 +84,20 @@ def scored_candidates(
     a, b = candidate_pairs(frame.feats, cfg, side)
     # Name frequencies come from the records being linked, computed afresh per run.
     freq = given_name_frequencies(frame.feats)
-    open_evidence, ceiling, person = pair_evidence(
-        frame, cfg, a, b, progress=progress, name_frequency=freq
-    )
+    levels = pair_level_matrix(frame, a, b, progress=progress)
+    n_pairs = all_pairs(records, side)
+    prior = register_prior_log2_odds(cfg, n_pairs)
+    if cfg.learn_weights:
+        # m and u, too, come from the records being linked (_learn.py).
+        cfg = learn_weights(cfg, levels, random_pair_levels(records, cfg, side), prior)
+    open_evidence, ceiling, person = levels_evidence(cfg, levels, a, b, name_frequency=freq)
+    review = review_mask(levels)
+    del levels
     # How often two records of one family are one person, from the records being linked.
     shift, family = family_shift(cfg, open_evidence, ceiling, person)
     if shift:
         np.add(ceiling, shift, out=ceiling, where=family)
     del family
-    n_pairs = all_pairs(records, side)
-    prior = register_prior_log2_odds(cfg, n_pairs)
     if cfg.estimate_prior:
         # The prior, too, comes from the records being linked.
         hist = evidence_histogram(open_evidence, ceiling)
@@ -99,7 +108,25 @@ def scored_candidates(
     feats = frame.feats
     shares = freq.tolist()
     group_score = GroupScorer(cfg, feats.__getitem__, shares.__getitem__, shift, prior)
-    return ScoredCandidates(a, b, total, person, prior, group_score)
+    return ScoredCandidates(a, b, total, person, prior, group_score, review)
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewPair:
+    """A pair whose evidence conflicts in a way only a caseworker can settle."""
+
+    left_id: str
+    right_id: str
+    score: float  # match probability of the pair on its own
+    weight: float  # its log2 odds
+    merged: bool  # whether dedupe put the two records in one cluster
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class DedupeResult:
+    clusters: dict[str, str]  # record_id -> cluster_id
+    review: list[ReviewPair]  # the review band, strongest first
 
 
 def dedupe(
@@ -110,13 +137,26 @@ def dedupe(
     config: MatchConfig | None = None,
 ) -> dict[str, str]:
     """record_id -> cluster_id (the smallest record_id in its cluster), for every record."""
+    return dedupe_review(records, threshold=threshold, progress=progress, config=config).clusters
+
+
+def dedupe_review(
+    records: Sequence[PersonRecord],
+    *,
+    threshold: float | None = None,
+    progress: bool = False,
+    config: MatchConfig | None = None,
+) -> DedupeResult:
+    """``dedupe``'s clusters and the review band: candidate pairs whose evidence conflicts
+    (a different given name with the same full date of birth, family name and place,
+    ``review_mask``), merged or not, for a caseworker to decide."""
     cfg = config or DEFAULT_CONFIG
     t = _threshold(cfg, threshold)
     records = list(records)
     check_unique_ids(records)
     if not records:
-        return {}
-    a, b, total, person, _, group_score = scored_candidates(records, cfg, progress)
+        return DedupeResult({}, [])
+    a, b, total, person, _, group_score, review = scored_candidates(records, cfg, progress)
     thr = log2_odds(t)
     support = edge_floor(cfg, t)
     keep = total >= support
@@ -135,7 +175,16 @@ def dedupe(
         group_score if cfg.group_evidence else None,
         support,
     )
-    return labels_to_clusters([r.record_id for r in records], labels)
+    ids = [r.record_id for r in records]
+    flagged = review
+    pairs = [
+        ReviewPair(ids[i], ids[j], probability(w), w, labels[i] == labels[j], REVIEW_REASON)
+        for w, i, j in zip(
+            total[flagged].tolist(), a[flagged].tolist(), b[flagged].tolist(), strict=True
+        )
+    ]
+    pairs.sort(key=lambda p: (-p.weight, p.left_id, p.right_id))
+    return DedupeResult(labels_to_clusters(ids, labels), pairs)
 
 
 def link(

@@ -426,6 +426,45 @@ def log2_odds(p: float) -> float:
     return math.log2(p / (1 - p))
 
 
+def pair_level_matrix(
+    frame: Frame, a: Any, b: Any, chunk: int = 2_000_000, progress: bool = False
+) -> Any:
+    """Levels (n_pairs, len(FIELDS)) int8 of the candidate pairs, compared in chunks."""
+    np = _np()
+    memos = level_memos()
+    starts = range(0, len(a), chunk)
+    parts = [
+        pair_levels(frame, a[s : s + chunk], b[s : s + chunk], memos)
+        for s in _progress(starts, progress, f"comparing {len(a):,} pairs", len(starts))
+    ]
+    if not parts:
+        return np.empty((0, len(FIELDS)), dtype=np.int8)
+    return np.concatenate(parts)
+
+
+def levels_evidence(
+    cfg: MatchConfig,
+    levels: Any,
+    a: Any,
+    b: Any,
+    chunk: int = 2_000_000,
+    name_frequency: Any = None,
+) -> tuple[Any, Any, Any]:
+    """(open evidence, ceiling, person evidence) per pair of a levels matrix, in chunks."""
+    np = _np()
+    parts: list[tuple[Any, Any, Any]] = []
+    for s in range(0, len(a), chunk):
+        ca, cb, lv = a[s : s + chunk], b[s : s + chunk], levels[s : s + chunk]
+        adjust = None
+        if name_frequency is not None:
+            freq = np.maximum(name_frequency[ca], name_frequency[cb])
+            adjust = tf_adjustments(cfg, lv[:, FIELDS.index("given_name")], freq)
+        parts.append(evidence_arrays(cfg, lv, adjust))
+    if not parts:
+        return np.empty(0), np.empty(0), np.empty(0)
+    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))  # type: ignore[return-value]
+
+
 def pair_evidence(
     frame: Frame,
     cfg: MatchConfig,
@@ -441,21 +480,8 @@ def pair_evidence(
     (share of the records with each record's given-name sound, from
     ``given_name_frequencies``) turns on the term-frequency adjustment.
     """
-    np = _np()
-    parts: list[tuple[Any, Any, Any]] = []
-    memos = level_memos()
-    starts = range(0, len(a), chunk)
-    for s in _progress(starts, progress, f"scoring {len(a):,} pairs", len(starts)):
-        ca, cb = a[s : s + chunk], b[s : s + chunk]
-        lv = pair_levels(frame, ca, cb, memos)
-        adjust = None
-        if name_frequency is not None:
-            freq = np.maximum(name_frequency[ca], name_frequency[cb])
-            adjust = tf_adjustments(cfg, lv[:, FIELDS.index("given_name")], freq)
-        parts.append(evidence_arrays(cfg, lv, adjust))
-    if not parts:
-        return np.empty(0), np.empty(0), np.empty(0)
-    return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))  # type: ignore[return-value]
+    levels = pair_level_matrix(frame, a, b, chunk, progress)
+    return levels_evidence(cfg, levels, a, b, chunk, name_frequency)
 
 
 def score_pairs(

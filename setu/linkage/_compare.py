@@ -96,14 +96,28 @@ def compare_names(a: NameDesc, b: NameDesc) -> tuple[int, int]:
     if (fb and _near(ja, "".join(fb))) or (fa and _near("".join(fa), jb)):
         # One record has the name in the family-name column.
         return 4, fam
-    aa, ab = set(a.akeys), set(b.akeys)
-    if (aa & set(kgb)) or (ab & set(kga)) or (aa & ab):
+    if _alias_match(a, b):
         return 3, fam
     if _similar(" ".join(ga), " ".join(gb)) or (
         min(len(ja), len(jb)) >= 4 and _jw("".join(kga), "".join(kgb)) >= 0.9
     ):
         return 2, fam
     return 1, fam
+
+
+def _alias_match(a: NameDesc, b: NameDesc) -> bool:
+    """An alias of one record (a home name, a name given by traffickers) is a name of the
+    other: every alias word against every given-name and alias word of the other record,
+    by phonetic key, sound or spelling (all pairs, the best counts)."""
+    if not a.alias and not b.alias:
+        return False
+    aa, ab = set(a.akeys), set(b.akeys)
+    if (aa & set(b.gkeys)) or (ab & set(a.gkeys)) or (aa & ab):
+        return True
+    words_a, words_b = a.given + a.alias, b.given + b.alias
+    return any(_near(x, y) for x in a.alias for y in words_b if min(len(x), len(y)) >= 3) or any(
+        _near(x, y) for x in b.alias for y in words_a if min(len(x), len(y)) >= 3
+    )
 
 
 def _compare_family(a: NameDesc, b: NameDesc) -> int:

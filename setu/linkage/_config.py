@@ -53,7 +53,7 @@ class MatchConfig:
     # explain() and MatchIndex always use it as it is. With estimate_prior (opt-in),
     # dedupe/link/dedupe_spark estimate it from the data being linked instead
     # (estimate_prior_log2_odds), within prior_range: precision then holds as the data
-    # grows, at a cost in recall (docs/matching.md §4).
+    # grows, at a cost in recall (docs/linkage/weights.md).
     prior_log2_odds: float = -12.0
     # Without estimate_prior, dedupe/link/dedupe_spark lower the prior for a register larger
     # than prior_reference_records by prior_scale_rate bits per doubling
@@ -81,6 +81,23 @@ class MatchConfig:
     estimate_family: bool = True
     family_range: tuple[float, float] = (-6.0, 8.0)
     family_pseudo_pairs: float = 200.0
+    # Learn m and u from the records being linked (dedupe/link/dedupe_spark; _learn.py):
+    # u from up to u_sample_pairs random pairs, m by EM over the candidate pairs, both
+    # held near the values in ``mu`` by Dirichlet priors worth u_pseudo_pairs and
+    # m_pseudo_pairs pairs, and no m below m_floor_ratio of its configured value.
+    # explain() and MatchIndex score without a data set around them and keep ``mu``.
+    learn_weights: bool = True
+    u_sample_pairs: int = 50_000
+    u_pseudo_pairs: float = 1_000.0
+    m_pseudo_pairs: float = 100.0
+    m_floor_ratio: float = 0.5
+    em_iterations: int = 10
+    # Learned weights stay within these bits of the configured ones: data can show a level
+    # to be far stronger evidence than configured (a full date of birth among FEBRL's
+    # varied dates), but a small or odd input (a handful of common names) cannot make
+    # agreement count for much less than the configured Indian register assumes.
+    learn_bounds: tuple[float, float] = (-1.0, 3.0)
+    learn_household_bounds: tuple[float, float] = (0.0, 0.0)
     # Clustering safeguards.
     strict_threshold: float = 0.99  # merges that grow a cluster beyond strict_size
     strict_size: int = 4
@@ -212,6 +229,44 @@ def name_frequency_adjustment(cfg: MatchConfig, level: int, frequency: float) ->
     return min(cfg.tf_max_up, max(-cfg.tf_max_down, math.log2(u / frequency)))
 
 
+_GIVEN, _BIRTH, _FAMILY = (FIELDS.index(f) for f in ("given_name", "birth", "family_name"))
+_VILLAGE, _PLACE = FIELDS.index("village"), FIELDS.index("place")
+_DIFFERENT_GIVEN = LEVELS["given_name"].index("different")
+_SAME_DATE = LEVELS["birth"].index("date")
+_FAMILY_AGREES = LEVELS["family_name"].index("similar")
+_VILLAGE_AGREES = LEVELS["village"].index("similar")
+_PLACE_AGREES = LEVELS["place"].index("related_district")
+
+REVIEW_REASON = (
+    "Same full date of birth, family name and place, but a different given name: one "
+    "person renamed or recorded under another name, or twins or sisters. A caseworker "
+    "should decide."
+)
+
+
+def review_mask(levels: Any) -> Any:
+    """Pairs whose evidence conflicts in the way only a person can settle (the review band).
+
+    A different given name with the same full date of birth, family name and place: a full
+    date of birth is strong evidence of one person (siblings rarely share one; twins are
+    about 1.5% of births), yet it can be twins, a sister, or a survivor whom traffickers
+    renamed. The weights decide whether such a pair merges; the pair is also reported for
+    review, so neither a merge nor a split of it is silent. ``levels``: (n, len(FIELDS)).
+    """
+    import numpy as np
+
+    lv = np.asarray(levels)
+    if lv.ndim == 1:
+        lv = lv.reshape(1, -1)
+    place = (lv[:, _VILLAGE] >= _VILLAGE_AGREES) | (lv[:, _PLACE] >= _PLACE_AGREES)
+    return (
+        (lv[:, _GIVEN] == _DIFFERENT_GIVEN)
+        & (lv[:, _BIRTH] == _SAME_DATE)
+        & (lv[:, _FAMILY] >= _FAMILY_AGREES)
+        & place
+    )
+
+
 def probability(log2_odds: float) -> float:
     if log2_odds > 60:
         return 1.0
@@ -258,7 +313,7 @@ def register_prior_log2_odds(cfg: MatchConfig, n_pairs: float) -> float:
     The match rate among all pairs falls by one bit per doubling of the register: each
     person has about as many records, the pairs grow with n². With this engine's weights
     the full fall costs more recall than it saves precision (they are under-confident for
-    true matches, docs/matching.md §4a), so beyond ``prior_reference_records`` (counted as
+    true matches, docs/linkage/weights.md), so beyond ``prior_reference_records`` (counted as
     the records whose n(n-1)/2 pairs these are) the prior falls by ``prior_scale_rate`` bits
     per doubling, and below it stays at ``prior_log2_odds``.
     """

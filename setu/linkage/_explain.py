@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from ._compare import FIELDS, LEVELS, compare
-from ._config import MatchConfig, combine, probability
+from ._config import REVIEW_REASON, MatchConfig, combine, probability, review_mask
 from ._features import BirthDesc, Features, features
 from ._places import gazetteer
 from ._records import PersonRecord
@@ -24,7 +24,7 @@ class FieldEvidence:
 @dataclass(frozen=True, slots=True)
 class Explanation:
     probability: float
-    decision: str  # "match", "possible" or "non-match"
+    decision: str  # "match", "review", "possible" or "non-match"
     weight: float  # total log2 odds
     fields: tuple[FieldEvidence, ...]
     summary: str
@@ -178,12 +178,19 @@ def explain_features(
         text = _texts(name, level, va[name] or "—", vb[name] or "—", fa, fb)
         evidence.append(FieldEvidence(name, va[name], vb[name], level, round(weight, 3), text))
     decision = decision_for(cfg, p)
+    review = bool(review_mask(levels)[0])
+    if review:
+        # Conflicting evidence (review_mask): neither merge nor split it silently.
+        decision = "review"
     head = {
         "match": "Likely the same person",
+        "review": "Needs review",
         "possible": "Possibly the same person — a caseworker should check",
         "non-match": "Probably different people",
     }[decision]
     summary = f"{head} (probability {p:.0%})."
+    if review:
+        summary += " " + REVIEW_REASON
     counted = [e for e in evidence if e.weight != 0]
     # The person's own evidence first: it is what should carry a decision.
     pros = [

@@ -19,6 +19,7 @@ from ._api import all_pairs, edge_floor
 from ._batch import log2_odds
 from ._blocking import BROAD_PREFIXES, blocking_keys, sort_key
 from ._cluster import cluster, components, labels_to_clusters
+from ._compare import compare
 from ._config import (
     PRIOR_BINS_PER_BIT,
     MatchConfig,
@@ -28,6 +29,7 @@ from ._config import (
 )
 from ._features import features, name_frequency_key
 from ._groups import GroupScorer, pair_parts
+from ._learn import learn_from_patterns, pattern_codes, random_pair_levels
 from ._records import COLUMNS, PersonRecord, check_unique_ids
 
 
@@ -94,6 +96,14 @@ def _score_partition(cfg: MatchConfig, name_counts: dict[str, int], n_records: i
             yield (row["a"]["idx"], row["b"]["idx"], *parts)
 
     return run
+
+
+def _pattern_partition(rows: Iterator[Any]) -> Iterator[int]:
+    import numpy as np
+
+    for row in rows:
+        levels = compare(features(_row_to_record(row["a"])), features(_row_to_record(row["b"])))
+        yield int(pattern_codes(np.asarray([levels], dtype=np.int8))[0])
 
 
 def _name_share(name_counts: dict[str, int], n_records: int) -> Any:
@@ -191,6 +201,17 @@ def dedupe_spark(
         ]
     )
     name_counts = dict(df.rdd.mapPartitions(_name_key_partition).countByValue())
+    if cfg.learn_weights:
+        # The same histogram of level patterns as dedupe, in the same (ascending) order, and
+        # the same random pairs compared on the driver, so the same learned weights.
+        hist = sorted(structs.rdd.mapPartitions(_pattern_partition).countByValue().items())
+        cfg = learn_from_patterns(
+            cfg,
+            [c for c, _ in hist],
+            [k for _, k in hist],
+            random_pair_levels(records, cfg),
+            register_prior_log2_odds(cfg, all_pairs(records)),
+        )
     scorer = _score_partition(cfg, name_counts, len(records))
     scored = spark.createDataFrame(structs.rdd.mapPartitions(scorer), scored_schema)
     thr = log2_odds(t)

