@@ -69,6 +69,7 @@ INSTALLED_APPS = [
     "setu.matching",
     "setu.web",
     "setu.demo",
+    "setu.backup",
 ]
 
 MIDDLEWARE = [
