@@ -282,6 +282,12 @@ TASKS = {
     }
 }
 
+# --- Retention ------------------------------------------------------------------------------
+# Days after a case is closed until retention clears its free text and, once all of a person's
+# cases are that old, her names, phones, address lines and documents (`setu retention run`,
+# daily). Seven years by default; 0 turns retention off. Set it by your data-protection policy.
+SETU_RETENTION_DAYS = env_int("SETU_RETENTION_DAYS", 2555)
+
 # --- Shelters and bed holds -------------------------------------------------------------------
 # A bed count not confirmed for this long shows "call to confirm" and the shelter is nudged.
 SETU_CAPACITY_STALE_HOURS = env_int("SETU_CAPACITY_STALE_HOURS", 24)

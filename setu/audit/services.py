@@ -29,6 +29,7 @@ from django.utils.crypto import salted_hmac
 from setu.audit.models import AuditAction as AuditAction
 from setu.audit.models import AuditEntry, AuditHead, AuditPending, AuditSeal
 from setu.audit.models import Outcome as Outcome
+from setu.core.changes import scrub
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -107,8 +108,10 @@ def record(
     """Write one entry, inside the caller's transaction, for the sealer to chain.
 
     ``target`` is a model instance or a ``(type, id, owner_org_id)`` tuple. ``user`` is used when
-    there is no actor yet (login, failed login). ``details`` must never hold a survivor's
-    personal data; ``changes`` (before/after of a write) may, as the trail is itself protected.
+    there is no actor yet (login, failed login). Neither ``details`` nor ``changes`` holds a
+    survivor's personal data: the trail is append-only, so nothing in it could be erased when
+    retention anonymises a record. ``changes`` comes from ``core.changes.snapshot``, whose
+    ``Personal`` values are stored as a mark naming the field that changed, not the value.
     """
     target_type, target_id, owner_org_id = _target_parts(target)
     user = user if user is not None else (actor.user if actor else None)
@@ -124,7 +127,7 @@ def record(
         "target_id": target_id,
         "target_org_id": target_org_id or owner_org_id,
         "ip_address": ip_address or (actor.ip_address if actor else None),
-        "changes": changes or {},
+        "changes": scrub(changes or {}),
         "details": details or {},
     }
     salt = secrets.token_hex(32)
