@@ -95,7 +95,10 @@ def test_create_and_update_record_before_and_after(personas):
 
 
 def test_export(personas):
-    response = _client(personas, "org_admin").get(reverse("audit:entry-export"))
+    password = "a strong export password"
+    response = _client(personas, "org_admin").post(
+        reverse("audit:entry-export"), {"password": password, "password_again": password}
+    )
     b"".join(response.streaming_content)
     assert _only(action=AuditAction.EXPORT).actor_user_id == personas.users["org_admin"].pk
 
