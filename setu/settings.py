@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "setu.matching",
     "setu.web",
     "setu.demo",
+    "setu.backup",
 ]
 
 MIDDLEWARE = [
@@ -281,6 +282,12 @@ TASKS = {
         "QUEUES": ["default"],
     }
 }
+
+# --- Retention ------------------------------------------------------------------------------
+# Days after a case is closed until retention clears its free text and, once all of a person's
+# cases are that old, her names, phones, address lines and documents (`setu retention run`,
+# daily). Seven years by default; 0 turns retention off. Set it by your data-protection policy.
+SETU_RETENTION_DAYS = env_int("SETU_RETENTION_DAYS", 2555)
 
 # --- Shelters and bed holds -------------------------------------------------------------------
 # A bed count not confirmed for this long shows "call to confirm" and the shelter is nudged.

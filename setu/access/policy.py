@@ -476,6 +476,20 @@ RULES.update(
         ("referrals.referralevent", Action.VIEW): _via_referral(_referral_view),
     }
 )
+# Export formats (issue 28, promise 5): who may take which file out of Setu. Every export goes
+# through ``audit.services.export_package``, which asks this table by the format's label.
+EXPORT_FORMAT_ROLES: dict[str, frozenset[str]] = {
+    "export.audit_trail_csv": frozenset({Role.ORG_ADMIN}),
+}
+
+
+def _export_rule(roles: frozenset[str]) -> Callable[[Actor], bool]:
+    return lambda actor: _member(actor, roles)
+
+
+CLASS_RULES.update(
+    {(label, Action.EXPORT): _export_rule(roles) for label, roles in EXPORT_FORMAT_ROLES.items()}
+)
 CLASS_RULES.update(
     {
         ("directory.service", Action.VIEW): lambda a: a.has_membership or a.is_platform_admin,

@@ -19,16 +19,16 @@ import secrets
 import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db import connection, models, transaction
-from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
 from setu.audit.models import AuditAction as AuditAction
 from setu.audit.models import AuditEntry, AuditHead, AuditPending, AuditSeal
 from setu.audit.models import Outcome as Outcome
+from setu.core.changes import scrub
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -107,8 +107,10 @@ def record(
     """Write one entry, inside the caller's transaction, for the sealer to chain.
 
     ``target`` is a model instance or a ``(type, id, owner_org_id)`` tuple. ``user`` is used when
-    there is no actor yet (login, failed login). ``details`` must never hold a survivor's
-    personal data; ``changes`` (before/after of a write) may, as the trail is itself protected.
+    there is no actor yet (login, failed login). Neither ``details`` nor ``changes`` holds a
+    survivor's personal data: the trail is append-only, so nothing in it could be erased when
+    retention anonymises a record. ``changes`` comes from ``core.changes.snapshot``, whose
+    ``Personal`` values are stored as a mark naming the field that changed, not the value.
     """
     target_type, target_id, owner_org_id = _target_parts(target)
     user = user if user is not None else (actor.user if actor else None)
@@ -124,7 +126,7 @@ def record(
         "target_id": target_id,
         "target_org_id": target_org_id or owner_org_id,
         "ip_address": ip_address or (actor.ip_address if actor else None),
-        "changes": changes or {},
+        "changes": scrub(changes or {}),
         "details": details or {},
     }
     salt = secrets.token_hex(32)
@@ -572,14 +574,118 @@ def anchors_check(lines: Iterable[str]) -> list[VerifyProblem]:
     return problems
 
 
-def entry_export(*, actor: Actor, filters: Any = None) -> QuerySet[AuditEntry]:
-    """The actor's organisation's trail, filtered, for a CSV download; the export is audited."""
+EXPORT_PASSWORD_MIN = 12
+_SPOOL_BYTES = 8 * 1024 * 1024
+
+
+def _watermark(actor: Actor, at: dt.datetime, export_id: str) -> str:
+    from django.utils.translation import gettext as _
+
     from setu.audit import selectors
 
-    entries = selectors.entry_list(actor=actor, filters=filters)
+    names = selectors.organisation_names(actor=actor, ids={actor.organisation_id})
+    return _(
+        "Exported from Setu by %(user)s (%(organisation)s) on %(day)s at %(time)s. "
+        "Export %(id)s. Do not pass this file on."
+    ) % {
+        "user": actor.user.username,
+        "organisation": names.get(actor.organisation_id) or "-",
+        "day": timezone.localtime(at).strftime("%d-%m-%Y"),
+        "time": timezone.localtime(at).strftime("%H:%M"),
+        "id": export_id,
+    }
+
+
+def export_package(
+    *,
+    actor: Actor,
+    fmt: str,
+    files: Iterable[tuple[str, Iterable[str]]],
+    password: str,
+    target: Any,
+    details: dict[str, Any],
+) -> IO[bytes]:
+    """The one way a file leaves Setu from the pages: allowed per format, watermarked,
+    encrypted with the user's password and audited, in the caller's transaction.
+
+    ``fmt`` names a format in the policy's export table (``export.<fmt>``). The result is a
+    ZIP encrypted with AES-256 (WinZip AE-2: 7-Zip, WinZip, macOS Archive Utility with a
+    helper, Linux ``7z``), holding ``WATERMARK.txt`` and ``files``, each text file opening
+    with the watermark line; the ZIP's comment carries it too. Returned as a file positioned
+    at its start (kept in memory up to 8 MiB, then on disk).
+    """
+    import tempfile
+    import uuid
+
+    import pyzipper
+    from django.utils.translation import gettext as _
+
+    from setu.access import policy
+    from setu.core.errors import InvalidInput
+
+    policy.require_allowed(actor, policy.Action.EXPORT, f"export.{fmt}")
+    if len(password) < EXPORT_PASSWORD_MIN:
+        raise InvalidInput(
+            {"password": [_("Use at least %(n)d characters.") % {"n": EXPORT_PASSWORD_MIN}]}
+        )
+    export_id = str(uuid.uuid4())
+    mark = _watermark(actor, timezone.now(), export_id)
+    out = tempfile.SpooledTemporaryFile(max_size=_SPOOL_BYTES)  # noqa: SIM115  (returned open)
+    names = []
+    with pyzipper.AESZipFile(
+        out, "w", compression=pyzipper.ZIP_DEFLATED, encryption=pyzipper.WZ_AES
+    ) as archive:
+        archive.setpassword(password.encode("utf-8"))
+        archive.setencryption(pyzipper.WZ_AES, nbits=256)
+        archive.comment = mark.encode("utf-8")
+        archive.writestr("WATERMARK.txt", mark + "\n")
+        for name, lines in files:
+            names.append(name)
+            with archive.open(name, "w") as member:
+                member.write(("# " + mark + "\n").encode("utf-8"))
+                for line in lines:
+                    member.write(line.encode("utf-8"))
+    out.seek(0)
     record(
         actor=actor,
         action=AuditAction.EXPORT,
+        target=target,
+        details={
+            **details,
+            "format": fmt,
+            "export_id": export_id,
+            "files": names,
+            "encryption": "zip-aes-256",
+        },
+    )
+    return out
+
+
+def entry_export(*, actor: Actor, filters: Any = None, password: str) -> IO[bytes]:
+    """The actor's organisation's trail, filtered, as an encrypted, watermarked CSV in a ZIP;
+    the export is audited (``export_package``)."""
+    import csv
+    import io
+
+    from setu.audit import export, selectors
+
+    entries = selectors.entry_list(actor=actor, filters=filters)
+
+    def lines() -> Iterator[str]:
+        buffer = io.StringIO()
+        writer = csv.writer(buffer)
+        for row in export.rows(actor=actor, entries=entries.iterator(chunk_size=500)):
+            writer.writerow(row)
+            yield buffer.getvalue()
+            buffer.seek(0)
+            buffer.truncate()
+
+    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+    return export_package(
+        actor=actor,
+        fmt="audit_trail_csv",
+        files=[(f"audit-trail-{stamp}.csv", lines())],
+        password=password,
         target=("audit.auditentry", "", actor.organisation_id),
         details={
             "what": "audit_trail",
@@ -587,7 +693,6 @@ def entry_export(*, actor: Actor, filters: Any = None) -> QuerySet[AuditEntry]:
             "rows": entries.count(),
         },
     )
-    return entries
 
 
 def person_access_export(*, actor: Actor, person_id: Any, fmt: str) -> list[AuditEntry]:

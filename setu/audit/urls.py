@@ -5,7 +5,7 @@ from setu.audit import views
 app_name = "audit"
 urlpatterns = [
     path("", views.entry_list, name="entry-list"),
-    path("export.csv", views.entry_export, name="entry-export"),
+    path("export/", views.entry_export, name="entry-export"),
     path("person/<uuid:person_id>/", views.person_access, name="person-access"),
     path(
         "person/<uuid:person_id>/export.<str:fmt>",

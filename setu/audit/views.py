@@ -8,7 +8,7 @@ import json
 from uuid import UUID
 
 from django.core.paginator import Paginator
-from django.http import Http404, HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,9 +16,10 @@ from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from setu.access import policy
 from setu.access.actor import Actor, actor_of
 from setu.audit import export, selectors, sentences, services
-from setu.audit.forms import CaseLookupForm, EntryFilterForm
+from setu.audit.forms import CaseLookupForm, EntryFilterForm, ExportPasswordForm
 from setu.audit.models import AuditEntry
 
 PAGE_SIZE = 50
@@ -107,24 +108,32 @@ def entry_detail(request: HttpRequest, entry_hash: str) -> HttpResponse:
     )
 
 
-class _Echo:
-    def write(self, value: str) -> str:
-        return value
-
-
-def entry_export(request: HttpRequest) -> StreamingHttpResponse:
+@require_http_methods(["GET", "POST"])
+def entry_export(request: HttpRequest) -> HttpResponse:
+    """Ask for a password (GET), then send the filtered trail as an encrypted ZIP (POST)."""
     actor = actor_of(request)
-    entries = services.entry_export(actor=actor, filters=_filter_form(request).filters())
-    writer = csv.writer(_Echo())
-    stream = (
-        writer.writerow(row)
-        for row in export.rows(actor=actor, entries=entries.iterator(chunk_size=500))
+    form = ExportPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        package = services.entry_export(
+            actor=actor,
+            filters=_filter_form(request).filters(),
+            password=form.cleaned_data["password"],
+        )
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = FileResponse(
+            package,
+            as_attachment=True,
+            filename=f"audit-trail-{stamp}.zip",
+            content_type="application/zip",
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    policy.require_allowed(actor, policy.Action.EXPORT, "export.audit_trail_csv")
+    return render(
+        request,
+        "audit/entry_export.html",
+        {"form": form, "query": request.GET.urlencode(), "active_nav": "audit"},
     )
-    response = StreamingHttpResponse(stream, content_type="text/csv; charset=utf-8")
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    response["Content-Disposition"] = f'attachment; filename="audit-trail-{stamp}.csv"'
-    response["Cache-Control"] = "no-store"
-    return response
 
 
 def person_access(request: HttpRequest, person_id: UUID) -> HttpResponse:

@@ -22,3 +22,6 @@ class ConsentConfig(AppConfig):
         )
         # The breach report lists accesses to a person's consents too.
         labels.register_person_records_finder(selectors.consent_records_of_person)
+        from setu.consent import services
+
+        hooks.on_person_anonymised(services.consents_forget_guardian)

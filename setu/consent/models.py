@@ -48,6 +48,9 @@ class ConsentQuerySet(models.QuerySet):
 class Consent(BaseModel):
     """Consent to share, given by whom, when, with whom; withdrawn when (HTCDS con_Consent)."""
 
+    # A guardian's name goes to the audit trail only as a mark (core.changes.Personal).
+    AUDIT_PERSONAL_FIELDS = ("given_by_name",)
+
     person = models.ForeignKey("registry.Person", on_delete=models.CASCADE, related_name="consents")
     scopes = models.JSONField(_("what may be shared"), default=list)
     # Null means every organisation in the network; otherwise only this one.

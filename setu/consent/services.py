@@ -207,6 +207,11 @@ def consent_withdraw(
     return consent
 
 
+def consents_forget_guardian(person_id: Any) -> None:
+    """Retention anonymised this person: forget the names of those who consented for her."""
+    Consent.objects.filter(person_id=person_id).exclude(given_by_name="").update(given_by_name="")
+
+
 def consents_lapse(*, day: datetime.date | None = None) -> int:
     """Retire consents whose expiry date has passed: end their shares and tell every subscriber,
     once per consent, one transaction each (run daily: ``setu consent lapsed``)."""

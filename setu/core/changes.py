@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -28,17 +29,50 @@ def json_value(value: Any) -> Any:
     return value
 
 
+# What the audit trail holds instead of a personal value (a name, a phone number, an address,
+# a document number, free text about a person). The trail is append-only and hash-chained, so
+# a value written to it could never be erased when retention anonymises the record; it keeps
+# who changed which field when, and the record itself keeps the value.
+PERSONAL_MARK = "(personal data: kept in the record, not in the audit trail)"
+
+
+@dataclass(frozen=True)
+class Personal:
+    """A personal value in a before/after snapshot: compared by value (so ``diff`` sees a
+    change), written to the audit trail only as ``PERSONAL_MARK`` (``scrub``)."""
+
+    value: Any
+
+    def __str__(self) -> str:
+        return PERSONAL_MARK
+
+
+def scrub(value: Any) -> Any:
+    """``value`` with every ``Personal`` replaced by ``PERSONAL_MARK`` (the audit trail's form)."""
+    if isinstance(value, Personal):
+        return PERSONAL_MARK
+    if isinstance(value, dict):
+        return {k: scrub(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [scrub(v) for v in value]
+    return value
+
+
 def snapshot(
     obj: models.Model, fields: Iterable[str], *, many: Iterable[str] = ()
 ) -> dict[str, Any]:
     """A JSON-safe copy of ``fields`` for the audit trail's before/after (relations as ids;
-    ``many`` relations as sorted ids once the row is saved)."""
+    ``many`` relations as sorted ids once the row is saved). Fields the model names in
+    ``AUDIT_PERSONAL_FIELDS`` come back as ``Personal``, which the trail stores as a mark."""
     out: dict[str, Any] = {}
+    personal = getattr(obj, "AUDIT_PERSONAL_FIELDS", ())
     for name in fields:
         field = obj._meta.get_field(name)
         if isinstance(field, models.ForeignKey):
             raw = getattr(obj, field.attname)
             out[name] = str(raw) if raw is not None else None
+        elif name in personal:
+            out[name] = Personal(json_value(getattr(obj, name)))
         else:
             out[name] = json_value(getattr(obj, name))
     if obj.pk and not obj._state.adding:

@@ -16,6 +16,7 @@ EventRecordedHandler = Callable[[uuid.UUID], None]
 
 _person_saved: list[PersonSavedHandler] = []
 _event_recorded: list[EventRecordedHandler] = []
+_person_anonymised: list[PersonSavedHandler] = []
 
 
 def on_person_saved(handler: PersonSavedHandler) -> PersonSavedHandler:
@@ -30,6 +31,19 @@ def on_event_recorded(handler: EventRecordedHandler) -> EventRecordedHandler:
     if handler not in _event_recorded:
         _event_recorded.append(handler)
     return handler
+
+
+def on_person_anonymised(handler: PersonSavedHandler) -> PersonSavedHandler:
+    """Call ``handler(person_id)`` when retention anonymised a person: forget what identifies her."""
+    if handler not in _person_anonymised:
+        _person_anonymised.append(handler)
+    return handler
+
+
+def person_anonymised(person_id: Any) -> None:
+    """Retention removed this person's identifying data in this transaction."""
+    for handler in _person_anonymised:
+        handler(person_id)
 
 
 def person_saved(person_id: Any) -> None:

@@ -51,6 +51,12 @@ class Script(models.TextChoices):
 class Person(BaseModel):
     """A person as recorded by one organisation (survivor, missing person, family or perpetrator)."""
 
+    # Written to the audit trail only as a mark (core.changes.Personal), never as the value.
+    AUDIT_PERSONAL_FIELDS = (
+        "given_name", "family_name", "name_native", "birth_date", "father_name", "mother_name",
+        "spouse_name", "disability",
+    )  # fmt: skip
+
     owner_org = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="persons"
     )
@@ -81,6 +87,9 @@ class Person(BaseModel):
     )
     # Records are archived, never deleted, so nothing a survivor told us is silently lost.
     archived_at = models.DateTimeField(null=True, blank=True)
+    # Set when retention replaced the person's names, phones, places and documents
+    # (services.retention); the row stays, with what statistics count.
+    anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
     # Folded words of every name and alias (setu.registry.text.search_key), kept by the services
     # so that search is case-, diacritic- and spelling-variant-insensitive on every database.
     search_key = models.TextField(blank=True, default="", editable=False)
@@ -97,6 +106,8 @@ class Person(BaseModel):
 
     @property
     def display_name(self) -> str:
+        if self.anonymised_at is not None:
+            return str(_("(anonymised)"))
         name = " ".join(part for part in (self.given_name, self.family_name) if part)
         return name or self.name_native or str(_("(no name recorded)"))
 
@@ -123,6 +134,8 @@ class AliasKind(models.TextChoices):
 class PersonAlias(BaseModel):
     """Another name the person is known by."""
 
+    AUDIT_PERSONAL_FIELDS = ("name",)
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
     name = models.CharField(_("name"), max_length=150)
     kind = models.CharField(
@@ -141,6 +154,8 @@ class AddressKind(models.TextChoices):
 
 class Address(BaseModel):
     """A place linked to a person: village or locality, district and state (LGD)."""
+
+    AUDIT_PERSONAL_FIELDS = ("village", "line", "pincode")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="addresses")
     kind = models.CharField(
@@ -170,6 +185,8 @@ class PhoneKind(models.TextChoices):
 class Phone(BaseModel):
     """A phone number, stored normalised (+91XXXXXXXXXX for Indian numbers)."""
 
+    AUDIT_PERSONAL_FIELDS = ("number", "note")
+
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
     number = models.CharField(_("number"), max_length=16)
     kind = models.CharField(
@@ -197,6 +214,8 @@ class DocumentType(models.TextChoices):
 
 class IdentityDocument(BaseModel):
     """An identity document. A full Aadhaar number is never stored: only its last four digits."""
+
+    AUDIT_PERSONAL_FIELDS = ("number",)
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
     doc_type = models.CharField(_("document"), max_length=20, choices=DocumentType.choices)
@@ -227,6 +246,8 @@ class TraffickingStatus(models.TextChoices):
 
 class Case(BaseModel):
     """A case owned by one organisation; other organisations see it only through a consented share."""
+
+    AUDIT_PERSONAL_FIELDS = ("summary",)
 
     owner_org = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="cases"
@@ -445,6 +466,8 @@ class EventKind(models.TextChoices):
 class TraffickingEvent(BaseModel):
     """Something that happened in a case, at a place and a date (HTCDS Historic Trafficking Event)."""
 
+    AUDIT_PERSONAL_FIELDS = ("place", "description")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="events"
@@ -508,6 +531,8 @@ class ServiceStatus(models.TextChoices):
 class ServiceRecord(BaseModel):
     """A service a person received or is receiving (HTCDS Support Plan)."""
 
+    AUDIT_PERSONAL_FIELDS = ("notes",)
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
     person = models.ForeignKey(
         Person, null=True, blank=True, on_delete=models.PROTECT, related_name="services"
@@ -540,6 +565,8 @@ class NoteTopic(models.TextChoices):
 
 class CaseNote(BaseModel):
     """A note on a case (HTCDS Case Comment)."""
+
+    AUDIT_PERSONAL_FIELDS = ("body",)
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(

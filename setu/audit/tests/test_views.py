@@ -7,10 +7,12 @@ import datetime
 import io
 
 import pytest
+import pyzipper
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import urlencode
 
 from setu.audit import services as audit
 from setu.audit.models import AuditAction, AuditEntry, Outcome
@@ -171,13 +173,32 @@ def test_detail_of_another_orgs_entry_is_404_and_audited(personas, trail):
     ).exists()
 
 
+PASSWORD = "a strong export password"
+
+
+def _export(client, query=None, password=PASSWORD):
+    url = reverse("audit:entry-export")
+    if query:
+        url += "?" + urlencode(query)
+    return client.post(url, {"password": password, "password_again": password})
+
+
+def _export_rows(response, password=PASSWORD):
+    """The CSV inside the encrypted ZIP, without its watermark line; and the watermark."""
+    archive = pyzipper.AESZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    archive.setpassword(password.encode())
+    (name,) = [n for n in archive.namelist() if n.endswith(".csv")]
+    text = archive.read(name).decode()
+    mark, _, body = text.partition("\n")
+    return list(csv.reader(io.StringIO(body))), mark, archive
+
+
 def test_export_is_filtered_audited_and_leaves_out_values(personas, trail):
-    response = _client(personas, "org_admin").get(
-        reverse("audit:entry-export"), {"action": "update"}
-    )
+    response = _export(_client(personas, "org_admin"), {"action": "update"})
     assert response.status_code == 200
-    assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
+    assert response["Content-Type"] == "application/zip"
+    assert "no-store" in response["Cache-Control"]
+    rows, _mark, _archive = _export_rows(response)
     header, body = rows[0], rows[1:]
     assert header[0] == "seq"
     assert {int(r[0]) for r in body} == {trail["update"].seq, trail["partner_edit"].seq}
@@ -189,8 +210,50 @@ def test_export_is_filtered_audited_and_leaves_out_values(personas, trail):
     assert export.actor_user_id == personas.users["org_admin"].pk
     assert export.details["filters"] == {"action": "update"}
     assert export.details["rows"] == 2
+    assert export.details["format"] == "audit_trail_csv"
+    assert export.details["encryption"] == "zip-aes-256"
     _, problems = audit.verify()
     assert problems == []
+
+
+def test_export_is_encrypted_with_the_users_password_and_watermarked(personas, trail):
+    response = _export(_client(personas, "org_admin"))
+    blob = b"".join(response.streaming_content)
+    assert b"seq,at,actor" not in blob  # nothing readable without the password
+    archive = pyzipper.AESZipFile(io.BytesIO(blob))
+    archive.setpassword(b"not the password")
+    with pytest.raises(RuntimeError):
+        archive.read("WATERMARK.txt")
+    archive.setpassword(PASSWORD.encode())
+    mark = archive.read("WATERMARK.txt").decode()
+    export = AuditEntry.objects.get(action=AuditAction.EXPORT)
+    today = timezone.localtime(export.at).strftime("%d-%m-%Y")
+    assert "org_admin" in mark and str(personas.own_org) in mark and today in mark
+    assert export.details["export_id"] in mark
+    assert archive.comment.decode() == mark.strip()
+    _rows, first_line, _ = _export_rows(type("R", (), {"streaming_content": [blob]})())
+    assert first_line == "# " + mark.strip()
+
+
+def test_export_asks_for_a_password_first_and_refuses_a_short_or_mismatched_one(personas):
+    client = _client(personas, "org_admin")
+    page = client.get(reverse("audit:entry-export"), {"action": "update"})
+    assert page.status_code == 200
+    assert b'type="password"' in page.content and b"?action=update" in page.content
+    short = _export(client, password="short")
+    assert short.status_code == 200 and b"errorlist" in short.content
+    differ = client.post(
+        reverse("audit:entry-export"), {"password": PASSWORD, "password_again": PASSWORD + "x"}
+    )
+    assert differ.status_code == 200 and b"errorlist" in differ.content
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
+
+
+@pytest.mark.parametrize("who", ["lead", "counsellor", "analyst", "platform_admin"])
+def test_export_format_is_refused_to_other_roles(personas, who):
+    response = _export(_client(personas, who))
+    assert response.status_code in (403, 404)
+    assert not AuditEntry.objects.filter(action=AuditAction.EXPORT).exists()
 
 
 def test_export_escapes_spreadsheet_formulas(personas):
@@ -203,8 +266,8 @@ def test_export_escapes_spreadsheet_formulas(personas):
     personas.users["lead"].username = "=HYPERLINK(1)"
     personas.users["lead"].save()
     audit.record(actor=personas["lead"], action=AuditAction.VIEW, target=personas.case)
-    response = _client(personas, "org_admin").get(reverse("audit:entry-export"))
-    content = b"".join(response.streaming_content).decode()
+    rows, _mark, _ = _export_rows(_export(_client(personas, "org_admin")))
+    content = "\n".join(",".join(r) for r in rows)
     assert "'=HYPERLINK(1)" in content
     assert "\n=HYPERLINK" not in content and ",=HYPERLINK" not in content
 
