@@ -227,7 +227,11 @@ def main(argv: list[str] | None = None) -> int:
             with transaction.atomic():
                 # Registered first, so it runs first: the moment the save is committed.
                 transaction.on_commit(lambda m=marks: m.append(time.perf_counter()))
-                person = registry.person_create(actor=actor, **_person_fields(r))
+                # A sample may be a duplicate inside its own organisation: saved anyway, as a
+                # caseworker who gives the reason would (the check itself is part of the save).
+                person = registry.person_create(
+                    actor=actor, create_reason="bench: a known duplicate", **_person_fields(r)
+                )
                 d = district_of(r)
                 if d is not None or r["village"]:
                     registry.address_add(actor=actor, person=person, village=str(r["village"])[:150],

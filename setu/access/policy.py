@@ -531,6 +531,36 @@ def _hold_view(actor: Actor) -> Q:
     return Q(holder_org_id=actor.organisation_id) | Q(bed_group__shelter_id=actor.organisation_id)
 
 
+def shelter_resident_named(actor: Actor, stay: Model) -> bool:
+    """Whether the shelter's staff may see who is staying in one of its beds (its resident).
+
+    She is named to her shelter when the stay is under the shelter's own case (its own record),
+    or when she was admitted from a bed hold whose referral to this shelter shares her identity
+    under a consent still in force. Admission alone does not name her: the referral's consent
+    decides, and once it is withdrawn the bed shows only who referred her.
+    """
+    from setu.consent import rules
+
+    if not _member(actor, IDENTITY_ROLES):
+        return False
+    if stay.bed_group.shelter_id != actor.organisation_id:  # type: ignore[attr-defined]
+        return False
+    if stay.case_id is not None:  # type: ignore[attr-defined]
+        return stay.case.owner_org_id == actor.organisation_id  # type: ignore[attr-defined]
+    hold = stay.hold  # type: ignore[attr-defined]
+    if hold is None:
+        return False
+    referral = hold.referral
+    return (
+        referral.to_org_id == actor.organisation_id
+        and referral.sharing_stopped_at is None
+        and "identity" in referral.shared_scopes
+        and rules.covers(
+            referral.consent, scopes=["identity"], organisation_id=actor.organisation_id
+        )
+    )
+
+
 def _hold_release(actor: Actor) -> Q:
     """The holding organisation's caseworkers and the shelter's managers may release a hold."""
     rows = NOTHING

@@ -12,6 +12,7 @@ from ._index import Candidate, MatchIndex
 from ._keys import INDEX_KEYS_VERSION, index_keys, posting_cap, query_keys
 from ._records import LinkageInputError, PersonRecord, read_records
 from ._spark import dedupe_spark
+from ._text import to_latin
 
 __all__ = [
     "INDEX_KEYS_VERSION",
@@ -35,4 +36,5 @@ __all__ = [
     "posting_cap",
     "query_keys",
     "read_records",
+    "to_latin",
 ]

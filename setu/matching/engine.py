@@ -75,6 +75,35 @@ def explain(a: PersonRecord, b: PersonRecord) -> Explanation:
 STRONG = CONFIG.match_threshold
 POSSIBLE = CONFIG.possible_threshold
 
+# The check before creating works on the name alone: what else is typed refines it. These
+# levels tell two records apart however well their names agree.
+_TOLD_APART = (("sex", "different"), ("birth", "far"), ("place", "other_state"))
+
+
+def check_rating(probability: float, explanation: Explanation) -> str:
+    """How the check before creating rates a candidate: "strong", "possible" or "" (not shown).
+
+    Strong: the engine's match threshold, or the same name (given name the same or sounding
+    the same, family name not different) with nothing recorded that tells the two apart (sex,
+    age, home state). Possible: the engine's possible threshold, or a given name that agrees
+    with nothing telling them apart. A name alone never reaches the engine's thresholds (its
+    prior is for whole records), so without this a name typed in showed nothing until age and
+    district were filled in.
+    """
+    levels = {f.field: f.level for f in explanation.fields}
+    told_apart = any(levels.get(name) == level for name, level in _TOLD_APART)
+    given = levels.get("given_name")
+    if probability >= STRONG or (
+        given in ("exact", "sound")
+        and levels.get("family_name") in (None, "missing", "sound")
+        and not told_apart
+    ):
+        return "strong"
+    if probability >= POSSIBLE or (given in ("exact", "sound", "swapped") and not told_apart):
+        return "possible"
+    return ""
+
+
 # Words without values, for the other organisation's record before a link is confirmed.
 _VALUE_FREE = {
     ("given_name", "exact"): "Given names are the same",

@@ -11,6 +11,7 @@ viewer's organisation.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
 from typing import TYPE_CHECKING, Any
@@ -515,14 +516,54 @@ def alert_get(*, actor: Actor, alert_id: Any) -> MatchAlert:
 class CheckResult:
     """Likely existing records in the own organisation (with evidence) and, elsewhere, counts."""
 
-    own: list[tuple[Person, float, Any]]
+    # (person, probability, explanation, rating "strong" or "possible"), strongest first.
+    own: list[tuple[Person, float, Any, str]]
     other_count: int
     other_orgs: list[str]
 
+    @property
+    def strong(self) -> bool:
+        """Whether a record of the own organisation is probably this person: saving then
+        needs a reason (``registry.services.person_create``)."""
+        return any(rating == "strong" for _p, _pr, _ex, rating in self.own)
+
+
+_RATING_ORDER = {"strong": 0, "possible": 1}
+
+
+def _rated(
+    record: PersonRecord, candidates: list[Any], limit: int
+) -> list[tuple[Any, float, Any, str]]:
+    """Candidates the check shows, rated by ``engine.check_rating``, strong ones first."""
+    from setu.matching.services import scored_candidates
+
+    # Every candidate is scored: a name alone stays below the engine's thresholds.
+    scored = scored_candidates(record, candidates, min_probability=0.0, limit=limit)
+    rated = [(m, p, ex, engine.check_rating(p, ex)) for m, p, ex in scored]
+    rated = [row for row in rated if row[3]]
+    rated.sort(key=lambda row: (_RATING_ORDER[row[3]], -row[1]))
+    return rated
+
+
+def _own_rated(actor: Actor, record: PersonRecord) -> list[tuple[Person, float, Any, str]]:
+    """The actor's organisation's records the check shows, as persons the actor may see."""
+    from setu.matching.services import candidate_records
+
+    own_c = candidate_records(record, organisation_id=actor.organisation_id, cross_org=False)
+    rated = _rated(record, own_c, limit=20)
+    visible = {
+        p.pk: p
+        for p in registry.person_visible_list(
+            actor=actor, ids=[m.person_id for m, _p, _e, _r in rated], active_only=True
+        )
+    }
+    return [(visible[m.person_id], p, ex, r) for m, p, ex, r in rated if m.person_id in visible]
+
 
 def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
-    """Who in the actor's organisation (fully) and in others (count and names) may be this person."""
-    from setu.matching.services import candidate_records, scored_candidates
+    """Who in the actor's organisation (fully) and in others (count and names) may be this
+    person; the name alone is enough, what else is given refines it (``engine.check_rating``)."""
+    from setu.matching.services import candidate_records
 
     policy.require_allowed(actor, Action.CREATE, "registry.person")
     org = actor.organisation_id
@@ -543,23 +584,14 @@ def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
             details={"via": "match_check", "refused": "rate_limited", "fields": given},
         )
         raise RateLimited(retry_after=60)
-    threshold = engine.POSSIBLE
-    own_c = candidate_records(record, organisation_id=org, cross_org=False)
-    scored = scored_candidates(record, own_c, min_probability=threshold, limit=5)
-    visible = {
-        p.pk: p
-        for p in registry.person_visible_list(
-            actor=actor, ids=[m.person_id for m, _p, _e in scored], active_only=True
-        )
-    }
-    own = [(visible[m.person_id], p, ex) for m, p, ex in scored if m.person_id in visible]
+    own = _own_rated(actor, record)[:5]
     # Only records whose consent allows matching with the actor's organisation count.
     net_c = candidate_records(record, organisation_id=org, cross_org=True)
-    net = scored_candidates(record, net_c, min_probability=threshold, limit=50)
+    net = _rated(record, net_c, limit=50)
     # An index entry may predate a consent that lapsed since: the consent rows decide.
-    live = records.matching_consents([m.person_id for m, _p, _e in net])
-    net = [(m, p, ex) for m, p, ex in net if live[m.person_id].allows(org)]
-    org_ids = {m.organisation_id for m, _p, _e in net}
+    live = records.matching_consents([m.person_id for m, _p, _e, _r in net])
+    net = [row for row in net if live[row[0].person_id].allows(org)]
+    org_ids = {row[0].organisation_id for row in net}
     names = sorted(o.name for o in org_selectors.organisations_by_id(ids=org_ids).values())
     audit.record(
         actor=actor,
@@ -568,6 +600,20 @@ def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
         details={"via": "match_check", "own": len(own), "elsewhere": len(net), "fields": given},
     )
     return CheckResult(own=own, other_count=len(net), other_orgs=names)
+
+
+def strong_duplicates(actor: Actor, draft: Mapping[str, Any]) -> list[tuple[Any, str]]:
+    """(id, name) of the actor's organisation's records that are strong candidates for the
+    person about to be created (``registry.hooks.on_find_duplicates``; the create is audited
+    with them, so this read is not audited again)."""
+    record = records.draft_record(dict(draft))
+    if not (record.given_name or record.family_name or record.alias):
+        return []
+    return [
+        (person.pk, person.display_name)
+        for person, _p, _ex, rating in _own_rated(actor, record)
+        if rating == "strong"
+    ]
 
 
 @dataclass(frozen=True)

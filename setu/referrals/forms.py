@@ -6,6 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from setu.consent.selectors import ConsentScope
 from setu.core.forms import DateInput
@@ -62,7 +63,8 @@ class ReferralForm(forms.Form):
             text = f"{s.get_service_type_display()} — {s.name} · {org}"
             # A shelter's free beds right now, so nobody is referred to a full home unknowingly.
             if s.service_type == ServiceType.SHELTER and s.organisation_id in free_beds:
-                text += " · " + str(_("%(n)d free beds") % {"n": free_beds[s.organisation_id]})
+                n = free_beds[s.organisation_id]
+                text += " · " + ngettext("%(n)d free bed", "%(n)d free beds", n) % {"n": n}
             return text
 
         self.fields["to_service"].choices = [("", _("Choose a service"))] + [

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import datetime
 import uuid
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from typing import TYPE_CHECKING, Any
@@ -53,7 +54,7 @@ REFERRAL_SCOPES = (
 
 def _base() -> QuerySet[Referral]:
     return Referral.objects.select_related(
-        "from_org", "to_org", "to_service", "case", "consent", "sent_by"
+        "from_org", "to_org", "to_service", "case", "person", "consent", "sent_by"
     )
 
 
@@ -147,6 +148,29 @@ def consent_in_force(referral: Referral) -> bool:
     return rules.covers(
         referral.consent, scopes=referral.shared_scopes, organisation_id=referral.to_org_id
     )
+
+
+@dataclass(frozen=True)
+class ReferralRow:
+    """A referral in a list, with who it is about as far as the actor may know."""
+
+    referral: Referral
+    # The person's name: the sending side's own record; for the receiving side only while the
+    # consent behind the referral is in force and covers identity. Empty otherwise.
+    person_name: str
+    # The sending side's own case; the receiving side is not told it (empty).
+    case_reference: str
+
+
+def referral_rows(*, actor: Actor, referrals: Iterable[Referral]) -> list[ReferralRow]:
+    """List rows for referrals already scoped by ``referral_list`` (one page of them)."""
+    rows = []
+    for referral in referrals:
+        sender = referral.from_org_id == actor.organisation_id
+        shared = ConsentScope.IDENTITY in referral.shared_scopes and consent_in_force(referral)
+        name = referral.person.display_name if sender or shared else ""
+        rows.append(ReferralRow(referral, name, referral.case.reference if sender else ""))
+    return rows
 
 
 @dataclass

@@ -34,6 +34,7 @@ def referral_list(request: HttpRequest) -> HttpResponse:
     page = Paginator(qs, 25).get_page(request.GET.get("page"))
     context = {
         "page": page,
+        "rows": selectors.referral_rows(actor=actor, referrals=page),
         "direction": direction,
         "status": status,
         "statuses": ReferralStatus.choices,
@@ -49,16 +50,27 @@ def referral_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = selectors.case_get_for_referral(actor=actor, case_id=case_id)
     persons = list(selectors.case_persons(actor=actor, case=case))
     need = request.GET.get("need", "")
+    show_full = request.GET.get("full") == "1"
+    free_beds = selectors.free_beds_by_shelter(actor=actor)
     services_offered = [
         s
         for s in directory.service_list(actor=actor, need=need)
         if s.organisation_id != actor.organisation_id
     ]
+    # A shelter with no free bed is left out unless asked for (a referral may still wait
+    # for a bed there, but nobody should pick a full home by mistake).
+    full = [
+        s
+        for s in services_offered
+        if s.service_type == ServiceType.SHELTER and free_beds.get(s.organisation_id) == 0
+    ]
+    if not show_full:
+        services_offered = [s for s in services_offered if s not in full]
     form = ReferralForm(
         request.POST or None,
         persons=persons,
         services=services_offered,
-        free_beds=selectors.free_beds_by_shelter(actor=actor),
+        free_beds=free_beds,
     )
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -83,7 +95,14 @@ def referral_create(request: HttpRequest, case_id: UUID) -> HttpResponse:
         else:
             messages.success(request, _("The referral was sent."))
             return redirect("referrals:referral-detail", referral_id=referral.pk)
-    context = {"form": form, "case": case, "need": need, "active_nav": "referrals"}
+    context = {
+        "form": form,
+        "case": case,
+        "need": need,
+        "show_full": show_full,
+        "full_count": len(full),
+        "active_nav": "referrals",
+    }
     return render(request, "referrals/referral_form.html", context)
 
 

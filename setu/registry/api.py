@@ -41,6 +41,7 @@ from setu.registry.serializers import (
     DocumentOut,
     EventIn,
     EventOut,
+    PersonCreateIn,
     PersonDetailOut,
     PersonFilterIn,
     PersonIn,
@@ -72,10 +73,10 @@ class PersonListApi(ScopedListApi):
     def get(self, request: Request, *args: Any, **kwargs: Any) -> Response:
         return super().get(request, *args, **kwargs)
 
-    @extend_schema(request=PersonIn, responses={201: PersonDetailOut})
+    @extend_schema(request=PersonCreateIn, responses={201: PersonDetailOut})
     def post(self, request: Request) -> Response:
         actor = actor_of(request)
-        person = services.person_create(actor=actor, **_valid(PersonIn, request.data))
+        person = services.person_create(actor=actor, **_valid(PersonCreateIn, request.data))
         detail = selectors.person_detail(actor=actor, person_id=person.pk)
         return Response(PersonDetailOut(detail).data, status=201)
 

@@ -155,17 +155,44 @@ class PersonForm(PlaceFieldsMixin, forms.Form):
     )
     village = forms.CharField(label=_("Village / locality (home)"), max_length=150, required=False)
 
+    create_reason = forms.CharField(
+        label=_("Why create another record?"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Needed when your organisation may already have this person, "
+            'e.g. "A different girl: other father and village". Kept in the audit trail.'
+        ),
+    )
+
     PLACE_FIELDS = ("state", "district", "village")
+    # Shown beside the check before creating, which runs on them.
+    NAME_FIELDS = ("given_name", "family_name", "name_native", "name_native_script")
 
     def __init__(self, *args: Any, with_home: bool = True, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["nationality"].choices = country_choices(self.initial.get("nationality"))
         if with_home:
             self._setup_places(self.data)
-            others = [name for name in self.fields if name not in self.PLACE_FIELDS]
-            self.order_fields([*others, *self.PLACE_FIELDS])
+            others = [
+                name
+                for name in self.fields
+                if name not in self.PLACE_FIELDS and name != "create_reason"
+            ]
+            self.order_fields([*others, *self.PLACE_FIELDS, "create_reason"])
         else:
             del self.fields["village"]
+            del self.fields["create_reason"]
+
+    def name_fields(self) -> list[Any]:
+        """The bound name fields (the new-person page puts the check beside them)."""
+        return [self[name] for name in self.NAME_FIELDS]
+
+    def other_fields(self) -> list[Any]:
+        """The remaining visible fields but the reason, in order."""
+        skip = {*self.NAME_FIELDS, "create_reason"}
+        return [f for f in self.visible_fields() if f.name not in skip]
 
     def clean_languages(self) -> list[str]:
         raw = self.cleaned_data.get("languages") or ""
@@ -182,7 +209,7 @@ class PersonForm(PlaceFieldsMixin, forms.Form):
     def person_fields(self) -> dict[str, Any]:
         """Cleaned data for ``person_create``/``person_update``."""
         data = dict(self.cleaned_data)
-        for name in ("state", "district", "village"):
+        for name in ("state", "district", "village", "create_reason"):
             data.pop(name, None)
         return data
 

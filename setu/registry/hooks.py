@@ -8,15 +8,22 @@ nothing of who listens. Not Django signals: the list is explicit and typed.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Callable
-from typing import Any
+from collections.abc import Callable, Mapping
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from setu.access.actor import Actor
 
 PersonSavedHandler = Callable[[uuid.UUID], None]
 EventRecordedHandler = Callable[[uuid.UUID], None]
+# (actor, draft person fields with home state/district) -> [(person id, name)] of records of
+# the actor's own organisation that are strong candidates for being the same person.
+DuplicateFinder = Callable[["Actor", Mapping[str, Any]], list[tuple[Any, str]]]
 
 _person_saved: list[PersonSavedHandler] = []
 _event_recorded: list[EventRecordedHandler] = []
 _person_anonymised: list[PersonSavedHandler] = []
+_duplicate_finders: list[DuplicateFinder] = []
 
 
 def on_person_saved(handler: PersonSavedHandler) -> PersonSavedHandler:
@@ -44,6 +51,21 @@ def person_anonymised(person_id: Any) -> None:
     """Retention removed this person's identifying data in this transaction."""
     for handler in _person_anonymised:
         handler(person_id)
+
+
+def on_find_duplicates(handler: DuplicateFinder) -> DuplicateFinder:
+    """Ask ``handler(actor, draft)`` for strong candidates before a new person is created."""
+    if handler not in _duplicate_finders:
+        _duplicate_finders.append(handler)
+    return handler
+
+
+def likely_duplicates(actor: Actor, draft: Mapping[str, Any]) -> list[tuple[Any, str]]:
+    """Records of the actor's organisation that are probably the person about to be created."""
+    found: dict[Any, str] = {}
+    for handler in _duplicate_finders:
+        found.update(handler(actor, draft))
+    return list(found.items())
 
 
 def person_saved(person_id: Any) -> None:

@@ -117,6 +117,21 @@ class PersonIn(serializers.Serializer):
     disability = serializers.CharField(max_length=200, required=False, allow_blank=True)
 
 
+class PersonCreateIn(PersonIn):
+    """A new person: identity fields, and the reason when the organisation may already have them."""
+
+    create_reason = serializers.CharField(
+        max_length=500,
+        required=False,
+        allow_blank=True,
+        help_text=(
+            "Required when the organisation already has a record that is probably this person "
+            "(the check before creating); without it the create is refused with 400 and an "
+            "error on this field naming the records. Kept in the audit trail."
+        ),
+    )
+
+
 class PersonOut(serializers.Serializer):
     """A person in a list or search result (only persons whose identity the actor may see)."""
 

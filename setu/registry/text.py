@@ -12,6 +12,8 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
+from setu.linkage import to_latin
+
 PHONE_ERROR = _(
     "Enter an Indian number of 10 digits (with or without +91 or a leading 0), "
     "or an international number starting with + and the country code."
@@ -92,6 +94,8 @@ _FOLDS = (
     ("ch", "c"),
     ("z", "j"),
     ("w", "v"),
+    # Bengali and Odia write v as b (Bijay/Vijay, দেবাশিস/Debashis), as the linkage keys do.
+    ("v", "b"),
     ("q", "k"),
     ("ee", "i"),
     ("oo", "u"),
@@ -113,9 +117,19 @@ def strip_diacritics(text: str) -> str:
     return unicodedata.normalize("NFC", "".join(kept))
 
 
+def _latin_word(word: str) -> str:
+    """A word in an Indic script in Latin letters, by the linkage engine's own transliteration
+    (the one matching builds its keys from); other words as they are."""
+    if word.isascii():
+        return word
+    latin = to_latin(word)
+    # A script the engine does not transliterate (Urdu) comes back empty: keep it as written.
+    return latin if any(c.isalpha() for c in latin) else word
+
+
 def fold_token(token: str) -> str:
     """Fold one word: lower case, no diacritics, common transliteration variants merged."""
-    word = strip_diacritics(token).casefold()
+    word = strip_diacritics(_latin_word(token)).casefold()
     if not word.isascii():
         return word
     for old, new in _FOLDS:
@@ -130,8 +144,12 @@ def fold_token(token: str) -> str:
 
 
 def fold_name(text: str) -> list[str]:
-    """The folded words of a name, in order."""
-    cleaned = _NON_WORD.sub(" ", text or "")
+    """The folded words of a name, in order. Words in an Indic script are written in Latin
+    letters first (before punctuation is removed: their vowel signs are not word characters),
+    so রূপা, रूपा, Rupa and Roopa all fold to the same word and a search in one script finds
+    records written in another."""
+    latin = " ".join(_latin_word(w) for w in (text or "").split())
+    cleaned = _NON_WORD.sub(" ", latin)
     return [t for t in (fold_token(w) for w in cleaned.split()) if t]
 
 

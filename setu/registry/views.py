@@ -115,11 +115,13 @@ def person_create(request: HttpRequest) -> HttpResponse:
     )
 
     def save(data: dict[str, Any]) -> Any:
-        person = services.person_create(actor=actor, **form.person_fields())
-        home = form.home_fields()
-        if home:
-            services.address_add(actor=actor, person=person, **home)
-        return person
+        # The service checks for an existing record itself and refuses without a reason.
+        return services.person_create(
+            actor=actor,
+            create_reason=data.get("create_reason") or "",
+            home=form.home_fields(),
+            **form.person_fields(),
+        )
 
     return _form_page(
         request,
@@ -130,7 +132,15 @@ def person_create(request: HttpRequest) -> HttpResponse:
         save=save,
         done=lambda p: reverse("registry:person-detail", args=[p.pk]),
         success=_("Person recorded."),
-        extra={"active_nav": "persons", "match_check": True},
+        template="registry/person_create.html",
+        extra={
+            "active_nav": "persons",
+            # After a refusal (or with a reason typed) the button says what saving now does;
+            # called by the template, after the POST was validated and saved or refused.
+            "create_anyway": lambda: bool(
+                form.errors.get("create_reason") or form.data.get("create_reason")
+            ),
+        },
     )
 
 

@@ -77,7 +77,12 @@ class HoldListApi(ScopedListApi):
             actor=actor, referral_id=data.validated_data["referral"]
         )
         group = selectors.bed_group_get(actor=actor, bed_group_id=data.validated_data["bed_group"])
-        hold = services.bed_hold_create(actor=actor, referral=referral, bed_group=group)
+        hold = services.bed_hold_create(
+            actor=actor,
+            referral=referral,
+            bed_group=group,
+            confirm_misfit=data.validated_data["confirm_misfit"],
+        )
         return Response(HoldOut(hold).data, status=status.HTTP_201_CREATED)
 
 

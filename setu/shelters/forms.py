@@ -90,6 +90,8 @@ class HoldForm(forms.Form):
     """Which bed group to hold a bed in."""
 
     bed_group = forms.UUIDField(widget=forms.HiddenInput)
+    # Set by the "Hold anyway" button, shown under the warning of a bed that does not fit.
+    confirm_misfit = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class UnmetDemandForm(forms.Form):

@@ -375,7 +375,35 @@ def stay_list(*, actor: Actor, current_only: bool = True) -> QuerySet[ShelterSta
     qs = policy.scope(actor, ShelterStay.objects.all(), Action.VIEW)
     if current_only:
         qs = qs.filter(discharged_at__isnull=True)
-    return qs.select_related("bed_group", "case", "person", "hold__referral", "hold__holder_org")
+    return qs.select_related(
+        "bed_group",
+        "case",
+        "person",
+        "hold__referral__person",
+        "hold__referral__consent",
+        "hold__holder_org",
+    )
+
+
+@dataclass(frozen=True)
+class StayRow:
+    """Someone staying in the actor's shelter, named when the policy says she is its resident."""
+
+    stay: ShelterStay
+    name: str  # "" when the shelter may not know who she is (``policy.shelter_resident_named``)
+    case_reference: str  # the shelter's own case ("" for someone referred by another org)
+
+
+def stay_rows(*, actor: Actor) -> list[StayRow]:
+    """Current stays in the actor's shelter, each with the resident's name where allowed."""
+    rows = []
+    for stay in stay_list(actor=actor):
+        referral = stay.hold.referral if stay.hold_id else None
+        person = stay.person or (referral.person if referral else None)
+        named = person is not None and policy.shelter_resident_named(actor, stay)
+        name = person.display_name if named and person else ""
+        rows.append(StayRow(stay, name, stay.case.reference if stay.case else ""))
+    return rows
 
 
 @dataclass(frozen=True)

@@ -51,6 +51,15 @@ class HoldIn(serializers.Serializer):
 
     referral = serializers.UUIDField()
     bed_group = serializers.UUIDField()
+    confirm_misfit = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text=(
+            "Hold a bed whose kind does not fit the person as recorded (a girls' bed for "
+            "someone recorded as 19, say). Without it such a hold is refused with 400 and an "
+            "error on this field saying why."
+        ),
+    )
 
 
 class HoldOut(serializers.ModelSerializer):

@@ -532,10 +532,49 @@ def _record_unmet(actor: Actor, group: BedGroup, referral: Referral | None, reas
         )
 
 
-def bed_hold_create(*, actor: Actor, referral: Referral, bed_group: BedGroup) -> BedHold:
+_FEMALE = ("Feminine", "TransgenderFeminine")
+_MALE = ("Masculine", "TransgenderMasculine")
+# Who each kind of bed is for: (sexes it is for, or None for any; minors only, adults only, or
+# either). Shelters in India are licensed by age and sex (a children's home is not a women's).
+_BED_FOR: dict[str, tuple[tuple[str, ...] | None, bool | None]] = {
+    BedKind.GIRLS_UNDER_18: (_FEMALE, True),
+    BedKind.BOYS_UNDER_18: (_MALE, True),
+    BedKind.WOMEN: (_FEMALE, False),
+    BedKind.MEN: (_MALE, False),
+    BedKind.MOTHER_WITH_CHILD: (_FEMALE, None),
+}
+
+
+def bed_kind_misfit(kind: str, person: Any) -> str:
+    """Why a bed of ``kind`` does not fit ``person`` as recorded (their sex and age today), or
+    "" when it fits or the record does not say. A warning to confirm, not a refusal: ages are
+    often estimates, and the shelter decides whom its licence lets it take in."""
+    sexes, minor = _BED_FOR.get(kind, (None, None))
+    label = BedKind(kind).label if kind in BedKind.values else kind
+    name = person.display_name
+    gender = person.gender
+    if sexes is not None and (gender in _FEMALE or gender in _MALE) and gender not in sexes:
+        return str(
+            _("This bed is for “%(kind)s”, but %(name)s is recorded as %(sex)s.")
+            % {"kind": label, "name": name, "sex": person.get_gender_display().lower()}
+        )
+    age = person.age_on()
+    if minor is not None and age is not None and (age < 18) != minor:
+        return str(
+            _("This bed is for “%(kind)s”, but %(name)s is recorded as %(age)d years old.")
+            % {"kind": label, "name": name, "age": age}
+        )
+    return ""
+
+
+def bed_hold_create(
+    *, actor: Actor, referral: Referral, bed_group: BedGroup, confirm_misfit: bool = False
+) -> BedHold:
     """Hold a free bed for a referral the actor's organisation sent; fails rather than overbook.
 
-    When no bed is free, the miss is recorded as unmet demand for the shelter's district.
+    When no bed is free, the miss is recorded as unmet demand for the shelter's district. A bed
+    whose kind does not fit the person as recorded (``bed_kind_misfit``) is held only with
+    ``confirm_misfit``, and the trail says so.
     """
     policy.require(actor, Action.HOLD_BED, referral)
     policy.require(actor, Action.VIEW, bed_group)
@@ -543,8 +582,11 @@ def bed_hold_create(*, actor: Actor, referral: Referral, bed_group: BedGroup) ->
         raise InvalidInput(str(_("The referral is addressed to another organisation.")))
     if referral.need not in SHELTER_NEEDS:
         raise InvalidInput(str(_("Beds are held only for referrals for shelter.")))
+    misfit = bed_kind_misfit(bed_group.kind, referral.person)
+    if misfit and not confirm_misfit:
+        raise InvalidInput({"confirm_misfit": [misfit]})
     try:
-        return _hold_locked(actor, referral, bed_group.pk, previous=None)
+        return _hold_locked(actor, referral, bed_group.pk, previous=None, misfit=bool(misfit))
     except NoBedFree:
         _record_unmet(actor, bed_group, referral, UnmetReason.NO_FREE_BED)
         raise
@@ -552,7 +594,11 @@ def bed_hold_create(*, actor: Actor, referral: Referral, bed_group: BedGroup) ->
 
 @transaction.atomic
 def _hold_locked(
-    actor: Actor, referral: Referral, group_id: Any, previous: BedHold | None
+    actor: Actor,
+    referral: Referral,
+    group_id: Any,
+    previous: BedHold | None,
+    misfit: bool = False,
 ) -> BedHold:
     from django.contrib.auth import get_user_model
 
@@ -596,7 +642,8 @@ def _hold_locked(
         target=hold,
         changes={"after": {"status": hold.status, "expires_at": hold.expires_at.isoformat()}},
         details={"event": "rehold" if previous else "hold", "referral": str(referral.pk)}
-        | ({"replaces": str(previous.pk)} if previous else {}),
+        | ({"replaces": str(previous.pk)} if previous else {})
+        | ({"bed_kind_misfit_confirmed": True} if misfit else {}),
     )
     _enqueue_expiry(hold)
     return hold

@@ -81,7 +81,7 @@ def manage(request: HttpRequest) -> HttpResponse:
         "shelters/manage.html",
         {
             "groups": groups,
-            "stays": selectors.stay_list(actor=actor),
+            "stays": selectors.stay_rows(actor=actor),
             "holds": selectors.bed_hold_list(actor=actor, active_only=True),
             "stale_after": selectors.stale_after(),
             "active_nav": "shelters",
@@ -228,7 +228,12 @@ def hold_create(request: HttpRequest, referral_id: UUID) -> HttpResponse:
                 actor=actor, bed_group_id=form.cleaned_data["bed_group"]
             )
             try:
-                hold = services.bed_hold_create(actor=actor, referral=referral, bed_group=group)
+                hold = services.bed_hold_create(
+                    actor=actor,
+                    referral=referral,
+                    bed_group=group,
+                    confirm_misfit=form.cleaned_data["confirm_misfit"],
+                )
             except InvalidInput as exc:
                 messages.error(request, _error_text(exc))
             else:
@@ -239,7 +244,8 @@ def hold_create(request: HttpRequest, referral_id: UUID) -> HttpResponse:
         "shelters/hold_create.html",
         {
             "referral": referral,
-            "groups": groups,
+            # Each bed group with the warning to read before holding it ("" when it fits).
+            "groups": [(g, services.bed_kind_misfit(g.kind, referral.person)) for g in groups],
             "hold_hours": selectors.hold_hours(),
             "in_use": selectors.holds_in_use(actor=actor),
             "per_worker": selectors.holds_per_worker(),

@@ -47,6 +47,11 @@ def _person_form(page: Page) -> None:
     page.locator("input[name=estimated_age]").fill("17")
     page.locator("input[name=mother_name]").fill("Jahanara")
     page.locator("main form button[type=submit]").first.click()
+    page.wait_for_load_state()
+    if page.locator("textarea[name=create_reason]").is_visible():
+        # The matched demo may already hold a Parvati Murmu: say why, as a caseworker would.
+        page.locator("textarea[name=create_reason]").fill("A different girl: other village")
+        page.locator("#person-submit").click()
     page.wait_for_url(re.compile(r"/registry/persons/[0-9a-f-]{36}/$"))
     page.goto("/registry/persons/new/")
     page.locator("input[name=given_name]").fill("Parboti")
@@ -54,7 +59,10 @@ def _person_form(page: Page) -> None:
     page.locator("input[name=estimated_age]").fill("17")
     page.locator("input[name=mother_name]").fill("Jahanara")
     page.locator("#match-check a").first.wait_for()
-    page.locator("#match-check").scroll_into_view_if_needed()
+    page.locator("#person-submit.create-anyway").wait_for()
+    page.wait_for_load_state("networkidle")
+    # The name fields with the panel beside them, as the page opens.
+    page.evaluate("window.scrollTo(0, 0)")
 
 
 def _first_referral(page: Page) -> None:
@@ -100,15 +108,25 @@ SHOTS = [
 ]
 
 
-def main() -> int:
+def main(argv: list[str] | None = None) -> int:
+    """``[--only NAME,NAME] [--database PATH]``: some pages only; a copy of an already loaded
+    and matched demo database instead of building one (its directory gets the server log)."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    only = set(args[args.index("--only") + 1].split(",")) if "--only" in args else None
     OUT.mkdir(parents=True, exist_ok=True)
-    live = server.start()
+    if "--database" in args:
+        live = server.serve(Path(args[args.index("--database") + 1]))
+    else:
+        # Matched, so that the match queue has rows (an unmatched demo shows an empty queue).
+        live = server.start(rematch=True)
     written: list[Path] = []
     failed: list[str] = []
     try:
         with sync_playwright() as playwright:
             browser = playwright.chromium.launch(executable_path=CHROMIUM)
             for name, account, go, languages, devices in SHOTS:
+                if only is not None and name not in only:
+                    continue
                 for language in languages:
                     for device in devices:
                         width, height = VIEWPORTS[device]
@@ -135,7 +153,8 @@ def main() -> int:
             browser.close()
     finally:
         live.stop()
-        shutil.rmtree(live.database.parent, ignore_errors=True)
+        if "--database" not in args:
+            shutil.rmtree(live.database.parent, ignore_errors=True)
     if shutil.which("pngquant"):
         subprocess.run(  # noqa: S603 - fixed arguments, our own files
             ["pngquant", "--force", "--skip-if-larger", "--ext", ".png", "--", *map(str, written)],  # noqa: S607

@@ -76,8 +76,14 @@ def _run(args: list[str], env: dict[str, str], log: Path) -> None:
         )
 
 
-def start(*, persons: int | None = None) -> LiveSetu:
-    """Migrate a new database, load the demo network into it and serve it."""
+def start(*, persons: int | None = None, rematch: bool = False) -> LiveSetu:
+    """Migrate a new database, load the demo network into it and serve it.
+
+    With ``rematch``, the whole demo is matched first (``setu matching rematch``, what
+    ``make run`` starts in the background): the match queues and the check before creating
+    then show the demo's pairs and records. The journeys do without it (they match only
+    what they save), which keeps the suite's start-up short.
+    """
     workdir = Path(tempfile.mkdtemp(prefix="setu-browser-"))
     database, log = workdir / "setu.sqlite3", workdir / "server.log"
     env = _environment(database)
@@ -88,6 +94,18 @@ def start(*, persons: int | None = None) -> LiveSetu:
     started = time.monotonic()
     _run(["demo", "load", *(["--persons", str(persons)] if persons else [])], env, log)
     timings["demo load"] = time.monotonic() - started
+    if rematch:
+        started = time.monotonic()
+        _run(["matching", "rematch"], env, log)
+        timings["rematch"] = time.monotonic() - started
+    return serve(database, timings=timings)
+
+
+def serve(database: Path, *, timings: dict[str, float] | None = None) -> LiveSetu:
+    """Serve an existing database (made by ``start``) as a demo deployment."""
+    env = _environment(database)
+    log = database.parent / "server.log"
+    timings = timings or {}
     port = _free_port()
     out = log.open("a", encoding="utf-8")
     process = subprocess.Popen(  # noqa: S603 - our own interpreter and management command

@@ -109,7 +109,7 @@ def test_public_api_is_exactly_all() -> None:
             "LinkageInputError", "MatchConfig", "MatchIndex", "PersonRecord", "ReviewPair",
             "ScoredPair", "dedupe", "dedupe_review", "dedupe_spark", "explain", "index_keys", "is_broad_key", "link", "posting_cap",
             "query_keys",
-            "read_records",
+            "read_records", "to_latin",
         ]
     )  # fmt: skip
     for name in linkage.__all__:

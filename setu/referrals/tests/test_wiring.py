@@ -35,7 +35,8 @@ def held(personas):
     """A shelter referral from "Own NGO" to the partner shelter with one bed held for it."""
     personas.partner_org.base_district = District.objects.get(code=1)
     personas.partner_org.save()
-    group = BedGroupFactory(shelter=personas.partner_org, kind=BedKind.WOMEN, total=2)
+    # The personas' survivor is a girl of 17: a girls' bed fits her (a women's bed would warn).
+    group = BedGroupFactory(shelter=personas.partner_org, kind=BedKind.GIRLS_UNDER_18, total=2)
     referral = referral_for(personas)
     assert referral.need == "shelter"
     hold = shelter_services.bed_hold_create(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -112,20 +113,55 @@ def _validate_person(person: Person) -> None:
 
 
 @transaction.atomic
-def person_create(*, actor: Actor, **fields: Any) -> Person:
-    """Record a new person in the actor's organisation (fields: ``PERSON_FIELDS``)."""
+def person_create(
+    *,
+    actor: Actor,
+    create_reason: str = "",
+    home: Mapping[str, Any] | None = None,
+    **fields: Any,
+) -> Person:
+    """Record a new person in the actor's organisation (fields: ``PERSON_FIELDS``; ``home``:
+    the fields of ``address_add``).
+
+    When the organisation already has a record that is probably this person (the check before
+    creating, done here so that no client can skip it), the new record is created only with
+    ``create_reason``, which the trail keeps with the candidates it overrode.
+    """
     policy.require_allowed(actor, Action.CREATE, "registry.person")
     _check_fields(fields, PERSON_FIELDS)
     person = Person(owner_org_id=actor.organisation_id, created_by=actor.user, **fields)
     _validate_person(person)
+    reason = (create_reason or "").strip()
+    candidates = hooks.likely_duplicates(actor, {**fields, **(home or {})})
+    if candidates and not reason:
+        raise InvalidInput(
+            {
+                "create_reason": [
+                    _(
+                        "Your organisation may already have a record of this person: "
+                        "%(names)s. Open it, or say why you are creating another record."
+                    )
+                    % {"names": ", ".join(name for _pk, name in candidates)}
+                ]
+            }
+        )
     person.search_key = text.search_key([person.given_name, person.family_name, person.name_native])
+    details: dict[str, Any] | None = None
+    if candidates:
+        # The reason is free text that may name the person: it belongs in the protected
+        # before/after, not in the details; the overridden candidates are only ids.
+        details = {"created_anyway": sorted(str(pk) for pk, _name in candidates)}
+    record = audit.recorder(actor=actor, action=AuditAction.CREATE, target=person, details=details)
+
+    def record_with_reason(changes: dict[str, Any]) -> Any:
+        if candidates:
+            changes["after"]["create_reason"] = reason
+        return record(changes)
+
     # Validated above (more than ``full_clean``).
-    _add(
-        person,
-        PERSON_FIELDS,
-        record=audit.recorder(actor=actor, action=AuditAction.CREATE, target=person),
-        validated=True,
-    )
+    _add(person, PERSON_FIELDS, record=record_with_reason, validated=True)
+    if home:
+        address_add(actor=actor, person=person, **home)
     hooks.person_saved(person.pk)
     return person
 

@@ -37,7 +37,11 @@ class PersonFactory(factory.django.DjangoModelFactory):
     name_native = ""
     gender = Gender.FEMININE
     estimated_age = 16
-    age_estimated_on = datetime.date(2025, 6, 1)
+    # Eighteen months ago: a girl of 17 today, whatever day the tests run (a fixed date would
+    # make her an adult one day, and a girls' bed would then no longer fit her).
+    age_estimated_on = factory.LazyFunction(
+        lambda: datetime.date.today() - datetime.timedelta(days=548)
+    )
     # Services keep this up to date; factories bypass them, so fill it in here.
     search_key = factory.LazyAttribute(
         lambda p: search_key([p.given_name, p.family_name, p.name_native])

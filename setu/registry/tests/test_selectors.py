@@ -52,6 +52,37 @@ def test_search_does_not_overmatch(personas, sunita, query):
     assert sunita not in selectors.person_search(actor=personas["lead"], query=query)
 
 
+@pytest.fixture
+def rupas(personas):
+    """Two Latin spellings of Rupa, a name written only in Bengali script, and two other names
+    that the old per-letter folding of Bengali used to find for "রূপা"."""
+    lead = personas["lead"]
+    services.person_update(
+        actor=lead, person=personas.person, given_name="Rina", family_name="Oraon"
+    )
+    make = lambda **names: services.person_create(actor=lead, **names)  # noqa: E731
+    return {
+        "rupa": make(given_name="Rupa", family_name="Khatun"),
+        "roopa": make(given_name="Roopa", family_name="Das"),
+        "bengali": make(name_native="দেবাশিস রায়"),
+        "rokhsana": make(given_name="Rokhsana", family_name="Bibi", name_native="রোকসানা বিবি"),
+        "debashis": make(given_name="Debashis", family_name="Roy"),
+    }
+
+
+@pytest.mark.parametrize("query", ["রূপা", "रूपा", "Rupa", "Roopa"])
+def test_a_name_in_bengali_or_devanagari_finds_its_latin_spellings(personas, rupas, query):
+    found = set(selectors.person_search(actor=personas["lead"], query=query))
+    assert found == {rupas["rupa"], rupas["roopa"]}
+
+
+@pytest.mark.parametrize("query", ["Debashis", "Debasish Ray", "দেবাশিস", "देबाशीस"])
+def test_a_latin_name_finds_a_record_written_in_bengali_script(personas, rupas, query):
+    found = set(selectors.person_search(actor=personas["lead"], query=query))
+    assert rupas["bengali"] in found
+    assert rupas["rupa"] not in found
+
+
 def test_search_is_audited_without_the_query(personas, sunita):
     selectors.person_search(actor=personas["lead"], query="Suneeta")
     entry = AuditEntry.objects.filter(action=AuditAction.LIST).latest("seq")

@@ -17,7 +17,8 @@ class BedGroupFactory(factory.django.DjangoModelFactory):
         model = BedGroup
 
     shelter = factory.SubFactory(OrganisationFactory, org_type=OrganisationType.SHELTER_HOME)
-    kind = BedKind.WOMEN
+    # Fits the factories' default person, a girl of 17 (``bed_kind_misfit``).
+    kind = BedKind.GIRLS_UNDER_18
     total = 4
 
 

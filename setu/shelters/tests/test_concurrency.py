@@ -51,7 +51,9 @@ def _setup(total=1):
 
 
 def _referral(ngo, shelter):
-    return ReferralFactory(link=CasePersonFactory(case__owner_org=ngo), to_org=shelter)
+    # A woman of 30: the women's beds fit her (``bed_kind_misfit``).
+    link = CasePersonFactory(case__owner_org=ngo, person__estimated_age=30)
+    return ReferralFactory(link=link, to_org=shelter)
 
 
 @pytest.mark.parametrize("attempt", range(3))
