@@ -32,29 +32,33 @@ def _all_url_names() -> set[str]:
     return names
 
 
-def _all_entries() -> dict[str, Entry]:
-    entries: dict[str, Entry] = {}
+def _all_entries() -> dict[tuple[str, str], Entry]:
+    """Entries by URL name and method: a page that takes a form (a GET page and its POST) may
+    have one entry per method."""
+    entries: dict[tuple[str, str], Entry] = {}
     for module in pkgutil.iter_modules(setu.__path__):
         try:
             authz = importlib.import_module(f"setu.{module.name}.tests.authz")
         except ModuleNotFoundError:
             continue
         for entry in authz.ENTRIES:
-            assert entry.url_name not in entries, f"{entry.url_name} has two matrix entries"
-            entries[entry.url_name] = entry
+            key = (entry.url_name, entry.method)
+            assert key not in entries, f"{entry.url_name} has two {entry.method} matrix entries"
+            entries[key] = entry
     return entries
 
 
 ENTRIES = _all_entries()
+COVERED = {name for name, _method in ENTRIES}
 
 
 def test_every_url_has_a_matrix_entry():
-    missing = _all_url_names() - set(ENTRIES)
+    missing = _all_url_names() - COVERED
     assert not missing, f"URLs with no authorization-matrix entry: {sorted(missing)}"
 
 
 def test_matrix_has_no_stale_entries():
-    stale = set(ENTRIES) - _all_url_names()
+    stale = COVERED - _all_url_names()
     assert not stale, f"Matrix entries for URLs that no longer exist: {sorted(stale)}"
 
 
@@ -65,12 +69,12 @@ def _client_for(personas, who: str) -> Client:
     return client
 
 
-CASES = [(name, who) for name in sorted(ENTRIES) for who in PERSONAS]
+CASES = [(name, method, who) for name, method in sorted(ENTRIES) for who in PERSONAS]
 
 
-@pytest.mark.parametrize(("url_name", "who"), CASES)
-def test_authorization_matrix(url_name, who, personas):
-    entry = ENTRIES[url_name]
+@pytest.mark.parametrize(("url_name", "method", "who"), CASES)
+def test_authorization_matrix(url_name, method, who, personas):
+    entry = ENTRIES[url_name, method]
     url = reverse(url_name, kwargs=entry.kwargs(personas) if entry.kwargs else None)
     client = _client_for(personas, who)
     data = entry.data(personas) if entry.data else None

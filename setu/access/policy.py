@@ -478,8 +478,18 @@ RULES.update(
 )
 # Export formats (issue 28, promise 5): who may take which file out of Setu. Every export goes
 # through ``audit.services.export_package``, which asks this table by the format's label.
+# Legal officers and organisation admins write proceedings; caseworkers and police liaisons of
+# the owning organisation read them (and may take the case bundle for a court file).
+LEGAL_WRITE_ROLES = frozenset({Role.ORG_ADMIN, Role.LEGAL_OFFICER})
+LEGAL_READ_ROLES = LEGAL_WRITE_ROLES | {Role.CASEWORKER, Role.POLICE_LIAISON}
+# The format rule comes on top of the record's rule: the person-access report also needs the
+# person (``audit.person_access``), a case bundle the proceeding (``legal.proceeding`` EXPORT).
 EXPORT_FORMAT_ROLES: dict[str, frozenset[str]] = {
     "export.audit_trail_csv": frozenset({Role.ORG_ADMIN}),
+    "export.person_access_csv": frozenset({Role.ORG_ADMIN}),
+    "export.person_access_json": frozenset({Role.ORG_ADMIN}),
+    "export.legal_bundle_json": LEGAL_READ_ROLES,
+    "export.legal_bundle_pdf": LEGAL_READ_ROLES,
 }
 
 
@@ -694,10 +704,7 @@ CLASS_RULES.update(
 
 # --- Legal: proceedings, hearings and outcomes ------------------------------------------------
 
-# Legal officers and organisation admins write proceedings; caseworkers and police liaisons of
-# the owning organisation read them.
-LEGAL_WRITE_ROLES = frozenset({Role.ORG_ADMIN, Role.LEGAL_OFFICER})
-LEGAL_READ_ROLES = LEGAL_WRITE_ROLES | {Role.CASEWORKER, Role.POLICE_LIAISON}
+# LEGAL_WRITE_ROLES and LEGAL_READ_ROLES are defined with the export formats above.
 
 
 def _legally_shared_cases(actor: Actor) -> list[Any]:

@@ -81,28 +81,3 @@ class CaseLookupForm(forms.Form):
     """A case reference whose entries to show (POST, so the reference stays out of URLs)."""
 
     reference = forms.CharField(label=_("Case reference"), max_length=40)
-
-
-class ExportPasswordForm(forms.Form):
-    """The password the downloaded file is encrypted with, chosen by the user, typed twice."""
-
-    password = forms.CharField(
-        label=_("Password for the file"),
-        strip=False,
-        min_length=12,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=_(
-            "At least 12 characters. Setu does not keep it: tell it to the recipient by another way than the file."
-        ),
-    )
-    password_again = forms.CharField(
-        label=_("The same password again"),
-        strip=False,
-        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-    )
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("password") and data.get("password") != data.get("password_again"):
-            self.add_error("password_again", _("The two passwords differ."))
-        return data

@@ -140,6 +140,14 @@ def case_ids_by_reference(*, actor: Actor, reference: str) -> list[Any]:
     return labels.find_cases(actor, reference)
 
 
+def person_access_allowed(*, actor: Actor, person_id: Any) -> None:
+    """Refuse (NotFound, Forbidden) unless the actor may take the breach report of this person:
+    the same checks as ``person_access_list``, nothing read or recorded; for the export's
+    password page."""
+    policy.require_allowed(actor, Action.VIEW_AUDIT, AuditEntry)
+    labels.person_records(actor, person_id)
+
+
 def person_access_list(*, actor: Actor, person_id: Any) -> QuerySet[AuditEntry]:
     """Every audited access to one person's records, oldest first: the breach report.
 

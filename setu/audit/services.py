@@ -576,6 +576,12 @@ def anchors_check(lines: Iterable[str]) -> list[VerifyProblem]:
 
 EXPORT_PASSWORD_MIN = 12
 _SPOOL_BYTES = 8 * 1024 * 1024
+# What ``export_package`` puts in the ZIP: (name, text lines or bytes) pairs, or a function of
+# the watermark returning them.
+ExportFiles = (
+    Iterable[tuple[str, Iterable[str] | bytes]]
+    | Callable[[str], Iterable[tuple[str, Iterable[str] | bytes]]]
+)
 
 
 def _watermark(actor: Actor, at: dt.datetime, export_id: str) -> str:
@@ -600,7 +606,7 @@ def export_package(
     *,
     actor: Actor,
     fmt: str,
-    files: Iterable[tuple[str, Iterable[str]]],
+    files: ExportFiles,
     password: str,
     target: Any,
     details: dict[str, Any],
@@ -610,9 +616,11 @@ def export_package(
 
     ``fmt`` names a format in the policy's export table (``export.<fmt>``). The result is a
     ZIP encrypted with AES-256 (WinZip AE-2: 7-Zip, WinZip, macOS Archive Utility with a
-    helper, Linux ``7z``), holding ``WATERMARK.txt`` and ``files``, each text file opening
-    with the watermark line; the ZIP's comment carries it too. Returned as a file positioned
-    at its start (kept in memory up to 8 MiB, then on disk).
+    helper, Linux ``7z``), holding ``WATERMARK.txt`` and ``files``; the ZIP's comment carries
+    the watermark too. ``files`` is a list of ``(name, body)``, or a function given the
+    watermark that returns one (for files that carry it inside: a JSON key, a PDF's pages). A
+    body of text lines is written after a ``# <watermark>`` line; a body of bytes is written as
+    it is. Returned as a file positioned at its start (in memory up to 8 MiB, then on disk).
     """
     import tempfile
     import uuid
@@ -639,11 +647,14 @@ def export_package(
         archive.setencryption(pyzipper.WZ_AES, nbits=256)
         archive.comment = mark.encode("utf-8")
         archive.writestr("WATERMARK.txt", mark + "\n")
-        for name, lines in files:
+        for name, body in files(mark) if callable(files) else files:
             names.append(name)
             with archive.open(name, "w") as member:
+                if isinstance(body, bytes):
+                    member.write(body)
+                    continue
                 member.write(("# " + mark + "\n").encode("utf-8"))
-                for line in lines:
+                for line in body:
                     member.write(line.encode("utf-8"))
     out.seek(0)
     record(
@@ -695,22 +706,48 @@ def entry_export(*, actor: Actor, filters: Any = None, password: str) -> IO[byte
     )
 
 
-def person_access_export(*, actor: Actor, person_id: Any, fmt: str) -> list[AuditEntry]:
-    """Every access to one person's records, for a download (CSV or JSON); the export is audited.
+PERSON_ACCESS_FORMATS = ("csv", "json")
+
+
+def person_access_export(*, actor: Actor, person_id: Any, fmt: str, password: str) -> IO[bytes]:
+    """Every access to one person's records as an encrypted, watermarked CSV or JSON in a ZIP,
+    for the 72-hour notice of the DPDP Rules; the export is audited (``export_package``).
 
     The breach report of ``selectors.person_access_list``; the rows are read before the export
-    entry is written, so the file lists the accesses up to the moment it was asked for.
+    entry is written, so the file lists the accesses up to the moment it was asked for. The
+    file is named by date only: a person's name never goes into a file name or URL.
     """
-    from setu.audit import selectors
+    import csv
+    import io
 
+    from setu.access import policy
+    from setu.audit import export, selectors
+
+    policy.require_allowed(actor, policy.Action.EXPORT, f"export.person_access_{fmt}")
     entries = list(selectors.person_access_list(actor=actor, person_id=person_id))
-    record(
+    name = f"person-accesses-{timezone.localtime().strftime('%Y%m%d-%H%M')}.{fmt}"
+
+    def files(mark: str) -> list[tuple[str, Iterable[str] | bytes]]:
+        if fmt == "json":
+            body = {
+                "watermark": mark,
+                "person_id": str(person_id),
+                "generated_at": timezone.now().isoformat(),
+                "accesses": export.records(actor=actor, entries=entries),
+            }
+            return [(name, json.dumps(body, ensure_ascii=False, indent=1).encode("utf-8"))]
+        buffer = io.StringIO()
+        csv.writer(buffer).writerows(export.rows(actor=actor, entries=entries))
+        return [(name, [buffer.getvalue()])]
+
+    return export_package(
         actor=actor,
-        action=AuditAction.EXPORT,
+        fmt=f"person_access_{fmt}",
+        files=files,
+        password=password,
         target=("registry.person", str(person_id), actor.organisation_id),
-        details={"what": "person_access_report", "format": fmt, "rows": len(entries)},
+        details={"what": "person_access_report", "rows": len(entries)},
     )
-    return entries
 
 
 def denial_record(*, request: HttpRequest, exc: Denied) -> None:

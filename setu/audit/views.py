@@ -2,25 +2,22 @@
 
 from __future__ import annotations
 
-import csv
-import io
-import json
 from uuid import UUID
 
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
 from setu.access import policy
 from setu.access.actor import Actor, actor_of
-from setu.audit import export, selectors, sentences, services
-from setu.audit.forms import CaseLookupForm, EntryFilterForm, ExportPasswordForm
+from setu.audit import selectors, sentences, services
+from setu.audit.forms import CaseLookupForm, EntryFilterForm
 from setu.audit.models import AuditEntry
+from setu.core.pages import export_page
 
 PAGE_SIZE = 50
 
@@ -112,27 +109,19 @@ def entry_detail(request: HttpRequest, entry_hash: str) -> HttpResponse:
 def entry_export(request: HttpRequest) -> HttpResponse:
     """Ask for a password (GET), then send the filtered trail as an encrypted ZIP (POST)."""
     actor = actor_of(request)
-    form = ExportPasswordForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        package = services.entry_export(
-            actor=actor,
-            filters=_filter_form(request).filters(),
-            password=form.cleaned_data["password"],
-        )
-        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-        response = FileResponse(
-            package,
-            as_attachment=True,
-            filename=f"audit-trail-{stamp}.zip",
-            content_type="application/zip",
-        )
-        response["Cache-Control"] = "no-store"
-        return response
-    policy.require_allowed(actor, policy.Action.EXPORT, "export.audit_trail_csv")
-    return render(
+    query = request.GET.urlencode()
+    return export_page(
         request,
-        "audit/entry_export.html",
-        {"form": form, "query": request.GET.urlencode(), "active_nav": "audit"},
+        title=_("Download the audit trail"),
+        back=reverse("audit:entry-list") + (f"?{query}" if query else ""),
+        filename="audit-trail",
+        allowed=lambda: policy.require_allowed(
+            actor, policy.Action.EXPORT, "export.audit_trail_csv"
+        ),
+        send=lambda password: services.entry_export(
+            actor=actor, filters=_filter_form(request).filters(), password=password
+        ),
+        active_nav="audit",
     )
 
 
@@ -154,32 +143,28 @@ def person_access(request: HttpRequest, person_id: UUID) -> HttpResponse:
     )
 
 
-PERSON_ACCESS_FORMATS = ("csv", "json")
-
-
+@require_http_methods(["GET", "POST"])
 def person_access_export(request: HttpRequest, person_id: UUID, fmt: str) -> HttpResponse:
-    """The breach report as a file for the 72-hour notice (DPDP Rules); the download is audited."""
-    if fmt not in PERSON_ACCESS_FORMATS:
+    """The breach report as a file for the 72-hour notice (DPDP Rules): ask for a password
+    (GET), then send the CSV or JSON in an encrypted, watermarked ZIP (POST); audited."""
+    if fmt not in services.PERSON_ACCESS_FORMATS:
         raise Http404
     actor = actor_of(request)
-    entries = services.person_access_export(actor=actor, person_id=person_id, fmt=fmt)
-    stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
-    if fmt == "json":
-        body = json.dumps(
-            {
-                "person_id": str(person_id),
-                "generated_at": timezone.now().isoformat(),
-                "accesses": export.records(actor=actor, entries=entries),
-            },
-            ensure_ascii=False,
-            indent=1,
-        )
-        response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    else:
-        buffer = io.StringIO()
-        csv.writer(buffer).writerows(export.rows(actor=actor, entries=entries))
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    # The file is named by date only: a person's name never goes into a file name or URL.
-    response["Content-Disposition"] = f'attachment; filename="person-accesses-{stamp}.{fmt}"'
-    response["Cache-Control"] = "no-store"
-    return response
+
+    def allowed() -> None:
+        policy.require_allowed(actor, policy.Action.EXPORT, f"export.person_access_{fmt}")
+        selectors.person_access_allowed(actor=actor, person_id=person_id)
+
+    return export_page(
+        request,
+        title=_("Download the accesses to a person's records (%(format)s)")
+        % {"format": fmt.upper()},
+        back=reverse("audit:person-access", args=[person_id]),
+        # Named by date only: a person's name never goes into a file name or URL.
+        filename="person-accesses",
+        allowed=allowed,
+        send=lambda password: services.person_access_export(
+            actor=actor, person_id=person_id, fmt=fmt, password=password
+        ),
+        active_nav="audit",
+    )

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 from setu.core.errors import InvalidInput
 
@@ -30,3 +31,28 @@ def apply_errors(form: forms.BaseForm, exc: InvalidInput) -> None:
         target = name if name in form.fields else None
         for message in messages:
             form.add_error(target, message)
+
+
+class ExportPasswordForm(forms.Form):
+    """The password the downloaded file is encrypted with, chosen by the user, typed twice."""
+
+    password = forms.CharField(
+        label=_("Password for the file"),
+        strip=False,
+        min_length=12,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=_(
+            "At least 12 characters. Setu does not keep it: tell it to the recipient by another way than the file."
+        ),
+    )
+    password_again = forms.CharField(
+        label=_("The same password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("password") and data.get("password") != data.get("password_again"):
+            self.add_error("password_again", _("The two passwords differ."))
+        return data

@@ -7,14 +7,15 @@ denial) is passed in by the caller.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import IO, Any
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse
+from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 
 from setu.core.errors import ConsentRequired, InvalidInput
-from setu.core.forms import apply_errors
+from setu.core.forms import ExportPasswordForm, apply_errors
 
 
 def form_page(
@@ -48,3 +49,45 @@ def form_page(
             return redirect(done(result))
     context = {"form": form, "title": title, "back": back, "submit": submit, "intro": intro}
     return render(request, template, {**context, **(extra or {})})
+
+
+def export_page(
+    request: HttpRequest,
+    *,
+    title: str,
+    back: str,
+    filename: str,
+    allowed: Callable[[], None],
+    send: Callable[[str], IO[bytes]],
+    active_nav: str = "",
+) -> HttpResponse:
+    """The one way a page hands out a file: ask for the password it is encrypted with (GET),
+    then send the encrypted ZIP (POST) as ``<filename>-<date-time>.zip``, never cached.
+
+    ``allowed()`` raises the refusal before the password page is shown; ``send(password)``
+    builds the package (the audit service checks the format's permission again, watermarks,
+    encrypts and audits it).
+    """
+    form = ExportPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        stamp = timezone.localtime().strftime("%Y%m%d-%H%M")
+        response = FileResponse(
+            send(form.cleaned_data["password"]),
+            as_attachment=True,
+            filename=f"{filename}-{stamp}.zip",
+            content_type="application/zip",
+        )
+        response["Cache-Control"] = "no-store"
+        return response
+    allowed()
+    return render(
+        request,
+        "export_password.html",
+        {
+            "form": form,
+            "title": title,
+            "back": back,
+            "action": request.get_full_path(),
+            "active_nav": active_nav,
+        },
+    )

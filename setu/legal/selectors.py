@@ -370,7 +370,20 @@ def _timeline(proceeding: Proceeding) -> list[dict[str, Any]]:
 
 def bundle(*, actor: Actor, proceeding_id: Any, fmt: str = "json") -> dict[str, Any]:
     """The legal timeline of a proceeding for a court file, watermarked with who took it and
-    when; the export is audited."""
+    when; the export is audited. (The files for download go through
+    ``services.bundle_export``: encrypted, and audited there.)"""
+    proceeding, data = bundle_unaudited(actor=actor, proceeding_id=proceeding_id)
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target=proceeding,
+        details={"format": fmt, "events": len(data["timeline"])},
+    )
+    return data
+
+
+def bundle_unaudited(*, actor: Actor, proceeding_id: Any) -> tuple[Proceeding, dict[str, Any]]:
+    """The proceeding (Action.EXPORT checked) and its bundle, for a caller that audits it."""
     proceeding = proceeding_get(actor=actor, proceeding_id=proceeding_id, action=Action.EXPORT)
     now = timezone.localtime()
     sections = statutes.sections()
@@ -396,13 +409,7 @@ def bundle(*, actor: Actor, proceeding_id: Any, fmt: str = "json") -> dict[str, 
         ],
         "watermark": {"user": actor.user.username, "at": now.strftime("%d-%m-%Y %H:%M")},
     }
-    audit.record(
-        actor=actor,
-        action=AuditAction.EXPORT,
-        target=proceeding,
-        details={"format": fmt, "events": len(data["timeline"])},
-    )
-    return data
+    return proceeding, data
 
 
 # --- Outcomes ---------------------------------------------------------------------------------

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import TYPE_CHECKING, Any
+from pathlib import Path
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db import transaction
 from django.utils import timezone, translation
@@ -538,3 +539,61 @@ def hearing_reminders_send(*, today: datetime.date | None = None) -> int:
             hearing.save(update_fields=["reminded_at", "updated_at"])
             sent += 1
     return sent
+
+
+# --- The case bundle as a file ------------------------------------------------------------------
+
+BUNDLE_FORMATS = ("json", "pdf")
+PDF_CSS = Path(__file__).resolve().parent / "static" / "legal" / "bundle-pdf.css"
+
+
+class PdfUnavailable(Exception):
+    """WeasyPrint or its Pango libraries are not installed on this server."""
+
+
+def pdf_available() -> bool:
+    try:
+        import weasyprint  # noqa: F401
+    except (ImportError, OSError):
+        return False
+    return True
+
+
+def _bundle_pdf(data: dict[str, Any], mark: str) -> bytes:
+    """The timeline as a PDF (WeasyPrint), every page marked with user and time, the whole
+    watermark on its first page and in its metadata."""
+    from django.template.loader import render_to_string
+    from weasyprint import CSS, HTML
+
+    context = {"bundle": data, "mark": mark, "LANGUAGE_CODE": translation.get_language()}
+    html = render_to_string("legal/bundle_pdf.html", context)
+    return HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])
+
+
+def bundle_export(*, actor: Actor, proceeding_id: Any, fmt: str, password: str) -> IO[bytes]:
+    """A proceeding's legal timeline for a court file, as JSON or PDF in an encrypted ZIP,
+    watermarked with user and time and audited (``audit.services.export_package``)."""
+    import json
+
+    from setu.legal import selectors
+
+    if fmt == "pdf" and not pdf_available():
+        raise PdfUnavailable
+    policy.require_allowed(actor, Action.EXPORT, f"export.legal_bundle_{fmt}")
+    proceeding, data = selectors.bundle_unaudited(actor=actor, proceeding_id=proceeding_id)
+    name = f"legal-{proceeding.pk}.{fmt}"
+
+    def files(mark: str) -> list[tuple[str, bytes]]:
+        if fmt == "pdf":
+            return [(name, _bundle_pdf(data, mark))]
+        body = {"watermark": mark, **{k: v for k, v in data.items() if k != "watermark"}}
+        return [(name, json.dumps(body, ensure_ascii=False, indent=2).encode("utf-8"))]
+
+    return audit.export_package(
+        actor=actor,
+        fmt=f"legal_bundle_{fmt}",
+        files=files,
+        password=password,
+        target=proceeding,
+        details={"what": "legal_bundle", "events": len(data["timeline"])},
+    )

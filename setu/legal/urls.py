@@ -16,12 +16,11 @@ urlpatterns = [
         views.proceeding_add,
         name="proceeding-add",
     ),
-    path(
-        "proceedings/<uuid:proceeding_id>/bundle.json",
-        views.bundle_json,
-        name="bundle-json",
-    ),
     path("proceedings/<uuid:proceeding_id>/bundle/", views.bundle_print, name="bundle-print"),
-    path("proceedings/<uuid:proceeding_id>/bundle.pdf", views.bundle_pdf, name="bundle-pdf"),
+    path(
+        "proceedings/<uuid:proceeding_id>/bundle.<str:fmt>",
+        views.bundle_export,
+        name="bundle-export",
+    ),
     path("hearings/<uuid:hearing_id>/", views.hearing_outcome, name="hearing-outcome"),
 ]

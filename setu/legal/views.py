@@ -4,23 +4,24 @@ proceeding with its forms, the hearing calendar, outcomes and the case bundle.""
 from __future__ import annotations
 
 import datetime
-from pathlib import Path
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
-from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_http_methods, require_POST
 
+from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
 from setu.core.errors import InvalidInput
 from setu.core.forms import apply_errors
+from setu.core.pages import export_page
 from setu.legal import selectors, services
 from setu.legal.forms import (
     AccusedForm,
@@ -265,37 +266,39 @@ def calendar(request: HttpRequest) -> HttpResponse:
     return render(request, template, context)
 
 
-def bundle_json(request: HttpRequest, proceeding_id: UUID) -> HttpResponse:
-    """The legal timeline as JSON, watermarked and audited."""
-    data = selectors.bundle(actor=actor_of(request), proceeding_id=proceeding_id, fmt="json")
-    response = JsonResponse(data, json_dumps_params={"ensure_ascii": False, "indent": 2})
-    response["Content-Disposition"] = f'attachment; filename="legal-{proceeding_id}.json"'
-    return response
+@require_http_methods(["GET", "POST"])
+def bundle_export(request: HttpRequest, proceeding_id: UUID, fmt: str) -> HttpResponse:
+    """The legal timeline as a file (JSON, or PDF with every page watermarked): ask for a
+    password (GET), then send it in an encrypted, watermarked ZIP (POST); audited."""
+    if fmt not in services.BUNDLE_FORMATS:
+        raise Http404
+    actor = actor_of(request)
+    if fmt == "pdf" and not services.pdf_available():
+        # No WeasyPrint here: the printable page instead, saying the PDF is not available.
+        data = selectors.bundle(actor=actor, proceeding_id=proceeding_id, fmt="print")
+        return render(request, "legal/bundle.html", {"bundle": data}, status=503)
+
+    def allowed() -> None:
+        policy.require_allowed(actor, Action.EXPORT, f"export.legal_bundle_{fmt}")
+        selectors.proceeding_get(actor=actor, proceeding_id=proceeding_id, action=Action.EXPORT)
+
+    return export_page(
+        request,
+        title=_("Download the case bundle (%(format)s)") % {"format": fmt.upper()},
+        back=reverse("legal:proceeding-detail", args=[proceeding_id]),
+        filename=f"legal-{proceeding_id}",
+        allowed=allowed,
+        send=lambda password: services.bundle_export(
+            actor=actor, proceeding_id=proceeding_id, fmt=fmt, password=password
+        ),
+        active_nav="legal",
+    )
 
 
 def bundle_print(request: HttpRequest, proceeding_id: UUID) -> HttpResponse:
     """The legal timeline as a printable page."""
     data = selectors.bundle(actor=actor_of(request), proceeding_id=proceeding_id, fmt="print")
     return render(request, "legal/bundle.html", {"bundle": data})
-
-
-PDF_CSS = Path(__file__).resolve().parent / "static" / "legal" / "bundle-pdf.css"
-
-
-def bundle_pdf(request: HttpRequest, proceeding_id: UUID) -> HttpResponse:
-    """The legal timeline as a PDF (WeasyPrint), every page watermarked with user and time."""
-    from django.template.loader import render_to_string
-
-    data = selectors.bundle(actor=actor_of(request), proceeding_id=proceeding_id, fmt="pdf")
-    html = render_to_string("legal/bundle_pdf.html", {"bundle": data}, request=request)
-    try:
-        from weasyprint import CSS, HTML
-    except (ImportError, OSError):  # WeasyPrint or its Pango libraries are not installed here
-        return render(request, "legal/bundle.html", {"bundle": data}, status=503)
-    pdf = HTML(string=html).write_pdf(stylesheets=[CSS(filename=str(PDF_CSS))])
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="legal-{proceeding_id}.pdf"'
-    return response
 
 
 def outcomes(request: HttpRequest) -> HttpResponse:

@@ -20,11 +20,27 @@ def _own_person_json(p):
     return {"person_id": p.person.pk, "fmt": "json"}
 
 
+EXPORT_PASSWORD = "a strong export password"
+
+
+def _password(p):
+    return {"password": EXPORT_PASSWORD, "password_again": EXPORT_PASSWORD}
+
+
 ENTRIES = [
     # The breach report: only the admin of the organisation that owns the person.
     Entry("audit:person-access", frozenset({"org_admin"}), _own_person),
+    # Its export: the password page (GET), then the encrypted file (POST).
     Entry("audit:person-access-export", frozenset({"org_admin"}), _own_person_json),
+    Entry(
+        "audit:person-access-export",
+        frozenset({"org_admin"}),
+        _own_person_json,
+        method="post",
+        data=_password,
+    ),
     Entry("audit:entry-list", ADMINS),
     Entry("audit:entry-export", ADMINS),
+    Entry("audit:entry-export", ADMINS, method="post", data=_password),
     Entry("audit:entry-detail", frozenset({"org_admin"}), _own_entry),
 ]

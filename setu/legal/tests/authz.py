@@ -30,6 +30,14 @@ def add_kw(p):
     return {"proceeding_id": _proceeding(p).pk, "what": "measure"}
 
 
+def bundle_kw(p):
+    return {"proceeding_id": _proceeding(p).pk, "fmt": "json"}
+
+
+def password(p):
+    return {"password": "a strong export password", "password_again": "a strong export password"}
+
+
 def hearing_kw(p):
     from setu.legal.tests.factories import HearingFactory
 
@@ -61,9 +69,10 @@ ENTRIES = [
         data=lambda p: {"m-kind": "in_camera", "m-on": "2026-02-01"},
     ),
     Entry("legal:hearing-outcome", WRITERS, hearing_kw),
-    Entry("legal:bundle-json", PROCEEDING_READERS, proceeding_kw),
     Entry("legal:bundle-print", PROCEEDING_READERS, proceeding_kw),
-    Entry("legal:bundle-pdf", PROCEEDING_READERS, proceeding_kw),
+    # The files: a password page (GET), then the encrypted ZIP (POST).
+    Entry("legal:bundle-export", PROCEEDING_READERS, bundle_kw),
+    Entry("legal:bundle-export", PROCEEDING_READERS, bundle_kw, method="post", data=password),
 ]
 
 ENTRIES += [

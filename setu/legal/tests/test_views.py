@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import datetime
+import io
+import json
 
 import pytest
+import pyzipper
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -135,7 +138,29 @@ def test_desk_shows_flagged_periods_with_their_source(personas, legal_officer):
     assert b"a lawyer must check" in page.content
 
 
-def test_bundle_is_watermarked_and_audited(personas, legal_officer):
+PASSWORD = "a strong export password"
+
+
+def _bundle(client, p, fmt: str, password: str = PASSWORD):
+    url = reverse("legal:bundle-export", args=[p.pk, fmt])
+    return client.post(url, {"password": password, "password_again": password})
+
+
+def _unzip(response, fmt: str, password: str = PASSWORD) -> tuple[bytes, str]:
+    """The bundle file inside the encrypted ZIP, and the package's watermark; a wrong
+    password opens nothing."""
+    assert response.status_code == 200 and response["Content-Type"] == "application/zip"
+    assert "no-store" in response["Cache-Control"]
+    archive = pyzipper.AESZipFile(io.BytesIO(b"".join(response.streaming_content)))
+    (name,) = [n for n in archive.namelist() if n.endswith("." + fmt)]
+    archive.setpassword(b"not the password")
+    with pytest.raises(RuntimeError):
+        archive.read(name)
+    archive.setpassword(password.encode())
+    return archive.read(name), archive.read("WATERMARK.txt").decode().strip()
+
+
+def test_bundle_is_encrypted_watermarked_and_audited(personas, legal_officer):
     p = ProceedingFactory(case=personas.case)
     HearingFactory(
         proceeding=p,
@@ -144,22 +169,80 @@ def test_bundle_is_watermarked_and_audited(personas, legal_officer):
         adjournment_reason="witness_absent",
     )
     client = _client(legal_officer.user)
-    data = client.get(reverse("legal:bundle-json", args=[p.pk])).json()
-    assert data["watermark"]["user"] == legal_officer.user.username
+    page = client.get(reverse("legal:bundle-export", args=[p.pk, "json"]))
+    assert page.status_code == 200 and b'type="password"' in page.content
+    assert not AuditEntry.objects.filter(target_id=str(p.pk), action="export").exists()
+    body, mark = _unzip(_bundle(client, p, "json"), "json")
+    assert body.decode().startswith('{\n  "watermark": ' + json.dumps(mark, ensure_ascii=False))
+    assert legal_officer.user.username in mark
+    data = json.loads(body)
     assert [e["day"] for e in data["timeline"]] == ["10-01-2026", "02-03-2026"]
+    assert data["case"] == personas.case.reference
     page = client.get(reverse("legal:bundle-print", args=[p.pk]))
     assert legal_officer.user.username.encode() in page.content
-    assert AuditEntry.objects.filter(target_id=str(p.pk), action="export").count() == 2
+    entries = AuditEntry.objects.filter(target_id=str(p.pk), action="export")
+    assert sorted(e.details["format"] for e in entries) == ["legal_bundle_json", "print"]
+    export = entries.get(details__format="legal_bundle_json")
+    assert export.details["encryption"] == "zip-aes-256" and export.details["export_id"] in mark
 
 
-def test_bundle_pdf_is_a_watermarked_pdf_and_audited(personas, legal_officer):
+def test_bundle_pdf_is_an_encrypted_watermarked_pdf_and_audited(personas, legal_officer):
     pytest.importorskip("weasyprint")
     p = ProceedingFactory(case=personas.case)
-    response = _client(legal_officer.user).get(reverse("legal:bundle-pdf", args=[p.pk]))
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-    assert response.content.startswith(b"%PDF")
+    body, mark = _unzip(_bundle(_client(legal_officer.user), p, "pdf"), "pdf")
+    assert body.startswith(b"%PDF")
+    # The whole watermark is in the PDF's metadata; every page also carries user and time.
+    assert _pdf_subject(body) == mark
     entry = AuditEntry.objects.get(target_id=str(p.pk), action="export")
-    assert entry.details["format"] == "pdf"
+    assert entry.details["format"] == "legal_bundle_pdf"
+    assert entry.details["export_id"] in mark
+
+
+def _pdf_subject(pdf: bytes) -> str:
+    """The PDF's Subject (the page's description), from its deflated object streams: a literal
+    string when ASCII, else UTF-16 in hex."""
+    import re
+    import zlib
+
+    for stream in re.findall(rb"stream\r?\n(.*?)\r?\nendstream", pdf, re.S):
+        try:
+            data = zlib.decompress(stream)
+        except zlib.error:
+            continue
+        hexed = re.search(rb"/Subject\s*<feff([0-9a-fA-F]+)>", data)
+        if hexed:
+            return bytes.fromhex(hexed.group(1).decode()).decode("utf-16-be")
+        literal = re.search(rb"/Subject\s*\(((?:\\.|[^\\)])*)\)", data)
+        if literal:
+            return re.sub(rb"\\(.)", rb"\1", literal.group(1)).decode("latin-1")
+    return ""
+
+
+@pytest.mark.parametrize("fmt", ["json", "pdf"])
+def test_bundle_refuses_a_short_password_and_other_roles(personas, legal_officer, fmt):
+    p = ProceedingFactory(case=personas.case)
+    short = _bundle(_client(legal_officer.user), p, fmt, password="short")
+    assert short.status_code in (200, 503)
+    assert b"errorlist" in short.content or short.status_code == 503
+    for who in ("counsellor", "analyst", "partner", "partner_admin", "other_admin"):
+        client = _client(personas.users[who])
+        assert client.get(reverse("legal:bundle-export", args=[p.pk, fmt])).status_code in (
+            403,
+            404,
+        )
+        assert _bundle(client, p, fmt).status_code in (403, 404)
+    assert not AuditEntry.objects.filter(target_id=str(p.pk), action="export").exists()
+
+
+def test_bundle_format_is_its_own_permission(personas, legal_officer, monkeypatch):
+    from setu.access import policy
+
+    p = ProceedingFactory(case=personas.case)
+    key = ("export.legal_bundle_json", policy.Action.EXPORT)
+    monkeypatch.setitem(policy.CLASS_RULES, key, lambda a: False)
+    client = _client(legal_officer.user)
+    assert client.get(reverse("legal:bundle-export", args=[p.pk, "xml"])).status_code == 404
+    assert _bundle(client, p, "json").status_code == 403
 
 
 def test_desk_shows_her_own_proceedings_and_a_caseworker_all(personas, legal_officer):
