@@ -73,16 +73,38 @@ def _member(actor: Actor, roles: frozenset[str]) -> bool:
 
 
 def _active_shares(actor: Actor) -> QuerySet[Any]:
-    """Shares to the actor's organisation that are live and whose consent is still in force."""
+    """Shares to the actor's organisation that are live, reach the actor, and rest on a consent
+    still in force of a survivor (victim or missing person) in the shared case."""
     from setu.consent import rules
     from setu.consent.models import CaseShare
+    from setu.registry.models import CasePerson, CaseRole
 
     today = timezone.localdate()
+    survivor = CasePerson.objects.filter(
+        case_id=OuterRef("case_id"),
+        person_id=OuterRef("consent__person_id"),
+        role__in=[CaseRole.VICTIM, CaseRole.MISSING],
+    )
     return CaseShare.objects.filter(
         rules.covering(day=today, prefix="consent__"),
+        Exists(survivor),
         Q(expires_on__isnull=True) | Q(expires_on__gte=today),
+        _share_reaches(actor),
         organisation_id=actor.organisation_id,
         revoked_at__isnull=True,
+    )
+
+
+def _share_reaches(actor: Actor) -> Q:
+    """Whom at the partner a share reaches: the people it names, if it names any; otherwise
+    everyone of the partner's identity roles, but never for a restricted case. A restricted case
+    is shared only by the owning organisation's admin to named people (``case_share``), and a
+    case restricted after it was shared stops reaching the partner until people are named."""
+    from setu.consent.models import CaseShare
+
+    named = CaseShare.recipients.through.objects.filter(caseshare_id=OuterRef("pk"))
+    return Q(Exists(named.filter(user_id=actor.user.pk))) | (
+        ~Q(Exists(named)) & Q(case__is_restricted=False)
     )
 
 
@@ -115,6 +137,15 @@ def _case_edit(actor: Actor) -> Q:
 
 
 def _case_share(actor: Actor) -> Q:
+    """Cases the actor may share: a restricted case only by the organisation's admin."""
+    rows = _case_rows(actor, SHARE_ROLES, via_share=False)
+    if rows == NOTHING or actor.role == Role.ORG_ADMIN:
+        return rows
+    return _repeats_rows(rows & Q(is_restricted=False))
+
+
+def _case_shares_seen(actor: Actor) -> Q:
+    """Cases whose shares the actor sees listed: those of its organisation it may open."""
     return _case_rows(actor, SHARE_ROLES, via_share=False)
 
 
@@ -122,17 +153,37 @@ def _case_export(actor: Actor) -> Q:
     return _case_rows(actor, EXPORT_ROLES, via_share=False)
 
 
-def _person_view(actor: Actor) -> Q:
-    """Own organisation's persons, and persons in cases shared with the organisation."""
-    from setu.registry.models import CasePerson
+def _own_persons(roles: frozenset[str]) -> Callable[[Actor], Q]:
+    """The organisation's own persons, less those the actor must not know of: a person who
+    appears in a restricted case the actor may not open, and in no case the actor may open,
+    is covered by that case's restriction (the organisation's admin sees every one)."""
 
+    def rule(actor: Actor) -> Q:
+        from setu.registry.models import Case, CasePerson
+
+        if not _member(actor, roles):
+            return NOTHING
+        own = Q(owner_org_id=actor.organisation_id)
+        if actor.role == Role.ORG_ADMIN:
+            return own
+        openable = Case.objects.filter(_case_rows(actor, IDENTITY_ROLES, via_share=False))
+        links = CasePerson.objects.filter(person_id=OuterRef("pk"))
+        closed = links.filter(
+            case__owner_org_id=actor.organisation_id, case__is_restricted=True
+        ).exclude(case_id__in=openable.values("pk"))
+        opened = links.filter(case_id__in=openable.values("pk"))
+        return own & (~Q(Exists(closed)) | Q(Exists(opened)))
+
+    return rule
+
+
+def _person_view(actor: Actor) -> Q:
+    """Own organisation's persons (restricted cases' persons only for those who may open the
+    case), and persons of shared cases whom a share carries something of (``carried_scopes``)."""
     if not _member(actor, IDENTITY_ROLES):
         return NOTHING
-    shared_case_ids = _active_shares(actor).values("case_id")
-    shared = Exists(
-        CasePerson.objects.filter(person_id=OuterRef("pk"), case_id__in=shared_case_ids)
-    )
-    return Q(owner_org_id=actor.organisation_id) | Q(shared)
+    shared = list(shared_person_scopes(actor))
+    return _own_persons(IDENTITY_ROLES)(actor) | Q(pk__in=shared)
 
 
 def _consent_view(actor: Actor) -> Q:
@@ -146,7 +197,21 @@ def _consent_view(actor: Actor) -> Q:
     own = Q(person__owner_org_id=actor.organisation_id)
     visible = Person.objects.filter(_person_view(actor)).values("pk")
     addressed = Q(recipient_org_id=actor.organisation_id) | Q(recipient_org__isnull=True)
-    return own | (Q(person_id__in=visible) & addressed)
+    return Q(person_id__in=visible) & (own | addressed)
+
+
+def consent_giver_shown(actor: Actor) -> Q:
+    """Consents whose giver's name (a guardian's, say) the actor may read: all of its own
+    organisation's persons; of a shared person, only a consent in force whose scopes cover
+    identity for the actor's organisation, and only where her identity reaches the actor."""
+    from setu.consent import rules
+
+    if not _member(actor, IDENTITY_ROLES):
+        return NOTHING
+    own = Q(person__owner_org_id=actor.organisation_id)
+    covered = rules.covering(scopes=["identity"], organisation_id=actor.organisation_id)
+    shared = [pid for pid, found in shared_person_scopes(actor).items() if "identity" in found]
+    return own | (covered & Q(person_id__in=shared))
 
 
 def _own_org(roles: frozenset[str], field: str = "owner_org_id") -> Callable[[Actor], Q]:
@@ -263,12 +328,12 @@ RULES: dict[tuple[str, Action], RowRule] = {
     ("registry.case", Action.EXPORT): _case_export,
     ("registry.case", Action.VIEW_AGGREGATES): _case_counted,
     ("registry.person", Action.VIEW): _person_view,
-    ("registry.person", Action.EDIT): _own_org(CASE_EDIT_ROLES),
-    ("registry.person", Action.ARCHIVE): _own_org(CASE_EDIT_ROLES),
-    ("registry.person", Action.MANAGE_CONSENT): _own_org(CONSENT_ROLES),
+    ("registry.person", Action.EDIT): _own_persons(CASE_EDIT_ROLES),
+    ("registry.person", Action.ARCHIVE): _own_persons(CASE_EDIT_ROLES),
+    ("registry.person", Action.MANAGE_CONSENT): _own_persons(CONSENT_ROLES),
     ("registry.person", Action.EXPORT): _own_org(EXPORT_ROLES),
     ("consent.consent", Action.VIEW): _consent_view,
-    ("consent.consent", Action.EDIT): _via_person(_own_org(CONSENT_ROLES)),
+    ("consent.consent", Action.EDIT): _via_person(_own_persons(CONSENT_ROLES)),
     ("registry.traffickingevent", Action.VIEW): _via_case(_case_view),
     ("registry.traffickingevent", Action.EDIT): _via_case(_case_edit),
     ("registry.servicerecord", Action.VIEW): _via_case(_case_view),
@@ -277,7 +342,7 @@ RULES: dict[tuple[str, Action], RowRule] = {
     ("registry.caseexploitation", Action.VIEW): _via_case(_case_view),
     ("registry.casecontrolmeans", Action.VIEW): _via_case(_case_view),
     ("registry.caseperson", Action.VIEW): _via_case(_case_view),
-    ("consent.caseshare", Action.VIEW): _via_case(_case_share),
+    ("consent.caseshare", Action.VIEW): _via_case(_case_shares_seen),
     ("orgs.organisation", Action.VIEW): _organisation_view,
     ("orgs.organisation", Action.MANAGE_ORG): _organisation_manage,
     ("orgs.membership", Action.VIEW): _membership_view,
@@ -381,18 +446,137 @@ def shared_case_scopes(actor: Actor) -> dict[Any, frozenset[str]]:
     return found
 
 
-def shared_person_scopes(actor: Actor) -> dict[Any, frozenset[str]]:
-    """Per person in a case shared with the actor's organisation: the scopes they may see."""
+# What a share carries about the people of a case (docs/sharing.md). A share rests on the
+# consent of one survivor in the case: it carries her record within that consent. Every other
+# person is a person in her own right:
+# * another survivor (victim or missing person), a witness or anyone else: only what her own
+#   consent in force for the receiving organisation covers; with none, nothing but her role;
+# * a family member: her relationship to the case; her name and contact also when the
+#   survivor's consent and the share cover "family" (tracing and return home), or on her own
+#   consent;
+# * an alleged perpetrator: the role in the case only, never name, contact or home district
+#   (an accusation is not for a partner's files; the police hold it).
+FAMILY_CARRIES = frozenset({"identity", "contact"})
+
+
+def participant_scopes(
+    roles: frozenset[str], *, consenting: bool, base: frozenset[str], own: frozenset[str]
+) -> frozenset[str]:
+    """What a share carries of one person of the case. ``roles``: her roles in the case;
+    ``consenting``: she gave the consent the share rests on; ``base``: the share's scopes within
+    that consent; ``own``: the scopes of her own consents in force for the receiving side."""
+    from setu.registry.models import CaseRole
+
+    if CaseRole.PERPETRATOR in roles:
+        return frozenset()
+    if consenting and roles & {CaseRole.VICTIM, CaseRole.MISSING}:
+        return base
+    carried = base & own
+    if CaseRole.FAMILY in roles and "family" in base:
+        carried |= base & FAMILY_CARRIES
+    return carried
+
+
+def carried_scopes(
+    organisation_id: Any, shares: list[tuple[Any, Any, Any, Any]]
+) -> dict[tuple[Any, Any], frozenset[str]]:
+    """Per (case id, person id): what ``shares`` carry to ``organisation_id``. Each share is
+    (case id, share scopes, consent scopes, id of the person who gave the consent)."""
+    from setu.consent import rules
+    from setu.consent.models import Consent
     from setu.registry.models import CasePerson
 
-    by_case = shared_case_scopes(actor)
-    if not by_case:
+    if not shares:
+        return {}
+    roles: dict[tuple[Any, Any], set[str]] = {}
+    links = CasePerson.objects.filter(case_id__in={s[0] for s in shares})
+    for case_id, person_id, role in links.values_list("case_id", "person_id", "role"):
+        roles.setdefault((case_id, person_id), set()).add(role)
+    own: dict[Any, frozenset[str]] = {}
+    consents = Consent.objects.filter(
+        rules.covering(organisation_id=organisation_id),
+        person_id__in={person_id for _case, person_id in roles},
+    )
+    for person_id, scopes in consents.values_list("person_id", "scopes"):
+        own[person_id] = own.get(person_id, frozenset()) | frozenset(scopes or ())
+    found: dict[tuple[Any, Any], frozenset[str]] = {}
+    for case_id, share_scopes, consent_scopes, consenting_id in shares:
+        # A share never shows more than the consent behind it, whatever the share row says.
+        base = frozenset(share_scopes or ()) & frozenset(consent_scopes or ())
+        for (link_case, person_id), person_roles in roles.items():
+            if link_case != case_id:
+                continue
+            carried = participant_scopes(
+                frozenset(person_roles),
+                consenting=person_id == consenting_id,
+                base=base,
+                own=own.get(person_id, frozenset()),
+            )
+            key = (case_id, person_id)
+            found[key] = found.get(key, frozenset()) | carried
+    return found
+
+
+def _live_share_rows(actor: Actor, case_ids: list[Any] | None = None) -> list[tuple[Any, ...]]:
+    rows = _active_shares(actor)
+    if case_ids is not None:
+        rows = rows.filter(case_id__in=case_ids)
+    return list(rows.values_list("case_id", "scopes", "consent__scopes", "consent__person_id"))
+
+
+def shared_person_scopes(actor: Actor) -> dict[Any, frozenset[str]]:
+    """Per person in a case shared with the actor's organisation: the scopes they may see
+    (``participant_scopes``); a person the shares carry nothing of is absent."""
+    if not _member(actor, IDENTITY_ROLES):
         return {}
     found: dict[Any, frozenset[str]] = {}
-    links = CasePerson.objects.filter(case_id__in=list(by_case)).values_list("person_id", "case_id")
-    for person_id, case_id in links:
-        found[person_id] = found.get(person_id, frozenset()) | by_case[case_id]
+    for (_case, person_id), scopes in carried_scopes(
+        actor.organisation_id, _live_share_rows(actor)
+    ).items():
+        if scopes:
+            found[person_id] = found.get(person_id, frozenset()) | scopes
     return found
+
+
+def case_person_scopes(actor: Actor, case: Model) -> dict[Any, frozenset[str]]:
+    """Per person of ``case``: what the actor may see of them in this case (all of it in the
+    owning organisation, else what the live shares of this case carry)."""
+    from setu.registry.models import CasePerson
+
+    if not can(actor, Action.VIEW, case):
+        return {}
+    if case.owner_org_id == actor.organisation_id:  # type: ignore[attr-defined]
+        people = CasePerson.objects.filter(case_id=case.pk).values_list("person_id", flat=True)
+        return dict.fromkeys(people, ALL_SCOPES)
+    shares = _live_share_rows(actor, [case.pk])
+    return {
+        person_id: scopes
+        for (_case, person_id), scopes in carried_scopes(actor.organisation_id, shares).items()
+    }
+
+
+def cases_with_scope(actor: Actor, scope_name: str) -> Q:
+    """Row filter for cases whose ``scope_name`` data the actor may see (add to a VIEW scope)."""
+    if not _member(actor, IDENTITY_ROLES):
+        return NOTHING
+    shared = [cid for cid, found in shared_case_scopes(actor).items() if scope_name in found]
+    return Q(owner_org_id=actor.organisation_id) | Q(pk__in=shared)
+
+
+def restricted_share_recipients(organisation_id: Any) -> QuerySet[Any]:
+    """People a share can name at ``organisation_id``: its active members of identity roles."""
+    from setu.accounts.models import User
+
+    return (
+        User.objects.filter(
+            is_active=True,
+            memberships__organisation_id=organisation_id,
+            memberships__is_active=True,
+            memberships__role__in=IDENTITY_ROLES,
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
 
 
 def visible_scopes(actor: Actor, case: Model) -> frozenset[str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
 from django import forms
@@ -60,7 +61,19 @@ class CaseShareForm(forms.Form):
     )
     reason = forms.CharField(label=_("Why"), max_length=300)
     expires_on = forms.DateField(label=_("Share until"), required=False, widget=DateInput)
+    recipients = forms.MultipleChoiceField(
+        label=_("Only these people at that organisation may see it"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("Required for a restricted case. Shown after the preview."),
+    )
 
-    def __init__(self, *args: Any, organisations: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisations: Any, people: Iterable[Any] = (), **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        choices = [(str(u.pk), u.get_full_name() or u.username) for u in people]
+        self.fields["recipients"].choices = choices
+        if not choices:
+            self.fields["recipients"].widget = forms.MultipleHiddenInput()

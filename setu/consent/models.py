@@ -25,6 +25,7 @@ class ConsentScope(models.TextChoices):
     CONTACT = "contact", _("My phone and address")
     CASE_HISTORY = "case_history", _("What happened to me (case events)")
     SERVICES = "services", _("Services I have received")
+    FAMILY = "family", _("Names and contact of my family, to trace them and return home")
     HEALTH = "health", _("Health information")
     LEGAL = "legal", _("Legal case information")
     STATISTICS = "statistics", _("Counts without my name, for research and policy")
@@ -111,6 +112,11 @@ class CaseShare(BaseModel):
     )
     expires_on = models.DateField(_("expires on"), null=True, blank=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
+    # Named people at the receiving organisation; if any are named, the share reaches only them.
+    # A restricted case is shared only this way, by the owning organisation's admin.
+    recipients = models.ManyToManyField(
+        settings.AUTH_USER_MODEL, blank=True, related_name="+", verbose_name=_("named people")
+    )
 
     class Meta:
         db_table = "registry_caseshare"

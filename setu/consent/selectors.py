@@ -5,9 +5,11 @@ from __future__ import annotations
 
 import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import QuerySet
+from django.db.models import BooleanField, QuerySet, Value, When
+from django.db.models import Case as CaseExpr
 from django.utils import timezone
 
 from setu.access import policy
@@ -45,9 +47,19 @@ def consent_get(*, actor: Actor, consent_id: Any, for_action: Action = Action.VI
 
 
 def consent_list(*, actor: Actor, person_ids: Iterable[Any]) -> QuerySet[Consent]:
-    """Consents of these persons that the actor may see, newest first."""
+    """Consents of these persons that the actor may see, newest first. Each carries
+    ``giver_shown``: whether the actor may read ``given_by_name`` (``policy.consent_giver_shown``)."""
     qs = Consent.objects.filter(person_id__in=person_ids)
-    return policy.scope(actor, qs, Action.VIEW).select_related("person", "recipient_org")
+    shown = CaseExpr(
+        When(policy.consent_giver_shown(actor), then=Value(True)),
+        default=Value(False),
+        output_field=BooleanField(),
+    )
+    return (
+        policy.scope(actor, qs, Action.VIEW)
+        .select_related("person", "recipient_org")
+        .annotate(giver_shown=shown)
+    )
 
 
 def share_get(*, actor: Actor, share_id: Any) -> CaseShare:
@@ -125,6 +137,66 @@ def consents_expired(*, day: Any = None) -> list[Any]:
     return list(lapsed.order_by("expires_on", "pk").values_list("pk", flat=True))
 
 
+@dataclass(frozen=True)
+class PreviewRow:
+    """One person of a case as a share would carry them to the receiving organisation."""
+
+    person_id: Any
+    name: str
+    roles: list[str]
+    scopes: list[str]  # labels of what the partner will see; empty: only her role in the case
+
+
+def case_share_preview(
+    *,
+    actor: Actor,
+    case: Case,
+    organisation: Organisation,
+    scopes: Iterable[str],
+    consent: Consent | None = None,
+) -> tuple[Consent | None, list[PreviewRow]]:
+    """Who the partner would see, and what of each, if ``case`` were shared now: the consent
+    the share would rest on (None: no consent covers it) and one row per person of the case
+    (``policy.carried_scopes``, the rule the partner's every read applies)."""
+    policy.require(actor, Action.SHARE, case)
+    wanted = list(dict.fromkeys(scopes))
+    covering = consents_covering(case=case, organisation=organisation, scopes=wanted)
+    if consent is not None:
+        covering = [c for c in covering if c.pk == consent.pk]
+    if not covering:
+        return None, []
+    chosen = covering[0]
+    carried = policy.carried_scopes(
+        organisation.pk, [(case.pk, wanted, chosen.scopes, chosen.person_id)]
+    )
+    labels = dict(ConsentScope.choices)
+    people: dict[Any, PreviewRow] = {}
+    for participant in registry.case_participant_list(actor=actor, case=case):
+        link = participant.link
+        row = people.get(link.person_id)
+        if row is None:
+            found = carried.get((case.pk, link.person_id), frozenset())
+            row = PreviewRow(
+                person_id=link.person_id,
+                name=participant.name,
+                roles=[],
+                scopes=[str(labels[s]) for s in ConsentScope.values if s in found],
+            )
+            people[link.person_id] = row
+        row.roles.append(str(link.get_role_display()))
+    return chosen, list(people.values())
+
+
+def share_people(*, actor: Actor, case: Case, organisation_id: Any) -> list[Any]:
+    """People a share of ``case`` could name at ``organisation_id`` (an active member
+    organisation other than the case's own); empty when that is no such organisation."""
+    policy.require(actor, Action.SHARE, case)
+    pk = _uuid(organisation_id)
+    if pk is None or not registry.share_recipient_list(actor=actor, case=case).filter(pk=pk):
+        return []
+    return list(policy.restricted_share_recipients(pk))
+
+
 # What the registry's pages show of consent (registered with ``registry.hooks`` in apps.py).
 
 
@@ -136,20 +208,26 @@ def person_consents(actor: Actor, person_ids: Any) -> list[Consent]:
 def case_shares(actor: Actor, case: Case) -> list[CaseShare]:
     """Shares of a case the actor may see, newest first (a case's page)."""
     qs = policy.scope(actor, CaseShare.objects.filter(case=case), Action.VIEW)
-    return list(qs.select_related("organisation", "consent__person").order_by("-created_at"))
+    qs = qs.select_related("organisation", "consent__person").prefetch_related("recipients")
+    return list(qs.order_by("-created_at"))
 
 
 def case_timeline_items(
     actor: Actor, case: Case, person_ids: Any, show_names: bool
 ) -> list[registry.TimelineItem]:
     """The case timeline's lines for consents given and withdrawn (of the case's persons) and
-    shares started and stopped; names only when the actor may see who the persons are."""
+    shares started and stopped; a person's name only where what the actor may see of her in
+    this case covers identity (``policy.case_person_scopes``: her own consent, docs/sharing.md),
+    whatever ``show_names`` says of the case as a whole."""
     from django.utils.translation import gettext as _
 
     day = registry.timeline_day
     items: list[registry.TimelineItem] = []
-    for c in consent_list(actor=actor, person_ids=person_ids):
-        who = c.person.display_name if show_names else _("a person in the case")
+    consents = list(consent_list(actor=actor, person_ids=person_ids))
+    per_person = policy.case_person_scopes(actor, case) if consents else {}
+    for c in consents:
+        named = "identity" in per_person.get(c.person_id, frozenset())
+        who = c.person.display_name if named else _("a person in the case")
         items.append(
             registry.TimelineItem(
                 "consent", c.given_on, c.created_at, _("Consent recorded"), who, c

@@ -45,7 +45,7 @@ class ConsentOut(serializers.Serializer):
     recipient_org = RecipientOut(allow_null=True)
     purpose = serializers.CharField()
     given_by = serializers.CharField()
-    given_by_name = serializers.CharField()
+    given_by_name = serializers.SerializerMethodField()
     given_on = serializers.DateField()
     expires_on = serializers.DateField(allow_null=True)
     withdrawn_on = serializers.DateField(allow_null=True)
@@ -53,3 +53,9 @@ class ConsentOut(serializers.Serializer):
 
     def get_is_active(self, obj: Any) -> bool:
         return obj.is_active_on()
+
+    def get_given_by_name(self, obj: Any) -> str:
+        # A partner reads the giver's name (a guardian's, say) only where the consent covers
+        # identity for it (``consent_list``); consents recorded or withdrawn in the response to
+        # the owning organisation's own write are its own.
+        return obj.given_by_name if getattr(obj, "giver_shown", True) else ""

@@ -49,6 +49,7 @@ SHAREABLE_SCOPES = (
     ConsentScope.CONTACT,
     ConsentScope.CASE_HISTORY,
     ConsentScope.SERVICES,
+    ConsentScope.FAMILY,
     ConsentScope.HEALTH,
     ConsentScope.LEGAL,
 )
@@ -244,14 +245,31 @@ def case_share(
     reason: str,
     expires_on: datetime.date | None = None,
     consent: Consent | None = None,
+    recipients: Iterable[Any] = (),
 ) -> CaseShare:
     """Let another organisation see ``scopes`` of a case, backed by a survivor's consent.
 
+    ``recipients`` (users) names the people at the organisation the share reaches; a restricted
+    case needs them (and only its organisation's admin may share it: ``policy``).
     Raises ``ConsentRequired`` when no consent in force covers the organisation and the scopes.
     """
     policy.require(actor, Action.SHARE, case)
     wanted = list(dict.fromkeys(scopes))
     errors: dict[str, list[str]] = {}
+    named = list(dict.fromkeys(recipients))
+    eligible = policy.restricted_share_recipients(organisation.pk)
+    if named and eligible.filter(pk__in=[getattr(u, "pk", u) for u in named]).count() != len(named):
+        add_error(
+            errors,
+            "recipients",
+            _("Name only active staff of the organisation the case is shared with."),
+        )
+    elif case.is_restricted and not named:
+        add_error(
+            errors,
+            "recipients",
+            _("A restricted case is shared only with named people: choose who may see it."),
+        )
     if organisation.pk == case.owner_org_id:
         add_error(errors, "organisation", _("The case already belongs to this organisation."))
     elif not organisation.is_active:
@@ -299,12 +317,19 @@ def case_share(
         shared_by=actor.user,
         expires_on=expires_on,
     )
+    people = list(eligible.filter(pk__in=[getattr(u, "pk", u) for u in named]))
+    record = audit.recorder(actor=actor, action=AuditAction.SHARE, target=_case_target(share, case))
+
+    def name_recipients_then_record(changes: dict[str, Any]) -> object:
+        # The named people are set once the share is saved, and recorded in the same entry.
+        share.recipients.set(people)
+        changes["after"]["recipients"] = sorted(str(u.pk) for u in people)
+        return record(changes)
+
     add(
         share,
         ("case", "organisation", "consent", "scopes", "reason", "expires_on"),
-        record=audit.recorder(
-            actor=actor, action=AuditAction.SHARE, target=_case_target(share, case)
-        ),
+        record=name_recipients_then_record,
     )
     return share
 

@@ -6,11 +6,12 @@ case pages link here and show consents and shares through ``registry.hooks``.
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -20,7 +21,8 @@ from setu.access.actor import actor_of
 from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.consent import forms, selectors, services
-from setu.core.errors import InvalidInput
+from setu.core.errors import ConsentRequired, InvalidInput
+from setu.core.forms import apply_errors
 from setu.core.pages import form_page
 from setu.registry import selectors as registry
 
@@ -84,31 +86,51 @@ def consent_withdraw(request: HttpRequest, consent_id: UUID) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def case_share(request: HttpRequest, case_id: UUID) -> HttpResponse:
-    """Share a case with another organisation, backed by a survivor's consent."""
+    """Share a case with another organisation, backed by a survivor's consent: first a preview
+    of who the partner will see and what of each, then (step "send") the share itself."""
     actor = actor_of(request)
     case = registry.case_get(actor=actor, case_id=case_id, for_action=Action.SHARE)
     back = reverse("registry:case-detail", args=[case.pk])
-    form = forms.CaseShareForm(
-        request.POST or None, organisations=registry.share_recipient_list(actor=actor, case=case)
+    people = selectors.share_people(
+        actor=actor, case=case, organisation_id=request.POST.get("organisation")
     )
-    consents = selectors.case_share_consents(actor=actor, case=case)
-    return form_page(
-        request,
-        form,
-        title=_("Share case %(ref)s") % {"ref": case.reference},
-        intro=_(
+    form = forms.CaseShareForm(
+        request.POST or None,
+        organisations=registry.share_recipient_list(actor=actor, case=case),
+        people=people,
+    )
+    context: dict[str, Any] = {
+        "form": form,
+        "title": _("Share case %(ref)s") % {"ref": case.reference},
+        "intro": _(
             "Another organisation sees only what you choose here, and only while a survivor's "
             "consent covers it. Withdrawal of that consent ends the share."
         ),
-        back=back,
-        submit=_("Share"),
-        save=lambda data: services.case_share(actor=actor, case=case, **data),
-        done=lambda _s: back,
-        success=_("Case shared."),
-        template="consent/case_share.html",
-        refused=_refused,
-        extra={"active_nav": "cases", "consents": consents, "case": case},
-    )
+        "back": back,
+        "active_nav": "cases",
+        "case": case,
+        "consents": selectors.case_share_consents(actor=actor, case=case),
+        "people": people,
+    }
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if request.POST.get("step") == "send":
+            data["recipients"] = [u for u in people if str(u.pk) in data["recipients"]]
+            try:
+                services.case_share(actor=actor, case=case, **data)
+            except InvalidInput as exc:
+                apply_errors(form, exc)
+            except ConsentRequired as exc:
+                _refused(request, exc)
+                form.add_error(None, str(exc))
+            else:
+                messages.success(request, _("Case shared."))
+                return redirect(back)
+        consent, rows = selectors.case_share_preview(
+            actor=actor, case=case, organisation=data["organisation"], scopes=data["scopes"]
+        )
+        context.update(previewed=True, preview_consent=consent, preview=rows)
+    return render(request, "consent/case_share.html", context)
 
 
 @require_POST

@@ -184,12 +184,14 @@ def person_list(
         qs = qs.filter(gender=f.gender)
     if f.role:
         qs = qs.filter(Exists(CasePerson.objects.filter(person_id=OuterRef("pk"), role=f.role)))
-    if f.district:
+    if f.district or f.state:
+        # A place filter matches only where the actor may see the addresses (contact): else
+        # it would tell a partner the home district of a person whose places were not shared.
+        place = {"district_id": f.district} if f.district else {"state_id": f.state}
         qs = qs.filter(
-            Exists(Address.objects.filter(person_id=OuterRef("pk"), district_id=f.district))
+            policy.persons_with_scope(actor, "contact"),
+            Exists(Address.objects.filter(person_id=OuterRef("pk"), **place)),
         )
-    elif f.state:
-        qs = qs.filter(Exists(Address.objects.filter(person_id=OuterRef("pk"), state_id=f.state)))
     if f.mine:
         qs = qs.filter(created_by_id=actor.user.pk)
     return qs.select_related("owner_org").order_by("family_name", "given_name", "id")
@@ -363,6 +365,9 @@ def case_list(
     """Cases the actor may see, filtered; newest first."""
     f = _as_filters(filters, CaseFilters)
     qs = policy.scope(actor, Case.objects.filter(archived_at__isnull=True), Action.VIEW)
+    # Filters match only on what the actor may see of a case (a share may leave out its history).
+    if f.exploitation_form or f.event_kind:
+        qs = qs.filter(policy.cases_with_scope(actor, "case_history"))
     if f.status:
         qs = qs.filter(status=f.status)
     if f.trafficking_status:
@@ -381,11 +386,14 @@ def case_list(
         # A case is "in" a place where something happened or where a survivor is from.
         place = {"district_id": f.district} if f.district else {"state_id": f.state}
         events = TraffickingEvent.objects.filter(case_id=OuterRef("pk"), **place)
+        with_contact = Person.objects.filter(policy.persons_with_scope(actor, "contact"))
         homes = CasePerson.objects.filter(
             case_id=OuterRef("pk"),
+            person_id__in=with_contact.values("pk"),
             person__addresses__in=Address.objects.filter(**place),
         )
-        qs = qs.filter(Exists(events) | Exists(homes))
+        history = policy.cases_with_scope(actor, "case_history")
+        qs = qs.filter((Q(Exists(events)) & history) | Q(Exists(homes)))
     if f.opened_from:
         qs = qs.filter(opened_on__gte=f.opened_from)
     if f.opened_to:
@@ -563,14 +571,17 @@ class CaseDetail:
 def case_participant_list(
     *, actor: Actor, case: Case, visibility: Visibility | None = None
 ) -> list[Participant]:
-    """Persons in a case with their role; names only where the actor may see identities."""
-    vis = visibility or case_visibility(actor=actor, case=case)
+    """Persons in a case with their role; each name only where what the shares carry of that
+    person (``policy.case_person_scopes``: her own consent, docs/sharing.md) covers identity."""
     links = policy.scope(actor, case.participants.all(), Action.VIEW).select_related("person")
+    per_person = policy.case_person_scopes(actor, case)
     hidden = _("(identity not shared)")
-    return [
-        Participant(link, link.person.display_name if vis.identity else hidden, vis.identity)
-        for link in links.order_by("role", "created_at")
-    ]
+    found = []
+    for link in links.order_by("role", "created_at"):
+        scopes = per_person.get(link.person_id, frozenset())
+        name = link.person.display_name if "identity" in scopes else hidden
+        found.append(Participant(link, name, "identity" in scopes))
+    return found
 
 
 def case_exploitation_forms(*, actor: Actor, case: Case) -> list[str]:

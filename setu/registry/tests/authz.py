@@ -207,6 +207,7 @@ ENTRIES = [
             "organisation": str(p.other_org.pk),
             "scopes": ["identity"],
             "reason": "Repatriation to source district",
+            "step": "send",
         },
     ),
     Entry("consent:case-unshare", EDITORS, kwargs=_share, method="post"),

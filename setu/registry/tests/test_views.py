@@ -208,7 +208,13 @@ def test_district_options_follow_the_state(personas, lead_client):
 def test_share_without_covering_consent_explains_and_audits(personas, lead_client):
     url = reverse("consent:case-share", args=[personas.case.pk])
     response = lead_client.post(
-        url, {"organisation": str(personas.other_org.pk), "scopes": ["contact"], "reason": "x"}
+        url,
+        {
+            "organisation": str(personas.other_org.pk),
+            "scopes": ["contact"],
+            "reason": "x",
+            "step": "send",
+        },
     )
     html = response.content.decode()
     assert response.status_code == 200 and "No consent in force" in html
