@@ -145,6 +145,9 @@ def consent_in_force(referral: Referral) -> bool:
     """Whether the consent behind a referral still allows sharing what it shared, today."""
     if referral.sharing_stopped_at is not None:
         return False
+    # Only the referred person's own consent speaks for her (docs/sharing.md).
+    if referral.consent.person_id != referral.person_id:
+        return False
     return rules.covers(
         referral.consent, scopes=referral.shared_scopes, organisation_id=referral.to_org_id
     )

@@ -90,6 +90,10 @@ def test_open_edit_and_share_a_case(page, variant):
     page.get_by_label(ui.t("My name, age and photo")).check()
     page.get_by_label(ui.t("What happened to me (case events)")).check()
     page.get_by_label(ui.exact("Why")).fill("Home investigation before her return")
+    # The form first shows who the partner will see, and what of each, then offers to share.
+    ui.button("Preview who will be visible").click()
+    preview = page.get_by_role("region", name=ui.t("Who the organisation will see"))
+    assert preview.get_by_text("Roopa Khatoon").first.is_visible()
     ui.button("Share").click()
     page.wait_for_url(case_url)
     live = page.get_by_role("region", name=ui.t("Shared with"))

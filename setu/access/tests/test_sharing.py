@@ -390,3 +390,36 @@ def test_a_referral_receiver_sees_no_identity_the_persons_consent_does_not_cover
     case_page = _client(partner).get(reverse("registry:case-detail", args=[personas.case.pk]))
     assert co_victim.given_name not in case_page.content.decode()
     assert Person.objects.filter(pk=co_victim.pk).exists()
+
+
+def test_the_case_page_names_the_people_a_share_reaches(personas):
+    share = personas.case.shares.get()
+    partner_admin = personas.users["partner_admin"]
+    partner_admin.first_name, partner_admin.last_name = "Meera", "Sen"
+    partner_admin.save()
+    share.recipients.set([partner_admin])
+    html = _client(personas.users["lead"]).get(
+        reverse("registry:case-detail", args=[personas.case.pk])
+    )
+    assert "only for Meera Sen" in html.content.decode()
+
+
+def test_a_referral_on_somebody_elses_consent_shows_nothing(personas, crowded):
+    """The survivor's consent does not speak for the co-victim referred on it."""
+    co_victim = crowded["co_victim"]
+    survivors_consent = ConsentFactory(
+        person=personas.person, recipient_org=personas.partner_org, scopes=["identity"]
+    )
+    referral = ReferralFactory(
+        case=personas.case,
+        person=co_victim,
+        from_org=personas.own_org,
+        to_org=personas.partner_org,
+        consent=survivors_consent,
+        shared_scopes=["identity"],
+    )
+    page = _client(personas.users["partner"]).get(
+        reverse("referrals:referral-detail", args=[referral.pk])
+    )
+    assert page.status_code == 200
+    assert co_victim.given_name not in page.content.decode()
