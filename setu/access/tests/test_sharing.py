@@ -13,6 +13,8 @@ from django.urls import reverse
 from setu.access import policy
 from setu.access.actor import actor_for_user
 from setu.access.policy import Action
+from setu.audit.models import AuditEntry
+from setu.audit.services import AuditAction
 from setu.consent import selectors as consent_selectors
 from setu.consent import services as consent_services
 from setu.consent.models import CaseShare, ConsentGiver, ConsentScope
@@ -135,7 +137,7 @@ def test_only_the_admin_shares_a_restricted_case_and_only_to_named_people(person
             reason="Shelter",
             recipients=[personas.users["other_org"]],
         )
-    consent_services.case_share(
+    share = consent_services.case_share(
         actor=personas["org_admin"],
         case=case,
         organisation=personas.partner_org,
@@ -143,6 +145,11 @@ def test_only_the_admin_shares_a_restricted_case_and_only_to_named_people(person
         reason="Shelter",
         recipients=[personas.users["partner_admin"]],
     )
+    partner_admin_id = str(personas.users["partner_admin"].pk)
+    assert [str(u.pk) for u in share.recipients.all()] == [partner_admin_id]
+    # The named people are in the share's own audit entry (written in the same transaction).
+    entry = AuditEntry.objects.get(action=AuditAction.SHARE, target_id=str(share.pk))
+    assert entry.changes["after"]["recipients"] == [partner_admin_id]
     assert policy.can(personas["partner_admin"], Action.VIEW, case)
     assert policy.can(personas["partner_admin"], Action.VIEW, person)
     assert not policy.can(personas["partner"], Action.VIEW, case)
