@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 from setu.access.actor import Actor, actor_of
 from setu.access.api import ScopedListApi
 from setu.access.policy import Action
+from setu.core.api import valid_input
 from setu.core.errors import InvalidInput
 from setu.legal import selectors, services
 from setu.legal.models import Proceeding
@@ -61,9 +62,8 @@ class ProceedingListApi(ScopedListApi):
     @extend_schema(request=ProceedingCreateIn, responses={201: ProceedingDetailOut})
     def post(self, request: Request) -> Response:
         actor = actor_of(request)
-        data = ProceedingCreateIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        values = _values(data.validated_data)
+        data = valid_input(ProceedingCreateIn, request.data)
+        values = _values(data)
         case = selectors.case_for_legal(actor=actor, case_id=values.pop("case"))
         proceeding = services.proceeding_create(
             actor=actor, case=case, legal_officer_id=actor.user.pk, **values
@@ -87,11 +87,8 @@ class ProceedingDetailApi(APIView):
         proceeding = selectors.proceeding_get(
             actor=actor, proceeding_id=proceeding_id, action=Action.EDIT
         )
-        data = ProceedingIn(data=request.data, partial=True)
-        data.is_valid(raise_exception=True)
-        services.proceeding_update(
-            actor=actor, proceeding=proceeding, **_values(data.validated_data)
-        )
+        data = valid_input(ProceedingIn, request.data, partial=True)
+        services.proceeding_update(actor=actor, proceeding=proceeding, **_values(data))
         fresh = selectors.proceeding_get(actor=actor, proceeding_id=proceeding_id)
         return Response(ProceedingDetailOut(fresh).data)
 
@@ -106,9 +103,8 @@ class AccusedApi(APIView):
         proceeding = selectors.proceeding_get(
             actor=actor, proceeding_id=proceeding_id, action=Action.EDIT
         )
-        data = AccusedIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        accused = services.accused_add(actor=actor, proceeding=proceeding, **data.validated_data)
+        data = valid_input(AccusedIn, request.data)
+        accused = services.accused_add(actor=actor, proceeding=proceeding, **data)
         return Response(AccusedOut(accused).data, status=status.HTTP_201_CREATED)
 
 
@@ -120,9 +116,8 @@ class JudgmentApi(APIView):
     def post(self, request: Request, accused_id: UUID) -> Response:
         actor = actor_of(request)
         accused = selectors.accused_get(actor=actor, accused_id=accused_id, action=Action.EDIT)
-        data = JudgmentIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        judgment = services.judgment_record(actor=actor, accused=accused, **data.validated_data)
+        data = valid_input(JudgmentIn, request.data)
+        judgment = services.judgment_record(actor=actor, accused=accused, **data)
         return Response(JudgmentOut(judgment).data, status=status.HTTP_201_CREATED)
 
 
@@ -136,9 +131,8 @@ class MeasureApi(APIView):
         proceeding = selectors.proceeding_get(
             actor=actor, proceeding_id=proceeding_id, action=Action.EDIT
         )
-        data = MeasureIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        measure = services.measure_add(actor=actor, proceeding=proceeding, **data.validated_data)
+        data = valid_input(MeasureIn, request.data)
+        measure = services.measure_add(actor=actor, proceeding=proceeding, **data)
         return Response(MeasureOut(measure).data, status=status.HTTP_201_CREATED)
 
 
@@ -152,9 +146,8 @@ class HearingAddApi(APIView):
         proceeding = selectors.proceeding_get(
             actor=actor, proceeding_id=proceeding_id, action=Action.EDIT
         )
-        data = HearingIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        hearing = services.hearing_add(actor=actor, proceeding=proceeding, **data.validated_data)
+        data = valid_input(HearingIn, request.data)
+        hearing = services.hearing_add(actor=actor, proceeding=proceeding, **data)
         return Response(HearingOut(hearing).data, status=status.HTTP_201_CREATED)
 
 
@@ -166,9 +159,8 @@ class HearingOutcomeApi(APIView):
     def post(self, request: Request, hearing_id: UUID) -> Response:
         actor = actor_of(request)
         hearing = selectors.hearing_get(actor=actor, hearing_id=hearing_id, action=Action.EDIT)
-        data = HearingOutcomeIn(data=request.data)
-        data.is_valid(raise_exception=True)
-        hearing = services.hearing_record(actor=actor, hearing=hearing, **data.validated_data)
+        data = valid_input(HearingOutcomeIn, request.data)
+        hearing = services.hearing_record(actor=actor, hearing=hearing, **data)
         return Response(HearingOut(hearing).data)
 
 
