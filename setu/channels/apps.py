@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class ChannelsConfig(AppConfig):
+    """Phone channels into Setu: SMS keywords, missed calls and flow-engine (RapidPro) results."""
+
+    name = "setu.channels"
+    label = "channels"
