@@ -405,6 +405,8 @@ SETU_CHANNELS_FLOWS = env_map("SETU_CHANNELS_FLOWS")
 # Webhook requests per minute from one address to one adapter; a larger body is refused (bytes).
 SETU_CHANNELS_RATE = env_int("SETU_CHANNELS_RATE", 600)
 SETU_CHANNELS_MAX_BODY = env_int("SETU_CHANNELS_MAX_BODY", 16384)
+# The language of Setu's own SMS replies (the help listing the keywords): en, hi, bn, mr, or, te.
+SETU_CHANNELS_LANGUAGE = env_str("SETU_CHANNELS_LANGUAGE", "en")
 # How long a delivered message id is remembered, so that a re-delivery is not handled twice.
 SETU_CHANNELS_DEDUP_DAYS = env_int("SETU_CHANNELS_DEDUP_DAYS", 30)
 # Who starts IVR/SMS flows (the free call-back): the console (development) or RapidPro.

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from setu.audit.services import AuditAction, Outcome, record
@@ -157,13 +157,14 @@ def _receive(
 
 
 def help_reply() -> str:
-    """The answer to an SMS whose first word no app answers."""
+    """The answer to an SMS whose first word no app answers, in ``SETU_CHANNELS_LANGUAGE``."""
     keywords = hooks.registered_keywords()
-    if not keywords:
-        return _("Setu does not answer SMS on this number.")
-    return _("Setu did not understand your message. Start it with one of: %(keywords)s") % {
-        "keywords": ", ".join(keywords)
-    }
+    with translation.override(getattr(settings, "SETU_CHANNELS_LANGUAGE", "") or "en"):
+        if not keywords:
+            return _("Setu does not answer SMS on this number.")
+        return _("Setu did not understand your message. Start it with one of: %(keywords)s") % {
+            "keywords": ", ".join(keywords)
+        }
 
 
 def _keyword_and_rest(text: str) -> tuple[str, str]:

@@ -179,6 +179,20 @@ def test_an_unknown_keyword_gets_the_help_reply_and_is_not_audited_by_word(calls
     }  # fmt: skip
 
 
+def test_the_help_reply_speaks_the_configured_language(calls, settings):
+    settings.SETU_CHANNELS_LANGUAGE = "hi"
+    reply = post("channels:sms", {"sender": NUMBER, "text": "?"}).json()["reply"]
+    assert reply.startswith("सेतु") and "ZZCHECK" in reply
+
+
+def test_with_no_keyword_registered_the_help_says_so(tables):
+    from setu.channels import hooks
+
+    hooks._keywords.clear()
+    reply = post("channels:sms", {"sender": NUMBER, "text": "hello"}).json()["reply"]
+    assert reply == "Setu does not answer SMS on this number."
+
+
 def test_a_repeated_delivery_is_handled_once_and_answered_the_same(calls):
     body = {"sender": NUMBER, "text": "ZZCHECK 1234", "id": "gw-42"}
     first, second = post("channels:sms", body), post("channels:sms", body)
