@@ -3,7 +3,7 @@
 Each request is rate-limited per address, refused with 503 while no secret is configured and
 with 403 (audited) without the right ``X-Setu-Secret`` header, size-limited, and its body (JSON
 or a URL-encoded form) checked field by field before anything is handed on. Answers are JSON:
-``{"status", "reply", "duplicate"}``; RapidPro flows read the reply as ``@webhook.reply``.
+``{"status", "reply", "duplicate"}``; RapidPro flows read the reply as ``@webhook.json.reply``.
 """
 
 from __future__ import annotations
