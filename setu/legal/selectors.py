@@ -28,6 +28,7 @@ from setu.legal.models import (
     HearingOutcome,
     Judgment,
     Proceeding,
+    ProtectionMeasure,
     Track,
     Verdict,
 )
@@ -105,6 +106,13 @@ def hearing_get(*, actor: Actor, hearing_id: Any, action: Action = Action.VIEW) 
 def accused_get(*, actor: Actor, accused_id: Any, action: Action = Action.VIEW) -> Accused:
     """One accused (``action=EDIT`` to record custody or a verdict)."""
     return _child_get(Accused, actor, accused_id, action)
+
+
+def measure_get(
+    *, actor: Actor, measure_id: Any, action: Action = Action.VIEW
+) -> ProtectionMeasure:
+    """One protection measure (``action=EDIT`` to correct or remove it)."""
+    return _child_get(ProtectionMeasure, actor, measure_id, action)
 
 
 def can_edit(*, actor: Actor, proceeding: Proceeding) -> bool:

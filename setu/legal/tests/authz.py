@@ -50,6 +50,12 @@ def accused_kw(p):
     return {"accused_id": AccusedFactory(proceeding=_proceeding(p)).pk}
 
 
+def measure_kw(p):
+    from setu.legal.tests.factories import MeasureFactory
+
+    return {"measure_id": MeasureFactory(proceeding=_proceeding(p)).pk}
+
+
 # Outcome statistics: legal readers and the statistics roles (counts only, suppressed).
 COUNTERS = READERS | {"analyst", "coordinator"}
 
@@ -68,7 +74,39 @@ ENTRIES = [
         method="post",
         data=lambda p: {"m-kind": "in_camera", "m-on": "2026-02-01"},
     ),
+    Entry("legal:proceeding-add", WRITERS, add_kw),
     Entry("legal:hearing-outcome", WRITERS, hearing_kw),
+    # Corrections and deletions: the pages (GET), then the saves and confirmed deletions (POST).
+    Entry("legal:hearing-edit", WRITERS, hearing_kw),
+    Entry(
+        "legal:hearing-edit",
+        WRITERS,
+        hearing_kw,
+        method="post",
+        data=lambda p: {"on": "2026-02-02", "outcome": "scheduled"},
+    ),
+    Entry("legal:hearing-delete", WRITERS, hearing_kw),
+    Entry("legal:hearing-delete", WRITERS, hearing_kw, method="post"),
+    Entry("legal:accused-edit", WRITERS, accused_kw),
+    Entry(
+        "legal:accused-edit",
+        WRITERS,
+        accused_kw,
+        method="post",
+        data=lambda p: {"name": "Accused 2", "custody": "at_large"},
+    ),
+    Entry("legal:accused-delete", WRITERS, accused_kw),
+    Entry("legal:accused-delete", WRITERS, accused_kw, method="post"),
+    Entry("legal:measure-edit", WRITERS, measure_kw),
+    Entry(
+        "legal:measure-edit",
+        WRITERS,
+        measure_kw,
+        method="post",
+        data=lambda p: {"kind": "video", "on": "2026-02-02"},
+    ),
+    Entry("legal:measure-delete", WRITERS, measure_kw),
+    Entry("legal:measure-delete", WRITERS, measure_kw, method="post"),
     Entry("legal:bundle-print", PROCEEDING_READERS, proceeding_kw),
     # The files: a password page (GET), then the encrypted ZIP (POST).
     Entry("legal:bundle-export", PROCEEDING_READERS, bundle_kw),
