@@ -248,3 +248,37 @@ def test_legal_officer_of_another_org_does_not_find_the_accused(personas, charge
     )
     response = _client(outsider.user).get(reverse("legal:accused-edit", args=[charged.pk]))
     assert response.status_code == 404
+
+
+# --- API ----------------------------------------------------------------------------------------
+
+
+def test_api_corrects_and_deletes_the_parts(personas, charged, legal_officer):
+    from rest_framework.test import APIClient
+
+    api = APIClient()
+    api.force_login(legal_officer.user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+    h = HearingFactory(proceeding=charged.proceeding, on=D(2026, 3, 2))
+    bad = api.patch(f"/api/v1/legal/hearings/{h.pk}/", {"outcome": "adjourned"}, format="json")
+    assert bad.status_code == 400 and "adjournment_reason" in bad.json()["error"]["fields"]
+    ok = api.patch(
+        f"/api/v1/legal/hearings/{h.pk}/",
+        {"outcome": "adjourned", "adjournment_reason": "witness_absent"},
+        format="json",
+    )
+    assert ok.status_code == 200 and ok.json()["adjournment_reason"] == "witness_absent"
+    r = api.patch(f"/api/v1/legal/accused/{charged.pk}/", {"bail_on": "2026-01-01"}, format="json")
+    assert r.status_code == 400 and "bail_on" in r.json()["error"]["fields"]  # before the arrest
+    assert api.delete(f"/api/v1/legal/accused/{charged.pk}/").status_code == 204
+    assert api.delete(f"/api/v1/legal/hearings/{h.pk}/").status_code == 204
+    assert not Accused.objects.exists() and not Hearing.objects.exists()
+    caseworker = APIClient()
+    caseworker.force_login(personas.users["lead"], backend=settings.AUTHENTICATION_BACKENDS[-1])
+    m = MeasureFactory(proceeding=charged.proceeding)
+    assert caseworker.delete(f"/api/v1/legal/measures/{m.pk}/").status_code == 403
+    assert (
+        api.patch(f"/api/v1/legal/measures/{m.pk}/", {"kind": "video"}, format="json").json()[
+            "kind"
+        ]
+        == "video"
+    )
