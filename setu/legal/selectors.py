@@ -197,6 +197,20 @@ def calendar_month(*, actor: Actor, year: int, month: int, mine: bool = True) ->
     return list(days.values())
 
 
+def month_weeks(
+    *, year: int, month: int, days: list[Day], first_weekday: int = 0
+) -> list[list[Day | None]]:
+    """The month as weeks of seven cells for the grid (``None`` outside the month), every day of
+    the month present, with its hearings from ``days``. ``first_weekday``: 0 is Sunday, as
+    Django's ``FIRST_DAY_OF_WEEK``."""
+    by_date = {day.date: day for day in days}
+    weeks = cal.Calendar(firstweekday=(first_weekday - 1) % 7).monthdatescalendar(year, month)
+    return [
+        [by_date.get(date, Day(date)) if date.month == month else None for date in week]
+        for week in weeks
+    ]
+
+
 # --- Statutory periods ------------------------------------------------------------------------
 
 

@@ -12,10 +12,10 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext
+from django.utils.translation import ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from setu.access import policy
@@ -408,8 +408,27 @@ def _month(value: str) -> datetime.date:
         return timezone.localdate().replace(day=1)
 
 
+# Weekday names of the grid's columns, ours so every language has them (Django has no Odia);
+# Sunday first, as Django's FIRST_DAY_OF_WEEK counts.
+WEEKDAYS = [
+    (pgettext_lazy("weekday", "Sunday"), pgettext_lazy("weekday, short", "Sun")),
+    (pgettext_lazy("weekday", "Monday"), pgettext_lazy("weekday, short", "Mon")),
+    (pgettext_lazy("weekday", "Tuesday"), pgettext_lazy("weekday, short", "Tue")),
+    (pgettext_lazy("weekday", "Wednesday"), pgettext_lazy("weekday, short", "Wed")),
+    (pgettext_lazy("weekday", "Thursday"), pgettext_lazy("weekday, short", "Thu")),
+    (pgettext_lazy("weekday", "Friday"), pgettext_lazy("weekday, short", "Fri")),
+    (pgettext_lazy("weekday", "Saturday"), pgettext_lazy("weekday, short", "Sat")),
+]
+
+
+def _weekdays() -> list[tuple[Any, Any]]:
+    first = int(get_format("FIRST_DAY_OF_WEEK"))
+    return WEEKDAYS[first:] + WEEKDAYS[:first]
+
+
 def calendar(request: HttpRequest) -> HttpResponse:
-    """A month of hearings across the actor's proceedings, as an agenda (phone friendly)."""
+    """A month of hearings across the actor's proceedings: a grid on wide screens, an agenda
+    (one day after another) on phones; months change in place with htmx or as plain links."""
     actor = actor_of(request)
     selectors.require_reader(actor=actor)
     first = _month(request.GET.get("month", ""))
@@ -420,6 +439,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     days = selectors.calendar_month(actor=actor, year=first.year, month=first.month, mine=mine)
     links: dict[Any, str] = {}
     for day in days:
+        day.name = WEEKDAYS[(day.date.weekday() + 1) % 7][0]  # type: ignore[attr-defined]
         for hearing in day.hearings:
             if hearing.proceeding_id not in links:
                 links[hearing.proceeding_id] = reverse(
@@ -428,6 +448,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
             hearing.link = links[hearing.proceeding_id]
     context = {
         "days": days,
+        # Wide screens show the month as a grid (CSS decides); phones the agenda list.
+        "weeks": selectors.month_weeks(
+            year=first.year,
+            month=first.month,
+            days=days,
+            first_weekday=int(get_format("FIRST_DAY_OF_WEEK")),
+        ),
+        "weekdays": _weekdays(),
         "month": first,
         "previous": previous.strftime("%Y-%m"),
         "following": following.strftime("%Y-%m"),
