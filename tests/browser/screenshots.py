@@ -74,7 +74,7 @@ def _first_referral(page: Page) -> None:
 def _legal_proceeding(page: Page) -> None:
     # The first proceeding the legal officer follows, from her desk.
     page.goto("/legal/")
-    page.locator("#h-list").locator("xpath=..").get_by_role("link").first.click()
+    page.get_by_role("region", name="Proceedings", exact=True).get_by_role("link").first.click()
     page.wait_for_load_state()
 
 
