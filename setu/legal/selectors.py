@@ -18,7 +18,7 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core.errors import NotFound
-from setu.legal import statutes
+from setu.legal import hooks, statutes
 from setu.legal.models import (
     FINISHED_STAGES,
     Accused,
@@ -399,7 +399,11 @@ def bundle(*, actor: Actor, proceeding_id: Any, fmt: str = "json") -> dict[str, 
         actor=actor,
         action=AuditAction.EXPORT,
         target=proceeding,
-        details={"format": fmt, "events": len(data["timeline"])},
+        details={
+            "format": fmt,
+            "events": len(data["timeline"]),
+            "annexures": [annexure["key"] for annexure in data["annexures"]],
+        },
     )
     return data
 
@@ -428,6 +432,24 @@ def bundle_unaudited(*, actor: Actor, proceeding_id: Any) -> tuple[Proceeding, d
         "deadlines": [
             {"title": d.title, "due_on": d.due_on.isoformat(), "source": d.source}
             for d in proceeding_deadlines(proceeding)
+        ],
+        # What other apps add (legal.hooks), under the same watermark and audit entry.
+        "annexures": [
+            {
+                "key": key,
+                "title": str(section.title),
+                "note": str(section.note),
+                "rows": [
+                    {
+                        "date": row.on.isoformat() if row.on else None,
+                        "day": row.on.strftime("%d-%m-%Y") if row.on else "",
+                        "text": str(row.text),
+                        "source": str(row.source),
+                    }
+                    for row in section.rows
+                ],
+            }
+            for key, section in hooks.bundle_sections(actor, proceeding.case_id)
         ],
         "watermark": {"user": actor.user.username, "at": now.strftime("%d-%m-%Y %H:%M")},
     }

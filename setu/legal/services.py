@@ -717,5 +717,9 @@ def bundle_export(*, actor: Actor, proceeding_id: Any, fmt: str, password: str) 
         files=files,
         password=password,
         target=proceeding,
-        details={"what": "legal_bundle", "events": len(data["timeline"])},
+        details={
+            "what": "legal_bundle",
+            "events": len(data["timeline"]),
+            "annexures": [annexure["key"] for annexure in data["annexures"]],
+        },
     )
