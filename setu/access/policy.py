@@ -965,3 +965,14 @@ CLASS_RULES.update(
         ),
     }
 )
+
+
+# --- Legal: correcting and removing a proceeding's parts (issue 24) --------------------------
+
+RULES.update(
+    {
+        # Those who write the proceeding correct or remove its measures and verdicts.
+        ("legal.protectionmeasure", Action.EDIT): _via_proceeding(_proceeding_edit),
+        ("legal.judgment", Action.EDIT): _via_proceeding(_proceeding_edit, "accused__proceeding"),
+    }
+)
