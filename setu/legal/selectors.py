@@ -108,6 +108,11 @@ def accused_get(*, actor: Actor, accused_id: Any, action: Action = Action.VIEW) 
     return _child_get(Accused, actor, accused_id, action)
 
 
+def accused_verdict_count(*, accused: Accused) -> int:
+    """How many verdicts are recorded on an accused the caller already read (for a confirmation)."""
+    return accused.judgments.count()
+
+
 def measure_get(
     *, actor: Actor, measure_id: Any, action: Action = Action.VIEW
 ) -> ProtectionMeasure:

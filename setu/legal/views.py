@@ -357,7 +357,7 @@ def accused_delete(request: HttpRequest, accused_id: UUID) -> HttpResponse:
     """Remove an accused entered in error, with their verdicts, after confirmation."""
     actor = actor_of(request)
     accused = selectors.accused_get(actor=actor, accused_id=accused_id, action=Action.EDIT)
-    verdicts = accused.judgments.count()
+    verdicts = selectors.accused_verdict_count(accused=accused)
     return _confirm(
         request,
         title=_("Delete this accused?"),
