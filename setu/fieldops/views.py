@@ -134,12 +134,7 @@ def operation_detail(request: HttpRequest, operation_id: UUID) -> HttpResponse:
         "active_nav": NAV,
     }
     if can_edit and view.operation.status in ("planned", "active"):
-        from setu.shelters import selectors as shelters
-
-        holds = [
-            (str(h.pk), f"{h.bed_group} · {h.expires_at:%d-%m-%Y %H:%M}")
-            for h in shelters.bed_hold_list(actor=actor, active_only=True)[:50]
-        ]
+        holds = _holds(actor)
         context["hold_form"] = HoldForm(holds=holds) if holds else None
     return render(request, "fieldops/operation.html", context)
 
@@ -184,13 +179,28 @@ def operation_close(request: HttpRequest, operation_id: UUID) -> HttpResponse:
 @require_POST
 def hold_link(request: HttpRequest, operation_id: UUID) -> HttpResponse:
     """Note the bed held at the receiving shelter on the plan."""
-    hold_id = request.POST.get("hold", "")
+    actor = actor_of(request)
+    form = HoldForm(request.POST, holds=_holds(actor))
+    if not form.is_valid():
+        selectors.operation_get(actor=actor, operation_id=operation_id, action=Action.EDIT)
+        messages.error(request, _("Choose a bed your organisation holds."))
+        return redirect("fieldops:operation-detail", operation_id=operation_id)
+    hold_id = form.cleaned_data["hold"]
     return _action(
         request,
         operation_id,
         lambda a, op: services.operation_link_hold(actor=a, operation=op, hold_id=hold_id),
         _("Bed hold noted on the plan."),
     )
+
+
+def _holds(actor: Actor) -> list[tuple[str, str]]:
+    from setu.shelters import selectors as shelters
+
+    return [
+        (str(h.pk), f"{h.bed_group} · {h.expires_at:%d-%m-%Y %H:%M}")
+        for h in shelters.bed_hold_list(actor=actor, active_only=True)[:50]
+    ]
 
 
 def member_add(request: HttpRequest, operation_id: UUID) -> HttpResponse:
