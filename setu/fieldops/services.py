@@ -400,7 +400,7 @@ def member_settings(
 # --- Start, close ---------------------------------------------------------------------------------
 
 
-def _freeze_policy(op: Operation) -> dict[str, Any]:
+def freeze_escalation_policy(op: Operation) -> dict[str, Any]:
     """The escalation policy as it stands at the start: for each member on a timer, who is
     paged at each tier (team member ids), and the delays. Later team changes do not alter it."""
     team = list(op.team.all())
@@ -445,7 +445,7 @@ def operation_start(*, actor: Actor, operation: Operation) -> Operation:
     changes.raise_if(errors)
     now = timezone.now()
     op.status, op.started_at = OperationStatus.ACTIVE, now
-    op.escalation_policy = _freeze_policy(op)
+    op.escalation_policy = freeze_escalation_policy(op)
     op.save()
     due = now + datetime.timedelta(minutes=op.checkin_minutes)
     TeamMember.objects.filter(operation=op, on_timer=True).update(next_due_at=due, updated_at=now)
@@ -714,7 +714,7 @@ def _advance_locked(alert: Alert, now: datetime.datetime) -> int:
     if alert.status != AlertStatus.OPEN:
         return 0
     op = alert.operation
-    rules = op.escalation_policy or _freeze_policy(op)
+    rules = op.escalation_policy or freeze_escalation_policy(op)
     seats = rules["members"].get(str(alert.member_id), {})
     taken = set(alert.steps.values_list("step", flat=True))
     silent = alert.reason == AlertReason.DURESS
