@@ -21,19 +21,19 @@ from setu.core.api import valid_input
 from setu.fieldops import selectors, services
 from setu.fieldops.models import Operation
 from setu.fieldops.serializers import (
-    AlertOut,
-    CheckInIn,
-    CheckInOut,
-    ClaimOut,
-    LessonOut,
-    MemberIn,
-    MemberOut,
-    OperationDetailOut,
-    OperationIn,
-    OperationOut,
-    ResolveIn,
-    StepIn,
-    StepStateOut,
+    FieldOpAlertOut,
+    FieldOpCheckInIn,
+    FieldOpCheckInOut,
+    FieldOpClaimOut,
+    FieldOpLessonOut,
+    FieldOpMemberIn,
+    FieldOpMemberOut,
+    FieldOpOperationDetailOut,
+    FieldOpOperationIn,
+    FieldOpOperationOut,
+    FieldOpResolveIn,
+    FieldOpStepIn,
+    FieldOpStepStateOut,
 )
 from setu.orgs import selectors as orgs
 
@@ -57,20 +57,20 @@ class OperationListApi(ScopedListApi):
     """GET: operations the actor may see (no places). POST: plan one (the actor leads it)."""
 
     model = Operation
-    serializer_class = OperationOut
+    serializer_class = FieldOpOperationOut
     filter_backends: list[Any] = []
 
     def scoped(self, actor: Actor) -> QuerySet[Operation]:
         selectors.require_member(actor)
         return selectors.operation_list(actor=actor)
 
-    @extend_schema(request=OperationIn, responses={201: OperationDetailOut})
+    @extend_schema(request=FieldOpOperationIn, responses={201: FieldOpOperationDetailOut})
     def post(self, request: Request) -> Response:
         actor = actor_of(request)
-        data = valid_input(OperationIn, request.data)
+        data = valid_input(FieldOpOperationIn, request.data)
         op = services.operation_create(actor=actor, **_plan(actor, data))
         view = selectors.operation_view(actor=actor, operation_id=op.pk)
-        return Response(OperationDetailOut(view).data, status=status.HTTP_201_CREATED)
+        return Response(FieldOpOperationDetailOut(view).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["fieldops"])
@@ -78,23 +78,23 @@ class OperationDetailApi(APIView):
     """GET: one operation with its team (named as the viewer may see them), checklist and
     alerts; the place only for the team. Audited."""
 
-    @extend_schema(responses=OperationDetailOut)
+    @extend_schema(responses=FieldOpOperationDetailOut)
     def get(self, request: Request, operation_id: UUID) -> Response:
         view = selectors.operation_view(actor=actor_of(request), operation_id=operation_id)
-        return Response(OperationDetailOut(view).data)
+        return Response(FieldOpOperationDetailOut(view).data)
 
 
 class _OperationAction(APIView):
     def act(self, actor: Actor, op: Operation) -> None:
         raise NotImplementedError
 
-    @extend_schema(request=None, responses=OperationDetailOut)
+    @extend_schema(request=None, responses=FieldOpOperationDetailOut)
     def post(self, request: Request, operation_id: UUID) -> Response:
         actor = actor_of(request)
         op = selectors.operation_get(actor=actor, operation_id=operation_id, action=Action.EDIT)
         self.act(actor, op)
         view = selectors.operation_view(actor=actor, operation_id=operation_id)
-        return Response(OperationDetailOut(view).data)
+        return Response(FieldOpOperationDetailOut(view).data)
 
 
 @extend_schema(tags=["fieldops"])
@@ -117,11 +117,11 @@ class OperationCloseApi(_OperationAction):
 class MemberAddApi(APIView):
     """POST: put a member of the lead or a partner organisation on the team."""
 
-    @extend_schema(request=MemberIn, responses={201: MemberOut})
+    @extend_schema(request=FieldOpMemberIn, responses={201: FieldOpMemberOut})
     def post(self, request: Request, operation_id: UUID) -> Response:
         actor = actor_of(request)
         op = selectors.operation_get(actor=actor, operation_id=operation_id, action=Action.EDIT)
-        data = valid_input(MemberIn, request.data)
+        data = valid_input(FieldOpMemberIn, request.data)
         member = services.member_add(
             actor=actor,
             operation=op,
@@ -130,7 +130,7 @@ class MemberAddApi(APIView):
             phone=data.get("phone", ""),
             buddy_id=data.get("buddy"),
         )
-        return Response(MemberOut(member).data, status=status.HTTP_201_CREATED)
+        return Response(FieldOpMemberOut(member).data, status=status.HTTP_201_CREATED)
 
 
 @extend_schema(tags=["fieldops"])
@@ -139,59 +139,63 @@ class CheckInApi(APIView):
     ``client_id`` again on a retry: it is recorded once. The answer is the same for the
     duress PIN as for a safe check-in."""
 
-    @extend_schema(request=CheckInIn, responses=CheckInOut)
+    @extend_schema(request=FieldOpCheckInIn, responses=FieldOpCheckInOut)
     def post(self, request: Request, operation_id: UUID) -> Response:
         actor = actor_of(request)
         seat = selectors.checkin_seat(actor=actor, operation_id=operation_id)
-        data = valid_input(CheckInIn, request.data)
+        data = valid_input(FieldOpCheckInIn, request.data)
         result = services.checkin_record(
             actor=actor, member=seat, channel=services.Channel.API, **data
         )
-        return Response(CheckInOut({"received": True, "next_due_at": result.next_due_at}).data)
+        return Response(
+            FieldOpCheckInOut({"received": True, "next_due_at": result.next_due_at}).data
+        )
 
 
 @extend_schema(tags=["fieldops"])
 class AlertClaimApi(APIView):
     """POST: "I've got it": the first claim stops further paging."""
 
-    @extend_schema(request=None, responses=ClaimOut)
+    @extend_schema(request=None, responses=FieldOpClaimOut)
     def post(self, request: Request, alert_id: UUID) -> Response:
         actor = actor_of(request)
         alert = selectors.alert_get(actor=actor, alert_id=alert_id, action=Action.RESPOND)
         alert, won = services.alert_claim(actor=actor, alert=alert)
-        return Response(ClaimOut({"alert": alert, "claimed_by_you": won}).data)
+        return Response(FieldOpClaimOut({"alert": alert, "claimed_by_you": won}).data)
 
 
 @extend_schema(tags=["fieldops"])
 class AlertResolveApi(APIView):
     """POST: close an alert as safe, false alarm or a real emergency handled."""
 
-    @extend_schema(request=ResolveIn, responses=AlertOut)
+    @extend_schema(request=FieldOpResolveIn, responses=FieldOpAlertOut)
     def post(self, request: Request, alert_id: UUID) -> Response:
         actor = actor_of(request)
         alert = selectors.alert_get(actor=actor, alert_id=alert_id, action=Action.RESPOND)
-        data = valid_input(ResolveIn, request.data)
+        data = valid_input(FieldOpResolveIn, request.data)
         alert = services.alert_resolve(actor=actor, alert=alert, **data)
-        return Response(AlertOut(alert).data)
+        return Response(FieldOpAlertOut(alert).data)
 
 
 @extend_schema(tags=["fieldops"])
 class StepApi(APIView):
     """POST: tick an SOP step done, or skip it with a reason."""
 
-    @extend_schema(request=StepIn, responses=StepStateOut)
+    @extend_schema(request=FieldOpStepIn, responses=FieldOpStepStateOut)
     def post(self, request: Request, step_id: UUID) -> Response:
         actor = actor_of(request)
         step = selectors.step_get(actor=actor, step_id=step_id)
-        data = valid_input(StepIn, request.data)
+        data = valid_input(FieldOpStepIn, request.data)
         step = services.step_tick(actor=actor, step=step, **data)
-        return Response(StepStateOut(step).data)
+        return Response(FieldOpStepStateOut(step).data)
 
 
 @extend_schema(tags=["fieldops"])
 class LessonListApi(APIView):
     """GET: lessons from every organisation's debriefs, without names or places."""
 
-    @extend_schema(responses=LessonOut(many=True))
+    @extend_schema(responses=FieldOpLessonOut(many=True))
     def get(self, request: Request) -> Response:
-        return Response(LessonOut(selectors.lesson_list(actor=actor_of(request)), many=True).data)
+        return Response(
+            FieldOpLessonOut(selectors.lesson_list(actor=actor_of(request)), many=True).data
+        )

@@ -29,7 +29,11 @@ urlpatterns = [
         api.CheckInApi.as_view(),
         name="fieldops-checkin",
     ),
-    path("fieldops/alerts/<uuid:alert_id>/claim/", api.AlertClaimApi.as_view(), name="fieldops-alert-claim"),
+    path(
+        "fieldops/alerts/<uuid:alert_id>/claim/",
+        api.AlertClaimApi.as_view(),
+        name="fieldops-alert-claim",
+    ),
     path(
         "fieldops/alerts/<uuid:alert_id>/resolve/",
         api.AlertResolveApi.as_view(),

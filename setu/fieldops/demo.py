@@ -29,9 +29,16 @@ from setu.fieldops.models import (
     TeamMember,
     TeamRole,
 )
-from setu.orgs.models import Membership, OrganisationType, Role
+from setu.orgs.models import Membership, OrganisationType
 
 MIN = datetime.timedelta(minutes=1)
+# The demo accounts' roles it staffs the team from (membership roles; the policy decides access).
+CASEWORKER, COUNSELLOR, FIELD_OFFICER, POLICE = (
+    "caseworker",
+    "counsellor",
+    "field_officer",
+    "police_liaison",
+)
 
 
 def _staff(org_type: str, roles: tuple[str, ...], prefer: str) -> tuple[Any, dict[str, Any]] | None:
@@ -52,7 +59,9 @@ def _staff(org_type: str, roles: tuple[str, ...], prefer: str) -> tuple[Any, dic
     complete = [pk for pk, found in by_org.items() if set(roles) <= set(found)]
     if not complete:
         return None
-    preferred = [pk for pk in complete if any(u.username.startswith(prefer) for u in by_org[pk].values())]
+    preferred = [
+        pk for pk in complete if any(u.username.startswith(prefer) for u in by_org[pk].values())
+    ]
     pk = (preferred or complete)[0]
     return orgs[pk], by_org[pk]
 
@@ -92,10 +101,10 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
     """The two demo operations; nothing if the network has no NGO and AHTU with the roles."""
     ngo = _staff(
         OrganisationType.DESTINATION_NGO,
-        (Role.FIELD_OFFICER, Role.CASEWORKER, Role.COUNSELLOR),
+        (FIELD_OFFICER, CASEWORKER, COUNSELLOR),
         "mumbai-ngo",
     )
-    police = _staff(OrganisationType.POLICE_AHTU, (Role.POLICE_LIAISON,), "mumbai-ahtu")
+    police = _staff(OrganisationType.POLICE_AHTU, (POLICE,), "mumbai-ahtu")
     if ngo is None or police is None:
         return {"fieldops_operations": 0}
     org, staff = ngo
@@ -103,10 +112,15 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
 
     def seats() -> list[tuple[Any, Any, str, str]]:
         return [
-            (staff[Role.CASEWORKER], org, TeamRole.LEAD, f"98{rng.randint(10000000, 99999999)}"),
-            (staff[Role.FIELD_OFFICER], org, TeamRole.FEMALE_OFFICER, f"98{rng.randint(10000000, 99999999)}"),
-            (cops[Role.POLICE_LIAISON], ahtu, TeamRole.POLICE_LIAISON, ""),
-            (staff[Role.COUNSELLOR], org, TeamRole.SAFETY_CONTACT, ""),
+            (staff[CASEWORKER], org, TeamRole.LEAD, f"98{rng.randint(10000000, 99999999)}"),
+            (
+                staff[FIELD_OFFICER],
+                org,
+                TeamRole.FEMALE_OFFICER,
+                f"98{rng.randint(10000000, 99999999)}",
+            ),
+            (cops[POLICE], ahtu, TeamRole.POLICE_LIAISON, ""),
+            (staff[COUNSELLOR], org, TeamRole.SAFETY_CONTACT, ""),
         ]
 
     # A rescue three weeks ago, closed, debriefed.
@@ -125,13 +139,13 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
         started_at=start,
         ended_at=start + datetime.timedelta(hours=4, minutes=40),
         sop_version=services.sop()["version"],
-        created_by=staff[Role.CASEWORKER],
+        created_by=staff[CASEWORKER],
     )
     past.partner_orgs.set([ahtu])
     team = _team(past, seats())
     past.escalation_policy = services.freeze_escalation_policy(past)
     past.save(update_fields=["escalation_policy"])
-    _steps(past, staff[Role.CASEWORKER], start + datetime.timedelta(hours=3), upto="after")
+    _steps(past, staff[CASEWORKER], start + datetime.timedelta(hours=3), upto="after")
     # A distress tap that turned out to be a false alarm (a pocketed phone).
     alarm = Alert.objects.create(
         member=team["officer"],
@@ -139,10 +153,10 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
         reason=AlertReason.DISTRESS,
         deadline_at=start + datetime.timedelta(hours=1),
         status=AlertStatus.RESOLVED,
-        claimed_by=staff[Role.CASEWORKER],
+        claimed_by=staff[CASEWORKER],
         claimed_at=start + datetime.timedelta(hours=1, minutes=1),
         resolved_at=start + datetime.timedelta(hours=1, minutes=4),
-        resolved_by=staff[Role.CASEWORKER],
+        resolved_by=staff[CASEWORKER],
         resolution="false_alarm",
     )
     for step, tier in enumerate(("self", "buddy", "lead", "safety_contact", "police_liaison")):
@@ -156,7 +170,7 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
         went_well="Girls kept apart from the managers from the first minute; woman officer present.",
         went_wrong="The van was 40 minutes late; a phone in a pocket sent a distress signal.",
         lesson="Lock the screen before pocketing the phone, and keep a second vehicle on standby.",
-        recorded_by=staff[Role.CASEWORKER],
+        recorded_by=staff[CASEWORKER],
     )
 
     # An interception under way: the female officer's check-in was due 12 minutes ago.
@@ -175,14 +189,18 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
         grace_minutes=5,
         step_minutes=5,
         sop_version=services.sop()["version"],
-        created_by=staff[Role.CASEWORKER],
+        created_by=staff[CASEWORKER],
     )
     live.partner_orgs.set([ahtu])
     team = _team(live, seats())
     live.escalation_policy = services.freeze_escalation_policy(live)
     live.save(update_fields=["escalation_policy"])
-    _steps(live, staff[Role.CASEWORKER], start, upto="before")
-    for key, last in (("lead", now - 8 * MIN), ("officer", now - 42 * MIN), ("police", now - 20 * MIN)):
+    _steps(live, staff[CASEWORKER], start, upto="before")
+    for key, last in (
+        ("lead", now - 8 * MIN),
+        ("officer", now - 42 * MIN),
+        ("police", now - 20 * MIN),
+    ):
         member = team[key]
         CheckIn.objects.create(
             member=member, kind="ok", channel="web", client_id=f"demo-{key}", at=last

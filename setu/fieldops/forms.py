@@ -107,8 +107,12 @@ class CheckInForm(forms.Form):
         widget=forms.PasswordInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
     )
     share_location = forms.BooleanField(label=_("Send my rough location"), required=False)
-    latitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
-    longitude = forms.DecimalField(required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6)
+    latitude = forms.DecimalField(
+        required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6
+    )
+    longitude = forms.DecimalField(
+        required=False, widget=forms.HiddenInput, max_digits=9, decimal_places=6
+    )
     distress = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
@@ -130,7 +134,9 @@ class SkipForm(forms.Form):
 
 class DebriefForm(forms.Form):
     went_well = forms.CharField(label=_("What went well"), widget=forms.Textarea(attrs={"rows": 4}))
-    went_wrong = forms.CharField(label=_("What went wrong"), widget=forms.Textarea(attrs={"rows": 4}))
+    went_wrong = forms.CharField(
+        label=_("What went wrong"), widget=forms.Textarea(attrs={"rows": 4})
+    )
     lesson = forms.CharField(
         label=_("Lesson for the network"),
         widget=forms.Textarea(attrs={"rows": 3}),
@@ -142,7 +148,9 @@ class RescuedForm(forms.Form):
     given_name = forms.CharField(label=_("Given name"), max_length=100)
     family_name = forms.CharField(label=_("Family name"), max_length=100, required=False)
     gender = forms.ChoiceField(label=_("Gender"))
-    estimated_age = forms.IntegerField(label=_("Age (estimated)"), required=False, min_value=0, max_value=120)
+    estimated_age = forms.IntegerField(
+        label=_("Age (estimated)"), required=False, min_value=0, max_value=120
+    )
     create_reason = forms.CharField(
         label=_("Why create another record"),
         required=False,
@@ -161,9 +169,24 @@ class SopForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
-    before = forms.CharField(label=_("Own steps before"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One step a line."))
-    during = forms.CharField(label=_("Own steps during"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One step a line."))
-    after = forms.CharField(label=_("Own steps after"), required=False, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One step a line."))
+    before = forms.CharField(
+        label=_("Own steps before"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One step a line."),
+    )
+    during = forms.CharField(
+        label=_("Own steps during"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One step a line."),
+    )
+    after = forms.CharField(
+        label=_("Own steps after"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("One step a line."),
+    )
 
     def __init__(self, *args: Any, steps: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)

@@ -144,7 +144,9 @@ class TeamMember(BaseModel):
     phone = models.CharField(_("phone for check-ins"), max_length=15, blank=True)
     pin_hash = models.CharField(max_length=128, blank=True, editable=False)
     duress_pin_hash = models.CharField(max_length=128, blank=True, editable=False)
-    shares_location = models.BooleanField(_("share my location during the operation"), default=False)
+    shares_location = models.BooleanField(
+        _("share my location during the operation"), default=False
+    )
     on_timer = models.BooleanField(default=True)
     # The server-held timer: the member must check in before this moment.
     next_due_at = models.DateTimeField(null=True, blank=True, editable=False)
@@ -227,9 +229,7 @@ class Alert(BaseModel):
     reason = models.CharField(max_length=10, choices=AlertReason.choices)
     # The check-in deadline that was missed, or the moment of the signal; steps count from it.
     deadline_at = models.DateTimeField()
-    status = models.CharField(
-        max_length=10, choices=AlertStatus.choices, default=AlertStatus.OPEN
-    )
+    status = models.CharField(max_length=10, choices=AlertStatus.choices, default=AlertStatus.OPEN)
     claimed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
@@ -270,9 +270,7 @@ class EscalationStep(BaseModel):
 
     class Meta:
         ordering = ["alert", "step"]
-        constraints = [
-            models.UniqueConstraint(fields=["alert", "step"], name="fieldops_step_once")
-        ]
+        constraints = [models.UniqueConstraint(fields=["alert", "step"], name="fieldops_step_once")]
 
 
 class Phase(models.TextChoices):

@@ -38,7 +38,9 @@ def on_checkin_sms(message: InboundMessage) -> str | None:
 
 def on_safe_sms(message: InboundMessage) -> str | None:
     """SAFE: a safe check-in from the registered phone."""
-    done = services.checkin_from_phone(sender=message.sender, channel=Channel.SMS, ref=_ref(message))
+    done = services.checkin_from_phone(
+        sender=message.sender, channel=Channel.SMS, ref=_ref(message)
+    )
     return _reply(done)
 
 

@@ -30,6 +30,7 @@ from setu.fieldops.models import (
     TeamMember,
 )
 
+
 def _not_found(model: type, pk: Any, action: Action = Action.VIEW) -> NotFound:
     return NotFound(action=action, target=(model._meta.label_lower, str(pk), None))
 
@@ -51,10 +52,15 @@ def operation_get(
     *, actor: Actor, operation_id: Any, action: Action = Action.VIEW, audited: bool = True
 ) -> Operation:
     """One operation the actor may ``action``; the read is audited."""
-    qs = Operation.objects.select_related("owner_org", "receiving_shelter", "authority_org", "district")
+    qs = Operation.objects.select_related(
+        "owner_org", "receiving_shelter", "authority_org", "district"
+    )
     op = policy.scope(actor, qs.filter(pk=operation_id), action).first()
     if op is None:
-        if action != Action.VIEW and policy.scope(actor, qs.filter(pk=operation_id), Action.VIEW).exists():
+        if (
+            action != Action.VIEW
+            and policy.scope(actor, qs.filter(pk=operation_id), Action.VIEW).exists()
+        ):
             policy.require(actor, action, Operation.objects.get(pk=operation_id))
         raise _not_found(Operation, operation_id, action)
     if audited:
@@ -93,10 +99,15 @@ def _seat(actor: Actor, op: Operation, m: TeamMember, now: Any) -> Seat:
     named = policy.fieldops_names_staff(actor, op, m.organisation_id)
     org = str(m.organisation)
     full = m.user.get_full_name() or m.user.username
-    name = full if named else _("%(role)s, %(organisation)s") % {
-        "role": m.get_role_display(),
-        "organisation": org,
-    }
+    name = (
+        full
+        if named
+        else _("%(role)s, %(organisation)s")
+        % {
+            "role": m.get_role_display(),
+            "organisation": org,
+        }
+    )
     overdue = bool(m.next_due_at and m.next_due_at <= now)
     return Seat(m, name, org, named, overdue)
 
@@ -116,8 +127,12 @@ def operation_view(*, actor: Actor, operation_id: Any) -> OperationView:
         seat=seat,
         seats=[_seat(actor, op, m, now) for m in team],
         steps=list(op.steps.select_related("done_by")),
-        alerts=list(op.alerts.select_related("member__user", "claimed_by").order_by("-deadline_at")[:50]),
-        rescued=list(op.rescued.select_related("case")) if seat or actor.organisation_id == op.owner_org_id else [],
+        alerts=list(
+            op.alerts.select_related("member__user", "claimed_by").order_by("-deadline_at")[:50]
+        ),
+        rescued=list(op.rescued.select_related("case"))
+        if seat or actor.organisation_id == op.owner_org_id
+        else [],
         debrief=Debrief.objects.filter(operation=op).first(),
         partners=[str(o) for o in op.partner_orgs.all()],
     )
@@ -146,7 +161,9 @@ def checkin_seat(*, actor: Actor, operation_id: Any) -> TeamMember:
 
 def alert_get(*, actor: Actor, alert_id: Any, action: Action = Action.VIEW) -> Alert:
     """One alert the actor may see (or act on); the read is audited."""
-    qs = Alert.objects.select_related("member__user", "member__organisation", "operation", "claimed_by")
+    qs = Alert.objects.select_related(
+        "member__user", "member__organisation", "operation", "claimed_by"
+    )
     alert = policy.scope(actor, qs.filter(pk=alert_id), action).first()
     if alert is None:
         raise _not_found(Alert, alert_id, action)
@@ -284,7 +301,11 @@ def case_timeline_items(actor: Actor, case: Any, person_ids: Any, show_names: bo
         for step in op.steps.filter(state="done", phase="after").exclude(done_at=None):
             items.append(
                 registry.TimelineItem(
-                    "fieldops", registry.timeline_day(step.done_at), step.done_at, _("SOP step done"), step.title
+                    "fieldops",
+                    registry.timeline_day(step.done_at),
+                    step.done_at,
+                    _("SOP step done"),
+                    step.title,
                 )
             )
     return items

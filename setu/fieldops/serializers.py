@@ -19,7 +19,7 @@ from setu.fieldops.models import (
 )
 
 
-class OperationOut(serializers.ModelSerializer):
+class FieldOpOperationOut(serializers.ModelSerializer):
     """An operation in a list: no place."""
 
     class Meta:
@@ -38,7 +38,7 @@ class OperationOut(serializers.ModelSerializer):
         ]
 
 
-class SeatOut(serializers.Serializer):
+class FieldOpSeatOut(serializers.Serializer):
     id = serializers.UUIDField(source="member.pk")
     name = serializers.CharField()
     named = serializers.BooleanField()
@@ -50,13 +50,13 @@ class SeatOut(serializers.Serializer):
     overdue = serializers.BooleanField()
 
 
-class StepOut(serializers.ModelSerializer):
+class FieldOpStepOut(serializers.ModelSerializer):
     class Meta:
         model = ChecklistStep
         fields = ["id", "code", "phase", "title", "basis", "state", "done_at", "skip_reason"]
 
 
-class AlertOut(serializers.ModelSerializer):
+class FieldOpAlertOut(serializers.ModelSerializer):
     reason = serializers.ChoiceField(choices=AlertReason.choices)
     status = serializers.ChoiceField(choices=AlertStatus.choices)
 
@@ -76,7 +76,7 @@ class AlertOut(serializers.ModelSerializer):
         ]
 
 
-class OperationDetailOut(serializers.Serializer):
+class FieldOpOperationDetailOut(serializers.Serializer):
     id = serializers.UUIDField(source="operation.pk")
     kind = serializers.ChoiceField(source="operation.kind", choices=OperationKind.choices)
     code_name = serializers.CharField(source="operation.code_name")
@@ -93,16 +93,16 @@ class OperationDetailOut(serializers.Serializer):
     bed_hold = serializers.UUIDField(source="operation.bed_hold_id", allow_null=True)
     authority_org = serializers.UUIDField(source="operation.authority_org_id", allow_null=True)
     partners = serializers.ListField(child=serializers.CharField())
-    team = SeatOut(source="seats", many=True)
-    steps = StepOut(many=True)
-    alerts = AlertOut(many=True)
+    team = FieldOpSeatOut(source="seats", many=True)
+    steps = FieldOpStepOut(many=True)
+    alerts = FieldOpAlertOut(many=True)
 
     def get_target_place(self, view: object) -> str | None:
         """The place, for the team only; null for everyone else."""
         return view.operation.target_place if view.place_visible else None  # type: ignore[attr-defined]
 
 
-class OperationIn(serializers.Serializer):
+class FieldOpOperationIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=OperationKind.choices)
     code_name = serializers.CharField(max_length=60)
     target_place = serializers.CharField(max_length=500)
@@ -120,59 +120,66 @@ class OperationIn(serializers.Serializer):
     step_minutes = serializers.IntegerField(required=False, min_value=1, max_value=60)
 
 
-class MemberIn(serializers.Serializer):
+class FieldOpMemberIn(serializers.Serializer):
     user = serializers.UUIDField()
     role = serializers.ChoiceField(choices=TeamRole.choices)
     phone = serializers.CharField(max_length=20, required=False, allow_blank=True)
     buddy = serializers.UUIDField(required=False, allow_null=True)
 
 
-class MemberOut(serializers.Serializer):
+class FieldOpMemberOut(serializers.Serializer):
     id = serializers.UUIDField()
     role = serializers.ChoiceField(choices=TeamRole.choices)
 
 
-class CheckInIn(serializers.Serializer):
+class FieldOpCheckInIn(serializers.Serializer):
     """A check-in: small, and idempotent by the client's id (retries do not double)."""
 
     client_id = serializers.CharField(max_length=64)
     distress = serializers.BooleanField(required=False, default=False)
     pin = serializers.CharField(max_length=6, required=False, allow_blank=True, default="")
-    latitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
-    longitude = serializers.DecimalField(max_digits=9, decimal_places=6, required=False, allow_null=True)
+    latitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True
+    )
+    longitude = serializers.DecimalField(
+        max_digits=9, decimal_places=6, required=False, allow_null=True
+    )
     share_location = serializers.BooleanField(required=False, default=False)
 
 
-class CheckInOut(serializers.Serializer):
+class FieldOpCheckInOut(serializers.Serializer):
     """The same answer for a safe check-in and one with the duress PIN."""
 
     received = serializers.BooleanField()
     next_due_at = serializers.DateTimeField(allow_null=True)
 
 
-class ResolveIn(serializers.Serializer):
+class FieldOpResolveIn(serializers.Serializer):
     resolution = serializers.ChoiceField(
-        choices=[(r, r.label) for r in (Resolution.SAFE, Resolution.FALSE_ALARM, Resolution.EMERGENCY)]
+        choices=[
+            (r, r.label) for r in (Resolution.SAFE, Resolution.FALSE_ALARM, Resolution.EMERGENCY)
+        ]
     )
 
 
-class ClaimOut(serializers.Serializer):
-    alert = AlertOut()
+class FieldOpClaimOut(serializers.Serializer):
+    alert = FieldOpAlertOut()
     claimed_by_you = serializers.BooleanField()
 
 
-class StepIn(serializers.Serializer):
+class FieldOpStepIn(serializers.Serializer):
     skip = serializers.BooleanField(required=False, default=False)
-    skip_reason = serializers.CharField(max_length=300, required=False, allow_blank=True, default="")
+    skip_reason = serializers.CharField(
+        max_length=300, required=False, allow_blank=True, default=""
+    )
 
 
-class LessonOut(serializers.Serializer):
+class FieldOpLessonOut(serializers.Serializer):
     kind = serializers.CharField()
     month = serializers.CharField()
     text = serializers.CharField()
 
 
-class StepStateOut(serializers.Serializer):
+class FieldOpStepStateOut(serializers.Serializer):
     id = serializers.UUIDField()
     state = serializers.ChoiceField(choices=StepState.choices)
-

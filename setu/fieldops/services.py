@@ -130,16 +130,16 @@ def sop_steps_for(organisation_id: Any, kind: str) -> list[dict[str, Any]]:
 
 
 @transaction.atomic
-def sop_adapt(
-    *, actor: Actor, omitted: list[str], added: list[dict[str, str]]
-) -> SopAdaptation:
+def sop_adapt(*, actor: Actor, omitted: list[str], added: list[dict[str, str]]) -> SopAdaptation:
     """An organisation's copy of the SOP: base steps it leaves out and steps it adds."""
     policy.require_allowed(actor, Action.EDIT, "fieldops.sopadaptation")
     codes = {s["code"] for s in sop()["steps"]}
     errors: dict[str, list[str]] = {}
     unknown = sorted(set(omitted) - codes)
     if unknown:
-        changes.add_error(errors, "omitted", _("Not a step of the checklist: %s") % ", ".join(unknown))
+        changes.add_error(
+            errors, "omitted", _("Not a step of the checklist: %s") % ", ".join(unknown)
+        )
     clean_added = []
     for extra in added:
         title = (extra.get("title") or "").strip()
@@ -164,7 +164,10 @@ def sop_adapt(
             str(adaptation.pk),
             actor.organisation_id,
         ),
-        changes={"before": before, "after": {"omitted": adaptation.omitted, "added": len(clean_added)}},
+        changes={
+            "before": before,
+            "after": {"omitted": adaptation.omitted, "added": len(clean_added)},
+        },
     )
     return adaptation
 
@@ -177,15 +180,15 @@ def _check_operation(op: Operation) -> None:
     if op.planned_start and op.expected_end and op.expected_end <= op.planned_start:
         changes.add_error(errors, "expected_end", _("The expected end must be after the start."))
     if op.checkin_minutes is not None and not 5 <= op.checkin_minutes <= 240:
-        changes.add_error(
-            errors, "checkin_minutes", _("Check in every 5 to 240 minutes.")
-        )
+        changes.add_error(errors, "checkin_minutes", _("Check in every 5 to 240 minutes."))
     if op.grace_minutes is not None and not 1 <= op.grace_minutes <= 60:
         changes.add_error(errors, "grace_minutes", _("The grace period is 1 to 60 minutes."))
     if op.step_minutes is not None and not 1 <= op.step_minutes <= 60:
         changes.add_error(errors, "step_minutes", _("Escalation steps are 1 to 60 minutes apart."))
-    if (op.code_name or "").strip() and op.target_place and (
-        op.code_name.strip().lower() in op.target_place.lower()
+    if (
+        (op.code_name or "").strip()
+        and op.target_place
+        and (op.code_name.strip().lower() in op.target_place.lower())
     ):
         # The code name may appear in notices; the place may not.
         changes.add_error(errors, "code_name", _("The code name must not name the place."))
@@ -193,7 +196,9 @@ def _check_operation(op: Operation) -> None:
     changes.clean(op, exclude=["bed_hold"])
 
 
-def _audit_op(actor: Actor | None, action: str, op: Operation, change: dict, **details: Any) -> None:
+def _audit_op(
+    actor: Actor | None, action: str, op: Operation, change: dict, **details: Any
+) -> None:
     audit.record(actor=actor, action=action, target=op, changes=change, details=details or None)
 
 
@@ -217,7 +222,9 @@ def operation_create(
     op.partner_orgs.set(partners)
     after = changes.snapshot(op, OPERATION_FIELDS)
     after["partner_orgs"] = sorted(str(p) for p in op.partner_orgs.values_list("pk", flat=True))
-    audit.record(actor=actor, action=AuditAction.CREATE, target=op, changes={"before": None, "after": after})
+    audit.record(
+        actor=actor, action=AuditAction.CREATE, target=op, changes={"before": None, "after": after}
+    )
     _member_create(actor, op, actor.user, actor.organisation_id, TeamRole.LEAD, lead_phone)
     for position, step in enumerate(sop_steps_for(actor.organisation_id, op.kind)):
         ChecklistStep.objects.create(operation=op, position=position, **step)
@@ -238,7 +245,9 @@ def operation_update(*, actor: Actor, operation: Operation, **fields: Any) -> Op
         setattr(op, name, value)
     _check_operation(op)
     op.save()
-    _audit_op(actor, AuditAction.UPDATE, op, changes.diff(before, changes.snapshot(op, OPERATION_FIELDS)))
+    _audit_op(
+        actor, AuditAction.UPDATE, op, changes.diff(before, changes.snapshot(op, OPERATION_FIELDS))
+    )
     return op
 
 
@@ -255,7 +264,12 @@ def normalise_phone(value: str) -> str:
 
 
 def _member_create(
-    actor: Actor, op: Operation, user: Any, organisation_id: Any, role: str, phone: str = "",
+    actor: Actor,
+    op: Operation,
+    user: Any,
+    organisation_id: Any,
+    role: str,
+    phone: str = "",
     buddy: TeamMember | None = None,
 ) -> TeamMember:
     member = TeamMember(
@@ -276,7 +290,9 @@ def _member_create(
     changes.add(
         member,
         ("user", "organisation", "role", "buddy", "phone", "on_timer"),
-        record=audit.recorder(actor=actor, action=AuditAction.CREATE, target=_member_target(member)),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.CREATE, target=_member_target(member)
+        ),
     )
     return member
 
@@ -314,7 +330,9 @@ def member_add(
         raise InvalidInput(_("A closed operation has no team changes."))
     if role not in TeamRole.values:
         raise InvalidInput({"role": [_("Choose a role.")]})
-    found = [(u, org) for u, org in team_candidates(operation=operation) if str(u.pk) == str(user_id)]
+    found = [
+        (u, org) for u, org in team_candidates(operation=operation) if str(u.pk) == str(user_id)
+    ]
     if not found:
         raise InvalidInput(
             {"user": [_("Only staff of the lead and partner organisations can join the team.")]}
@@ -346,7 +364,9 @@ def member_remove(*, actor: Actor, member: TeamMember) -> None:
     changes.remove(
         member,
         ("user", "organisation", "role"),
-        record=audit.recorder(actor=actor, action=AuditAction.DELETE, target=_member_target(member)),
+        record=audit.recorder(
+            actor=actor, action=AuditAction.DELETE, target=_member_target(member)
+        ),
     )
 
 
@@ -409,6 +429,7 @@ def freeze_escalation_policy(op: Operation) -> dict[str, Any]:
     police = [m for m in team if m.role == TeamRole.POLICE_LIAISON]
     members: dict[str, dict[str, list[str]]] = {}
     for m in team:
+
         def ids(rows: list[TeamMember], me: TeamMember = m) -> list[str]:
             return [str(r.pk) for r in rows if r.pk != me.pk]
 
@@ -478,7 +499,12 @@ def operation_close(*, actor: Actor, operation: Operation, cancel: bool = False)
     op.ended_at = timezone.now()
     op.save(update_fields=["status", "ended_at", "updated_at"])
     TeamMember.objects.filter(operation=op).update(next_due_at=None, updated_at=op.ended_at)
-    _audit_op(actor, AuditAction.UPDATE, op, {"before": {"status": before}, "after": {"status": op.status}})
+    _audit_op(
+        actor,
+        AuditAction.UPDATE,
+        op,
+        {"before": {"status": before}, "after": {"status": op.status}},
+    )
     return op
 
 
@@ -489,14 +515,22 @@ def operation_link_hold(*, actor: Actor, operation: Operation, hold_id: Any) -> 
 
     policy.require(actor, Action.EDIT, operation)
     hold = shelters.bed_hold_get(actor=actor, hold_id=hold_id)
-    if operation.receiving_shelter_id and hold.bed_group.shelter_id != operation.receiving_shelter_id:
+    if (
+        operation.receiving_shelter_id
+        and hold.bed_group.shelter_id != operation.receiving_shelter_id
+    ):
         raise InvalidInput({"hold": [_("This bed is at another shelter than the receiving one.")]})
     before = str(operation.bed_hold_id or "")
     operation.bed_hold_id = hold.pk
     if not operation.receiving_shelter_id:
         operation.receiving_shelter_id = hold.bed_group.shelter_id
     operation.save(update_fields=["bed_hold", "receiving_shelter", "updated_at"])
-    _audit_op(actor, AuditAction.UPDATE, operation, {"before": {"bed_hold": before}, "after": {"bed_hold": str(hold.pk)}})
+    _audit_op(
+        actor,
+        AuditAction.UPDATE,
+        operation,
+        {"before": {"bed_hold": before}, "after": {"bed_hold": str(hold.pk)}},
+    )
     return operation
 
 
@@ -677,7 +711,9 @@ def _step_due(alert: Alert, step: int, rules: dict[str, Any]) -> datetime.dateti
     if step == 0:
         return alert.deadline_at
     grace = datetime.timedelta(minutes=rules["grace_minutes"])
-    return alert.deadline_at + grace + datetime.timedelta(minutes=rules["step_minutes"]) * (step - 1)
+    return (
+        alert.deadline_at + grace + datetime.timedelta(minutes=rules["step_minutes"]) * (step - 1)
+    )
 
 
 def _notice_text(alert: Alert, step: int) -> str:
@@ -692,8 +728,10 @@ def _page(alert: Alert, step: int, members: list[TeamMember]) -> int:
     if not members:
         return 0
     text = _notice_text(alert, step)
-    url = reverse("fieldops:alert-detail", args=[alert.pk]) if step else reverse(
-        "fieldops:checkin", args=[alert.operation_id]
+    url = (
+        reverse("fieldops:alert-detail", args=[alert.pk])
+        if step
+        else reverse("fieldops:checkin", args=[alert.operation_id])
     )
     notifications.notification_send(
         recipients=[m.user for m in members],
@@ -796,7 +834,9 @@ def _raise_missed(member_id: Any, now: datetime.datetime) -> bool:
             return False
         deadline = member.next_due_at
         created = False
-        if not Alert.objects.filter(member=member, deadline_at=deadline, reason=AlertReason.MISSED).exists():
+        if not Alert.objects.filter(
+            member=member, deadline_at=deadline, reason=AlertReason.MISSED
+        ).exists():
             Alert.objects.create(
                 member=member,
                 operation=member.operation,
@@ -822,7 +862,9 @@ def checkin_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     for member_id in list(due.values_list("pk", flat=True)):
         missed += int(_raise_missed(member_id, now))
     steps = 0
-    for alert_id in list(Alert.objects.filter(status=AlertStatus.OPEN).values_list("pk", flat=True)):
+    for alert_id in list(
+        Alert.objects.filter(status=AlertStatus.OPEN).values_list("pk", flat=True)
+    ):
         steps += alert_advance(alert_id=alert_id, now=now)
     return SweepResult(missed=missed, steps=steps)
 
@@ -845,7 +887,7 @@ def _enqueue_sweep(run_after: datetime.datetime) -> None:
 
 @transaction.atomic
 def alert_claim(*, actor: Actor, alert: Alert) -> tuple[Alert, bool]:
-    """"I've got it": the first team member to claim an open alert stops further paging.
+    """ "I've got it": the first team member to claim an open alert stops further paging.
     Atomic (a conditional UPDATE): of two people claiming at once, one wins. Returns the alert
     and whether this actor's claim won."""
     policy.require(actor, Action.RESPOND, alert)
@@ -891,7 +933,10 @@ def _resolve_locked(actor: Actor | None, alert: Alert, resolution: str) -> Alert
         actor=actor,
         action=AuditAction.UPDATE,
         target=("fieldops.alert", str(alert.pk), op.owner_org_id),
-        changes={"before": {"status": before}, "after": {"status": alert.status, "resolution": resolution}},
+        changes={
+            "before": {"status": before},
+            "after": {"status": alert.status, "resolution": resolution},
+        },
     )
     return alert
 
@@ -912,7 +957,9 @@ def alert_resolve(*, actor: Actor, alert: Alert, resolution: str) -> Alert:
 
 
 @transaction.atomic
-def step_tick(*, actor: Actor, step: ChecklistStep, skip_reason: str = "", skip: bool = False) -> ChecklistStep:
+def step_tick(
+    *, actor: Actor, step: ChecklistStep, skip_reason: str = "", skip: bool = False
+) -> ChecklistStep:
     """Tick an SOP step done (time and person recorded), or skip it with a reason."""
     policy.require(actor, Action.EDIT, step)
     step = ChecklistStep.objects.select_for_update().get(pk=step.pk)
@@ -1008,7 +1055,9 @@ def rescued_record(
         raise InvalidInput(_("Record rescued persons once the operation is under way."))
     person = registry.person_create(actor=actor, create_reason=create_reason, **person_fields)
     day = timezone.localdate(operation.started_at or operation.planned_start)
-    case = registry.case_create(actor=actor, opened_on=day, identified_by=str(operation.get_kind_display()))
+    case = registry.case_create(
+        actor=actor, opened_on=day, identified_by=str(operation.get_kind_display())
+    )
     registry.case_add_person(actor=actor, case=case, person=person, role="victim")
     event_kind = "IN:Interception" if operation.kind == OperationKind.INTERCEPTION else "IN:Rescue"
     # The place stays with the team: the event carries the district only.

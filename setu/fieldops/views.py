@@ -28,8 +28,8 @@ from setu.fieldops.forms import (
     HoldForm,
     MemberForm,
     OperationForm,
-    ResolveForm,
     RescuedForm,
+    ResolveForm,
     SeatForm,
     SkipForm,
     SopForm,
@@ -332,7 +332,7 @@ def alert_detail(request: HttpRequest, alert_id: UUID) -> HttpResponse:
 
 @require_POST
 def alert_claim(request: HttpRequest, alert_id: UUID) -> HttpResponse:
-    """"I've got it": stops further paging (the first claim wins)."""
+    """ "I've got it": stops further paging (the first claim wins)."""
     actor = actor_of(request)
     alert = selectors.alert_get(actor=actor, alert_id=alert_id, action=Action.RESPOND)
     alert, won = services.alert_claim(actor=actor, alert=alert)
@@ -386,7 +386,11 @@ def debrief(request: HttpRequest, operation_id: UUID) -> HttpResponse:
     op = selectors.operation_get(actor=actor, operation_id=operation_id, action=Action.EDIT)
     existing = getattr(op, "debrief", None)
     initial = (
-        {"went_well": existing.went_well, "went_wrong": existing.went_wrong, "lesson": existing.lesson}
+        {
+            "went_well": existing.went_well,
+            "went_wrong": existing.went_wrong,
+            "lesson": existing.lesson,
+        }
         if existing
         else None
     )

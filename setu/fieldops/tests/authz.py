@@ -97,7 +97,11 @@ ENTRIES = [
     Entry("fieldops:alert-detail", VIEWERS, alert_kw),
     Entry("fieldops:alert-claim", TEAM, alert_kw, method="post"),
     Entry(
-        "fieldops:alert-resolve", TEAM, alert_kw, method="post", data=lambda p: {"resolution": "safe"}
+        "fieldops:alert-resolve",
+        TEAM,
+        alert_kw,
+        method="post",
+        data=lambda p: {"resolution": "safe"},
     ),
     Entry("fieldops:step-tick", TEAM, step_kw, method="post"),
 ]

@@ -41,7 +41,8 @@ def test_only_the_team_and_its_organisations_admins_see_a_plan(who, ok, personas
 
 
 @pytest.mark.parametrize(
-    ("who", "ok"), [("lead", True), ("partner", True), ("org_admin", False), ("partner_admin", False)]
+    ("who", "ok"),
+    [("lead", True), ("partner", True), ("org_admin", False), ("partner_admin", False)],
 )
 def test_the_place_never_leaves_the_team(who, ok, personas, operation):
     assert policy.fieldops_sees_place(personas[who], operation) is ok
@@ -119,7 +120,11 @@ def test_the_checkin_page_answers_the_duress_pin_like_a_safe_checkin(personas, a
 def test_location_is_kept_coarse_and_only_when_allowed(personas, active):
     me = seat(active, personas, "partner")
     services.checkin_record(
-        actor=personas["partner"], member=me, client_id="no", latitude="19.0761", longitude="72.8775"
+        actor=personas["partner"],
+        member=me,
+        client_id="no",
+        latitude="19.0761",
+        longitude="72.8775",
     )
     services.checkin_record(
         actor=personas["partner"],

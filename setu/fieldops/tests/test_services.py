@@ -157,8 +157,10 @@ def _miss(active, personas, who="lead"):
     return me, me.next_due_at
 
 
-def test_a_missed_checkin_prompts_then_escalates_buddy_lead_safety_police(active, personas, police, sms):
-    me, due = _miss(active, personas, "partner")
+def test_a_missed_checkin_prompts_then_escalates_buddy_lead_safety_police(
+    active, personas, police, sms
+):
+    _me, due = _miss(active, personas, "partner")
     assert services.checkin_sweep(now=due - MIN).steps == 0
     first = services.checkin_sweep(now=due + datetime.timedelta(seconds=1))
     assert (first.missed, first.steps) == (1, 1)
@@ -188,7 +190,7 @@ def test_a_missed_checkin_prompts_then_escalates_buddy_lead_safety_police(active
 
 
 def test_a_claim_stops_the_paging_and_only_one_claim_wins(active, personas, police):
-    me, due = _miss(active, personas, "partner")
+    _me, due = _miss(active, personas, "partner")
     services.checkin_sweep(now=due + 5 * MIN)
     alert = Alert.objects.get()
     alert, won = services.alert_claim(actor=personas["lead"], alert=alert)
@@ -226,11 +228,15 @@ def test_distress_pages_every_tier_at_once(active, personas, police):
     assert notices(police.user) == ["A team member needs help. Open Setu."]
 
 
-def test_the_duress_pin_answers_like_a_safe_checkin_but_escalates_silently(active, personas, police):
+def test_the_duress_pin_answers_like_a_safe_checkin_but_escalates_silently(
+    active, personas, police
+):
     me = seat(active, personas, "partner")
     services.member_settings(actor=personas["partner"], member=me, pin="2468", duress_pin="1357")
     safe = services.checkin_record(actor=personas["partner"], member=me, client_id="a", pin="2468")
-    forced = services.checkin_record(actor=personas["partner"], member=me, client_id="b", pin="1357")
+    forced = services.checkin_record(
+        actor=personas["partner"], member=me, client_id="b", pin="1357"
+    )
     assert type(safe) is type(forced) and not forced.repeated
     assert forced.next_due_at > safe.next_due_at  # the timer restarts the same way
     alert = Alert.objects.get()
