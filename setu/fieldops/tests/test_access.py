@@ -202,3 +202,22 @@ def test_planning_a_plan_through_the_page(personas):
         response.content.decode()
     )
     assert not Operation.objects.exists()
+
+
+def test_the_home_page_query_count_does_not_grow_with_operations(
+    personas, operation, django_assert_max_num_queries
+):
+    client = _client(personas.users["lead"])
+    url = reverse("fieldops:home")
+    client.get(url)
+    for n in range(5):
+        services.operation_create(
+            actor=personas["lead"],
+            kind="home_visit",
+            code_name=f"Visit {n}",
+            target_place="A house",
+            planned_start=timezone.now(),
+            expected_end=timezone.now() + datetime.timedelta(hours=1),
+        )
+    with django_assert_max_num_queries(30):
+        assert client.get(url).status_code == 200
