@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "setu.shelters",
     "setu.entitlements",
     "setu.legal",
+    "setu.fieldops",
     "setu.channels",
     "setu.insights",
     "setu.notifications",
@@ -358,6 +359,12 @@ SPECTACULAR_SETTINGS = {
         "ServiceTypeEnum": "setu.directory.models.ServiceType",
         "HearingOutcomeEnum": "setu.legal.models.HearingOutcome",
         "MeasureKindEnum": "setu.legal.models.MeasureKind",
+        "OperationKindEnum": "setu.fieldops.models.OperationKind",
+        "OperationStatusEnum": "setu.fieldops.models.OperationStatus",
+        "TeamRoleEnum": "setu.fieldops.models.TeamRole",
+        "AlertReasonEnum": "setu.fieldops.models.AlertReason",
+        "AlertStatusEnum": "setu.fieldops.models.AlertStatus",
+        "StepStateEnum": "setu.fieldops.models.StepState",
     },
 }
 

@@ -976,3 +976,109 @@ RULES.update(
         ("legal.judgment", Action.EDIT): _via_proceeding(_proceeding_edit, "accused__proceeding"),
     }
 )
+
+
+# --- Fieldops: field operations, their checklists and the safety of the team ------------------
+
+# Who may plan an operation at all.
+FIELDOPS_PLAN_ROLES = frozenset(
+    {Role.ORG_ADMIN, Role.CASEWORKER, Role.FIELD_OFFICER, Role.POLICE_LIAISON}
+)
+
+
+def _on_team(actor: Actor, prefix: str = "") -> Q:
+    """Rows of operations on whose team the actor is (need to know by membership)."""
+    from setu.fieldops.models import TeamMember
+
+    seats = TeamMember.objects.filter(user_id=actor.user.pk).values("operation_id")
+    return Q(**{f"{prefix}pk__in" if not prefix else f"{prefix}_id__in": seats})
+
+
+def _operation_view(actor: Actor, prefix: str = "") -> Q:
+    """The team, and the admins of the organisations that have someone on the team (or lead
+    it). Nobody else: not partner organisations' other staff, not platform admins."""
+    from setu.fieldops.models import TeamMember
+
+    if actor.user is None or actor.is_platform_admin or not actor.has_membership:
+        return NOTHING
+    rows = _on_team(actor, prefix)
+    if actor.role == Role.ORG_ADMIN:
+        mine = TeamMember.objects.filter(organisation_id=actor.organisation_id)
+        key = f"{prefix}_id__in" if prefix else "pk__in"
+        owner = f"{prefix}__owner_org_id" if prefix else "owner_org_id"
+        rows |= Q(**{key: mine.values("operation_id")}) | Q(**{owner: actor.organisation_id})
+    return rows
+
+
+def _operation_edit(actor: Actor) -> Q:
+    """The team lead, and the lead organisation's admin."""
+    from setu.fieldops.models import TeamMember, TeamRole
+
+    if actor.user is None or actor.is_platform_admin or not actor.has_membership:
+        return NOTHING
+    leads = TeamMember.objects.filter(user_id=actor.user.pk, role=TeamRole.LEAD)
+    rows = Q(pk__in=leads.values("operation_id"))
+    if actor.role == Role.ORG_ADMIN:
+        rows |= Q(owner_org_id=actor.organisation_id)
+    return rows
+
+
+def _own_seat(actor: Actor) -> Q:
+    """A member checks in only for themself, and only while the operation is under way."""
+    if actor.user is None or actor.is_platform_admin or not actor.has_membership:
+        return NOTHING
+    return Q(user_id=actor.user.pk, operation__status="active")
+
+
+def _team_of_operation(actor: Actor) -> Q:
+    """Alerts and steps of an operation: its team acts on them (claims, resolves, ticks)."""
+    if actor.user is None or actor.is_platform_admin or not actor.has_membership:
+        return NOTHING
+    return _on_team(actor, "operation")
+
+
+def fieldops_sees_place(actor: Actor, operation: Model) -> bool:
+    """The target place never leaves the team: not even the organisations' admins see it."""
+    from setu.fieldops.models import TeamMember
+
+    if actor.user is None or actor.is_platform_admin:
+        return False
+    return TeamMember.objects.filter(operation_id=operation.pk, user_id=actor.user.pk).exists()
+
+
+def fieldops_names_staff(actor: Actor, operation: Model, member_org_id: Any) -> bool:
+    """Staff are named to the team, and to others only within their own organisation: a
+    partner organisation's admin outside the team sees the other organisations' people as
+    roles."""
+    return member_org_id == actor.organisation_id or fieldops_sees_place(actor, operation)
+
+
+RULES.update(
+    {
+        ("fieldops.operation", Action.VIEW): _operation_view,
+        ("fieldops.operation", Action.EDIT): _operation_edit,
+        ("fieldops.teammember", Action.VIEW): lambda a: _operation_view(a, "operation"),
+        ("fieldops.teammember", Action.RESPOND): _own_seat,
+        ("fieldops.alert", Action.VIEW): lambda a: _operation_view(a, "operation"),
+        ("fieldops.alert", Action.RESPOND): _team_of_operation,
+        ("fieldops.checkliststep", Action.VIEW): lambda a: _operation_view(a, "operation"),
+        ("fieldops.checkliststep", Action.EDIT): _team_of_operation,
+        ("fieldops.debrief", Action.VIEW): lambda a: _operation_view(a, "operation"),
+        # Adapting the SOP checklist is the organisation admin's.
+        ("fieldops.sopadaptation", Action.EDIT): _own_org(
+            frozenset({Role.ORG_ADMIN}), "organisation_id"
+        ),
+    }
+)
+CLASS_RULES.update(
+    {
+        ("fieldops.operation", Action.VIEW): lambda a: a.has_membership,
+        ("fieldops.operation", Action.CREATE): lambda a: _member(a, FIELDOPS_PLAN_ROLES),
+        # Lessons carry no names or places: every member organisation's staff may read them.
+        ("fieldops.debrief", Action.VIEW_AGGREGATES): lambda a: a.has_membership,
+        ("fieldops.operation", Action.VIEW_AGGREGATES): lambda a: _member(
+            a, frozenset({Role.ORG_ADMIN})
+        ),
+        ("fieldops.sopadaptation", Action.EDIT): lambda a: _member(a, frozenset({Role.ORG_ADMIN})),
+    }
+)

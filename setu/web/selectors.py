@@ -44,6 +44,8 @@ def navigation_for(*, actor: Actor) -> list[NavItem]:
     elif policy.allowed(actor, Action.VIEW_AGGREGATES, "legal.outcomes"):
         url = reverse("legal:outcomes")
         items.append(NavItem(str(_("Outcomes of prosecutions")), url, "legal"))
+    if policy.allowed(actor, Action.VIEW, "fieldops.operation"):
+        items.append(NavItem(str(_("Field operations")), reverse("fieldops:home"), "fieldops"))
     if policy.allowed(actor, Action.VIEW, "matching.matchpair"):
         items.append(NavItem(str(_("Matches")), reverse("matching:pair-list"), "matches"))
     elif policy.allowed(actor, Action.VIEW, "matching.calibration"):

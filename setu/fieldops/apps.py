@@ -1,0 +1,21 @@
+from django.apps import AppConfig
+
+
+class FieldopsConfig(AppConfig):
+    """Field operations: rescue plans, SOP checklists, and the safety check-ins of the team."""
+
+    name = "setu.fieldops"
+    label = "fieldops"
+
+    def ready(self) -> None:
+        # Feature phones check in by SMS keyword or a missed call; the channels app hands them
+        # here without importing us. The registry's case timeline shows an operation's steps.
+        from setu.channels import hooks as channels
+        from setu.fieldops import phone, selectors
+        from setu.registry import hooks as registry
+
+        channels.register_keyword("CHECKIN", phone.on_checkin_sms)
+        channels.register_keyword("SAFE", phone.on_safe_sms)
+        channels.register_keyword("HELP", phone.on_help_sms)
+        channels.register_missed_call("checkin", phone.on_missed_call)
+        registry.provide_case_timeline_items(selectors.case_timeline_items)

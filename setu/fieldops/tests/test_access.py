@@ -1,0 +1,223 @@
+"""Who sees an operation, its place and its people; pages, API and feature phones."""
+
+from __future__ import annotations
+
+import datetime
+
+import pytest
+from django.conf import settings
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from setu.access import policy
+from setu.access.policy import Action
+from setu.audit.models import AuditEntry
+from setu.channels import hooks as channels
+from setu.fieldops import services
+from setu.fieldops.models import Alert, CheckIn, Operation
+from setu.fieldops.tests.conftest import PLACE, seat
+
+pytestmark = pytest.mark.django_db
+
+SEES = [
+    ("lead", True),
+    ("partner", True),
+    ("counsellor", True),
+    ("org_admin", True),
+    ("partner_admin", True),
+    ("analyst", False),
+    ("coordinator", False),
+    ("other_org", False),
+    ("other_admin", False),
+    ("platform_admin", False),
+]
+
+
+@pytest.mark.parametrize(("who", "ok"), SEES)
+def test_only_the_team_and_its_organisations_admins_see_a_plan(who, ok, personas, operation):
+    rows = policy.scope(personas[who], Operation.objects.filter(pk=operation.pk), Action.VIEW)
+    assert rows.exists() is ok
+
+
+@pytest.mark.parametrize(
+    ("who", "ok"),
+    [("lead", True), ("partner", True), ("org_admin", False), ("partner_admin", False)],
+)
+def test_the_place_never_leaves_the_team(who, ok, personas, operation):
+    assert policy.fieldops_sees_place(personas[who], operation) is ok
+
+
+def _client(user) -> Client:
+    client = Client()
+    client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+    return client
+
+
+def test_the_plan_page_hides_the_place_and_other_organisations_staff(personas, operation):
+    url = reverse("fieldops:operation-detail", args=[operation.pk])
+    lead = personas.users["lead"]
+    lead.first_name, lead.last_name = "Meera", "Joshi"
+    lead.save()
+    team_page = _client(personas.users["partner"]).get(url).content.decode()
+    assert "Lane 4" in team_page and "Meera Joshi" in team_page
+    admin_page = _client(personas.users["partner_admin"]).get(url).content.decode()
+    assert "Lane 4" not in admin_page and "Seen only by the team." in admin_page
+    # The partner's admin sees her own colleague by name and the lead organisation's as a role.
+    assert "Meera Joshi" not in admin_page and "Team lead, " in admin_page
+    own_admin_page = _client(personas.users["org_admin"]).get(url).content.decode()
+    assert "Meera Joshi" in own_admin_page and "Lane 4" not in own_admin_page
+    # Every view is audited, by whom.
+    viewers = set(
+        AuditEntry.objects.filter(
+            target_type="fieldops.operation", target_id=str(operation.pk), action="view"
+        ).values_list("actor_label", flat=True)
+    )
+    assert viewers == {"partner", "partner_admin", "org_admin"}
+
+
+def test_the_api_gives_the_place_to_the_team_only(personas, operation):
+    url = reverse("api:fieldops-operation-detail", args=[operation.pk])
+    assert _client(personas.users["lead"]).get(url).json()["target_place"] == PLACE
+    assert _client(personas.users["org_admin"]).get(url).json()["target_place"] is None
+    listed = _client(personas.users["org_admin"]).get(reverse("api:fieldops-operation-list"))
+    assert PLACE not in listed.content.decode()
+
+
+def test_an_outsider_gets_404_and_the_refusal_is_audited(personas, operation):
+    url = reverse("fieldops:operation-detail", args=[operation.pk])
+    assert _client(personas.users["other_admin"]).get(url).status_code == 404
+    assert AuditEntry.objects.filter(outcome="denied", actor_label="other_admin").exists()
+
+
+def test_a_retried_api_checkin_counts_once_and_duress_answers_the_same(personas, active):
+    me = seat(active, personas, "partner")
+    services.member_settings(actor=personas["partner"], member=me, pin="2468", duress_pin="1357")
+    client = _client(personas.users["partner"])
+    url = reverse("api:fieldops-checkin", args=[active.pk])
+    first = client.post(url, {"client_id": "c1", "pin": "2468"}, content_type="application/json")
+    retry = client.post(url, {"client_id": "c1", "pin": "2468"}, content_type="application/json")
+    assert first.status_code == retry.status_code == 200
+    assert first.json() == retry.json() and CheckIn.objects.filter(member=me).count() == 1
+    forced = client.post(url, {"client_id": "c2", "pin": "1357"}, content_type="application/json")
+    assert forced.status_code == 200 and set(forced.json()) == set(first.json())
+    assert Alert.objects.get().reason == "duress"
+
+
+def test_the_checkin_page_answers_the_duress_pin_like_a_safe_checkin(personas, active):
+    me = seat(active, personas, "partner")
+    services.member_settings(actor=personas["partner"], member=me, pin="2468", duress_pin="1357")
+    client = _client(personas.users["partner"])
+    url = reverse("fieldops:checkin", args=[active.pk])
+    safe = client.post(url, {"client_id": "w1", "pin": "2468"}, follow=True)
+    forced = client.post(url, {"client_id": "w2", "pin": "1357"}, follow=True)
+    assert safe.status_code == forced.status_code == 200
+    assert "Checked in. Thank you." in forced.content.decode()
+    assert forced.redirect_chain == safe.redirect_chain
+    assert Alert.objects.filter(reason="duress").count() == 1
+
+
+def test_location_is_kept_coarse_and_only_when_allowed(personas, active):
+    me = seat(active, personas, "partner")
+    services.checkin_record(
+        actor=personas["partner"],
+        member=me,
+        client_id="no",
+        latitude="19.0761",
+        longitude="72.8775",
+    )
+    services.checkin_record(
+        actor=personas["partner"],
+        member=me,
+        client_id="yes",
+        latitude="19.0761",
+        longitude="72.8775",
+        share_location=True,
+    )
+    kept = dict(CheckIn.objects.values_list("client_id", "latitude"))
+    assert kept["no"] is None and str(kept["yes"]) == "19.08"
+
+
+def _sms(keyword: str, sender: str, text: str = "", when=None) -> str | None:
+    from setu.channels.hooks import InboundMessage
+
+    message = InboundMessage(
+        channel="sms", sender=sender, text=text, received_at=when or timezone.now()
+    )
+    return channels.keyword_handler(keyword)(message)
+
+
+def test_a_feature_phone_checks_in_by_sms_and_missed_call(personas, active):
+    me = seat(active, personas, "partner")
+    services.member_settings(actor=personas["partner"], member=me, pin="2468", duress_pin="1357")
+    at = timezone.now()
+    assert _sms("SAFE", "+919820022222", when=at) == "Received."
+    assert _sms("SAFE", "+919820022222", when=at) == "Received."  # the gateway's repeat
+    assert CheckIn.objects.filter(member=me, channel="sms").count() == 1
+    assert _sms("CHECKIN", "+91 98200 22222", "1357") == "Received."  # duress: same answer
+    assert Alert.objects.get().reason == "duress"
+    assert _sms("CHECKIN", "+919820022222", "0000") == "Not recognised."
+    assert _sms("SAFE", "+919999900000") == "Not recognised."  # a stranger learns nothing
+    from setu.channels.hooks import InboundMessage
+
+    call = InboundMessage("missed_call", "09820022222", "", timezone.now(), line="checkin")
+    channels.missed_call_handler("checkin")(call)
+    assert CheckIn.objects.filter(member=me, channel="missed_call").count() == 1
+
+
+def test_help_by_sms_pages_the_team_at_once(personas, active):
+    assert _sms("HELP", "+919820022222") == "Received."
+    alert = Alert.objects.get()
+    assert alert.reason == "distress" and alert.steps.filter(skipped=False).exists()
+
+
+def test_a_check_in_after_the_operation_closed_is_refused(personas, active):
+    services.operation_close(actor=personas["lead"], operation=active)
+    assert _sms("SAFE", "+919820022222") == "Not recognised."
+    url = reverse("fieldops:checkin", args=[active.pk])
+    assert _client(personas.users["partner"]).get(url).status_code == 404
+
+
+def test_the_home_page_has_a_check_in_button_during_an_operation(personas, active):
+    page = _client(personas.users["partner"]).get(reverse("fieldops:home")).content.decode()
+    assert reverse("fieldops:checkin", args=[active.pk]) in page
+
+
+def test_planning_a_plan_through_the_page(personas):
+    start = timezone.localtime() + datetime.timedelta(days=1)
+    response = _client(personas.users["lead"]).post(
+        reverse("fieldops:operation-create"),
+        {
+            "kind": "interception",
+            "code_name": "Banyan",
+            "target_place": "Platform 3",
+            "planned_start": start.strftime("%Y-%m-%dT%H:%M"),
+            "expected_end": (start - datetime.timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "checkin_minutes": 30,
+            "grace_minutes": 5,
+            "step_minutes": 5,
+        },
+    )
+    assert response.status_code == 200 and "The expected end must be after the start." in (
+        response.content.decode()
+    )
+    assert not Operation.objects.exists()
+
+
+def test_the_home_page_query_count_does_not_grow_with_operations(
+    personas, operation, django_assert_max_num_queries
+):
+    client = _client(personas.users["lead"])
+    url = reverse("fieldops:home")
+    client.get(url)
+    for n in range(5):
+        services.operation_create(
+            actor=personas["lead"],
+            kind="home_visit",
+            code_name=f"Visit {n}",
+            target_place="A house",
+            planned_start=timezone.now(),
+            expected_end=timezone.now() + datetime.timedelta(hours=1),
+        )
+    with django_assert_max_num_queries(30):
+        assert client.get(url).status_code == 200
