@@ -24,6 +24,7 @@ the file; ``Refused.reason`` is a short code for the audit trail.
 
 from __future__ import annotations
 
+import contextlib
 import io
 import os
 import re
@@ -113,10 +114,9 @@ def read_limited(upload: IO[bytes] | Any) -> bytes:
     limit = max_bytes()
     if getattr(upload, "too_large", False) or (getattr(upload, "size", 0) or 0) > limit:
         raise _too_large()
-    try:
+    # A stream that cannot seek is read once, from where it stands: its start.
+    with contextlib.suppress(AttributeError, OSError):
         upload.seek(0)
-    except (AttributeError, OSError):
-        pass  # a stream read once, from its start
     data = upload.read(limit + 1)
     if len(data) > limit:
         raise _too_large()
