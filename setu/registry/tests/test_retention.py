@@ -183,7 +183,10 @@ def test_retention_removes_her_photos_and_the_cases_documents_with_their_files(
         title=f"{NAME} at the rescue",
     )
     scan = services.attachment_add(
-        actor=lead, case=personas.case, kind="document", upload=uploadfiles.upload(uploadfiles.pdf())
+        actor=lead,
+        case=personas.case,
+        kind="document",
+        upload=uploadfiles.upload(uploadfiles.pdf()),
     )
     # Someone else's photo, in a case still open, stays.
     kept = services.attachment_add(
