@@ -323,7 +323,8 @@ def person_detail(*, actor: Actor, person_id: Any) -> PersonDetail:
         .order_by("-case__opened_on")
     )
     detail.consents = hooks.person_consents(actor, [person.pk])
-    detail.attachments = list(attachment_list(actor=actor, person=person))
+    if visibility.identity:
+        detail.attachments = list(attachment_list(actor=actor, person=person))
     return detail
 
 
@@ -619,7 +620,8 @@ def case_detail(*, actor: Actor, case_id: Any) -> CaseDetail:
         )
     detail.shares = hooks.case_shares(actor, case)
     detail.timeline = case_timeline(actor=actor, case=case, visibility=vis)
-    detail.attachments = list(attachment_list(actor=actor, case=case))
+    if vis.case_history:
+        detail.attachments = list(attachment_list(actor=actor, case=case))
     return detail
 
 
