@@ -210,8 +210,9 @@ def reencode_image(data: bytes, content_type: str) -> bytes:
                 transparent = image.mode in ("RGBA", "LA", "PA") or "transparency" in image.info
                 mode = "RGBA" if transparent and fmt != "JPEG" else "RGB"
                 pixels = upright.convert(mode)
-                # A new image from the pixels alone: none of the file's metadata comes along.
-                clean = Image.frombytes(mode, pixels.size, pixels.tobytes())
+                # A new image given the pixels alone: none of the file's metadata comes along.
+                clean = Image.new(mode, pixels.size)
+                clean.paste(pixels)
         except Refused:
             raise
         except Image.DecompressionBombError as exc:
@@ -251,7 +252,6 @@ PDF_ACTIVE_NAMES = frozenset(
 )
 _NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
-_STREAM = re.compile(rb"(?<!end)stream\r?\n")
 _HEADER = re.compile(rb"%PDF-[12]\.\d")
 
 
@@ -279,23 +279,46 @@ def _pdf_refused(reason: str) -> Refused:
     return Refused(reason, messages[reason])
 
 
+def _streams(data: bytes) -> Iterator[tuple[bytes, bytes]]:
+    """Each stream's dictionary (what precedes ``stream``, from its ``obj``) and raw contents;
+    the search resumes after each ``endstream``, so a stream's bytes are never searched."""
+    position = 0
+    while (found := data.find(b"stream", position)) >= 0:
+        after = found + len(b"stream")
+        if data[found - 3 : found] == b"end":
+            position = after
+            continue
+        if data[after : after + 2] == b"\r\n":
+            start = after + 2
+        elif data[after : after + 1] == b"\n":
+            start = after + 1
+        else:
+            position = after
+            continue
+        end = data.find(b"endstream", start)
+        if end < 0:
+            raise _pdf_refused("pdf_damaged")
+        header = data[max(0, found - 512) : found]
+        if b"obj" in header:
+            header = header[header.rfind(b"obj") + 3 :]
+        yield header, data[start:end]
+        position = end + len(b"endstream")
+
+
 def _inflated_streams(data: bytes) -> list[bytes]:
     """The contents of the PDF's Flate-compressed streams (object streams included), within
     ``MAX_PDF_INFLATED`` altogether."""
     out = []
     budget = MAX_PDF_INFLATED
-    for match in _STREAM.finditer(data):
-        start = match.end()
-        end = data.find(b"endstream", start)
-        if end < 0:
-            raise _pdf_refused("pdf_damaged")
-        header = data[max(0, match.start() - 512) : match.start()]
-        header = header[header.rfind(b"obj") + 3 :] if b"obj" in header else header
+    for header, raw in _streams(data):
         if b"/FlateDecode" not in header and b"/Fl " not in header and b"/Fl]" not in header:
+            # Objects packed in a stream under another encoding would hide their names.
+            if b"/ObjStm" in header:
+                raise _pdf_refused("pdf_complex")
             continue
         inflater = zlib.decompressobj()
         try:
-            chunk = inflater.decompress(data[start:end], budget + 1)
+            chunk = inflater.decompress(raw, budget + 1)
         except zlib.error as exc:
             raise _pdf_refused("pdf_damaged") from exc
         if len(chunk) > budget:

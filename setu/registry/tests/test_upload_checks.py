@@ -114,6 +114,13 @@ def test_an_encrypted_or_damaged_pdf_is_refused():
             uploads.check(damaged, allowed=DOCUMENTS)
 
 
+def test_objects_packed_under_an_encoding_the_scan_cannot_read_are_refused():
+    hex_packed = b"<< /Type /ObjStm /Filter /ASCIIHexDecode /Length 4 >>\nstream\n2F4A53\nendstream"
+    with pytest.raises(Refused, match="too complex to check") as refused:
+        uploads.check(files.pdf(hex_packed), allowed=DOCUMENTS)
+    assert refused.value.reason == "pdf_complex"
+
+
 def test_a_broken_compressed_stream_is_refused_not_skipped():
     hidden = files.flate_stream(b"<< /JS (x) >>").replace(b"stream\nx", b"stream\n\x00\x01")
     with pytest.raises(Refused) as refused:
