@@ -112,7 +112,7 @@ def test_a_refused_file_leaves_nothing_but_an_audit_entry(personas, kind, data, 
 def test_a_file_over_the_limit_is_refused_before_it_is_read(personas, settings):
     settings.SETU_UPLOAD_MAX_MB = 1
     big = files.upload(files.photo() + b"\x00" * (1024 * 1024))
-    with pytest.raises(InvalidInput, match="") as refused:
+    with pytest.raises(InvalidInput) as refused:
         services.attachment_add(
             actor=personas["lead"], person=personas.person, kind="photo", upload=big
         )
