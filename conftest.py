@@ -104,3 +104,12 @@ def _default_language():
     translation.deactivate()
     yield
     translation.deactivate()
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _upload_dir(tmp_path_factory):
+    """Uploaded files of the whole run go to a temporary directory, never the project's var/."""
+    from django.test import override_settings
+
+    with override_settings(SETU_UPLOAD_DIR=tmp_path_factory.mktemp("uploads")):
+        yield

@@ -291,6 +291,22 @@ TASKS = {
 # daily). Seven years by default; 0 turns retention off. Set it by your data-protection policy.
 SETU_RETENTION_DAYS = env_int("SETU_RETENTION_DAYS", 2555)
 
+# --- Uploads (photos and documents of persons and cases) ----------------------------------------
+# Outside STATIC_ROOT and never served by the proxy: only the attachment view reads it, after the
+# access policy (docs/uploads.md). Back it up with `setu backup`, which carries the files.
+SETU_UPLOAD_DIR = Path(env_str("SETU_UPLOAD_DIR", str(VAR_DIR / "uploads")))
+# The largest file one upload may be; a larger one is refused before more of it is read.
+SETU_UPLOAD_MAX_MB = env_int("SETU_UPLOAD_MAX_MB", 10)
+# The size check runs first, as bytes arrive; then Django's own handlers (memory, then disk).
+FILE_UPLOAD_HANDLERS = [
+    "setu.core.uploads.SizeLimitUploadHandler",
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "django.core.files.uploadhandler.TemporaryFileUploadHandler",
+]
+# Temporary files of large uploads are private to the app's user while they are checked.
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
+
 # --- Shelters and bed holds -------------------------------------------------------------------
 # A bed count not confirmed for this long shows "call to confirm" and the shelter is nudged.
 SETU_CAPACITY_STALE_HOURS = env_int("SETU_CAPACITY_STALE_HOURS", 24)

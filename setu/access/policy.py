@@ -1082,3 +1082,45 @@ CLASS_RULES.update(
         ("fieldops.sopadaptation", Action.EDIT): lambda a: _member(a, frozenset({Role.ORG_ADMIN})),
     }
 )
+
+
+# --- Uploads: photos and documents of persons and cases (issue 28, promise 4) ----------------
+
+# What a partner needs of the record an attachment belongs to: a person's photos and documents
+# show who she is (her consent's "my name, age and photo"); a case's belong to its history.
+ATTACHMENT_SCOPES = {"person": "identity", "case": "case_history"}
+
+
+def _attachment_view(actor: Actor) -> Q:
+    """Attachments of persons the actor may see and whose identity reaches them, and of cases
+    the actor may see whose history reaches them; the owning organisation sees all it may open."""
+    from setu.registry.models import Case, Person
+
+    if not _member(actor, IDENTITY_ROLES):
+        return NOTHING
+    persons = Person.objects.filter(_person_view(actor)).filter(
+        persons_with_scope(actor, ATTACHMENT_SCOPES["person"])
+    )
+    cases = Case.objects.filter(_case_view(actor)).filter(
+        cases_with_scope(actor, ATTACHMENT_SCOPES["case"])
+    )
+    return Q(person_id__in=persons.values("pk")) | Q(case_id__in=cases.values("pk"))
+
+
+def _attachment_edit(actor: Actor) -> Q:
+    """Upload and delete: those who may edit the person or case, in the owning organisation."""
+    from setu.registry.models import Case, Person
+
+    if not _member(actor, CASE_EDIT_ROLES):
+        return NOTHING
+    persons = Person.objects.filter(_own_persons(CASE_EDIT_ROLES)(actor)).values("pk")
+    cases = Case.objects.filter(_case_edit(actor)).values("pk")
+    return Q(person_id__in=persons) | Q(case_id__in=cases)
+
+
+RULES.update(
+    {
+        ("registry.attachment", Action.VIEW): _attachment_view,
+        ("registry.attachment", Action.EDIT): _attachment_edit,
+    }
+)

@@ -7,6 +7,11 @@ trailer with the row counts. Rows are read with ``values_list(...).iterator()`` 
 as they come, and restore inserts them in batches as they are read, so a dump of any size
 passes through a fixed amount of memory.
 
+Attachments (photos and documents, ``SETU_UPLOAD_DIR``) travel in the same stream, after the
+tables: each file as a line naming it (with its SHA-256 from the attachment's row) and its
+bytes in base64 lines of ``FILE_CHUNK`` bytes. Restore writes them back under the same names
+and checks each checksum, so one encrypted file holds everything a restore needs.
+
 Why not ``pg_dump``: it needs a client binary matching the server's version, does not exist
 for SQLite, and would need a second, untested restore path. One format written through
 Django's fields is tested on both databases and can move a SQLite pilot to PostgreSQL. Why not
@@ -19,6 +24,7 @@ from __future__ import annotations
 import base64
 import datetime as dt
 import getpass
+import hashlib
 import json
 import uuid
 from collections.abc import Iterable, Iterator
@@ -35,9 +41,14 @@ from django.utils import timezone
 from django.utils.duration import duration_string
 
 from setu.audit import services as audit
+from setu.core import uploads
 from setu.core.sealed_stream import SealedStreamError, SealedWriter, open_sealed
+from setu.registry import selectors as registry
 
-FORMAT = "setu-backup/1"
+FORMAT = "setu-backup/2"
+# Version 1 had no attachments; it still restores.
+READABLE = {"setu-backup/1", FORMAT}
+FILE_CHUNK = 512 * 1024
 # Rebuilt by `migrate` in every database (with its own ids), or worthless after a restore:
 # restored sessions would be live logins, so everyone signs in again.
 EXCLUDED = {"contenttypes.contenttype", "auth.permission", "sessions.session"}
@@ -110,6 +121,9 @@ class Summary:
 
     created: str
     rows: dict[str, int] = field(default_factory=dict)
+    # Attachment files carried, and attachments whose file was already gone at backup time.
+    files: int = 0
+    files_missing: int = 0
 
     @property
     def total(self) -> int:
@@ -165,9 +179,68 @@ def backup_write(*, out: BinaryIO, passphrase: str, who: str = "") -> Summary:
                 writer.write(_line(row))
                 count += 1
             summary.rows[label] = count
-        writer.write(_line({"end": True, "rows": summary.rows}))
+        _write_files(writer, summary)
+        writer.write(
+            _line(
+                {
+                    "end": True,
+                    "rows": summary.rows,
+                    "files": summary.files,
+                    "files_missing": summary.files_missing,
+                }
+            )
+        )
     writer.close()
     return summary
+
+
+def _write_files(writer: SealedWriter, summary: Summary) -> None:
+    """Every attachment's file, after the tables: a line naming it, then its bytes in base64."""
+    for name, sha256 in registry.attachments_for_backup().values_list("stored_name", "sha256"):
+        try:
+            handle = uploads.open_stored(name)
+        except FileNotFoundError:
+            summary.files_missing += 1
+            continue
+        with handle:
+            data = handle.read()
+        chunks = range(0, len(data), FILE_CHUNK)
+        writer.write(
+            _line({"file": name, "sha256": sha256, "size": len(data), "chunks": len(chunks)})
+        )
+        for start in chunks:
+            piece = base64.b64encode(data[start : start + FILE_CHUNK]).decode("ascii")
+            writer.write(_line({"data": piece}))
+        summary.files += 1
+
+
+class _FileLoader:
+    """Writes the attachment files of a backup back under their names, checking each checksum;
+    remembers what it wrote so that a failed restore leaves no file behind."""
+
+    def __init__(self) -> None:
+        self.written: list[str] = []
+
+    def load(self, header: dict[str, Any], lines: Iterator[Any]) -> None:
+        name, expected = str(header.get("file")), header.get("sha256")
+        parts = []
+        for _ in range(int(header.get("chunks", 0))):
+            item = next(lines, None)
+            if not isinstance(item, dict) or "data" not in item:
+                raise BackupError("the backup ends inside an attachment's file: it is incomplete")
+            parts.append(base64.b64decode(item["data"]))
+        data = b"".join(parts)
+        if hashlib.sha256(data).hexdigest() != expected or len(data) != header.get("size"):
+            raise BackupError("an attachment's file in the backup does not match its checksum")
+        try:
+            uploads.store_as(name, data)
+        except ValueError as exc:
+            raise BackupError("the backup names an attachment file wrongly") from exc
+        self.written.append(name)
+
+    def undo(self) -> None:
+        for name in self.written:
+            uploads.remove_stored(name)
 
 
 def _os_user() -> str:
@@ -206,7 +279,7 @@ def _opened(source: BinaryIO, passphrase: str) -> Iterator[bytes]:
 
 
 def _header(first: Any) -> dict[str, Any]:
-    if not isinstance(first, dict) or first.get("format") != FORMAT:
+    if not isinstance(first, dict) or first.get("format") not in READABLE:
         raise BackupError("this file is not a Setu backup of a format this release reads")
     return first
 
@@ -319,6 +392,7 @@ def backup_restore(*, source: BinaryIO, passphrase: str) -> Summary:
     migrations differ from the backup's. The restore itself is then audited.
     """
     lines = _lines(_opened(source, passphrase))
+    files = _FileLoader()
     try:
         with transaction.atomic():
             header = _header(next(lines, None))
@@ -339,9 +413,16 @@ def backup_restore(*, source: BinaryIO, passphrase: str) -> Summary:
                     loader.flush()
                     summary.rows[loader.model._meta.label_lower] = loader.count
                     loader = None
+                if "file" in item:
+                    files.load(item, lines)
+                    summary.files += 1
+                    continue
                 if item.get("end"):
                     if item.get("rows") != summary.rows:
                         raise BackupError("the backup's row counts do not match its rows")
+                    if item.get("files", 0) != summary.files:
+                        raise BackupError("the backup's file count does not match its files")
+                    summary.files_missing = item.get("files_missing", 0)
                     ended = True
                     break
                 label = item.get("table")
@@ -361,11 +442,16 @@ def backup_restore(*, source: BinaryIO, passphrase: str) -> Summary:
                     "what": "restore",
                     "backup_created": header["created"],
                     "rows": summary.total,
+                    "files": summary.files,
                     "by": _os_user(),
                 },
             )
     except SealedStreamError as exc:
+        files.undo()
         raise BackupError(str(exc)) from exc
+    except BaseException:
+        files.undo()
+        raise
     finally:
         lines.close()
     return summary

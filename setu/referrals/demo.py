@@ -513,6 +513,7 @@ def _steps() -> list[tuple[str, Callable[..., dict[str, int]]]]:
     from setu.entitlements import demo as entitlements_demo
     from setu.fieldops import demo as fieldops_demo
     from setu.legal import demo as legal_demo
+    from setu.registry import demo as registry_demo
     from setu.shelters import demo as shelters_demo
 
     return [
@@ -522,6 +523,7 @@ def _steps() -> list[tuple[str, Callable[..., dict[str, int]]]]:
         ("entitlements", entitlements_demo.load_demo),
         ("legal", legal_demo.load_demo),
         ("fieldops", fieldops_demo.load_demo),
+        ("attachments", registry_demo.load_demo),
     ]
 
 

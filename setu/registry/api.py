@@ -13,7 +13,10 @@ from uuid import UUID
 
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema
+from rest_framework.negotiation import BaseContentNegotiation
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.settings import api_settings
@@ -23,6 +26,7 @@ from setu.access import policy
 from setu.access.actor import Actor, actor_of
 from setu.access.api import ScopedListApi
 from setu.access.policy import Action
+from setu.core import uploads
 from setu.core.api import paginated
 from setu.core.api import valid_input as _valid
 from setu.core.errors import InvalidInput
@@ -33,6 +37,8 @@ from setu.registry.serializers import (
     AddressOut,
     AliasIn,
     AliasOut,
+    AttachmentIn,
+    AttachmentOut,
     CaseDetailOut,
     CaseFilterIn,
     CaseIn,
@@ -247,3 +253,113 @@ class CaseEventListApi(APIView):
         data["person"] = _case_person(actor, case, data["person"])
         event = services.event_add(actor=actor, case=case, **data)
         return Response(EventOut(event).data, status=201)
+
+
+# --- attachments (photos and documents) ---------------------------------------------------------
+
+
+class _AttachmentListApi(APIView):
+    """GET: the photos and documents the actor may see. POST (multipart): upload one."""
+
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
+    parser_classes = [MultiPartParser, FormParser]
+
+    def owner(self, actor: Actor, pk: UUID, for_action: Action) -> dict[str, Any]:
+        raise NotImplementedError
+
+    def list(self, request: Request, pk: UUID) -> Response:
+        actor = actor_of(request)
+        owner = self.owner(actor, pk, Action.VIEW)
+        return paginated(
+            self, request, selectors.attachment_list(actor=actor, **owner), AttachmentOut
+        )
+
+    def upload(self, request: Request, pk: UUID) -> Response:
+        actor = actor_of(request)
+        owner = self.owner(actor, pk, Action.EDIT)
+        data = _valid(AttachmentIn, request.data)
+        attachment = services.attachment_add(
+            actor=actor, upload=data["file"], kind=data["kind"], title=data["title"], **owner
+        )
+        return Response(AttachmentOut(attachment).data, status=201)
+
+
+@extend_schema(tags=["persons"])
+class PersonAttachmentListApi(_AttachmentListApi):
+    """GET: a person's photos and documents (a partner: where her identity is shared).
+    POST: upload a photo or document (multipart/form-data)."""
+
+    def owner(self, actor: Actor, pk: UUID, for_action: Action) -> dict[str, Any]:
+        return {"person": selectors.person_get(actor=actor, person_id=pk, for_action=for_action)}
+
+    @extend_schema(responses=AttachmentOut(many=True))
+    def get(self, request: Request, person_id: UUID) -> Response:
+        return self.list(request, person_id)
+
+    @extend_schema(request={"multipart/form-data": AttachmentIn}, responses={201: AttachmentOut})
+    def post(self, request: Request, person_id: UUID) -> Response:
+        return self.upload(request, person_id)
+
+
+@extend_schema(tags=["cases"])
+class CaseAttachmentListApi(_AttachmentListApi):
+    """GET: a case's photos and documents (a partner: where the case's history is shared).
+    POST: upload a photo or document (multipart/form-data)."""
+
+    def owner(self, actor: Actor, pk: UUID, for_action: Action) -> dict[str, Any]:
+        return {"case": selectors.case_get(actor=actor, case_id=pk, for_action=for_action)}
+
+    @extend_schema(responses=AttachmentOut(many=True))
+    def get(self, request: Request, case_id: UUID) -> Response:
+        return self.list(request, case_id)
+
+    @extend_schema(request={"multipart/form-data": AttachmentIn}, responses={201: AttachmentOut})
+    def post(self, request: Request, case_id: UUID) -> Response:
+        return self.upload(request, case_id)
+
+
+@extend_schema(tags=["attachments"])
+class AttachmentDetailApi(APIView):
+    """GET: an attachment's description. DELETE: delete it and its file."""
+
+    @extend_schema(responses=AttachmentOut)
+    def get(self, request: Request, attachment_id: UUID) -> Response:
+        attachment = selectors.attachment_get(actor=actor_of(request), attachment_id=attachment_id)
+        return Response(AttachmentOut(attachment).data)
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, attachment_id: UUID) -> Response:
+        actor = actor_of(request)
+        attachment = selectors.attachment_get(
+            actor=actor, attachment_id=attachment_id, for_action=Action.EDIT
+        )
+        services.attachment_delete(actor=actor, attachment=attachment)
+        return Response(status=204)
+
+
+class _AnyAccept(BaseContentNegotiation):
+    """The file answers in its own type whatever the client accepts; errors answer JSON."""
+
+    def select_parser(self, request: Request, parsers: Any) -> Any:
+        return parsers[0] if parsers else None
+
+    def select_renderer(self, request: Request, renderers: Any, format_suffix: Any = None) -> Any:
+        return renderers[0], renderers[0].media_type
+
+
+@extend_schema(tags=["attachments"])
+class AttachmentFileApi(APIView):
+    """GET: the file itself (audited), as a download in the type its content was checked to be."""
+
+    content_negotiation_class = _AnyAccept
+
+    @extend_schema(
+        responses={(200, media): OpenApiTypes.BINARY for media in sorted(uploads.EXTENSIONS)}
+    )
+    def get(self, request: Request, attachment_id: UUID) -> Any:
+        attachment, handle = selectors.attachment_open(
+            actor=actor_of(request), attachment_id=attachment_id
+        )
+        return uploads.file_response(
+            handle, content_type=attachment.content_type, filename=attachment.download_name
+        )

@@ -15,6 +15,7 @@ from setu.orgs.selectors import OrganisationChoiceField
 from setu.registry.models import (
     AddressKind,
     AliasKind,
+    AttachmentKind,
     CaseRole,
     CaseStatus,
     DatePrecision,
@@ -452,3 +453,34 @@ class CasePersonForm(forms.Form):
     age_when_trafficked = forms.IntegerField(
         label=_("Age when trafficked"), min_value=0, max_value=120, required=False
     )
+
+
+class AttachmentForm(forms.Form):
+    """A photo or a document of a person or case. The file input opens the phone's camera for a
+    photo; the type and size are checked by the service from the file's content."""
+
+    kind = forms.ChoiceField(choices=AttachmentKind.choices, widget=forms.HiddenInput)
+    file = forms.FileField(label=_("File"))
+    title = forms.CharField(
+        label=_("What it is (optional)"),
+        max_length=120,
+        required=False,
+        help_text=_("For example: ration card, front page. Shown only to those who may see it."),
+    )
+
+    def __init__(self, *args: Any, kind: str = AttachmentKind.PHOTO, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].initial = kind
+        file_field = self.fields["file"]
+        if kind == AttachmentKind.PHOTO:
+            file_field.label = _("Photo")
+            # On a phone, ``capture`` opens the camera; elsewhere it is a file picker.
+            file_field.widget.attrs.update({"accept": "image/*", "capture": "environment"})
+            file_field.help_text = _("JPEG, PNG or WebP. Location and camera details are removed.")
+        else:
+            file_field.label = _("Document")
+            file_field.widget.attrs.update({"accept": "image/*,application/pdf"})
+            file_field.help_text = _(
+                "A PDF, or a photo of the paper (JPEG, PNG or WebP). "
+                "PDFs with scripts or embedded files are refused."
+            )

@@ -13,6 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.models import BaseModel
+from setu.core.uploads import EXTENSIONS
 
 
 class Gender(models.TextChoices):
@@ -579,3 +580,65 @@ class CaseNote(BaseModel):
 
     class Meta:
         ordering = ["created_at"]
+
+
+class AttachmentKind(models.TextChoices):
+    """What an attachment is: a photo of the person (or for the case), or a scanned document."""
+
+    PHOTO = "photo", _("Photo")
+    DOCUMENT = "document", _("Document")
+
+
+class Attachment(BaseModel):
+    """A photo or document of a person or of a case (exactly one), kept as a file under
+    ``SETU_UPLOAD_DIR`` with a random name; the file's bytes were checked and, for images,
+    re-encoded from pixels (``setu.core.uploads``). Deleting the row removes the file."""
+
+    AUDIT_PERSONAL_FIELDS = ("title",)
+
+    owner_org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="attachments"
+    )
+    person = models.ForeignKey(
+        Person, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    case = models.ForeignKey(
+        Case, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=AttachmentKind.choices)
+    # A caption such as "Ration card, front page": it may itself identify her, so it is kept
+    # out of the audit trail; the file name she chose is never kept at all.
+    title = models.CharField(_("description"), max_length=120, blank=True)
+    content_type = models.CharField(max_length=40, editable=False)
+    size = models.PositiveIntegerField(editable=False)
+    sha256 = models.CharField(max_length=64, editable=False)
+    # The file's name under SETU_UPLOAD_DIR: random, no extension, nothing the user chose.
+    stored_name = models.CharField(max_length=32, unique=True, editable=False)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(
+                    models.Q(person__isnull=False, case__isnull=True)
+                    | models.Q(person__isnull=True, case__isnull=False)
+                ),
+                name="attachment_of_person_or_case",
+            )
+        ]
+        indexes = [
+            models.Index(fields=["person", "created_at"]),
+            models.Index(fields=["case", "created_at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.created_at:%d-%m-%Y}" if self.created_at else ""
+
+    @property
+    def download_name(self) -> str:
+        """The name a download gets: kind, day and the id's start, never what was uploaded."""
+        day = timezone.localtime(self.created_at).strftime("%d-%m-%Y")
+        return f"{self.kind}-{day}-{str(self.pk)[:8]}.{EXTENSIONS[self.content_type]}"

@@ -12,7 +12,7 @@ import datetime
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
 from django.db.models.functions import ExtractYear
@@ -23,11 +23,13 @@ from setu.access import policy
 from setu.access.actor import Actor
 from setu.access.policy import Action
 from setu.audit import services as audit
-from setu.audit.services import AuditAction
+from setu.audit.services import AuditAction, Outcome
+from setu.core import uploads
 from setu.core.errors import NotFound
 from setu.registry import hooks, text
 from setu.registry.models import (
     Address,
+    Attachment,
     Case,
     CaseControlMeans,
     CaseExploitation,
@@ -46,6 +48,7 @@ from setu.registry.models import (
     TraffickingEvent,
 )
 from setu.registry.models import AddressKind as AddressKind
+from setu.registry.models import AttachmentKind as AttachmentKind
 from setu.registry.models import DatePrecision as DatePrecision
 from setu.registry.models import EventKind as EventKind
 
@@ -272,6 +275,7 @@ def person_records_for_access_report(*, actor: Actor, person_id: Any) -> dict[st
         ("registry.phone", Phone.objects.filter(person=person)),
         ("registry.address", Address.objects.filter(person=person)),
         ("registry.identitydocument", IdentityDocument.objects.filter(person=person)),
+        ("registry.attachment", Attachment.objects.filter(person=person)),
         ("registry.case", Case.objects.filter(participants__person=person)),
     ):
         related[label] = {str(v) for v in qs.values_list("pk", flat=True)}
@@ -296,6 +300,7 @@ class PersonDetail:
     addresses: list[Address] = field(default_factory=list)
     case_links: list[CasePerson] = field(default_factory=list)
     consents: list[Consent] = field(default_factory=list)  # from registry.hooks
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 def person_detail(*, actor: Actor, person_id: Any) -> PersonDetail:
@@ -318,6 +323,8 @@ def person_detail(*, actor: Actor, person_id: Any) -> PersonDetail:
         .order_by("-case__opened_on")
     )
     detail.consents = hooks.person_consents(actor, [person.pk])
+    if visibility.identity:
+        detail.attachments = list(attachment_list(actor=actor, person=person))
     return detail
 
 
@@ -566,6 +573,7 @@ class CaseDetail:
     control_means: list[CaseControlMeans] = field(default_factory=list)
     shares: list[CaseShare] = field(default_factory=list)  # from registry.hooks
     timeline: list[TimelineItem] = field(default_factory=list)
+    attachments: list[Attachment] = field(default_factory=list)
 
 
 def case_participant_list(
@@ -612,6 +620,8 @@ def case_detail(*, actor: Actor, case_id: Any) -> CaseDetail:
         )
     detail.shares = hooks.case_shares(actor, case)
     detail.timeline = case_timeline(actor=actor, case=case, visibility=vis)
+    if vis.case_history:
+        detail.attachments = list(attachment_list(actor=actor, case=case))
     return detail
 
 
@@ -1094,3 +1104,62 @@ def person_case_references(
 def case_person_ids(*, cases: QuerySet[Case]) -> list[Any]:
     """Ids of the persons taking part in these cases."""
     return list(CasePerson.objects.filter(case__in=cases).values_list("person_id", flat=True))
+
+
+# --- attachments (photos and documents) ---------------------------------------------------------
+
+
+def attachment_list(
+    *, actor: Actor, person: Person | None = None, case: Case | None = None
+) -> QuerySet[Attachment]:
+    """Photos and documents of one person or case that the actor may see (for a partner: the
+    person's where her identity is shared, the case's where its history is), newest first."""
+    qs = policy.scope(actor, Attachment.objects.all(), Action.VIEW)
+    if person is not None:
+        qs = qs.filter(person=person)
+    elif case is not None:
+        qs = qs.filter(case=case)
+    else:
+        return qs.none()
+    return qs.select_related("uploaded_by").order_by("-created_at", "id")
+
+
+def attachment_get(
+    *, actor: Actor, attachment_id: Any, for_action: Action = Action.VIEW
+) -> Attachment:
+    """One attachment the actor may see (and ``for_action``, e.g. EDIT, else Forbidden).
+    Raises NotFound when it is not visible."""
+    pk = _uuid(attachment_id)
+    qs = policy.scope(actor, Attachment.objects.select_related("person", "case"), Action.VIEW)
+    attachment = qs.filter(pk=pk).first() if pk else None
+    if attachment is None:
+        raise _not_found(Attachment, attachment_id)
+    if for_action != Action.VIEW:
+        policy.require(actor, for_action, attachment)
+    return attachment
+
+
+def attachment_open(*, actor: Actor, attachment_id: Any) -> tuple[Attachment, IO[bytes]]:
+    """An attachment and its file, opened for reading; the download is audited. A file that is
+    gone (removed outside Setu) is NotFound, and audited as such."""
+    attachment = attachment_get(actor=actor, attachment_id=attachment_id)
+    try:
+        handle = uploads.open_stored(attachment.stored_name)
+    except FileNotFoundError:
+        audit.record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            target=attachment,
+            outcome=Outcome.FAILED,
+            details={"what": "attachment_file", "missing": True},
+        )
+        raise _not_found(Attachment, attachment_id) from None
+    audit.record(
+        actor=actor, action=AuditAction.VIEW, target=attachment, details={"what": "attachment_file"}
+    )
+    return attachment, handle
+
+
+def attachments_for_backup() -> QuerySet[Attachment]:
+    """System read for ``setu backup``: every attachment's stored name, size and checksum."""
+    return Attachment.objects.order_by("stored_name")

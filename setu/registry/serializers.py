@@ -16,6 +16,7 @@ from setu.registry import hooks
 from setu.registry.models import (
     AddressKind,
     AliasKind,
+    AttachmentKind,
     CaseRole,
     CaseStatus,
     DatePrecision,
@@ -429,3 +430,28 @@ class EventOut(serializers.Serializer):
     state = PlaceOut(allow_null=True)
     country = serializers.CharField()
     description = serializers.CharField()
+
+
+# --- attachments (photos and documents) ---------------------------------------------------------
+
+
+class AttachmentIn(serializers.Serializer):
+    """A photo or document, sent as multipart/form-data. JPEG, PNG or WebP for a photo; also PDF
+    for a document. Type and size are checked from the content; images are re-encoded, which
+    removes EXIF and GPS; PDFs with scripts, actions or embedded files are refused."""
+
+    kind = serializers.ChoiceField(choices=AttachmentKind.choices)
+    file = serializers.FileField(use_url=False)
+    title = serializers.CharField(max_length=120, required=False, allow_blank=True, default="")
+
+
+class AttachmentOut(serializers.Serializer):
+    id = serializers.UUIDField()
+    kind = serializers.CharField()
+    title = serializers.CharField()
+    content_type = serializers.CharField()
+    size = serializers.IntegerField()
+    sha256 = serializers.CharField()
+    created_at = serializers.DateTimeField()
+    person = serializers.UUIDField(source="person_id", allow_null=True)
+    case = serializers.UUIDField(source="case_id", allow_null=True)

@@ -19,6 +19,24 @@ urlpatterns = [
     path("addresses/<uuid:address_id>/remove/", views.address_remove, name="address-remove"),
     path("persons/<uuid:person_id>/documents/add/", views.document_add, name="document-add"),
     path("documents/<uuid:document_id>/remove/", views.document_remove, name="document-remove"),
+    path(
+        "persons/<uuid:person_id>/attachments/add/",
+        views.person_attachment_add,
+        name="person-attachment-add",
+    ),
+    path(
+        "cases/<uuid:case_id>/attachments/add/",
+        views.case_attachment_add,
+        name="case-attachment-add",
+    ),
+    path(
+        "attachments/<uuid:attachment_id>/", views.attachment_download, name="attachment-download"
+    ),
+    path(
+        "attachments/<uuid:attachment_id>/delete/",
+        views.attachment_delete,
+        name="attachment-delete",
+    ),
     path("places/districts/", views.district_options, name="district-options"),
     path("cases/", views.case_list, name="case-list"),
     path("cases/new/", views.case_create, name="case-create"),

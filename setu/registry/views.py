@@ -8,6 +8,7 @@ from functools import partial
 from typing import Any
 from uuid import UUID
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
@@ -21,11 +22,13 @@ from setu.access import policy
 from setu.access.actor import Actor, actor_of
 from setu.access.policy import Action
 from setu.audit import services as audit
+from setu.core import uploads
 from setu.core.errors import InvalidInput
 from setu.core.forms import apply_errors
 from setu.core.pages import form_page
 from setu.orgs import selectors as places
 from setu.registry import forms, selectors, services, text
+from setu.registry.selectors import AttachmentKind
 
 PAGE_SIZE = 25
 SEARCH_LIMIT = 50
@@ -619,3 +622,99 @@ def case_add_person(request: HttpRequest, case_id: UUID) -> HttpResponse:
             messages.success(request, _("Person added to the case."))
             return redirect(back)
     return render(request, "registry/case_add_person.html", context)
+
+
+# --- attachments (photos and documents) ---------------------------------------------------------
+
+
+def _attachment_add(
+    request: HttpRequest, *, person: Any = None, case: Any = None, back: str
+) -> HttpResponse:
+    actor = actor_of(request)
+    kind = request.POST.get("kind") or request.GET.get("kind") or AttachmentKind.PHOTO
+    kind = kind if kind in AttachmentKind.values else AttachmentKind.PHOTO
+    form = forms.AttachmentForm(request.POST or None, request.FILES or None, kind=kind)
+    owner_name = person.display_name if person is not None else case.reference
+    title = (
+        _("Photo of %(name)s") if kind == AttachmentKind.PHOTO else _("Document of %(name)s")
+    ) % {"name": owner_name}
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back=back,
+        submit=_("Upload"),
+        save=lambda data: services.attachment_add(
+            actor=actor,
+            person=person,
+            case=case,
+            kind=data["kind"],
+            upload=data["file"],
+            title=data["title"],
+        ),
+        done=lambda _obj: back,
+        success=_("File uploaded."),
+        template="registry/attachment_form.html",
+        extra={
+            "active_nav": "persons" if person is not None else "cases",
+            "max_mb": settings.SETU_UPLOAD_MAX_MB,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def person_attachment_add(request: HttpRequest, person_id: UUID) -> HttpResponse:
+    """Upload a photo (the phone's camera) or a document of a person."""
+    actor = actor_of(request)
+    person = selectors.person_get(actor=actor, person_id=person_id, for_action=Action.EDIT)
+    back = reverse("registry:person-detail", args=[person.pk])
+    return _attachment_add(request, person=person, back=back)
+
+
+@require_http_methods(["GET", "POST"])
+def case_attachment_add(request: HttpRequest, case_id: UUID) -> HttpResponse:
+    """Upload a photo or a document of a case."""
+    actor = actor_of(request)
+    case = selectors.case_get(actor=actor, case_id=case_id, for_action=Action.EDIT)
+    back = reverse("registry:case-detail", args=[case.pk])
+    return _attachment_add(request, case=case, back=back)
+
+
+def _attachment_back(attachment: Any) -> str:
+    if attachment.person_id:
+        return reverse("registry:person-detail", args=[attachment.person_id])
+    return reverse("registry:case-detail", args=[attachment.case_id])
+
+
+@require_GET
+def attachment_download(request: HttpRequest, attachment_id: UUID) -> HttpResponse:
+    """The file, only to those who may see it (audited), always as a download, never cached."""
+    attachment, handle = selectors.attachment_open(
+        actor=actor_of(request), attachment_id=attachment_id
+    )
+    return uploads.file_response(
+        handle, content_type=attachment.content_type, filename=attachment.download_name
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def attachment_delete(request: HttpRequest, attachment_id: UUID) -> HttpResponse:
+    """Delete a photo or document (and its file), after the user confirms it on a page."""
+    actor = actor_of(request)
+    attachment = selectors.attachment_get(
+        actor=actor, attachment_id=attachment_id, for_action=Action.EDIT
+    )
+    back = _attachment_back(attachment)
+    if request.method == "GET":
+        return render(
+            request,
+            "registry/attachment_delete.html",
+            {
+                "attachment": attachment,
+                "back": back,
+                "active_nav": "persons" if attachment.person_id else "cases",
+            },
+        )
+    services.attachment_delete(actor=actor, attachment=attachment)
+    messages.success(request, _("File deleted."))
+    return redirect(back)

@@ -91,10 +91,16 @@ class Problems:
 
     found: list[str] = field(default_factory=list)
     expected: list[tuple[re.Pattern[str], int]] = field(default_factory=list)
+    downloads: list[re.Pattern[str]] = field(default_factory=list)
 
     def expect(self, url_pattern: str, status: int) -> None:
         """A response the journey provokes on purpose (e.g. an outsider's 404)."""
         self.expected.append((re.compile(url_pattern), status))
+
+    def expect_download(self, url_pattern: str) -> None:
+        """A request that answers with a file: the browser ends its navigation there (it
+        reports the request as aborted) and saves the file instead."""
+        self.downloads.append(re.compile(url_pattern))
 
     def request_failed(self, request: Any) -> None:
         # The one exception, and why: an XHR the page itself aborts (htmx dropping a check that
@@ -102,6 +108,11 @@ class Problems:
         # client changing its mind, not a failure. Its server side is still checked: any 4xx
         # or 5xx response is reported by `response` below.
         if request.resource_type in ("xhr", "fetch") and request.failure == "net::ERR_ABORTED":
+            return
+        # A download the journey asked for: the navigation stops where the file begins.
+        if request.failure == "net::ERR_ABORTED" and any(
+            p.search(request.url) for p in self.downloads
+        ):
             return
         self.found.append(f"request failed: {request.method} {request.url} {request.failure}")
 

@@ -35,6 +35,8 @@ def _environment(database: Path) -> dict[str, str]:
             # them moments later; the journeys need their results on the next page.
             "SETU_TASKS_BACKEND": "django.tasks.backends.immediate.ImmediateBackend",
             "SETU_ALLOWED_HOSTS": "127.0.0.1,localhost",
+            # The demo's photos and documents go beside the database, never into var/.
+            "SETU_UPLOAD_DIR": str(database.parent / "uploads"),
             "PYTHONUNBUFFERED": "1",
         }
     )

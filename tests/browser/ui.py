@@ -53,6 +53,9 @@ class Ui:
             context.add_cookies(_SESSIONS[username])
             self.page.goto("/")
             return
+        # Signing in as someone else in the same context: end the current session first, or
+        # the login page sends the signed-in account home.
+        context.clear_cookies(name="sessionid")
         self.page.goto("/accounts/login/")
         # The login field's label differs between catalogues (allauth's "Login", Setu's
         # "Username or email"); its name is the form's contract.

@@ -23,7 +23,10 @@ from django.db import connection
 from setu.audit import services as audit
 from setu.audit.models import AuditAction, AuditEntry
 from setu.backup import services
-from setu.registry.models import Person
+from setu.core import uploads
+from setu.registry import services as services_registry
+from setu.registry.models import Attachment, Person
+from setu.registry.tests import uploadfiles
 
 ROOT = Path(__file__).resolve().parents[3]
 PASS = "a long backup passphrase"
@@ -87,7 +90,14 @@ def _env(url: str, **extra: str) -> dict[str, str]:
 
 @pytest.fixture
 def backup_file(personas, tmp_path, monkeypatch) -> tuple[Path, str]:
-    """A backup of a small network whose trail holds reads, writes and a sealed chain."""
+    """A backup of a small network whose trail holds reads, writes and a sealed chain, and a
+    photo of the survivor (its file travels in the backup)."""
+    services_registry.attachment_add(
+        actor=personas["lead"],
+        person=personas.person,
+        kind="photo",
+        upload=uploadfiles.upload(uploadfiles.photo()),
+    )
     for _ in range(3):
         audit.record(actor=personas["lead"], action=AuditAction.VIEW, target=personas.case)
     audit.chain_seal()
@@ -96,7 +106,9 @@ def backup_file(personas, tmp_path, monkeypatch) -> tuple[Path, str]:
     monkeypatch.setenv("SETU_BACKUP_PASSPHRASE", PASS)
     out = StringIO()
     call_command("backup", str(path), stdout=out)
-    assert re.match(r"Backed up \d+ rows of \d+ tables to ", out.getvalue())
+    assert re.match(
+        r"Backed up \d+ rows of \d+ tables to .*, with 1 attachment files", out.getvalue()
+    )
     return path, personas.person.given_name
 
 
@@ -112,12 +124,22 @@ def test_a_backup_restores_into_an_empty_database_and_its_trail_verifies(
     path, name = backup_file
     blob = path.read_bytes()
     assert name.encode() not in blob and b"auditentry" not in blob  # nothing readable
+    photo = Attachment.objects.get()
+    kept = uploads.stored_path(photo.stored_name).read_bytes()
+    assert kept not in blob and kept[:64] not in blob
+    restored_uploads = tmp_path / "restored-uploads"
     assert oct(path.stat().st_mode & 0o777) == "0o600"
     entries = AuditEntry.objects.count()
 
     # A wrong passphrase: one line, nothing restored.
     wrong = _setu(
-        _env(empty_database, SETU_BACKUP_PASSPHRASE="not the passphrase"), "restore", str(path)
+        _env(
+            empty_database,
+            SETU_BACKUP_PASSPHRASE="not the passphrase",
+            SETU_UPLOAD_DIR=str(restored_uploads),
+        ),
+        "restore",
+        str(path),
     )
     assert wrong.returncode == 1
     assert "wrong passphrase" in _one_line(wrong.stderr)
@@ -127,14 +149,23 @@ def test_a_backup_restores_into_an_empty_database_and_its_trail_verifies(
     damaged = bytearray(blob)
     damaged[len(damaged) // 2] ^= 0x40
     tampered.write_bytes(bytes(damaged))
-    refused = _setu(_env(empty_database, SETU_BACKUP_PASSPHRASE=PASS), "restore", str(tampered))
+    refused = _setu(
+        _env(empty_database, SETU_BACKUP_PASSPHRASE=PASS, SETU_UPLOAD_DIR=str(restored_uploads)),
+        "restore",
+        str(tampered),
+    )
     assert refused.returncode == 1
     assert re.search(r"altered or damaged|cut short", _one_line(refused.stderr))
     assert "nothing was restored" in refused.stderr
+    assert not list(restored_uploads.glob("??/*"))  # no file of a refused restore is left
 
-    env = _env(empty_database, SETU_BACKUP_PASSPHRASE=PASS)
+    env = _env(empty_database, SETU_BACKUP_PASSPHRASE=PASS, SETU_UPLOAD_DIR=str(restored_uploads))
     restored = _setu(env, "restore", str(path))
     assert restored.returncode == 0, restored.stderr
+    assert "and 1 attachment files" in restored.stdout
+    # The photo's file is back under its name, byte for byte.
+    back = restored_uploads / photo.stored_name[:2] / photo.stored_name
+    assert back.read_bytes() == kept
     # Every entry of the source, plus the restore's own entry, and the chain holds.
     assert f"Audit trail: {entries + 1} entries" in restored.stdout
     assert "intact" in restored.stdout
@@ -187,3 +218,18 @@ def test_a_short_passphrase_is_refused(tmp_path, monkeypatch, db):
     with pytest.raises(CommandError, match="at least 12 characters"):
         call_command("backup", str(tmp_path / "b.setubak"))
     assert not list(tmp_path.iterdir())
+
+
+def test_an_attachment_whose_file_is_gone_is_counted_not_fatal(personas, tmp_path, monkeypatch):
+    photo = services_registry.attachment_add(
+        actor=personas["lead"],
+        person=personas.person,
+        kind="photo",
+        upload=uploadfiles.upload(uploadfiles.photo()),
+    )
+    uploads.remove_stored(photo.stored_name)
+    monkeypatch.setenv("SETU_BACKUP_PASSPHRASE", PASS)
+    out, err = StringIO(), StringIO()
+    call_command("backup", str(tmp_path / "b.setubak"), stdout=out, stderr=err)
+    assert "with 0 attachment files" in out.getvalue()
+    assert "1 attachments had no file" in err.getvalue()

@@ -269,3 +269,21 @@ def test_other_apps_can_add_demo_rows(db, demo_mode, monkeypatch):
     monkeypatch.setitem(sys.modules, "setu.web.demo", module)
     _load()
     assert CaseNote.objects.filter(body="Added by another app's demo hook.").count() == 1
+
+
+def test_demo_photos_and_documents_are_kept_as_uploads_are(loaded):
+    import hashlib
+
+    from setu.core import uploads
+    from setu.registry.models import Attachment
+
+    attachments = list(Attachment.objects.all())
+    kinds = {a.kind for a in attachments}
+    assert kinds == {"photo", "document"}
+    for attachment in attachments:
+        data = uploads.stored_path(attachment.stored_name).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == attachment.sha256
+        assert uploads.check(data, allowed=uploads.IMAGE_TYPES | {uploads.PDF}).content_type == (
+            attachment.content_type
+        )
+        assert (attachment.person_id is None) != (attachment.case_id is None)

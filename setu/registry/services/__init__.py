@@ -2,6 +2,13 @@
 saves and audits in one transaction; bad input raises ``InvalidInput`` naming the fields and
 leaves the data unchanged. Consent and case shares are written by ``setu.consent.services``."""
 
+from setu.registry.services.attachments import (
+    ACCEPTED,
+    attachment_add,
+    attachment_delete,
+    attachment_orphans_remove,
+    attachments_remove_for,
+)
 from setu.registry.services.cases import (
     CASE_FIELDS,
     CLOSED_STATUSES,
@@ -41,6 +48,7 @@ from setu.registry.services.service_records import (
 )
 
 __all__ = [
+    "ACCEPTED",
     "ADDRESS_FIELDS",
     "CASE_FIELDS",
     "CLOSED_STATUSES",
@@ -52,6 +60,10 @@ __all__ = [
     "address_remove",
     "alias_add",
     "alias_remove",
+    "attachment_add",
+    "attachment_delete",
+    "attachment_orphans_remove",
+    "attachments_remove_for",
     "case_add_person",
     "case_close",
     "case_create",

@@ -1,12 +1,13 @@
 """Retention: what identifies a person is removed once their cases have been closed long enough.
 
 After ``settings.SETU_RETENTION_DAYS`` days from the closing date of a case, its free text
-(summary, event places and descriptions, notes, service notes) is cleared; a person whose
-every case is closed that long has names, date of birth (the year stays), aliases, phones,
-address lines and identity documents removed, leaves the match index and is archived. What
-statistics count stays: cases with their status, dates, exploitation and means of control,
-participants with their role and age when trafficked, persons' gender, nationality, birth
-year or estimated age, and the district and state of their places.
+(summary, event places and descriptions, notes, service notes) is cleared and its photos and
+documents are deleted with their files; a person whose every case is closed that long has
+names, date of birth (the year stays), aliases, phones, address lines, identity documents,
+photos and scanned documents (with their files) removed, leaves the match index and is
+archived. What statistics count stays: cases with their status, dates, exploitation and means
+of control, participants with their role and age when trafficked, persons' gender,
+nationality, birth year or estimated age, and the district and state of their places.
 
 The audit trail is append-only and cannot be edited, so it never held these values: write
 services give it a mark in their place (``core.changes.Personal``). The anonymisation itself is
@@ -38,6 +39,7 @@ from setu.registry.models import (
     ServiceRecord,
     TraffickingEvent,
 )
+from setu.registry.services.attachments import attachment_orphans_remove, attachments_remove_for
 from setu.registry.services.cases import CLOSED_STATUSES
 
 
@@ -74,9 +76,10 @@ def _persons_due(cutoff: datetime.date) -> QuerySet[Person]:
 
 
 def _case_text_left(cases: QuerySet[Case]) -> QuerySet[Case]:
-    """Due cases that still hold free text (the run is idempotent and resumable)."""
+    """Due cases that still hold free text or attachments (the run is idempotent and resumable)."""
     return cases.filter(
         ~Q(summary="")
+        | Q(attachments__isnull=False)
         | Q(events__in=TraffickingEvent.objects.filter(~Q(place="") | ~Q(description="")))
         | Q(notes__in=CaseNote.objects.exclude(body=""))
         | Q(services__in=ServiceRecord.objects.exclude(notes=""))
@@ -103,6 +106,8 @@ def retention_run(
         _anonymise_case(case_id, cutoff, period)
     for person_id in person_ids:
         _anonymise_person(person_id, cutoff, period)
+    # Files a failed upload left without a row are not anyone's record: remove them too.
+    attachment_orphans_remove()
     return RetentionResult(cutoff, len(case_ids), len(person_ids), False)
 
 
@@ -118,6 +123,8 @@ def _anonymise_case(case_id: object, cutoff: datetime.date, period: int) -> None
         .update(place="", description=""),
         "notes": CaseNote.objects.filter(case=case).exclude(body="").update(body=""),
         "service_notes": ServiceRecord.objects.filter(case=case).exclude(notes="").update(notes=""),
+        # Scans and photos of a case (a medical report, an FIR copy) are removed, files too.
+        "attachments": attachments_remove_for(case_ids=[case.pk]),
     }
     audit.record(
         actor=None,
@@ -137,6 +144,8 @@ def _anonymise_person(person_id: object, cutoff: datetime.date, period: int) -> 
         "aliases": PersonAlias.objects.filter(person=person).delete()[0],
         "phones": Phone.objects.filter(person=person).delete()[0],
         "documents": IdentityDocument.objects.filter(person=person).delete()[0],
+        # Her photos and scanned documents, with their files (removed once this commits).
+        "attachments": attachments_remove_for(person_ids=[person.pk]),
         "address_lines": Address.objects.filter(person=person)
         .filter(~Q(village="") | ~Q(line="") | ~Q(pincode=""))
         .update(village="", line="", pincode=""),

@@ -84,6 +84,32 @@ def _service(p):
     return {"service_id": ServiceFactory(case=p.case).pk}
 
 
+def _photo_upload(p):
+    from setu.registry.tests import uploadfiles
+
+    return {"kind": "photo", "file": uploadfiles.upload(uploadfiles.photo())}
+
+
+def _document_upload(p):
+    from setu.registry.tests import uploadfiles
+
+    return {"kind": "document", "file": uploadfiles.upload(uploadfiles.pdf(), "a.pdf")}
+
+
+def _attachment(p):
+    """A photo of the survivor (seen where her identity is: the partner too)."""
+    from setu.registry import services
+    from setu.registry.tests import uploadfiles
+
+    photo = services.attachment_add(
+        actor=p["lead"],
+        person=p.person,
+        kind="photo",
+        upload=uploadfiles.upload(uploadfiles.photo()),
+    )
+    return {"attachment_id": photo.pk}
+
+
 def _new_person_of_own_org(p):
     from setu.registry.tests.factories import PersonFactory
 
@@ -128,6 +154,22 @@ ENTRIES = [
         data=lambda p: {"doc_type": "voter_id", "number": "WB/01/234"},
     ),
     Entry("registry:document-remove", EDITORS, kwargs=_document, method="post"),
+    Entry(
+        "registry:person-attachment-add",
+        EDITORS,
+        kwargs=_person,
+        method="post",
+        data=_photo_upload,
+    ),
+    Entry(
+        "registry:case-attachment-add",
+        EDITORS,
+        kwargs=_case,
+        method="post",
+        data=_document_upload,
+    ),
+    Entry("registry:attachment-download", CASE_VIEWERS, kwargs=_attachment),
+    Entry("registry:attachment-delete", EDITORS, kwargs=_attachment, method="post"),
     Entry(
         "consent:consent-record",
         CONSENT_KEEPERS,

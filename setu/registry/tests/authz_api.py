@@ -24,6 +24,32 @@ def _consent(p):
     return {"consent_id": p.person.consents.first().pk}
 
 
+def _photo_upload(p):
+    from setu.registry.tests import uploadfiles
+
+    return {"kind": "photo", "file": uploadfiles.upload(uploadfiles.photo())}
+
+
+def _document_upload(p):
+    from setu.registry.tests import uploadfiles
+
+    return {"kind": "document", "file": uploadfiles.upload(uploadfiles.pdf(), "a.pdf")}
+
+
+def _attachment(p):
+    """A photo of the survivor, uploaded by the lead caseworker."""
+    from setu.registry import services
+    from setu.registry.tests import uploadfiles
+
+    photo = services.attachment_add(
+        actor=p["lead"],
+        person=p.person,
+        kind="photo",
+        upload=uploadfiles.upload(uploadfiles.photo()),
+    )
+    return {"attachment_id": photo.pk}
+
+
 ENTRIES = [
     Entry("api:person-list", IDENTITY, is_api=True),
     Entry(
@@ -78,4 +104,25 @@ ENTRIES = [
     Entry("api:case-list", IDENTITY, is_api=True),
     Entry("api:case-detail", SEES_CASE, _case, is_api=True),
     Entry("api:case-event-list", SEES_CASE, _case, is_api=True),
+    Entry("api:person-attachment-list", SEES_CASE, _person, is_api=True),
+    Entry(
+        "api:person-attachment-list",
+        OWN_EDITORS,
+        _person,
+        method="post",
+        data=_photo_upload,
+        is_api=True,
+    ),
+    Entry("api:case-attachment-list", SEES_CASE, _case, is_api=True),
+    Entry(
+        "api:case-attachment-list",
+        OWN_EDITORS,
+        _case,
+        method="post",
+        data=_document_upload,
+        is_api=True,
+    ),
+    Entry("api:attachment-detail", SEES_CASE, _attachment, is_api=True),
+    Entry("api:attachment-detail", OWN_EDITORS, _attachment, method="delete", is_api=True),
+    Entry("api:attachment-file", SEES_CASE, _attachment, is_api=True),
 ]

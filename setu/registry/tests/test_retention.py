@@ -165,3 +165,44 @@ def test_the_command_counts_first_and_a_second_run_finds_nothing(closed_long_ago
     again = StringIO()
     call_command("retention", "run", stdout=again)
     assert "Anonymised: 0 cases" in again.getvalue() and "0 persons" in again.getvalue()
+
+
+def test_retention_removes_her_photos_and_the_cases_documents_with_their_files(
+    closed_long_ago, personas, django_capture_on_commit_callbacks
+):
+    from setu.core import uploads
+    from setu.registry.models import Attachment
+    from setu.registry.tests import uploadfiles
+
+    lead = personas["lead"]
+    photo = services.attachment_add(
+        actor=lead,
+        person=closed_long_ago,
+        kind="photo",
+        upload=uploadfiles.upload(uploadfiles.photo()),
+        title=f"{NAME} at the rescue",
+    )
+    scan = services.attachment_add(
+        actor=lead,
+        case=personas.case,
+        kind="document",
+        upload=uploadfiles.upload(uploadfiles.pdf()),
+    )
+    # Someone else's photo, in a case still open, stays.
+    kept = services.attachment_add(
+        actor=lead,
+        person=CasePersonFactory(case=CaseFactory(owner_org=personas.own_org)).person,
+        kind="photo",
+        upload=uploadfiles.upload(uploadfiles.photo()),
+    )
+    paths = [uploads.stored_path(a.stored_name) for a in (photo, scan, kept)]
+
+    with django_capture_on_commit_callbacks(execute=True):
+        retention.retention_run(today=TODAY, days=2555)
+
+    assert list(Attachment.objects.values_list("pk", flat=True)) == [kept.pk]
+    assert [p.exists() for p in paths] == [False, False, True]
+    assert NAME not in _trail_text()  # the caption named her; the trail never held it
+    removed = AuditEntry.objects.get(target_id=str(closed_long_ago.pk), details__what="retention")
+    assert removed.details["removed"]["attachments"] == 1
+    assert audit.verify_report().problems == []

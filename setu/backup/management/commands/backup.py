@@ -6,6 +6,7 @@ import os
 from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from setu.backup import services
@@ -42,5 +43,10 @@ class Command(BaseCommand):
             partial.unlink(missing_ok=True)
             raise
         self.stdout.write(
-            f"Backed up {summary.total} rows of {len(summary.rows)} tables to {target}."
+            f"Backed up {summary.total} rows of {len(summary.rows)} tables to {target}, "
+            f"with {summary.files} attachment files."
         )
+        if summary.files_missing:
+            self.stderr.write(
+                f"{summary.files_missing} attachments had no file in {settings.SETU_UPLOAD_DIR}."
+            )

@@ -36,8 +36,8 @@ class Command(BaseCommand):
         except services.BackupError as exc:
             raise CommandError(f"{source}: {exc}; nothing was restored") from exc
         self.stdout.write(
-            f"Restored {summary.total} rows of {len(summary.rows)} tables from the backup made "
-            f"at {summary.created}."
+            f"Restored {summary.total} rows of {len(summary.rows)} tables and {summary.files} "
+            f"attachment files from the backup made at {summary.created}."
         )
         if options["no_verify"]:
             return
