@@ -12,5 +12,6 @@ urlpatterns = [
     path("", include("setu.shelters.api_urls")),
     path("", include("setu.entitlements.api_urls")),
     path("", include("setu.legal.api_urls")),
+    path("", include("setu.intel.api_urls")),
     path("", include("setu.matching.api_urls")),
 ]

@@ -65,6 +65,7 @@ INSTALLED_APPS = [
     "setu.shelters",
     "setu.entitlements",
     "setu.legal",
+    "setu.intel",
     "setu.channels",
     "setu.insights",
     "setu.notifications",

@@ -18,6 +18,7 @@ urlpatterns = [
     path("shelters/", include("setu.shelters.urls")),
     path("entitlements/", include("setu.entitlements.urls")),
     path("legal/", include("setu.legal.urls")),
+    path("intel/", include("setu.intel.urls")),
     path("matching/", include("setu.matching.urls")),
     path("inbox/", include("setu.notifications.urls")),
     path("api/", include("setu.api_urls")),
