@@ -359,6 +359,10 @@ SPECTACULAR_SETTINGS = {
         "ServiceTypeEnum": "setu.directory.models.ServiceType",
         "HearingOutcomeEnum": "setu.legal.models.HearingOutcome",
         "MeasureKindEnum": "setu.legal.models.MeasureKind",
+        "PerpetratorKindEnum": "setu.intel.models.PerpetratorKind",
+        "PerpetratorRoleEnum": "setu.intel.models.PerpetratorRole",
+        "IdentifierKindEnum": "setu.intel.models.IdentifierKind",
+        "IntelSearchKindEnum": "setu.intel.forms.SEARCH_KINDS",
     },
 }
 

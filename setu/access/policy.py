@@ -1012,9 +1012,11 @@ def _intel_own_cases(actor: Actor) -> QuerySet[Any]:
 
 
 def _intel_partner_cases(actor: Actor) -> Q:
-    """Cases of agreed partners that share a value with a case of the actor's own: their
-    intelligence (never the survivor's record) is what the agreement opens, and only for
-    police liaisons and legal officers. Restricted cases are never opened this way."""
+    """Rows (of any model with ``case`` and ``owner_org``) of an agreed partner's case that
+    shares a value with a case of the actor's own: their intelligence (never the survivor's
+    record) is what the agreement opens, and only for police liaisons and legal officers.
+    Restricted cases are never opened this way. Correlated on the row's case, so the check
+    costs a few index probes per row, whatever the size of the index."""
     from setu.intel.models import IntelKey
 
     if not _member(actor, INTEL_DETAIL_ROLES):
@@ -1026,9 +1028,9 @@ def _intel_partner_cases(actor: Actor) -> Q:
         case_id__in=_intel_own_cases(actor), kind=OuterRef("kind"), value=OuterRef("value")
     )
     linked = IntelKey.objects.filter(
-        Exists(mine), owner_org_id__in=partners, case__is_restricted=False
-    ).values("case_id")
-    return Q(case_id__in=linked)
+        Exists(mine), case_id=OuterRef("case_id"), case__is_restricted=False
+    )
+    return Q(owner_org_id__in=partners) & Q(Exists(linked))
 
 
 def _intel_view(actor: Actor) -> Q:
