@@ -614,3 +614,50 @@ def partner_choices(*, actor: Actor) -> list[tuple[str, str]]:
 def require_manager(*, actor: Actor) -> None:
     """Refuse (audited) an actor who may not propose agreements."""
     policy.require_allowed(actor, Action.CREATE, "intel.sharingagreement")
+
+
+# --- Evidence for prosecution -------------------------------------------------------------------
+
+
+def bundle_section(*, actor: Actor, case: Any) -> dict[str, Any]:
+    """The case's intelligence with where each item came from, as the legal case bundle shows
+    it (JSON-safe): perpetrators with their identifiers, then identifiers of no one known.
+    Only for readers of the case's own organisation; audited as a read of its intelligence."""
+    intel = case_intel(actor=actor, case=case)
+
+    def identifier(i: Identifier) -> dict[str, Any]:
+        return {
+            "kind": i.get_kind_display(),
+            "value": i.value,
+            "as_written": i.raw,
+            "source": i.get_source_display(),
+            "first_seen": i.first_seen.isoformat() if i.first_seen else None,
+            "last_seen": i.last_seen.isoformat() if i.last_seen else None,
+            "recorded_by": i.recorded_by.get_full_name() or i.recorded_by.username
+            if i.recorded_by
+            else "",
+            "recorded_on": timezone.localtime(i.created_at).date().isoformat(),
+            "note": i.note,
+        }
+
+    return {
+        "title": str(_("Intelligence")),
+        "perpetrators": [
+            {
+                "name": p.name,
+                "other_names": list(p.aliases or []),
+                "kind": p.get_kind_display(),
+                "role": p.get_role_display(),
+                "source": p.get_source_display(),
+                "recorded_by": p.recorded_by.get_full_name() or p.recorded_by.username
+                if p.recorded_by
+                else "",
+                "recorded_on": timezone.localtime(p.created_at).date().isoformat(),
+                "note": p.note,
+                "identifiers": [identifier(i) for i in p.identifier_list],  # type: ignore[attr-defined]
+            }
+            for p in intel.perpetrators
+        ],
+        "identifiers_of_no_one_known": [identifier(i) for i in intel.unattached],
+        "also_known_to": sorted({o.name for orgs_ in intel.links.values() for o in orgs_}),
+    }

@@ -226,3 +226,15 @@ def test_editing_a_value_reindexes_it(net):
 def test_agreement_from_factory_is_live(personas):
     agreement = AgreementFactory(proposer_org=personas.own_org, partner_org=personas.other_org)
     assert selectors.agreement_state(agreement) == "live"
+
+
+def test_bundle_section_carries_provenance_and_nothing_of_other_cases(net, personas):
+    section = selectors.bundle_section(actor=net.actors["own_legal"], case=net.own_case)
+    person = section["perpetrators"][0]
+    assert person["name"] == "Salim Khan" and person["source"] == "Survivor's statement"
+    assert person["recorded_by"] and person["recorded_on"]
+    phone = section["identifiers_of_no_one_known"][0]
+    assert phone["value"] == CANONICAL and phone["as_written"] == "+91 98200 11223"
+    assert section["also_known_to"] == sorted([personas.partner_org.name, personas.other_org.name])
+    with pytest.raises(NotFound):
+        selectors.bundle_section(actor=net.actors["partner_legal"], case=net.own_case)
