@@ -4,8 +4,9 @@ three states. The source NGO in Murshidabad and the destination NGO in Mumbai ha
 intelligence-sharing agreement; the NGOs in Pune and Delhi are outside it, so they learn only
 that the other organisations hold the same values and whom to ask.
 
-Runs inside ``setu.referrals.demo.load_network_demo`` after the legal demo, through the intel
-services (so the index, the alerts and the audit trail are exactly what users would leave).
+Runs inside ``setu.referrals.demo.load_network_demo`` after the legal demo. Rows are shaped as
+the services leave them (normalised values, the cross-reference index and its links, notices),
+without an audit entry each (the demo loader audits the whole load once).
 Every name, number, handle and registration here is invented; the GSTIN carries a valid check
 character only so that the normaliser accepts it.
 """
@@ -21,6 +22,7 @@ from django.utils import timezone
 from setu.access import policy
 from setu.access.actor import actor_for_user
 from setu.intel import identifiers, services
+from setu.intel.models import Identifier, Perpetrator, SharingAgreement
 from setu.orgs.models import Membership
 from setu.registry.models import Case, CasePerson, CaseRole
 
@@ -127,8 +129,37 @@ def _case_of(org_id: Any) -> Case | None:
     return link.case if link else None
 
 
+def _perpetrator(writer: Any, case: Case, **fields: Any) -> Perpetrator:
+    p = Perpetrator(case=case, owner_org_id=case.owner_org_id, recorded_by=writer.user, **fields)
+    p.full_clean()
+    p.save()
+    services._index_perpetrator(p)
+    return p
+
+
+def _identifier(writer: Any, case: Case, kind: str, raw: str, **fields: Any) -> Identifier:
+    platform = fields.pop("platform", "")
+    i = Identifier(
+        case=case,
+        owner_org_id=case.owner_org_id,
+        kind=kind,
+        raw=raw,
+        value=identifiers.normalise(kind, raw, platform=platform),
+        recorded_by=writer.user,
+        **fields,
+    )
+    i.full_clean()
+    i.save()
+    services._index_identifier(i)
+    return i
+
+
 def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
-    """The network above, the agreement between the first two organisations; returns counts."""
+    """The network above, the agreement between the first two organisations; returns counts.
+
+    Rows are written as the services would leave them (values normalised, the index and its
+    links kept, both sides' contacts notified) but without one audit entry each: the demo
+    loader records the whole load in one entry."""
     today = timezone.localdate(now)
     orgs = _organisations()
     cases = [_case_of(o) for o in orgs]
@@ -139,9 +170,9 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
     counts = {"intel_perpetrators": 0, "intel_identifiers": 0}
     for name, role, aliases, where in MEMBERS:
         for i in where:
-            perpetrators[(i, name)] = services.perpetrator_add(
-                actor=writers[i],
-                case=cases[i],
+            perpetrators[(i, name)] = _perpetrator(
+                writers[i],
+                cases[i],
                 name=name,
                 role=role,
                 source=rng.choice(SOURCES[:3]),
@@ -150,30 +181,33 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
             counts["intel_perpetrators"] += 1
     agency_name, agency_where = AGENCY
     for n, i in enumerate(agency_where):
-        perpetrators[(i, agency_name)] = services.perpetrator_add(
-            actor=writers[i],
-            case=cases[i],
+        agency = _perpetrator(
+            writers[i],
+            cases[i],
             kind="organisation",
             name=agency_name,
             role="placement_agent",
             source="fir" if n == 0 else "survivor",
-            gstin=_gstin() if n == 0 else "",
-            registration="DL/PA/2024/0173" if n == 1 else "",
             note="Promised domestic work in Delhi and Mumbai; took an advance by UPI.",
         )
+        perpetrators[(i, agency_name)] = agency
         counts["intel_perpetrators"] += 1
+        numbers = {0: ("gstin", _gstin()), 1: ("registration", "DL/PA/2024/0173")}
+        if n in numbers:
+            kind, raw = numbers[n]
+            _identifier(writers[i], cases[i], kind, raw, perpetrator=agency, source="fir")
+            counts["intel_identifiers"] += 1
     for kind, written, owner, where in MEANS:
         for n, i in enumerate(where):
+            raw = written[n % len(written)]
             first_seen = today - rng.randint(200, 500) * D
-            services.identifier_add(
-                actor=writers[i],
-                case=cases[i],
-                kind=kind,
-                raw=written[n % len(written)],
-                platform="instagram"
-                if kind == "handle" and "://" not in written[n % len(written)]
-                else "",
-                perpetrator_id=perpetrators[(i, owner)].pk if (i, owner) in perpetrators else None,
+            _identifier(
+                writers[i],
+                cases[i],
+                kind,
+                raw,
+                platform="instagram" if kind == "handle" and "://" not in raw else "",
+                perpetrator=perpetrators.get((i, owner)),
                 source=rng.choice(SOURCES),
                 first_seen=first_seen,
                 last_seen=first_seen + rng.randint(5, 150) * D,
@@ -181,13 +215,15 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
             counts["intel_identifiers"] += 1
     proposer, partner = _admin(orgs[0]), _admin(orgs[1])
     if proposer and partner:
-        agreement = services.agreement_propose(
-            actor=proposer,
+        SharingAgreement.objects.create(
+            proposer_org_id=orgs[0],
             partner_org_id=orgs[1],
             starts_on=today - 30 * D,
             ends_on=today + 335 * D,
             purpose="Joint work on the Murshidabad-Mumbai placement racket",
+            proposed_by=proposer.user,
+            accepted_by=partner.user,
+            accepted_at=now - 29 * D,
         )
-        services.agreement_accept(actor=partner, agreement=agreement)
         counts["intel_agreements"] = 1
     return counts

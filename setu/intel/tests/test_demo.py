@@ -5,7 +5,6 @@ import random
 import pytest
 from django.utils import timezone
 
-from setu.access.policy import intel_partner_org_ids
 from setu.intel import demo
 from setu.intel.models import Identifier, IntelLink, SharingAgreement
 from setu.referrals.tests.demo_network import build
@@ -26,4 +25,12 @@ def test_demo_network_crosses_four_organisations_with_one_agreement():
     agreement = SharingAgreement.objects.get()
     assert agreement.accepted_at is not None
     assert IntelLink.objects.filter(kind="name").exists()
-    assert intel_partner_org_ids is not None
+
+
+def test_demo_writes_no_audit_entry_of_its_own():
+    from setu.audit.models import AuditEntry
+
+    build(cases_per_org=3)
+    before = AuditEntry.objects.count()
+    demo.load_demo(rng=random.Random(3), now=timezone.now())
+    assert AuditEntry.objects.count() == before
