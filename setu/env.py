@@ -61,3 +61,18 @@ def env_secret(name: str, default: str = "") -> str:
         except OSError as exc:
             raise ImproperlyConfigured(f"{name}_FILE points to an unreadable file: {exc}") from None
     return os.environ.get(name, default)
+
+
+def env_map(name: str) -> dict[str, str]:
+    """``key=value`` pairs separated by commas (``feedback=+911234500001,checkin=…``); an item
+    without ``=``, an empty key or a key given twice is a configuration error naming the variable."""
+    pairs: dict[str, str] = {}
+    for item in env_list(name):
+        key, sep, value = item.partition("=")
+        key, value = key.strip(), value.strip()
+        if not sep or not key or not value:
+            raise ImproperlyConfigured(f"{name} must be key=value pairs separated by commas")
+        if key in pairs:
+            raise ImproperlyConfigured(f"{name} names {key!r} twice")
+        pairs[key] = value
+    return pairs

@@ -11,7 +11,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from setu.env import env_bool, env_int, env_list, env_secret, env_str
+from setu.env import env_bool, env_int, env_list, env_map, env_secret, env_str
 
 BASE_DIR = Path(__file__).resolve().parent
 PROJECT_DIR = BASE_DIR.parent
@@ -397,3 +397,25 @@ LOGGING = {
         "django.db.backends": {"level": "INFO"},
     },
 }
+
+# --- Phone channels: SMS keywords, missed calls, RapidPro (docs/channels.md) --------------------
+# The shared secret gateways send in the X-Setu-Secret header; the webhooks answer 503 while it is
+# unset. RapidPro may have its own (falls back to SETU_CHANNELS_SECRET).
+SETU_CHANNELS_SECRET = env_secret("SETU_CHANNELS_SECRET")
+SETU_CHANNELS_RAPIDPRO_SECRET = env_secret("SETU_CHANNELS_RAPIDPRO_SECRET")
+# Purpose of each number callers ring for a missed call: feedback=+911234500001,checkin=+91…
+SETU_CHANNELS_LINES = env_map("SETU_CHANNELS_LINES")
+# Purpose of each RapidPro flow, by flow UUID (or name): feedback=<uuid>,feedback_ivr=<uuid>
+SETU_CHANNELS_FLOWS = env_map("SETU_CHANNELS_FLOWS")
+# Webhook requests per minute from one address to one adapter; a larger body is refused (bytes).
+SETU_CHANNELS_RATE = env_int("SETU_CHANNELS_RATE", 600)
+SETU_CHANNELS_MAX_BODY = env_int("SETU_CHANNELS_MAX_BODY", 16384)
+# The language of Setu's own SMS replies (the help listing the keywords): en, hi, bn, mr, or, te.
+SETU_CHANNELS_LANGUAGE = env_str("SETU_CHANNELS_LANGUAGE", "en")
+# How long a delivered message id is remembered, so that a re-delivery is not handled twice.
+SETU_CHANNELS_DEDUP_DAYS = env_int("SETU_CHANNELS_DEDUP_DAYS", 30)
+# Who starts IVR/SMS flows (the free call-back): the console (development) or RapidPro.
+SETU_FLOW_STARTER = env_str("SETU_FLOW_STARTER", "setu.channels.adapters.ConsoleFlowStarter")
+SETU_RAPIDPRO_URL = env_str("SETU_RAPIDPRO_URL", "")
+SETU_RAPIDPRO_TOKEN = env_secret("SETU_RAPIDPRO_TOKEN")
+SETU_RAPIDPRO_TIMEOUT = env_int("SETU_RAPIDPRO_TIMEOUT", 10)

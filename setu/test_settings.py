@@ -3,6 +3,7 @@
 import os
 
 os.environ.setdefault("SETU_SECRET_KEY", "test-only-secret-key")
+os.environ.setdefault("SETU_CHANNELS_SECRET", "test-only-channels-secret")
 os.environ.setdefault("SETU_TASKS_BACKEND", "django.tasks.backends.immediate.ImmediateBackend")
 
 from setu.settings import *

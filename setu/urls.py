@@ -21,6 +21,7 @@ urlpatterns = [
     path("intel/", include("setu.intel.urls")),
     path("matching/", include("setu.matching.urls")),
     path("inbox/", include("setu.notifications.urls")),
+    path("channels/", include("setu.channels.urls")),
     path("api/", include("setu.api_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

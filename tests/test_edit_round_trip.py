@@ -277,6 +277,50 @@ def _proceeding(p: Any) -> EditPage:
     return EditPage("org_admin", url, [proceeding])
 
 
+def _accused(p: Any) -> EditPage:
+    from setu.legal.models import Judgment
+    from setu.legal.tests.factories import AccusedFactory, ProceedingFactory
+
+    proceeding = ProceedingFactory(case=p.case, charges_framed_on=datetime.date(2026, 3, 1))
+    accused = AccusedFactory(
+        proceeding=proceeding,
+        custody="bail",
+        arrested_on=datetime.date(2026, 1, 12),
+        bail_on=datetime.date(2026, 2, 27),
+    )
+    verdict = Judgment.objects.create(
+        accused=accused,
+        section="BNS-143",
+        verdict="convicted",
+        decided_on=datetime.date(2026, 5, 30),
+        sentence="10 years",
+    )
+    url = reverse("legal:accused-edit", args=[accused.pk])
+    return EditPage("org_admin", url, [accused, verdict])
+
+
+def _measure(p: Any) -> EditPage:
+    from setu.legal.tests.factories import MeasureFactory, ProceedingFactory
+
+    measure = MeasureFactory(
+        proceeding=ProceedingFactory(case=p.case), kind="travel", detail="Escort from Patna"
+    )
+    return EditPage("org_admin", reverse("legal:measure-edit", args=[measure.pk]), [measure])
+
+
+def _hearing(p: Any) -> EditPage:
+    from setu.legal.tests.factories import HearingFactory, ProceedingFactory
+
+    hearing = HearingFactory(
+        proceeding=ProceedingFactory(case=p.case),
+        on=datetime.date(2026, 3, 30),
+        outcome="adjourned",
+        adjournment_reason="no_escort",
+        survivor_needed=True,
+    )
+    return EditPage("org_admin", reverse("legal:hearing-edit", args=[hearing.pk]), [hearing])
+
+
 EDIT_PAGES: dict[str, Callable[[Any], EditPage]] = {
     "person (estimated age)": _person,
     "person (date of birth)": _person_with_birth_date,
@@ -293,6 +337,9 @@ EDIT_PAGES: dict[str, Callable[[Any], EditPage]] = {
     "bed group": _bed_group,
     "notification preferences": _notification_preferences,
     "legal proceeding": _proceeding,
+    "legal accused with verdicts": _accused,
+    "legal protection measure": _measure,
+    "legal hearing": _hearing,
 }
 
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import copy
 import io
+import json
 import logging
 import logging.config
 from pathlib import Path
@@ -197,6 +198,22 @@ def _scenario(personas, rec: _Recorder, monkeypatch) -> None:
     probe.get(f"/api/v1/persons/{person_id}/")
     lead_api.get("/api/v1/persons/not-a-uuid/")
     lead_api.post("/api/v1/persons/", {"given_name": SURVIVOR["given_name"], "birth_date": "2999-01-01"}, format="json")  # fmt: skip
+
+    # Phone channels: an SMS naming her, a missed call and an IVR survey's answers from her
+    # number arrive by webhook, and a call-back flow is started for her (console starter).
+    from setu.channels import services as channels
+
+    hook = {"content_type": "application/json", "HTTP_X_SETU_SECRET": "test-only-channels-secret"}
+    answered = [
+        ("channels:sms", {"sender": PHONE, "text": f"{SURVIVOR['given_name']} {VILLAGE}", "id": "s1"}),
+        ("channels:sms", {"sender": "not a phone", "text": SURVIVOR["family_name"]}),
+        ("channels:missed-call", {"caller": f"0{PHONE}", "called": "+911234500001"}),
+        ("channels:rapidpro", {"contact": {"urn": f"tel:+91{PHONE}"}, "flow": {"name": "x"},
+                               "results": {"where": {"value": VILLAGE, "category": "Other"}}}),
+    ]  # fmt: skip
+    statuses = [anonymous.post(reverse(n), json.dumps(b), **hook).status_code for n, b in answered]
+    assert statuses == [200, 400, 200, 200], statuses
+    channels.flow_start(flow="feedback_ivr", number=PHONE, params={"village": VILLAGE})
 
     from setu.registry import views
 

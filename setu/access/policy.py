@@ -967,6 +967,17 @@ CLASS_RULES.update(
 )
 
 
+# --- Legal: correcting and removing a proceeding's parts (issue 24) --------------------------
+
+RULES.update(
+    {
+        # Those who write the proceeding correct or remove its measures and verdicts.
+        ("legal.protectionmeasure", Action.EDIT): _via_proceeding(_proceeding_edit),
+        ("legal.judgment", Action.EDIT): _via_proceeding(_proceeding_edit, "accused__proceeding"),
+    }
+)
+
+
 # --- Intel: perpetrators, identifiers, cross-references and sharing agreements ----------------
 
 # Who records and reads the intelligence of their own organisation's cases.

@@ -29,6 +29,9 @@ class AuditAction(models.TextChoices):
     CONSENT_WITHDRAWN = "consent_withdrawn", _("Consent withdrawn")
     DENIED = "denied", _("Denied")
     ADMIN = "admin", _("Administration")
+    # Phone channels: what arrived and what was started, never the number or the text.
+    INBOUND = "inbound", _("Received by phone")
+    FLOW_START = "flow_start", _("Phone flow started")
 
 
 class Outcome(models.TextChoices):

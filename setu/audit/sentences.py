@@ -54,6 +54,9 @@ WITHOUT_RECORD = {
     AuditAction.LOGOUT: gettext_lazy("Signed out"),
     AuditAction.LOGIN_FAILED: gettext_lazy("Tried to sign in, and the sign-in failed"),
     AuditAction.LOCKED_OUT: gettext_lazy("Was locked out after repeated failed sign-ins"),
+    # Phone channels: the entry's details say which keyword, line or flow; never who.
+    AuditAction.INBOUND: gettext_lazy("Received a message or missed call by phone"),
+    AuditAction.FLOW_START: gettext_lazy("Started a call-back or SMS flow"),
 }
 # What a refused request tried to do (the policy's action names).
 ATTEMPTED = {

@@ -6,3 +6,6 @@ class ChannelsConfig(AppConfig):
 
     name = "setu.channels"
     label = "channels"
+
+    def ready(self) -> None:
+        from setu.channels import checks  # noqa: F401  (registers the deploy checks)

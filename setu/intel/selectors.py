@@ -661,3 +661,50 @@ def bundle_section(*, actor: Actor, case: Any) -> dict[str, Any]:
         "identifiers_of_no_one_known": [identifier(i) for i in intel.unattached],
         "also_known_to": sorted({o.name for orgs_ in intel.links.values() for o in orgs_}),
     }
+
+
+def legal_bundle_section(actor: Actor, case_id: Any) -> Any:
+    """The case's intelligence as a section of the legal case bundle (``legal.hooks``): one
+    row per perpetrator and identifier, dated, naming its source and who recorded it. Only for
+    the case's own organisation's intel roles; anyone else (a partner through a legal share)
+    gets nothing from intel."""
+    from setu.legal.hooks import BundleRow, BundleSection
+    from setu.registry import selectors as registry
+
+    if not policy.allowed(actor, Action.VIEW, "intel.perpetrator"):
+        return None
+    case = registry.case_get_in_scope(actor=actor, case_id=case_id, action=Action.VIEW)
+    if case.owner_org_id != actor.organisation_id:
+        return None
+    data = bundle_section(actor=actor, case=case)
+    rows: list[Any] = []
+
+    def source(item: dict[str, Any]) -> str:
+        who = item["recorded_by"]
+        return f"{item['source']} ({who})" if who else item["source"]
+
+    def identifier_row(i: dict[str, Any], whose: str = "") -> Any:
+        text = f"{i['kind']}: {i['value']}"
+        if i["as_written"] != i["value"]:
+            text += " " + _("(written %(raw)s)") % {"raw": i["as_written"]}
+        if whose:
+            text += " — " + whose
+        day = i["first_seen"] or i["recorded_on"]
+        return BundleRow(text=text, on=datetime.date.fromisoformat(day), source=source(i))
+
+    for p in data["perpetrators"]:
+        text = f"{p['name']} — {p['role']} ({p['kind']})"
+        if p["other_names"]:
+            text += "; " + _("other names: %(names)s") % {"names": ", ".join(p["other_names"])}
+        on = datetime.date.fromisoformat(p["recorded_on"])
+        rows.append(BundleRow(text=text, on=on, source=source(p)))
+        rows.extend(identifier_row(i, p["name"]) for i in p["identifiers"])
+    rows.extend(identifier_row(i) for i in data["identifiers_of_no_one_known"])
+    if not rows:
+        return None
+    note = ""
+    if data["also_known_to"]:
+        note = _("Also known to: %(organisations)s.") % {
+            "organisations": ", ".join(data["also_known_to"])
+        }
+    return BundleSection(title=str(_("Intelligence")), rows=tuple(rows), note=note)

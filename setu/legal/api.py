@@ -29,6 +29,7 @@ from setu.legal.serializers import (
     HearingIn,
     HearingOut,
     HearingOutcomeIn,
+    HearingPatchIn,
     JudgmentIn,
     JudgmentOut,
     MeasureIn,
@@ -162,6 +163,71 @@ class HearingOutcomeApi(APIView):
         data = valid_input(HearingOutcomeIn, request.data)
         hearing = services.hearing_record(actor=actor, hearing=hearing, **data)
         return Response(HearingOut(hearing).data)
+
+
+@extend_schema(tags=["legal"])
+class AccusedDetailApi(APIView):
+    """PATCH: correct an accused's name, arrest, bail or custody. DELETE: remove an accused
+    entered in error, with the verdicts on them."""
+
+    @extend_schema(request=AccusedIn, responses=AccusedOut)
+    def patch(self, request: Request, accused_id: UUID) -> Response:
+        actor = actor_of(request)
+        accused = selectors.accused_get(actor=actor, accused_id=accused_id, action=Action.EDIT)
+        data = valid_input(AccusedIn, request.data, partial=True)
+        return Response(
+            AccusedOut(services.accused_update(actor=actor, accused=accused, **data)).data
+        )
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, accused_id: UUID) -> Response:
+        actor = actor_of(request)
+        accused = selectors.accused_get(actor=actor, accused_id=accused_id, action=Action.EDIT)
+        services.accused_delete(actor=actor, accused=accused)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["legal"])
+class MeasureDetailApi(APIView):
+    """PATCH: correct a protection measure. DELETE: remove one entered in error."""
+
+    @extend_schema(request=MeasureIn, responses=MeasureOut)
+    def patch(self, request: Request, measure_id: UUID) -> Response:
+        actor = actor_of(request)
+        measure = selectors.measure_get(actor=actor, measure_id=measure_id, action=Action.EDIT)
+        data = valid_input(MeasureIn, request.data, partial=True)
+        return Response(
+            MeasureOut(services.measure_update(actor=actor, measure=measure, **data)).data
+        )
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, measure_id: UUID) -> Response:
+        actor = actor_of(request)
+        measure = selectors.measure_get(actor=actor, measure_id=measure_id, action=Action.EDIT)
+        services.measure_delete(actor=actor, measure=measure)
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=["legal"])
+class HearingDetailApi(APIView):
+    """PATCH: correct a hearing (date, court, purpose, attendance, outcome and reason).
+    DELETE: remove one entered in error; the proceeding's next date follows."""
+
+    @extend_schema(request=HearingPatchIn, responses=HearingOut)
+    def patch(self, request: Request, hearing_id: UUID) -> Response:
+        actor = actor_of(request)
+        hearing = selectors.hearing_get(actor=actor, hearing_id=hearing_id, action=Action.EDIT)
+        data = valid_input(HearingPatchIn, request.data, partial=True)
+        return Response(
+            HearingOut(services.hearing_update(actor=actor, hearing=hearing, **data)).data
+        )
+
+    @extend_schema(responses={204: None})
+    def delete(self, request: Request, hearing_id: UUID) -> Response:
+        actor = actor_of(request)
+        hearing = selectors.hearing_get(actor=actor, hearing_id=hearing_id, action=Action.EDIT)
+        services.hearing_delete(actor=actor, hearing=hearing)
+        return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 @extend_schema(tags=["legal"])

@@ -34,6 +34,21 @@ urlpatterns = [
         api.HearingOutcomeApi.as_view(),
         name="legal-hearing-outcome",
     ),
+    path(
+        "legal/accused/<uuid:accused_id>/",
+        api.AccusedDetailApi.as_view(),
+        name="legal-accused-detail",
+    ),
+    path(
+        "legal/measures/<uuid:measure_id>/",
+        api.MeasureDetailApi.as_view(),
+        name="legal-measure-detail",
+    ),
+    path(
+        "legal/hearings/<uuid:hearing_id>/",
+        api.HearingDetailApi.as_view(),
+        name="legal-hearing-detail",
+    ),
     path("legal/calendar/", api.CalendarApi.as_view(), name="legal-calendar"),
     path("legal/deadlines/", api.DeadlineApi.as_view(), name="legal-deadlines"),
     path(

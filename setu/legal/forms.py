@@ -138,3 +138,61 @@ class ClaimLinkForm(forms.Form):
     def __init__(self, *args: Any, claims: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.fields["claim"].choices = [(str(c.pk), str(c)) for c in claims]
+
+
+class AccusedEditForm(AccusedForm):
+    """An accused with the verdict on each section invoked (empty: no verdict, or remove it)."""
+
+    def __init__(self, *args: Any, sections: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.sections = [code for code, _label in sections]
+        # Field names carry the section code: the service names its errors the same way.
+        for code, label in sections:
+            self.fields[f"verdict:{code}"] = forms.ChoiceField(
+                label=_("%(section)s: verdict") % {"section": label},
+                required=False,
+                choices=[("", _("No verdict")), *Verdict.choices],
+            )
+            self.fields[f"decided_on:{code}"] = forms.DateField(
+                label=_("%(section)s: decided on") % {"section": label},
+                required=False,
+                widget=DateInput,
+            )
+            self.fields[f"sentence:{code}"] = forms.CharField(
+                label=_("%(section)s: sentence") % {"section": label},
+                required=False,
+                max_length=200,
+            )
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned fields as ``accused_correct`` takes them."""
+        data = self.cleaned_data
+        verdicts: dict[str, dict[str, Any] | None] = {}
+        for code in self.sections:
+            verdict = data.get(f"verdict:{code}")
+            verdicts[code] = (
+                {
+                    "verdict": verdict,
+                    "decided_on": data.get(f"decided_on:{code}"),
+                    "sentence": data.get(f"sentence:{code}", ""),
+                }
+                if verdict
+                else None
+            )
+        fields = {name: data[name] for name in AccusedForm.base_fields}
+        return {**fields, "verdicts": verdicts}
+
+
+class HearingEditForm(HearingForm):
+    """A hearing as recorded: date, court, purpose, attendance, outcome and its reason."""
+
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=HearingOutcome.choices)
+    adjournment_reason = forms.ChoiceField(
+        label=_("Adjournment reason"),
+        required=False,
+        choices=[("", "—"), *AdjournmentReason.choices],
+    )
+
+
+class ConfirmForm(forms.Form):
+    """Nothing to fill in: the button is the confirmation."""

@@ -98,6 +98,9 @@ class Proceeding(BaseModel):
         settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
     )
 
+    # The survivor's phone and free notes about her stay out of the audit trail.
+    AUDIT_PERSONAL_FIELDS = ("reminder_phone", "notes")
+
     class Meta:
         ordering = ["-created_at"]
         indexes = [
@@ -132,6 +135,9 @@ class Accused(BaseModel):
     )
     arrested_on = models.DateField(_("arrested on"), null=True, blank=True)
     bail_on = models.DateField(_("bail granted on"), null=True, blank=True)
+
+    # An accused is a person too: the name stays in the record, never in the audit trail.
+    AUDIT_PERSONAL_FIELDS = ("name",)
 
     class Meta:
         ordering = ["created_at"]
@@ -183,6 +189,9 @@ class ProtectionMeasure(BaseModel):
     kind = models.CharField(_("kind"), max_length=20, choices=MeasureKind.choices)
     on = models.DateField(_("date"))
     detail = models.CharField(_("detail"), max_length=300, blank=True)
+
+    # Free text about the survivor's travel, escort or testimony.
+    AUDIT_PERSONAL_FIELDS = ("detail",)
 
     class Meta:
         ordering = ["on", "created_at"]

@@ -18,7 +18,7 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core.errors import NotFound
-from setu.legal import statutes
+from setu.legal import hooks, statutes
 from setu.legal.models import (
     FINISHED_STAGES,
     Accused,
@@ -28,6 +28,7 @@ from setu.legal.models import (
     HearingOutcome,
     Judgment,
     Proceeding,
+    ProtectionMeasure,
     Track,
     Verdict,
 )
@@ -105,6 +106,18 @@ def hearing_get(*, actor: Actor, hearing_id: Any, action: Action = Action.VIEW) 
 def accused_get(*, actor: Actor, accused_id: Any, action: Action = Action.VIEW) -> Accused:
     """One accused (``action=EDIT`` to record custody or a verdict)."""
     return _child_get(Accused, actor, accused_id, action)
+
+
+def accused_verdict_count(*, accused: Accused) -> int:
+    """How many verdicts are recorded on an accused the caller already read (for a confirmation)."""
+    return accused.judgments.count()
+
+
+def measure_get(
+    *, actor: Actor, measure_id: Any, action: Action = Action.VIEW
+) -> ProtectionMeasure:
+    """One protection measure (``action=EDIT`` to correct or remove it)."""
+    return _child_get(ProtectionMeasure, actor, measure_id, action)
 
 
 def can_edit(*, actor: Actor, proceeding: Proceeding) -> bool:
@@ -187,6 +200,20 @@ def calendar_month(*, actor: Actor, year: int, month: int, mine: bool = True) ->
         hearing.outcome_label = outcome_labels.get(hearing.outcome, "")  # type: ignore[attr-defined]
         days.setdefault(hearing.on, Day(hearing.on)).hearings.append(hearing)
     return list(days.values())
+
+
+def month_weeks(
+    *, year: int, month: int, days: list[Day], first_weekday: int = 0
+) -> list[list[Day | None]]:
+    """The month as weeks of seven cells for the grid (``None`` outside the month), every day of
+    the month present, with its hearings from ``days``. ``first_weekday``: 0 is Sunday, as
+    Django's ``FIRST_DAY_OF_WEEK``."""
+    by_date = {day.date: day for day in days}
+    weeks = cal.Calendar(firstweekday=(first_weekday - 1) % 7).monthdatescalendar(year, month)
+    return [
+        [by_date.get(date, Day(date)) if date.month == month else None for date in week]
+        for week in weeks
+    ]
 
 
 # --- Statutory periods ------------------------------------------------------------------------
@@ -377,7 +404,11 @@ def bundle(*, actor: Actor, proceeding_id: Any, fmt: str = "json") -> dict[str, 
         actor=actor,
         action=AuditAction.EXPORT,
         target=proceeding,
-        details={"format": fmt, "events": len(data["timeline"])},
+        details={
+            "format": fmt,
+            "events": len(data["timeline"]),
+            "annexures": [annexure["key"] for annexure in data["annexures"]],
+        },
     )
     return data
 
@@ -406,6 +437,24 @@ def bundle_unaudited(*, actor: Actor, proceeding_id: Any) -> tuple[Proceeding, d
         "deadlines": [
             {"title": d.title, "due_on": d.due_on.isoformat(), "source": d.source}
             for d in proceeding_deadlines(proceeding)
+        ],
+        # What other apps add (legal.hooks), under the same watermark and audit entry.
+        "annexures": [
+            {
+                "key": key,
+                "title": str(section.title),
+                "note": str(section.note),
+                "rows": [
+                    {
+                        "date": row.on.isoformat() if row.on else None,
+                        "day": row.on.strftime("%d-%m-%Y") if row.on else "",
+                        "text": str(row.text),
+                        "source": str(row.source),
+                    }
+                    for row in section.rows
+                ],
+            }
+            for key, section in hooks.bundle_sections(actor, proceeding.case_id)
         ],
         "watermark": {"user": actor.user.username, "at": now.strftime("%d-%m-%Y %H:%M")},
     }

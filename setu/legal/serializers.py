@@ -151,6 +151,13 @@ class HearingIn(serializers.Serializer):
     survivor_needed = serializers.BooleanField(required=False, default=False)
 
 
+class HearingPatchIn(HearingIn):
+    outcome = serializers.ChoiceField(choices=HearingOutcome.choices, required=False)
+    adjournment_reason = serializers.ChoiceField(
+        choices=AdjournmentReason.choices, required=False, allow_blank=True
+    )
+
+
 class HearingOutcomeIn(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=HearingOutcome.choices)
     adjournment_reason = serializers.ChoiceField(

@@ -270,22 +270,34 @@ def accused_add(*, actor: Actor, proceeding: Proceeding, **fields: Any) -> Accus
 @transaction.atomic
 def accused_update(*, actor: Actor, accused: Accused, **fields: Any) -> Accused:
     """Record an arrest, bail or a change of custody of an accused."""
-    policy.require(actor, Action.EDIT, accused)
-    changes.check_fields(fields, ACCUSED_FIELDS)
-    before = changes.snapshot(accused, ACCUSED_FIELDS)
+    return _correct(actor, accused, fields, ACCUSED_FIELDS, _check_accused)
+
+
+def _correct[M: (Accused, Hearing, ProtectionMeasure)](
+    actor: Actor,
+    obj: M,
+    fields: dict[str, Any],
+    allowed: tuple[str, ...],
+    check: Any,
+) -> M:
+    """The one correction of a proceeding's part: the policy, the fields a caller may set, the
+    part's own checks (``check(obj, proceeding)``), validation, and the audited before/after."""
+    policy.require(actor, Action.EDIT, obj)
+    changes.check_fields(fields, allowed)
+    before = changes.snapshot(obj, allowed)
     for name, value in fields.items():
-        setattr(accused, name, value)
-    _check_accused(accused, accused.proceeding)
-    changes.clean(accused)
-    accused.save()
+        setattr(obj, name, value)
+    check(obj, obj.proceeding)
+    changes.clean(obj)
+    obj.save()
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
-        target=accused,
-        target_org_id=accused.proceeding.owner_org_id,
-        changes=changes.diff(before, changes.snapshot(accused, ACCUSED_FIELDS)),
+        target=obj,
+        target_org_id=obj.proceeding.owner_org_id,
+        changes=changes.diff(before, changes.snapshot(obj, allowed)),
     )
-    return accused
+    return obj
 
 
 def _check_accused(accused: Accused, proceeding: Proceeding) -> None:
@@ -302,6 +314,62 @@ def _check_accused(accused: Accused, proceeding: Proceeding) -> None:
     if accused.custody in (Custody.IN_CUSTODY, Custody.BAIL) and not accused.arrested_on:
         changes.add_error(errors, "arrested_on", _("Give the arrest date."))
     changes.raise_if(errors)
+
+
+JUDGMENT_FIELDS = ("section", "verdict", "decided_on", "sentence")
+
+
+@transaction.atomic
+def accused_correct(
+    *, actor: Actor, accused: Accused, verdicts: dict[str, dict[str, Any] | None], **fields: Any
+) -> Accused:
+    """Correct an accused and the verdicts per section at once, or nothing.
+
+    ``verdicts`` maps a section code to its verdict (``verdict``, ``decided_on``, ``sentence``)
+    or to ``None`` to remove a verdict recorded in error. Errors name ``<field>:<section>``.
+    """
+    accused = accused_update(actor=actor, accused=accused, **fields)
+    recorded = {j.section: j for j in accused.judgments.all()}
+    errors: dict[str, list[str]] = {}
+    for section, value in verdicts.items():
+        current = recorded.get(section)
+        if value is None or not value.get("verdict"):
+            if current is not None:
+                judgment_delete(actor=actor, judgment=current)
+            continue
+        value = {"sentence": "", **value}
+        if value.get("decided_on") is None:
+            changes.add_error(errors, f"decided_on:{section}", _("Give the date of the verdict."))
+            continue
+        if current is not None and all(
+            getattr(current, name) == value[name] for name in ("verdict", "decided_on", "sentence")
+        ):
+            continue
+        try:
+            judgment_record(actor=actor, accused=accused, section=section, **value)
+        except InvalidInput as exc:
+            for field, messages in exc.errors.items():
+                for message in messages:
+                    changes.add_error(errors, f"{field}:{section}", message)
+    # Raised inside the transaction: the accused's own changes are undone with the verdicts'.
+    changes.raise_if(errors)
+    return accused
+
+
+@transaction.atomic
+def accused_delete(*, actor: Actor, accused: Accused) -> None:
+    """Remove an accused entered in error, with the verdicts recorded on them."""
+    policy.require(actor, Action.EDIT, accused)
+    for judgment in list(accused.judgments.all()):
+        judgment_delete(actor=actor, judgment=judgment)
+    changes.remove(accused, ACCUSED_FIELDS, record=_remover(actor, accused))
+
+
+@transaction.atomic
+def judgment_delete(*, actor: Actor, judgment: Judgment) -> None:
+    """Remove a verdict recorded in error (the proceeding keeps its judgment date)."""
+    policy.require(actor, Action.EDIT, judgment)
+    changes.remove(judgment, JUDGMENT_FIELDS, record=_remover(actor, judgment))
 
 
 @transaction.atomic
@@ -352,6 +420,20 @@ def judgment_record(
     return judgment
 
 
+MEASURE_FIELDS = ("kind", "on", "detail")
+
+
+def _check_measure(measure: ProtectionMeasure, proceeding: Proceeding) -> None:
+    if measure.on > timezone.localdate() and measure.kind != MeasureKind.INTERSTATE_TRAVEL:
+        raise InvalidInput({"on": [_("The date is in the future.")]})
+    if (
+        proceeding.fir_date
+        and measure.on < proceeding.fir_date
+        and measure.kind == MeasureKind.STATEMENT_183
+    ):
+        raise InvalidInput({"on": [_("A statement before a magistrate follows the FIR.")]})
+
+
 @transaction.atomic
 def measure_add(
     *, actor: Actor, proceeding: Proceeding, kind: str, on: datetime.date, detail: str = ""
@@ -360,14 +442,35 @@ def measure_add(
     protection, in-camera or video testimony, an inter-state witness's travel and escort."""
     policy.require(actor, Action.EDIT, proceeding)
     measure = ProtectionMeasure(proceeding=proceeding, kind=kind, on=on, detail=detail)
-    if on > timezone.localdate() and kind != MeasureKind.INTERSTATE_TRAVEL:
-        raise InvalidInput({"on": [_("The date is in the future.")]})
-    if proceeding.fir_date and on < proceeding.fir_date and kind == MeasureKind.STATEMENT_183:
-        raise InvalidInput({"on": [_("A statement before a magistrate follows the FIR.")]})
+    _check_measure(measure, proceeding)
     changes.clean(measure)
     measure.save()
     _record(actor, AuditAction.CREATE, measure, proceeding, {"kind": kind, "on": on.isoformat()})
     return measure
+
+
+@transaction.atomic
+def measure_update(*, actor: Actor, measure: ProtectionMeasure, **fields: Any) -> ProtectionMeasure:
+    """Correct a protection measure: its kind, date or detail."""
+    return _correct(actor, measure, fields, MEASURE_FIELDS, _check_measure)
+
+
+@transaction.atomic
+def measure_delete(*, actor: Actor, measure: ProtectionMeasure) -> None:
+    """Remove a protection measure recorded in error; the audit trail keeps what it was."""
+    policy.require(actor, Action.EDIT, measure)
+    changes.remove(measure, MEASURE_FIELDS, record=_remover(actor, measure))
+
+
+def _remover(actor: Actor, obj: Any) -> changes.Record:
+    """The audit call of a deletion of a proceeding's part (the row is named by its id)."""
+    proceeding = obj.accused.proceeding if isinstance(obj, Judgment) else obj.proceeding
+    return audit.recorder(
+        actor=actor,
+        action=AuditAction.DELETE,
+        target=obj,
+        target_org_id=proceeding.owner_org_id,
+    )
 
 
 def _check_hearing(hearing: Hearing, proceeding: Proceeding) -> None:
@@ -451,6 +554,25 @@ def hearing_record(
         },
     )
     return hearing
+
+
+@transaction.atomic
+def hearing_update(*, actor: Actor, hearing: Hearing, **fields: Any) -> Hearing:
+    """Correct a hearing: its date, court, purpose, whether the survivor attends, its outcome."""
+    if "on" in fields and fields["on"] != hearing.on:
+        hearing.reminded_at = None  # a new date is reminded again
+    _correct(actor, hearing, fields, HEARING_FIELDS, _check_hearing)
+    _next_date(hearing.proceeding)
+    return hearing
+
+
+@transaction.atomic
+def hearing_delete(*, actor: Actor, hearing: Hearing) -> None:
+    """Remove a hearing entered in error; the proceeding's next date follows."""
+    policy.require(actor, Action.EDIT, hearing)
+    proceeding = hearing.proceeding
+    changes.remove(hearing, HEARING_FIELDS, record=_remover(actor, hearing))
+    _next_date(proceeding)
 
 
 @transaction.atomic
@@ -595,5 +717,9 @@ def bundle_export(*, actor: Actor, proceeding_id: Any, fmt: str, password: str) 
         files=files,
         password=password,
         target=proceeding,
-        details={"what": "legal_bundle", "events": len(data["timeline"])},
+        details={
+            "what": "legal_bundle",
+            "events": len(data["timeline"]),
+            "annexures": [annexure["key"] for annexure in data["annexures"]],
+        },
     )

@@ -23,4 +23,10 @@ urlpatterns = [
         name="bundle-export",
     ),
     path("hearings/<uuid:hearing_id>/", views.hearing_outcome, name="hearing-outcome"),
+    path("hearings/<uuid:hearing_id>/edit/", views.hearing_edit, name="hearing-edit"),
+    path("hearings/<uuid:hearing_id>/delete/", views.hearing_delete, name="hearing-delete"),
+    path("accused/<uuid:accused_id>/edit/", views.accused_edit, name="accused-edit"),
+    path("accused/<uuid:accused_id>/delete/", views.accused_delete, name="accused-delete"),
+    path("measures/<uuid:measure_id>/edit/", views.measure_edit, name="measure-edit"),
+    path("measures/<uuid:measure_id>/delete/", views.measure_delete, name="measure-delete"),
 ]

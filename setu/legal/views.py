@@ -4,28 +4,32 @@ proceeding with its forms, the hearing calendar, outcomes and the case bundle.""
 from __future__ import annotations
 
 import datetime
+from functools import partial
 from typing import Any
 from uuid import UUID
 
-from django.contrib import messages
 from django.http import Http404, HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
-from django.views.decorators.http import require_http_methods, require_POST
+from django.utils.translation import ngettext, pgettext_lazy
+from django.views.decorators.http import require_http_methods
 
 from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
-from setu.core.errors import InvalidInput
-from setu.core.forms import apply_errors
-from setu.core.pages import export_page
+from setu.audit import services as audit
+from setu.core.pages import export_page, form_page
 from setu.legal import selectors, services
 from setu.legal.forms import (
+    AccusedEditForm,
     AccusedForm,
     ClaimLinkForm,
+    ConfirmForm,
+    HearingEditForm,
     HearingForm,
     HearingOutcomeForm,
     JudgmentForm,
@@ -56,6 +60,14 @@ def desk(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _refused(request: HttpRequest, exc: Exception) -> None:
+    audit.denial_record(request=request, exc=exc)  # type: ignore[arg-type]
+
+
+# Every legal form page: one way to show a form, save through a service and explain refusals.
+_form_page = partial(form_page, refused=_refused)
+
+
 def _proceeding_form(request: HttpRequest, **kwargs: Any) -> ProceedingForm:
     return ProceedingForm(
         request.POST if request.method == "POST" else None,
@@ -65,6 +77,11 @@ def _proceeding_form(request: HttpRequest, **kwargs: Any) -> ProceedingForm:
     )
 
 
+def _detail(proceeding_id: Any) -> str:
+    return reverse("legal:proceeding-detail", args=[proceeding_id])
+
+
+@require_http_methods(["GET", "POST"])
 def case_proceedings(request: HttpRequest, case_id: UUID) -> HttpResponse:
     """A case's proceedings, and opening a new one."""
     actor = actor_of(request)
@@ -72,24 +89,21 @@ def case_proceedings(request: HttpRequest, case_id: UUID) -> HttpResponse:
     case = selectors.case_for_legal(actor=actor, case_id=case_id)
     can_create = selectors.can_create(actor=actor) and case.owner_org_id == actor.organisation_id
     form = _proceeding_form(request)
-    if request.method == "POST" and can_create and form.is_valid():
-        values = form.values()
-        try:
-            proceeding = services.proceeding_create(
-                actor=actor, case=case, legal_officer_id=actor.user.pk, **values
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("legal:proceeding-detail", proceeding_id=proceeding.pk)
-    return render(
+    return _form_page(
         request,
-        "legal/case.html",
-        {
+        form,
+        title=_("Open a proceeding"),
+        back=reverse("legal:case", args=[case.pk]),
+        submit=_("Save"),
+        save=lambda data: services.proceeding_create(
+            actor=actor, case=case, legal_officer_id=actor.user.pk, **form.values()
+        ),
+        done=lambda proceeding: _detail(proceeding.pk),
+        success=_("Saved."),
+        template="legal/case.html",
+        extra={
             "case": case,
             "proceedings": selectors.proceeding_list(actor=actor, case_id=case.pk),
-            "form": form,
             "can_create": can_create,
             "active_nav": "legal",
         },
@@ -126,6 +140,7 @@ def proceeding_detail(request: HttpRequest, proceeding_id: UUID) -> HttpResponse
     return render(request, "legal/proceeding.html", context)
 
 
+@require_http_methods(["GET", "POST"])
 def proceeding_edit(request: HttpRequest, proceeding_id: UUID) -> HttpResponse:
     """Correct a proceeding or record its next step."""
     actor = actor_of(request)
@@ -135,95 +150,254 @@ def proceeding_edit(request: HttpRequest, proceeding_id: UUID) -> HttpResponse:
     initial = {name: getattr(proceeding, name) for name in services.PROCEEDING_FIELDS}
     initial["district"] = proceeding.district_id
     initial["closed"] = proceeding.stage == services.Stage.CLOSED
+    back = _detail(proceeding.pk)
     form = _proceeding_form(request, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.proceeding_update(actor=actor, proceeding=proceeding, **form.values())
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("legal:proceeding-detail", proceeding_id=proceeding.pk)
-    return render(
+    return _form_page(
         request,
-        "legal/proceeding_form.html",
-        {"proceeding": proceeding, "form": form, "active_nav": "legal"},
+        form,
+        title=str(proceeding),
+        back=back,
+        submit=_("Save"),
+        save=lambda _data: services.proceeding_update(
+            actor=actor, proceeding=proceeding, **form.values()
+        ),
+        done=lambda _p: back,
+        success=_("Saved."),
+        extra={"active_nav": "legal"},
     )
 
 
-def _form_failed(request: HttpRequest, form: Any) -> None:
-    for name, errors in form.errors.items():
-        label = form.fields[name].label if name in form.fields else ""
-        for error in errors:
-            messages.error(request, f"{label}: {error}" if label else error)
+# What may be added to a proceeding from its page: the form, its prefix there, the page title.
+ADDS: dict[str, tuple[type, str, Any]] = {
+    "accused": (AccusedForm, "a", _lazy("Add an accused")),
+    "judgment": (JudgmentForm, "j", _lazy("Record a verdict")),
+    "measure": (MeasureForm, "m", _lazy("Record a protection measure")),
+    "hearing": (HearingForm, "h", _lazy("Add a hearing")),
+    "claim": (ClaimLinkForm, "c", _lazy("Link the compensation claim")),
+}
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 def proceeding_add(request: HttpRequest, proceeding_id: UUID, what: str) -> HttpResponse:
-    """Add an accused, a verdict, a protection measure or a hearing, or link a claim."""
+    """Add an accused, a verdict, a protection measure or a hearing, or link a claim. The
+    proceeding's page posts here; a refused entry comes back on its own page, errors in place."""
+    if what not in ADDS:
+        raise Http404
     actor = actor_of(request)
     proceeding = selectors.proceeding_get(
         actor=actor, proceeding_id=proceeding_id, action=Action.EDIT
     )
-    accused = list(proceeding.accused.all())
-    forms = {
-        "accused": lambda: AccusedForm(request.POST, prefix="a"),
-        "judgment": lambda: JudgmentForm(
-            request.POST, prefix="j", accused=accused, sections=selectors.section_choices()
-        ),
-        "measure": lambda: MeasureForm(request.POST, prefix="m"),
-        "hearing": lambda: HearingForm(request.POST, prefix="h"),
-        "claim": lambda: ClaimLinkForm(
-            request.POST,
-            prefix="c",
-            claims=selectors.case_claims(actor=actor, case_id=proceeding.case_id),
-        ),
-    }
-    if what not in forms:
-        return redirect("legal:proceeding-detail", proceeding_id=proceeding.pk)
-    form = forms[what]()
-    if not form.is_valid():
-        _form_failed(request, form)
-        return redirect("legal:proceeding-detail", proceeding_id=proceeding.pk)
-    data = form.cleaned_data
-    try:
+    form_class, prefix, title = ADDS[what]
+    accused = {str(a.pk): a for a in proceeding.accused.all()}
+    options: dict[str, Any] = {
+        "judgment": {"accused": accused.values(), "sections": selectors.section_choices()},
+        "claim": {"claims": selectors.case_claims(actor=actor, case_id=proceeding.case_id)},
+    }.get(what, {})
+
+    def save(data: dict[str, Any]) -> Any:
         if what == "accused":
-            services.accused_add(actor=actor, proceeding=proceeding, **data)
-        elif what == "judgment":
-            target = {str(a.pk): a for a in accused}[data.pop("accused")]
-            services.judgment_record(actor=actor, accused=target, **data)
-        elif what == "measure":
-            services.measure_add(actor=actor, proceeding=proceeding, **data)
-        elif what == "hearing":
-            services.hearing_add(actor=actor, proceeding=proceeding, **data)
-        else:
-            services.compensation_link(actor=actor, proceeding=proceeding, claim_id=data["claim"])
-    except InvalidInput as exc:
-        for field, errors in exc.errors.items():
-            for error in errors:
-                messages.error(request, f"{field}: {error}" if field != "__all__" else error)
-    else:
-        messages.success(request, _("Saved."))
-    return redirect("legal:proceeding-detail", proceeding_id=proceeding.pk)
+            return services.accused_add(actor=actor, proceeding=proceeding, **data)
+        if what == "judgment":
+            target = accused[data.pop("accused")]
+            return services.judgment_record(actor=actor, accused=target, **data)
+        if what == "measure":
+            return services.measure_add(actor=actor, proceeding=proceeding, **data)
+        if what == "hearing":
+            return services.hearing_add(actor=actor, proceeding=proceeding, **data)
+        return services.compensation_link(
+            actor=actor, proceeding=proceeding, claim_id=data["claim"]
+        )
+
+    back = _detail(proceeding.pk)
+    return _form_page(
+        request,
+        form_class(request.POST or None, prefix=prefix, **options),
+        title=str(title),
+        back=back,
+        submit=_("Save"),
+        save=save,
+        done=lambda _r: back,
+        success=_("Saved."),
+        intro=str(proceeding),
+        extra={"active_nav": "legal"},
+    )
 
 
+@require_http_methods(["GET", "POST"])
 def hearing_outcome(request: HttpRequest, hearing_id: UUID) -> HttpResponse:
     """Record what happened at a hearing and the next date the court gave."""
     actor = actor_of(request)
     hearing = selectors.hearing_get(actor=actor, hearing_id=hearing_id, action=Action.EDIT)
-    form = HearingOutcomeForm(request.POST if request.method == "POST" else None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.hearing_record(actor=actor, hearing=hearing, **form.cleaned_data)
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("legal:proceeding-detail", proceeding_id=hearing.proceeding_id)
-    return render(
+    return _correct(
         request,
-        "legal/hearing_form.html",
-        {"hearing": hearing, "form": form, "active_nav": "legal"},
+        hearing,
+        HearingOutcomeForm(request.POST or None),
+        title=_("Hearing of %(date)s") % {"date": _date(hearing.on)},
+        save=lambda data: services.hearing_record(actor=actor, hearing=hearing, **data),
+        intro=_hearing_intro(hearing),
+    )
+
+
+def _correct(
+    request: HttpRequest,
+    part: Any,
+    form: Any,
+    *,
+    title: str,
+    save: Any,
+    intro: str = "",
+) -> HttpResponse:
+    """The page that corrects one part of a proceeding and returns to the proceeding."""
+    back = _detail(part.proceeding_id)
+    return _form_page(
+        request,
+        form,
+        title=title,
+        back=back,
+        submit=_("Save"),
+        save=save,
+        done=lambda _r: back,
+        success=_("Saved."),
+        intro=intro or str(part.proceeding),
+        extra={"active_nav": "legal"},
+    )
+
+
+def _date(value: datetime.date) -> str:
+    return date_format(value, "DATE_FORMAT")
+
+
+def _hearing_intro(hearing: Any) -> str:
+    return " · ".join(str(part) for part in (hearing.proceeding, hearing.court) if part)
+
+
+@require_http_methods(["GET", "POST"])
+def hearing_edit(request: HttpRequest, hearing_id: UUID) -> HttpResponse:
+    """Correct a hearing: its date, court, purpose, attendance, outcome and reason."""
+    actor = actor_of(request)
+    hearing = selectors.hearing_get(actor=actor, hearing_id=hearing_id, action=Action.EDIT)
+    initial = {name: getattr(hearing, name) for name in services.HEARING_FIELDS}
+    return _correct(
+        request,
+        hearing,
+        HearingEditForm(request.POST or None, initial=initial),
+        title=_("Correct the hearing of %(date)s") % {"date": _date(hearing.on)},
+        save=lambda data: services.hearing_update(actor=actor, hearing=hearing, **data),
+        intro=_hearing_intro(hearing),
+    )
+
+
+def _confirm(
+    request: HttpRequest, *, title: str, intro: str, back: str, delete: Any
+) -> HttpResponse:
+    """A deletion, only after the user confirms it on a page of its own."""
+    return _form_page(
+        request,
+        ConfirmForm(request.POST if request.method == "POST" else None),
+        title=title,
+        back=back,
+        submit=_("Delete"),
+        save=lambda _data: delete(),
+        done=lambda _r: back,
+        success=_("Deleted."),
+        intro=intro,
+        extra={"active_nav": "legal", "danger": True},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def hearing_delete(request: HttpRequest, hearing_id: UUID) -> HttpResponse:
+    """Remove a hearing entered in error, after confirmation."""
+    actor = actor_of(request)
+    hearing = selectors.hearing_get(actor=actor, hearing_id=hearing_id, action=Action.EDIT)
+    return _confirm(
+        request,
+        title=_("Delete the hearing of %(date)s?") % {"date": _date(hearing.on)},
+        intro=_hearing_intro(hearing),
+        back=_detail(hearing.proceeding_id),
+        delete=lambda: services.hearing_delete(actor=actor, hearing=hearing),
+    )
+
+
+def _verdict_sections(accused: Any) -> list[tuple[str, str]]:
+    """The sections invoked, and any section an earlier verdict names (so it can be removed)."""
+    choices = selectors.section_choices()
+    wanted = set(accused.proceeding.sections or []) | {j.section for j in accused.judgments.all()}
+    return [(code, label) for code, label in choices if code in wanted] + [
+        (code, code) for code in sorted(wanted - {c for c, _l in choices})
+    ]
+
+
+@require_http_methods(["GET", "POST"])
+def accused_edit(request: HttpRequest, accused_id: UUID) -> HttpResponse:
+    """Correct an accused (arrest, bail, custody) and the verdict on each section."""
+    actor = actor_of(request)
+    accused = selectors.accused_get(actor=actor, accused_id=accused_id, action=Action.EDIT)
+    initial: dict[str, Any] = {name: getattr(accused, name) for name in services.ACCUSED_FIELDS}
+    for j in accused.judgments.all():
+        initial |= {
+            f"verdict:{j.section}": j.verdict,
+            f"decided_on:{j.section}": j.decided_on,
+            f"sentence:{j.section}": j.sentence,
+        }
+    form = AccusedEditForm(
+        request.POST or None, initial=initial, sections=_verdict_sections(accused)
+    )
+    return _correct(
+        request,
+        accused,
+        form,
+        title=_("Correct an accused"),
+        save=lambda _data: services.accused_correct(actor=actor, accused=accused, **form.values()),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def accused_delete(request: HttpRequest, accused_id: UUID) -> HttpResponse:
+    """Remove an accused entered in error, with their verdicts, after confirmation."""
+    actor = actor_of(request)
+    accused = selectors.accused_get(actor=actor, accused_id=accused_id, action=Action.EDIT)
+    verdicts = selectors.accused_verdict_count(accused=accused)
+    return _confirm(
+        request,
+        title=_("Delete this accused?"),
+        intro=ngettext(
+            "%(name)s and the %(count)d verdict recorded on them will be removed.",
+            "%(name)s and the %(count)d verdicts recorded on them will be removed.",
+            verdicts,
+        )
+        % {"name": accused.name, "count": verdicts},
+        back=_detail(accused.proceeding_id),
+        delete=lambda: services.accused_delete(actor=actor, accused=accused),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_edit(request: HttpRequest, measure_id: UUID) -> HttpResponse:
+    """Correct a protection measure."""
+    actor = actor_of(request)
+    measure = selectors.measure_get(actor=actor, measure_id=measure_id, action=Action.EDIT)
+    initial = {name: getattr(measure, name) for name in services.MEASURE_FIELDS}
+    return _correct(
+        request,
+        measure,
+        MeasureForm(request.POST or None, initial=initial),
+        title=_("Correct a protection measure"),
+        save=lambda data: services.measure_update(actor=actor, measure=measure, **data),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def measure_delete(request: HttpRequest, measure_id: UUID) -> HttpResponse:
+    """Remove a protection measure entered in error, after confirmation."""
+    actor = actor_of(request)
+    measure = selectors.measure_get(actor=actor, measure_id=measure_id, action=Action.EDIT)
+    return _confirm(
+        request,
+        title=_("Delete this protection measure?"),
+        intro=f"{_date(measure.on)}: {measure.get_kind_display()}",
+        back=_detail(measure.proceeding_id),
+        delete=lambda: services.measure_delete(actor=actor, measure=measure),
     )
 
 
@@ -234,8 +408,27 @@ def _month(value: str) -> datetime.date:
         return timezone.localdate().replace(day=1)
 
 
+# Weekday names of the grid's columns, ours so every language has them (Django has no Odia);
+# Sunday first, as Django's FIRST_DAY_OF_WEEK counts.
+WEEKDAYS = [
+    (pgettext_lazy("weekday", "Sunday"), pgettext_lazy("weekday, short", "Sun")),
+    (pgettext_lazy("weekday", "Monday"), pgettext_lazy("weekday, short", "Mon")),
+    (pgettext_lazy("weekday", "Tuesday"), pgettext_lazy("weekday, short", "Tue")),
+    (pgettext_lazy("weekday", "Wednesday"), pgettext_lazy("weekday, short", "Wed")),
+    (pgettext_lazy("weekday", "Thursday"), pgettext_lazy("weekday, short", "Thu")),
+    (pgettext_lazy("weekday", "Friday"), pgettext_lazy("weekday, short", "Fri")),
+    (pgettext_lazy("weekday", "Saturday"), pgettext_lazy("weekday, short", "Sat")),
+]
+
+
+def _weekdays() -> list[tuple[Any, Any]]:
+    first = int(get_format("FIRST_DAY_OF_WEEK"))
+    return WEEKDAYS[first:] + WEEKDAYS[:first]
+
+
 def calendar(request: HttpRequest) -> HttpResponse:
-    """A month of hearings across the actor's proceedings, as an agenda (phone friendly)."""
+    """A month of hearings across the actor's proceedings: a grid on wide screens, an agenda
+    (one day after another) on phones; months change in place with htmx or as plain links."""
     actor = actor_of(request)
     selectors.require_reader(actor=actor)
     first = _month(request.GET.get("month", ""))
@@ -246,6 +439,7 @@ def calendar(request: HttpRequest) -> HttpResponse:
     days = selectors.calendar_month(actor=actor, year=first.year, month=first.month, mine=mine)
     links: dict[Any, str] = {}
     for day in days:
+        day.name = WEEKDAYS[(day.date.weekday() + 1) % 7][0]  # type: ignore[attr-defined]
         for hearing in day.hearings:
             if hearing.proceeding_id not in links:
                 links[hearing.proceeding_id] = reverse(
@@ -254,6 +448,14 @@ def calendar(request: HttpRequest) -> HttpResponse:
             hearing.link = links[hearing.proceeding_id]
     context = {
         "days": days,
+        # Wide screens show the month as a grid (CSS decides); phones the agenda list.
+        "weeks": selectors.month_weeks(
+            year=first.year,
+            month=first.month,
+            days=days,
+            first_weekday=int(get_format("FIRST_DAY_OF_WEEK")),
+        ),
+        "weekdays": _weekdays(),
         "month": first,
         "previous": previous.strftime("%Y-%m"),
         "following": following.strftime("%Y-%m"),

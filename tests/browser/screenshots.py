@@ -71,6 +71,13 @@ def _first_referral(page: Page) -> None:
     page.wait_for_load_state()
 
 
+def _legal_proceeding(page: Page) -> None:
+    # The first proceeding the legal officer follows, from her desk.
+    page.goto("/legal/")
+    page.get_by_role("region", name="Proceedings", exact=True).get_by_role("link").first.click()
+    page.wait_for_load_state()
+
+
 # (file name, account, how to get there, languages, viewports)
 SHOTS = [
     ("home", "mumbai-ngo.caseworker", lambda p: p.goto("/"), ("en", "bn"), ("desktop", "phone")),
@@ -96,6 +103,22 @@ SHOTS = [
         "mumbai-ngo.org_admin",
         lambda p: p.goto("/audit/"),
         ("en",),
+        ("desktop", "phone"),
+    ),
+    ("legal-desk", "mumbai-ngo.legal_officer", lambda p: p.goto("/legal/"), ("en",), ("desktop",)),
+    (
+        "legal-proceeding",
+        "mumbai-ngo.legal_officer",
+        _legal_proceeding,
+        ("en",),
+        ("desktop", "phone"),
+    ),
+    (
+        # A month grid on the desktop, the agenda on a phone.
+        "legal-calendar",
+        "mumbai-ngo.legal_officer",
+        lambda p: p.goto("/legal/calendar/?all=1"),
+        ("en", "bn"),
         ("desktop", "phone"),
     ),
     (

@@ -238,3 +238,17 @@ def test_bundle_section_carries_provenance_and_nothing_of_other_cases(net, perso
     assert section["also_known_to"] == sorted([personas.partner_org.name, personas.other_org.name])
     with pytest.raises(NotFound):
         selectors.bundle_section(actor=net.actors["partner_legal"], case=net.own_case)
+
+
+def test_the_legal_bundle_carries_the_intelligence_section(net, personas):
+    from setu.legal import hooks as legal_hooks
+
+    sections = dict(legal_hooks.bundle_sections(net.actors["own_legal"], net.own_case.pk))
+    section = sections["intel"]
+    texts = [row.text for row in section.rows]
+    assert any("Salim Khan" in t for t in texts)
+    assert any(CANONICAL in t and "written +91 98200 11223" in t for t in texts)
+    assert all(row.source and row.on for row in section.rows)
+    assert personas.partner_org.name in section.note
+    # A partner reading the bundle through a legal share gets nothing from intel.
+    assert "intel" not in dict(legal_hooks.bundle_sections(net.actors["partner"], net.own_case.pk))

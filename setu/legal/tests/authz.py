@@ -50,6 +50,12 @@ def accused_kw(p):
     return {"accused_id": AccusedFactory(proceeding=_proceeding(p)).pk}
 
 
+def measure_kw(p):
+    from setu.legal.tests.factories import MeasureFactory
+
+    return {"measure_id": MeasureFactory(proceeding=_proceeding(p)).pk}
+
+
 # Outcome statistics: legal readers and the statistics roles (counts only, suppressed).
 COUNTERS = READERS | {"analyst", "coordinator"}
 
@@ -68,7 +74,39 @@ ENTRIES = [
         method="post",
         data=lambda p: {"m-kind": "in_camera", "m-on": "2026-02-01"},
     ),
+    Entry("legal:proceeding-add", WRITERS, add_kw),
     Entry("legal:hearing-outcome", WRITERS, hearing_kw),
+    # Corrections and deletions: the pages (GET), then the saves and confirmed deletions (POST).
+    Entry("legal:hearing-edit", WRITERS, hearing_kw),
+    Entry(
+        "legal:hearing-edit",
+        WRITERS,
+        hearing_kw,
+        method="post",
+        data=lambda p: {"on": "2026-02-02", "outcome": "scheduled"},
+    ),
+    Entry("legal:hearing-delete", WRITERS, hearing_kw),
+    Entry("legal:hearing-delete", WRITERS, hearing_kw, method="post"),
+    Entry("legal:accused-edit", WRITERS, accused_kw),
+    Entry(
+        "legal:accused-edit",
+        WRITERS,
+        accused_kw,
+        method="post",
+        data=lambda p: {"name": "Accused 2", "custody": "at_large"},
+    ),
+    Entry("legal:accused-delete", WRITERS, accused_kw),
+    Entry("legal:accused-delete", WRITERS, accused_kw, method="post"),
+    Entry("legal:measure-edit", WRITERS, measure_kw),
+    Entry(
+        "legal:measure-edit",
+        WRITERS,
+        measure_kw,
+        method="post",
+        data=lambda p: {"kind": "video", "on": "2026-02-02"},
+    ),
+    Entry("legal:measure-delete", WRITERS, measure_kw),
+    Entry("legal:measure-delete", WRITERS, measure_kw, method="post"),
     Entry("legal:bundle-print", PROCEEDING_READERS, proceeding_kw),
     # The files: a password page (GET), then the encrypted ZIP (POST).
     Entry("legal:bundle-export", PROCEEDING_READERS, bundle_kw),
@@ -120,6 +158,34 @@ ENTRIES += [
         data=lambda p: {"outcome": "held"},
         is_api=True,
     ),
+    # Corrections (PATCH) and deletions (DELETE) of a proceeding's parts.
+    Entry(
+        "api:legal-accused-detail",
+        WRITERS,
+        accused_kw,
+        method="patch",
+        data=lambda p: {"custody": "absconding"},
+        is_api=True,
+    ),
+    Entry("api:legal-accused-detail", WRITERS, accused_kw, method="delete", is_api=True),
+    Entry(
+        "api:legal-measure-detail",
+        WRITERS,
+        measure_kw,
+        method="patch",
+        data=lambda p: {"detail": "Video link from Patna"},
+        is_api=True,
+    ),
+    Entry("api:legal-measure-detail", WRITERS, measure_kw, method="delete", is_api=True),
+    Entry(
+        "api:legal-hearing-detail",
+        WRITERS,
+        hearing_kw,
+        method="patch",
+        data=lambda p: {"purpose": "Evidence"},
+        is_api=True,
+    ),
+    Entry("api:legal-hearing-detail", WRITERS, hearing_kw, method="delete", is_api=True),
     Entry("api:legal-calendar", READERS, is_api=True),
     Entry("api:legal-deadlines", READERS, is_api=True),
     Entry("api:legal-bundle", PROCEEDING_READERS, proceeding_kw, is_api=True),

@@ -6,7 +6,15 @@ import datetime
 
 import factory
 
-from setu.legal.models import Accused, Hearing, Proceeding, Stage, Track
+from setu.legal.models import (
+    Accused,
+    Hearing,
+    MeasureKind,
+    Proceeding,
+    ProtectionMeasure,
+    Stage,
+    Track,
+)
 from setu.registry.tests.factories import CaseFactory
 
 
@@ -40,3 +48,12 @@ class HearingFactory(factory.django.DjangoModelFactory):
     proceeding = factory.SubFactory(ProceedingFactory)
     on = datetime.date(2026, 3, 2)
     court = "Sessions Court, Mumbai"
+
+
+class MeasureFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProtectionMeasure
+
+    proceeding = factory.SubFactory(ProceedingFactory)
+    kind = MeasureKind.STATEMENT_183
+    on = datetime.date(2026, 1, 20)

@@ -33,3 +33,18 @@ def test_plain_status_follows_the_case_and_names_nobody(personas):
     assert "found guilty" in text and "Ramesh" not in text and "next court date" not in text
     with translation.override("hi"):
         assert "found guilty" not in selectors.plain_status(p)
+
+
+def test_month_weeks_start_on_the_configured_first_weekday():
+    from setu.legal.selectors import Day, month_weeks
+
+    day = Day(datetime.date(2026, 2, 28))
+    monday_first = month_weeks(year=2026, month=2, days=[day], first_weekday=1)
+    # February 2026: Sunday 1st to Saturday 28th; a Monday-first grid needs five rows.
+    assert len(monday_first) == 5
+    assert monday_first[0][:6] == [None] * 6 and monday_first[0][6].date.day == 1
+    assert monday_first[4][5] is day and monday_first[4][6] is None
+    sunday_first = month_weeks(year=2026, month=2, days=[], first_weekday=0)
+    assert len(sunday_first) == 4 and all(
+        cell is not None for week in sunday_first for cell in week
+    )

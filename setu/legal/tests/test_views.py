@@ -257,3 +257,27 @@ def test_desk_shows_her_own_proceedings_and_a_caseworker_all(personas, legal_off
     caseworker_page = _client(personas.users["lead"]).get(reverse("legal:desk")).content.decode()
     assert "0001/2026" in caseworker_page and "0002/2026" in caseworker_page
     assert mine.pk != other.pk
+
+
+def test_calendar_month_grid_for_wide_screens(personas, legal_officer):
+    p = ProceedingFactory(case=personas.case, legal_officer=legal_officer.user)
+    HearingFactory(proceeding=p, on=datetime.date(2026, 3, 2))
+    for _ in range(6):  # a busy day scrolls in its cell, reachable by keyboard
+        HearingFactory(proceeding=p, on=datetime.date(2026, 3, 31))
+    client = _client(legal_officer.user)
+    page = client.get(reverse("legal:calendar") + "?month=2026-03")
+    html = page.content.decode()
+    weeks = page.context["weeks"]
+    # March 2026 begins on a Sunday: five weeks, every day of the month once, in order.
+    assert len(weeks) == 5 and all(len(week) == 7 for week in weeks)
+    dates = [day.date for week in weeks for day in week if day]
+    assert dates == [datetime.date(2026, 3, d) for d in range(1, 32)]
+    assert len(weeks[0][1].hearings) == 1 and len(weeks[4][2].hearings) == 6
+    assert 'class="month-grid"' in html and 'abbr title="Monday"' in html
+    assert 'class="many" tabindex="0" aria-label="6 hearings on 31 Mar 2026"' in html
+    # Month links work without script, and keep their ids so htmx can keep the focus on them.
+    assert 'id="month-previous"' in html and 'href="?month=2026-02"' in html
+    assert 'id="month-next"' in html and 'href="?month=2026-04"' in html
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bn"
+    bengali = client.get(reverse("legal:calendar") + "?month=2026-03").content.decode()
+    assert "মার্চ" in bengali and "সোমবার" in bengali and "Monday" not in bengali

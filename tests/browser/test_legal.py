@@ -1,0 +1,88 @@
+"""Legal journey: a legal officer opens a case's proceedings, records an FIR with its sections,
+adds a hearing that was adjourned for want of a police escort with the next date the court
+gave, finds that date in next month's calendar (reached from the keyboard: the focus stays on
+"Next month" while htmx swaps the month) and opens the case bundle's printable page. On a
+wide screen the month is a grid, on a phone an agenda; nothing is downloaded."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from tests.browser.ui import Ui
+
+pytestmark = pytest.mark.browser
+
+# One FIR per variant, so that each finds its own proceeding in the shared demo database.
+FIR_SERIAL = {"en-desktop": "0901", "en-phone": "0902", "bn-desktop": "0903", "bn-phone": "0904"}
+UUID = r"[0-9a-f-]{36}"
+
+
+def test_record_an_fir_and_an_adjourned_hearing_then_find_the_next_date(page, variant):
+    ui = Ui(page, variant)
+    today = datetime.datetime.now(ZoneInfo("Asia/Kolkata")).date()  # the server's day
+    fir_date = today - datetime.timedelta(days=30)
+    heard_on = today - datetime.timedelta(days=7)
+    next_month = (today.replace(day=1) + datetime.timedelta(days=32)).replace(day=1)
+    next_on = next_month + datetime.timedelta(days=2)
+    fir_number = f"{FIR_SERIAL[str(variant)]}/{fir_date.year}"
+    station = f"Berhampore PS {variant}"
+
+    ui.sign_in("murshidabad-ngo.legal_officer")
+    ui.navigate("Legal")
+    # A case's proceedings, from one the legal officer follows.
+    followed = page.get_by_role("region", name=ui.exact("Proceedings"))
+    followed.get_by_role("link").first.click()
+    ui.link("All proceedings of the case").click()
+    page.wait_for_url(re.compile(rf"/legal/case/{UUID}/$"))
+
+    # The FIR, with two sections from the maintained list.
+    page.get_by_label(ui.exact("Police station")).fill(station)
+    page.get_by_label(ui.exact("FIR number")).fill(fir_number)
+    page.get_by_label(ui.exact("FIR date")).fill(fir_date.isoformat())
+    page.get_by_label("Bharatiya Nyaya Sanhita, 2023 s.143: Trafficking of person").check()
+    page.get_by_label("Immoral Traffic (Prevention) Act, 1956 s.5:", exact=False).check()
+    ui.button("Save").click()
+    page.wait_for_url(re.compile(rf"/legal/proceedings/{UUID}/$"))
+    proceeding_url = page.url
+    label = ui.t("FIR %(number)s, %(station)s") % {"number": fir_number, "station": station}
+    assert page.get_by_role("heading", level=1).inner_text().strip() == label
+
+    # A hearing last week, then what happened at it.
+    add_hearing = page.locator("form").filter(has=ui.heading("Add a hearing"))
+    add_hearing.get_by_label(ui.exact("Date")).fill(heard_on.isoformat())
+    add_hearing.get_by_label(ui.exact("Court")).fill("Sessions Court, Berhampore")
+    add_hearing.get_by_role("button", name=ui.exact("Save")).click()
+    page.wait_for_url(proceeding_url)
+    ui.link("Record outcome").click()
+    page.get_by_label(ui.exact("Outcome")).select_option(label=ui.t("Adjourned"))
+    page.get_by_label(ui.exact("Adjournment reason")).select_option(label=ui.t("No police escort"))
+    page.get_by_label(ui.exact("Next date")).fill(next_on.isoformat())
+    ui.button("Save").click()
+    page.wait_for_url(proceeding_url)
+    hearings = page.get_by_role("region", name=ui.exact("Hearings"))
+    assert hearings.get_by_text(ui.t("No police escort")).count() == 1
+    assert hearings.get_by_text(ui.t("Scheduled"), exact=True).count() == 1  # the next date
+
+    # The next date in the calendar: next month, reached from the keyboard.
+    ui.navigate("Legal")
+    ui.link("Hearing calendar").click()
+    following = ui.link("Next month")
+    following.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_url(re.compile(rf"month={next_month:%Y-%m}"))
+    assert page.evaluate("document.activeElement.id") == "month-next"
+    # Only the layout the screen shows is exposed: the grid on a desktop, the agenda on a phone.
+    assert page.locator("table.month-grid").is_visible() is not variant.phone
+    mine = page.get_by_role("link", name=label, exact=True)
+    assert mine.count() == 1
+    mine.click()
+    page.wait_for_url(proceeding_url)
+
+    # The case bundle as a page to print: nothing leaves as a file.
+    ui.link("Case bundle").click()
+    page.wait_for_url(re.compile(rf"/legal/proceedings/{UUID}/bundle/$"))
+    assert page.get_by_text(fir_number).count() >= 1
