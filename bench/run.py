@@ -321,6 +321,24 @@ def render(results: dict[str, Any]) -> str:
                     f"| {r['lost']} | {r['backends_waiting_on_lock_pct']:.1f} "
                     f"| {r['machine_busy_pct']:.1f} |"
                 )
+    for run in results.get("intel", []):
+        lines += [
+            "",
+            "Intelligence cross-reference (goals: lookup p95 < 50 ms, two-hop < 300 ms)",
+            "",
+        ]
+        if "skipped" in run:
+            lines.append(f"skipped: {run['skipped']}")
+            continue
+        lines += [
+            "| measure | index rows | p50 ms | p95 ms | max ms |",
+            "|---|---:|---:|---:|---:|",
+        ]
+        for name in ("lookup", "search", "two_hop"):
+            r = run[name]
+            lines.append(
+                f"| {name} | {run['index_rows']:,} | {r['p50_ms']} | {r['p95_ms']} | {r['max_ms']} |"
+            )
     return "\n".join(lines) + "\n"
 
 
@@ -333,6 +351,20 @@ def _audit(label: str, tree: Path, opts: argparse.Namespace) -> dict[str, Any]:
     done = subprocess.run(cmd, timeout=opts.timeout, check=False)
     if done.returncode != 0 and not out.exists():
         return {"label": label, "error": f"exit {done.returncode}"}
+    return json.loads(out.read_text())
+
+
+def _intel(opts: argparse.Namespace) -> dict[str, Any]:
+    """bench/intel_speed.py in its own process, on the scratch database BENCH_INTEL_DATABASE_URL."""
+    url = os.environ.get("BENCH_INTEL_DATABASE_URL")
+    if not url:
+        return {"skipped": "set BENCH_INTEL_DATABASE_URL to a scratch PostgreSQL database"}
+    OUT.mkdir(parents=True, exist_ok=True)
+    out = OUT / "intel.json"
+    n = 20_000 if opts.quick else opts.intel_identifiers
+    cmd = [sys.executable, str(ROOT / "bench" / "intel_speed.py"), "--identifiers", str(n)]
+    cmd += ["--cases", str(max(1000, n // 20)), "--json", str(out)]
+    subprocess.run(cmd, check=True, env={**os.environ, "DATABASE_URL": url}, timeout=opts.timeout)
     return json.loads(out.read_text())
 
 
@@ -369,9 +401,13 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument(
         "--sections",
         nargs="+",
-        choices=("accuracy", "scale", "latency", "audit"),
+        choices=("accuracy", "scale", "latency", "audit", "intel"),
         default=["accuracy", "scale", "latency"],
-        help="'audit' (not by default) needs PostgreSQL: BENCH_AUDIT_DATABASE_URL, a scratch DB",
+        help="'audit' (not by default) needs PostgreSQL: BENCH_AUDIT_DATABASE_URL, a scratch DB; "
+        "'intel' (not by default): BENCH_INTEL_DATABASE_URL, a scratch DB",
+    )
+    p.add_argument(
+        "--intel-identifiers", type=int, default=1_000_000, help="cross-reference index rows"
     )
     p.add_argument("--audit-clients", type=int, nargs="+", default=[1, 4, 16])
     p.add_argument("--audit-seconds", type=float, default=15.0, help="per client level")
@@ -421,6 +457,7 @@ def main(argv: list[str] | None = None) -> int:
         "scale": [],
         "latency": [],
         "audit": [],
+        "intel": [],
     }
 
     if "accuracy" not in opts.sections:
@@ -461,6 +498,10 @@ def main(argv: list[str] | None = None) -> int:
         if opts.audit_before:
             results["audit"].append(_audit("before", opts.audit_before, opts))
         results["audit"].append(_audit("after", ROOT, opts))
+
+    if "intel" in opts.sections:
+        print("Intelligence cross-reference")
+        results["intel"].append(_intel(opts))
 
     (OUT / "results.json").write_text(json.dumps(results, indent=2))
     table = render(results)

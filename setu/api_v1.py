@@ -13,5 +13,6 @@ urlpatterns = [
     path("", include("setu.entitlements.api_urls")),
     path("", include("setu.legal.api_urls")),
     path("", include("setu.fieldops.api_urls")),
+    path("", include("setu.intel.api_urls")),
     path("", include("setu.matching.api_urls")),
 ]

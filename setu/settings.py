@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "setu.entitlements",
     "setu.legal",
     "setu.fieldops",
+    "setu.intel",
     "setu.channels",
     "setu.insights",
     "setu.notifications",
@@ -381,6 +382,10 @@ SPECTACULAR_SETTINGS = {
         "AlertReasonEnum": "setu.fieldops.models.AlertReason",
         "AlertStatusEnum": "setu.fieldops.models.AlertStatus",
         "StepStateEnum": "setu.fieldops.models.StepState",
+        "PerpetratorKindEnum": "setu.intel.models.PerpetratorKind",
+        "PerpetratorRoleEnum": "setu.intel.models.PerpetratorRole",
+        "IdentifierKindEnum": "setu.intel.models.IdentifierKind",
+        "IntelSearchKindEnum": "setu.intel.forms.SEARCH_KINDS",
     },
 }
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("entitlements/", include("setu.entitlements.urls")),
     path("legal/", include("setu.legal.urls")),
     path("fieldops/", include("setu.fieldops.urls")),
+    path("intel/", include("setu.intel.urls")),
     path("matching/", include("setu.matching.urls")),
     path("inbox/", include("setu.notifications.urls")),
     path("channels/", include("setu.channels.urls")),

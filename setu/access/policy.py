@@ -1124,3 +1124,178 @@ RULES.update(
         ("registry.attachment", Action.EDIT): _attachment_edit,
     }
 )
+
+
+# --- Intel: perpetrators, identifiers, cross-references and sharing agreements ----------------
+
+# Who records and reads the intelligence of their own organisation's cases.
+INTEL_ROLES = frozenset({Role.ORG_ADMIN, Role.CASEWORKER, Role.LEGAL_OFFICER, Role.POLICE_LIAISON})
+# Who reads the details a partner organisation holds, under a live sharing agreement.
+INTEL_DETAIL_ROLES = frozenset({Role.LEGAL_OFFICER, Role.POLICE_LIAISON})
+# Who proposes, accepts and withdraws agreements for their organisation.
+INTEL_AGREEMENT_ROLES = frozenset({Role.ORG_ADMIN})
+# Who sees counts only (no names, no values, no cases).
+INTEL_COUNT_ROLES = frozenset({Role.ORG_ADMIN, Role.ANALYST, Role.NETWORK_COORDINATOR})
+
+
+def intel_live_agreement(prefix: str = "") -> Q:
+    """Agreements in force today: accepted, not withdrawn, today between the two dates."""
+    today = timezone.localdate()
+    return Q(
+        **{
+            f"{prefix}accepted_at__isnull": False,
+            f"{prefix}withdrawn_at__isnull": True,
+            f"{prefix}starts_on__lte": today,
+            f"{prefix}ends_on__gte": today,
+        }
+    )
+
+
+def intel_partner_org_ids(actor: Actor) -> list[Any]:
+    """Organisations that have a live sharing agreement with the actor's organisation."""
+    from setu.intel.models import SharingAgreement
+
+    if actor.organisation_id is None:
+        return []
+    mine = actor.organisation_id
+    rows = SharingAgreement.objects.filter(
+        intel_live_agreement(), Q(proposer_org_id=mine) | Q(partner_org_id=mine)
+    ).values_list("proposer_org_id", "partner_org_id")
+    return sorted({b if a == mine else a for a, b in rows}, key=str)
+
+
+def _intel_own_cases(actor: Actor) -> QuerySet[Any]:
+    from setu.registry.models import Case
+
+    return Case.objects.filter(_case_rows(actor, INTEL_ROLES, via_share=False)).values("pk")
+
+
+def _intel_partner_cases(actor: Actor) -> Q:
+    """Rows (of any model with ``case`` and ``owner_org``) of an agreed partner's case that
+    shares a value with a case of the actor's own: their intelligence (never the survivor's
+    record) is what the agreement opens, and only for police liaisons and legal officers.
+    Restricted cases are never opened this way. Correlated on the row's case, so the check
+    costs a few index probes per row, whatever the size of the index."""
+    from setu.intel.models import IntelKey
+
+    if not _member(actor, INTEL_DETAIL_ROLES):
+        return NOTHING
+    partners = intel_partner_org_ids(actor)
+    if not partners:
+        return NOTHING
+    mine = IntelKey.objects.filter(
+        case_id__in=_intel_own_cases(actor), kind=OuterRef("kind"), value=OuterRef("value")
+    )
+    linked = IntelKey.objects.filter(
+        Exists(mine), case_id=OuterRef("case_id"), case__is_restricted=False
+    )
+    return Q(owner_org_id__in=partners) & Q(Exists(linked))
+
+
+def _intel_view(actor: Actor) -> Q:
+    """Intelligence of the actor's own cases, and of an agreed partner's linked cases."""
+    if not _member(actor, INTEL_ROLES):
+        return NOTHING
+    return Q(case_id__in=_intel_own_cases(actor)) | _intel_partner_cases(actor)
+
+
+def _intel_edit(actor: Actor) -> Q:
+    """Only the organisation that owns the case writes its intelligence."""
+    if not _member(actor, INTEL_ROLES):
+        return NOTHING
+    return Q(case_id__in=_intel_own_cases(actor))
+
+
+def _intel_link_view(actor: Actor) -> Q:
+    """Cross-references with one side in a case of the actor's own: both sides learn that the
+    link exists and whom to ask, whatever agreement there is."""
+    if not _member(actor, INTEL_ROLES):
+        return NOTHING
+    own = _intel_own_cases(actor)
+    return Q(key_a__case_id__in=own) | Q(key_b__case_id__in=own)
+
+
+def _intel_agreement_view(actor: Actor) -> Q:
+    if not _member(actor, INTEL_ROLES):
+        return NOTHING
+    return Q(proposer_org_id=actor.organisation_id) | Q(partner_org_id=actor.organisation_id)
+
+
+def _intel_agreement_edit(actor: Actor) -> Q:
+    """Either side's admin may withdraw an agreement."""
+    if not _member(actor, INTEL_AGREEMENT_ROLES):
+        return NOTHING
+    return Q(proposer_org_id=actor.organisation_id) | Q(partner_org_id=actor.organisation_id)
+
+
+def _intel_agreement_respond(actor: Actor) -> Q:
+    """Only the partner's admin accepts (or declines) a proposal, while it is open."""
+    if not _member(actor, INTEL_AGREEMENT_ROLES):
+        return NOTHING
+    return Q(
+        partner_org_id=actor.organisation_id, accepted_at__isnull=True, withdrawn_at__isnull=True
+    )
+
+
+def intel_contacts(organisation_id: Any) -> QuerySet[Any]:
+    """Whom another organisation should ask about an item: the organisation's designated
+    contacts among its intel roles, else its police liaisons and legal officers, else its admins."""
+    from setu.accounts.models import User
+
+    active = User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=organisation_id,
+        memberships__is_active=True,
+    )
+    for rows in (
+        active.filter(memberships__is_designated_contact=True, memberships__role__in=INTEL_ROLES),
+        active.filter(memberships__role__in=INTEL_DETAIL_ROLES),
+        active.filter(memberships__role=Role.ORG_ADMIN),
+    ):
+        found = rows.distinct().order_by("first_name", "last_name", "username")
+        if found.exists():
+            return found
+    return active.none()
+
+
+def intel_admins(organisation_id: Any) -> QuerySet[Any]:
+    """The admins of an organisation, who answer a proposed sharing agreement."""
+    from setu.accounts.models import User
+
+    return User.objects.filter(
+        is_active=True,
+        memberships__organisation_id=organisation_id,
+        memberships__is_active=True,
+        memberships__role__in=INTEL_AGREEMENT_ROLES,
+    ).distinct()
+
+
+RULES.update(
+    {
+        ("intel.perpetrator", Action.VIEW): _intel_view,
+        ("intel.perpetrator", Action.EDIT): _intel_edit,
+        ("intel.identifier", Action.VIEW): _intel_view,
+        ("intel.identifier", Action.EDIT): _intel_edit,
+        ("intel.intelkey", Action.VIEW): _intel_view,
+        ("intel.intellink", Action.VIEW): _intel_link_view,
+        ("intel.sharingagreement", Action.VIEW): _intel_agreement_view,
+        ("intel.sharingagreement", Action.EDIT): _intel_agreement_edit,
+        ("intel.sharingagreement", Action.RESPOND): _intel_agreement_respond,
+        ("intel.perpetrator", Action.VIEW_AGGREGATES): _own_org(INTEL_COUNT_ROLES),
+        ("intel.identifier", Action.VIEW_AGGREGATES): _own_org(INTEL_COUNT_ROLES),
+        ("intel.intellink", Action.VIEW_AGGREGATES): lambda a: (
+            Q(org_a_id=a.organisation_id) | Q(org_b_id=a.organisation_id)
+            if _member(a, INTEL_COUNT_ROLES)
+            else NOTHING
+        ),
+    }
+)
+CLASS_RULES.update(
+    {
+        ("intel.perpetrator", Action.VIEW): lambda a: _member(a, INTEL_ROLES),
+        ("intel.perpetrator", Action.CREATE): lambda a: _member(a, INTEL_ROLES),
+        ("intel.sharingagreement", Action.VIEW): lambda a: _member(a, INTEL_ROLES),
+        ("intel.sharingagreement", Action.CREATE): lambda a: _member(a, INTEL_AGREEMENT_ROLES),
+        ("intel.counts", Action.VIEW_AGGREGATES): lambda a: _member(a, INTEL_COUNT_ROLES),
+    }
+)

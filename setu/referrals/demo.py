@@ -512,6 +512,7 @@ def _steps() -> list[tuple[str, Callable[..., dict[str, int]]]]:
     from setu.directory import demo as directory_demo
     from setu.entitlements import demo as entitlements_demo
     from setu.fieldops import demo as fieldops_demo
+    from setu.intel import demo as intel_demo
     from setu.legal import demo as legal_demo
     from setu.registry import demo as registry_demo
     from setu.shelters import demo as shelters_demo
@@ -524,6 +525,7 @@ def _steps() -> list[tuple[str, Callable[..., dict[str, int]]]]:
         ("legal", legal_demo.load_demo),
         ("fieldops", fieldops_demo.load_demo),
         ("attachments", registry_demo.load_demo),
+        ("intel", intel_demo.load_demo),
     ]
 
 

@@ -363,6 +363,8 @@ def case_detail(request: HttpRequest, case_id: UUID) -> HttpResponse:
         "can_share": policy.can(actor, Action.SHARE, case),
         "can_view_audit": policy.allowed(actor, Action.VIEW_AUDIT, "audit.auditentry"),
         "can_see_legal": policy.allowed(actor, Action.VIEW, "legal.proceeding"),
+        "can_see_intel": policy.allowed(actor, Action.VIEW, "intel.perpetrator")
+        and case.owner_org_id == actor.organisation_id,
         "active_nav": "cases",
     }
     return render(request, "registry/case_detail.html", context)

@@ -46,6 +46,10 @@ def navigation_for(*, actor: Actor) -> list[NavItem]:
         items.append(NavItem(str(_("Outcomes of prosecutions")), url, "legal"))
     if policy.allowed(actor, Action.VIEW, "fieldops.operation"):
         items.append(NavItem(str(_("Field operations")), reverse("fieldops:home"), "fieldops"))
+    if policy.allowed(actor, Action.VIEW, "intel.perpetrator"):
+        items.append(NavItem(str(_("Intelligence")), reverse("intel:crossref"), "intel"))
+    elif policy.allowed(actor, Action.VIEW_AGGREGATES, "intel.counts"):
+        items.append(NavItem(str(_("Intelligence in numbers")), reverse("intel:counts"), "intel"))
     if policy.allowed(actor, Action.VIEW, "matching.matchpair"):
         items.append(NavItem(str(_("Matches")), reverse("matching:pair-list"), "matches"))
     elif policy.allowed(actor, Action.VIEW, "matching.calibration"):

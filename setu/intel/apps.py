@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+
+
+class IntelConfig(AppConfig):
+    """Intelligence: perpetrators, their identifiers, cross-references and sharing agreements."""
+
+    name = "setu.intel"
+    label = "intel"
+
+    def ready(self) -> None:
+        from setu.intel import selectors
+        from setu.legal import hooks as legal_hooks
+
+        # The case's intelligence, with its provenance, joins the legal case bundle.
+        legal_hooks.register_bundle_section("intel", selectors.legal_bundle_section)
