@@ -344,6 +344,11 @@ class Plan:
             out[model._meta.model_name] = len(rows)
         return out
 
+    def story_line_person_ids(self) -> list[str]:
+        """The persons of the hand-written story-lines (``scenarios``) that the ground truth
+        follows: the records their matching stories are about."""
+        return [pid for pid, record_id, _t, _o in self.truth if record_id.startswith("scenario:")]
+
 
 class Builder:
     """Adds rows to a plan with deterministic ids; the scenarios and the synthetic data share it."""
@@ -1202,3 +1207,18 @@ def load_network(*, persons: int = DEFAULT_PERSONS, seed: int = DEFAULT_SEED) ->
         },
     )
     return plan
+
+
+def match_story_lines(plan: Plan) -> tuple[int, int]:
+    """Index and check the story-line persons of a loaded plan only (a few dozen records, a
+    second or two), so their pairs, notices and queues are there at once; the rest of the
+    network is matched by ``setu matching rematch``. Returns (persons checked, pairs found)."""
+    from django.db.models import Q
+
+    from setu.matching import services as matching
+    from setu.matching.models import MatchPair
+
+    ids = plan.story_line_person_ids()
+    matching.persons_recheck(person_ids=ids)
+    pairs = MatchPair.objects.filter(Q(person_a_id__in=ids) | Q(person_b_id__in=ids)).count()
+    return len(ids), pairs

@@ -163,6 +163,18 @@ class CompensationClaim(BaseModel):
     def __str__(self) -> str:
         return f"{self.scheme or _('Victim compensation')}: {self.get_status_display()}"
 
+    @property
+    def first_stage(self) -> CompensationStage | None:
+        """The application to the DLSA that opened the claim (from prefetched stages)."""
+        stages = list(self.stages.all())
+        return stages[0] if stages else None
+
+    @property
+    def current_stage(self) -> CompensationStage | None:
+        """Where the claim stands now: its latest stage (the last appeal, if any)."""
+        stages = list(self.stages.all())
+        return stages[-1] if stages else None
+
 
 class StageOutcome(models.TextChoices):
     PENDING = "pending", _("Pending")

@@ -66,12 +66,15 @@ def case_entitlements(request: HttpRequest, case_id: UUID) -> HttpResponse:
         persons=persons,
         schemes=schemes,
         initial={"applied_on": today},
+        # Two forms on one page: ids of their own, so that each label names its own field.
+        auto_id="application-%s",
     )
     claim_form = ClaimForm(
         request.POST if request.POST.get("form") == "claim" else None,
         persons=persons,
         schemes=selectors.scheme_list(actor=actor, category=SchemeCategory.COMPENSATION),
         initial={"filed_on": today},
+        auto_id="claim-%s",
     )
     if request.method == "POST":
         by_pk = {str(p.pk): p for p in persons}
@@ -107,13 +110,18 @@ def case_entitlements(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 messages.success(request, _("Saved."))
                 return redirect("entitlements:case", case_id=case.pk)
     applications = selectors.application_list(actor=actor, case_id=case.pk)
+    claims = list(selectors.claim_list(actor=actor, case_id=case.pk))
+    # The survivor is named only to those who may see who they are.
+    names = registry.person_names(actor=actor, ids={c.person_id for c in claims})
+    for claim in claims:
+        claim.survivor_name = names.get(str(claim.person_id), "")  # type: ignore[attr-defined]
     return render(
         request,
         "entitlements/case.html",
         {
             "case": case,
             "applications": applications,
-            "claims": selectors.claim_list(actor=actor, case_id=case.pk),
+            "claims": claims,
             "app_form": app_form,
             "claim_form": claim_form,
             "can_edit": policy.allowed(actor, Action.CREATE, "entitlements.schemeapplication")

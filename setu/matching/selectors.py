@@ -19,6 +19,8 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import Case as SqlCase
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from setu.access import policy
 from setu.access.actor import Actor
@@ -42,6 +44,7 @@ from setu.matching.models import (
     PairKind,
     PairStatus,
     QueueUrgency,
+    SideState,
 )
 from setu.orgs import selectors as org_selectors
 from setu.registry import selectors as registry
@@ -354,17 +357,27 @@ class PairReview:
     other_state: str = ""
     links: list[MatchLink] = field(default_factory=list)
 
+    @property
+    def own_answer(self) -> str:
+        """Our organisation's answer, in words of the reader's language."""
+        return str(SideState(self.own_state).label) if self.own_state else ""
+
+    @property
+    def other_answer(self) -> str:
+        """The other organisation's answer, in words of the reader's language."""
+        return str(SideState(self.other_state).label) if self.other_state else ""
+
 
 LABELS = {
-    "given_name": "Name",
-    "sex": "Sex",
-    "birth": "Birth or age",
-    "family_name": "Family name",
-    "father_name": "Father's name",
-    "mother_name": "Mother's name",
-    "village": "Village",
-    "place": "Home district",
-    "phone": "Phone",
+    "given_name": gettext_lazy("Name"),
+    "sex": gettext_lazy("Sex"),
+    "birth": gettext_lazy("Birth or age"),
+    "family_name": gettext_lazy("Family name"),
+    "father_name": gettext_lazy("Father's name"),
+    "mother_name": gettext_lazy("Mother's name"),
+    "village": gettext_lazy("Village"),
+    "place": gettext_lazy("Home district"),
+    "phone": gettext_lazy("Phone"),
 }
 
 
@@ -408,11 +421,11 @@ def pair_review(*, actor: Actor, pair_id: Any) -> PairReview:
             # Their values never leave their organisation: words only, and our own values.
             own_values = {ev.field: ev.left for ev in ex.fields}
             decision = {
-                "match": "Likely the same person",
-                "review": "Needs review: the evidence conflicts",
-                "possible": "Possibly the same person",
+                "match": _("Likely the same person"),
+                "review": _("Needs review: the evidence conflicts"),
+                "possible": _("Possibly the same person"),
             }
-            summary = decision.get(ex.decision, "Probably different people")
+            summary = decision.get(ex.decision, _("Probably different people"))
             for fname, text, weight in engine.value_free_evidence(ex):
                 rows.append(
                     EvidenceRow(fname, LABELS[fname], own_values.get(fname, ""), None, text, weight)

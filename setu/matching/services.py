@@ -652,13 +652,28 @@ def rematch_batch(
     ids = _next_batch(after=after, before=None, size=size, stale_only=stale_only)
     if not ids:
         return 0, after
-    # One transaction per batch: a commit per person would make the disk, not the engine, the
+    persons_recheck(person_ids=ids)
+    return len(ids), ids[-1]
+
+
+def persons_recheck(*, person_ids: Iterable[Any]) -> CheckOutcome:
+    """Re-index these persons, then check each against their organisation and the network, as
+    ``rematch_batch`` does for a batch by id (system write); returns the pairs found (counts).
+
+    For a known handful of records, e.g. the demo's story-lines right after a bulk load, so
+    that their pairs exist without re-matching everyone (``setu demo load --match-story-lines``).
+    """
+    ids = list(dict.fromkeys(person_ids))
+    duplicates = cross_org = 0
+    # One transaction: a commit per person would make the disk, not the engine, the
     # bottleneck; an interrupted batch is simply redone.
     with transaction.atomic():
         records_refresh(ids)
         for pid in ids:
-            person_check(person_id=pid, refresh=False)
-    return len(ids), ids[-1]
+            outcome = person_check(person_id=pid, refresh=False)
+            duplicates += outcome.duplicates
+            cross_org += outcome.cross_org
+    return CheckOutcome(duplicates, cross_org)
 
 
 def index_batch(

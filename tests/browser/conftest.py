@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,7 +71,15 @@ def live_setu() -> Iterator[server.LiveSetu]:
     """The demo network served by a real server, shared by every test of the run."""
     if not Path(CHROMIUM).exists():
         pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package")
-    live = server.start()
+    prepared = os.environ.get("SETU_BROWSER_DATABASE")
+    if prepared:
+        # Iterating on a journey: serve a copy of a database an earlier run kept
+        # (SETU_BROWSER_KEEP=true), instead of loading the demo again (minutes when busy).
+        workdir = Path(tempfile.mkdtemp(prefix="setu-browser-"))
+        shutil.copyfile(prepared, workdir / "setu.sqlite3")
+        live = server.serve(workdir / "setu.sqlite3")
+    else:
+        live = server.start()
     yield live
     live.stop()
     if os.environ.get("SETU_BROWSER_KEEP") != "true":

@@ -65,6 +65,16 @@ def _person_form(page: Page) -> None:
     page.evaluate("window.scrollTo(0, 0)")
 
 
+def _match_review(page: Page) -> None:
+    # The story-line pair: Saagar Sakhi's Roopa Khatoon and Padma Char's missing Rupa Khatun.
+    page.goto("/matching/")
+    page.locator("input[name=q]").fill("Roopa Khatoon")
+    page.locator("form[role=search] button[type=submit]").click()
+    row = page.get_by_role("row").filter(has_text="Padma Char Mahila Samiti")
+    row.locator("a[href*='/matching/pairs/']").first.click()
+    page.wait_for_url(re.compile(r"/matching/pairs/[0-9a-f-]{36}/$"))
+
+
 def _first_referral(page: Page) -> None:
     page.goto("/referrals/")
     page.locator("main table a").first.click()
@@ -90,6 +100,7 @@ SHOTS = [
         ("desktop", "phone"),
     ),
     ("match-queue", "mumbai-ngo.caseworker", lambda p: p.goto("/matching/"), ("en",), ("desktop",)),
+    ("match-review", "mumbai-ngo.caseworker", _match_review, ("en", "bn"), ("desktop", "phone")),
     ("referral", "mumbai-ngo.caseworker", _first_referral, ("en",), ("desktop", "phone")),
     (
         "shelter-beds",

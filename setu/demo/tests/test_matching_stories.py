@@ -80,3 +80,34 @@ def test_the_interception_alerts_the_organisation_that_rescued_her_before(rematc
     assert not MatchAlert.objects.filter(
         kind=AlertKind.RETRAFFICKING, organisation=sefali.owner_org, person=sefali
     ).exists()
+
+
+def test_matching_the_story_lines_alone_finds_their_pairs_and_touches_nobody_else(db, settings):
+    from setu.matching.models import MatchRecord, PairKind
+
+    settings.DEMO_MODE = True
+    out = io.StringIO()
+    call_command(
+        "demo",
+        "load",
+        "--match-story-lines",
+        "--persons",
+        str(PERSONS),
+        "--seed",
+        str(SEED),
+        stdout=out,
+    )
+    rupa, roopa = _person("PCMS/2024/0001", "Rupa"), _person("SST/2024/0001")
+    sunita, found_sunita = _person("KKJ/2023/0001"), _person("YBRS/2024/0001", "Sunita")
+    bikash, vikash = _person("RSSS/2024/0001"), _person("DVF/2024/0001")
+    for a, b in ((rupa, roopa), (sunita, found_sunita), (bikash, vikash)):
+        [pair] = _pairs_between(a, b)
+        assert pair.kind == PairKind.CROSS_ORG
+    # The sisters stay apart here too.
+    assert _pairs_between(sunita, _person("YBRS/2024/0001", "Anita")) == []
+    # Only the story-lines' persons were indexed: the synthetic network waits for a rematch.
+    indexed = set(MatchRecord.objects.values_list("person_id", flat=True))
+    assert {rupa.pk, roopa.pk, sunita.pk, bikash.pk, vikash.pk} <= indexed
+    assert 0 < len(indexed) < CasePerson.objects.values("person").distinct().count() / 2
+    pairs = MatchPair.objects.count()
+    assert f"{len(indexed)} persons checked, {pairs} pairs" in out.getvalue()

@@ -1,3 +1,6 @@
+import re
+from collections import Counter
+
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -106,12 +109,50 @@ def test_claims_name_the_survivor_only_to_those_who_may_see_who_they_are(persona
 
     claim = ClaimFactory(link=_link(personas))
     name = personas.person.display_name
+    case_page = reverse("entitlements:case", args=[personas.case.pk])
     for url in (
         reverse("entitlements:claim-detail", args=[claim.pk]),
         reverse("entitlements:overview"),
+        case_page,
     ):
         assert name in _client(personas, "lead").get(url).text
     # The partner's share carries identity; without it the name is not shown.
     CaseShare.objects.filter(case=personas.case).update(scopes=["case_history"])
-    page = _client(personas, "partner").get(reverse("entitlements:overview"))
-    assert page.status_code == 200 and name not in page.text
+    for url in (reverse("entitlements:overview"), case_page):
+        page = _client(personas, "partner").get(url)
+        assert page.status_code == 200 and name not in page.text
+
+
+def test_the_case_lists_each_claim_with_its_date_stages_and_money_in_lakhs(personas):
+    client = _client(personas, "lead")
+    url = reverse("entitlements:case", args=[personas.case.pk])
+    response = client.post(
+        url,
+        {
+            "form": "claim",
+            "person": personas.person.pk,
+            "filed_on": "2025-06-01",
+            "amount_claimed": "300000",
+            "reference": "DLSA/VC/118/2025",
+        },
+    )
+    assert response.status_code == 302
+    [row] = client.get(url).context["claims"]
+    page = client.get(url).text
+    row_html = page[page.index(str(row.pk)) :]
+    row_html = row_html[: row_html.index("</tr>")]
+    assert "1 Jun 2025" in row_html  # day-month-year, never 06/01/2025
+    assert "₹3,00,000 / ₹0 / ₹0" in row_html  # lakh grouping, not 300,000
+    assert "District Legal Services Authority" in row_html
+    assert "DLSA/VC/118/2025" in row_html
+    assert personas.person.display_name in row_html
+
+
+def test_each_label_of_the_case_page_names_a_field_of_its_own_form(personas):
+    # The application and the claim form both have a "Survivor": one id each, or the claim's
+    # label would point at (and a screen reader announce) the application's field.
+    page = _client(personas, "lead").get(reverse("entitlements:case", args=[personas.case.pk]))
+    ids = Counter(re.findall(r'\sid="([^"]+)"', page.text))
+    assert ids["claim-person"] == ids["application-person"] == 1
+    assert [i for i, n in ids.items() if n > 1] == []
+    assert 'for="claim-person"' in page.text

@@ -6,10 +6,11 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from setu.audit.models import AuditEntry
 from setu.matching import services
-from setu.matching.models import MatchPair, PairStatus
+from setu.matching.models import MatchPair, PairStatus, SideState
 from setu.matching.tests import factories as f
 
 pytestmark = pytest.mark.django_db
@@ -157,3 +158,23 @@ def test_check_panel_is_rate_limited_per_user_and_audited_without_names(net, set
         assert entry.details["fields"] == ["family_name", "given_name", "village"]
         assert "Rupa" not in str(entry.details) and "Jalangi" not in str(entry.details)
     cache.clear()
+
+
+def test_the_pair_page_speaks_the_readers_language(net):
+    # Seen in Bengali: the answers ("pending"), the field names and the verdict were English.
+    missing, _ = f.missing_girl(net.source)
+    rescued, _ = f.rescued_girl(net.dest)
+    f.consent_matching(missing)
+    f.consent_matching(rescued)
+    services.records_refresh([missing.pk, rescued.pk])
+    services.person_check(person_id=rescued.pk)
+    pair = MatchPair.objects.get()
+    client = _client(net.source_contact.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bn"
+    url = reverse("matching:pair-detail", args=[pair.pk])
+    html = client.get(url).content.decode()
+    with translation.override("bn"):
+        expected = [str(SideState.PENDING.label), translation.gettext("Sex")]
+    assert all(text in html for text in expected), expected
+    for english in ("pending", ">Sex<", "Likely the same person", "Possibly the same person"):
+        assert english not in html

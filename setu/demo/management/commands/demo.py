@@ -12,7 +12,14 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
 from setu.demo import network
-from setu.demo.loader import DEFAULT_PERSONS, DEFAULT_SEED, NotEmpty, load_network, plan_network
+from setu.demo.loader import (
+    DEFAULT_PERSONS,
+    DEFAULT_SEED,
+    NotEmpty,
+    load_network,
+    match_story_lines,
+    plan_network,
+)
 
 REFUSAL = (
     "Refusing to load the demo network: SETU_DEMO_MODE is not true. The demo accounts share a "
@@ -33,6 +40,12 @@ class Command(BaseCommand):
             "--if-empty",
             action="store_true",
             help="Do nothing (successfully) when any organisation already exists.",
+        )
+        load.add_argument(
+            "--match-story-lines",
+            action="store_true",
+            help="Then match the story-line persons only (seconds; their pairs and notices are "
+            "there at once); 'setu matching rematch' matches the rest of the network.",
         )
         load.add_argument("--persons", type=int, default=DEFAULT_PERSONS)
         load.add_argument("--seed", type=int, default=DEFAULT_SEED)
@@ -79,6 +92,13 @@ class Command(BaseCommand):
         elapsed = time.perf_counter() - started
         counts = plan.counts()
         self.stdout.write(self.style.SUCCESS(f"Demo network loaded in {elapsed:.1f} s."))
+        if options["match_story_lines"]:
+            started = time.perf_counter()
+            checked, pairs = match_story_lines(plan)
+            self.stdout.write(
+                f"Story-lines matched in {time.perf_counter() - started:.1f} s: "
+                f"{checked} persons checked, {pairs} pairs."
+            )
         labels = [
             ("organisation", "organisations"),
             ("user", "user accounts"),
