@@ -66,6 +66,7 @@ INSTALLED_APPS = [
     "setu.entitlements",
     "setu.legal",
     "setu.channels",
+    "setu.feedback",
     "setu.insights",
     "setu.notifications",
     "setu.matching",
