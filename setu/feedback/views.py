@@ -95,6 +95,7 @@ def _questions_context(credential: services.Credential, errors: dict, data: Any)
         "subject": fixed,
         "subjects": [] if fixed else list(selectors.subjects_public()),
         "errors": errors,
+        "general_errors": errors.get("__all__", []),
         "data": data,
         "faces": [(n, label, icons.FACES[n]) for n, label in selectors.Treated.choices],
         "entitled_choices": selectors.Entitled.choices,

@@ -72,7 +72,9 @@ class ComplaintDeskFactory(factory.django.DjangoModelFactory):
     handler = factory.SubFactory(UserFactory)
 
 
-def invitation(org, *, subject=None, campaign=None, days: int = 30, **kw) -> tuple[Invitation, str, str]:
+def invitation(
+    org, *, subject=None, campaign=None, days: int = 30, **kw
+) -> tuple[Invitation, str, str]:
     """An invitation with its clear token and code (which the database never holds)."""
     token, code = tokens.new_token(), tokens.new_code()
     row = Invitation.objects.create(

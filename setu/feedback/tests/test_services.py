@@ -178,7 +178,10 @@ def test_assisted_feedback_is_marked_and_not_about_the_helpers_own_organisation(
         services.feedback_record_assisted(actor=peer, subject=own, answers=_answers(), language="")
     with pytest.raises(Forbidden):
         services.feedback_record_assisted(
-            actor=network.actors["analyst"], subject=network.subject, answers=_answers(), language=""
+            actor=network.actors["analyst"],
+            subject=network.subject,
+            answers=_answers(),
+            language="",
         )
 
 
