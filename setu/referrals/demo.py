@@ -511,6 +511,7 @@ def _notify_recent(w: _Writer, contacts: dict[Any, list[Any]]) -> None:
 def _steps() -> list[tuple[str, Callable[..., dict[str, int]]]]:
     from setu.directory import demo as directory_demo
     from setu.entitlements import demo as entitlements_demo
+    from setu.feedback import demo as feedback_demo
     from setu.legal import demo as legal_demo
     from setu.shelters import demo as shelters_demo
 
@@ -520,6 +521,7 @@ def _steps() -> list[tuple[str, Callable[..., dict[str, int]]]]:
         ("shelters", shelters_demo.load_demo),
         ("entitlements", entitlements_demo.load_demo),
         ("legal", legal_demo.load_demo),
+        ("feedback", feedback_demo.load_demo),
     ]
 
 
