@@ -14,6 +14,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -54,8 +55,8 @@ if TYPE_CHECKING:
 INVITATION_DAYS = 30
 FOLLOWUP_DAYS = 180
 MAX_BATCH = 500
-# Code and link guesses: per address and for the whole site, per window. A survivor mistyping
-# her code a few times is never stopped; a script trying codes is, from any number of addresses.
+# Wrong code and link guesses: per address and for the whole site. A survivor mistyping her
+# code a few times is never stopped; a script trying codes is, from any number of addresses.
 ATTEMPTS_PER_ADDRESS = 10
 ATTEMPTS_WINDOW_SECONDS = 15 * 60
 ATTEMPTS_GLOBAL_PER_HOUR = 1000
@@ -94,25 +95,48 @@ class Issued:
     code: str
 
 
-def _count_attempt(address: str | None) -> None:
-    """One guess at a code or link; raises when this address or the whole site guessed too
-    often. The address is used only as a cache key for the window, never stored."""
-    key = tokens.digest("address", address or "unknown")[:32]
-    per_address = ratelimit.allow(
-        f"feedback:code:{key}", limit=ATTEMPTS_PER_ADDRESS, window_seconds=ATTEMPTS_WINDOW_SECONDS
-    )
-    overall = ratelimit.allow(
-        "feedback:code:all", limit=ATTEMPTS_GLOBAL_PER_HOUR, window_seconds=3600
-    )
-    if not (per_address and overall):
+def _address_key(address: str | None) -> str:
+    # Used only as a cache key for the window, never stored or logged.
+    return tokens.digest("address", address or "unknown")[:32]
+
+
+def _refuse_if_blocked(address: str | None) -> None:
+    """Refuse at once an address (or the whole site) that guessed wrong too often."""
+    if cache.get(f"feedback:blocked:{_address_key(address)}") or cache.get("feedback:blocked"):
         raise TooManyAttempts
 
 
+def _count_failure(address: str | None) -> None:
+    """One wrong guess. Only failures count, so many survivors answering from one address (a
+    collective's meeting on one Wi-Fi, a carrier's shared address) are never stopped, while a
+    script, whose guesses all fail, is stopped per address and, spread over many, overall."""
+    key = _address_key(address)
+    # ``allow`` says no once the window holds more than ``limit``: the N-th failure blocks.
+    if not ratelimit.allow(
+        f"feedback:fail:{key}",
+        limit=ATTEMPTS_PER_ADDRESS - 1,
+        window_seconds=ATTEMPTS_WINDOW_SECONDS,
+    ):
+        cache.set(f"feedback:blocked:{key}", 1, timeout=ATTEMPTS_WINDOW_SECONDS)
+    if not ratelimit.allow(
+        "feedback:fail:all", limit=ATTEMPTS_GLOBAL_PER_HOUR - 1, window_seconds=3600
+    ):
+        cache.set("feedback:blocked", 1, timeout=ATTEMPTS_WINDOW_SECONDS)
+
+
 def credential_open(*, address: str | None, token: str = "", code: str = "") -> Credential:
-    """Open a link token or a short code (an invitation's, or a follow-up code), counting the
-    attempt against the limits. Unknown, used and expired all answer the same ``NotFound``, so
-    a guess learns nothing about which codes exist."""
-    _count_attempt(address)
+    """Open a link token or a short code (an invitation's, or a follow-up code). Unknown, used
+    and expired all answer the same ``NotFound`` and count as a wrong guess, so a guess learns
+    nothing about which codes exist; ``TooManyAttempts`` after too many."""
+    _refuse_if_blocked(address)
+    try:
+        return _open(token=token, code=code)
+    except NotFound:
+        _count_failure(address)
+        raise
+
+
+def _open(*, token: str, code: str) -> Credential:
     now = timezone.now()
     if token:
         if not tokens.looks_like_token(token):
@@ -125,9 +149,8 @@ def credential_open(*, address: str | None, token: str = "", code: str = "") -> 
         return Credential(invitation=invitation)
     if not tokens.looks_like_code(code):
         raise NotFound
-    digest = tokens.code_digest(code)
     invitation = Invitation.objects.filter(
-        code_digest=digest, used_at__isnull=True, expires_at__gt=now
+        code_digest=tokens.code_digest(code), used_at__isnull=True, expires_at__gt=now
     ).first()
     if invitation is not None:
         return Credential(invitation=invitation)
