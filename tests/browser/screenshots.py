@@ -76,8 +76,9 @@ def _feedback_form(page: Page) -> None:
     # no account (cookies cleared) and chooses her answers.
     language = next(c["value"] for c in page.context.cookies() if c["name"] == "django_language")
     page.goto("/feedback/invite/")
-    page.locator("select[name=subject]").select_option(label=re.compile("Canning Police Station"))
-    page.locator("select[name=language]").select_option(language)
+    subject = page.locator("main select#id_subject option", has_text="Canning Police Station")
+    page.locator("main select#id_subject").select_option(subject.first.get_attribute("value"))
+    page.locator("main select#id_language").select_option(language)
     page.locator("main form button[type=submit]").click()
     link = page.locator("main table code").first.inner_text()
     page.context.clear_cookies()

@@ -54,8 +54,9 @@ def _invitation(page: Any, lang: str) -> str:
     page.locator("main form button[type=submit]").first.click()
     page.wait_for_url(re.compile(r"/$"))
     page.goto("/feedback/invite/")
-    page.locator("select[name=subject]").select_option(label=re.compile("Canning Police Station"))
-    page.locator("select[name=language]").select_option(lang)
+    subject = page.locator("main select#id_subject option", has_text="Canning Police Station")
+    page.locator("main select#id_subject").select_option(subject.first.get_attribute("value"))
+    page.locator("main select#id_language").select_option(lang)
     page.locator("main form button[type=submit]").click()
     link = page.locator("main table code").first.inner_text()
     page.context.clear_cookies()  # she has no account: nothing of the member's session
@@ -103,5 +104,5 @@ def test_the_form_works_without_javascript(chromium, live_setu):
     assert page.locator("a#quick-exit").get_attribute("href") == EXIT
     page.locator("input[name=code]").fill("ABCDE-FGHJK")
     page.locator("main form button[type=submit]").click()
-    assert page.get_by_role("alert").is_visible()  # an unknown code is refused in words
+    page.get_by_role("alert").wait_for()  # an unknown code is refused in words
     context.close()
