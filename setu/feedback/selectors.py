@@ -140,8 +140,8 @@ def subject_get(*, actor: Actor, subject_id: UUID) -> Subject:
 
 
 def change_note_list(*, actor: Actor) -> QuerySet[ChangeNote]:
-    """The actor's organisation's "you said, we did" notes."""
-    return ChangeNote.objects.filter(organisation_id=actor.organisation_id)
+    """The actor's organisation's "you said, we did" notes (those it may write)."""
+    return policy.scope(actor, ChangeNote.objects.all(), Action.EDIT)
 
 
 # --- Reports ------------------------------------------------------------------------------------
