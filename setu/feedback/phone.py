@@ -124,7 +124,12 @@ def _default_ivr_starter(sender: str) -> None:
     except ImportError:
         logger.warning("feedback: missed call received but no flow engine is configured")
         return
-    module.flow_start(flow=IVR_FLOW, contact=sender, extra={"purpose": FLOW})
+    try:
+        # Its signature on main: flow_start(*, flow, number, params=None, actor=None).
+        module.flow_start(flow=IVR_FLOW, number=sender, params={"purpose": FLOW})
+    except InvalidInput:
+        # The flow is not configured (SETU_CHANNELS_FLOWS): nothing to call her back with.
+        logger.warning("feedback: the %s flow is not configured", IVR_FLOW)
 
 
 # Tests replace this with a fake that records the call.
