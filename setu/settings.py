@@ -68,6 +68,7 @@ INSTALLED_APPS = [
     "setu.fieldops",
     "setu.intel",
     "setu.channels",
+    "setu.feedback",
     "setu.insights",
     "setu.notifications",
     "setu.matching",

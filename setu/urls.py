@@ -23,6 +23,8 @@ urlpatterns = [
     path("matching/", include("setu.matching.urls")),
     path("inbox/", include("setu.notifications.urls")),
     path("channels/", include("setu.channels.urls")),
+    path("feedback/", include("setu.feedback.urls")),
+    path("f/", include("setu.feedback.public_urls")),
     path("api/", include("setu.api_urls")),
     path("i18n/setlang/", login_not_required(set_language), name="set_language"),
 ]

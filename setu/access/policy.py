@@ -1299,3 +1299,97 @@ CLASS_RULES.update(
         ("intel.counts", Action.VIEW_AGGREGATES): lambda a: _member(a, INTEL_COUNT_ROLES),
     }
 )
+
+
+# --- Feedback: survivor voice (issue 26) -------------------------------------------------------
+#
+# Feedback is given without an account and names nobody. The organisation a piece of feedback
+# is about never reads it one by one, and never a serious complaint about it: every rule below
+# leaves out rows whose ``concerns_org`` is the actor's organisation. Open feedback is read and
+# coded by network coordinators, and by collective leaders for their own campaigns; a serious
+# complaint only by the handler it was routed to (while unrouted, by network coordinators).
+# Counts (suppressed under 11) are for the statistics roles and collective leaders.
+
+COLLECTIVE_ROLES = frozenset({Role.COLLECTIVE_LEADER, Role.PEER_SUPPORTER})
+# Who hands out invitations (links and codes) and records feedback on a survivor's behalf.
+FEEDBACK_INVITE_ROLES = (IDENTITY_ROLES | COLLECTIVE_ROLES | {Role.NETWORK_COORDINATOR}) - {
+    Role.POLICE_LIAISON
+}
+FEEDBACK_ASSIST_ROLES = frozenset(
+    {Role.CASEWORKER, Role.COUNSELLOR, Role.FIELD_OFFICER, *COLLECTIVE_ROLES}
+)
+FEEDBACK_REPORT_ROLES = AGGREGATE_ROLES | {Role.COLLECTIVE_LEADER}
+# Who runs campaigns (a batch of invitations about one subject).
+CAMPAIGN_ROLES = frozenset({Role.ORG_ADMIN, Role.NETWORK_COORDINATOR, Role.COLLECTIVE_LEADER})
+# Who records "you said, we did" for their organisation.
+CHANGE_NOTE_ROLES = frozenset({Role.ORG_ADMIN, Role.NETWORK_COORDINATOR})
+
+
+def _not_about_own(actor: Actor) -> Q:
+    """Never a row about the actor's own organisation, whatever else allows it."""
+    return ~Q(concerns_org_id=actor.organisation_id)
+
+
+def _feedback_view(actor: Actor) -> Q:
+    """Open feedback for coordinators (all) and collective leaders (their campaigns); a serious
+    complaint for its handler, or coordinators while it has none; never about one's own org."""
+    rows = NOTHING
+    if _member(actor, frozenset({Role.NETWORK_COORDINATOR})):
+        rows = Q(lane="open") | Q(lane="serious", handler__isnull=True)
+    if _member(actor, frozenset({Role.COLLECTIVE_LEADER})):
+        rows = rows | Q(lane="open", campaign__organisation_id=actor.organisation_id)
+    if actor.organisation_id is not None:
+        rows = rows | Q(lane="serious", handler_id=actor.user.pk)
+    if rows == NOTHING:
+        return NOTHING
+    return rows & _not_about_own(actor)
+
+
+def _campaign_view(actor: Actor) -> Q:
+    return _own_org(CAMPAIGN_ROLES | FEEDBACK_INVITE_ROLES, "organisation_id")(actor)
+
+
+def _change_note_edit(actor: Actor) -> Q:
+    return _own_org(CHANGE_NOTE_ROLES, "organisation_id")(actor)
+
+
+RULES.update(
+    {
+        ("feedback.feedback", Action.VIEW): _feedback_view,
+        ("feedback.feedback", Action.EDIT): _feedback_view,
+        # Counts only, suppressed under 11 by the selectors: every answer may be counted.
+        ("feedback.feedback", Action.VIEW_AGGREGATES): lambda a: (
+            Q() if _member(a, FEEDBACK_REPORT_ROLES) else NOTHING
+        ),
+        ("feedback.subject", Action.VIEW): lambda a: Q() if a.has_membership else NOTHING,
+        ("feedback.subject", Action.EDIT): _scheme_edit,
+        ("feedback.campaign", Action.VIEW): _campaign_view,
+        ("feedback.campaign", Action.EDIT): _own_org(CAMPAIGN_ROLES, "organisation_id"),
+        ("feedback.changenote", Action.EDIT): _change_note_edit,
+        ("feedback.complaintdesk", Action.VIEW): _own_org(
+            frozenset({Role.NETWORK_COORDINATOR, Role.ORG_ADMIN}), "organisation_id"
+        ),
+    }
+)
+CLASS_RULES.update(
+    {
+        ("feedback.feedback", Action.VIEW): lambda a: (
+            a.organisation_id is not None
+            and a.role in {Role.NETWORK_COORDINATOR, Role.COLLECTIVE_LEADER}
+        ),
+        ("feedback.feedback", Action.CREATE): lambda a: _member(a, FEEDBACK_ASSIST_ROLES),
+        ("feedback.invitation", Action.CREATE): lambda a: _member(a, FEEDBACK_INVITE_ROLES),
+        ("feedback.campaign", Action.CREATE): lambda a: _member(a, CAMPAIGN_ROLES),
+        ("feedback.campaign", Action.VIEW): lambda a: _member(
+            a, CAMPAIGN_ROLES | FEEDBACK_INVITE_ROLES
+        ),
+        ("feedback.subject", Action.EDIT): lambda a: (
+            a.is_platform_admin or _member(a, frozenset({Role.NETWORK_COORDINATOR}))
+        ),
+        ("feedback.changenote", Action.CREATE): lambda a: _member(a, CHANGE_NOTE_ROLES),
+        ("feedback.complaintdesk", Action.EDIT): lambda a: _member(
+            a, frozenset({Role.NETWORK_COORDINATOR})
+        ),
+        ("feedback.report", Action.VIEW_AGGREGATES): lambda a: _member(a, FEEDBACK_REPORT_ROLES),
+    }
+)

@@ -25,7 +25,13 @@ TYPE_ROLES: dict[str, tuple[str, ...]] = {
     T.LEGAL_AID: (Role.ORG_ADMIN, Role.CASEWORKER, Role.LEGAL_OFFICER),
     T.CHILD_WELFARE_COMMITTEE: (Role.ORG_ADMIN, Role.CASEWORKER),
     T.GOVERNMENT_DEPARTMENT: (Role.ORG_ADMIN, Role.CASEWORKER, Role.ANALYST),
-    T.SURVIVOR_COLLECTIVE: (Role.ORG_ADMIN, Role.CASEWORKER, Role.COUNSELLOR),
+    T.SURVIVOR_COLLECTIVE: (
+        Role.ORG_ADMIN,
+        Role.CASEWORKER,
+        Role.COUNSELLOR,
+        Role.COLLECTIVE_LEADER,
+        Role.PEER_SUPPORTER,
+    ),
     T.NETWORK_BODY: (
         Role.ORG_ADMIN,
         Role.CASEWORKER,
@@ -33,7 +39,10 @@ TYPE_ROLES: dict[str, tuple[str, ...]] = {
         Role.ANALYST,
     ),
 }
-ALL_ROLES: tuple[str, ...] = tuple(Role.values)
+# Every NGO role; a collective's own roles belong to collectives.
+ALL_ROLES: tuple[str, ...] = tuple(
+    r for r in Role.values if r not in (Role.COLLECTIVE_LEADER, Role.PEER_SUPPORTER)
+)
 
 
 @dataclass(frozen=True)

@@ -140,7 +140,7 @@ OFFERS: dict[str, tuple[Offer, ...]] = {
               (), 18, 35, state_wide=True),
     ),
     T.SURVIVOR_COLLECTIVE: (
-        Offer(S.COUNSELLING, "Peer support by survivors",
+        Offer(S.PEER_SUPPORT, "Peer support by survivors",
               "Survivor leaders visit, listen and stay in touch; support groups every month."),
         Offer(S.LIVELIHOOD, "Survivor-led livelihood groups",
               "Collective enterprises, savings groups and help to find work.", WOMEN_GIRLS, 18,

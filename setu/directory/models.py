@@ -22,6 +22,8 @@ class ServiceType(models.TextChoices):
     COUNSELLING = "counselling", _("Mental-health counselling")
     EDUCATION = "education", _("Education")
     LIVELIHOOD = "livelihood", _("Skills and livelihood")
+    # Survivor collectives as referral partners (issue 26).
+    PEER_SUPPORT = "peer_support", _("Peer support by survivors")
     REPATRIATION = "repatriation", _("Repatriation and escort")
     FAMILY_TRACING = "family_tracing", _("Family tracing")
     COMPENSATION = "compensation", _("Victim-compensation claims")

@@ -120,6 +120,9 @@ class Role(models.TextChoices):
     FIELD_OFFICER = "field_officer", _("Field / rescue officer")
     NETWORK_COORDINATOR = "network_coordinator", _("Network coordinator")
     ANALYST = "analyst", _("Analyst")
+    # Survivor collectives are members of the network, not its subjects (issue 26).
+    COLLECTIVE_LEADER = "collective_leader", _("Collective leader")
+    PEER_SUPPORTER = "peer_supporter", _("Peer supporter")
 
 
 class Membership(BaseModel):

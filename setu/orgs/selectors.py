@@ -118,6 +118,16 @@ def designated_contacts(*, organisation_id: object) -> QuerySet[Membership]:
     ).select_related("user")
 
 
+def member_user_ids(*, organisation_id: object) -> list[Any]:
+    """Ids of the users with an active membership of an organisation (a system read: feedback
+    keeps serious complaints away from the organisation they are about)."""
+    return list(
+        Membership.objects.filter(organisation_id=organisation_id, is_active=True).values_list(
+            "user_id", flat=True
+        )
+    )
+
+
 def organisation_for_system(*, organisation_id: object) -> Organisation:
     """An organisation by id for background jobs that act for no one (reminders, nudges)."""
     return Organisation.objects.get(pk=organisation_id)

@@ -511,6 +511,7 @@ def _notify_recent(w: _Writer, contacts: dict[Any, list[Any]]) -> None:
 def _steps() -> list[tuple[str, Callable[..., dict[str, int]]]]:
     from setu.directory import demo as directory_demo
     from setu.entitlements import demo as entitlements_demo
+    from setu.feedback import demo as feedback_demo
     from setu.fieldops import demo as fieldops_demo
     from setu.intel import demo as intel_demo
     from setu.legal import demo as legal_demo
@@ -526,6 +527,7 @@ def _steps() -> list[tuple[str, Callable[..., dict[str, int]]]]:
         ("fieldops", fieldops_demo.load_demo),
         ("attachments", registry_demo.load_demo),
         ("intel", intel_demo.load_demo),
+        ("feedback", feedback_demo.load_demo),
     ]
 
 

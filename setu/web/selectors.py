@@ -50,6 +50,15 @@ def navigation_for(*, actor: Actor) -> list[NavItem]:
         items.append(NavItem(str(_("Intelligence")), reverse("intel:crossref"), "intel"))
     elif policy.allowed(actor, Action.VIEW_AGGREGATES, "intel.counts"):
         items.append(NavItem(str(_("Intelligence in numbers")), reverse("intel:counts"), "intel"))
+    if any(
+        policy.allowed(actor, action, label)
+        for action, label in (
+            (Action.VIEW, "feedback.feedback"),
+            (Action.CREATE, "feedback.invitation"),
+            (Action.VIEW_AGGREGATES, "feedback.report"),
+        )
+    ):
+        items.append(NavItem(str(_("Survivor feedback")), reverse("feedback:desk"), "feedback"))
     if policy.allowed(actor, Action.VIEW, "matching.matchpair"):
         items.append(NavItem(str(_("Matches")), reverse("matching:pair-list"), "matches"))
     elif policy.allowed(actor, Action.VIEW, "matching.calibration"):

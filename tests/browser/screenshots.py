@@ -88,8 +88,31 @@ def _legal_proceeding(page: Page) -> None:
     page.wait_for_load_state()
 
 
+def _feedback_form(page: Page) -> None:
+    # A peer supporter makes an invitation in the page's language; the survivor opens it with
+    # no account (cookies cleared) and chooses her answers.
+    language = next(c["value"] for c in page.context.cookies() if c["name"] == "django_language")
+    page.goto("/feedback/invite/")
+    subject = page.locator("main select#id_subject option", has_text="Canning Police Station")
+    page.locator("main select#id_subject").select_option(subject.first.get_attribute("value"))
+    page.locator("main select#id_language").select_option(language)
+    page.locator("main form button[type=submit]").click()
+    link = page.locator("main table code").first.inner_text()
+    page.context.clear_cookies()
+    page.goto(link)
+    page.locator("input[name=treated][value='2']").check(force=True)
+    page.locator("input[name=entitled][value=partly]").check(force=True)
+
+
 # (file name, account, how to get there, languages, viewports)
 SHOTS = [
+    (
+        "feedback-form",
+        "survivor-collective.peer_supporter",
+        _feedback_form,
+        ("hi", "bn"),
+        ("phone",),
+    ),
     ("home", "mumbai-ngo.caseworker", lambda p: p.goto("/"), ("en", "bn"), ("desktop", "phone")),
     ("person-check", "mumbai-ngo.caseworker", _person_form, ("en",), ("desktop",)),
     (

@@ -1,0 +1,69 @@
+"""Authorization-matrix entries of the feedback pages.
+
+The survivor's pages under /f/ need no account: everyone reaches them (a guessed token gets
+the "link no longer works" page; after ten guesses from one address, 429). The personas'
+coordinator reads open feedback about organisations other than its own; nobody else among the
+personas reads feedback one by one. Collective leaders, peer supporters and complaints
+handlers are not matrix personas; their rights are tested in ``test_access.py``.
+"""
+
+from tests.authz import EVERYONE, MEMBERS, Entry
+
+INVITERS = frozenset(
+    {
+        "lead",
+        "org_admin",
+        "counsellor",
+        "coordinator",
+        "partner",
+        "partner_admin",
+        "other_org",
+        "other_admin",
+    }
+)
+ASSISTANTS = frozenset({"lead", "counsellor", "partner", "other_org"})
+REPORTERS = frozenset({"org_admin", "analyst", "coordinator", "partner_admin", "other_admin"})
+NOTE_WRITERS = frozenset({"org_admin", "coordinator", "partner_admin", "other_admin"})
+CODERS = frozenset({"coordinator"})
+# Guesses are limited per address: the matrix's many requests may meet the limit.
+LIMITED = frozenset({429})
+
+
+def _feedback(p):
+    from setu.feedback.tests.factories import FeedbackFactory, SubjectFactory
+
+    return FeedbackFactory(subject=SubjectFactory(organisation=p.other_org))
+
+
+def item_kw(p):
+    return {"feedback_id": _feedback(p).pk}
+
+
+def act_kw(p):
+    return {"feedback_id": _feedback(p).pk, "what": "acknowledge"}
+
+
+ENTRIES = [
+    Entry("feedback_public:entry", EVERYONE),
+    Entry(
+        "feedback_public:entry",
+        EVERYONE,
+        method="post",
+        data=lambda p: {"code": "ABCDE-FGHJK"},
+        ok_statuses=frozenset({404, 429}),
+    ),
+    Entry(
+        "feedback_public:link",
+        EVERYONE,
+        lambda p: {"token": "x" * 32},
+        ok_statuses=LIMITED,
+    ),
+    Entry("feedback:desk", MEMBERS),
+    Entry("feedback:item", CODERS, item_kw),
+    Entry("feedback:item-act", CODERS, act_kw, method="post"),
+    Entry("feedback:assisted", ASSISTANTS),
+    Entry("feedback:invite", INVITERS),
+    Entry("feedback:campaigns", INVITERS),
+    Entry("feedback:reports", REPORTERS),
+    Entry("feedback:changes", NOTE_WRITERS),
+]
