@@ -14,3 +14,5 @@ class FeedbackConfig(AppConfig):
         hooks.register_keyword(phone.KEYWORD, phone.on_sms)
         hooks.register_missed_call(phone.LINE, phone.on_missed_call)
         hooks.register_flow(phone.FLOW, phone.on_flow)
+        # The voice call-back's answers come back from its own flow.
+        hooks.register_flow(phone.IVR_FLOW, phone.on_flow)

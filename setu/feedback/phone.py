@@ -14,7 +14,6 @@ stored, logged or audited.
 
 from __future__ import annotations
 
-import importlib
 import logging
 import uuid
 from collections.abc import Callable, Mapping
@@ -23,6 +22,7 @@ from typing import Any
 from django.utils import translation
 from django.utils.translation import gettext as _
 
+from setu.channels import services as channels_services
 from setu.channels.hooks import FlowResult, InboundMessage
 from setu.core import ratelimit
 from setu.core.errors import InvalidInput, NotFound
@@ -117,16 +117,8 @@ def on_sms(message: InboundMessage) -> str | None:
 
 def _default_ivr_starter(sender: str) -> None:
     """Ask the flow engine to call her back with the voice questions."""
-    # TODO(#26): call channels.services.flow_start directly once the adapters are merged; until
-    # then it is looked up at run time so this app works with or without them.
     try:
-        module = importlib.import_module("setu.channels.services")
-    except ImportError:
-        logger.warning("feedback: missed call received but no flow engine is configured")
-        return
-    try:
-        # Its signature on main: flow_start(*, flow, number, params=None, actor=None).
-        module.flow_start(flow=IVR_FLOW, number=sender, params={"purpose": FLOW})
+        channels_services.flow_start(flow=IVR_FLOW, number=sender, params={"purpose": FLOW})
     except InvalidInput:
         # The flow is not configured (SETU_CHANNELS_FLOWS): nothing to call her back with.
         logger.warning("feedback: the %s flow is not configured", IVR_FLOW)
@@ -186,7 +178,8 @@ def on_flow(result: FlowResult) -> None:
     except (ValueError, NotFound, InvalidInput):
         logger.warning("feedback: flow run %s has no usable answers", result.run_id or "?")
         return
-    channel = Channel.IVR if result.extra.get("mode", "ivr") == "ivr" else Channel.SMS
+    ivr = result.flow == IVR_FLOW or result.extra.get("mode", "ivr") == "ivr"
+    channel = Channel.IVR if ivr else Channel.SMS
     services.feedback_from_channel(
         subject=subject,
         answers=answers,

@@ -100,3 +100,33 @@ def test_a_run_without_usable_answers_is_dropped(network, caplog):
     )
     assert not Feedback.objects.exists()
     assert SENDER not in caplog.text
+
+
+def test_a_missed_call_through_the_channels_app_starts_the_voice_call_back_and_its_answers_land(
+    network, settings, django_capture_on_commit_callbacks
+):
+    from setu.channels import services as channels_services
+    from setu.channels.adapters import ConsoleFlowStarter, ConsoleStart
+
+    settings.SETU_CHANNELS_LINES = {"feedback": "+919876500001"}
+    settings.SETU_CHANNELS_FLOWS = {"feedback_ivr": "0f1e2d3c-ivr"}
+    ConsoleFlowStarter.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        channels_services.missed_call_receive(
+            adapter="console", caller="098000 00001", called="098765 00001", call_id="c1"
+        )
+    assert ConsoleFlowStarter.outbox == [
+        ConsoleStart("feedback_ivr", SENDER, {"purpose": "feedback"})
+    ]
+    ConsoleFlowStarter.outbox.clear()
+    # The voice flow's answers come back under its own flow, as the engine's webhook sends them.
+    channels_services.flow_result_receive(
+        adapter="rapidpro",
+        sender=SENDER,
+        results={"treated": "4", "entitled": "1", "safe": "1"},
+        flow_uuid="0f1e2d3c-ivr",
+        run_id="rp-run-77",
+        extra={"subject": str(network.subject.pk)},
+    )
+    feedback = Feedback.objects.get()
+    assert feedback.channel == "ivr" and feedback.treated == 4
