@@ -226,6 +226,15 @@ def test_a_page_works_under_row_level_security_and_the_next_request_inherits_not
     assert "Lalita" in response.content.decode()
     assert rls.bound() == ""
     assert _ids(Person) == set()
+    # The next request, on the same connection, by B's member: B's rows, none of A's.
+    world["hidden"].person.given_name = "Basanti"
+    _sql("RESET ROLE")
+    world["hidden"].person.save()
+    other = _client(MembershipFactory(organisation=world["b"], role=Role.CASEWORKER).user)
+    _as("setu_app")
+    page = other.get(reverse("registry:person-list")).content.decode()
+    assert "Basanti" in page
+    assert "Lalita" not in page
 
 
 def test_the_deploy_check_names_what_makes_a_role_escape_the_policies(roles, world):
