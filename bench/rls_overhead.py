@@ -116,6 +116,7 @@ def main() -> int:
     from django.core.signals import request_started
     from django.db import connection
     from django.test import Client
+    from django.urls import reverse
 
     from setu.access import rls
     from setu.accounts.models import User
@@ -163,8 +164,8 @@ def main() -> int:
             return Person.objects.count()
 
     rows = [
-        ("person list page", page("/persons/")),
-        ("case list page", page("/cases/")),
+        ("person list page", page(reverse("registry:person-list"))),
+        ("case list page", page(reverse("registry:case-list"))),
         ("Person.objects.count()", forgetful),
     ]
     for name in ("", "setu_app"):
@@ -187,7 +188,7 @@ def main() -> int:
         return held
 
     rls._session_holds = counting  # type: ignore[assignment]
-    client.get("/persons/")
+    client.get(reverse("registry:person-list"))
     rls._session_holds = holds  # type: ignore[assignment]
     print(f"set_config statements in one page request: {calls['n']}")
     return 0

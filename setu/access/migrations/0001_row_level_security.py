@@ -50,12 +50,16 @@ LANGUAGE sql STABLE SECURITY DEFINER SET search_path FROM CURRENT AS $$
 $$;
 """
 
-OWN = "owner_org_id = setu_rls_org()"
+# Policies call the helpers through scalar subqueries, so PostgreSQL evaluates them once per
+# query (an InitPlan) instead of once per row (measured: docs/row-level-security.md).
+ORG = "(SELECT setu_rls_org())"
+SYSTEM = "(SELECT setu_rls_system())"
+OWN = f"owner_org_id = {ORG}"
 
 
 def _parent(table: str, column: str, *, own: bool) -> str:
     """A child row follows its parent row (itself under row-level security)."""
-    extra = " AND k.owner_org_id = setu_rls_org()" if own else ""
+    extra = f" AND k.owner_org_id = {ORG}" if own else ""
     return f"EXISTS (SELECT 1 FROM {table} k WHERE k.id = {column}{extra})"
 
 
@@ -66,19 +70,19 @@ POLICIES: dict[str, tuple[str, str]] = {
     # A consent to a third organisation would tell a partner who else holds her (issue 28, 12).
     "registry_consent": (
         _parent("registry_person", "person_id", own=False)
-        + " AND (recipient_org_id IS NULL OR recipient_org_id = setu_rls_org()"
+        + f" AND (recipient_org_id IS NULL OR recipient_org_id = {ORG}"
         + " OR " + _parent("registry_person", "person_id", own=True) + ")",
         _parent("registry_person", "person_id", own=True),
     ),
     "registry_caseshare": (
-        "(organisation_id = setu_rls_org() AND case_id IN (SELECT setu_rls_shared_cases()))"
+        f"(organisation_id = {ORG} AND case_id IN (SELECT setu_rls_shared_cases()))"
         " OR " + _parent("registry_case", "case_id", own=True),
         _parent("registry_case", "case_id", own=True),
     ),
     "registry_caseshare_recipients": (
         "EXISTS (SELECT 1 FROM registry_caseshare k WHERE k.id = caseshare_id)",
         "EXISTS (SELECT 1 FROM registry_caseshare k JOIN registry_case c ON c.id = k.case_id"
-        " WHERE k.id = caseshare_id AND c.owner_org_id = setu_rls_org())",
+        " WHERE k.id = caseshare_id AND c.owner_org_id = (SELECT setu_rls_org()))",
     ),
 }
 PERSON_CHILDREN = (
@@ -114,10 +118,10 @@ def _up() -> str:
         parts.append(
             f"ALTER TABLE {table} ENABLE ROW LEVEL SECURITY;\n"
             f"CREATE POLICY setu_read ON {table} FOR SELECT\n"
-            f"  USING (setu_rls_system() OR {read});\n"
+            f"  USING ({read} OR {SYSTEM});\n"
             f"CREATE POLICY setu_write ON {table} FOR ALL\n"
-            f"  USING (setu_rls_system() OR {write})\n"
-            f"  WITH CHECK (setu_rls_system() OR {write});\n"
+            f"  USING ({write} OR {SYSTEM})\n"
+            f"  WITH CHECK ({write} OR {SYSTEM});\n"
         )
     return "\n".join(parts)
 
