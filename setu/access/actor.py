@@ -8,6 +8,8 @@ from typing import TYPE_CHECKING, Any
 
 from django.http import HttpRequest
 
+from setu.access import rls
+
 if TYPE_CHECKING:
     from setu.accounts.models import User
 
@@ -74,4 +76,6 @@ def actor_of(request: HttpRequest) -> Actor:
     membership_id = session.get(ACTIVE_MEMBERSHIP_SESSION_KEY) if session is not None else None
     actor = actor_for_user(request.user, membership_id=membership_id, ip_address=client_ip(request))
     request._setu_actor = actor  # type: ignore[attr-defined]
+    # From here on the database's row-level security answers for this organisation only.
+    rls.bind(actor.organisation_id)
     return actor

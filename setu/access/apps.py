@@ -6,3 +6,16 @@ class AccessConfig(AppConfig):
 
     name = "setu.access"
     label = "access"
+
+    def ready(self) -> None:
+        from django.core.signals import request_finished, request_started
+        from django.db.backends.signals import connection_created
+        from django.tasks.signals import task_finished, task_started
+
+        from setu.access import checks, rls  # noqa: F401  (deploy check)
+
+        # Row-level security: each connection tells PostgreSQL whom it acts for, and every
+        # request and task job starts and ends acting for no organisation.
+        connection_created.connect(rls.install, dispatch_uid="setu_rls_install")
+        for signal in (request_started, request_finished, task_started, task_finished):
+            signal.connect(rls.unbind, dispatch_uid=f"setu_rls_unbind_{id(signal)}")
