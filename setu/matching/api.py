@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 from uuid import UUID
 
+from django.utils import translation
 from django.utils.translation import gettext as _
 from drf_spectacular.openapi import AutoSchema
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -84,12 +85,17 @@ class MissingListApi(APIView):
 
 @extend_schema(tags=["matching"])
 class NoticeDetailApi(APIView):
-    """GET: one pair with its evidence in words (values only where the policy allows)."""
+    """GET: one pair with its evidence in words (values only where the policy allows).
+
+    ``field`` is a stable code; ``summary`` and each ``text`` are the engine's English sentences
+    whatever the request's language, so that a client can rely on them (the pages translate).
+    """
 
     @extend_schema(responses=NoticeDetailOut)
     def get(self, request: Request, pair_id: UUID) -> Response:
         actor = actor_of(request)
-        review = selectors.pair_review(actor=actor, pair_id=pair_id)
+        with translation.override("en"):
+            review = selectors.pair_review(actor=actor, pair_id=pair_id)
         contacts = selectors.other_org_contacts(actor=actor, pairs=[review.pair])
         body = pair_out(review.pair, actor.organisation_id, contacts=contacts)
         body["summary"] = review.summary

@@ -11,6 +11,8 @@ import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+from django.utils.translation import gettext, gettext_lazy
+
 from setu import linkage
 from setu.linkage import Explanation, MatchConfig, MatchIndex, PersonRecord
 
@@ -106,53 +108,125 @@ def check_rating(probability: float, explanation: Explanation) -> str:
 
 # Words without values, for the other organisation's record before a link is confirmed.
 _VALUE_FREE = {
-    ("given_name", "exact"): "Given names are the same",
-    ("given_name", "sound"): "Given names sound the same",
-    ("given_name", "swapped"): "Same names, with given and family name swapped",
-    ("given_name", "partial"): "Given names share a name",
-    ("given_name", "alias"): "A nickname or alias matches the other's name",
-    ("given_name", "similar"): "Given names are spelled similarly",
-    ("given_name", "different"): "Given names are different",
-    ("sex", "same"): "Same sex recorded",
-    ("sex", "different"): "Recorded sex differs",
-    ("birth", "date"): "Same date of birth",
-    ("birth", "date_swapped"): "Same date of birth with day and month swapped",
-    ("birth", "date_typo"): "Dates of birth one digit apart, as a typing slip makes them",
-    ("birth", "year"): "Born in the same year",
-    (
-        "birth",
-        "consistent",
-    ): "Born within a few years of each other: consistent with estimated ages",
-    ("birth", "near"): "Ages a little further apart than estimates usually are",
-    ("birth", "far"): "Ages too far apart to be one person",
-    ("family_name", "sound"): "Family names sound the same",
-    ("family_name", "similar"): "Family names are spelled similarly",
-    ("family_name", "different"): "Family names differ",
-    ("father_name", "sound"): "Fathers' names sound the same",
-    ("father_name", "partial"): "Fathers' names partly agree",
-    ("father_name", "similar"): "Fathers' names are spelled similarly",
-    ("father_name", "different"): "Fathers' names differ",
-    ("mother_name", "sound"): "Mothers' names sound the same",
-    ("mother_name", "partial"): "Mothers' names partly agree",
-    ("mother_name", "similar"): "Mothers' names are spelled similarly",
-    ("mother_name", "different"): "Mothers' names differ",
-    ("village", "sound"): "Same village",
-    ("village", "similar"): "Village names are spelled similarly",
-    ("village", "different"): "Different villages",
-    ("place", "same_district"): "Same home district",
-    ("place", "related_district"): "Home districts that were one district before a split",
-    ("place", "same_state"): "Home districts in the same state",
-    ("place", "other_state"): "Home places in different states",
-    ("phone", "same"): "Same phone number (families share phones: weak on its own)",
-    ("phone", "different"): "Different phone numbers",
+    ("given_name", "exact"): gettext_lazy("Given names are the same"),
+    ("given_name", "sound"): gettext_lazy("Given names sound the same"),
+    ("given_name", "swapped"): gettext_lazy("Same names, with given and family name swapped"),
+    ("given_name", "partial"): gettext_lazy("Given names share a name"),
+    ("given_name", "alias"): gettext_lazy("A nickname or alias matches the other's name"),
+    ("given_name", "similar"): gettext_lazy("Given names are spelled similarly"),
+    ("given_name", "different"): gettext_lazy("Given names are different"),
+    ("sex", "same"): gettext_lazy("Same sex recorded"),
+    ("sex", "different"): gettext_lazy("Recorded sex differs"),
+    ("birth", "date"): gettext_lazy("Same date of birth"),
+    ("birth", "date_swapped"): gettext_lazy("Same date of birth with day and month swapped"),
+    ("birth", "date_typo"): gettext_lazy(
+        "Dates of birth one digit apart, as a typing slip makes them"
+    ),
+    ("birth", "year"): gettext_lazy("Born in the same year"),
+    ("birth", "consistent"): gettext_lazy(
+        "Born within a few years of each other: consistent with estimated ages"
+    ),
+    ("birth", "near"): gettext_lazy("Ages a little further apart than estimates usually are"),
+    ("birth", "far"): gettext_lazy("Ages too far apart to be one person"),
+    ("family_name", "sound"): gettext_lazy("Family names sound the same"),
+    ("family_name", "similar"): gettext_lazy("Family names are spelled similarly"),
+    ("family_name", "different"): gettext_lazy("Family names differ"),
+    ("father_name", "sound"): gettext_lazy("Fathers' names sound the same"),
+    ("father_name", "partial"): gettext_lazy("Fathers' names partly agree"),
+    ("father_name", "similar"): gettext_lazy("Fathers' names are spelled similarly"),
+    ("father_name", "different"): gettext_lazy("Fathers' names differ"),
+    ("mother_name", "sound"): gettext_lazy("Mothers' names sound the same"),
+    ("mother_name", "partial"): gettext_lazy("Mothers' names partly agree"),
+    ("mother_name", "similar"): gettext_lazy("Mothers' names are spelled similarly"),
+    ("mother_name", "different"): gettext_lazy("Mothers' names differ"),
+    ("village", "sound"): gettext_lazy("Same village"),
+    ("village", "similar"): gettext_lazy("Village names are spelled similarly"),
+    ("village", "different"): gettext_lazy("Different villages"),
+    ("place", "same_district"): gettext_lazy("Same home district"),
+    ("place", "related_district"): gettext_lazy(
+        "Home districts that were one district before a split"
+    ),
+    ("place", "same_state"): gettext_lazy("Home districts in the same state"),
+    ("place", "other_state"): gettext_lazy("Home places in different states"),
+    ("phone", "same"): gettext_lazy("Same phone number (families share phones: weak on its own)"),
+    ("phone", "different"): gettext_lazy("Different phone numbers"),
 }
 
 
+_NOT_RECORDED = gettext_lazy("Not recorded on both sides: no evidence either way")
+
+_VERDICTS = {
+    "match": gettext_lazy("Likely the same person"),
+    "review": gettext_lazy("Needs review: the evidence conflicts"),
+    "possible": gettext_lazy("Possibly the same person"),
+}
+_DIFFERENT = gettext_lazy("Probably different people")
+_REVIEW_REASON = gettext_lazy(
+    "Same full date of birth, family name and place, but a different given name: one person "
+    "renamed or recorded under another name, or twins or sisters. A caseworker should decide."
+)
+_HOUSEHOLD_CAPPED = gettext_lazy(
+    "Family, place and phone evidence was counted only in part, because brothers and sisters "
+    "share it; the person's own name, sex and age must carry the match."
+)
+_PERSON = ("given_name", "sex", "birth")
+
+
+def evidence_text(field: str, level: str) -> str:
+    """The sentence for a field's comparison level, without values, in the active language.
+
+    The engine's own ``FieldEvidence.text`` is English with the values in it; the pages show
+    the values in their own columns and this sentence beside them. An unknown level (a newer
+    engine) shows as its code rather than failing.
+    """
+    if level == "missing":
+        return str(_NOT_RECORDED)
+    text = _VALUE_FREE.get((field, level))
+    return str(text) if text is not None else level
+
+
+def verdict_text(explanation: Explanation) -> str:
+    """The engine's decision in words (active language), without the probability."""
+    return str(_VERDICTS.get(explanation.decision, _DIFFERENT))
+
+
+def summary_text(explanation: Explanation) -> str:
+    """The engine's summary (verdict, probability, the strongest evidence for and against) in
+    the active language: the same content as ``Explanation.summary``, which is English."""
+    ex = explanation
+    parts = [
+        gettext("%(verdict)s (probability %(percent)s).")
+        % {"verdict": verdict_text(ex), "percent": f"{ex.probability:.0%}"}
+    ]
+    if ex.decision == "review":
+        parts.append(str(_REVIEW_REASON))
+    counted = [e for e in ex.fields if e.weight != 0]
+    pros = [
+        e
+        for e in sorted(counted, key=lambda e: (e.field not in _PERSON, -e.weight))
+        if e.weight > 0
+    ][:2]
+    cons = [e for e in sorted(counted, key=lambda e: e.weight) if e.weight < 0][:2]
+    if pros:
+        items = "; ".join(evidence_text(e.field, e.level) for e in pros)
+        parts.append(gettext("For: %(items)s.") % {"items": items})
+    if cons:
+        items = "; ".join(evidence_text(e.field, e.level) for e in cons)
+        parts.append(gettext("Against: %(items)s.") % {"items": items})
+    person = sum(e.weight for e in ex.fields if e.field in _PERSON)
+    raw_household = sum(e.weight for e in ex.fields if e.field not in _PERSON)
+    household = ex.weight - CONFIG.prior_log2_odds - person
+    if raw_household - household > 0.5:
+        parts.append(str(_HOUSEHOLD_CAPPED))
+    return " ".join(parts)
+
+
 def value_free_evidence(explanation: Explanation) -> list[tuple[str, str, float]]:
-    """(field, sentence without any value, weight) per field recorded on both sides."""
+    """(field, sentence without any value, weight) per field recorded on both sides, the
+    sentence in the active language."""
     out = []
     for ev in explanation.fields:
         if ev.level == "missing":
             continue
-        out.append((ev.field, _VALUE_FREE.get((ev.field, ev.level), ev.level), ev.weight))
+        out.append((ev.field, evidence_text(ev.field, ev.level), ev.weight))
     return out

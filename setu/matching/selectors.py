@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any
 from django.conf import settings
 from django.db.models import Exists, IntegerField, OuterRef, Q, QuerySet, Value, When
 from django.db.models.expressions import Case as SqlCase
-from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from setu.access import policy
@@ -411,21 +410,19 @@ def pair_review(*, actor: Actor, pair_id: Any) -> PairReview:
     summary = ""
     if own_rec is not None and other_rec is not None:
         ex = engine.explain(own_rec, other_rec)
+        # Sentences in the reader's language from the engine's stable level codes (the
+        # engine's own texts are English): the values sit in their own columns.
         if revealed:
-            summary = ex.summary
+            summary = engine.summary_text(ex)
             for ev in ex.fields:
+                text = engine.evidence_text(ev.field, ev.level)
                 rows.append(
-                    EvidenceRow(ev.field, LABELS[ev.field], ev.left, ev.right, ev.text, ev.weight)
+                    EvidenceRow(ev.field, LABELS[ev.field], ev.left, ev.right, text, ev.weight)
                 )
         else:
             # Their values never leave their organisation: words only, and our own values.
             own_values = {ev.field: ev.left for ev in ex.fields}
-            decision = {
-                "match": _("Likely the same person"),
-                "review": _("Needs review: the evidence conflicts"),
-                "possible": _("Possibly the same person"),
-            }
-            summary = decision.get(ex.decision, _("Probably different people"))
+            summary = engine.verdict_text(ex)
             for fname, text, weight in engine.value_free_evidence(ex):
                 rows.append(
                     EvidenceRow(fname, LABELS[fname], own_values.get(fname, ""), None, text, weight)

@@ -68,3 +68,21 @@ def test_missing_and_alert_lists(scene):
     ack = source.post(reverse("api:match-alert-acknowledge", args=[alerts[0]["id"]]))
     assert ack.json()["acknowledged_at"]
     assert source.get(reverse("api:match-alert-list"), {"open": "1"}).json()["results"] == []
+
+
+def test_the_evidence_keeps_stable_codes_and_english_whatever_the_language(scene):
+    # The pages translate the evidence; the API keeps field codes and English sentences.
+    net, _missing, _rescued, pair = scene
+    client = token_client(net.source_contact.user)
+    url = reverse("api:match-notice-detail", args=[pair.pk])
+    body = client.get(url, HTTP_ACCEPT_LANGUAGE="bn").json()
+    assert set(body) >= {"summary", "evidence"}
+    rows = {r["field"]: r for r in body["evidence"]}
+    assert rows["given_name"]["text"] == "Given names sound the same"
+    assert set(rows) <= {
+        "given_name", "sex", "birth", "family_name", "father_name", "mother_name", "village",
+        "place", "phone",
+    }  # fmt: skip
+    assert all(set(r) == {"field", "text", "weight", "ours"} for r in body["evidence"])
+    assert body["summary"] and body["summary"].isascii()
+    assert client.get(url).json()["evidence"] == body["evidence"]

@@ -58,3 +58,44 @@ def test_stored_keys_are_the_engines_and_rematch_refreshes_an_older_engine():
     assert mr.engine_version == services.ENGINE_VERSION
     assert set(MatchKey.objects.filter(record=mr).values_list("key", flat=True)) == stored
     assert services.index_progress()[0] == services.index_progress()[1]
+
+
+# The engine's comparison levels (docs/linkage/weights.md); not part of its public API.
+LEVELS = {
+    "given_name": ("missing", "different", "similar", "alias", "partial", "swapped", "sound",
+                   "exact"),
+    "sex": ("missing", "different", "same"),
+    "birth": ("missing", "far", "near", "consistent", "year", "date_typo", "date_swapped",
+              "date"),
+    "family_name": ("missing", "different", "similar", "sound"),
+    "father_name": ("missing", "different", "similar", "partial", "sound"),
+    "mother_name": ("missing", "different", "similar", "partial", "sound"),
+    "village": ("missing", "different", "similar", "sound"),
+    "place": ("missing", "other_state", "same_state", "related_district", "same_district"),
+    "phone": ("missing", "different", "same"),
+}  # fmt: skip
+
+
+def test_every_level_the_engine_can_report_has_a_sentence():
+    from django.utils import translation
+
+    for field, levels in LEVELS.items():
+        for level in levels:
+            text = engine.evidence_text(field, level)
+            assert text != level, (field, level)  # a code shown as text would be untranslated
+            with translation.override("bn"):
+                assert engine.evidence_text(field, level) != text, (field, level)
+
+
+def test_the_summary_is_in_the_active_language():
+    from django.utils import translation
+
+    a = linkage.PersonRecord("a", given_name="Rupa", family_name="Khatun", sex="F", age=16)
+    b = linkage.PersonRecord("b", given_name="Roopa", family_name="Khatoon", sex="F", age=16)
+    ex = engine.explain(a, b)
+    english = engine.summary_text(ex)
+    assert english.startswith(engine.verdict_text(ex)) and "For: " in english
+    with translation.override("bn"):
+        bengali = engine.summary_text(ex)
+    assert "For:" not in bengali and "probability" not in bengali
+    assert f"{ex.probability:.0%}" in bengali

@@ -178,3 +178,41 @@ def test_the_pair_page_speaks_the_readers_language(net):
     assert all(text in html for text in expected), expected
     for english in ("pending", ">Sex<", "Likely the same person", "Possibly the same person"):
         assert english not in html
+
+
+def _bn_page(client: Client, pair: MatchPair) -> str:
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bn"
+    return client.get(reverse("matching:pair-detail", args=[pair.pk])).content.decode()
+
+
+def test_the_evidence_sentences_are_in_the_readers_language(net):
+    # Seen in Bengali (issue 22): the evidence column and the summary stayed English.
+    missing, _ = f.missing_girl(net.source)
+    rescued, _ = f.rescued_girl(net.dest)
+    f.consent_matching(missing)
+    f.consent_matching(rescued)
+    services.records_refresh([missing.pk, rescued.pk])
+    services.person_check(person_id=rescued.pk)
+    html = _bn_page(_client(net.source_contact.user), MatchPair.objects.get())
+    # Roopa and Rupa sound the same.
+    english = "Given names sound the same"
+    with translation.override("bn"):
+        bengali = translation.gettext(english)
+    assert english not in html and bengali != english and bengali in html
+
+
+def test_the_evidence_of_a_duplicate_with_values_is_in_the_readers_language(net):
+    # Within one organisation the values are shown: the sentences beside them (the engine's
+    # English with values inside) and the summary come in the reader's language too.
+    first, _ = f.missing_girl(net.source)
+    second, _ = f.rescued_girl(net.source)
+    services.records_refresh([first.pk, second.pk])
+    pair = f.pair_between(first, second)
+    html = _bn_page(_client(net.source_contact.user), pair)
+    assert "Roopa" in html and "Rupa" in html  # the values are shown in their columns
+    for english in ("Given names sound the same", "(Rupa", "For:", "probability"):
+        assert english not in html
+    with translation.override("bn"):
+        expected = [translation.gettext("Given names sound the same")]
+        expected.append(translation.gettext("For: %(items)s.").split("%")[0])
+    assert all(text in html for text in expected), expected
