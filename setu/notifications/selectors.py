@@ -153,17 +153,19 @@ def inbox(
             if n >= GROUP_FROM and last is not None:
                 title, step, url = _group_text(k, n)
                 inbox_url = reverse("notifications:inbox")
+                list_url = f"{inbox_url}?kind={k}&state=unread"
                 groups.append(
                     InboxItem(
                         pk=k,
                         kind=k,
                         message=title,
-                        url=url,
+                        # Kinds with no page of their own open as the list, one by one.
+                        url=url or list_url,
                         created_at=last,
                         unread=True,
                         count=n,
                         next_step=step,
-                        list_url=f"{inbox_url}?kind={k}&state=unread",
+                        list_url=list_url,
                     )
                 )
                 grouped.add(k)
