@@ -83,11 +83,19 @@ def test_no_operation_answers_an_anonymous_caller(api):
     assert answered == []
 
 
-def test_schemathesis_finds_no_server_error_and_nothing_outside_the_schema(api):
+# The operations are dealt into shards so that pytest-xdist spreads the run over its workers
+# instead of leaving one worker busy with all of it while the rest of the suite waits.
+SHARDS = 6
+
+
+@pytest.mark.parametrize("shard", range(SHARDS))
+def test_schemathesis_finds_no_server_error_and_nothing_outside_the_schema(api, shard):
     app, auth, operations = api
     failures: list[str] = []
     started = time.monotonic()
-    for operation in operations:
+    mine = operations[shard::SHARDS]
+    assert mine, f"shard {shard} of {SHARDS} has no operations"
+    for operation in mine:
 
         @given(case=operation.as_strategy())
         @settings(
@@ -108,5 +116,7 @@ def test_schemathesis_finds_no_server_error_and_nothing_outside_the_schema(api):
         ) as exc:  # collect every operation's failure, then report them all
             failures.append(f"{operation.label}: {_summary(exc)}")
     elapsed = time.monotonic() - started
-    print(f"schemathesis: {len(operations)} operations x {EXAMPLES} examples in {elapsed:.0f} s")
+    print(
+        f"schemathesis shard {shard}: {len(mine)} operations x {EXAMPLES} examples in {elapsed:.0f} s"
+    )
     assert failures == [], "\n".join(failures)
