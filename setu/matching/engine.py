@@ -7,11 +7,13 @@ engine's public ``index_keys`` / ``query_keys``, exactly those its own ``MatchIn
 from __future__ import annotations
 
 import dataclasses
+import datetime
 import hashlib
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.formats import date_format
+from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from setu import linkage
 from setu.linkage import Explanation, MatchConfig, MatchIndex, PersonRecord
@@ -230,3 +232,76 @@ def value_free_evidence(explanation: Explanation) -> list[tuple[str, str, float]
             continue
         out.append((ev.field, evidence_text(ev.field, ev.level), ev.weight))
     return out
+
+
+# The engine's sex codes (``records.SEX``), as the registry's gender labels say them.
+_SEX = {
+    "F": gettext_lazy("Female"),
+    "M": gettext_lazy("Male"),
+    "X": gettext_lazy("Transgender or non-conforming"),
+}
+
+
+def _day(text: str) -> str:
+    """An engine date ('YYYY-MM-DD', 'YYYY-MM' or 'YYYY') day-month-year in the active language."""
+    try:
+        parts = [int(p) for p in text.split("-")]
+        if len(parts) == 3:
+            return date_format(datetime.date(*parts), "DATE_FORMAT")
+        if len(parts) == 2:
+            return date_format(datetime.date(parts[0], parts[1], 1), "YEAR_MONTH_FORMAT")
+    except ValueError:
+        return text
+    return text
+
+
+def value_text(field: str, record: PersonRecord) -> str:
+    """What a record holds for an evidence field, in the active language ("" when nothing).
+
+    The engine describes values in English ("age 17 on 2026-01-05", "F", "… alias …",
+    "[…, LGD 304]"); the pages show this instead: words translated, dates day-month-year,
+    places by name and no codes.
+    """
+    r = record
+    if field == "given_name":
+        name = " ".join(p for p in (r.given_name, r.family_name) if p)
+        aliases = ", ".join(a for a in r.alias.split("|") if a)
+        if aliases:
+            also = gettext("also known as %(names)s") % {"names": aliases}
+            return f"{name} ({also})" if name else also
+        return name
+    if field == "sex":
+        return str(_SEX.get(r.sex, r.sex))
+    if field == "birth":
+        if r.birth_date:
+            return gettext("born %(date)s") % {"date": _day(r.birth_date)}
+        if r.age is None:
+            return ""
+        age = ngettext("about %(age)d year old", "about %(age)d years old", r.age) % {"age": r.age}
+        if r.recorded_on:
+            return gettext("%(age)s on %(date)s") % {"age": age, "date": _day(r.recorded_on)}
+        return age
+    if field == "place":
+        return ", ".join(p for p in (r.district, r.state) if p)
+    return str(getattr(r, field, "") or "")
+
+
+@dataclasses.dataclass(frozen=True)
+class Reasons:
+    """Why the engine rates a pair as it does, in the active language: its summary and, per
+    field recorded on both sides, the sentence with both values."""
+
+    summary: str
+    lines: tuple[str, ...]
+
+
+def reasons(explanation: Explanation, left: PersonRecord, right: PersonRecord) -> Reasons:
+    """The explanation of ``left`` against ``right`` for a reader allowed to see both records'
+    values (the check before creating: what was typed, and the organisation's own record)."""
+    lines = []
+    for ev in explanation.fields:
+        if ev.level == "missing":
+            continue
+        values = f"{value_text(ev.field, left) or '—'} / {value_text(ev.field, right) or '—'}"
+        lines.append(f"{evidence_text(ev.field, ev.level)} ({values})")
+    return Reasons(summary_text(explanation), tuple(lines))

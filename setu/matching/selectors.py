@@ -329,7 +329,12 @@ def pair_get(*, actor: Actor, pair_id: Any) -> MatchPair:
 
 @dataclass(frozen=True)
 class EvidenceRow:
-    """One field of a pair: our value, theirs (only when revealed) and a sentence."""
+    """One field of a pair: our value, theirs (only when revealed) and a sentence.
+
+    ``own`` and ``other`` are the engine's values (the API's, in its English); the pages show
+    ``own_text`` and ``other_text``, the same values in the reader's language
+    (``engine.value_text``).
+    """
 
     field: str
     label: str
@@ -337,6 +342,8 @@ class EvidenceRow:
     other: str | None
     text: str
     weight: float
+    own_text: str = ""
+    other_text: str | None = None
 
 
 @dataclass
@@ -417,7 +424,16 @@ def pair_review(*, actor: Actor, pair_id: Any) -> PairReview:
             for ev in ex.fields:
                 text = engine.evidence_text(ev.field, ev.level)
                 rows.append(
-                    EvidenceRow(ev.field, LABELS[ev.field], ev.left, ev.right, text, ev.weight)
+                    EvidenceRow(
+                        ev.field,
+                        LABELS[ev.field],
+                        ev.left,
+                        ev.right,
+                        text,
+                        ev.weight,
+                        engine.value_text(ev.field, own_rec),
+                        engine.value_text(ev.field, other_rec),
+                    )
                 )
         else:
             # Their values never leave their organisation: words only, and our own values.
@@ -425,7 +441,15 @@ def pair_review(*, actor: Actor, pair_id: Any) -> PairReview:
             summary = engine.verdict_text(ex)
             for fname, text, weight in engine.value_free_evidence(ex):
                 rows.append(
-                    EvidenceRow(fname, LABELS[fname], own_values.get(fname, ""), None, text, weight)
+                    EvidenceRow(
+                        fname,
+                        LABELS[fname],
+                        own_values.get(fname, ""),
+                        None,
+                        text,
+                        weight,
+                        engine.value_text(fname, own_rec),
+                    )
                 )
     audit.record(
         actor=actor,
@@ -526,7 +550,8 @@ def alert_get(*, actor: Actor, alert_id: Any) -> MatchAlert:
 class CheckResult:
     """Likely existing records in the own organisation (with evidence) and, elsewhere, counts."""
 
-    # (person, probability, explanation, rating "strong" or "possible"), strongest first.
+    # (person, probability, reasons (``engine.Reasons``), rating "strong" or "possible"),
+    # strongest first.
     own: list[tuple[Person, float, Any, str]]
     other_count: int
     other_orgs: list[str]
@@ -567,7 +592,13 @@ def _own_rated(actor: Actor, record: PersonRecord) -> list[tuple[Person, float, 
             actor=actor, ids=[m.person_id for m, _p, _e, _r in rated], active_only=True
         )
     }
-    return [(visible[m.person_id], p, ex, r) for m, p, ex, r in rated if m.person_id in visible]
+    # The reasons in the reader's language, with both records' values: the typed draft and
+    # the organisation's own record (the engine's own texts are English).
+    return [
+        (visible[m.person_id], p, engine.reasons(ex, record, engine.record_from_data(m.data)), r)
+        for m, p, ex, r in rated
+        if m.person_id in visible
+    ]
 
 
 def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:

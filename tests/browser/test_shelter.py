@@ -8,46 +8,48 @@ import re
 
 import pytest
 
+from tests.browser.demo_picks import ShelterReferral, shelter_referrals
 from tests.browser.ui import Ui
 
 pytestmark = pytest.mark.browser
 
-# One open shelter referral of the demo network per variant (admission uses it up):
-# (referring caseworker, shelter manager, person, referral status, warned for a girls' bed).
-REFERRALS = {
-    "en-desktop": ("mumbai-ahtu.caseworker", "mumbai-shelter.shelter_manager",
-                   "Bhanita Hazarika", "in_progress", True),
-    "en-phone": ("murshidabad-cwc.caseworker", "mumbai-shelter.shelter_manager",
-                 "Tuli", "in_progress", True),
-    "bn-desktop": ("mumbai-ahtu.caseworker", "mumbai-shelter.shelter_manager",
-                   "Dipa Biswas", "sent", False),
-    "bn-phone": ("pune-ngo.caseworker", "mumbai-ngo.shelter_manager",
-                 "Chhaya Ahre", "sent", False),
-}  # fmt: skip
+# Which variants need a bed marked "Check first" (a free bed whose kind does not fit her).
+WARNED = {"en-desktop": True, "en-phone": True, "bn-desktop": False, "bn-phone": False}
 
 
-# TODO(#22): the demo's generated referrals changed when this session's demo steps landed
-# (statuses and names no longer match REFERRALS: e.g. Tuli's referral is completed, Dipa Biswas's
-# accepted); pick the journey's referrals afresh from the demo, then remove this skip.
-@pytest.mark.skip(reason="the demo's referrals changed; REFERRALS must be picked afresh (#22)")
-def test_hold_a_bed_for_a_referral_and_the_shelter_admits_her(page, variant):
+@pytest.fixture(scope="module")
+def referrals(live_setu) -> dict[str, ShelterReferral]:
+    """One open shelter referral per variant, found in the demo by its state (admission uses
+    each up): picked once, when the first journey of this module starts."""
+    return shelter_referrals(live_setu.database, WARNED)
+
+
+def test_hold_a_bed_for_a_referral_and_the_shelter_admits_her(page, variant, referrals):
     ui = Ui(page, variant)
-    caseworker, manager, person, status, warned = REFERRALS[str(variant)]
-    ui.sign_in(caseworker)
+    pick = referrals[str(variant)]
+    person = pick.person
+    ui.sign_in(pick.caseworker)
     ui.navigate("Referrals")
     ui.link("Sent").click()
-    page.get_by_label(ui.exact("Status")).select_option(status)
+    page.get_by_label(ui.exact("Status")).select_option(pick.status)
     ui.button("Filter").click()
+    page.wait_for_url(re.compile(r"status="))
     # The list says whom each referral is about (the referring organisation's own record).
-    page.locator("table.data").get_by_role("link", name=person, exact=True).click()
-    page.wait_for_url(re.compile(r"/referrals/[0-9a-f-]{36}/$"))
+    row = page.locator("table.data tbody tr").filter(
+        has=page.locator(f'a[href$="/referrals/{pick.referral_id}/"]')
+    )
+    row.get_by_role("link", name=person, exact=True).click()
+    page.wait_for_url(re.compile(rf"/referrals/{pick.referral_id}/$"))
     ui.link("Hold a bed").click()
     page.wait_for_url(re.compile(r"/shelters/holds/new/[0-9a-f-]{36}/$"))
-    girls = page.get_by_role("row").filter(has_text=ui.t("Girls under 18"))
-    if warned:
-        # An adult: the girls' beds say so before anything is held.
-        assert girls.get_by_text(ui.t("Check first")).is_visible()
-        assert girls.get_by_role("button", name=ui.t("Hold anyway")).count() == 1
+    check_first = page.get_by_role("row").filter(has_text=ui.t("Check first"))
+    if pick.warned:
+        # A bed whose kind does not fit her (sex or age) says so before anything is held.
+        check_first.first.wait_for()
+        assert check_first.first.get_by_text(person).is_visible()
+        assert check_first.first.get_by_role("button", name=ui.t("Hold anyway")).count() == 1
+    else:
+        assert check_first.count() == 0
     women = page.get_by_role("row").filter(has_text=re.compile(rf"^\s*{ui.t('Women')}"))
     women.get_by_role("button", name=ui.t("Hold one")).first.click()
     page.wait_for_url(re.compile(r"/shelters/holds/[0-9a-f-]{36}/$"))
@@ -55,7 +57,7 @@ def test_hold_a_bed_for_a_referral_and_the_shelter_admits_her(page, variant):
 
     # The shelter's manager, in the same language (only the session cookie goes).
     page.context.clear_cookies(name="sessionid")
-    ui.sign_in(manager)
+    ui.sign_in(pick.manager)
 
     def named_as_staying() -> int:
         page.goto("/shelters/manage/")

@@ -216,3 +216,52 @@ def test_the_evidence_of_a_duplicate_with_values_is_in_the_readers_language(net)
         expected = [translation.gettext("Given names sound the same")]
         expected.append(translation.gettext("For: %(items)s.").split("%")[0])
     assert all(text in html for text in expected), expected
+
+
+def test_a_bengali_pair_page_shows_no_english_evidence_text(net):
+    # Seen in Bengali (issue 22): the values beside the sentences were the engine's English
+    # ("age 16 on 2024-03-02", "F", "[Murshidabad, LGD 304]").
+    from setu.matching import engine, records
+
+    first, _ = f.missing_girl(net.source)
+    second, _ = f.rescued_girl(net.source)
+    services.records_refresh([first.pk, second.pk])
+    pair = f.pair_between(first, second)
+    html = _bn_page(_client(net.source_contact.user), pair)
+    own, other = records.person_record(first), records.person_record(second)
+    ex = engine.explain(own, other)
+    # Nothing the engine wrote in English: its sentences (values inside), its summary, and its
+    # descriptions of ages, sexes and places.
+    english = [ev.text for ev in ex.fields] + [ex.summary]
+    english += [
+        v for ev in ex.fields if ev.field in ("birth", "place") for v in (ev.left, ev.right)
+    ]
+    assert len(english) > 10 and [e for e in english if e and e in html] == []
+    assert "LGD" not in html and '">F</td>' not in html
+    # What it found, in Bengali: the values in Bengali words, the dates day-month-year.
+    with translation.override("bn"):
+        expected = [
+            engine.value_text(field, rec)
+            for field in ("sex", "birth", "place")
+            for rec in (own, other)
+        ]
+        female = translation.gettext("Female")
+    assert female != "Female" and female in expected
+    assert all(text and text in html for text in expected), expected
+
+
+def test_the_check_panel_in_bengali_shows_no_english_evidence_text(net):
+    own, _ = f.missing_girl(net.source)
+    services.records_refresh([own.pk])
+    client = _client(net.source_contact.user)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "bn"
+    draft = {"given_name": "Roopa", "family_name": "Khatoon", "estimated_age": "16"}
+    html = client.post(reverse("matching:check"), draft).content.decode()
+    assert reverse("registry:person-detail", args=[own.pk]) in html  # she is found
+    for english in ("Given names sound the same", "probability", "For:", "years old", "Female"):
+        assert english not in html
+    with translation.override("bn"):
+        bengali = translation.gettext("Given names sound the same")
+        likely = translation.gettext("For: %(items)s.").split("%")[0]
+    assert bengali in html and likely in html
+    assert "Roopa Khatoon / Rupa Khatun" in html  # the values, typed and recorded

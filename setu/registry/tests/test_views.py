@@ -253,3 +253,14 @@ def test_no_personal_data_in_registry_urls(personas, lead_client):
     for href in re.findall(r'href="([^"]+)"', html):
         assert personas.person.given_name not in href
         assert personas.person.family_name not in href
+
+
+def test_lists_name_the_organisation_that_recorded_a_person_or_owns_a_case(personas, lead_client):
+    # Seen on the person list: "Recorded by" read SST, KKJ… (issue 22: organisations by name).
+    org = personas.person.owner_org
+    assert org.short_name and org.short_name != org.name
+    persons = lead_client.get(reverse("registry:person-list")).content.decode()
+    cases = lead_client.get(reverse("registry:case-list")).content.decode()
+    for html in (persons, cases):
+        assert f">{org.name}<" in html or f">{org.name} ·" in html
+        assert f">{org.short_name}<" not in html and f">{org.short_name} ·" not in html
