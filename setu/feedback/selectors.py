@@ -78,6 +78,13 @@ def change_notes_public(*, organisation_id: Any = None, limit: int = 3) -> list[
 # --- For members --------------------------------------------------------------------------------
 
 
+def require_member(*, actor: Actor) -> None:
+    """Feedback desks and lists are for members of the network (platform admins run
+    organisations, not feedback): others get a 404."""
+    if not actor.has_membership:
+        raise NotFound(action=Action.VIEW, target=("feedback.desk", "", None))
+
+
 def feedback_list(
     *, actor: Actor, lane: str = "", status: str = "", campaign_id: Any = None
 ) -> QuerySet[Feedback]:

@@ -81,6 +81,7 @@ def _public(
                 "exit_url": EXIT_URL,
                 "icons": icons,
                 "audio": prompts.audio_prompts(lang),
+                "questions": prompts.QUESTION_TEXT,
             },
             status=status,
         )
@@ -188,8 +189,7 @@ def _public_followup(
 
 def _members_only(request: HttpRequest) -> Any:
     actor = actor_of(request)
-    if not actor.has_membership:
-        raise NotFound(action=Action.VIEW, target=("feedback.desk", "", None))
+    selectors.require_member(actor=actor)
     return actor
 
 
