@@ -67,3 +67,33 @@ ENTRIES = [
     Entry("feedback:reports", REPORTERS),
     Entry("feedback:changes", NOTE_WRITERS),
 ]
+
+ENTRIES += [
+    Entry("api:feedback-item-list", MEMBERS, is_api=True),
+    Entry("api:feedback-item-detail", CODERS, item_kw, is_api=True),
+    Entry(
+        "api:feedback-item-code",
+        CODERS,
+        item_kw,
+        method="post",
+        data=lambda p: {"themes": ["delay"]},
+        is_api=True,
+    ),
+    Entry(
+        "api:feedback-item-respond",
+        CODERS,
+        item_kw,
+        method="post",
+        data=lambda p: {"note": "The station now has a woman officer on every shift."},
+        is_api=True,
+    ),
+    Entry("api:feedback-report", REPORTERS, is_api=True),
+    Entry("api:feedback-change-list", NOTE_WRITERS, is_api=True),
+    Entry(
+        "api:feedback-change-list",
+        NOTE_WRITERS,
+        method="post",
+        data=lambda p: {"you_said": "Long waits", "we_did": "A second desk opens on Mondays"},
+        is_api=True,
+    ),
+]
