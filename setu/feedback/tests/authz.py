@@ -97,3 +97,29 @@ ENTRIES += [
         is_api=True,
     ),
 ]
+
+# Keeping the lists: subjects (coordinators and platform admins: network reference data) and
+# complaint desks (a coordinator, for her own organisation).
+SUBJECT_KEEPERS = frozenset({"coordinator", "platform_admin"})
+
+
+def subject_kw(p):
+    from setu.feedback.tests.factories import SubjectFactory
+
+    return {"subject_id": SubjectFactory().pk}
+
+
+def desk_kw(p):
+    from setu.feedback.tests.factories import ComplaintDeskFactory
+
+    desk = ComplaintDeskFactory(organisation=p.own_org, handler=p.users["lead"])
+    return {"desk_id": desk.pk, "what": "stop"}
+
+
+ENTRIES += [
+    Entry("feedback:subject-list", SUBJECT_KEEPERS),
+    Entry("feedback:subject-create", SUBJECT_KEEPERS),
+    Entry("feedback:subject-edit", SUBJECT_KEEPERS, subject_kw),
+    Entry("feedback:complaint-desks", CODERS),
+    Entry("feedback:complaint-desk-act", CODERS, desk_kw, method="post"),
+]
