@@ -118,10 +118,10 @@ def test_she_can_hear_a_question_and_the_sound_comes_only_when_she_taps(phone):
     assert listen.count() == 5 and listen.first.is_visible()
     page.wait_for_load_state("networkidle")
     assert fetched == []  # nothing of the sound came with the page
-    listen.nth(2).click()  # "Did you feel safe?"
-    page.wait_for_function(
-        "document.querySelectorAll('button.play')[2].getAttribute('aria-pressed') === 'true'"
-    )
-    assert fetched and fetched[0].endswith("/feedback/audio/bn/safe.ogg")
+    with page.expect_response(re.compile(r"/feedback/audio/bn/safe\.ogg$")) as sound:
+        listen.nth(2).click()  # "Did you feel safe?"
+    assert sound.value.ok and sound.value.headers["content-type"].startswith("audio/ogg")
+    assert listen.nth(2).get_attribute("aria-pressed") == "true"
+    assert fetched == [sound.value.url]  # that question's sound only
     listen.nth(2).click()  # a second tap stops it
     assert listen.nth(2).get_attribute("aria-pressed") == "false"
