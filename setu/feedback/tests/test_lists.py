@@ -118,3 +118,26 @@ def test_a_handler_must_be_a_colleague_and_only_her_coordinator_names_her(networ
     assert police.post(f"/feedback/complaint-desks/{desk.pk}/stop/").status_code == 404
     desk.refresh_from_db()
     assert desk.is_active
+
+
+def test_the_lists_are_linked_from_the_desk_and_cost_few_queries(
+    network, django_assert_max_num_queries
+):
+    from setu.feedback.tests.factories import ComplaintDeskFactory, SubjectFactory
+
+    client = _client(network.users["body_coordinator"])
+    desk = client.get("/feedback/").content.decode()
+    assert 'href="/feedback/subjects/"' in desk and 'href="/feedback/complaint-desks/"' in desk
+    assert 'href="/feedback/subjects/"' not in _client(network.users["leader"]).get(
+        "/feedback/"
+    ).content.decode()  # fmt: skip
+    ComplaintDeskFactory(organisation=network.body, handler=network.users["body_coordinator"])
+    district = _district()
+    for n in range(15):
+        SubjectFactory(organisation=network.police, district=district, name=f"Station {n}")
+    # Each row names its district and organisation: fetched with the subjects, not one by one.
+    with django_assert_max_num_queries(12):
+        page = client.get("/feedback/subjects/")
+    assert "Station 14" in page.content.decode() and district.name in page.content.decode()
+    with django_assert_max_num_queries(12):
+        assert client.get("/feedback/complaint-desks/").status_code == 200
