@@ -1,4 +1,4 @@
-// The survivor's feedback pages (docs/feedback.md). Two things, both about her safety:
+// The survivor's feedback pages (docs/feedback.md). Two things for her safety, one for reading:
 // 1. Quick exit: leave at once for a neutral page, replacing this one in the history so Back
 //    does not return here (location.replace). Also on the Escape key. Without JavaScript the
 //    button is an ordinary link.
@@ -40,9 +40,11 @@
       audio.currentTime = 0;
       playing = {audio: audio, button: button};
       button.setAttribute("aria-pressed", "true");
-      audio.onended = stop;
+      var mine = playing;
+      function done() { if (playing === mine) { stop(); } }  // not another question's sound
+      audio.onended = done;
       var started = audio.play();
-      if (started && started.catch) { started.catch(stop); }
+      if (started && started.catch) { started.catch(done); }
     });
   });
   if (window.history && window.history.replaceState && /^\/f\/[^/]+\/$/.test(window.location.pathname)) {
