@@ -3,7 +3,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
 
-.PHONY: install run test test-browser screenshots bench bench-audit lint fmt check worker clean audit
+.PHONY: install run test test-browser screenshots feedback-audio bench bench-audit lint fmt check worker clean audit
 
 install: $(STAMP)
 
@@ -31,6 +31,11 @@ test-browser: install
 # Screenshots of the main pages into docs/screenshots/ (not part of the tests).
 screenshots: install
 	$(PY) -m tests.browser.screenshots
+
+# The feedback form's spoken questions (eSpeak NG, Opus), after a question's wording changed;
+# commit setu/feedback/static/feedback/audio and setu/feedback/prompts.json (docs/feedback.md).
+feedback-audio: install
+	scripts/feedback-audio $(AUDIO_ARGS)
 
 bench: install
 	$(PY) bench/run.py $(BENCH_ARGS)

@@ -15,4 +15,5 @@ urlpatterns = [
     path("", include("setu.fieldops.api_urls")),
     path("", include("setu.intel.api_urls")),
     path("", include("setu.matching.api_urls")),
+    path("", include("setu.feedback.api_urls")),
 ]

@@ -387,6 +387,10 @@ SPECTACULAR_SETTINGS = {
         "PerpetratorRoleEnum": "setu.intel.models.PerpetratorRole",
         "IdentifierKindEnum": "setu.intel.models.IdentifierKind",
         "IntelSearchKindEnum": "setu.intel.forms.SEARCH_KINDS",
+        "FeedbackSubjectKindEnum": "setu.feedback.models.SubjectKind",
+        "FeedbackStatusEnum": "setu.feedback.models.Status",
+        "FeedbackThemeEnum": "setu.feedback.models.Theme",
+        "FeedbackYesNoEnum": "setu.feedback.models.Safe",
     },
 }
 

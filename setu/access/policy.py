@@ -1393,3 +1393,12 @@ CLASS_RULES.update(
         ("feedback.report", Action.VIEW_AGGREGATES): lambda a: _member(a, FEEDBACK_REPORT_ROLES),
     }
 )
+
+
+# --- Feedback: complaint desks kept by coordinators (issue 26) -----------------------------------
+#
+# A network coordinator names and retires her own organisation's complaints handlers (the
+# serious-complaint lane routes to the first active desk outside the organisation concerned).
+RULES[("feedback.complaintdesk", Action.EDIT)] = _own_org(
+    frozenset({Role.NETWORK_COORDINATOR}), "organisation_id"
+)

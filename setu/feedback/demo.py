@@ -243,7 +243,7 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
     if handler:
         Notification.objects.create(
             recipient=handler,
-            kind=NoticeKind.OTHER,
+            kind=NoticeKind.FEEDBACK,
             message="A serious complaint was made and is waiting for you.",
             url=f"/feedback/items/{complaint.pk}/",
             subject=f"feedback.feedback:{complaint.pk}",

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.forms import DateInput
-from setu.feedback.models import Entitled, Safe, Serious, Theme, Treated
+from setu.feedback.models import Entitled, Safe, Serious, SubjectKind, Theme, Treated
 
 LANGUAGE_CHOICES = [("", _("Her choice on the page")), *settings.LANGUAGES]
 
@@ -110,3 +110,59 @@ class ChangeNoteForm(forms.Form):
     theme = forms.ChoiceField(label=_("Theme"), choices=[("", "—"), *Theme.choices], required=False)
     you_said = forms.CharField(label=_("You said"), max_length=300)
     we_did = forms.CharField(label=_("We did"), max_length=300)
+
+
+class SubjectForm(forms.Form):
+    """A police station, court, committee, shelter, office or scheme survivors can speak about."""
+
+    kind = forms.ChoiceField(label=_("Kind"), choices=SubjectKind.choices)
+    name = forms.CharField(label=_("Name"), max_length=200)
+    district_id = forms.ChoiceField(label=_("District"), required=False)
+    organisation_id = forms.ChoiceField(
+        label=_("Organisation concerned"),
+        required=False,
+        help_text=_(
+            "If it is a member of the network. Its members will never read this feedback one "
+            "by one, and serious complaints about it go to a handler outside it."
+        ),
+    )
+    scheme_id = forms.ChoiceField(label=_("Scheme"), required=False)
+    is_active = forms.BooleanField(
+        label=_("Offered to survivors"),
+        required=False,
+        initial=True,
+        help_text=_("Untick to retire it: what was said about it stays in the reports."),
+    )
+
+    def __init__(
+        self,
+        *args: Any,
+        districts: list[tuple[str, str]],
+        organisations: list[tuple[str, str]],
+        schemes: list[tuple[str, str]],
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["district_id"].choices = [("", "—"), *districts]
+        self.fields["organisation_id"].choices = [("", "—"), *organisations]
+        self.fields["scheme_id"].choices = [("", "—"), *schemes]
+
+
+class ComplaintDeskForm(forms.Form):
+    """Name a colleague as a handler of serious complaints."""
+
+    handler = forms.ChoiceField(label=_("Handler"))
+    priority = forms.IntegerField(
+        label=_("Order"),
+        min_value=1,
+        max_value=99,
+        initial=1,
+        help_text=_(
+            "A complaint goes to the first active handler, in this order across the network, "
+            "who is outside the organisation it is about."
+        ),
+    )
+
+    def __init__(self, *args: Any, handlers: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["handler"].choices = handlers

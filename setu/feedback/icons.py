@@ -49,4 +49,11 @@ SPEECH = _svg(
     '<path d="M6 8 H42 V34 H20 L10 43 V34 H6 Z" class="f3"/><path d="M13 17 H35 M13 25 H29" '
     'stroke="currentColor" stroke-width="3" stroke-linecap="round"/>'
 )
+# A loudspeaker on the "Listen" button: the one sign a woman who cannot read knows as "hear it".
+SPEAKER = mark_safe(
+    '<svg class="ico" viewBox="0 0 48 48" width="26" height="26" aria-hidden="true" '
+    'focusable="false" xmlns="http://www.w3.org/2000/svg"><path d="M6 18 H15 L26 8 V40 L15 30 '
+    'H6 Z" fill="currentColor"/><path d="M32 17 Q37 24 32 31 M37 12 Q46 24 37 36" fill="none" '
+    'stroke="currentColor" stroke-width="3.5" stroke-linecap="round"/></svg>'
+)
 ANSWER_ICONS = {"yes": YES, "partly": PARTLY, "no": NO}

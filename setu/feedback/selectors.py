@@ -28,13 +28,23 @@ from setu.audit.services import AuditAction
 from setu.core.errors import NotFound
 from setu.entitlements import selectors as entitlements
 from setu.feedback.models import Campaign as Campaign
-from setu.feedback.models import ChangeNote, Feedback, Lane, Status, Subject, SubjectKind, Theme
+from setu.feedback.models import (
+    ChangeNote,
+    ComplaintDesk,
+    Feedback,
+    Lane,
+    Status,
+    Subject,
+    SubjectKind,
+    Theme,
+)
 from setu.feedback.models import Channel as Channel
 from setu.feedback.models import Entitled as Entitled
 from setu.feedback.models import Safe as Safe
 from setu.feedback.models import Serious as Serious
 from setu.feedback.models import Treated as Treated
 from setu.insights import selectors as insights
+from setu.orgs import selectors as orgs
 
 # Feedback is about a few services in a few districts: a count under 11 could point at one
 # woman who spoke about one police station, so the threshold is stricter than insights' 5.
@@ -76,6 +86,13 @@ def change_notes_public(*, organisation_id: Any = None, limit: int = 3) -> list[
 
 
 # --- For members --------------------------------------------------------------------------------
+
+
+def require_member(*, actor: Actor) -> None:
+    """Feedback desks and lists are for members of the network (platform admins run
+    organisations, not feedback): others get a 404."""
+    if not actor.has_membership:
+        raise NotFound(action=Action.VIEW, target=("feedback.desk", "", None))
 
 
 def feedback_list(
@@ -136,6 +153,51 @@ def subject_get(*, actor: Actor, subject_id: UUID) -> Subject:
     found = subject_list(actor=actor).filter(pk=subject_id).first()
     if found is None:
         raise NotFound(action=Action.VIEW, target=("feedback.subject", str(subject_id), None))
+    return found
+
+
+def subject_list_all(*, actor: Actor) -> QuerySet[Subject]:
+    """Every subject, retired ones too, for the coordinators who keep the list."""
+    policy.require_allowed(actor, Action.EDIT, "feedback.subject")
+    return policy.scope(actor, Subject.objects.all(), Action.EDIT).select_related(
+        "district", "organisation", "scheme"
+    )
+
+
+def subject_get_for_edit(*, actor: Actor, subject_id: UUID) -> Subject:
+    found = subject_list_all(actor=actor).filter(pk=subject_id).first()
+    if found is None:
+        raise NotFound(action=Action.EDIT, target=("feedback.subject", str(subject_id), None))
+    return found
+
+
+def subject_form_choices(*, actor: Actor) -> dict[str, list[tuple[str, str]]]:
+    """Districts, member organisations and schemes, by name, for the subject form."""
+    return {
+        "districts": [(str(d.pk), f"{d.name}, {d.state.name}") for d in orgs.district_list()],
+        "organisations": [
+            (str(o.pk), o.name) for o in orgs.organisation_list(actor=actor).order_by("name")
+        ],
+        "schemes": [
+            (str(s.pk), s.name) for s in entitlements.scheme_list(actor=actor).order_by("name")
+        ],
+    }
+
+
+def handler_choices(*, actor: Actor) -> list[tuple[str, str]]:
+    """The coordinator's colleagues who could handle serious complaints."""
+    return orgs.colleague_choices(organisation_id=actor.organisation_id)
+
+
+def complaint_desk_list(*, actor: Actor) -> QuerySet[ComplaintDesk]:
+    """The complaints desks of the actor's organisation (named handlers of serious complaints)."""
+    return policy.scope(actor, ComplaintDesk.objects.all(), Action.VIEW).select_related("handler")
+
+
+def complaint_desk_get(*, actor: Actor, desk_id: UUID) -> ComplaintDesk:
+    found = policy.scope(actor, ComplaintDesk.objects.all(), Action.EDIT).filter(pk=desk_id).first()
+    if found is None:
+        raise NotFound(action=Action.EDIT, target=("feedback.complaintdesk", str(desk_id), None))
     return found
 
 

@@ -271,12 +271,18 @@ def _route(feedback: Feedback) -> None:
         return
 
 
-def _tell_handler(handler: User, feedback: Feedback) -> None:
+def _tell_handler(handler: User, feedback: Feedback, *, reopened: bool = False) -> None:
+    # No words of hers and nothing of the organisation concerned in the notice: it may be
+    # read over the handler's shoulder, or sent by SMS.
     with translation.override(getattr(handler, "preferred_language", "") or "en"):
         notifications.notification_send(
             recipients=[handler],
-            kind=notifications.NoticeKind.OTHER,
-            message=_("A serious complaint was made and is waiting for you."),
+            kind=notifications.NoticeKind.FEEDBACK,
+            message=(
+                _("She was not satisfied with the answer to a serious complaint: it is open again.")
+                if reopened
+                else _("A serious complaint was made and is waiting for you.")
+            ),
             url=reverse("feedback:item", kwargs={"feedback_id": feedback.pk}),
             subject=notifications.subject_of(feedback),
         )
@@ -386,7 +392,7 @@ def feedback_satisfied(*, credential: Credential, satisfied: bool) -> Feedback:
     feedback.status = Status.CLOSED if satisfied else Status.REOPENED
     feedback.save(update_fields=["satisfied", "status", "updated_at"])
     if not satisfied and feedback.handler_id:
-        _tell_handler(feedback.handler, feedback)
+        _tell_handler(feedback.handler, feedback, reopened=True)
     audit.record(
         actor=None,
         action=AuditAction.UPDATE,
@@ -560,31 +566,88 @@ def change_note_add(
     return note
 
 
+# What a coordinator sets on a subject; the feedback already given keeps its organisation and
+# district (copied when given), so an edit never moves old answers.
+SUBJECT_FIELDS = ("kind", "name", "district_id", "organisation_id", "scheme_id", "is_active")
+
+
+def _subject_set(subject: Subject, fields: Mapping[str, Any]) -> None:
+    changes.check_fields(fields, SUBJECT_FIELDS)
+    for name, value in fields.items():
+        if name == "name":
+            value = value.strip()
+        elif name.endswith("_id"):
+            value = value or None  # a form's "—" is no link
+        setattr(subject, name, value)
+
+
 @transaction.atomic
-def subject_create(*, actor: Actor, kind: str, name: str, **fields: Any) -> Subject:
+def subject_create(*, actor: Actor, **fields: Any) -> Subject:
     """Add a police station, court, committee, shelter, office or scheme to speak about
     (network reference data, kept by coordinators)."""
     policy.require_allowed(actor, Action.EDIT, "feedback.subject")
-    changes.check_fields(fields, ("district", "organisation", "service", "scheme"))
-    subject = Subject(kind=kind, name=name.strip(), **fields)
+    subject = Subject()
+    _subject_set(subject, fields)
     changes.add(
         subject,
-        ("kind", "name", "district", "organisation", "service", "scheme"),
+        SUBJECT_FIELDS,
         record=audit.recorder(actor=actor, action=AuditAction.CREATE, target=subject),
     )
     return subject
 
 
 @transaction.atomic
-def complaint_desk_add(*, actor: Actor, handler: User, priority: int = 1) -> ComplaintDesk:
+def subject_update(*, actor: Actor, subject: Subject, **fields: Any) -> Subject:
+    """Correct a subject, or retire it (``is_active=False``: no longer offered to survivors;
+    what was said about it stays in the reports)."""
+    policy.require(actor, Action.EDIT, subject)
+    before = changes.snapshot(subject, SUBJECT_FIELDS)
+    _subject_set(subject, fields)
+    changes.clean(subject)
+    subject.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=subject,
+        changes=changes.diff(before, changes.snapshot(subject, SUBJECT_FIELDS)),
+    )
+    return subject
+
+
+@transaction.atomic
+def complaint_desk_add(*, actor: Actor, handler_id: Any, priority: int = 1) -> ComplaintDesk:
     """Name one of the coordinator's own organisation's members as a serious-complaints handler."""
     policy.require_allowed(actor, Action.EDIT, "feedback.complaintdesk")
-    if handler.pk not in set(orgs.member_user_ids(organisation_id=actor.organisation_id)):
+    members = {str(pk) for pk in orgs.member_user_ids(organisation_id=actor.organisation_id)}
+    if str(handler_id) not in members:
         raise InvalidInput({"handler": [_("The handler must be a member of your organisation.")]})
-    desk = ComplaintDesk(organisation_id=actor.organisation_id, handler=handler, priority=priority)
+    if ComplaintDesk.objects.filter(
+        organisation_id=actor.organisation_id, handler_id=handler_id
+    ).exists():
+        raise InvalidInput({"handler": [_("She already handles complaints here.")]})
+    desk = ComplaintDesk(
+        organisation_id=actor.organisation_id, handler_id=handler_id, priority=priority
+    )
     changes.add(
         desk,
-        ("handler", "priority"),
+        ("handler", "priority", "is_active"),
         record=audit.recorder(actor=actor, action=AuditAction.CREATE, target=desk),
+    )
+    return desk
+
+
+@transaction.atomic
+def complaint_desk_set_active(*, actor: Actor, desk: ComplaintDesk, active: bool) -> ComplaintDesk:
+    """Stop or resume routing serious complaints to a handler (complaints already routed to her
+    stay with her)."""
+    policy.require(actor, Action.EDIT, desk)
+    before = changes.snapshot(desk, ("is_active",))
+    desk.is_active = active
+    desk.save(update_fields=["is_active", "updated_at"])
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=desk,
+        changes=changes.diff(before, changes.snapshot(desk, ("is_active",))),
     )
     return desk

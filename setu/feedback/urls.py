@@ -12,4 +12,13 @@ urlpatterns = [
     path("campaigns/", views.campaigns, name="campaigns"),
     path("reports/", views.reports, name="reports"),
     path("changes/", views.change_notes, name="changes"),
+    path("subjects/", views.subject_list, name="subject-list"),
+    path("subjects/new/", views.subject_form, name="subject-create"),
+    path("subjects/<uuid:subject_id>/", views.subject_form, name="subject-edit"),
+    path("complaint-desks/", views.complaint_desks, name="complaint-desks"),
+    path(
+        "complaint-desks/<uuid:desk_id>/<slug:what>/",
+        views.complaint_desk_act,
+        name="complaint-desk-act",
+    ),
 ]

@@ -38,8 +38,10 @@ from setu.feedback.forms import (
     CampaignForm,
     ChangeNoteForm,
     CodeThemesForm,
+    ComplaintDeskForm,
     InviteForm,
     RespondForm,
+    SubjectForm,
 )
 
 LANGUAGE_CODES = [code for code, _name in settings.LANGUAGES]
@@ -81,6 +83,7 @@ def _public(
                 "exit_url": EXIT_URL,
                 "icons": icons,
                 "audio": prompts.audio_prompts(lang),
+                "questions": prompts.QUESTION_TEXT,
             },
             status=status,
         )
@@ -188,8 +191,7 @@ def _public_followup(
 
 def _members_only(request: HttpRequest) -> Any:
     actor = actor_of(request)
-    if not actor.has_membership:
-        raise NotFound(action=Action.VIEW, target=("feedback.desk", "", None))
+    selectors.require_member(actor=actor)
     return actor
 
 
@@ -215,6 +217,8 @@ def desk(request: HttpRequest) -> HttpResponse:
             "can_report": policy.allowed(actor, Action.VIEW_AGGREGATES, "feedback.report"),
             "can_campaign": policy.allowed(actor, Action.VIEW, "feedback.campaign"),
             "can_note": policy.allowed(actor, Action.CREATE, "feedback.changenote"),
+            "can_subjects": policy.allowed(actor, Action.EDIT, "feedback.subject"),
+            "can_desks": policy.allowed(actor, Action.EDIT, "feedback.complaintdesk"),
             "active_nav": "feedback",
         },
     )
@@ -462,3 +466,87 @@ def change_notes(request: HttpRequest) -> HttpResponse:
             "active_nav": "feedback",
         },
     )
+
+
+# --- Keeping the lists: subjects and complaint desks (coordinators) ---------------------------
+
+
+def subject_list(request: HttpRequest) -> HttpResponse:
+    """Every subject survivors can speak about, retired ones too."""
+    actor = actor_of(request)
+    return render(
+        request,
+        "feedback/subject_list.html",
+        {"subjects": selectors.subject_list_all(actor=actor), "active_nav": "feedback"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def subject_form(request: HttpRequest, subject_id: UUID | None = None) -> HttpResponse:
+    """Add a subject, or correct or retire one."""
+    actor = actor_of(request)
+    policy.require_allowed(actor, Action.EDIT, "feedback.subject")
+    subject = (
+        selectors.subject_get_for_edit(actor=actor, subject_id=subject_id) if subject_id else None
+    )
+    initial = {f: getattr(subject, f) for f in SubjectForm.base_fields} if subject else {}
+    form = SubjectForm(
+        request.POST or None, initial=initial, **selectors.subject_form_choices(actor=actor)
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            if subject:
+                services.subject_update(actor=actor, subject=subject, **form.cleaned_data)
+            else:
+                services.subject_create(actor=actor, **form.cleaned_data)
+        except InvalidInput as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("feedback:subject-list")
+    return render(
+        request,
+        "feedback/subject_form.html",
+        {"form": form, "subject": subject, "active_nav": "feedback"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def complaint_desks(request: HttpRequest) -> HttpResponse:
+    """The organisation's named handlers of serious complaints, and a form to name one."""
+    actor = actor_of(request)
+    policy.require_allowed(actor, Action.EDIT, "feedback.complaintdesk")
+    form = ComplaintDeskForm(request.POST or None, handlers=selectors.handler_choices(actor=actor))
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.complaint_desk_add(
+                actor=actor,
+                handler_id=form.cleaned_data["handler"],
+                priority=form.cleaned_data["priority"],
+            )
+        except InvalidInput as exc:
+            apply_errors(form, exc)
+        else:
+            messages.success(request, _("Saved."))
+            return redirect("feedback:complaint-desks")
+    return render(
+        request,
+        "feedback/complaint_desks.html",
+        {
+            "form": form,
+            "desks": selectors.complaint_desk_list(actor=actor),
+            "active_nav": "feedback",
+        },
+    )
+
+
+@require_POST
+def complaint_desk_act(request: HttpRequest, desk_id: UUID, what: str) -> HttpResponse:
+    """Stop or resume sending serious complaints to a handler."""
+    actor = actor_of(request)
+    if what not in ("stop", "resume"):
+        raise Http404
+    desk = selectors.complaint_desk_get(actor=actor, desk_id=desk_id)
+    services.complaint_desk_set_active(actor=actor, desk=desk, active=what == "resume")
+    messages.success(request, _("Saved."))
+    return redirect("feedback:complaint-desks")

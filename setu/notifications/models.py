@@ -18,6 +18,7 @@ class NoticeKind(models.TextChoices):
     RETRAFFICKING = "retrafficking", _("Re-trafficking alert")
     MISSING_FOUND = "missing_found", _("Missing person possibly found")
     REFERRAL = "referral", _("Referral")
+    FEEDBACK = "feedback", _("Serious complaint or survivor feedback")
     OTHER = "other", _("Other")
 
 

@@ -23,6 +23,7 @@ GROUP_FROM = 2
 KIND_ORDER = [
     NoticeKind.RETRAFFICKING,
     NoticeKind.MISSING_FOUND,
+    NoticeKind.FEEDBACK,
     NoticeKind.REFERRAL,
     NoticeKind.MATCH,
     NoticeKind.DUPLICATE,
@@ -98,6 +99,15 @@ def _group_text(kind: str, n: int) -> tuple[str, str, str]:
             ),
             _("Review these pairs first: confirm or dismiss each."),
             f"{queue}?urgency=missing_found",
+        ),
+        NoticeKind.FEEDBACK: (
+            ngettext(
+                "%(n)d complaint or feedback item waits for you",
+                "%(n)d complaints or feedback items wait for you",
+                n,
+            ),
+            _("Open the feedback desk: acknowledge each one and answer her."),
+            reverse("feedback:desk"),
         ),
         NoticeKind.REFERRAL: (
             ngettext("%(n)d referral update", "%(n)d referral updates", n),

@@ -24,7 +24,8 @@ from setu.notifications.models import NoticeKind as NoticeKind
 from setu.notifications.models import Notification, NotificationPreference
 
 # Notices worth an SMS even for users who asked for urgent ones only.
-URGENT = frozenset({NoticeKind.RETRAFFICKING, NoticeKind.MISSING_FOUND})
+# A serious complaint (abuse, bribery, threats by staff) goes to its handler at once.
+URGENT = frozenset({NoticeKind.RETRAFFICKING, NoticeKind.MISSING_FOUND, NoticeKind.FEEDBACK})
 
 
 def _absolute(url: str) -> str:

@@ -223,3 +223,19 @@ def audit_member_choices(actor: Actor) -> list[tuple[str, str]]:
     organisation = organisation_get(actor=actor, organisation_id=actor.organisation_id)
     members = membership_list(actor=actor, organisation=organisation)
     return [(str(m.user_id), m.user.get_full_name() or m.user.username) for m in members]
+
+
+def colleague_choices(*, organisation_id: object) -> list[tuple[str, str]]:
+    """Active members of one organisation as (user id, "name, role"), for a coordinator naming
+    a colleague to a duty (a complaints desk); a system read of the actor's own organisation."""
+    members = (
+        Membership.objects.filter(
+            organisation_id=organisation_id, is_active=True, user__is_active=True
+        )
+        .select_related("user")
+        .order_by("user__first_name", "user__username")
+    )
+    return [
+        (str(m.user_id), f"{m.user.get_full_name() or m.user.username}, {m.get_role_display()}")
+        for m in members
+    ]

@@ -106,3 +106,22 @@ def test_the_form_works_without_javascript(chromium, live_setu):
     page.locator("main form button[type=submit]").click()
     page.get_by_role("alert").wait_for()  # an unknown code is refused in words
     context.close()
+
+
+def test_she_can_hear_a_question_and_the_sound_comes_only_when_she_taps(phone):
+    page = phone
+    link = _invitation(page, "bn")
+    fetched: list[str] = []
+    page.on("request", lambda request: request.url.endswith(".ogg") and fetched.append(request.url))
+    page.goto(link)
+    listen = page.get_by_role("button", name=_t("bn", "Listen"))
+    assert listen.count() == 5 and listen.first.is_visible()
+    page.wait_for_load_state("networkidle")
+    assert fetched == []  # nothing of the sound came with the page
+    with page.expect_response(re.compile(r"/feedback/audio/bn/safe\.ogg$")) as sound:
+        listen.nth(2).click()  # "Did you feel safe?"
+    assert sound.value.ok and sound.value.headers["content-type"].startswith("audio/ogg")
+    assert listen.nth(2).get_attribute("aria-pressed") == "true"
+    assert fetched == [sound.value.url]  # that question's sound only
+    listen.nth(2).click()  # a second tap stops it
+    assert listen.nth(2).get_attribute("aria-pressed") == "false"

@@ -67,3 +67,59 @@ ENTRIES = [
     Entry("feedback:reports", REPORTERS),
     Entry("feedback:changes", NOTE_WRITERS),
 ]
+
+ENTRIES += [
+    Entry("api:feedback-item-list", MEMBERS, is_api=True),
+    Entry("api:feedback-item-detail", CODERS, item_kw, is_api=True),
+    Entry(
+        "api:feedback-item-code",
+        CODERS,
+        item_kw,
+        method="post",
+        data=lambda p: {"themes": ["delay"]},
+        is_api=True,
+    ),
+    Entry(
+        "api:feedback-item-respond",
+        CODERS,
+        item_kw,
+        method="post",
+        data=lambda p: {"note": "The station now has a woman officer on every shift."},
+        is_api=True,
+    ),
+    Entry("api:feedback-report", REPORTERS, is_api=True),
+    Entry("api:feedback-change-list", NOTE_WRITERS, is_api=True),
+    Entry(
+        "api:feedback-change-list",
+        NOTE_WRITERS,
+        method="post",
+        data=lambda p: {"you_said": "Long waits", "we_did": "A second desk opens on Mondays"},
+        is_api=True,
+    ),
+]
+
+# Keeping the lists: subjects (coordinators and platform admins: network reference data) and
+# complaint desks (a coordinator, for her own organisation).
+SUBJECT_KEEPERS = frozenset({"coordinator", "platform_admin"})
+
+
+def subject_kw(p):
+    from setu.feedback.tests.factories import SubjectFactory
+
+    return {"subject_id": SubjectFactory().pk}
+
+
+def desk_kw(p):
+    from setu.feedback.tests.factories import ComplaintDeskFactory
+
+    desk = ComplaintDeskFactory(organisation=p.own_org, handler=p.users["lead"])
+    return {"desk_id": desk.pk, "what": "stop"}
+
+
+ENTRIES += [
+    Entry("feedback:subject-list", SUBJECT_KEEPERS),
+    Entry("feedback:subject-create", SUBJECT_KEEPERS),
+    Entry("feedback:subject-edit", SUBJECT_KEEPERS, subject_kw),
+    Entry("feedback:complaint-desks", CODERS),
+    Entry("feedback:complaint-desk-act", CODERS, desk_kw, method="post"),
+]

@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.staticfiles import finders
 from django.test import Client
 from django.urls import reverse
+from django.utils import translation
 
 from setu.feedback.models import Feedback, Invitation
 from setu.feedback.tests.factories import ChangeNoteFactory, invitation
@@ -146,3 +147,43 @@ def test_guessing_codes_on_the_page_is_stopped(network):
 
 def test_the_members_link_to_the_public_page_exists():
     assert reverse("feedback_public:entry") == ENTRY
+
+
+def test_every_question_is_spoken_in_every_language_in_its_current_words():
+    from setu.feedback import prompts
+
+    entries = prompts.manifest()["prompts"]
+    english = {q: prompts.spoken_text(q, "en") for q in prompts.QUESTIONS}
+    for lang, _name in settings.LANGUAGES:
+        for question in prompts.QUESTIONS:
+            key = f"{lang}/{question}"
+            path = prompts.AUDIO_DIR / lang / f"{question}.ogg"
+            data = path.read_bytes()
+            assert data[:4] == b"OggS" and b"OpusHead" in data[:100], key
+            # Small enough for a 2G phone to fetch in a few seconds when she taps.
+            assert len(data) < 64 * 1024, key
+            text = prompts.spoken_text(question, lang)
+            if lang != "en":
+                assert text != english[question], f"{key} would be spoken in English"
+            if entries[key]["source"] != "recorded":
+                assert entries[key]["digest"] == prompts.text_digest(text), (
+                    f"{key} speaks words the page no longer shows: run scripts/feedback-audio"
+                )
+
+
+@pytest.mark.parametrize("lang", ["hi", "te"])
+def test_each_question_has_a_listen_button_and_no_sound_loads_with_the_page(network, lang):
+    from setu.feedback import prompts
+
+    _row, token, _code = invitation(network.body, subject=network.subject)
+    html = Client().post(ENTRY, {"token": token, "step": "show", "lang": lang}).content.decode()
+    buttons = re.findall(r'<button type="button" class="play" data-src="/static/([^"]+)"', html)
+    assert buttons == [f"feedback/audio/{lang}/{q}.ogg" for q in prompts.QUESTIONS]
+    assert all(finders.find(b) for b in buttons)
+    # The only <audio> elements are the no-script players, which fetch nothing until played.
+    outside_noscript = re.sub(r"<noscript>.*?</noscript>", "", html, flags=re.S)
+    assert "<audio" not in outside_noscript
+    assert html.count('<audio controls preload="none">') == len(prompts.QUESTIONS)
+    # The question is spoken in the words the page shows.
+    with translation.override(lang):
+        assert str(prompts.QUESTION_TEXT["safe"]) in html

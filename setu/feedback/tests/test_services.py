@@ -144,6 +144,9 @@ def test_a_serious_complaint_goes_at_once_to_a_handler_outside_the_organisation(
     assert feedback.handler == network.users["handler"]
     notice = Notification.objects.get(recipient=network.users["handler"])
     assert "2000" not in notice.message  # the notice carries no words of hers
+    # Its own kind: grouped with other complaints in her inbox, and it opens the item.
+    assert notice.kind == "feedback"
+    assert notice.url == f"/feedback/items/{feedback.pk}/"
     # Nobody at the police station got a notice.
     assert not Notification.objects.filter(
         recipient__in=[network.users["police_admin"], network.users["police_coordinator"]]
@@ -250,3 +253,33 @@ def test_change_notes_are_the_organisations_own(network):
     assert note.organisation == network.police
     with pytest.raises(Forbidden):
         services.change_note_add(actor=network.actors["lead"], you_said="x", we_did="y")
+
+
+def test_complaint_notices_are_grouped_into_one_line_that_leads_to_the_desk(network):
+    from setu.notifications import selectors as notices
+
+    for _n in range(2):
+        services.feedback_from_channel(
+            subject=network.subject, answers=_answers(serious_kind="abuse"), channel=Channel.SMS
+        )
+    line = notices.inbox(actor=network.actors["handler"])[0]
+    assert line.is_group and line.kind == "feedback" and line.count == 2
+    assert line.url == "/feedback/" and "2 complaints" in line.message
+
+
+def test_she_says_no_and_the_handler_is_told_it_is_open_again(network):
+    _row, token, _code = invitation(network.body, subject=network.subject)
+    credential = services.credential_open(address="10.0.0.5", token=token)
+    feedback, followup = services.feedback_give(
+        credential=credential,
+        subject_id=None,
+        answers=_answers(serious_kind="threats"),
+        language="en",
+        channel=Channel.WEB_LINK,
+    )
+    services.feedback_respond(actor=network.actors["handler"], feedback=feedback, note="Done.")
+    services.feedback_satisfied(
+        credential=services.credential_open(address="10.0.0.5", code=followup), satisfied=False
+    )
+    notice = Notification.objects.get(recipient=network.users["handler"])
+    assert notice.kind == "feedback" and "open again" in notice.message
