@@ -142,7 +142,7 @@ class CheckInApi(APIView):
     @extend_schema(request=FieldOpCheckInIn, responses=FieldOpCheckInOut)
     def post(self, request: Request, operation_id: UUID) -> Response:
         actor = actor_of(request)
-        seat = selectors.checkin_seat(actor=actor, operation_id=operation_id)
+        seat = selectors.checkin_seat(actor=actor, operation_id=operation_id, audited=False)
         data = valid_input(FieldOpCheckInIn, request.data)
         result = services.checkin_record(
             actor=actor, member=seat, channel=services.Channel.API, **data

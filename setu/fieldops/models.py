@@ -176,6 +176,7 @@ class Channel(models.TextChoices):
     API = "api", _("App (API)")
     SMS = "sms", _("SMS")
     MISSED_CALL = "missed_call", _("Missed call")
+    IVR = "ivr", _("Voice call (keypad)")
 
 
 class CheckIn(BaseModel):
@@ -240,6 +241,10 @@ class Alert(BaseModel):
     )
     resolution = models.CharField(max_length=12, choices=Resolution.choices, blank=True)
     is_drill = models.BooleanField(default=False)
+    # When the next escalation step of an open alert falls due (None once every step is taken,
+    # or the alert is claimed or resolved): the sweep selects only these rows, by index,
+    # instead of locking every open alert each minute.
+    next_step_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-deadline_at"]
@@ -249,7 +254,14 @@ class Alert(BaseModel):
                 fields=["member", "deadline_at", "reason"], name="fieldops_one_alert_per_deadline"
             )
         ]
-        indexes = [models.Index(fields=["status", "deadline_at"])]
+        indexes = [
+            models.Index(fields=["status", "deadline_at"]),
+            models.Index(
+                fields=["next_step_at"],
+                condition=Q(next_step_at__isnull=False),
+                name="fieldops_alert_step_due",
+            ),
+        ]
 
     @property
     def owner_org_id(self) -> object:

@@ -138,8 +138,20 @@ def operation_view(*, actor: Actor, operation_id: Any) -> OperationView:
     )
 
 
+def _audit_seat(actor: Actor, seat: TeamMember, page: str) -> None:
+    # A seat ties a person to an operation (and holds her phone): reading it is audited like
+    # any read of a plan. ``page`` says which, so the trail can tell the two pages apart.
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        target=("fieldops.teammember", str(seat.pk), seat.operation.owner_org_id),
+        details={"page": page},
+    )
+
+
 def seat_get(*, actor: Actor, operation_id: Any) -> TeamMember:
-    """The actor's own seat on an operation (check-in page); 404 for anyone else."""
+    """The actor's own seat on an operation (her check-in settings page); 404 for anyone
+    else. The read is audited."""
     seat = (
         TeamMember.objects.select_related("operation")
         .filter(operation_id=operation_id, user_id=actor.user.pk)
@@ -147,15 +159,20 @@ def seat_get(*, actor: Actor, operation_id: Any) -> TeamMember:
     )
     if seat is None or not policy.can(actor, Action.VIEW, seat.operation):
         raise _not_found(Operation, operation_id)
+    _audit_seat(actor, seat, "settings")
     return seat
 
 
-def checkin_seat(*, actor: Actor, operation_id: Any) -> TeamMember:
-    """The actor's seat on an operation under way, to check in with."""
+def checkin_seat(*, actor: Actor, operation_id: Any, audited: bool = True) -> TeamMember:
+    """The actor's seat on an operation under way, to check in with. The check-in page's read
+    is audited; the API's check-in passes ``audited=False`` because the check-in it records is
+    itself audited in the same request."""
     qs = TeamMember.objects.select_related("operation").filter(operation_id=operation_id)
     seat = policy.scope(actor, qs, Action.RESPOND).first()
     if seat is None:
         raise _not_found(TeamMember, operation_id, Action.RESPOND)
+    if audited:
+        _audit_seat(actor, seat, "checkin")
     return seat
 
 

@@ -624,7 +624,12 @@ def _checkin_locked(
     if kind in (CheckInKind.DURESS, CheckInKind.DISTRESS):
         reason = AlertReason.DURESS if kind == CheckInKind.DURESS else AlertReason.DISTRESS
         alert = Alert.objects.create(
-            member=member, operation=op, reason=reason, deadline_at=now, is_drill=op.is_drill
+            member=member,
+            operation=op,
+            reason=reason,
+            deadline_at=now,
+            is_drill=op.is_drill,
+            next_step_at=now,
         )
         _advance_locked(alert, now)
     if member.next_due_at:
@@ -678,16 +683,25 @@ def members_by_phone(sender: str) -> list[TeamMember]:
 
 
 def checkin_from_phone(
-    *, sender: str, channel: str, distress: bool = False, pin: str | None = None, ref: str = ""
+    *,
+    sender: str,
+    channel: str,
+    distress: bool = False,
+    duress: bool = False,
+    pin: str | None = None,
+    ref: str = "",
 ) -> int:
     """A system write for the phone channels: check in every seat of the sender on an
-    operation under way (SAFE, a missed call), with the PIN (CHECKIN <pin>), or raise distress
-    (HELP). The sender is matched by normalised number and never logged. Returns how many seats
-    checked in (0: no seat, or a wrong PIN)."""
+    operation under way (SAFE, a missed call, "1" on the voice call), with the PIN
+    (CHECKIN <pin>), under duress (the voice call's duress key: a silent alert), or raise
+    distress (HELP). The sender is matched by normalised number and never logged. Returns how
+    many seats checked in (0: no seat, or a wrong PIN)."""
     done = 0
     for member in members_by_phone(sender):
         kind = CheckInKind.DISTRESS if distress else CheckInKind.OK
-        if pin is not None and not distress:
+        if duress and not distress:
+            kind = CheckInKind.DURESS
+        elif pin is not None and not distress:
             found = _pin_kind(member, pin)
             if found is None:
                 continue
@@ -746,10 +760,24 @@ def _page(alert: Alert, step: int, members: list[TeamMember]) -> int:
     return len(members)
 
 
+def _next_step_at(alert: Alert, rules: dict[str, Any], taken: set[int]) -> datetime.datetime | None:
+    """When the first step not yet taken falls due; None when every step is taken."""
+    pending = [
+        _step_due(alert, step, rules)
+        for step in range(len(rules["tiers"]) + 1)
+        if step not in taken
+    ]
+    return min(pending) if pending else None
+
+
 def _advance_locked(alert: Alert, now: datetime.datetime) -> int:
     """Take every step of an open alert that is due and not yet taken (inside the caller's
-    transaction, with the alert row locked). Returns how many steps were taken."""
+    transaction, with the alert row locked), and note when the next one falls due. Returns
+    how many steps were taken."""
     if alert.status != AlertStatus.OPEN:
+        if alert.next_step_at is not None:
+            alert.next_step_at = None
+            alert.save(update_fields=["next_step_at", "updated_at"])
         return 0
     op = alert.operation
     rules = op.escalation_policy or freeze_escalation_policy(op)
@@ -781,7 +809,9 @@ def _advance_locked(alert: Alert, now: datetime.datetime) -> int:
                     skipped=skipped or not members,
                 )
         except IntegrityError:
+            taken.add(step)
             continue  # taken by another sweep in the meantime: never twice
+        taken.add(step)
         _page(alert, step, members)
         audit.record(
             actor=None,
@@ -797,6 +827,10 @@ def _advance_locked(alert: Alert, now: datetime.datetime) -> int:
             },
         )
         count += 1
+    next_at = _next_step_at(alert, rules, taken)
+    if next_at != alert.next_step_at:
+        alert.next_step_at = next_at
+        alert.save(update_fields=["next_step_at", "updated_at"])
     return count
 
 
@@ -843,6 +877,7 @@ def _raise_missed(member_id: Any, now: datetime.datetime) -> bool:
                 reason=AlertReason.MISSED,
                 deadline_at=deadline,
                 is_drill=member.operation.is_drill,
+                next_step_at=deadline,
             )
             created = True
         # The timer stops until the member checks in or the alert is resolved.
@@ -862,9 +897,10 @@ def checkin_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     for member_id in list(due.values_list("pk", flat=True)):
         missed += int(_raise_missed(member_id, now))
     steps = 0
-    for alert_id in list(
-        Alert.objects.filter(status=AlertStatus.OPEN).values_list("pk", flat=True)
-    ):
+    # Only alerts with a step due (partial index on next_step_at): an open alert whose next
+    # step is minutes away costs the minute's sweep nothing.
+    due_alerts = Alert.objects.filter(status=AlertStatus.OPEN, next_step_at__lte=now)
+    for alert_id in list(due_alerts.values_list("pk", flat=True)):
         steps += alert_advance(alert_id=alert_id, now=now)
     return SweepResult(missed=missed, steps=steps)
 
@@ -893,7 +929,11 @@ def alert_claim(*, actor: Actor, alert: Alert) -> tuple[Alert, bool]:
     policy.require(actor, Action.RESPOND, alert)
     now = timezone.now()
     won = Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
-        status=AlertStatus.CLAIMED, claimed_by=actor.user, claimed_at=now, updated_at=now
+        status=AlertStatus.CLAIMED,
+        claimed_by=actor.user,
+        claimed_at=now,
+        next_step_at=None,
+        updated_at=now,
     )
     alert.refresh_from_db()
     audit.record(
@@ -917,7 +957,17 @@ def _resolve_locked(actor: Actor | None, alert: Alert, resolution: str) -> Alert
     before = alert.status
     alert.status, alert.resolution, alert.resolved_at = AlertStatus.RESOLVED, resolution, now
     alert.resolved_by = actor.user if actor else None
-    alert.save(update_fields=["status", "resolution", "resolved_at", "resolved_by", "updated_at"])
+    alert.next_step_at = None
+    alert.save(
+        update_fields=[
+            "status",
+            "resolution",
+            "resolved_at",
+            "resolved_by",
+            "next_step_at",
+            "updated_at",
+        ]
+    )
     member = alert.member
     op = alert.operation
     if (

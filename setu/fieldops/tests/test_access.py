@@ -90,6 +90,26 @@ def test_an_outsider_gets_404_and_the_refusal_is_audited(personas, operation):
     assert AuditEntry.objects.filter(outcome="denied", actor_label="other_admin").exists()
 
 
+def test_the_checkin_and_settings_pages_are_audited_and_a_stranger_is_refused(personas, active):
+    me = seat(active, personas, "partner")
+    client = _client(personas.users["partner"])
+    assert client.get(reverse("fieldops:checkin", args=[active.pk])).status_code == 200
+    assert client.get(reverse("fieldops:seat-settings", args=[active.pk])).status_code == 200
+    reads = AuditEntry.objects.filter(
+        target_type="fieldops.teammember", target_id=str(me.pk), action="view"
+    )
+    assert sorted(reads.values_list("details__page", flat=True)) == ["checkin", "settings"]
+    assert set(reads.values_list("actor_label", flat=True)) == {"partner"}
+    # The check-in itself is a write, audited with its channel, never its coordinates.
+    client.post(reverse("fieldops:checkin", args=[active.pk]), {"client_id": "tap-1"})
+    wrote = AuditEntry.objects.get(target_type="fieldops.checkin", action="create")
+    assert wrote.details["channel"] == "web" and wrote.actor_label == "partner"
+    # Someone with no seat gets 404, and the refusal is audited.
+    outsider = _client(personas.users["org_admin"])
+    assert outsider.get(reverse("fieldops:checkin", args=[active.pk])).status_code == 404
+    assert AuditEntry.objects.filter(outcome="denied", actor_label="org_admin").exists()
+
+
 def test_a_retried_api_checkin_counts_once_and_duress_answers_the_same(personas, active):
     me = seat(active, personas, "partner")
     services.member_settings(actor=personas["partner"], member=me, pin="2468", duress_pin="1357")

@@ -189,6 +189,34 @@ def test_a_missed_checkin_prompts_then_escalates_buddy_lead_safety_police(
     assert ("9820022222", "Check in now.") in sms
 
 
+def test_the_sweep_selects_only_alerts_with_a_step_due(
+    active, personas, django_assert_max_num_queries
+):
+    _me, due = _miss(active, personas, "partner")
+    services.checkin_sweep(now=due + MIN)
+    alert = Alert.objects.get()
+    # The prompt is taken; the buddy's page falls due after the grace period.
+    assert alert.next_step_at == due + 5 * MIN
+    # A minute's sweep with the alert open but nothing due: two reads, no alert locked.
+    with django_assert_max_num_queries(2):
+        assert services.checkin_sweep(now=due + 2 * MIN).steps == 0
+    services.checkin_sweep(now=due + 5 * MIN)
+    alert.refresh_from_db()
+    assert alert.next_step_at == due + 10 * MIN
+    # Once every step is taken nothing is due; a claim stops it at once.
+    services.checkin_sweep(now=due + 60 * MIN)
+    alert.refresh_from_db()
+    assert alert.steps.count() == 5 and alert.next_step_at is None
+    assert services.checkin_sweep(now=due + 90 * MIN).steps == 0
+
+
+def test_a_claimed_alert_is_not_due_for_any_step(active, personas):
+    _me, due = _miss(active, personas, "partner")
+    services.checkin_sweep(now=due + MIN)
+    alert, won = services.alert_claim(actor=personas["lead"], alert=Alert.objects.get())
+    assert won and alert.next_step_at is None
+
+
 def test_a_claim_stops_the_paging_and_only_one_claim_wins(active, personas, police):
     _me, due = _miss(active, personas, "partner")
     services.checkin_sweep(now=due + 5 * MIN)
