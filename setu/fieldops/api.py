@@ -115,12 +115,15 @@ class OperationCloseApi(_OperationAction):
 
 @extend_schema(tags=["fieldops"])
 class MemberAddApi(APIView):
-    """POST: put a member of the lead or a partner organisation on the team."""
+    """POST: put a member of the lead or a partner organisation on the team (a partner
+    organisation's admin: her own staff, in any role but team lead)."""
 
     @extend_schema(request=FieldOpMemberIn, responses={201: FieldOpMemberOut})
     def post(self, request: Request, operation_id: UUID) -> Response:
         actor = actor_of(request)
-        op = selectors.operation_get(actor=actor, operation_id=operation_id, action=Action.EDIT)
+        op = selectors.operation_get(
+            actor=actor, operation_id=operation_id, action=Action.MANAGE_MEMBERS
+        )
         data = valid_input(FieldOpMemberIn, request.data)
         member = services.member_add(
             actor=actor,

@@ -69,10 +69,14 @@ class MemberForm(forms.Form):
         help_text=_("For SMS prompts and check-ins from a feature phone."),
     )
 
-    def __init__(self, *args: Any, users: Any = (), buddies: Any = (), **kwargs: Any):
+    def __init__(
+        self, *args: Any, users: Any = (), buddies: Any = (), roles: Any = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.fields["user"].choices = list(users)
         self.fields["buddy"].choices = [("", _("No buddy")), *buddies]
+        if roles is not None:
+            self.fields["role"].choices = list(roles)
 
 
 class SeatForm(forms.Form):

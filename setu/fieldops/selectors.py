@@ -215,10 +215,11 @@ def step_get(*, actor: Actor, step_id: Any) -> ChecklistStep:
 
 
 def member_get(*, actor: Actor, member_id: Any) -> TeamMember:
-    """A team member of an operation the actor may edit."""
+    """A team member of an operation whose team the actor staffs (all of it, or her own
+    organisation's part)."""
     qs = TeamMember.objects.select_related("operation").filter(pk=member_id)
     member = policy.scope(actor, qs, Action.VIEW).first()
-    if member is None or not policy.can(actor, Action.EDIT, member.operation):
+    if member is None or not policy.can(actor, Action.MANAGE_MEMBERS, member.operation):
         raise _not_found(TeamMember, member_id, Action.EDIT)
     return member
 
@@ -269,14 +270,18 @@ def false_alarm_rate(*, actor: Actor) -> AlarmRate:
 
 
 def team_choices(*, actor: Actor, operation: Operation) -> list[tuple[str, str]]:
-    """Staff of the lead and partner organisations, to put on the team."""
+    """Staff of the lead and partner organisations, to put on the team (only the actor's own
+    organisation's, for a partner organisation's admin)."""
     from setu.fieldops import services
 
-    policy.require(actor, Action.EDIT, operation)
+    own_only = services.staff_own_only(actor=actor, operation=operation)
     on = set(operation.team.values_list("user_id", flat=True))
+    rows = services.team_candidates(
+        operation=operation, organisation_id=actor.organisation_id if own_only else None
+    )
     return [
         (str(u.pk), f"{u.get_full_name() or u.username} ({org_name})")
-        for u, org_name in _named(services.team_candidates(operation=operation))
+        for u, org_name in _named(rows)
         if u.pk not in on
     ]
 

@@ -301,9 +301,12 @@ def _member_target(member: TeamMember) -> tuple[str, str, Any]:
     return ("fieldops.teammember", str(member.pk), member.operation.owner_org_id)
 
 
-def team_candidates(*, operation: Operation) -> list[tuple[Any, Any]]:
-    """(user, organisation id) of the active staff of the lead and partner organisations."""
+def team_candidates(*, operation: Operation, organisation_id: Any = None) -> list[tuple[Any, Any]]:
+    """(user, organisation id) of the active staff of the lead and partner organisations (of
+    ``organisation_id`` alone, when given and taking part)."""
     org_ids = [operation.owner_org_id, *operation.partner_orgs.values_list("pk", flat=True)]
+    if organisation_id is not None:
+        org_ids = [o for o in org_ids if o == organisation_id]
     users = get_user_model().objects.filter(
         is_active=True,
         memberships__organisation_id__in=org_ids,
@@ -324,19 +327,27 @@ def member_add(
     phone: str = "",
     buddy_id: Any = None,
 ) -> TeamMember:
-    """Put a member of the lead or a partner organisation on the team, with a role."""
-    policy.require(actor, Action.EDIT, operation)
+    """Put a member of the lead or a partner organisation on the team, with a role. The team
+    lead and the lead organisation's admin add anyone taking part; a partner organisation's
+    admin adds her own staff (not as team lead, which would hand them the whole plan)."""
+    own_only = staff_own_only(actor=actor, operation=operation)
     if operation.status in (OperationStatus.CLOSED, OperationStatus.CANCELLED):
         raise InvalidInput(_("A closed operation has no team changes."))
     if role not in TeamRole.values:
         raise InvalidInput({"role": [_("Choose a role.")]})
-    found = [
-        (u, org) for u, org in team_candidates(operation=operation) if str(u.pk) == str(user_id)
-    ]
+    if own_only and role == TeamRole.LEAD:
+        raise InvalidInput({"role": [_("The lead organisation names the team lead.")]})
+    candidates = team_candidates(
+        operation=operation, organisation_id=actor.organisation_id if own_only else None
+    )
+    found = [(u, org) for u, org in candidates if str(u.pk) == str(user_id)]
     if not found:
-        raise InvalidInput(
-            {"user": [_("Only staff of the lead and partner organisations can join the team.")]}
+        message = (
+            _("You can add your own organisation's staff only.")
+            if own_only
+            else _("Only staff of the lead and partner organisations can join the team.")
         )
+        raise InvalidInput({"user": [message]})
     buddy = None
     if buddy_id:
         buddy = TeamMember.objects.filter(operation=operation, pk=buddy_id).first()
@@ -351,11 +362,25 @@ def member_add(
     return member
 
 
+def staff_own_only(*, actor: Actor, operation: Operation) -> bool:
+    """Whether the actor staffs only her own organisation's part of the team (a partner
+    organisation's admin) rather than the whole team (the team lead, the lead organisation's
+    admin). Raises for anyone who may do neither."""
+    if policy.can(actor, Action.EDIT, operation):
+        return False
+    policy.require(actor, Action.MANAGE_MEMBERS, operation)
+    return True
+
+
 @transaction.atomic
 def member_remove(*, actor: Actor, member: TeamMember) -> None:
     """Take someone off a planned operation's team (not the lead; not once under way, since
-    the frozen escalation policy names them)."""
-    policy.require(actor, Action.EDIT, member.operation)
+    the frozen escalation policy names them). A partner organisation's admin takes off her
+    own staff only."""
+    if staff_own_only(actor=actor, operation=member.operation) and (
+        member.organisation_id != actor.organisation_id
+    ):
+        raise InvalidInput(_("You can take your own organisation's staff off the team only."))
     if member.operation.status != OperationStatus.PLANNED:
         raise InvalidInput(_("The team is fixed once the operation has started."))
     if member.role == TeamRole.LEAD and member.user_id == member.operation.created_by_id:

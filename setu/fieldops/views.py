@@ -126,10 +126,18 @@ def operation_detail(request: HttpRequest, operation_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     view = selectors.operation_view(actor=actor, operation_id=operation_id)
     can_edit = policy.can(actor, Action.EDIT, view.operation)
+    # A partner organisation's admin staffs her own part of the team.
+    can_staff = can_edit or policy.can(actor, Action.MANAGE_MEMBERS, view.operation)
     context: dict[str, Any] = {
         "v": view,
         "op": view.operation,
         "can_edit": can_edit,
+        "can_staff": can_staff,
+        "removable": {
+            s.member.pk
+            for s in view.seats
+            if can_edit or (can_staff and s.member.organisation_id == actor.organisation_id)
+        },
         "skip_form": SkipForm(),
         "active_nav": NAV,
     }
@@ -204,14 +212,23 @@ def _holds(actor: Actor) -> list[tuple[str, str]]:
 
 
 def member_add(request: HttpRequest, operation_id: UUID) -> HttpResponse:
-    """Put a member of the lead or a partner organisation on the team."""
+    """Put a member of the lead or a partner organisation on the team (a partner organisation's
+    admin: her own staff)."""
     actor = actor_of(request)
-    op = selectors.operation_get(actor=actor, operation_id=operation_id, action=Action.EDIT)
+    op = selectors.operation_get(
+        actor=actor, operation_id=operation_id, action=Action.MANAGE_MEMBERS
+    )
     view = selectors.operation_view(actor=actor, operation_id=operation_id)
     form = MemberForm(
         request.POST if request.method == "POST" else None,
         users=selectors.team_choices(actor=actor, operation=op),
         buddies=[(str(s.member.pk), s.name) for s in view.seats],
+        roles=[
+            (value, label)
+            for value, label in services.TeamRole.choices
+            if value != services.TeamRole.LEAD
+            or not services.staff_own_only(actor=actor, operation=op)
+        ],
     )
     return form_page(
         request,

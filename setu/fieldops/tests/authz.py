@@ -4,6 +4,7 @@ The operation is led by "lead" (own organisation) with "partner" (partner organi
 buddy and "counsellor" as the safety contact. It is seen by the team and by the admins of the
 organisations with someone on it (org_admin, partner_admin); nobody else, not the platform
 admin. The team lead and her organisation's admin change it; the team acts on alerts and steps.
+The partner organisation's admin staffs her own part of the team (adds and removes "partner").
 """
 
 from tests.authz import MEMBERS, Entry
@@ -11,6 +12,7 @@ from tests.authz import MEMBERS, Entry
 TEAM = frozenset({"lead", "partner", "counsellor"})
 VIEWERS = TEAM | {"org_admin", "partner_admin"}
 EDITORS = frozenset({"lead", "org_admin"})
+STAFFERS = EDITORS | {"partner_admin"}
 PLANNERS = frozenset({"lead", "org_admin", "partner", "partner_admin", "other_org", "other_admin"})
 ADMINS = frozenset({"org_admin", "partner_admin", "other_admin"})
 
@@ -88,8 +90,8 @@ ENTRIES = [
     Entry("fieldops:operation-start", EDITORS, op_kw, method="post"),
     Entry("fieldops:operation-close", EDITORS, active_kw, method="post"),
     Entry("fieldops:hold-link", EDITORS, op_kw, method="post", data=lambda p: {"hold": "none"}),
-    Entry("fieldops:member-add", EDITORS, op_kw),
-    Entry("fieldops:member-remove", EDITORS, member_kw, method="post"),
+    Entry("fieldops:member-add", STAFFERS, op_kw),
+    Entry("fieldops:member-remove", STAFFERS, member_kw, method="post"),
     Entry("fieldops:seat-settings", TEAM, op_kw),
     Entry("fieldops:checkin", TEAM, active_kw),
     Entry("fieldops:debrief", EDITORS, closed_kw),
@@ -113,10 +115,11 @@ ENTRIES += [
     Entry("api:fieldops-operation-close", EDITORS, active_kw, method="post", is_api=True),
     Entry(
         "api:fieldops-member-add",
-        EDITORS,
+        STAFFERS,
         op_kw,
         method="post",
-        data=lambda p: {"user": str(p.users["org_admin"].pk), "role": "medical"},
+        # Staff of the partner organisation: the lead adds them, and so does their own admin.
+        data=lambda p: {"user": str(p.users["partner_admin"].pk), "role": "medical"},
         is_api=True,
     ),
     Entry(
