@@ -1406,8 +1406,10 @@ def fieldops_partner_admin(actor: Actor, prefix: str = "") -> Q:
     the team."""
     from setu.fieldops.models import Operation
 
-    if actor.user is None or actor.is_platform_admin or not _member(
-        actor, frozenset({Role.ORG_ADMIN})
+    if (
+        actor.user is None
+        or actor.is_platform_admin
+        or not _member(actor, frozenset({Role.ORG_ADMIN}))
     ):
         return NOTHING
     partners = Operation.partner_orgs.through.objects.filter(

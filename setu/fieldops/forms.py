@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from setu.fieldops.models import Operation, Phase, Resolution, TeamRole
@@ -194,7 +195,8 @@ class SopForm(forms.Form):
 
     def __init__(self, *args: Any, steps: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["omitted"].choices = [(s["code"], s["title"]) for s in steps]
+        # The network's titles in the admin's language (``sop_texts``).
+        self.fields["omitted"].choices = [(s["code"], gettext(s["title"])) for s in steps]
 
     def added(self) -> list[dict[str, str]]:
         return [

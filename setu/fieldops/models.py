@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.models import BaseModel
@@ -305,6 +306,10 @@ class SopAdaptation(BaseModel):
     )
 
 
+# Codes of the steps an organisation adds to its copy of the checklist ("own_1", "own_2"…).
+OWN_STEP_PREFIX = "own_"
+
+
 class StepState(models.TextChoices):
     OPEN = "open", _("To do")
     DONE = "done", _("Done")
@@ -338,6 +343,12 @@ class ChecklistStep(BaseModel):
     @property
     def owner_org_id(self) -> object:
         return self.operation.owner_org_id
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language: the network's steps are translated
+        (``sop_texts``); an organisation's own steps are shown as it wrote them."""
+        return self.title if self.code.startswith(OWN_STEP_PREFIX) else gettext(self.title)
 
 
 class Debrief(BaseModel):

@@ -327,7 +327,7 @@ def case_timeline_items(actor: Actor, case: Any, person_ids: Any, show_names: bo
                     registry.timeline_day(step.done_at),
                     step.done_at,
                     _("SOP step done"),
-                    step.title,
+                    step.shown_title,
                 )
             )
     return items

@@ -39,6 +39,7 @@ from setu.core.errors import InvalidInput
 from setu.fieldops.models import (
     ACTIVE_ALERT,
     BASE_ROLES,
+    OWN_STEP_PREFIX,
     Alert,
     AlertReason,
     AlertStatus,
@@ -123,7 +124,12 @@ def sop_steps_for(organisation_id: Any, kind: str) -> list[dict[str, Any]]:
     ]
     for i, extra in enumerate(adaptation.added if adaptation else []):
         steps.append(
-            {"code": f"own_{i + 1}", "phase": extra["phase"], "title": extra["title"], "basis": ""}
+            {
+                "code": f"{OWN_STEP_PREFIX}{i + 1}",
+                "phase": extra["phase"],
+                "title": extra["title"],
+                "basis": "",
+            }
         )
     order = {p: i for i, p in enumerate(Phase.values)}
     return sorted(steps, key=lambda s: order[s["phase"]])
