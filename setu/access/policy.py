@@ -742,7 +742,8 @@ def shelter_resident_named(actor: Actor, stay: Model) -> bool:
     if stay.case_id is not None:  # type: ignore[attr-defined]
         return stay.case.owner_org_id == actor.organisation_id  # type: ignore[attr-defined]
     hold = stay.hold  # type: ignore[attr-defined]
-    if hold is None:
+    if hold is None or hold.referral_id is None:
+        # A bed held for a rescue carries no consent: her own case at the shelter names her.
         return False
     referral = hold.referral
     return (

@@ -22,6 +22,7 @@ from setu.fieldops import selectors, services
 from setu.fieldops.models import Operation
 from setu.fieldops.serializers import (
     FieldOpAlertOut,
+    FieldOpBedIn,
     FieldOpCheckInIn,
     FieldOpCheckInOut,
     FieldOpClaimOut,
@@ -111,6 +112,21 @@ class OperationCloseApi(_OperationAction):
 
     def act(self, actor: Actor, op: Operation) -> None:
         services.operation_close(actor=actor, operation=op)
+
+
+@extend_schema(tags=["fieldops"])
+class BedHoldApi(APIView):
+    """POST: hold a bed at the plan's receiving shelter for the persons the operation will
+    bring (no referral yet); given back if the operation ends without an admission."""
+
+    @extend_schema(request=FieldOpBedIn, responses=FieldOpOperationDetailOut)
+    def post(self, request: Request, operation_id: UUID) -> Response:
+        actor = actor_of(request)
+        op = selectors.operation_get(actor=actor, operation_id=operation_id, action=Action.EDIT)
+        data = valid_input(FieldOpBedIn, request.data)
+        services.operation_hold_bed(actor=actor, operation=op, bed_group_id=data["bed_group"])
+        view = selectors.operation_view(actor=actor, operation_id=operation_id)
+        return Response(FieldOpOperationDetailOut(view).data)
 
 
 @extend_schema(tags=["fieldops"])

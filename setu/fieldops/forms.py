@@ -207,6 +207,14 @@ class SopForm(forms.Form):
         ]
 
 
+class BedForm(forms.Form):
+    bed_group = forms.ChoiceField(label=_("Beds at the receiving shelter"))
+
+    def __init__(self, *args: Any, groups: Any = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["bed_group"].choices = list(groups)
+
+
 class HoldForm(forms.Form):
     hold = forms.ChoiceField(label=_("Bed held by your organisation"))
 

@@ -530,11 +530,62 @@ def operation_close(*, actor: Actor, operation: Operation, cancel: bool = False)
     op.ended_at = timezone.now()
     op.save(update_fields=["status", "ended_at", "updated_at"])
     TeamMember.objects.filter(operation=op).update(next_due_at=None, updated_at=op.ended_at)
+    if op.bed_hold_id:
+        from setu.shelters import services as shelters
+
+        # A bed the plan held and nobody was admitted to goes back to the network. (A hold the
+        # shelter admitted to has ended already; one made for a referral is the referral's.)
+        shelters.bed_hold_end_unreferred(actor=actor, hold_id=op.bed_hold_id)
     _audit_op(
         actor,
         AuditAction.UPDATE,
         op,
         {"before": {"status": before}, "after": {"status": op.status}},
+    )
+    return op
+
+
+@transaction.atomic
+def operation_hold_bed(*, actor: Actor, operation: Operation, bed_group_id: Any) -> Operation:
+    """Hold a bed at the receiving shelter for the persons the operation will bring, in one
+    step from the plan: a hold without a referral through the shelters app (nobody is recorded
+    yet), until the expected end plus the usual hold time. Given back when the operation
+    closes or is cancelled without an admission (``operation_close``)."""
+    from setu.shelters import selectors as shelters_selectors
+    from setu.shelters import services as shelters
+
+    policy.require(actor, Action.EDIT, operation)
+    op = Operation.objects.select_for_update().get(pk=operation.pk)
+    if op.owner_org_id != actor.organisation_id:
+        raise InvalidInput(_("The lead organisation holds the bed."))
+    if op.status not in (OperationStatus.PLANNED, OperationStatus.ACTIVE):
+        raise InvalidInput(_("The operation has ended."))
+    if not op.receiving_shelter_id:
+        raise InvalidInput({"bed_group": [_("Name the receiving shelter in the plan first.")]})
+    if op.bed_hold_id:
+        current = shelters_selectors.bed_hold_list(actor=actor, active_only=True)
+        if current.filter(pk=op.bed_hold_id).exists():
+            raise InvalidInput(_("A bed is already held for this operation."))
+    group = shelters_selectors.bed_group_get(actor=actor, bed_group_id=bed_group_id)
+    if group.shelter_id != op.receiving_shelter_id:
+        raise InvalidInput({"bed_group": [_("Choose beds at the receiving shelter.")]})
+    until = op.expected_end + datetime.timedelta(hours=shelters_selectors.hold_hours())
+    hold = shelters.bed_hold_create_unreferred(
+        actor=actor,
+        bed_group=group,
+        # What the shelter reads: the kind of operation, never its code name or place.
+        held_for=_("%(kind)s (field operation)") % {"kind": op.get_kind_display()},
+        expires_at=until,
+    )
+    before = str(op.bed_hold_id or "")
+    op.bed_hold_id = hold.pk
+    op.save(update_fields=["bed_hold", "updated_at"])
+    _audit_op(
+        actor,
+        AuditAction.UPDATE,
+        op,
+        {"before": {"bed_hold": before}, "after": {"bed_hold": str(hold.pk)}},
+        event="bed_held",
     )
     return op
 

@@ -50,6 +50,23 @@ def op_kw(p):
     return {"operation_id": _operation(p).pk}
 
 
+def sheltered_kw(p):
+    """A plan naming the partner shelter as the receiving shelter, which has a free bed."""
+    from setu.fieldops.models import Operation
+    from setu.shelters.tests.factories import BedGroupFactory
+
+    op = _operation(p)
+    BedGroupFactory(shelter=p.partner_org, total=2)
+    Operation.objects.filter(pk=op.pk).update(receiving_shelter=p.partner_org)
+    return {"operation_id": op.pk}
+
+
+def _free_beds(p):
+    from setu.shelters.models import BedGroup
+
+    return {"bed_group": str(BedGroup.objects.filter(shelter=p.partner_org).first().pk)}
+
+
 def active_kw(p):
     return {"operation_id": _operation(p, start=True).pk}
 
@@ -90,6 +107,7 @@ ENTRIES = [
     Entry("fieldops:operation-start", EDITORS, op_kw, method="post"),
     Entry("fieldops:operation-close", EDITORS, active_kw, method="post"),
     Entry("fieldops:hold-link", EDITORS, op_kw, method="post", data=lambda p: {"hold": "none"}),
+    Entry("fieldops:bed-hold", EDITORS, op_kw, method="post", data=lambda p: {"bed_group": "none"}),
     Entry("fieldops:member-add", STAFFERS, op_kw),
     Entry("fieldops:member-remove", STAFFERS, member_kw, method="post"),
     Entry("fieldops:seat-settings", TEAM, op_kw),
@@ -113,6 +131,14 @@ ENTRIES += [
     Entry("api:fieldops-operation-detail", VIEWERS, op_kw, is_api=True),
     Entry("api:fieldops-operation-start", EDITORS, op_kw, method="post", is_api=True),
     Entry("api:fieldops-operation-close", EDITORS, active_kw, method="post", is_api=True),
+    Entry(
+        "api:fieldops-bed-hold",
+        EDITORS,
+        sheltered_kw,
+        method="post",
+        data=_free_beds,
+        is_api=True,
+    ),
     Entry(
         "api:fieldops-member-add",
         STAFFERS,

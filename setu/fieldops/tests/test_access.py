@@ -316,3 +316,29 @@ def test_a_partner_admin_whose_staff_are_not_yet_on_the_team_sees_the_plan_not_t
     # An admin of an organisation not taking part sees nothing of it.
     other = _client(personas.users["other_admin"])
     assert other.get(reverse("fieldops:operation-detail", args=[op.pk])).status_code == 404
+
+
+def test_the_plan_page_holds_a_bed_and_the_shelter_sees_what_for_never_the_place(
+    personas, operation
+):
+    from setu.orgs.models import Role
+    from setu.orgs.tests.factories import MembershipFactory
+    from setu.shelters.tests.factories import BedGroupFactory
+
+    beds = BedGroupFactory(total=1)
+    Operation.objects.filter(pk=operation.pk).update(receiving_shelter=beds.shelter)
+    lead = _client(personas.users["lead"])
+    page = lead.get(reverse("fieldops:operation-detail", args=[operation.pk])).content.decode()
+    assert reverse("fieldops:bed-hold", args=[operation.pk]) in page
+    answer = lead.post(
+        reverse("fieldops:bed-hold", args=[operation.pk]), {"bed_group": str(beds.pk)}
+    )
+    assert answer.status_code == 302
+    operation.refresh_from_db()
+    assert operation.bed_hold_id is not None
+    manager = MembershipFactory(organisation=beds.shelter, role=Role.SHELTER_MANAGER).user
+    hold_page = _client(manager).get(reverse("shelters:hold-detail", args=[operation.bed_hold_id]))
+    html = hold_page.content.decode()
+    assert hold_page.status_code == 200 and "Rescue (field operation)" in html
+    assert "Neem" not in html and "Lane 4" not in html
+    assert reverse("shelters:hold-admit", args=[operation.bed_hold_id]) in html

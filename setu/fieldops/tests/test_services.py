@@ -398,3 +398,84 @@ def test_the_case_timeline_shows_the_operation_to_the_lead_organisation_only(act
     mine = case_timeline_items(personas["lead"], rescued.case, None, True)
     assert [i.title for i in mine] == ["Field operation: Rescue"]
     assert case_timeline_items(personas["partner"], rescued.case, None, True) == []
+
+
+# --- A bed held from the plan -------------------------------------------------------------------
+
+
+@pytest.fixture
+def beds(operation):
+    """Two girls' beds at a shelter named on the plan as the receiving shelter."""
+    from setu.shelters.tests.factories import BedGroupFactory
+
+    group = BedGroupFactory(total=2)
+    Operation.objects.filter(pk=operation.pk).update(receiving_shelter=group.shelter)
+    operation.refresh_from_db()
+    return group
+
+
+def test_the_plan_holds_a_bed_in_one_step_and_closing_without_admission_gives_it_back(
+    active, personas, beds
+):
+    from setu.shelters.models import BedHold
+
+    services.operation_hold_bed(actor=personas["lead"], operation=active, bed_group_id=beds.pk)
+    active.refresh_from_db()
+    hold = BedHold.objects.get(pk=active.bed_hold_id)
+    assert hold.referral_id is None and hold.status == "active"
+    assert hold.held_for == "Rescue (field operation)"  # no code name, no place
+    assert hold.expires_at > active.expected_end
+    beds.refresh_from_db()
+    assert beds.held == 1
+    with pytest.raises(InvalidInput):  # one bed hold per operation
+        services.operation_hold_bed(actor=personas["lead"], operation=active, bed_group_id=beds.pk)
+    services.operation_close(actor=personas["lead"], operation=active)
+    hold.refresh_from_db()
+    beds.refresh_from_db()
+    assert (hold.status, hold.release_reason, beds.held) == ("released", "by_holder", 0)
+
+
+def test_a_bed_the_shelter_admitted_to_stays_taken_when_the_operation_closes(
+    active, personas, beds
+):
+    from setu.orgs.models import Role
+    from setu.orgs.tests.factories import MembershipFactory
+    from setu.shelters import services as shelters
+    from setu.shelters.models import BedHold
+
+    services.operation_hold_bed(actor=personas["lead"], operation=active, bed_group_id=beds.pk)
+    active.refresh_from_db()
+    manager = MembershipFactory(organisation=beds.shelter, role=Role.SHELTER_MANAGER).user
+    from setu.access.actor import actor_for_user
+
+    hold = BedHold.objects.get(pk=active.bed_hold_id)
+    shelters.bed_hold_admit(actor=actor_for_user(manager), hold=hold)
+    services.operation_close(actor=personas["lead"], operation=active)
+    hold.refresh_from_db()
+    beds.refresh_from_db()
+    assert (hold.status, beds.held, beds.occupied) == ("admitted", 0, 1)
+
+
+def test_a_bed_is_held_only_at_the_receiving_shelter_and_by_the_lead_organisation(
+    operation, personas, beds
+):
+    from setu.shelters.tests.factories import BedGroupFactory
+
+    elsewhere = BedGroupFactory()
+    with pytest.raises(InvalidInput):
+        services.operation_hold_bed(
+            actor=personas["lead"], operation=operation, bed_group_id=elsewhere.pk
+        )
+    with pytest.raises((Forbidden, InvalidInput)):  # the partner is on the team, not its lead
+        services.operation_hold_bed(
+            actor=personas["partner"], operation=operation, bed_group_id=beds.pk
+        )
+    beds.refresh_from_db()
+    assert beds.held == 0
+
+
+def test_cancelling_a_plan_gives_its_bed_back(operation, personas, beds):
+    services.operation_hold_bed(actor=personas["lead"], operation=operation, bed_group_id=beds.pk)
+    services.operation_close(actor=personas["lead"], operation=operation, cancel=True)
+    beds.refresh_from_db()
+    assert beds.held == 0
