@@ -742,7 +742,8 @@ def shelter_resident_named(actor: Actor, stay: Model) -> bool:
     if stay.case_id is not None:  # type: ignore[attr-defined]
         return stay.case.owner_org_id == actor.organisation_id  # type: ignore[attr-defined]
     hold = stay.hold  # type: ignore[attr-defined]
-    if hold is None:
+    if hold is None or hold.referral_id is None:
+        # A bed held for a rescue carries no consent: her own case at the shelter names her.
         return False
     referral = hold.referral
     return (
@@ -1007,6 +1008,8 @@ def _operation_view(actor: Actor, prefix: str = "") -> Q:
         key = f"{prefix}_id__in" if prefix else "pk__in"
         owner = f"{prefix}__owner_org_id" if prefix else "owner_org_id"
         rows |= Q(**{key: mine.values("operation_id")}) | Q(**{owner: actor.organisation_id})
+        # A partner organisation's admin sees the plan to staff her part of it.
+        rows |= fieldops_partner_admin(actor, prefix)
     return rows
 
 
@@ -1401,4 +1404,38 @@ CLASS_RULES.update(
 # serious-complaint lane routes to the first active desk outside the organisation concerned).
 RULES[("feedback.complaintdesk", Action.EDIT)] = _own_org(
     frozenset({Role.NETWORK_COORDINATOR}), "organisation_id"
+)
+
+
+# --- Fieldops: each organisation on a joint operation staffs its own part ---------------------
+
+
+def fieldops_partner_admin(actor: Actor, prefix: str = "") -> Q:
+    """Operations on which the actor's organisation is a partner, for that organisation's admin:
+    she sees the plan (never the place: that stays with the team) and puts her own staff on
+    the team."""
+    from setu.fieldops.models import Operation
+
+    if (
+        actor.user is None
+        or actor.is_platform_admin
+        or not _member(actor, frozenset({Role.ORG_ADMIN}))
+    ):
+        return NOTHING
+    partners = Operation.partner_orgs.through.objects.filter(
+        organisation_id=actor.organisation_id
+    ).values("operation_id")
+    return Q(**{f"{prefix}_id__in" if prefix else "pk__in": partners})
+
+
+def _fieldops_staff_own(actor: Actor) -> Q:
+    """Who adds their own organisation's staff to a team: those who may change the plan (the
+    team lead, the lead organisation's admin) and each partner organisation's admin."""
+    return _operation_edit(actor) | fieldops_partner_admin(actor)
+
+
+RULES.update(
+    {
+        ("fieldops.operation", Action.MANAGE_MEMBERS): _fieldops_staff_own,
+    }
 )

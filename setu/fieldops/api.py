@@ -22,6 +22,7 @@ from setu.fieldops import selectors, services
 from setu.fieldops.models import Operation
 from setu.fieldops.serializers import (
     FieldOpAlertOut,
+    FieldOpBedIn,
     FieldOpCheckInIn,
     FieldOpCheckInOut,
     FieldOpClaimOut,
@@ -114,13 +115,31 @@ class OperationCloseApi(_OperationAction):
 
 
 @extend_schema(tags=["fieldops"])
+class BedHoldApi(APIView):
+    """POST: hold a bed at the plan's receiving shelter for the persons the operation will
+    bring (no referral yet); given back if the operation ends without an admission."""
+
+    @extend_schema(request=FieldOpBedIn, responses=FieldOpOperationDetailOut)
+    def post(self, request: Request, operation_id: UUID) -> Response:
+        actor = actor_of(request)
+        op = selectors.operation_get(actor=actor, operation_id=operation_id, action=Action.EDIT)
+        data = valid_input(FieldOpBedIn, request.data)
+        services.operation_hold_bed(actor=actor, operation=op, bed_group_id=data["bed_group"])
+        view = selectors.operation_view(actor=actor, operation_id=operation_id)
+        return Response(FieldOpOperationDetailOut(view).data)
+
+
+@extend_schema(tags=["fieldops"])
 class MemberAddApi(APIView):
-    """POST: put a member of the lead or a partner organisation on the team."""
+    """POST: put a member of the lead or a partner organisation on the team (a partner
+    organisation's admin: her own staff, in any role but team lead)."""
 
     @extend_schema(request=FieldOpMemberIn, responses={201: FieldOpMemberOut})
     def post(self, request: Request, operation_id: UUID) -> Response:
         actor = actor_of(request)
-        op = selectors.operation_get(actor=actor, operation_id=operation_id, action=Action.EDIT)
+        op = selectors.operation_get(
+            actor=actor, operation_id=operation_id, action=Action.MANAGE_MEMBERS
+        )
         data = valid_input(FieldOpMemberIn, request.data)
         member = services.member_add(
             actor=actor,
@@ -142,7 +161,7 @@ class CheckInApi(APIView):
     @extend_schema(request=FieldOpCheckInIn, responses=FieldOpCheckInOut)
     def post(self, request: Request, operation_id: UUID) -> Response:
         actor = actor_of(request)
-        seat = selectors.checkin_seat(actor=actor, operation_id=operation_id)
+        seat = selectors.checkin_seat(actor=actor, operation_id=operation_id, audited=False)
         data = valid_input(FieldOpCheckInIn, request.data)
         result = services.checkin_record(
             actor=actor, member=seat, channel=services.Channel.API, **data

@@ -20,6 +20,11 @@ urlpatterns = [
         name="fieldops-operation-close",
     ),
     path(
+        "fieldops/operations/<uuid:operation_id>/bed/",
+        api.BedHoldApi.as_view(),
+        name="fieldops-bed-hold",
+    ),
+    path(
         "fieldops/operations/<uuid:operation_id>/team/",
         api.MemberAddApi.as_view(),
         name="fieldops-member-add",

@@ -214,6 +214,8 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
         operation=live,
         reason=AlertReason.MISSED,
         deadline_at=officer.next_due_at,
+        # The sweep takes the steps still due and works out the next one from here.
+        next_step_at=officer.next_due_at,
     )
     officer.next_due_at = None
     officer.save(update_fields=["next_due_at"])

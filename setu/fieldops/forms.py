@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from setu.fieldops.models import Operation, Phase, Resolution, TeamRole
@@ -69,10 +70,14 @@ class MemberForm(forms.Form):
         help_text=_("For SMS prompts and check-ins from a feature phone."),
     )
 
-    def __init__(self, *args: Any, users: Any = (), buddies: Any = (), **kwargs: Any):
+    def __init__(
+        self, *args: Any, users: Any = (), buddies: Any = (), roles: Any = None, **kwargs: Any
+    ):
         super().__init__(*args, **kwargs)
         self.fields["user"].choices = list(users)
         self.fields["buddy"].choices = [("", _("No buddy")), *buddies]
+        if roles is not None:
+            self.fields["role"].choices = list(roles)
 
 
 class SeatForm(forms.Form):
@@ -190,7 +195,8 @@ class SopForm(forms.Form):
 
     def __init__(self, *args: Any, steps: Any = (), **kwargs: Any):
         super().__init__(*args, **kwargs)
-        self.fields["omitted"].choices = [(s["code"], s["title"]) for s in steps]
+        # The network's titles in the admin's language (``sop_texts``).
+        self.fields["omitted"].choices = [(s["code"], gettext(s["title"])) for s in steps]
 
     def added(self) -> list[dict[str, str]]:
         return [
@@ -199,6 +205,14 @@ class SopForm(forms.Form):
             for line in (self.cleaned_data.get(phase) or "").splitlines()
             if line.strip()
         ]
+
+
+class BedForm(forms.Form):
+    bed_group = forms.ChoiceField(label=_("Beds at the receiving shelter"))
+
+    def __init__(self, *args: Any, groups: Any = (), **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.fields["bed_group"].choices = list(groups)
 
 
 class HoldForm(forms.Form):

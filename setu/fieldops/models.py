@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.models import BaseModel
@@ -176,6 +177,7 @@ class Channel(models.TextChoices):
     API = "api", _("App (API)")
     SMS = "sms", _("SMS")
     MISSED_CALL = "missed_call", _("Missed call")
+    IVR = "ivr", _("Voice call (keypad)")
 
 
 class CheckIn(BaseModel):
@@ -240,6 +242,10 @@ class Alert(BaseModel):
     )
     resolution = models.CharField(max_length=12, choices=Resolution.choices, blank=True)
     is_drill = models.BooleanField(default=False)
+    # When the next escalation step of an open alert falls due (None once every step is taken,
+    # or the alert is claimed or resolved): the sweep selects only these rows, by index,
+    # instead of locking every open alert each minute.
+    next_step_at = models.DateTimeField(null=True, blank=True, editable=False)
 
     class Meta:
         ordering = ["-deadline_at"]
@@ -249,7 +255,14 @@ class Alert(BaseModel):
                 fields=["member", "deadline_at", "reason"], name="fieldops_one_alert_per_deadline"
             )
         ]
-        indexes = [models.Index(fields=["status", "deadline_at"])]
+        indexes = [
+            models.Index(fields=["status", "deadline_at"]),
+            models.Index(
+                fields=["next_step_at"],
+                condition=Q(next_step_at__isnull=False),
+                name="fieldops_alert_step_due",
+            ),
+        ]
 
     @property
     def owner_org_id(self) -> object:
@@ -293,6 +306,10 @@ class SopAdaptation(BaseModel):
     )
 
 
+# Codes of the steps an organisation adds to its copy of the checklist ("own_1", "own_2"…).
+OWN_STEP_PREFIX = "own_"
+
+
 class StepState(models.TextChoices):
     OPEN = "open", _("To do")
     DONE = "done", _("Done")
@@ -326,6 +343,12 @@ class ChecklistStep(BaseModel):
     @property
     def owner_org_id(self) -> object:
         return self.operation.owner_org_id
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language: the network's steps are translated
+        (``sop_texts``); an organisation's own steps are shown as it wrote them."""
+        return self.title if self.code.startswith(OWN_STEP_PREFIX) else gettext(self.title)
 
 
 class Debrief(BaseModel):

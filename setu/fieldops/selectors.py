@@ -138,8 +138,20 @@ def operation_view(*, actor: Actor, operation_id: Any) -> OperationView:
     )
 
 
+def _audit_seat(actor: Actor, seat: TeamMember, page: str) -> None:
+    # A seat ties a person to an operation (and holds her phone): reading it is audited like
+    # any read of a plan. ``page`` says which, so the trail can tell the two pages apart.
+    audit.record(
+        actor=actor,
+        action=AuditAction.VIEW,
+        target=("fieldops.teammember", str(seat.pk), seat.operation.owner_org_id),
+        details={"page": page},
+    )
+
+
 def seat_get(*, actor: Actor, operation_id: Any) -> TeamMember:
-    """The actor's own seat on an operation (check-in page); 404 for anyone else."""
+    """The actor's own seat on an operation (her check-in settings page); 404 for anyone
+    else. The read is audited."""
     seat = (
         TeamMember.objects.select_related("operation")
         .filter(operation_id=operation_id, user_id=actor.user.pk)
@@ -147,15 +159,20 @@ def seat_get(*, actor: Actor, operation_id: Any) -> TeamMember:
     )
     if seat is None or not policy.can(actor, Action.VIEW, seat.operation):
         raise _not_found(Operation, operation_id)
+    _audit_seat(actor, seat, "settings")
     return seat
 
 
-def checkin_seat(*, actor: Actor, operation_id: Any) -> TeamMember:
-    """The actor's seat on an operation under way, to check in with."""
+def checkin_seat(*, actor: Actor, operation_id: Any, audited: bool = True) -> TeamMember:
+    """The actor's seat on an operation under way, to check in with. The check-in page's read
+    is audited; the API's check-in passes ``audited=False`` because the check-in it records is
+    itself audited in the same request."""
     qs = TeamMember.objects.select_related("operation").filter(operation_id=operation_id)
     seat = policy.scope(actor, qs, Action.RESPOND).first()
     if seat is None:
         raise _not_found(TeamMember, operation_id, Action.RESPOND)
+    if audited:
+        _audit_seat(actor, seat, "checkin")
     return seat
 
 
@@ -198,10 +215,11 @@ def step_get(*, actor: Actor, step_id: Any) -> ChecklistStep:
 
 
 def member_get(*, actor: Actor, member_id: Any) -> TeamMember:
-    """A team member of an operation the actor may edit."""
+    """A team member of an operation whose team the actor staffs (all of it, or her own
+    organisation's part)."""
     qs = TeamMember.objects.select_related("operation").filter(pk=member_id)
     member = policy.scope(actor, qs, Action.VIEW).first()
-    if member is None or not policy.can(actor, Action.EDIT, member.operation):
+    if member is None or not policy.can(actor, Action.MANAGE_MEMBERS, member.operation):
         raise _not_found(TeamMember, member_id, Action.EDIT)
     return member
 
@@ -252,14 +270,18 @@ def false_alarm_rate(*, actor: Actor) -> AlarmRate:
 
 
 def team_choices(*, actor: Actor, operation: Operation) -> list[tuple[str, str]]:
-    """Staff of the lead and partner organisations, to put on the team."""
+    """Staff of the lead and partner organisations, to put on the team (only the actor's own
+    organisation's, for a partner organisation's admin)."""
     from setu.fieldops import services
 
-    policy.require(actor, Action.EDIT, operation)
+    own_only = services.staff_own_only(actor=actor, operation=operation)
     on = set(operation.team.values_list("user_id", flat=True))
+    rows = services.team_candidates(
+        operation=operation, organisation_id=actor.organisation_id if own_only else None
+    )
     return [
         (str(u.pk), f"{u.get_full_name() or u.username} ({org_name})")
-        for u, org_name in _named(services.team_candidates(operation=operation))
+        for u, org_name in _named(rows)
         if u.pk not in on
     ]
 
@@ -305,7 +327,7 @@ def case_timeline_items(actor: Actor, case: Any, person_ids: Any, show_names: bo
                     registry.timeline_day(step.done_at),
                     step.done_at,
                     _("SOP step done"),
-                    step.title,
+                    step.shown_title,
                 )
             )
     return items

@@ -120,6 +120,10 @@ class FieldOpOperationIn(serializers.Serializer):
     step_minutes = serializers.IntegerField(required=False, min_value=1, max_value=60)
 
 
+class FieldOpBedIn(serializers.Serializer):
+    bed_group = serializers.UUIDField(help_text="Beds at the plan's receiving shelter.")
+
+
 class FieldOpMemberIn(serializers.Serializer):
     user = serializers.UUIDField()
     role = serializers.ChoiceField(choices=TeamRole.choices)

@@ -39,6 +39,7 @@ from setu.core.errors import InvalidInput
 from setu.fieldops.models import (
     ACTIVE_ALERT,
     BASE_ROLES,
+    OWN_STEP_PREFIX,
     Alert,
     AlertReason,
     AlertStatus,
@@ -123,7 +124,12 @@ def sop_steps_for(organisation_id: Any, kind: str) -> list[dict[str, Any]]:
     ]
     for i, extra in enumerate(adaptation.added if adaptation else []):
         steps.append(
-            {"code": f"own_{i + 1}", "phase": extra["phase"], "title": extra["title"], "basis": ""}
+            {
+                "code": f"{OWN_STEP_PREFIX}{i + 1}",
+                "phase": extra["phase"],
+                "title": extra["title"],
+                "basis": "",
+            }
         )
     order = {p: i for i, p in enumerate(Phase.values)}
     return sorted(steps, key=lambda s: order[s["phase"]])
@@ -301,9 +307,12 @@ def _member_target(member: TeamMember) -> tuple[str, str, Any]:
     return ("fieldops.teammember", str(member.pk), member.operation.owner_org_id)
 
 
-def team_candidates(*, operation: Operation) -> list[tuple[Any, Any]]:
-    """(user, organisation id) of the active staff of the lead and partner organisations."""
+def team_candidates(*, operation: Operation, organisation_id: Any = None) -> list[tuple[Any, Any]]:
+    """(user, organisation id) of the active staff of the lead and partner organisations (of
+    ``organisation_id`` alone, when given and taking part)."""
     org_ids = [operation.owner_org_id, *operation.partner_orgs.values_list("pk", flat=True)]
+    if organisation_id is not None:
+        org_ids = [o for o in org_ids if o == organisation_id]
     users = get_user_model().objects.filter(
         is_active=True,
         memberships__organisation_id__in=org_ids,
@@ -324,19 +333,27 @@ def member_add(
     phone: str = "",
     buddy_id: Any = None,
 ) -> TeamMember:
-    """Put a member of the lead or a partner organisation on the team, with a role."""
-    policy.require(actor, Action.EDIT, operation)
+    """Put a member of the lead or a partner organisation on the team, with a role. The team
+    lead and the lead organisation's admin add anyone taking part; a partner organisation's
+    admin adds her own staff (not as team lead, which would hand them the whole plan)."""
+    own_only = staff_own_only(actor=actor, operation=operation)
     if operation.status in (OperationStatus.CLOSED, OperationStatus.CANCELLED):
         raise InvalidInput(_("A closed operation has no team changes."))
     if role not in TeamRole.values:
         raise InvalidInput({"role": [_("Choose a role.")]})
-    found = [
-        (u, org) for u, org in team_candidates(operation=operation) if str(u.pk) == str(user_id)
-    ]
+    if own_only and role == TeamRole.LEAD:
+        raise InvalidInput({"role": [_("The lead organisation names the team lead.")]})
+    candidates = team_candidates(
+        operation=operation, organisation_id=actor.organisation_id if own_only else None
+    )
+    found = [(u, org) for u, org in candidates if str(u.pk) == str(user_id)]
     if not found:
-        raise InvalidInput(
-            {"user": [_("Only staff of the lead and partner organisations can join the team.")]}
+        message = (
+            _("You can add your own organisation's staff only.")
+            if own_only
+            else _("Only staff of the lead and partner organisations can join the team.")
         )
+        raise InvalidInput({"user": [message]})
     buddy = None
     if buddy_id:
         buddy = TeamMember.objects.filter(operation=operation, pk=buddy_id).first()
@@ -351,11 +368,25 @@ def member_add(
     return member
 
 
+def staff_own_only(*, actor: Actor, operation: Operation) -> bool:
+    """Whether the actor staffs only her own organisation's part of the team (a partner
+    organisation's admin) rather than the whole team (the team lead, the lead organisation's
+    admin). Raises for anyone who may do neither."""
+    if policy.can(actor, Action.EDIT, operation):
+        return False
+    policy.require(actor, Action.MANAGE_MEMBERS, operation)
+    return True
+
+
 @transaction.atomic
 def member_remove(*, actor: Actor, member: TeamMember) -> None:
     """Take someone off a planned operation's team (not the lead; not once under way, since
-    the frozen escalation policy names them)."""
-    policy.require(actor, Action.EDIT, member.operation)
+    the frozen escalation policy names them). A partner organisation's admin takes off her
+    own staff only."""
+    if staff_own_only(actor=actor, operation=member.operation) and (
+        member.organisation_id != actor.organisation_id
+    ):
+        raise InvalidInput(_("You can take your own organisation's staff off the team only."))
     if member.operation.status != OperationStatus.PLANNED:
         raise InvalidInput(_("The team is fixed once the operation has started."))
     if member.role == TeamRole.LEAD and member.user_id == member.operation.created_by_id:
@@ -499,11 +530,62 @@ def operation_close(*, actor: Actor, operation: Operation, cancel: bool = False)
     op.ended_at = timezone.now()
     op.save(update_fields=["status", "ended_at", "updated_at"])
     TeamMember.objects.filter(operation=op).update(next_due_at=None, updated_at=op.ended_at)
+    if op.bed_hold_id:
+        from setu.shelters import services as shelters
+
+        # A bed the plan held and nobody was admitted to goes back to the network. (A hold the
+        # shelter admitted to has ended already; one made for a referral is the referral's.)
+        shelters.bed_hold_end_unreferred(actor=actor, hold_id=op.bed_hold_id)
     _audit_op(
         actor,
         AuditAction.UPDATE,
         op,
         {"before": {"status": before}, "after": {"status": op.status}},
+    )
+    return op
+
+
+@transaction.atomic
+def operation_hold_bed(*, actor: Actor, operation: Operation, bed_group_id: Any) -> Operation:
+    """Hold a bed at the receiving shelter for the persons the operation will bring, in one
+    step from the plan: a hold without a referral through the shelters app (nobody is recorded
+    yet), until the expected end plus the usual hold time. Given back when the operation
+    closes or is cancelled without an admission (``operation_close``)."""
+    from setu.shelters import selectors as shelters_selectors
+    from setu.shelters import services as shelters
+
+    policy.require(actor, Action.EDIT, operation)
+    op = Operation.objects.select_for_update().get(pk=operation.pk)
+    if op.owner_org_id != actor.organisation_id:
+        raise InvalidInput(_("The lead organisation holds the bed."))
+    if op.status not in (OperationStatus.PLANNED, OperationStatus.ACTIVE):
+        raise InvalidInput(_("The operation has ended."))
+    if not op.receiving_shelter_id:
+        raise InvalidInput({"bed_group": [_("Name the receiving shelter in the plan first.")]})
+    if op.bed_hold_id:
+        current = shelters_selectors.bed_hold_list(actor=actor, active_only=True)
+        if current.filter(pk=op.bed_hold_id).exists():
+            raise InvalidInput(_("A bed is already held for this operation."))
+    group = shelters_selectors.bed_group_get(actor=actor, bed_group_id=bed_group_id)
+    if group.shelter_id != op.receiving_shelter_id:
+        raise InvalidInput({"bed_group": [_("Choose beds at the receiving shelter.")]})
+    until = op.expected_end + datetime.timedelta(hours=shelters_selectors.hold_hours())
+    hold = shelters.bed_hold_create_unreferred(
+        actor=actor,
+        bed_group=group,
+        # What the shelter reads: the kind of operation, never its code name or place.
+        held_for=_("%(kind)s (field operation)") % {"kind": op.get_kind_display()},
+        expires_at=until,
+    )
+    before = str(op.bed_hold_id or "")
+    op.bed_hold_id = hold.pk
+    op.save(update_fields=["bed_hold", "updated_at"])
+    _audit_op(
+        actor,
+        AuditAction.UPDATE,
+        op,
+        {"before": {"bed_hold": before}, "after": {"bed_hold": str(hold.pk)}},
+        event="bed_held",
     )
     return op
 
@@ -624,7 +706,12 @@ def _checkin_locked(
     if kind in (CheckInKind.DURESS, CheckInKind.DISTRESS):
         reason = AlertReason.DURESS if kind == CheckInKind.DURESS else AlertReason.DISTRESS
         alert = Alert.objects.create(
-            member=member, operation=op, reason=reason, deadline_at=now, is_drill=op.is_drill
+            member=member,
+            operation=op,
+            reason=reason,
+            deadline_at=now,
+            is_drill=op.is_drill,
+            next_step_at=now,
         )
         _advance_locked(alert, now)
     if member.next_due_at:
@@ -678,16 +765,25 @@ def members_by_phone(sender: str) -> list[TeamMember]:
 
 
 def checkin_from_phone(
-    *, sender: str, channel: str, distress: bool = False, pin: str | None = None, ref: str = ""
+    *,
+    sender: str,
+    channel: str,
+    distress: bool = False,
+    duress: bool = False,
+    pin: str | None = None,
+    ref: str = "",
 ) -> int:
     """A system write for the phone channels: check in every seat of the sender on an
-    operation under way (SAFE, a missed call), with the PIN (CHECKIN <pin>), or raise distress
-    (HELP). The sender is matched by normalised number and never logged. Returns how many seats
-    checked in (0: no seat, or a wrong PIN)."""
+    operation under way (SAFE, a missed call, "1" on the voice call), with the PIN
+    (CHECKIN <pin>), under duress (the voice call's duress key: a silent alert), or raise
+    distress (HELP). The sender is matched by normalised number and never logged. Returns how
+    many seats checked in (0: no seat, or a wrong PIN)."""
     done = 0
     for member in members_by_phone(sender):
         kind = CheckInKind.DISTRESS if distress else CheckInKind.OK
-        if pin is not None and not distress:
+        if duress and not distress:
+            kind = CheckInKind.DURESS
+        elif pin is not None and not distress:
             found = _pin_kind(member, pin)
             if found is None:
                 continue
@@ -746,10 +842,24 @@ def _page(alert: Alert, step: int, members: list[TeamMember]) -> int:
     return len(members)
 
 
+def _next_step_at(alert: Alert, rules: dict[str, Any], taken: set[int]) -> datetime.datetime | None:
+    """When the first step not yet taken falls due; None when every step is taken."""
+    pending = [
+        _step_due(alert, step, rules)
+        for step in range(len(rules["tiers"]) + 1)
+        if step not in taken
+    ]
+    return min(pending) if pending else None
+
+
 def _advance_locked(alert: Alert, now: datetime.datetime) -> int:
     """Take every step of an open alert that is due and not yet taken (inside the caller's
-    transaction, with the alert row locked). Returns how many steps were taken."""
+    transaction, with the alert row locked), and note when the next one falls due. Returns
+    how many steps were taken."""
     if alert.status != AlertStatus.OPEN:
+        if alert.next_step_at is not None:
+            alert.next_step_at = None
+            alert.save(update_fields=["next_step_at", "updated_at"])
         return 0
     op = alert.operation
     rules = op.escalation_policy or freeze_escalation_policy(op)
@@ -781,7 +891,9 @@ def _advance_locked(alert: Alert, now: datetime.datetime) -> int:
                     skipped=skipped or not members,
                 )
         except IntegrityError:
+            taken.add(step)
             continue  # taken by another sweep in the meantime: never twice
+        taken.add(step)
         _page(alert, step, members)
         audit.record(
             actor=None,
@@ -797,6 +909,10 @@ def _advance_locked(alert: Alert, now: datetime.datetime) -> int:
             },
         )
         count += 1
+    next_at = _next_step_at(alert, rules, taken)
+    if next_at != alert.next_step_at:
+        alert.next_step_at = next_at
+        alert.save(update_fields=["next_step_at", "updated_at"])
     return count
 
 
@@ -843,6 +959,7 @@ def _raise_missed(member_id: Any, now: datetime.datetime) -> bool:
                 reason=AlertReason.MISSED,
                 deadline_at=deadline,
                 is_drill=member.operation.is_drill,
+                next_step_at=deadline,
             )
             created = True
         # The timer stops until the member checks in or the alert is resolved.
@@ -862,9 +979,10 @@ def checkin_sweep(*, now: datetime.datetime | None = None) -> SweepResult:
     for member_id in list(due.values_list("pk", flat=True)):
         missed += int(_raise_missed(member_id, now))
     steps = 0
-    for alert_id in list(
-        Alert.objects.filter(status=AlertStatus.OPEN).values_list("pk", flat=True)
-    ):
+    # Only alerts with a step due (partial index on next_step_at): an open alert whose next
+    # step is minutes away costs the minute's sweep nothing.
+    due_alerts = Alert.objects.filter(status=AlertStatus.OPEN, next_step_at__lte=now)
+    for alert_id in list(due_alerts.values_list("pk", flat=True)):
         steps += alert_advance(alert_id=alert_id, now=now)
     return SweepResult(missed=missed, steps=steps)
 
@@ -893,7 +1011,11 @@ def alert_claim(*, actor: Actor, alert: Alert) -> tuple[Alert, bool]:
     policy.require(actor, Action.RESPOND, alert)
     now = timezone.now()
     won = Alert.objects.filter(pk=alert.pk, status=AlertStatus.OPEN).update(
-        status=AlertStatus.CLAIMED, claimed_by=actor.user, claimed_at=now, updated_at=now
+        status=AlertStatus.CLAIMED,
+        claimed_by=actor.user,
+        claimed_at=now,
+        next_step_at=None,
+        updated_at=now,
     )
     alert.refresh_from_db()
     audit.record(
@@ -917,7 +1039,17 @@ def _resolve_locked(actor: Actor | None, alert: Alert, resolution: str) -> Alert
     before = alert.status
     alert.status, alert.resolution, alert.resolved_at = AlertStatus.RESOLVED, resolution, now
     alert.resolved_by = actor.user if actor else None
-    alert.save(update_fields=["status", "resolution", "resolved_at", "resolved_by", "updated_at"])
+    alert.next_step_at = None
+    alert.save(
+        update_fields=[
+            "status",
+            "resolution",
+            "resolved_at",
+            "resolved_by",
+            "next_step_at",
+            "updated_at",
+        ]
+    )
     member = alert.member
     op = alert.operation
     if (

@@ -13,6 +13,7 @@ urlpatterns = [
     path("<uuid:operation_id>/start/", views.operation_start, name="operation-start"),
     path("<uuid:operation_id>/close/", views.operation_close, name="operation-close"),
     path("<uuid:operation_id>/hold/", views.hold_link, name="hold-link"),
+    path("<uuid:operation_id>/bed/", views.bed_hold, name="bed-hold"),
     path("<uuid:operation_id>/team/", views.member_add, name="member-add"),
     path("<uuid:operation_id>/me/", views.seat_settings, name="seat-settings"),
     path("<uuid:operation_id>/checkin/", views.checkin, name="checkin"),

@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 
 from setu.access import policy
@@ -23,6 +24,7 @@ from setu.core.forms import apply_errors
 from setu.core.pages import form_page
 from setu.fieldops import selectors, services
 from setu.fieldops.forms import (
+    BedForm,
     CheckInForm,
     DebriefForm,
     HoldForm,
@@ -126,16 +128,26 @@ def operation_detail(request: HttpRequest, operation_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     view = selectors.operation_view(actor=actor, operation_id=operation_id)
     can_edit = policy.can(actor, Action.EDIT, view.operation)
+    # A partner organisation's admin staffs her own part of the team.
+    can_staff = can_edit or policy.can(actor, Action.MANAGE_MEMBERS, view.operation)
     context: dict[str, Any] = {
         "v": view,
         "op": view.operation,
         "can_edit": can_edit,
+        "can_staff": can_staff,
+        "removable": {
+            s.member.pk
+            for s in view.seats
+            if can_edit or (can_staff and s.member.organisation_id == actor.organisation_id)
+        },
         "skip_form": SkipForm(),
         "active_nav": NAV,
     }
     if can_edit and view.operation.status in ("planned", "active"):
         holds = _holds(actor)
         context["hold_form"] = HoldForm(holds=holds) if holds else None
+        groups = _bed_groups(actor, view.operation)
+        context["bed_form"] = BedForm(groups=groups) if groups else None
     return render(request, "fieldops/operation.html", context)
 
 
@@ -194,6 +206,43 @@ def hold_link(request: HttpRequest, operation_id: UUID) -> HttpResponse:
     )
 
 
+@require_POST
+def bed_hold(request: HttpRequest, operation_id: UUID) -> HttpResponse:
+    """Hold a bed at the receiving shelter for the persons the operation will bring."""
+    actor = actor_of(request)
+    op = selectors.operation_get(actor=actor, operation_id=operation_id, action=Action.EDIT)
+    form = BedForm(request.POST, groups=_bed_groups(actor, op))
+    if not form.is_valid():
+        messages.error(request, _("Choose beds with a free bed at the receiving shelter."))
+        return redirect("fieldops:operation-detail", operation_id=op.pk)
+    group_id = form.cleaned_data["bed_group"]
+    return _action(
+        request,
+        operation_id,
+        lambda a, o: services.operation_hold_bed(actor=a, operation=o, bed_group_id=group_id),
+        _("A bed is held at the receiving shelter until the operation ends."),
+    )
+
+
+def _bed_groups(actor: Actor, op: Any) -> list[tuple[str, str]]:
+    """Beds with a free one at the receiving shelter, for the lead organisation to hold."""
+    from setu.shelters import selectors as shelters
+
+    if not op.receiving_shelter_id or op.owner_org_id != actor.organisation_id:
+        return []
+    groups = shelters.bed_group_list(
+        actor=actor, shelter_id=op.receiving_shelter_id, only_free=True
+    )
+    return [
+        (
+            str(g.pk),
+            ngettext("%(beds)s: %(free)d bed free", "%(beds)s: %(free)d beds free", g.free_now)
+            % {"beds": g, "free": g.free_now},
+        )
+        for g in groups[:20]
+    ]
+
+
 def _holds(actor: Actor) -> list[tuple[str, str]]:
     from setu.shelters import selectors as shelters
 
@@ -204,14 +253,23 @@ def _holds(actor: Actor) -> list[tuple[str, str]]:
 
 
 def member_add(request: HttpRequest, operation_id: UUID) -> HttpResponse:
-    """Put a member of the lead or a partner organisation on the team."""
+    """Put a member of the lead or a partner organisation on the team (a partner organisation's
+    admin: her own staff)."""
     actor = actor_of(request)
-    op = selectors.operation_get(actor=actor, operation_id=operation_id, action=Action.EDIT)
+    op = selectors.operation_get(
+        actor=actor, operation_id=operation_id, action=Action.MANAGE_MEMBERS
+    )
     view = selectors.operation_view(actor=actor, operation_id=operation_id)
     form = MemberForm(
         request.POST if request.method == "POST" else None,
         users=selectors.team_choices(actor=actor, operation=op),
         buddies=[(str(s.member.pk), s.name) for s in view.seats],
+        roles=[
+            (value, label)
+            for value, label in services.TeamRole.choices
+            if value != services.TeamRole.LEAD
+            or not services.staff_own_only(actor=actor, operation=op)
+        ],
     )
     return form_page(
         request,

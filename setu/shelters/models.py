@@ -131,12 +131,20 @@ class ReleaseReason(models.TextChoices):
 
 
 class BedHold(BaseModel):
-    """A bed held for a named referral until ``expires_at``, unless the shelter admits first."""
+    """A bed held for a named referral until ``expires_at``, unless the shelter admits first; or,
+    with no referral, for persons not yet recorded (a planned rescue), said in ``held_for``."""
 
     bed_group = models.ForeignKey(BedGroup, on_delete=models.PROTECT, related_name="holds")
     referral = models.ForeignKey(
-        "referrals.Referral", on_delete=models.PROTECT, related_name="bed_holds"
+        "referrals.Referral",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="bed_holds",
     )
+    # What a hold without a referral is for, as the shelter reads it ("Rescue (field
+    # operation)"): never a name or a place, since the persons are not known yet.
+    held_for = models.CharField(_("held for"), max_length=80, blank=True)
     # The organisation that asked for the hold; the shelter is bed_group.shelter.
     holder_org = models.ForeignKey("orgs.Organisation", on_delete=models.PROTECT, related_name="+")
     held_by = models.ForeignKey(
@@ -165,7 +173,11 @@ class BedHold(BaseModel):
                 fields=["referral"],
                 condition=Q(status="active"),
                 name="one_active_hold_per_referral",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(referral__isnull=False) | ~Q(held_for=""),
+                name="bed_hold_for_a_referral_or_a_purpose",
+            ),
         ]
         indexes = [
             models.Index(fields=["status", "expires_at"]),

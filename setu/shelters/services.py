@@ -592,13 +592,64 @@ def bed_hold_create(
         raise
 
 
+# The furthest ahead a bed may be held for persons not yet recorded: a plan for next month
+# must not take a bed out of the network's count for weeks.
+UNREFERRED_HOLD_MAX_DAYS = 7
+
+
+def bed_hold_create_unreferred(
+    *, actor: Actor, bed_group: BedGroup, held_for: str, expires_at: datetime.datetime
+) -> BedHold:
+    """Hold a free bed for persons not yet recorded, such as those a planned rescue will bring
+    (the caller says what for, without names or places); held until ``expires_at``, at most
+    ``UNREFERRED_HOLD_MAX_DAYS`` ahead. Fails rather than overbook, and counts the miss as
+    unmet demand like any hold. There is no person yet, so no consent to check: the shelter
+    learns only the kind of bed, the holding organisation and ``held_for``."""
+    policy.require_allowed(actor, Action.CREATE, "shelters.bedhold")
+    policy.require(actor, Action.VIEW, bed_group)
+    now = timezone.now()
+    if not held_for.strip():
+        raise InvalidInput({"held_for": [str(_("Say what the bed is held for."))]})
+    if not now < expires_at <= now + datetime.timedelta(days=UNREFERRED_HOLD_MAX_DAYS):
+        raise InvalidInput({"expires_at": [str(_("A bed is held for at most a week ahead."))]})
+    try:
+        return _hold_locked(
+            actor, None, bed_group.pk, previous=None, expires_at=expires_at, held_for=held_for
+        )
+    except NoBedFree:
+        _record_unmet(actor, bed_group, None, UnmetReason.NO_FREE_BED)
+        raise
+
+
+@transaction.atomic
+def bed_hold_end_unreferred(*, actor: Actor | None, hold_id: Any) -> bool:
+    """Give back a bed held without a referral when what it was held for ended without an
+    admission (the holding app calls it when, say, its operation closes). No policy check: the
+    caller ended its own purpose under its own rules; the trail records who. Returns whether a
+    hold was ended."""
+    try:
+        group_id = BedHold.objects.values_list("bed_group_id", flat=True).get(
+            pk=hold_id, referral__isnull=True
+        )
+    except BedHold.DoesNotExist:
+        return False
+    group = _lock(group_id)
+    hold = BedHold.objects.select_for_update().get(pk=hold_id)
+    if hold.status != HoldStatus.ACTIVE:
+        return False
+    _end_hold_locked(actor, group, hold, HoldStatus.RELEASED, ReleaseReason.BY_HOLDER)
+    return True
+
+
 @transaction.atomic
 def _hold_locked(
     actor: Actor,
-    referral: Referral,
+    referral: Referral | None,
     group_id: Any,
     previous: BedHold | None,
     misfit: bool = False,
+    expires_at: datetime.datetime | None = None,
+    held_for: str = "",
 ) -> BedHold:
     from django.contrib.auth import get_user_model
 
@@ -611,7 +662,10 @@ def _hold_locked(
         previous = BedHold.objects.select_for_update().get(pk=previous.pk)
         if previous.status == HoldStatus.ACTIVE:
             _end_hold_locked(actor, group, previous, HoldStatus.RELEASED, ReleaseReason.REHOLD)
-    elif BedHold.objects.filter(referral=referral, status=HoldStatus.ACTIVE).exists():
+    elif (
+        referral is not None
+        and BedHold.objects.filter(referral=referral, status=HoldStatus.ACTIVE).exists()
+    ):
         raise InvalidInput(str(_("A bed is already held for this referral.")))
     active = BedHold.objects.filter(
         held_by=actor.user, status=HoldStatus.ACTIVE, expires_at__gt=timezone.now()
@@ -626,9 +680,10 @@ def _hold_locked(
     hold = BedHold(
         bed_group=group,
         referral=referral,
+        held_for=held_for[:80],
         holder_org_id=actor.organisation_id,
         held_by=actor.user,
-        expires_at=timezone.now() + datetime.timedelta(hours=_hold_hours()),
+        expires_at=expires_at or timezone.now() + datetime.timedelta(hours=_hold_hours()),
         replaces=previous,
     )
     hold.full_clean(exclude=["replaces"])
@@ -641,7 +696,8 @@ def _hold_locked(
         action=AuditAction.CREATE,
         target=hold,
         changes={"after": {"status": hold.status, "expires_at": hold.expires_at.isoformat()}},
-        details={"event": "rehold" if previous else "hold", "referral": str(referral.pk)}
+        details={"event": "rehold" if previous else "hold"}
+        | ({"referral": str(referral.pk)} if referral else {"held_for": hold.held_for})
         | ({"replaces": str(previous.pk)} if previous else {})
         | ({"bed_kind_misfit_confirmed": True} if misfit else {}),
     )
@@ -653,6 +709,8 @@ def bed_hold_rehold(*, actor: Actor, hold: BedHold) -> BedHold:
     """Hold the bed again for the same referral with a fresh expiry (the old hold ends)."""
     policy.require(actor, Action.EDIT, hold)
     referral = hold.referral
+    if referral is None:
+        raise InvalidInput(str(_("Hold this bed again from where it was held.")))
     policy.require(actor, Action.HOLD_BED, referral)
     if hold.status == HoldStatus.ADMITTED:
         raise InvalidInput(str(_("The person has already been admitted.")))

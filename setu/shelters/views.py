@@ -264,9 +264,12 @@ def hold_detail(request: HttpRequest, hold_id: UUID) -> HttpResponse:
             "hold": hold,
             "can_release": hold.status == "active" and policy.can(actor, Action.EDIT, hold),
             "can_admit": hold.status == "active" and policy.can(actor, Action.EDIT, hold.bed_group),
-            "can_rehold": policy.can(actor, Action.HOLD_BED, hold.referral)
+            # A hold without a referral (a planned rescue) is renewed where it was made.
+            "can_rehold": hold.referral is not None
+            and policy.can(actor, Action.HOLD_BED, hold.referral)
             and hold.status != "admitted",
-            "can_view_referral": policy.can(actor, Action.VIEW, hold.referral),
+            "can_view_referral": hold.referral is not None
+            and policy.can(actor, Action.VIEW, hold.referral),
             "active_nav": "shelters",
         },
     )

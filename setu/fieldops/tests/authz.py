@@ -4,6 +4,7 @@ The operation is led by "lead" (own organisation) with "partner" (partner organi
 buddy and "counsellor" as the safety contact. It is seen by the team and by the admins of the
 organisations with someone on it (org_admin, partner_admin); nobody else, not the platform
 admin. The team lead and her organisation's admin change it; the team acts on alerts and steps.
+The partner organisation's admin staffs her own part of the team (adds and removes "partner").
 """
 
 from tests.authz import MEMBERS, Entry
@@ -11,6 +12,7 @@ from tests.authz import MEMBERS, Entry
 TEAM = frozenset({"lead", "partner", "counsellor"})
 VIEWERS = TEAM | {"org_admin", "partner_admin"}
 EDITORS = frozenset({"lead", "org_admin"})
+STAFFERS = EDITORS | {"partner_admin"}
 PLANNERS = frozenset({"lead", "org_admin", "partner", "partner_admin", "other_org", "other_admin"})
 ADMINS = frozenset({"org_admin", "partner_admin", "other_admin"})
 
@@ -46,6 +48,23 @@ def _operation(p, start=False):
 
 def op_kw(p):
     return {"operation_id": _operation(p).pk}
+
+
+def sheltered_kw(p):
+    """A plan naming the partner shelter as the receiving shelter, which has a free bed."""
+    from setu.fieldops.models import Operation
+    from setu.shelters.tests.factories import BedGroupFactory
+
+    op = _operation(p)
+    BedGroupFactory(shelter=p.partner_org, total=2)
+    Operation.objects.filter(pk=op.pk).update(receiving_shelter=p.partner_org)
+    return {"operation_id": op.pk}
+
+
+def _free_beds(p):
+    from setu.shelters.models import BedGroup
+
+    return {"bed_group": str(BedGroup.objects.filter(shelter=p.partner_org).first().pk)}
 
 
 def active_kw(p):
@@ -88,8 +107,9 @@ ENTRIES = [
     Entry("fieldops:operation-start", EDITORS, op_kw, method="post"),
     Entry("fieldops:operation-close", EDITORS, active_kw, method="post"),
     Entry("fieldops:hold-link", EDITORS, op_kw, method="post", data=lambda p: {"hold": "none"}),
-    Entry("fieldops:member-add", EDITORS, op_kw),
-    Entry("fieldops:member-remove", EDITORS, member_kw, method="post"),
+    Entry("fieldops:bed-hold", EDITORS, op_kw, method="post", data=lambda p: {"bed_group": "none"}),
+    Entry("fieldops:member-add", STAFFERS, op_kw),
+    Entry("fieldops:member-remove", STAFFERS, member_kw, method="post"),
     Entry("fieldops:seat-settings", TEAM, op_kw),
     Entry("fieldops:checkin", TEAM, active_kw),
     Entry("fieldops:debrief", EDITORS, closed_kw),
@@ -112,11 +132,20 @@ ENTRIES += [
     Entry("api:fieldops-operation-start", EDITORS, op_kw, method="post", is_api=True),
     Entry("api:fieldops-operation-close", EDITORS, active_kw, method="post", is_api=True),
     Entry(
-        "api:fieldops-member-add",
+        "api:fieldops-bed-hold",
         EDITORS,
+        sheltered_kw,
+        method="post",
+        data=_free_beds,
+        is_api=True,
+    ),
+    Entry(
+        "api:fieldops-member-add",
+        STAFFERS,
         op_kw,
         method="post",
-        data=lambda p: {"user": str(p.users["org_admin"].pk), "role": "medical"},
+        # Staff of the partner organisation: the lead adds them, and so does their own admin.
+        data=lambda p: {"user": str(p.users["partner_admin"].pk), "role": "medical"},
         is_api=True,
     ),
     Entry(

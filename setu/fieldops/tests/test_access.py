@@ -14,7 +14,8 @@ from setu.access import policy
 from setu.access.policy import Action
 from setu.audit.models import AuditEntry
 from setu.channels import hooks as channels
-from setu.fieldops import services
+from setu.core.errors import Forbidden, InvalidInput, NotFound
+from setu.fieldops import selectors, services
 from setu.fieldops.models import Alert, CheckIn, Operation
 from setu.fieldops.tests.conftest import PLACE, seat
 
@@ -88,6 +89,26 @@ def test_an_outsider_gets_404_and_the_refusal_is_audited(personas, operation):
     url = reverse("fieldops:operation-detail", args=[operation.pk])
     assert _client(personas.users["other_admin"]).get(url).status_code == 404
     assert AuditEntry.objects.filter(outcome="denied", actor_label="other_admin").exists()
+
+
+def test_the_checkin_and_settings_pages_are_audited_and_a_stranger_is_refused(personas, active):
+    me = seat(active, personas, "partner")
+    client = _client(personas.users["partner"])
+    assert client.get(reverse("fieldops:checkin", args=[active.pk])).status_code == 200
+    assert client.get(reverse("fieldops:seat-settings", args=[active.pk])).status_code == 200
+    reads = AuditEntry.objects.filter(
+        target_type="fieldops.teammember", target_id=str(me.pk), action="view"
+    )
+    assert sorted(reads.values_list("details__page", flat=True)) == ["checkin", "settings"]
+    assert set(reads.values_list("actor_label", flat=True)) == {"partner"}
+    # The check-in itself is a write, audited with its channel, never its coordinates.
+    client.post(reverse("fieldops:checkin", args=[active.pk]), {"client_id": "tap-1"})
+    wrote = AuditEntry.objects.get(target_type="fieldops.checkin", action="create")
+    assert wrote.details["channel"] == "web" and wrote.actor_label == "partner"
+    # Someone with no seat gets 404, and the refusal is audited.
+    outsider = _client(personas.users["org_admin"])
+    assert outsider.get(reverse("fieldops:checkin", args=[active.pk])).status_code == 404
+    assert AuditEntry.objects.filter(outcome="denied", actor_label="org_admin").exists()
 
 
 def test_a_retried_api_checkin_counts_once_and_duress_answers_the_same(personas, active):
@@ -221,3 +242,103 @@ def test_the_home_page_query_count_does_not_grow_with_operations(
         )
     with django_assert_max_num_queries(30):
         assert client.get(url).status_code == 200
+
+
+@pytest.fixture
+def partner_officer(personas):
+    """A field officer of the partner organisation, not yet on the team."""
+    from setu.orgs.models import Role
+    from setu.orgs.tests.factories import MembershipFactory
+
+    return MembershipFactory(
+        organisation=personas.partner_org, role=Role.FIELD_OFFICER, user__username="ahtu-officer"
+    ).user
+
+
+def test_a_partner_admin_adds_and_removes_her_own_staff_only(personas, operation, partner_officer):
+    admin = personas["partner_admin"]
+    choices = dict(selectors.team_choices(actor=admin, operation=operation))
+    assert str(partner_officer.pk) in choices
+    assert str(personas.users["analyst"].pk) not in choices  # the lead organisation's staff
+    member = services.member_add(
+        actor=admin, operation=operation, user_id=partner_officer.pk, role="female_officer"
+    )
+    assert member.organisation_id == personas.partner_org.pk
+    written = AuditEntry.objects.get(target_type="fieldops.teammember", target_id=str(member.pk))
+    assert written.actor_label == "partner_admin"
+    with pytest.raises(InvalidInput):  # not the lead organisation's people
+        services.member_add(
+            actor=admin, operation=operation, user_id=personas.users["analyst"].pk, role="member"
+        )
+    with pytest.raises(InvalidInput):  # and never the team lead: that hands over the plan
+        services.member_add(
+            actor=admin, operation=operation, user_id=personas.users["partner_admin"].pk,
+            role="lead",
+        )  # fmt: skip
+    with pytest.raises(InvalidInput):
+        services.member_remove(actor=admin, member=seat(operation, personas, "counsellor"))
+    services.member_remove(actor=admin, member=member)
+    assert not operation.team.filter(user=partner_officer).exists()
+
+
+@pytest.mark.parametrize("who", ["partner", "other_admin", "platform_admin", "analyst"])
+def test_nobody_else_staffs_the_team(who, personas, operation, partner_officer):
+    with pytest.raises((Forbidden, NotFound)):
+        services.member_add(
+            actor=personas[who], operation=operation, user_id=partner_officer.pk, role="member"
+        )
+
+
+def test_a_partner_admin_whose_staff_are_not_yet_on_the_team_sees_the_plan_not_the_place(
+    personas, partner_officer
+):
+    op = services.operation_create(
+        actor=personas["lead"],
+        kind="rescue",
+        code_name="Amla",
+        target_place=PLACE,
+        planned_start=timezone.now(),
+        expected_end=timezone.now() + datetime.timedelta(hours=3),
+        partner_orgs=[personas.partner_org],
+    )
+    page = _client(personas.users["partner_admin"]).get(
+        reverse("fieldops:operation-detail", args=[op.pk])
+    )
+    html = page.content.decode()
+    assert page.status_code == 200 and "Lane 4" not in html
+    assert reverse("fieldops:member-add", args=[op.pk]) in html
+    form = _client(personas.users["partner_admin"]).post(
+        reverse("fieldops:member-add", args=[op.pk]),
+        {"user": str(partner_officer.pk), "role": "female_officer", "phone": "", "buddy": ""},
+    )
+    assert form.status_code == 302
+    assert op.team.filter(user=partner_officer, organisation=personas.partner_org).exists()
+    # An admin of an organisation not taking part sees nothing of it.
+    other = _client(personas.users["other_admin"])
+    assert other.get(reverse("fieldops:operation-detail", args=[op.pk])).status_code == 404
+
+
+def test_the_plan_page_holds_a_bed_and_the_shelter_sees_what_for_never_the_place(
+    personas, operation
+):
+    from setu.orgs.models import Role
+    from setu.orgs.tests.factories import MembershipFactory
+    from setu.shelters.tests.factories import BedGroupFactory
+
+    beds = BedGroupFactory(total=1)
+    Operation.objects.filter(pk=operation.pk).update(receiving_shelter=beds.shelter)
+    lead = _client(personas.users["lead"])
+    page = lead.get(reverse("fieldops:operation-detail", args=[operation.pk])).content.decode()
+    assert reverse("fieldops:bed-hold", args=[operation.pk]) in page
+    answer = lead.post(
+        reverse("fieldops:bed-hold", args=[operation.pk]), {"bed_group": str(beds.pk)}
+    )
+    assert answer.status_code == 302
+    operation.refresh_from_db()
+    assert operation.bed_hold_id is not None
+    manager = MembershipFactory(organisation=beds.shelter, role=Role.SHELTER_MANAGER).user
+    hold_page = _client(manager).get(reverse("shelters:hold-detail", args=[operation.bed_hold_id]))
+    html = hold_page.content.decode()
+    assert hold_page.status_code == 200 and "Rescue (field operation)" in html
+    assert "Neem" not in html and "Lane 4" not in html
+    assert reverse("shelters:hold-admit", args=[operation.bed_hold_id]) in html

@@ -189,6 +189,34 @@ def test_a_missed_checkin_prompts_then_escalates_buddy_lead_safety_police(
     assert ("9820022222", "Check in now.") in sms
 
 
+def test_the_sweep_selects_only_alerts_with_a_step_due(
+    active, personas, django_assert_max_num_queries
+):
+    _me, due = _miss(active, personas, "partner")
+    services.checkin_sweep(now=due + MIN)
+    alert = Alert.objects.get()
+    # The prompt is taken; the buddy's page falls due after the grace period.
+    assert alert.next_step_at == due + 5 * MIN
+    # A minute's sweep with the alert open but nothing due: two reads, no alert locked.
+    with django_assert_max_num_queries(2):
+        assert services.checkin_sweep(now=due + 2 * MIN).steps == 0
+    services.checkin_sweep(now=due + 5 * MIN)
+    alert.refresh_from_db()
+    assert alert.next_step_at == due + 10 * MIN
+    # Once every step is taken nothing is due; a claim stops it at once.
+    services.checkin_sweep(now=due + 60 * MIN)
+    alert.refresh_from_db()
+    assert alert.steps.count() == 5 and alert.next_step_at is None
+    assert services.checkin_sweep(now=due + 90 * MIN).steps == 0
+
+
+def test_a_claimed_alert_is_not_due_for_any_step(active, personas):
+    _me, due = _miss(active, personas, "partner")
+    services.checkin_sweep(now=due + MIN)
+    alert, won = services.alert_claim(actor=personas["lead"], alert=Alert.objects.get())
+    assert won and alert.next_step_at is None
+
+
 def test_a_claim_stops_the_paging_and_only_one_claim_wins(active, personas, police):
     _me, due = _miss(active, personas, "partner")
     services.checkin_sweep(now=due + 5 * MIN)
@@ -370,3 +398,84 @@ def test_the_case_timeline_shows_the_operation_to_the_lead_organisation_only(act
     mine = case_timeline_items(personas["lead"], rescued.case, None, True)
     assert [i.title for i in mine] == ["Field operation: Rescue"]
     assert case_timeline_items(personas["partner"], rescued.case, None, True) == []
+
+
+# --- A bed held from the plan -------------------------------------------------------------------
+
+
+@pytest.fixture
+def beds(operation):
+    """Two girls' beds at a shelter named on the plan as the receiving shelter."""
+    from setu.shelters.tests.factories import BedGroupFactory
+
+    group = BedGroupFactory(total=2)
+    Operation.objects.filter(pk=operation.pk).update(receiving_shelter=group.shelter)
+    operation.refresh_from_db()
+    return group
+
+
+def test_the_plan_holds_a_bed_in_one_step_and_closing_without_admission_gives_it_back(
+    active, personas, beds
+):
+    from setu.shelters.models import BedHold
+
+    services.operation_hold_bed(actor=personas["lead"], operation=active, bed_group_id=beds.pk)
+    active.refresh_from_db()
+    hold = BedHold.objects.get(pk=active.bed_hold_id)
+    assert hold.referral_id is None and hold.status == "active"
+    assert hold.held_for == "Rescue (field operation)"  # no code name, no place
+    assert hold.expires_at > active.expected_end
+    beds.refresh_from_db()
+    assert beds.held == 1
+    with pytest.raises(InvalidInput):  # one bed hold per operation
+        services.operation_hold_bed(actor=personas["lead"], operation=active, bed_group_id=beds.pk)
+    services.operation_close(actor=personas["lead"], operation=active)
+    hold.refresh_from_db()
+    beds.refresh_from_db()
+    assert (hold.status, hold.release_reason, beds.held) == ("released", "by_holder", 0)
+
+
+def test_a_bed_the_shelter_admitted_to_stays_taken_when_the_operation_closes(
+    active, personas, beds
+):
+    from setu.orgs.models import Role
+    from setu.orgs.tests.factories import MembershipFactory
+    from setu.shelters import services as shelters
+    from setu.shelters.models import BedHold
+
+    services.operation_hold_bed(actor=personas["lead"], operation=active, bed_group_id=beds.pk)
+    active.refresh_from_db()
+    manager = MembershipFactory(organisation=beds.shelter, role=Role.SHELTER_MANAGER).user
+    from setu.access.actor import actor_for_user
+
+    hold = BedHold.objects.get(pk=active.bed_hold_id)
+    shelters.bed_hold_admit(actor=actor_for_user(manager), hold=hold)
+    services.operation_close(actor=personas["lead"], operation=active)
+    hold.refresh_from_db()
+    beds.refresh_from_db()
+    assert (hold.status, beds.held, beds.occupied) == ("admitted", 0, 1)
+
+
+def test_a_bed_is_held_only_at_the_receiving_shelter_and_by_the_lead_organisation(
+    operation, personas, beds
+):
+    from setu.shelters.tests.factories import BedGroupFactory
+
+    elsewhere = BedGroupFactory()
+    with pytest.raises(InvalidInput):
+        services.operation_hold_bed(
+            actor=personas["lead"], operation=operation, bed_group_id=elsewhere.pk
+        )
+    with pytest.raises((Forbidden, InvalidInput)):  # the partner is on the team, not its lead
+        services.operation_hold_bed(
+            actor=personas["partner"], operation=operation, bed_group_id=beds.pk
+        )
+    beds.refresh_from_db()
+    assert beds.held == 0
+
+
+def test_cancelling_a_plan_gives_its_bed_back(operation, personas, beds):
+    services.operation_hold_bed(actor=personas["lead"], operation=operation, bed_group_id=beds.pk)
+    services.operation_close(actor=personas["lead"], operation=operation, cancel=True)
+    beds.refresh_from_db()
+    assert beds.held == 0
