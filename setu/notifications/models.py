@@ -18,6 +18,7 @@ class NoticeKind(models.TextChoices):
     RETRAFFICKING = "retrafficking", _("Re-trafficking alert")
     MISSING_FOUND = "missing_found", _("Missing person possibly found")
     REFERRAL = "referral", _("Referral")
+    INTEL = "intel", _("Intelligence cross-reference")
     OTHER = "other", _("Other")
 
 
