@@ -364,6 +364,8 @@ def _intel(opts: argparse.Namespace) -> dict[str, Any]:
     n = 20_000 if opts.quick else opts.intel_identifiers
     cmd = [sys.executable, str(ROOT / "bench" / "intel_speed.py"), "--identifiers", str(n)]
     cmd += ["--cases", str(max(1000, n // 20)), "--json", str(out)]
+    if opts.quick:
+        cmd += ["--networks", "10", "--graphs", "10"]
     subprocess.run(cmd, check=True, env={**os.environ, "DATABASE_URL": url}, timeout=opts.timeout)
     return json.loads(out.read_text())
 

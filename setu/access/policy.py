@@ -1177,22 +1177,34 @@ def _intel_partner_cases(actor: Actor) -> Q:
     """Rows (of any model with ``case`` and ``owner_org``) of an agreed partner's case that
     shares a value with a case of the actor's own: their intelligence (never the survivor's
     record) is what the agreement opens, and only for police liaisons and legal officers.
-    Restricted cases are never opened this way. Correlated on the row's case, so the check
-    costs a few index probes per row, whatever the size of the index."""
-    from setu.intel.models import IntelKey
+    Restricted cases are never opened this way.
+
+    "Shares a value" is read from the cross-references (``IntelLink``), which the services
+    keep for every pair of index rows of one value in two organisations: the links between
+    the two organisations are few and indexed by organisation, where matching the index
+    against itself walks every value of the actor's cases (seconds at a million rows)."""
+    from setu.intel.models import IntelLink
 
     if not _member(actor, INTEL_DETAIL_ROLES):
         return NOTHING
     partners = intel_partner_org_ids(actor)
     if not partners:
         return NOTHING
-    mine = IntelKey.objects.filter(
-        case_id__in=_intel_own_cases(actor), kind=OuterRef("kind"), value=OuterRef("value")
-    )
-    linked = IntelKey.objects.filter(
-        Exists(mine), case_id=OuterRef("case_id"), case__is_restricted=False
-    )
-    return Q(owner_org_id__in=partners) & Q(Exists(linked))
+    mine = actor.organisation_id
+    own = _intel_own_cases(actor)
+    theirs_a = IntelLink.objects.filter(
+        org_a_id__in=partners,
+        org_b_id=mine,
+        key_b__case_id__in=own,
+        key_a__case__is_restricted=False,
+    ).values("key_a__case_id")
+    theirs_b = IntelLink.objects.filter(
+        org_b_id__in=partners,
+        org_a_id=mine,
+        key_a__case_id__in=own,
+        key_b__case__is_restricted=False,
+    ).values("key_b__case_id")
+    return Q(owner_org_id__in=partners) & (Q(case_id__in=theirs_a) | Q(case_id__in=theirs_b))
 
 
 def _intel_view(actor: Actor) -> Q:

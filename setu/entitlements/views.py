@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -14,8 +16,10 @@ from django.views.decorators.http import require_POST
 from setu.access import policy
 from setu.access.actor import actor_of
 from setu.access.policy import Action
+from setu.audit import services as audit
 from setu.core.errors import InvalidInput
 from setu.core.forms import apply_errors
+from setu.core.pages import form_page
 from setu.entitlements import selectors, services
 from setu.entitlements.forms import (
     AppealForm,
@@ -131,26 +135,30 @@ def case_entitlements(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
 
 
+def _refused(request: HttpRequest, exc: Exception) -> None:
+    audit.denial_record(request=request, exc=exc)  # type: ignore[arg-type]
+
+
 def application_detail(request: HttpRequest, application_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     application = selectors.application_get(actor=actor, application_id=application_id)
     form = StatusForm(request.POST or None, initial={"changed_on": timezone.localdate()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.application_set_status(
-                actor=actor, application=application, **form.cleaned_data
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Status recorded."))
-            return redirect("entitlements:application-detail", application_id=application.pk)
-    return render(
+    here = reverse("entitlements:application-detail", args=[application.pk])
+    return form_page(
         request,
-        "entitlements/application_detail.html",
-        {
+        form,
+        title=str(application.scheme),
+        back=here,
+        submit=_("Save"),
+        save=lambda data: services.application_set_status(
+            actor=actor, application=application, **data
+        ),
+        done=lambda _application: here,
+        success=_("Status recorded."),
+        refused=_refused,
+        template="entitlements/application_detail.html",
+        extra={
             "application": application,
-            "form": form,
             "can_edit": policy.can(actor, Action.EDIT, application),
             "active_nav": "entitlements",
         },
@@ -181,18 +189,19 @@ def stage_edit(request: HttpRequest, stage_id: UUID) -> HttpResponse:
     stage = selectors.stage_get(actor=actor, stage_id=stage_id, action=Action.EDIT)
     fields = StageForm.base_fields
     form = StageForm(request.POST or None, initial={f: getattr(stage, f) for f in fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.stage_update(actor=actor, stage=stage, **form.cleaned_data)
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("entitlements:claim-detail", claim_id=stage.claim_id)
-    return render(
+    back = reverse("entitlements:claim-detail", args=[stage.claim_id])
+    return form_page(
         request,
-        "entitlements/stage_form.html",
-        {"stage": stage, "form": form, "active_nav": "entitlements"},
+        form,
+        title=stage.get_forum_display(),
+        back=back,
+        submit=_("Save"),
+        save=lambda data: services.stage_update(actor=actor, stage=stage, **data),
+        done=lambda _stage: back,
+        success=_("Saved."),
+        refused=_refused,
+        template="entitlements/stage_form.html",
+        extra={"stage": stage, "active_nav": "entitlements"},
     )
 
 
@@ -233,18 +242,23 @@ def scheme_form(request: HttpRequest, scheme_id: UUID | None = None) -> HttpResp
     )
     initial = {f: getattr(scheme, f) for f in SchemeForm.base_fields} if scheme else {}
     form = SchemeForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            if scheme:
-                services.scheme_update(actor=actor, scheme=scheme, **form.cleaned_data)
-            else:
-                services.scheme_create(actor=actor, **form.cleaned_data)
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        else:
-            return redirect("entitlements:scheme-list")
-    return render(
+    back = reverse("entitlements:scheme-list")
+
+    def save(data: dict[str, Any]) -> Any:
+        if scheme:
+            return services.scheme_update(actor=actor, scheme=scheme, **data)
+        return services.scheme_create(actor=actor, **data)
+
+    return form_page(
         request,
-        "entitlements/scheme_form.html",
-        {"form": form, "scheme": scheme, "active_nav": "entitlements"},
+        form,
+        title=scheme.name if scheme else _("Add a scheme"),
+        back=back,
+        submit=_("Save"),
+        save=save,
+        done=lambda _scheme: back,
+        success=_("Saved."),
+        refused=_refused,
+        template="entitlements/scheme_form.html",
+        extra={"scheme": scheme, "active_nav": "entitlements"},
     )

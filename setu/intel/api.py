@@ -30,6 +30,7 @@ from setu.intel.serializers import (
     IdentifierOut,
     PerpetratorCreateIn,
     PerpetratorIn,
+    PerpetratorMergeIn,
     PerpetratorOut,
     SearchIn,
     SearchOut,
@@ -91,6 +92,25 @@ class PerpetratorApi(APIView):
         )
         services.perpetrator_remove(actor=actor, perpetrator=perpetrator)
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+@extend_schema(tags=TAGS)
+class PerpetratorMergeApi(APIView):
+    """POST: merge a perpetrator into another record of the same case (the same person or
+    agency); returns the kept record, with the merged one's names among its other names."""
+
+    @extend_schema(request=PerpetratorMergeIn, responses=PerpetratorOut)
+    def post(self, request: Request, perpetrator_id: UUID) -> Response:
+        actor = actor_of(request)
+        perpetrator = selectors.perpetrator_get(
+            actor=actor, perpetrator_id=perpetrator_id, action=Action.EDIT
+        )
+        data = valid_input(PerpetratorMergeIn, request.data)
+        into = selectors.perpetrator_get(
+            actor=actor, perpetrator_id=data["into"], action=Action.EDIT
+        )
+        kept = services.perpetrator_merge(actor=actor, perpetrator=perpetrator, into=into)
+        return Response(PerpetratorOut(kept).data)
 
 
 @extend_schema(tags=TAGS)

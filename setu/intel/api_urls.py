@@ -21,6 +21,11 @@ urlpatterns = [
         name="intel-perpetrator",
     ),
     path(
+        "intel/perpetrators/<uuid:perpetrator_id>/merge/",
+        api.PerpetratorMergeApi.as_view(),
+        name="intel-perpetrator-merge",
+    ),
+    path(
         "intel/identifiers/<uuid:identifier_id>/",
         api.IdentifierApi.as_view(),
         name="intel-identifier",

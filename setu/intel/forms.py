@@ -48,6 +48,16 @@ class PerpetratorForm(forms.Form):
     )
 
 
+class PerpetratorMergeForm(forms.Form):
+    """Which other record of the case is the same person or agency."""
+
+    into = forms.ChoiceField(label=_("The same person or agency as"))
+
+    def __init__(self, *args: Any, others: list[tuple[str, str]], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["into"].choices = others
+
+
 class AgencyNumbersForm(PerpetratorForm):
     """A new perpetrator, with an agency's GST and registration numbers."""
 

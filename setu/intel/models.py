@@ -187,6 +187,8 @@ class IntelLink(BaseModel):
         indexes = [
             models.Index(fields=["org_a", "created_at"]),
             models.Index(fields=["org_b", "created_at"]),
+            # The partner rule reads the links between two organisations (access.policy).
+            models.Index(fields=["org_a", "org_b"], name="intel_link_org_pair"),
         ]
 
 

@@ -38,6 +38,12 @@ class PerpetratorOut(serializers.ModelSerializer):
         ]  # fmt: skip
 
 
+class PerpetratorMergeIn(serializers.Serializer):
+    """The record of the same case that the perpetrator is merged into."""
+
+    into = serializers.UUIDField()
+
+
 class PerpetratorIn(serializers.Serializer):
     kind = serializers.ChoiceField(choices=PerpetratorKind.choices, default=PerpetratorKind.PERSON)
     name = serializers.CharField(max_length=150)

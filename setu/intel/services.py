@@ -222,7 +222,7 @@ def _alert(links: list[IntelLink]) -> None:
             ) % {"kind": _kind_label(link.kind), "organisation": names[other].name}
             notifications.notification_send(
                 recipients=policy.intel_contacts(mine),
-                kind=notifications.NoticeKind.OTHER,
+                kind=notifications.NoticeKind.INTEL,
                 message=message,
                 url=url,
                 subject=f"intel.intellink:{link.pk}",
@@ -374,6 +374,80 @@ def perpetrator_remove(*, actor: Actor, perpetrator: Perpetrator) -> None:
         PERPETRATOR_FIELDS,
         record=audit.recorder(actor=actor, action=AuditAction.DELETE, target=perpetrator),
     )
+
+
+@transaction.atomic
+def perpetrator_merge(*, actor: Actor, perpetrator: Perpetrator, into: Perpetrator) -> Perpetrator:
+    """Merge two records of one case that are the same person or agency: ``perpetrator`` goes
+    into ``into``, which keeps its name, role and source and gains the other's names as other
+    names, its identifiers, its note and its cross-references. Nothing is lost: what the kept
+    record cannot hold (too many names, too long a note) refuses the merge instead."""
+    policy.require(actor, Action.EDIT, perpetrator)
+    policy.require(actor, Action.EDIT, into)
+    if perpetrator.pk == into.pk:
+        raise InvalidInput({"into": [_("Choose another record to merge into.")]})
+    # A perpetrator row belongs to one case: a person in two cases is two records, which the
+    # cross-references (names of two words or more) already connect.
+    if perpetrator.case_id != into.case_id:
+        raise InvalidInput({"into": [_("Only records of the same case can be merged.")]})
+    gone, kept = (
+        Perpetrator.objects.select_for_update().get(pk=perpetrator.pk),
+        Perpetrator.objects.select_for_update().get(pk=into.pk),
+    )
+    before = changes.snapshot(kept, PERPETRATOR_FIELDS)
+    merged = [*(kept.aliases or []), gone.name, *(gone.aliases or [])]
+    merged = [n for n in dict.fromkeys(" ".join(str(a).split()) for a in merged) if n != kept.name]
+    if len(merged) > MAX_ALIASES:
+        raise InvalidInput(
+            {"into": [_("Together they have more than 10 other names: remove some first.")]}
+        )
+    kept.aliases = merged
+    extra = []
+    if (gone.role, gone.kind) != (kept.role, kept.kind):
+        extra.append(
+            _("Also recorded as: %(role)s (%(kind)s), from %(source)s.")
+            % {
+                "role": gone.get_role_display(),
+                "kind": gone.get_kind_display(),
+                "source": gone.get_source_display(),
+            }
+        )
+    if gone.note and gone.note not in kept.note:
+        extra.append(gone.note)
+    kept.note = "\n\n".join([kept.note, *extra]).strip() if extra else kept.note
+    if len(kept.note) > Perpetrator._meta.get_field("note").max_length:
+        raise InvalidInput({"into": [_("The two notes together are too long: shorten one.")]})
+    _check_perpetrator(kept)
+    kept.save()
+    moved = Identifier.objects.filter(perpetrator_id=gone.pk).update(perpetrator_id=kept.pk)
+    # The index rows of the merged names move with their links (nobody is alerted again); a
+    # name both records had keeps the kept record's row, whose links are the same.
+    have = set(kept.keys.values_list("kind", "value"))
+    for key in gone.keys.all():
+        if (key.kind, key.value) in have:
+            key.delete()
+        else:
+            key.perpetrator_id = kept.pk
+            key.save(update_fields=["perpetrator"])
+    _index_perpetrator(kept)
+    audit.record(
+        actor=actor,
+        action=AuditAction.UPDATE,
+        target=kept,
+        changes=changes.diff(before, changes.snapshot(kept, PERPETRATOR_FIELDS)),
+        details={"merged": str(gone.pk), "identifiers_moved": moved},
+    )
+    changes.remove(
+        gone,
+        PERPETRATOR_FIELDS,
+        record=audit.recorder(
+            actor=actor,
+            action=AuditAction.DELETE,
+            target=gone,
+            details={"merged_into": str(kept.pk)},
+        ),
+    )
+    return kept
 
 
 # --- Identifiers ------------------------------------------------------------------------------
@@ -568,7 +642,7 @@ def agreement_propose(
     _agreement_record(actor, AuditAction.CREATE, agreement, "proposed")
     notifications.notification_send(
         recipients=policy.intel_admins(partner_org_id),
-        kind=notifications.NoticeKind.OTHER,
+        kind=notifications.NoticeKind.INTEL,
         message=_("%(organisation)s proposes an intelligence-sharing agreement.")
         % {
             "organisation": orgs.organisations_by_id(ids=[actor.organisation_id])[

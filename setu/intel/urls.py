@@ -22,6 +22,11 @@ urlpatterns = [
         name="perpetrator-edit",
     ),
     path(
+        "perpetrators/<uuid:perpetrator_id>/merge/",
+        views.perpetrator_merge,
+        name="perpetrator-merge",
+    ),
+    path(
         "perpetrators/<uuid:perpetrator_id>/remove/",
         views.perpetrator_remove,
         name="perpetrator-remove",

@@ -4,19 +4,23 @@ organisations, search by identifier (POST), the network graph, counts and agreem
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from setu.access.actor import actor_of
 from setu.access.policy import Action
+from setu.audit import services as audit
 from setu.core.errors import InvalidInput
 from setu.core.forms import apply_errors
+from setu.core.pages import form_page
 from setu.intel import selectors, services
 from setu.intel.forms import (
     AgencyNumbersForm,
@@ -25,6 +29,7 @@ from setu.intel.forms import (
     IdentifierEditForm,
     IdentifierForm,
     PerpetratorForm,
+    PerpetratorMergeForm,
     SearchForm,
 )
 
@@ -96,6 +101,37 @@ def case_add(request: HttpRequest, case_id: UUID, what: str) -> HttpResponse:
     return back
 
 
+def _refused(request: HttpRequest, exc: Exception) -> None:
+    audit.denial_record(request=request, exc=exc)  # type: ignore[arg-type]
+
+
+def _item_page(
+    request: HttpRequest,
+    form: Any,
+    *,
+    title: str,
+    case_id: Any,
+    save: Callable[[dict[str, Any]], Any],
+    remove_url: str,
+    merge_url: str = "",
+) -> HttpResponse:
+    """An intelligence item's correction page: the form, then merging and removing it."""
+    back = reverse("intel:case", args=[case_id])
+    return form_page(
+        request,
+        form,
+        title=title,
+        back=back,
+        submit=_("Save"),
+        save=save,
+        done=lambda _item: back,
+        success=_("Saved."),
+        refused=_refused,
+        template="intel/item_form.html",
+        extra={"remove_url": remove_url, "merge_url": merge_url, "active_nav": NAV},
+    )
+
+
 def perpetrator_edit(request: HttpRequest, perpetrator_id: UUID) -> HttpResponse:
     """Correct a perpetrator's names, role, source or note."""
     actor = actor_of(request)
@@ -105,25 +141,14 @@ def perpetrator_edit(request: HttpRequest, perpetrator_id: UUID) -> HttpResponse
     initial = {name: getattr(perpetrator, name) for name in services.PERPETRATOR_FIELDS}
     initial["aliases"] = ", ".join(perpetrator.aliases or [])
     form = PerpetratorForm(request.POST if request.method == "POST" else None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.perpetrator_update(actor=actor, perpetrator=perpetrator, **form.cleaned_data)
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("intel:case", case_id=perpetrator.case_id)
-    return render(
+    return _item_page(
         request,
-        "intel/item_form.html",
-        {
-            "form": form,
-            "title": _("Correct a perpetrator"),
-            "case_id": perpetrator.case_id,
-            "remove_url_name": "intel:perpetrator-remove",
-            "item": perpetrator,
-            "active_nav": NAV,
-        },
+        form,
+        title=_("Correct a perpetrator"),
+        case_id=perpetrator.case_id,
+        save=lambda data: services.perpetrator_update(actor=actor, perpetrator=perpetrator, **data),
+        remove_url=reverse("intel:perpetrator-remove", args=[perpetrator.pk]),
+        merge_url=reverse("intel:perpetrator-merge", args=[perpetrator.pk]),
     )
 
 
@@ -148,25 +173,56 @@ def identifier_edit(request: HttpRequest, identifier_id: UUID) -> HttpResponse:
         initial=initial,
         perpetrators=selectors.perpetrator_choices(actor=actor, case=identifier.case),
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.identifier_update(actor=actor, identifier=identifier, **form.values())
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("intel:case", case_id=identifier.case_id)
-    return render(
+    return _item_page(
         request,
-        "intel/item_form.html",
-        {
-            "form": form,
-            "title": _("Correct an identifier: %(kind)s") % {"kind": identifier.get_kind_display()},
-            "case_id": identifier.case_id,
-            "remove_url_name": "intel:identifier-remove",
-            "item": identifier,
-            "active_nav": NAV,
-        },
+        form,
+        title=_("Correct an identifier: %(kind)s") % {"kind": identifier.get_kind_display()},
+        case_id=identifier.case_id,
+        save=lambda _data: services.identifier_update(
+            actor=actor, identifier=identifier, **form.values()
+        ),
+        remove_url=reverse("intel:identifier-remove", args=[identifier.pk]),
+    )
+
+
+def perpetrator_merge(request: HttpRequest, perpetrator_id: UUID) -> HttpResponse:
+    """Merge a perpetrator into another record of the same case that is the same person or
+    agency: its names, identifiers, note and cross-references move; it is then gone."""
+    actor = actor_of(request)
+    perpetrator = selectors.perpetrator_get(
+        actor=actor, perpetrator_id=perpetrator_id, action=Action.EDIT
+    )
+    others = [
+        (pk, name)
+        for pk, name in selectors.perpetrator_choices(actor=actor, case=perpetrator.case)
+        if pk != str(perpetrator.pk)
+    ]
+    form = PerpetratorMergeForm(request.POST if request.method == "POST" else None, others=others)
+    back = reverse("intel:case", args=[perpetrator.case_id])
+    return form_page(
+        request,
+        form,
+        title=_("Merge %(name)s into another record") % {"name": perpetrator.name},
+        intro=_(
+            "Use this when two records of this case are the same person or agency. The other "
+            "record keeps its name, role and source; this one's names become its other names, "
+            "and its identifiers, note and cross-references move to it."
+        )
+        if others
+        else _("This case has no other perpetrator to merge into."),
+        back=back,
+        submit=_("Merge"),
+        save=lambda data: services.perpetrator_merge(
+            actor=actor,
+            perpetrator=perpetrator,
+            into=selectors.perpetrator_get(
+                actor=actor, perpetrator_id=data["into"], action=Action.EDIT
+            ),
+        ),
+        done=lambda _kept: back,
+        success=_("Merged."),
+        refused=_refused,
+        extra={"active_nav": NAV},
     )
 
 

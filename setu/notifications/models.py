@@ -19,6 +19,7 @@ class NoticeKind(models.TextChoices):
     MISSING_FOUND = "missing_found", _("Missing person possibly found")
     REFERRAL = "referral", _("Referral")
     FEEDBACK = "feedback", _("Serious complaint or survivor feedback")
+    INTEL = "intel", _("Intelligence cross-reference")
     OTHER = "other", _("Other")
 
 

@@ -28,6 +28,7 @@ KIND_ORDER = [
     NoticeKind.MATCH,
     NoticeKind.DUPLICATE,
     NoticeKind.LINK,
+    NoticeKind.INTEL,
     NoticeKind.OTHER,
 ]
 STATES = ("unread", "read")
@@ -136,6 +137,15 @@ def _group_text(kind: str, n: int) -> tuple[str, str, str]:
             ngettext("%(n)d update on linked records", "%(n)d updates on linked records", n),
             _("Open the match queue to see what the other organisation decided."),
             queue,
+        ),
+        NoticeKind.INTEL: (
+            ngettext(
+                "%(n)d value also known to another organisation",
+                "%(n)d values also known to other organisations",
+                n,
+            ),
+            _("Open the cross-references to see who else holds them and whom to ask."),
+            reverse("intel:crossref"),
         ),
     }
     title, step, url = texts.get(

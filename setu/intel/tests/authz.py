@@ -43,6 +43,11 @@ def perpetrator_kw(p):
     return {"perpetrator_id": _perpetrator(p).pk}
 
 
+def merge_data(p):
+    """Another record of the same case to merge into."""
+    return {"into": str(_perpetrator(p).pk)}
+
+
 def identifier_kw(p):
     return {"identifier_id": _identifier(p).pk}
 
@@ -92,6 +97,8 @@ ENTRIES = [
     Entry("intel:graph", CASE_WRITERS, case_kw),
     Entry("intel:perpetrator-edit", CASE_WRITERS, perpetrator_kw),
     Entry("intel:perpetrator-remove", CASE_WRITERS, perpetrator_kw, method="post"),
+    Entry("intel:perpetrator-merge", CASE_WRITERS, perpetrator_kw),
+    Entry("intel:perpetrator-merge", CASE_WRITERS, perpetrator_kw, method="post", data=merge_data),
     Entry("intel:identifier-edit", CASE_WRITERS, identifier_kw),
     Entry("intel:identifier-remove", CASE_WRITERS, identifier_kw, method="post"),
 ]
@@ -116,6 +123,14 @@ ENTRIES += [
     ),
     Entry("api:intel-graph", CASE_WRITERS, case_kw, is_api=True),
     Entry("api:intel-perpetrator", CASE_WRITERS, perpetrator_kw, method="delete", is_api=True),
+    Entry(
+        "api:intel-perpetrator-merge",
+        CASE_WRITERS,
+        perpetrator_kw,
+        method="post",
+        data=merge_data,
+        is_api=True,
+    ),
     Entry("api:intel-identifier", CASE_WRITERS, identifier_kw, method="delete", is_api=True),
     Entry("api:intel-crossrefs", READERS, is_api=True),
     Entry("api:intel-search", READERS, method="post", data=search_data, is_api=True),

@@ -16,7 +16,8 @@ from setu.core.errors import Forbidden, InvalidInput, NotFound
 from setu.intel import selectors, services
 from setu.intel.models import Identifier, IntelKey, IntelLink, Perpetrator, SharingAgreement
 from setu.intel.tests.factories import AgreementFactory
-from setu.notifications.models import Notification
+from setu.notifications.models import NoticeKind, Notification
+from setu.registry.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
 CANONICAL = "+919820011223"
@@ -80,7 +81,7 @@ def test_the_same_value_links_organisations_and_alerts_once_per_pair(net):
     # own-partner, own-other, partner-other
     assert links.count() == 3
     notices = Notification.objects.filter(subject__startswith="intel.intellink:")
-    assert notices.exists()
+    assert notices.exists() and {n.kind for n in notices} == {NoticeKind.INTEL}
     assert all(CANONICAL not in n.message and "98200" not in n.message for n in notices)
     count = notices.count()
     identifier = Identifier.objects.get(case=net.own_case, kind="phone")
@@ -252,3 +253,52 @@ def test_the_legal_bundle_carries_the_intelligence_section(net, personas):
     assert personas.partner_org.name in section.note
     # A partner reading the bundle through a legal share gets nothing from intel.
     assert "intel" not in dict(legal_hooks.bundle_sections(net.actors["partner"], net.own_case.pk))
+
+
+def test_merging_two_records_of_one_person_keeps_names_identifiers_and_links(net):
+    lead = net.actors["lead"]
+    kept = Perpetrator.objects.get(case=net.own_case, name="Salim Khan")
+    twin = services.perpetrator_add(
+        actor=lead, case=net.own_case, name="Sallu Bhai", aliases="Salim K", role="transporter",
+        source="fir", note="drives a white Bolero",
+    )  # fmt: skip
+    phone = Identifier.objects.get(case=net.own_case, kind="phone")
+    services.identifier_update(actor=lead, identifier=phone, perpetrator_id=str(twin.pk))
+    upi = services.identifier_add(
+        actor=lead, case=net.own_case, kind="upi", raw="sallu@ybl", source="bank_records",
+        perpetrator_id=str(twin.pk),
+    )  # fmt: skip
+    links, notices = IntelLink.objects.count(), Notification.objects.count()
+
+    merged = services.perpetrator_merge(actor=lead, perpetrator=twin, into=kept)
+
+    assert merged.pk == kept.pk and not Perpetrator.objects.filter(pk=twin.pk).exists()
+    assert (merged.name, merged.role, merged.source) == ("Salim Khan", "recruiter", "survivor")
+    assert merged.aliases == ["Sallu Bhai", "Salim K"]
+    assert "drives a white Bolero" in merged.note and "Transporter" in merged.note
+    assert set(merged.identifiers.values_list("pk", flat=True)) == {phone.pk, upi.pk}
+    keys = set(IntelKey.objects.filter(perpetrator=merged).values_list("value", flat=True))
+    assert keys == {"khan salim", "bhai sallu", "k salim"}
+    # The cross-references stay as they were, and nobody is alerted again.
+    assert IntelLink.objects.count() == links and Notification.objects.count() == notices
+    entries = AuditEntry.objects.filter(target_type="intel.perpetrator").order_by("-seq")[:2]
+    assert {e.action for e in entries} == {"update", "delete"}
+    assert all("Sallu" not in str(e.changes) for e in entries)
+    assert entries[1].details["merged"] == str(twin.pk)
+
+
+def test_merge_refuses_another_case_itself_and_other_organisations(net):
+    lead = net.actors["lead"]
+    kept = Perpetrator.objects.get(case=net.own_case)
+    elsewhere = services.perpetrator_add(
+        actor=net.actors["lead"], case=CaseFactory(owner_org=net.own_case.owner_org),
+        name="Salim Khan", role="recruiter", source="fir",
+    )  # fmt: skip
+    for into in (elsewhere, kept):
+        with pytest.raises(InvalidInput) as exc:
+            services.perpetrator_merge(actor=lead, perpetrator=kept, into=into)
+        assert "into" in exc.value.errors
+    partners = Perpetrator.objects.get(case=net.partner_case)
+    with pytest.raises((NotFound, Forbidden)):
+        services.perpetrator_merge(actor=net.actors["own_police"], perpetrator=partners, into=kept)
+    assert Perpetrator.objects.filter(pk__in=[kept.pk, elsewhere.pk, partners.pk]).count() == 3

@@ -195,3 +195,28 @@ def test_api_round_trip_and_details_for_the_partner_police(net, personas):
     assert found.status_code == 200 and len(found.json()["holders"]) == 2
     graph = police.get(reverse("api:intel-graph", args=[net.partner_case.pk])).json()
     assert {n["type"] for n in graph["nodes"]} >= {"case", "value", "person"}
+
+
+def test_a_perpetrator_is_merged_into_another_record_of_the_case(net):
+    lead = _client(net.actors["lead"])
+    kept = Perpetrator.objects.get(case=net.own_case)
+    twin = Perpetrator.objects.create(
+        case=net.own_case, owner_org=net.own_case.owner_org, name="Sallu Bhai", role="recruiter",
+        source="fir",
+    )  # fmt: skip
+    url = reverse("intel:perpetrator-merge", args=[twin.pk])
+    edit = lead.get(reverse("intel:perpetrator-edit", args=[twin.pk])).content.decode()
+    assert url in edit
+    page = lead.get(url).content.decode()
+    assert "Salim Khan" in page and f'value="{twin.pk}"' not in page
+    done = lead.post(url, {"into": str(kept.pk)})
+    assert done.status_code == 302 and done["Location"] == reverse(
+        "intel:case", args=[net.own_case.pk]
+    )
+    kept.refresh_from_db()
+    assert kept.aliases == ["Sallu Bhai"] and not Perpetrator.objects.filter(pk=twin.pk).exists()
+    api = lead.post(
+        reverse("api:intel-perpetrator-merge", args=[kept.pk]), {"into": str(kept.pk)},
+        content_type="application/json",
+    )  # fmt: skip
+    assert api.status_code == 400 and "into" in api.json()["error"]["fields"]

@@ -65,6 +65,19 @@ def test_alike_unread_notices_are_one_line_urgent_first():
     assert "confirm or dismiss" in dup.next_step
 
 
+def test_intelligence_alerts_are_their_own_group_leading_to_the_cross_references():
+    user = UserFactory()
+    _send(user, NoticeKind.INTEL, 3, subject_prefix="intel.intellink")
+    _send(user, NoticeKind.OTHER, 2)
+    actor = actor_for_user(user)
+    items = selectors.inbox(actor=actor)
+    assert [(i.kind, i.count) for i in items] == [(NoticeKind.INTEL, 3), (NoticeKind.OTHER, 2)]
+    assert "3 values also known to other organisations" in items[0].message
+    assert items[0].url == reverse("intel:crossref")
+    assert "whom to ask" in items[0].next_step
+    assert len(selectors.inbox(actor=actor, kind=NoticeKind.INTEL)) == 3
+
+
 def test_filters_show_notices_one_by_one():
     user = UserFactory()
     _send(user, NoticeKind.MATCH, 3)

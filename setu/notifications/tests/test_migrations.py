@@ -17,6 +17,7 @@ from setu.orgs.tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 move = importlib.import_module("setu.notifications.migrations.0003_move_referral_notices")
+intel_move = importlib.import_module("setu.notifications.migrations.0007_move_intel_notices")
 
 
 class _OldRows:
@@ -58,3 +59,31 @@ def test_referral_notices_move_into_the_inbox_with_their_link_and_times():
     assert new.subject == f"referrals.referral:{referral_id}"
     assert (new.created_at, new.updated_at) == (then, then)
     assert moved["Old one"].read_at == read and moved["Old one"].url == ""
+
+
+class _Today:
+    def get_model(self, app, model):
+        return Notification
+
+
+def test_intelligence_alerts_sent_as_other_become_their_own_kind_and_back():
+    user = UserFactory()
+    then = timezone.now() - datetime.timedelta(days=3)
+    for kind, subject in (
+        ("other", "intel.intellink:1"),
+        ("other", "intel.sharingagreement:2"),
+        ("match", "matching.pair:3"),
+    ):
+        Notification.objects.create(recipient=user, kind=kind, message=subject, subject=subject)
+    Notification.objects.update(updated_at=then)
+    intel_move.forward(_Today(), None)
+    kinds = dict(Notification.objects.values_list("subject", "kind"))
+    assert kinds == {
+        "intel.intellink:1": NoticeKind.INTEL,
+        "intel.sharingagreement:2": NoticeKind.OTHER,
+        "matching.pair:3": NoticeKind.MATCH,
+    }
+    # Moved, not re-sent: the inbox order (by last update) is kept.
+    assert set(Notification.objects.values_list("updated_at", flat=True)) == {then}
+    intel_move.backward(_Today(), None)
+    assert Notification.objects.get(subject="intel.intellink:1").kind == NoticeKind.OTHER
