@@ -12,6 +12,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.settings import api_settings
 from rest_framework.views import APIView
 
 from setu.access import policy
@@ -146,6 +147,9 @@ class ReportApi(APIView):
 class ChangeNoteListApi(APIView):
     """GET: the "you said, we did" notes of the actor's organisation. POST: publish one;
     survivors read it on the feedback pages."""
+
+    # The GET answers a page (like every list); the schema documents it as one.
+    pagination_class = api_settings.DEFAULT_PAGINATION_CLASS
 
     @extend_schema(responses=ChangeNoteOut(many=True))
     def get(self, request: Request) -> Response:

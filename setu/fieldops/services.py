@@ -181,10 +181,29 @@ def sop_adapt(*, actor: Actor, omitted: list[str], added: list[dict[str, str]]) 
 # --- Plans ----------------------------------------------------------------------------------------
 
 
+# An operation is planned for the coming months and lasts hours or days; a year far outside that
+# is a typing slip (and a year like 0316 cannot even be written back with Kolkata's offset).
+EARLIEST_START = datetime.datetime(2000, 1, 1, tzinfo=datetime.UTC)
+PLAN_AHEAD = datetime.timedelta(days=366)
+LONGEST_OPERATION = datetime.timedelta(days=30)
+
+
 def _check_operation(op: Operation) -> None:
     errors: dict[str, list[str]] = {}
+    if op.planned_start and not (EARLIEST_START <= op.planned_start <= timezone.now() + PLAN_AHEAD):
+        changes.add_error(
+            errors, "planned_start", _("The start must be between 2000 and a year from today.")
+        )
     if op.planned_start and op.expected_end and op.expected_end <= op.planned_start:
         changes.add_error(errors, "expected_end", _("The expected end must be after the start."))
+    elif (
+        op.planned_start
+        and op.expected_end
+        and (op.expected_end - op.planned_start > LONGEST_OPERATION)
+    ):
+        changes.add_error(
+            errors, "expected_end", _("The expected end must be within 30 days of the start.")
+        )
     if op.checkin_minutes is not None and not 5 <= op.checkin_minutes <= 240:
         changes.add_error(errors, "checkin_minutes", _("Check in every 5 to 240 minutes."))
     if op.grace_minutes is not None and not 1 <= op.grace_minutes <= 60:

@@ -82,6 +82,29 @@ def test_the_end_must_follow_the_start_and_the_code_name_must_not_name_the_place
     assert not Operation.objects.exists()
 
 
+@pytest.mark.parametrize(
+    ("start_shift", "length", "field"),
+    [
+        (-365 * 30, 4, "planned_start"),  # a year like 1996 (or 0316): a typing slip
+        (400, 4, "planned_start"),  # more than a year ahead
+        (0, 24 * 31, "expected_end"),  # a month-long "operation"
+    ],
+)
+def test_dates_far_outside_an_operation_s_span_are_refused(personas, start_shift, length, field):
+    start = timezone.now() + datetime.timedelta(days=start_shift)
+    with pytest.raises(InvalidInput) as exc:
+        services.operation_create(
+            actor=personas["lead"],
+            kind="rescue",
+            code_name="Dawn",
+            target_place=PLACE,
+            planned_start=start,
+            expected_end=start + datetime.timedelta(hours=length),
+        )
+    assert set(exc.value.errors) == {field}
+    assert not Operation.objects.exists()
+
+
 def test_only_staff_of_the_lead_and_partner_organisations_join(operation, personas):
     with pytest.raises(InvalidInput) as exc:
         services.member_add(
