@@ -134,7 +134,14 @@ def records_refresh(person_ids: Iterable[Any]) -> dict[Any, MatchRecord]:
         out[pid] = mr
     MatchRecord.objects.bulk_create(to_create)
     if to_update:
-        MatchRecord.objects.bulk_update(to_update, list(_INDEXED_FIELDS))
+        # An upsert rather than bulk_update: it saves through each field's pre_save, which
+        # encrypts ``data`` bound to its row.
+        MatchRecord.objects.bulk_create(
+            to_update,
+            update_conflicts=True,
+            unique_fields=["person"],
+            update_fields=list(_INDEXED_FIELDS),
+        )
     MatchKey.objects.filter(record__in=list(out.values())).delete()
     MatchKey.objects.bulk_create(
         [
