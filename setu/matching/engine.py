@@ -1,7 +1,8 @@
 """The one place where the matching app talks to the linkage engine (``setu.linkage``).
 
-Everything here is pure Python (no database). The keys stored in the database come from the
-engine's public ``index_keys`` / ``query_keys``, exactly those its own ``MatchIndex`` uses.
+Everything here is pure Python (no database). The keys stored in the database are the
+engine's public ``index_keys`` / ``query_keys`` (those its own ``MatchIndex`` uses), each
+turned into an HMAC under the field index key (``setu.core.crypto``).
 """
 
 from __future__ import annotations

@@ -285,3 +285,26 @@ def test_keys_new_prints_a_fresh_32_byte_key():
     out = StringIO()
     call_command("keys", "new", stdout=out)
     assert len(base64.b64decode(out.getvalue().strip())) == 32
+
+
+def test_the_match_index_keeps_no_readable_copy_of_her(personas, phone):
+    from setu.matching import services as matching
+    from setu.matching.models import MatchKey, MatchRecord
+
+    matching.records_refresh([personas.person.pk])
+    record = MatchRecord.objects.get(person=personas.person)
+    stored = _raw(MatchRecord, "data", record.pk)
+    assert stored.startswith("vdev:")
+    assert personas.person.given_name not in stored and "345678" not in stored
+    assert record.data["phone"] == NUMBER and record.data["given_name"]
+    # Its blocking keys are keyed digests: the engine's unkeyed ones are not stored.
+    from setu import linkage
+    from setu.matching import engine
+
+    rec = engine.record_from_data(record.data)
+    stored_keys = set(MatchKey.objects.filter(record=record).values_list("key", flat=True))
+    assert stored_keys == set(engine.index_keys(rec))
+    assert not stored_keys & set(linkage.index_keys(rec))
+    # A second refresh (an unchanged record) still reads back.
+    matching.records_refresh([personas.person.pk])
+    assert MatchRecord.objects.get(pk=record.pk).data["phone"] == NUMBER
