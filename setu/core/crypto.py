@@ -41,7 +41,7 @@ from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
 from django.core import validators
 from django.core.exceptions import ImproperlyConfigured
-from django.db import models
+from django.db import connections, models, router
 from django.db.models.query_utils import DeferredAttribute
 
 KEY_ID = re.compile(r"[A-Za-z0-9]{1,16}")
@@ -420,10 +420,26 @@ def _rewrite(
             updates[f.attname] = Verbatim(seal(text, f.aad_for(pk)) if encrypt else text)
         for i in idx:
             updates[i.attname] = i.digest(plain.get(i.source, "")) if encrypt else ""
-        changed.append(model(pk=pk, **updates))
-    # One UPDATE ... CASE statement per batch; Verbatim values are written as they are.
-    fields = [f.attname for f in enc] + [i.attname for i in idx]
-    model._base_manager.bulk_update(changed, fields, batch_size=500)
+        changed.append((pk, updates))
+    if not changed:
+        return 0
+    # One prepared UPDATE run for every row (executemany): bulk_update's CASE expressions cost
+    # more in Python than the encryption itself. Only text columns, so no adaptation is needed.
+    connection = connections[router.db_for_write(model)]
+    qn = connection.ops.quote_name
+    columns = [*enc, *idx]
+    sql = (
+        f"UPDATE {qn(model._meta.db_table)} SET "  # noqa: S608  (names from the model)
+        + ", ".join(f"{qn(f.column)} = %s" for f in columns)
+        + f" WHERE {qn(model._meta.pk.column)} = %s"
+    )
+    pk_field = model._meta.pk
+    params = [
+        [str(updates[f.attname]) for f in columns] + [pk_field.get_db_prep_value(pk, connection)]
+        for pk, updates in changed
+    ]
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, params)
     return len(changed)
 
 

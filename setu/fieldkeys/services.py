@@ -11,6 +11,7 @@ from django.db import models, transaction
 
 from setu.audit import services as audit
 from setu.core import crypto
+from setu.matching import services as matching
 
 TARGET = ("fieldkeys", "", None)
 
@@ -94,11 +95,22 @@ def keys_rotate(
 def keys_reindex(
     *, batch: int = 500, progress: Callable[[str, int], None] = lambda _t, _n: None
 ) -> dict[str, int]:
-    """Recompute every blind index (after a new SETU_FIELD_INDEX_KEY); rows per table."""
+    """Recompute every blind index (after a new SETU_FIELD_INDEX_KEY), and the match index,
+    whose keys are HMACs under the same key; rows per table."""
     cursors: dict[type[models.Model], Any] = {}
 
     def step(model: type[models.Model]) -> int:
         n, cursors[model] = crypto.reindex_batch(model, after=cursors.get(model), batch=batch)
         return n
 
-    return _run("reindex", step, progress)
+    done = _run("reindex", step, progress)
+    after, keyed = None, 0
+    while True:
+        # Each batch is its own transaction inside index_batch.
+        n, after = matching.index_batch(after=after, size=max(batch, 1000), stale_only=False)
+        if not n:
+            break
+        keyed += n
+        progress("matching.matchkey", keyed)
+    done["matching.matchkey"] = keyed
+    return done

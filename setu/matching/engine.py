@@ -60,8 +60,6 @@ def engine_version(config: MatchConfig | None = None) -> str:
             cfg.household_cap,
             cfg.household_slack,
             linkage.INDEX_KEYS_VERSION,
-            # A new index key changes every stored key: the records must be re-indexed.
-            crypto.blind_index("matching.version", "keys"),
         )
     )
     return hashlib.sha256(text.encode()).hexdigest()[:16]

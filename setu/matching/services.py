@@ -53,9 +53,10 @@ if TYPE_CHECKING:
     from setu.orgs.models import Organisation
     from setu.registry.models import TraffickingEvent
 
-# The layout of the app's own index rows (2: one MatchKey row per named organisation); part of
-# the version stored on each record, so ``setu matching rematch`` re-indexes older records.
-INDEX_LAYOUT = 2
+# The layout of the app's own index rows (2: one MatchKey row per named organisation; 3: keys
+# are HMACs under the field index key); part of the version stored on each record, so
+# ``setu matching rematch`` re-indexes older records.
+INDEX_LAYOUT = 3
 ENGINE_VERSION = f"{engine.engine_version()}-i{INDEX_LAYOUT}"
 # Pairs still in play: a change of consent or record can withdraw them.
 LIVE = (PairStatus.OPEN, PairStatus.LINK_REQUESTED, PairStatus.LINKED)

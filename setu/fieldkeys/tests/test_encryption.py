@@ -218,8 +218,14 @@ def test_a_key_retired_too_early_is_reported_not_silently_lost(personas):
 
 
 def test_a_new_index_key_needs_a_reindex_and_search_works_after_it(personas):
+    from setu.matching import engine
+    from setu.matching import services as matching
+    from setu.matching.models import MatchKey, MatchRecord
+
     with _keys(**{"1": K1}):
         registry.phone_add(actor=personas["lead"], person=personas.person, number=NUMBER)
+        matching.records_refresh([personas.person.pk])
+        before = set(MatchKey.objects.values_list("key", flat=True))
     other_index = base64.b64encode(os.urandom(32)).decode()
     with override_settings(
         FIELD_KEYS=json.dumps({"1": K1}), FIELD_INDEX_KEY=other_index, FIELD_KEYS_DERIVED=False
@@ -227,6 +233,11 @@ def test_a_new_index_key_needs_a_reindex_and_search_works_after_it(personas):
         assert not selectors.person_search(actor=personas["lead"], query=NUMBER).exists()
         call_command("keys", "reindex", stdout=StringIO())
         assert selectors.person_search(actor=personas["lead"], query=NUMBER).exists()
+        # The match index's keys were rebuilt under the new key too.
+        record = MatchRecord.objects.get(person=personas.person)
+        after = set(MatchKey.objects.values_list("key", flat=True))
+        assert after == set(engine.index_keys(engine.record_from_data(record.data)))
+        assert not after & before
 
 
 def test_the_data_migration_encrypts_plain_rows_in_place_and_back(personas, phone):
