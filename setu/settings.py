@@ -32,6 +32,14 @@ if not SECRET_KEY:
             "string, or set SETU_DEBUG=true for local development."
         )
 
+# Encryption at rest of the most sensitive columns (setu.core.crypto, docs/deployment.md §12):
+# a JSON object of key id -> base64 32-byte key, oldest first (the last one encrypts), and a
+# separate key for the blind indexes that search them. Development, demo and test runs derive
+# both from the secret key when they are unset; production fails `check --deploy` (setu.E005).
+FIELD_KEYS = env_secret("SETU_FIELD_KEYS")
+FIELD_INDEX_KEY = env_secret("SETU_FIELD_INDEX_KEY")
+FIELD_KEYS_DERIVED = DEBUG or DEMO_MODE
+
 ALLOWED_HOSTS = env_list("SETU_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("SETU_CSRF_TRUSTED_ORIGINS", [])
 
@@ -75,6 +83,7 @@ INSTALLED_APPS = [
     "setu.web",
     "setu.demo",
     "setu.backup",
+    "setu.fieldkeys",
 ]
 
 MIDDLEWARE = [

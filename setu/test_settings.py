@@ -8,6 +8,9 @@ os.environ.setdefault("SETU_TASKS_BACKEND", "django.tasks.backends.immediate.Imm
 
 from setu.settings import *
 
+# Tests run without configured field keys: derive them from the secret key, as development does.
+FIELD_KEYS_DERIVED = True
+
 # Argon2 is the production hasher; tests only need speed.
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 

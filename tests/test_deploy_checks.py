@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 import os
 import re
 import subprocess
@@ -39,6 +41,13 @@ def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
     )
 
 
+# Key files as `setu keys new` makes them (the field keys are a JSON object of them).
+KEY_FILES = {
+    "SETU_FIELD_KEYS_FILE": lambda: json.dumps({"1": base64.b64encode(os.urandom(32)).decode()}),
+    "SETU_FIELD_INDEX_KEY_FILE": lambda: base64.b64encode(os.urandom(32)).decode(),
+}
+
+
 @pytest.fixture
 def production(tmp_path) -> dict[str, str]:
     """The guide's environment, with its secret files and paths made real on this machine."""
@@ -46,7 +55,7 @@ def production(tmp_path) -> dict[str, str]:
     assert env.get("SETU_DEBUG") == "false" and env.get("SETU_DEMO_MODE") == "false"
     for name in [n for n in env if n.endswith("_FILE")]:
         secret = tmp_path / name.lower()
-        secret.write_text("x" * 64 + name)
+        secret.write_text(KEY_FILES[name]() if name in KEY_FILES else "x" * 64 + name)
         env[name] = str(secret)
     env["SETU_STATIC_ROOT"] = str(tmp_path / "static")
     env["SETU_VAR_DIR"] = str(tmp_path / "var")
@@ -110,3 +119,10 @@ def test_templates_carry_no_inline_script_or_style(path):
     assert "<style" not in html, "inline <style>"
     assert not re.search(r"\sstyle=\"", html), "style attribute"
     assert not re.search(r"\son[a-z]+=\"", html), "inline event handler"
+
+
+def test_missing_field_keys_fail_check_deploy(production):
+    env = {k: v for k, v in production.items() if not k.startswith("SETU_FIELD_")}
+    result = _run(env, "check", "--deploy")
+    assert result.returncode != 0
+    assert "setu.E005" in result.stderr and "SETU_FIELD_KEYS is not set" in result.stderr

@@ -41,7 +41,7 @@ from django.utils import timezone
 from django.utils.duration import duration_string
 
 from setu.audit import services as audit
-from setu.core import uploads
+from setu.core import crypto, uploads
 from setu.core.sealed_stream import SealedStreamError, SealedWriter, open_sealed
 from setu.registry import selectors as registry
 
@@ -359,6 +359,10 @@ class _Loader:
                     )
                 value = mapping[str(value)]
             row[name] = None if value is None else fld.to_python(value)
+            if isinstance(fld, crypto.EncryptedTextField) and value:
+                # Ciphertext as the backup carries it, written back unopened: it opens only
+                # with the field keys, which travel apart from backups.
+                row[name] = crypto.Verbatim(value)
         self.batch.append(self.model(**row))
         if len(self.batch) >= BATCH:
             self.flush()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.checks import Error, Tags, register
+from django.core.exceptions import ImproperlyConfigured
 from django.db import connections
 from django.db.utils import OperationalError
 
@@ -75,6 +76,33 @@ def csp_without_inline_code(app_configs: Any = None, **kwargs: Any) -> list[Erro
                 f"The Content-Security-Policy allows inline code in {', '.join(loose)}.",
                 hint="Move inline scripts and styles into static files.",
                 id="setu.E004",
+            )
+        ]
+    return []
+
+
+@register(Tags.security, deploy=True)
+def field_keys_configured(app_configs: Any = None, **kwargs: Any) -> list[Error]:
+    """The encrypted columns need their keys; derived development keys are no production keys."""
+    from setu.core import crypto
+
+    try:
+        ring = crypto.keyring()
+    except ImproperlyConfigured as exc:
+        return [
+            Error(
+                str(exc),
+                hint="Set SETU_FIELD_KEYS and SETU_FIELD_INDEX_KEY (or their _FILE variants); "
+                "`setu keys new` prints fresh keys.",
+                id="setu.E005",
+            )
+        ]
+    if ring.derived:
+        return [
+            Error(
+                "The field encryption keys are derived from the secret key (development mode).",
+                hint="Set SETU_FIELD_KEYS and SETU_FIELD_INDEX_KEY, then run `setu keys rotate`.",
+                id="setu.E006",
             )
         ]
     return []

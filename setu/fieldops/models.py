@@ -15,6 +15,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from setu.core.crypto import BlindIndexField, EncryptedTextField
 from setu.core.models import BaseModel
 
 
@@ -44,7 +45,9 @@ class Operation(BaseModel):
     kind = models.CharField(_("kind"), max_length=16, choices=OperationKind.choices)
     # A code name the team chooses; it may be shown in notices, so it must not name the place.
     code_name = models.CharField(_("code name"), max_length=60)
-    target_place = models.TextField(_("target place"), max_length=500)
+    # Encrypted at rest; the blind index finds the same place (case and punctuation ignored).
+    target_place = EncryptedTextField(_("target place"), max_length=500)
+    target_place_index = BlindIndexField(source="target_place", transform="words")
     district = models.ForeignKey(
         "orgs.District",
         null=True,

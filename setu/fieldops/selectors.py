@@ -48,6 +48,20 @@ def operation_list(*, actor: Actor) -> QuerySet[Operation]:
     return policy.scope(actor, qs, Action.VIEW).order_by("-planned_start")
 
 
+def operations_at_place(*, actor: Actor, place: str) -> list[Operation]:
+    """Open operations at this target place (case, spacing and punctuation ignored) among
+    those whose place the actor sees (their own teams'): before planning a second raid on the
+    same house. The place is encrypted, so it is found by its blind index."""
+    digest = Operation._meta.get_field("target_place_index").digest(place)
+    if not digest:
+        return []
+    qs = operation_list(actor=actor).filter(
+        target_place_index=digest,
+        status__in=(OperationStatus.PLANNED, OperationStatus.ACTIVE),
+    )
+    return [op for op in qs if policy.fieldops_sees_place(actor, op)]
+
+
 def operation_get(
     *, actor: Actor, operation_id: Any, action: Action = Action.VIEW, audited: bool = True
 ) -> Operation:

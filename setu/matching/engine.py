@@ -1,7 +1,8 @@
 """The one place where the matching app talks to the linkage engine (``setu.linkage``).
 
-Everything here is pure Python (no database). The keys stored in the database come from the
-engine's public ``index_keys`` / ``query_keys``, exactly those its own ``MatchIndex`` uses.
+Everything here is pure Python (no database). The keys stored in the database are the
+engine's public ``index_keys`` / ``query_keys`` (those its own ``MatchIndex`` uses), each
+turned into an HMAC under the field index key (``setu.core.crypto``).
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext, gettext_lazy, ngettext
 
 from setu import linkage
+from setu.core import crypto
 from setu.linkage import Explanation, MatchConfig, MatchIndex, PersonRecord
 
 CONFIG = MatchConfig()
@@ -26,14 +28,27 @@ def posting_cap(key: str) -> int:
     return linkage.posting_cap(key, CONFIG)
 
 
+def _keyed(keys: list[str]) -> list[str]:
+    """The engine's keys as blind indexes: ``kind:`` + an HMAC under the field index key.
+
+    The engine's own digests are unkeyed, so whoever holds the table could hash every phone
+    number or name sound and look for it; under the index key they can not. The kind stays
+    readable, as the engine's posting caps need it."""
+    out = []
+    for key in keys:
+        kind, _sep, rest = key.partition(":")
+        out.append(f"{kind}:{crypto.blind_index('matching.key', rest)[:24]}")
+    return out
+
+
 def index_keys(record: PersonRecord) -> list[str]:
     """Keys a stored record is filed under (the engine's blocking keys + name×sex×birth band)."""
-    return linkage.index_keys(record)
+    return _keyed(linkage.index_keys(record))
 
 
 def query_keys(record: PersonRecord) -> list[str]:
     """Keys to look a record up by (neighbouring birth bands, either sex when unknown)."""
-    return linkage.query_keys(record)
+    return _keyed(linkage.query_keys(record))
 
 
 def engine_version(config: MatchConfig | None = None) -> str:

@@ -14,6 +14,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from setu.core.crypto import EncryptedJSONField
 from setu.core.models import BaseModel
 
 
@@ -34,7 +35,9 @@ class MatchRecord(BaseModel):
     organisation = models.ForeignKey(
         "orgs.Organisation", on_delete=models.CASCADE, related_name="+"
     )
-    data = models.JSONField(default=dict)
+    # Names, birth, parents, village and phone of the person: encrypted like the registry's
+    # phone numbers (setu.core.crypto), so that the index keeps no readable copy of them.
+    data = EncryptedJSONField(default=dict)
     # A network-wide MATCHING consent is in force: compared with every other organisation.
     cross_org = models.BooleanField(default=False)
     # Without a network-wide one: the other organisations (ids as text, sorted) that MATCHING

@@ -53,9 +53,10 @@ if TYPE_CHECKING:
     from setu.orgs.models import Organisation
     from setu.registry.models import TraffickingEvent
 
-# The layout of the app's own index rows (2: one MatchKey row per named organisation); part of
-# the version stored on each record, so ``setu matching rematch`` re-indexes older records.
-INDEX_LAYOUT = 2
+# The layout of the app's own index rows (2: one MatchKey row per named organisation; 3: keys
+# are HMACs under the field index key); part of the version stored on each record, so
+# ``setu matching rematch`` re-indexes older records.
+INDEX_LAYOUT = 3
 ENGINE_VERSION = f"{engine.engine_version()}-i{INDEX_LAYOUT}"
 # Pairs still in play: a change of consent or record can withdraw them.
 LIVE = (PairStatus.OPEN, PairStatus.LINK_REQUESTED, PairStatus.LINKED)
@@ -134,7 +135,14 @@ def records_refresh(person_ids: Iterable[Any]) -> dict[Any, MatchRecord]:
         out[pid] = mr
     MatchRecord.objects.bulk_create(to_create)
     if to_update:
-        MatchRecord.objects.bulk_update(to_update, list(_INDEXED_FIELDS))
+        # An upsert rather than bulk_update: it saves through each field's pre_save, which
+        # encrypts ``data`` bound to its row.
+        MatchRecord.objects.bulk_create(
+            to_update,
+            update_conflicts=True,
+            unique_fields=["person"],
+            update_fields=list(_INDEXED_FIELDS),
+        )
     MatchKey.objects.filter(record__in=list(out.values())).delete()
     MatchKey.objects.bulk_create(
         [

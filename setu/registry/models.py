@@ -12,6 +12,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from setu.core.crypto import BlindIndexField, EncryptedTextField
 from setu.core.models import BaseModel
 from setu.core.uploads import EXTENSIONS
 
@@ -184,19 +185,19 @@ class PhoneKind(models.TextChoices):
 
 
 class Phone(BaseModel):
-    """A phone number, stored normalised (+91XXXXXXXXXX for Indian numbers)."""
+    """A phone number, stored normalised (+91XXXXXXXXXX for Indian numbers) and encrypted;
+    found by its blind indexes (the whole number, or its last six digits)."""
 
     AUDIT_PERSONAL_FIELDS = ("number", "note")
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="phones")
-    number = models.CharField(_("number"), max_length=16)
+    number = EncryptedTextField(_("number"), max_length=16)
+    number_index = BlindIndexField(source="number")
+    number_tail_index = BlindIndexField(source="number", transform="tail6")
     kind = models.CharField(
         _("kind"), max_length=8, choices=PhoneKind.choices, default=PhoneKind.OWN
     )
     note = models.CharField(_("note"), max_length=100, blank=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["number"])]
 
     def __str__(self) -> str:
         return self.number
@@ -214,13 +215,16 @@ class DocumentType(models.TextChoices):
 
 
 class IdentityDocument(BaseModel):
-    """An identity document. A full Aadhaar number is never stored: only its last four digits."""
+    """An identity document, its number encrypted. A full Aadhaar number is never stored: only
+    its last four digits."""
 
     AUDIT_PERSONAL_FIELDS = ("number",)
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="documents")
     doc_type = models.CharField(_("document"), max_length=20, choices=DocumentType.choices)
-    number = models.CharField(_("number"), max_length=40, blank=True)
+    number = EncryptedTextField(_("number"), max_length=40, blank=True)
+    # Letters and digits only, upper case: "ab-123 45" finds "AB12345".
+    number_index = BlindIndexField(source="number", transform="alnum")
     issued_by = models.CharField(_("issued by"), max_length=100, blank=True)
     is_held_by_person = models.BooleanField(_("person holds the document"), default=True)
 

@@ -36,6 +36,7 @@ from setu.registry.models import (
     CasePerson,
     CaseRole,
     CaseStatus,
+    DocumentType,
     ExploitationForm,
     Gender,
     IdentityDocument,
@@ -205,25 +206,47 @@ def person_count(*, actor: Actor, filters: PersonFilters | Mapping[str, Any] | N
     return person_list(actor=actor, filters=filters).count()
 
 
+def _persons_with_phone(query: str, *, among: QuerySet[Person]) -> list[Any]:
+    """Ids of persons in ``among`` with this phone: the whole number by its blind index, or
+    (6 digits or more) its end, narrowed by the index of the last six digits and then
+    compared in clear (the numbers are encrypted, so no database can compare their ends)."""
+    phones = Phone.objects.filter(person__in=among.values("pk"))
+    try:
+        number = text.normalise_phone(query)
+    except ValueError:
+        digits = text.phone_digits(query)
+        if len(digits) < MIN_PHONE_DIGITS:
+            return []
+        tail = Phone._meta.get_field("number_tail_index").digest(digits)
+        candidates = phones.filter(number_tail_index=tail).only("pk", "person_id", "number")
+        return sorted({p.person_id for p in candidates if p.number.endswith(digits)})
+    digest = Phone._meta.get_field("number_index").digest(number)
+    return list(phones.filter(number_index=digest).values_list("person_id", flat=True))
+
+
 def person_search(*, actor: Actor, query: str) -> QuerySet[Person]:
     """Persons matching a name, alias, native-script name or phone number; the search is audited
     (without the query, which is personal data)."""
     query = (query or "").strip()
-    kind = "phone" if text.looks_like_phone(query) else "name"
+    kind = (
+        "phone"
+        if text.looks_like_phone(query)
+        else "document"
+        if text.looks_like_document_number(query)
+        else "name"
+    )
     if kind == "phone":
         # Results show names, so the phone must be shared AND the identity behind it.
         qs = _visible_persons(actor, "contact").filter(
             policy.persons_with_scope(actor, "identity"), archived_at__isnull=True
         )
-        try:
-            number = text.normalise_phone(query)
-            phones = Phone.objects.filter(person_id=OuterRef("pk"), number=number)
-        except ValueError:
-            digits = text.phone_digits(query)
-            phones = Phone.objects.filter(person_id=OuterRef("pk"), number__endswith=digits)
-            if len(digits) < MIN_PHONE_DIGITS:
-                phones = phones.none()
-        qs = qs.filter(Exists(phones))
+        qs = qs.filter(pk__in=_persons_with_phone(query, among=qs))
+    elif kind == "document":
+        # A document number is part of her identity: found only where identity is shared.
+        qs = _visible_persons(actor, "identity").filter(archived_at__isnull=True)
+        digest = IdentityDocument._meta.get_field("number_index").digest(query)
+        documents = IdentityDocument.objects.filter(person_id=OuterRef("pk"), number_index=digest)
+        qs = qs.filter(Exists(documents.exclude(doc_type=DocumentType.AADHAAR)))
     else:
         tokens = text.fold_name(query)
         qs = _visible_persons(actor).filter(archived_at__isnull=True)

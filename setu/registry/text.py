@@ -68,6 +68,15 @@ def looks_like_phone(query: str) -> bool:
     return len(compact) >= 4 and compact.isdigit()
 
 
+_DOCUMENT = re.compile(r"(?=[A-Za-z0-9]*[A-Za-z])(?=(?:[A-Za-z]*[0-9]){3})[A-Za-z0-9]{6,20}")
+
+
+def looks_like_document_number(query: str) -> bool:
+    """One word of letters and digits (at least three), such as a voter ID ``ABC1234567``, a
+    PAN or a passport number, is a document search, not a name search."""
+    return bool(_DOCUMENT.fullmatch(re.sub(r"[\s/-]", "", query or "")))
+
+
 def aadhaar_last_four(raw: str) -> str:
     """The four digits to store for an Aadhaar card; refuses anything with more than four digits."""
     digits = phone_digits(raw)

@@ -24,12 +24,14 @@ from setu.audit import services as audit
 from setu.audit.models import AuditAction, AuditEntry
 from setu.backup import services
 from setu.core import uploads
+from setu.core.sealed_stream import open_sealed
 from setu.registry import services as services_registry
 from setu.registry.models import Attachment, Person
 from setu.registry.tests import uploadfiles
 
 ROOT = Path(__file__).resolve().parents[3]
 PASS = "a long backup passphrase"
+PHONE = "+919812300077"
 
 
 def _setu(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
@@ -98,6 +100,8 @@ def backup_file(personas, tmp_path, monkeypatch) -> tuple[Path, str]:
         kind="photo",
         upload=uploadfiles.upload(uploadfiles.photo()),
     )
+    # An encrypted column: the backup carries its ciphertext, the restore writes it back.
+    services_registry.phone_add(actor=personas["lead"], person=personas.person, number=PHONE)
     for _ in range(3):
         audit.record(actor=personas["lead"], action=AuditAction.VIEW, target=personas.case)
     audit.chain_seal()
@@ -172,17 +176,19 @@ def test_a_backup_restores_into_an_empty_database_and_its_trail_verifies(
     verified = _setu(env, "audit", "verify")
     assert verified.returncode == 0, verified.stdout + verified.stderr
 
-    # The person is back, under the same id, readable by name.
+    # The person is back, under the same id, readable by name; her phone (encrypted at rest,
+    # bound to its row) opens and is found by its blind index again.
     script = (
         "import django; django.setup();"
-        "from setu.registry.models import Person;"
+        "from setu.registry.models import Person, Phone;"
         f"p = Person.objects.get(pk='{Person.objects.get().pk}');"
-        "print(p.given_name)"
+        "i = Phone._meta.get_field('number_index').digest(p.phones.get().number);"
+        "print(p.given_name, p.phones.get().number, Phone.objects.filter(number_index=i).count())"
     )
     shown = subprocess.run(  # noqa: S603
         [sys.executable, "-c", script], env=env, cwd=ROOT, capture_output=True, text=True
     )
-    assert shown.stdout.strip() == name, shown.stderr
+    assert shown.stdout.strip() == f"{name} {PHONE} 1", shown.stderr
 
     # A second restore over the restored data is refused: a restore never merges.
     again = _setu(env, "restore", str(path))
@@ -233,3 +239,12 @@ def test_an_attachment_whose_file_is_gone_is_counted_not_fatal(personas, tmp_pat
     call_command("backup", str(tmp_path / "b.setubak"), stdout=out, stderr=err)
     assert "with 0 attachment files" in out.getvalue()
     assert "1 attachments had no file" in err.getvalue()
+
+
+def test_the_backup_carries_encrypted_columns_as_ciphertext(backup_file):
+    path, _name = backup_file
+    with path.open("rb") as source:
+        text = b"".join(open_sealed(source, PASS)).decode()
+    assert PHONE not in text and PHONE[3:] not in text
+    table = text.index('"table":"registry.phone"')
+    assert '"vdev:' in text[table : text.index('"table"', table + 10)]

@@ -255,7 +255,8 @@ def phone_add(
         normalised = text.normalise_phone(number)
     except ValueError as exc:
         raise InvalidInput({"number": [str(exc)]}) from exc
-    if person.phones.filter(number=normalised).exists():
+    digest = Phone._meta.get_field("number_index").digest(normalised)
+    if person.phones.filter(number_index=digest).exists():
         raise InvalidInput({"number": [_("This number is already recorded for this person.")]})
     phone = Phone(person=person, number=normalised, kind=kind, note=note)
     _add(
