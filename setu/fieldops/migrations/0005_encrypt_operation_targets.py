@@ -15,6 +15,6 @@ def decrypt(apps, schema_editor):
 
 
 class Migration(migrations.Migration):
-    dependencies = [("fieldops", "0002_operation_target_encrypted")]
+    dependencies = [("fieldops", "0004_operation_target_encrypted")]
 
     operations = [migrations.RunPython(encrypt, decrypt)]

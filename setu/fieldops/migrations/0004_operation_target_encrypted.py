@@ -7,7 +7,7 @@ from django.db import migrations
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('fieldops', '0001_operations_checkins_alerts'),
+        ('fieldops', '0003_open_alerts_next_step_at'),
     ]
 
     operations = [
