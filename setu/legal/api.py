@@ -36,6 +36,8 @@ from setu.legal.serializers import (
     JudgmentOut,
     MeasureIn,
     MeasureOut,
+    PlainStatusOut,
+    PlainStatusSentOut,
     ProceedingCreateIn,
     ProceedingDetailOut,
     ProceedingIn,
@@ -249,6 +251,39 @@ HearingDetailApi = _correction_api(
     given=HearingPatchIn,
     out=HearingOut,
 )
+
+
+@extend_schema(tags=["legal"])
+class PlainStatusApi(APIView):
+    """GET: where her case stands in plain words, to read out (no names). POST: send it to her
+    by SMS in her language, only when she agreed to SMS (else 403, nothing sent); audited."""
+
+    @extend_schema(responses=PlainStatusOut)
+    def get(self, request: Request, proceeding_id: UUID) -> Response:
+        actor = actor_of(request)
+        proceeding = selectors.proceeding_get(actor=actor, proceeding_id=proceeding_id)
+        code, _name = selectors.her_language(proceeding)
+        data = {
+            "status": selectors.plain_status(proceeding),
+            "language": code,
+            "status_in_her_language": (
+                selectors.plain_status(proceeding, language=code) if code else None
+            ),
+            "can_send": selectors.can_send_status(actor=actor, proceeding=proceeding),
+        }
+        return Response(PlainStatusOut(data).data)
+
+    @extend_schema(request=None, responses={202: PlainStatusSentOut})
+    def post(self, request: Request, proceeding_id: UUID) -> Response:
+        actor = actor_of(request)
+        proceeding = selectors.proceeding_get(
+            actor=actor, proceeding_id=proceeding_id, action=Action.SEND_MESSAGE
+        )
+        services.plain_status_send(actor=actor, proceeding=proceeding)
+        code, _name = selectors.her_language(proceeding)
+        return Response(
+            PlainStatusSentOut({"language": code}).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 @extend_schema(tags=["legal"])

@@ -621,8 +621,39 @@ def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
 # --- The survivor's view --------------------------------------------------------------------
 
 
-def plain_status(proceeding: Proceeding) -> str:
-    """Where her case stands, in plain words a caseworker can read out or send (no names)."""
+def plain_status(proceeding: Proceeding, *, language: str = "") -> str:
+    """Where her case stands, in plain words a caseworker can read out or send (no names); in
+    ``language`` (hers) when given, else the page's."""
+    from django.utils import translation
+
+    if language:
+        with translation.override(language):
+            return _plain_status(proceeding)
+    return _plain_status(proceeding)
+
+
+def her_language(proceeding: Proceeding) -> tuple[str, str]:
+    """The survivor's language for messages (code, name in that language), when it is one Setu
+    speaks; ("", "") when none is recorded."""
+    from django.conf import settings
+    from django.utils.translation import get_language_info
+
+    code = proceeding.reminder_language
+    if code not in dict(settings.LANGUAGES):
+        return "", ""
+    return code, get_language_info(code)["name_local"]
+
+
+def can_send_status(*, actor: Actor, proceeding: Proceeding) -> bool:
+    """Whether the actor may send the survivor her case's status, and she agreed to SMS."""
+    return bool(
+        proceeding.reminder_consent_on
+        and proceeding.reminder_phone
+        and policy.can(actor, Action.SEND_MESSAGE, proceeding)
+    )
+
+
+def _plain_status(proceeding: Proceeding) -> str:
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 
