@@ -27,6 +27,7 @@ from setu.legal.models import Proceeding
 from setu.legal.serializers import (
     AccusedIn,
     AccusedOut,
+    CalendarHearingOut,
     DeadlineOut,
     HearingIn,
     HearingOut,
@@ -296,7 +297,7 @@ class CalendarApi(APIView):
             OpenApiParameter("month", OpenApiTypes.STR, description="YYYY-MM"),
             OpenApiParameter("all", OpenApiTypes.BOOL),
         ],
-        responses=HearingOut(many=True),
+        responses=CalendarHearingOut(many=True),
     )
     def get(self, request: Request) -> Response:
         actor = actor_of(request)
@@ -313,7 +314,8 @@ class CalendarApi(APIView):
             month=first.month,
             mine=request.query_params.get("all") not in ("1", "true"),
         )
-        return Response(HearingOut([h for d in days for h in d.hearings], many=True).data)
+        hearings = [h for d in days for h in d.hearings]
+        return Response(CalendarHearingOut(hearings, many=True).data)
 
 
 @extend_schema(tags=["legal"])

@@ -196,3 +196,16 @@ class PlainStatusOut(serializers.Serializer):
 
 class PlainStatusSentOut(serializers.Serializer):
     language = serializers.CharField()
+
+
+class CalendarHearingOut(serializers.Serializer):
+    """A hearing in the calendar: the fields of a hearing, and the proceeding by id."""
+
+    id = serializers.UUIDField()
+    proceeding = serializers.UUIDField(source="proceeding_id")
+    on = serializers.DateField()
+    court = serializers.CharField()
+    purpose = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=HearingOutcome.choices)
+    adjournment_reason = serializers.CharField()
+    survivor_needed = serializers.BooleanField()

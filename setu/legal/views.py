@@ -570,6 +570,8 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
             "conviction_rate_percent",
             "avg_days_fir_to_chargesheet",
             "avg_days_fir_to_judgment",
+            "avg_days_chargesheet_to_charges",
+            "avg_days_charges_to_judgment",
         ]
     )
     for row in data.rows:
@@ -583,6 +585,8 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
                 "" if row.conviction_rate is None else row.conviction_rate,
                 "" if row.days_to_chargesheet is None else row.days_to_chargesheet,
                 "" if row.days_to_judgment is None else row.days_to_judgment,
+                "" if row.days_chargesheet_to_charges is None else row.days_chargesheet_to_charges,
+                "" if row.days_charges_to_judgment is None else row.days_charges_to_judgment,
             ]
         )
     return response
