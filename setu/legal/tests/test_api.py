@@ -117,6 +117,12 @@ def test_partner_without_legal_consent_gets_404_and_lists_nothing(personas):
     assert api.get(f"/api/v1/legal/proceedings/{p.pk}/").status_code == 404
     body = api.get("/api/v1/legal/proceedings/").json()
     assert body["count"] == 0 if isinstance(body, dict) else body == []
+    # Nor its hearings in the calendar, though the owning organisation's reader sees them.
+    HearingFactory(proceeding=p, on=datetime.date(2026, 2, 11))
+    month = {"month": "2026-02", "all": "1"}
+    assert api.get("/api/v1/legal/calendar/", month).json() == []
+    seen = _api(personas.users["lead"]).get("/api/v1/legal/calendar/", month).json()
+    assert [h["proceeding"] for h in seen] == [str(p.pk)]
 
 
 def test_deadlines_endpoint(personas):
