@@ -126,6 +126,11 @@ def main() -> int:
     parser.add_argument("--hearings", type=int, default=2000)
     parser.add_argument("--samples", type=int, default=7)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument(
+        "--pages",
+        default="calendar,state,district,police_station,court",
+        help="which pages to time: calendar and outcomes by state, district, police_station, court",
+    )
     args = parser.parse_args()
     _setup()
     from django.conf import settings
@@ -155,9 +160,11 @@ def main() -> int:
     client = Client()
     client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
     failed = False
+    pages = set(args.pages.split(","))
     urls = [(f"calendar, {args.hearings} hearings", f"/legal/calendar/?month={month}")]
+    urls = urls if "calendar" in pages else []
     urls += [(f"outcomes by {by}", f"/legal/outcomes/?by={by}")
-             for by in ("state", "district", "police_station", "court")]  # fmt: skip
+             for by in ("state", "district", "police_station", "court") if by in pages]  # fmt: skip
     for label, url in urls:
         median, worst = _time(client, url, args.samples)
         ok = median < GOAL_MS

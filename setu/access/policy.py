@@ -39,6 +39,7 @@ class Action(enum.StrEnum):
     RESPOND = "respond"  # act on a referral received by one's organisation
     ADD_NOTE = "add_note"
     VIEW_LINKED = "view_linked"  # the agreed minimal history of a record linked by a match
+    SEND_MESSAGE = "send_message"  # a message to the survivor herself, only with her consent
 
 
 # Roles that may see survivors' identities in their own organisation.
@@ -1451,3 +1452,23 @@ RULES.update(
         ("fieldops.operation", Action.MANAGE_MEMBERS): _fieldops_staff_own,
     }
 )
+
+
+# --- Legal: her case's status sent to the survivor (issue 24) -----------------------------------
+
+# The case team of the owning organisation, who know her and her phone: not a partner.
+LEGAL_MESSAGE_ROLES = LEGAL_WRITE_ROLES | {Role.CASEWORKER}
+
+
+def _proceeding_message(actor: Actor) -> Q:
+    """The owning organisation's legal officers, admins and caseworkers may send the survivor
+    her case's status (the service also needs her recorded agreement to SMS)."""
+    from setu.registry.models import Case
+
+    if not _member(actor, LEGAL_MESSAGE_ROLES):
+        return NOTHING
+    rows = Case.objects.filter(_case_rows(actor, LEGAL_MESSAGE_ROLES, via_share=False))
+    return Q(case_id__in=rows.values("pk"))
+
+
+RULES.update({("legal.proceeding", Action.SEND_MESSAGE): _proceeding_message})

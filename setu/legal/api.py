@@ -4,6 +4,7 @@ statutory periods and the case bundle; scoped and audited like the pages."""
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from typing import Any
 from uuid import UUID
 
@@ -13,6 +14,7 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.serializers import Serializer
 from rest_framework.views import APIView
 
 from setu.access.actor import Actor, actor_of
@@ -25,6 +27,7 @@ from setu.legal.models import Proceeding
 from setu.legal.serializers import (
     AccusedIn,
     AccusedOut,
+    CalendarHearingOut,
     DeadlineOut,
     HearingIn,
     HearingOut,
@@ -34,6 +37,8 @@ from setu.legal.serializers import (
     JudgmentOut,
     MeasureIn,
     MeasureOut,
+    PlainStatusOut,
+    PlainStatusSentOut,
     ProceedingCreateIn,
     ProceedingDetailOut,
     ProceedingIn,
@@ -94,62 +99,77 @@ class ProceedingDetailApi(APIView):
         return Response(ProceedingDetailOut(fresh).data)
 
 
-@extend_schema(tags=["legal"])
-class AccusedApi(APIView):
-    """POST: add an accused to a proceeding."""
+def _add_api(
+    name: str,
+    doc: str,
+    *,
+    get: Callable[[Actor, UUID], Any],
+    add: Callable[[Actor, Any, dict[str, Any]], Any],
+    given: type[Serializer],
+    out: type[Serializer],
+) -> type[APIView]:
+    """An API view that adds (POST, 201) one entry under a proceeding or an accused; ``get``
+    reads the parent for EDIT, so it refuses an actor who may not write the proceeding."""
 
-    @extend_schema(request=AccusedIn, responses={201: AccusedOut})
-    def post(self, request: Request, proceeding_id: UUID) -> Response:
-        actor = actor_of(request)
-        proceeding = selectors.proceeding_get(
-            actor=actor, proceeding_id=proceeding_id, action=Action.EDIT
-        )
-        data = valid_input(AccusedIn, request.data)
-        accused = services.accused_add(actor=actor, proceeding=proceeding, **data)
-        return Response(AccusedOut(accused).data, status=status.HTTP_201_CREATED)
+    @extend_schema(tags=["legal"])
+    class AddApi(APIView):
+        @extend_schema(request=given, responses={201: out})
+        def post(self, request: Request, **kwargs: UUID) -> Response:
+            actor = actor_of(request)
+            parent = get(actor, *kwargs.values())
+            data = valid_input(given, request.data)
+            return Response(out(add(actor, parent, data)).data, status=status.HTTP_201_CREATED)
 
-
-@extend_schema(tags=["legal"])
-class JudgmentApi(APIView):
-    """POST: record the verdict on one accused for one section."""
-
-    @extend_schema(request=JudgmentIn, responses={201: JudgmentOut})
-    def post(self, request: Request, accused_id: UUID) -> Response:
-        actor = actor_of(request)
-        accused = selectors.accused_get(actor=actor, accused_id=accused_id, action=Action.EDIT)
-        data = valid_input(JudgmentIn, request.data)
-        judgment = services.judgment_record(actor=actor, accused=accused, **data)
-        return Response(JudgmentOut(judgment).data, status=status.HTTP_201_CREATED)
+    AddApi.__name__ = AddApi.__qualname__ = name
+    AddApi.__doc__ = doc
+    return AddApi
 
 
-@extend_schema(tags=["legal"])
-class MeasureApi(APIView):
-    """POST: record a protection measure."""
-
-    @extend_schema(request=MeasureIn, responses={201: MeasureOut})
-    def post(self, request: Request, proceeding_id: UUID) -> Response:
-        actor = actor_of(request)
-        proceeding = selectors.proceeding_get(
-            actor=actor, proceeding_id=proceeding_id, action=Action.EDIT
-        )
-        data = valid_input(MeasureIn, request.data)
-        measure = services.measure_add(actor=actor, proceeding=proceeding, **data)
-        return Response(MeasureOut(measure).data, status=status.HTTP_201_CREATED)
+def _proceeding_for_edit(actor: Actor, pk: UUID) -> Proceeding:
+    return selectors.proceeding_get(actor=actor, proceeding_id=pk, action=Action.EDIT)
 
 
-@extend_schema(tags=["legal"])
-class HearingAddApi(APIView):
-    """POST: add a hearing to a proceeding."""
+AccusedApi = _add_api(
+    "AccusedApi",
+    "POST: add an accused to a proceeding.",
+    get=_proceeding_for_edit,
+    add=lambda actor, proceeding, data: services.accused_add(
+        actor=actor, proceeding=proceeding, **data
+    ),
+    given=AccusedIn,
+    out=AccusedOut,
+)
 
-    @extend_schema(request=HearingIn, responses={201: HearingOut})
-    def post(self, request: Request, proceeding_id: UUID) -> Response:
-        actor = actor_of(request)
-        proceeding = selectors.proceeding_get(
-            actor=actor, proceeding_id=proceeding_id, action=Action.EDIT
-        )
-        data = valid_input(HearingIn, request.data)
-        hearing = services.hearing_add(actor=actor, proceeding=proceeding, **data)
-        return Response(HearingOut(hearing).data, status=status.HTTP_201_CREATED)
+JudgmentApi = _add_api(
+    "JudgmentApi",
+    "POST: record the verdict on one accused for one section.",
+    get=lambda actor, pk: selectors.accused_get(actor=actor, accused_id=pk, action=Action.EDIT),
+    add=lambda actor, accused, data: services.judgment_record(actor=actor, accused=accused, **data),
+    given=JudgmentIn,
+    out=JudgmentOut,
+)
+
+MeasureApi = _add_api(
+    "MeasureApi",
+    "POST: record a protection measure.",
+    get=_proceeding_for_edit,
+    add=lambda actor, proceeding, data: services.measure_add(
+        actor=actor, proceeding=proceeding, **data
+    ),
+    given=MeasureIn,
+    out=MeasureOut,
+)
+
+HearingAddApi = _add_api(
+    "HearingAddApi",
+    "POST: add a hearing to a proceeding.",
+    get=_proceeding_for_edit,
+    add=lambda actor, proceeding, data: services.hearing_add(
+        actor=actor, proceeding=proceeding, **data
+    ),
+    given=HearingIn,
+    out=HearingOut,
+)
 
 
 @extend_schema(tags=["legal"])
@@ -165,69 +185,106 @@ class HearingOutcomeApi(APIView):
         return Response(HearingOut(hearing).data)
 
 
-@extend_schema(tags=["legal"])
-class AccusedDetailApi(APIView):
+def _correction_api(
+    name: str,
+    doc: str,
+    *,
+    get: Callable[[Actor, UUID], Any],
+    update: Callable[[Actor, Any, dict[str, Any]], Any],
+    remove: Callable[[Actor, Any], None],
+    given: type[Serializer],
+    out: type[Serializer],
+) -> type[APIView]:
+    """An API view that corrects (PATCH) or removes (DELETE) one entry of a proceeding: the
+    accused, a protection measure, a hearing. Each entry differs only in its selector, its
+    services and its shapes; the checks (EDIT on the proceeding), the partial validation and the
+    answers are the same, so they are written once here. ``get`` is called with EDIT already
+    meant: it must refuse an actor who may not write the proceeding."""
+
+    @extend_schema(tags=["legal"])
+    class CorrectionApi(APIView):
+        @extend_schema(request=given, responses=out)
+        def patch(self, request: Request, **kwargs: UUID) -> Response:
+            actor = actor_of(request)
+            entry = get(actor, *kwargs.values())
+            data = valid_input(given, request.data, partial=True)
+            return Response(out(update(actor, entry, data)).data)
+
+        @extend_schema(responses={204: None})
+        def delete(self, request: Request, **kwargs: UUID) -> Response:
+            actor = actor_of(request)
+            remove(actor, get(actor, *kwargs.values()))
+            return Response(status=status.HTTP_204_NO_CONTENT)
+
+    CorrectionApi.__name__ = CorrectionApi.__qualname__ = name
+    CorrectionApi.__doc__ = doc
+    return CorrectionApi
+
+
+AccusedDetailApi = _correction_api(
+    "AccusedDetailApi",
     """PATCH: correct an accused's name, arrest, bail or custody. DELETE: remove an accused
-    entered in error, with the verdicts on them."""
+    entered in error, with the verdicts on them.""",
+    get=lambda actor, pk: selectors.accused_get(actor=actor, accused_id=pk, action=Action.EDIT),
+    update=lambda actor, entry, data: services.accused_update(actor=actor, accused=entry, **data),
+    remove=lambda actor, entry: services.accused_delete(actor=actor, accused=entry),
+    given=AccusedIn,
+    out=AccusedOut,
+)
 
-    @extend_schema(request=AccusedIn, responses=AccusedOut)
-    def patch(self, request: Request, accused_id: UUID) -> Response:
-        actor = actor_of(request)
-        accused = selectors.accused_get(actor=actor, accused_id=accused_id, action=Action.EDIT)
-        data = valid_input(AccusedIn, request.data, partial=True)
-        return Response(
-            AccusedOut(services.accused_update(actor=actor, accused=accused, **data)).data
-        )
+MeasureDetailApi = _correction_api(
+    "MeasureDetailApi",
+    "PATCH: correct a protection measure. DELETE: remove one entered in error.",
+    get=lambda actor, pk: selectors.measure_get(actor=actor, measure_id=pk, action=Action.EDIT),
+    update=lambda actor, entry, data: services.measure_update(actor=actor, measure=entry, **data),
+    remove=lambda actor, entry: services.measure_delete(actor=actor, measure=entry),
+    given=MeasureIn,
+    out=MeasureOut,
+)
 
-    @extend_schema(responses={204: None})
-    def delete(self, request: Request, accused_id: UUID) -> Response:
-        actor = actor_of(request)
-        accused = selectors.accused_get(actor=actor, accused_id=accused_id, action=Action.EDIT)
-        services.accused_delete(actor=actor, accused=accused)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-@extend_schema(tags=["legal"])
-class MeasureDetailApi(APIView):
-    """PATCH: correct a protection measure. DELETE: remove one entered in error."""
-
-    @extend_schema(request=MeasureIn, responses=MeasureOut)
-    def patch(self, request: Request, measure_id: UUID) -> Response:
-        actor = actor_of(request)
-        measure = selectors.measure_get(actor=actor, measure_id=measure_id, action=Action.EDIT)
-        data = valid_input(MeasureIn, request.data, partial=True)
-        return Response(
-            MeasureOut(services.measure_update(actor=actor, measure=measure, **data)).data
-        )
-
-    @extend_schema(responses={204: None})
-    def delete(self, request: Request, measure_id: UUID) -> Response:
-        actor = actor_of(request)
-        measure = selectors.measure_get(actor=actor, measure_id=measure_id, action=Action.EDIT)
-        services.measure_delete(actor=actor, measure=measure)
-        return Response(status=status.HTTP_204_NO_CONTENT)
-
-
-@extend_schema(tags=["legal"])
-class HearingDetailApi(APIView):
+HearingDetailApi = _correction_api(
+    "HearingDetailApi",
     """PATCH: correct a hearing (date, court, purpose, attendance, outcome and reason).
-    DELETE: remove one entered in error; the proceeding's next date follows."""
+    DELETE: remove one entered in error; the proceeding's next date follows.""",
+    get=lambda actor, pk: selectors.hearing_get(actor=actor, hearing_id=pk, action=Action.EDIT),
+    update=lambda actor, entry, data: services.hearing_update(actor=actor, hearing=entry, **data),
+    remove=lambda actor, entry: services.hearing_delete(actor=actor, hearing=entry),
+    given=HearingPatchIn,
+    out=HearingOut,
+)
 
-    @extend_schema(request=HearingPatchIn, responses=HearingOut)
-    def patch(self, request: Request, hearing_id: UUID) -> Response:
+
+@extend_schema(tags=["legal"])
+class PlainStatusApi(APIView):
+    """GET: where her case stands in plain words, to read out (no names). POST: send it to her
+    by SMS in her language, only when she agreed to SMS (else 403, nothing sent); audited."""
+
+    @extend_schema(responses=PlainStatusOut)
+    def get(self, request: Request, proceeding_id: UUID) -> Response:
         actor = actor_of(request)
-        hearing = selectors.hearing_get(actor=actor, hearing_id=hearing_id, action=Action.EDIT)
-        data = valid_input(HearingPatchIn, request.data, partial=True)
-        return Response(
-            HearingOut(services.hearing_update(actor=actor, hearing=hearing, **data)).data
+        proceeding = selectors.proceeding_get(actor=actor, proceeding_id=proceeding_id)
+        code, _name = selectors.her_language(proceeding)
+        data = {
+            "status": selectors.plain_status(proceeding),
+            "language": code,
+            "status_in_her_language": (
+                selectors.plain_status(proceeding, language=code) if code else None
+            ),
+            "can_send": selectors.can_send_status(actor=actor, proceeding=proceeding),
+        }
+        return Response(PlainStatusOut(data).data)
+
+    @extend_schema(request=None, responses={202: PlainStatusSentOut})
+    def post(self, request: Request, proceeding_id: UUID) -> Response:
+        actor = actor_of(request)
+        proceeding = selectors.proceeding_get(
+            actor=actor, proceeding_id=proceeding_id, action=Action.SEND_MESSAGE
         )
-
-    @extend_schema(responses={204: None})
-    def delete(self, request: Request, hearing_id: UUID) -> Response:
-        actor = actor_of(request)
-        hearing = selectors.hearing_get(actor=actor, hearing_id=hearing_id, action=Action.EDIT)
-        services.hearing_delete(actor=actor, hearing=hearing)
-        return Response(status=status.HTTP_204_NO_CONTENT)
+        services.plain_status_send(actor=actor, proceeding=proceeding)
+        code, _name = selectors.her_language(proceeding)
+        return Response(
+            PlainStatusSentOut({"language": code}).data, status=status.HTTP_202_ACCEPTED
+        )
 
 
 @extend_schema(tags=["legal"])
@@ -240,7 +297,7 @@ class CalendarApi(APIView):
             OpenApiParameter("month", OpenApiTypes.STR, description="YYYY-MM"),
             OpenApiParameter("all", OpenApiTypes.BOOL),
         ],
-        responses=HearingOut(many=True),
+        responses=CalendarHearingOut(many=True),
     )
     def get(self, request: Request) -> Response:
         actor = actor_of(request)
@@ -257,7 +314,8 @@ class CalendarApi(APIView):
             month=first.month,
             mine=request.query_params.get("all") not in ("1", "true"),
         )
-        return Response(HearingOut([h for d in days for h in d.hearings], many=True).data)
+        hearings = [h for d in days for h in d.hearings]
+        return Response(CalendarHearingOut(hearings, many=True).data)
 
 
 @extend_schema(tags=["legal"])

@@ -49,6 +49,11 @@ urlpatterns = [
         api.HearingDetailApi.as_view(),
         name="legal-hearing-detail",
     ),
+    path(
+        "legal/proceedings/<uuid:proceeding_id>/status/",
+        api.PlainStatusApi.as_view(),
+        name="legal-plain-status",
+    ),
     path("legal/calendar/", api.CalendarApi.as_view(), name="legal-calendar"),
     path("legal/deadlines/", api.DeadlineApi.as_view(), name="legal-deadlines"),
     path(

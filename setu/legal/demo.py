@@ -195,6 +195,10 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
                 ProtectionMeasure(proceeding=p, kind=MeasureKind.STATEMENT_183, on=statement_on)
             )
         if story == "interstate":
+            # She agreed to hear about her case by SMS, in Bengali (a made-up demo number).
+            p.reminder_consent_on = p.fir_date + 3 * D
+            p.reminder_phone = "+919000000024"
+            p.reminder_language = "bn"
             measures.append(
                 ProtectionMeasure(
                     proceeding=p,

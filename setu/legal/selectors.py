@@ -157,12 +157,47 @@ def case_claims(*, actor: Actor, case_id: Any) -> list[Any]:
 # --- Calendar ---------------------------------------------------------------------------------
 
 
+@dataclass(slots=True)
+class CalendarHearing:
+    """A hearing as the calendar shows it: plain values, not a model row (a busy month has
+    thousands, and building models for them and their proceedings was most of the page's time).
+    ``link`` is filled by the page."""
+
+    id: UUID
+    proceeding_id: UUID
+    on: datetime.date
+    court: str
+    purpose: str
+    outcome: str
+    adjournment_reason: str
+    survivor_needed: bool
+    label: str
+    outcome_label: str
+    link: str = ""
+
+
 @dataclass
 class Day:
     """One day of the calendar with its hearings."""
 
     date: datetime.date
-    hearings: list[Hearing] = field(default_factory=list)
+    hearings: list[CalendarHearing] = field(default_factory=list)
+
+
+CALENDAR_FIELDS = (
+    "pk",
+    "proceeding_id",
+    "on",
+    "court",
+    "purpose",
+    "outcome",
+    "adjournment_reason",
+    "survivor_needed",
+    "proceeding__track",
+    "proceeding__title",
+    "proceeding__fir_number",
+    "proceeding__police_station",
+)
 
 
 def calendar_month(*, actor: Actor, year: int, month: int, mine: bool = True) -> list[Day]:
@@ -170,35 +205,38 @@ def calendar_month(*, actor: Actor, year: int, month: int, mine: bool = True) ->
     as the days that have any, in date order (the agenda a phone shows)."""
     first = datetime.date(year, month, 1)
     last = datetime.date(year, month, cal.monthrange(year, month)[1])
-    qs = policy.scope(actor, Hearing.objects.all(), Action.VIEW).filter(on__gte=first, on__lte=last)
+    # The proceedings first (a hearing is seen exactly when its proceeding is, `legal.hearing`
+    # VIEW), narrowed to hers before the policy's case list is applied: SQLite would otherwise
+    # build the list of every proceeding of the organisation (100,000: a second) for each month.
+    proceedings = Proceeding.objects.all()
     if mine:
-        qs = qs.filter(proceeding__legal_officer_id=actor.user.pk)
-    # Only what the agenda shows: a busy month has thousands of rows.
-    qs = (
-        qs.select_related("proceeding")
-        .only(
-            "on",
-            "court",
-            "purpose",
-            "outcome",
-            "survivor_needed",
-            "proceeding__track",
-            "proceeding__title",
-            "proceeding__fir_number",
-            "proceeding__police_station",
-        )
-        .order_by("on", "court", "created_at")
-    )
+        proceedings = proceedings.filter(legal_officer_id=actor.user.pk)
+    visible = policy.scope(actor, proceedings, Action.VIEW).values("pk")
+    qs = Hearing.objects.filter(proceeding__in=visible, on__gte=first, on__lte=last)
+    rows = qs.order_by("on", "court", "created_at").values_list(*CALENDAR_FIELDS)
     days: dict[datetime.date, Day] = {}
     # Labels worked out once per proceeding and outcome, not per row (a busy month: 2,000).
     labels: dict[Any, str] = {}
     outcome_labels = {value: str(label) for value, label in HearingOutcome.choices}
-    for hearing in qs:
-        if hearing.proceeding_id not in labels:
-            labels[hearing.proceeding_id] = str(hearing.proceeding)
-        hearing.label = labels[hearing.proceeding_id]  # type: ignore[attr-defined]
-        hearing.outcome_label = outcome_labels.get(hearing.outcome, "")  # type: ignore[attr-defined]
-        days.setdefault(hearing.on, Day(hearing.on)).hearings.append(hearing)
+    for pk, proceeding_id, on, court, purpose, outcome, reason, needed, *named in rows:
+        if proceeding_id not in labels:
+            track, title, fir_number, station = named
+            labels[proceeding_id] = str(
+                Proceeding(track=track, title=title, fir_number=fir_number, police_station=station)
+            )
+        hearing = CalendarHearing(
+            id=pk,
+            proceeding_id=proceeding_id,
+            on=on,
+            court=court,
+            purpose=purpose,
+            outcome=outcome,
+            adjournment_reason=reason,
+            survivor_needed=needed,
+            label=labels[proceeding_id],
+            outcome_label=outcome_labels.get(outcome, ""),
+        )
+        days.setdefault(on, Day(on)).hearings.append(hearing)
     return list(days.values())
 
 
@@ -475,6 +513,13 @@ GROUPINGS = {
     "court": "court",
 }
 OUTCOME_COLUMNS = ("proceedings", "chargesheet", "trial", "judgment", "convicted")
+# Each average stage duration and the count of proceedings it is taken over.
+AVERAGED_OVER = {
+    "to_chargesheet": "chargesheet",
+    "to_judgment": "judgment",
+    "chargesheet_to_charges": "charges",
+    "charges_to_judgment": "judgment",
+}
 
 
 @dataclass
@@ -486,6 +531,10 @@ class OutcomeRow:
     days_to_chargesheet: int | None
     days_to_judgment: int | None
     conviction_rate: int | None  # percent of judged proceedings with a conviction
+    # How long the stages between take: chargesheet to charges framed (cognisance and
+    # committal), charges framed to judgment (the trial).
+    days_chargesheet_to_charges: int | None = None
+    days_charges_to_judgment: int | None = None
     share: float = 0.0
 
 
@@ -505,6 +554,15 @@ def _days(value: Any) -> int | None:
     if isinstance(value, datetime.timedelta):
         return round(value.total_seconds() / 86400)
     return round(float(value) / 86_400_000_000)  # microseconds on SQLite
+
+
+def _average(row: dict[str, Any], key: str) -> int | None:
+    """A row's average stage duration in days. An average over a few of another organisation's
+    cases tells their dates, so it is shown only when the cases it is taken over are not a
+    small cell."""
+    if row["others"] and row[AVERAGED_OVER[key]] < OUTCOME_SMALL_CELL:
+        return None
+    return _days(row[key])
 
 
 def _place_names(by: str) -> dict[Any, str]:
@@ -554,6 +612,9 @@ def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
             others=Count("id", filter=~Q(owner_org_id=own)),
             to_chargesheet=span("fir_date", "chargesheet_on"),
             to_judgment=span("fir_date", "judgment_on"),
+            charges=Count("id", filter=Q(charges_framed_on__isnull=False)),
+            chargesheet_to_charges=span("chargesheet_on", "charges_framed_on"),
+            charges_to_judgment=span("charges_framed_on", "judgment_on"),
         )
         .order_by()
     )
@@ -577,14 +638,15 @@ def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
         rate = None
         if shown["judgment"] and shown["convicted"] is not None:
             rate = round(100 * shown["convicted"] / shown["judgment"])
-        tiny = bool(hidden) and shown["proceedings"] is None
         found.append(
             OutcomeRow(
                 label=label,
                 counts=shown,
-                days_to_chargesheet=None if tiny else _days(row["to_chargesheet"]),
-                days_to_judgment=None if tiny else _days(row["to_judgment"]),
+                days_to_chargesheet=_average(row, "to_chargesheet"),
+                days_to_judgment=_average(row, "to_judgment"),
                 conviction_rate=rate,
+                days_chargesheet_to_charges=_average(row, "chargesheet_to_charges"),
+                days_charges_to_judgment=_average(row, "charges_to_judgment"),
             )
         )
         biggest = max(biggest, shown["proceedings"] or 0)
@@ -621,8 +683,39 @@ def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
 # --- The survivor's view --------------------------------------------------------------------
 
 
-def plain_status(proceeding: Proceeding) -> str:
-    """Where her case stands, in plain words a caseworker can read out or send (no names)."""
+def plain_status(proceeding: Proceeding, *, language: str = "") -> str:
+    """Where her case stands, in plain words a caseworker can read out or send (no names); in
+    ``language`` (hers) when given, else the page's."""
+    from django.utils import translation
+
+    if language:
+        with translation.override(language):
+            return _plain_status(proceeding)
+    return _plain_status(proceeding)
+
+
+def her_language(proceeding: Proceeding) -> tuple[str, str]:
+    """The survivor's language for messages (code, name in that language), when it is one Setu
+    speaks; ("", "") when none is recorded."""
+    from django.conf import settings
+    from django.utils.translation import get_language_info
+
+    code = proceeding.reminder_language
+    if code not in dict(settings.LANGUAGES):
+        return "", ""
+    return code, get_language_info(code)["name_local"]
+
+
+def can_send_status(*, actor: Actor, proceeding: Proceeding) -> bool:
+    """Whether the actor may send the survivor her case's status, and she agreed to SMS."""
+    return bool(
+        proceeding.reminder_consent_on
+        and proceeding.reminder_phone
+        and policy.can(actor, Action.SEND_MESSAGE, proceeding)
+    )
+
+
+def _plain_status(proceeding: Proceeding) -> str:
     from django.utils.formats import date_format
     from django.utils.translation import gettext as _
 

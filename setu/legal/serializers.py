@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from rest_framework import serializers
 
 from setu.legal.models import (
@@ -117,6 +118,12 @@ class ProceedingIn(serializers.Serializer):
     appeal_filed_on = serializers.DateField(required=False, allow_null=True)
     court = serializers.CharField(required=False, allow_blank=True, max_length=200)
     cnr_number = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    # Her agreement to SMS (reminders and her case's status), the number and the language.
+    reminder_consent_on = serializers.DateField(required=False, allow_null=True)
+    reminder_phone = serializers.CharField(required=False, allow_blank=True, max_length=15)
+    reminder_language = serializers.ChoiceField(
+        choices=settings.LANGUAGES, required=False, allow_blank=True
+    )
 
 
 class ProceedingCreateIn(ProceedingIn):
@@ -175,3 +182,30 @@ class DeadlineOut(serializers.Serializer):
     due_on = serializers.DateField()
     days_left = serializers.IntegerField()
     status = serializers.CharField()
+
+
+class PlainStatusOut(serializers.Serializer):
+    """Where her case stands in plain words (no names): in the request's language, and in hers
+    when one is recorded; whether it may be sent to her by SMS."""
+
+    status = serializers.CharField()
+    language = serializers.CharField(help_text="Her language for messages; empty if none.")
+    status_in_her_language = serializers.CharField(allow_null=True)
+    can_send = serializers.BooleanField()
+
+
+class PlainStatusSentOut(serializers.Serializer):
+    language = serializers.CharField()
+
+
+class CalendarHearingOut(serializers.Serializer):
+    """A hearing in the calendar: the fields of a hearing, and the proceeding by id."""
+
+    id = serializers.UUIDField()
+    proceeding = serializers.UUIDField(source="proceeding_id")
+    on = serializers.DateField()
+    court = serializers.CharField()
+    purpose = serializers.CharField()
+    outcome = serializers.ChoiceField(choices=HearingOutcome.choices)
+    adjournment_reason = serializers.CharField()
+    survivor_needed = serializers.BooleanField()

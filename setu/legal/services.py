@@ -23,7 +23,7 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core import changes
-from setu.core.errors import InvalidInput
+from setu.core.errors import ConsentRequired, InvalidInput
 from setu.legal import statutes
 from setu.legal.models import (
     FINISHED_STAGES,
@@ -178,7 +178,31 @@ def _check(proceeding: Proceeding) -> None:
             )
     if p.next_hearing_on and p.fir_date and p.next_hearing_on < p.fir_date:
         changes.add_error(errors, "next_hearing_on", _("A hearing cannot be before the FIR."))
+    _check_reminders(p, today, errors)
     changes.raise_if(errors)
+
+
+# An Indian mobile number, as SMS gateways take it: 10 digits from 6 to 9, or +91 before them.
+PHONE_RE = re.compile(r"^(\+91)?[6-9]\d{9}$")
+
+
+def _check_reminders(p: Proceeding, today: datetime.date, errors: dict[str, list[str]]) -> None:
+    """Her agreement to SMS is a dated fact with a number it covers; a message must not go to a
+    number she did not give."""
+    p.reminder_phone = "".join(p.reminder_phone.split())
+    if p.reminder_phone and not PHONE_RE.match(p.reminder_phone):
+        changes.add_error(
+            errors,
+            "reminder_phone",
+            _("Write a mobile number of 10 digits, with or without +91 before it."),
+        )
+    if p.reminder_consent_on and p.reminder_consent_on > today:
+        label = str(Proceeding._meta.get_field("reminder_consent_on").verbose_name)
+        changes.add_error(errors, "reminder_consent_on", _("The %s is in the future.") % label)
+    if p.reminder_consent_on and not p.reminder_phone:
+        changes.add_error(
+            errors, "reminder_phone", _("Give the number she agreed to get messages on.")
+        )
 
 
 def _stage_from_dates(proceeding: Proceeding) -> None:
@@ -661,6 +685,38 @@ def hearing_reminders_send(*, today: datetime.date | None = None) -> int:
             hearing.save(update_fields=["reminded_at", "updated_at"])
             sent += 1
     return sent
+
+
+# --- Her case's status, sent to her ----------------------------------------------------------
+
+
+@transaction.atomic
+def plain_status_send(*, actor: Actor, proceeding: Proceeding) -> str:
+    """Send the survivor where her case stands, in plain words and her language, by SMS; only
+    when she agreed to SMS from Setu (recorded on the proceeding). Audited without the number or
+    the text; returns the text sent."""
+    from setu.legal import selectors
+    from setu.notifications import services as notifications
+
+    policy.require(actor, Action.SEND_MESSAGE, proceeding)
+    if not (proceeding.reminder_consent_on and proceeding.reminder_phone):
+        # Her agreement is what allows a message to her phone; without it nothing leaves.
+        raise ConsentRequired(
+            _("She has not agreed to messages by SMS, so nothing was sent. Read it out to her.")
+        )
+    language, _name = selectors.her_language(proceeding)
+    with translation.override(language or translation.get_language()):
+        text = _("About your court case: %(status)s") % {
+            "status": selectors.plain_status(proceeding)
+        }
+    notifications.sms_send(number=proceeding.reminder_phone, text=text)
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXPORT,
+        target=proceeding,
+        details={"what": "plain_status", "channel": "sms", "language": language},
+    )
+    return text
 
 
 # --- The case bundle as a file ------------------------------------------------------------------

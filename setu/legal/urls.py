@@ -16,6 +16,11 @@ urlpatterns = [
         views.proceeding_add,
         name="proceeding-add",
     ),
+    path(
+        "proceedings/<uuid:proceeding_id>/status/send/",
+        views.plain_status_send,
+        name="plain-status-send",
+    ),
     path("proceedings/<uuid:proceeding_id>/bundle/", views.bundle_print, name="bundle-print"),
     path(
         "proceedings/<uuid:proceeding_id>/bundle.<str:fmt>",

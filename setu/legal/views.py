@@ -11,7 +11,7 @@ from uuid import UUID
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -124,9 +124,18 @@ def proceeding_detail(request: HttpRequest, proceeding_id: UUID) -> HttpResponse
         "accused": accused,
         "deadlines": selectors.proceeding_deadlines(proceeding),
         "plain_status": selectors.plain_status(proceeding),
+        "can_send_status": selectors.can_send_status(actor=actor, proceeding=proceeding),
         "can_edit": can_edit,
         "active_nav": "legal",
     }
+    code, name = selectors.her_language(proceeding)
+    if code and code != translation.get_language():
+        # Read out or sent in her language, not the caseworker's.
+        context.update(
+            her_language=name,
+            her_language_code=code,
+            plain_status_hers=selectors.plain_status(proceeding, language=code),
+        )
     if can_edit:
         context.update(
             accused_form=AccusedForm(prefix="a"),
@@ -163,6 +172,38 @@ def proceeding_edit(request: HttpRequest, proceeding_id: UUID) -> HttpResponse:
         ),
         done=lambda _p: back,
         success=_("Saved."),
+        extra={"active_nav": "legal"},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def plain_status_send(request: HttpRequest, proceeding_id: UUID) -> HttpResponse:
+    """Send the survivor her case's status by SMS in her language: the page shows the message
+    and where it goes; the button sends it (only with her recorded agreement)."""
+    actor = actor_of(request)
+    proceeding = selectors.proceeding_get(
+        actor=actor, proceeding_id=proceeding_id, action=Action.SEND_MESSAGE
+    )
+    code, name = selectors.her_language(proceeding)
+    back = _detail(proceeding.pk)
+    text = selectors.plain_status(proceeding, language=code)
+    phone = proceeding.reminder_phone
+    intro = (
+        _("This goes by SMS to her phone ending in %(digits)s, in %(language)s: “%(text)s”")
+        % {"digits": phone[-2:], "language": name or _("the page's language"), "text": text}
+        if phone
+        else text
+    )
+    return _form_page(
+        request,
+        ConfirmForm(request.POST if request.method == "POST" else None),
+        title=_("Send her the status of her case?"),
+        intro=intro,
+        back=back,
+        submit=_("Send by SMS"),
+        save=lambda _data: services.plain_status_send(actor=actor, proceeding=proceeding),
+        done=lambda _text: back,
+        success=_("Sent to her by SMS."),
         extra={"active_nav": "legal"},
     )
 
@@ -529,6 +570,8 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
             "conviction_rate_percent",
             "avg_days_fir_to_chargesheet",
             "avg_days_fir_to_judgment",
+            "avg_days_chargesheet_to_charges",
+            "avg_days_charges_to_judgment",
         ]
     )
     for row in data.rows:
@@ -542,6 +585,8 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
                 "" if row.conviction_rate is None else row.conviction_rate,
                 "" if row.days_to_chargesheet is None else row.days_to_chargesheet,
                 "" if row.days_to_judgment is None else row.days_to_judgment,
+                "" if row.days_chargesheet_to_charges is None else row.days_chargesheet_to_charges,
+                "" if row.days_charges_to_judgment is None else row.days_charges_to_judgment,
             ]
         )
     return response

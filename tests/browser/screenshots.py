@@ -156,6 +156,14 @@ SHOTS = [
         ("desktop", "phone"),
     ),
     (
+        # Counts per state with the chart and the table behind it.
+        "legal-outcomes",
+        "mumbai-ngo.legal_officer",
+        lambda p: p.goto("/legal/outcomes/?by=state"),
+        ("en",),
+        ("desktop", "phone"),
+    ),
+    (
         "network",
         "network.network_coordinator",
         lambda p: p.goto("/shelters/network/"),

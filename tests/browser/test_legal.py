@@ -75,8 +75,15 @@ def test_record_an_fir_and_an_adjourned_hearing_then_find_the_next_date(page, va
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"month={next_month:%Y-%m}"))
     assert page.evaluate("document.activeElement.id") == "month-next"
-    # Only the layout the screen shows is exposed: the grid on a desktop, the agenda on a phone.
-    assert page.locator("table.month-grid").is_visible() is not variant.phone
+    # One table, laid out by the screen: a grid under weekday names on a desktop; on a phone an
+    # agenda, each day with hearings under its full date and no weekday row.
+    calendar = page.locator("table.month-grid")
+    assert calendar.locator("thead").is_visible() is not variant.phone
+    assert calendar.locator("td.busy .day-number").first.is_visible() is not variant.phone
+    # The full date is read out on both; it is shown (wider than a screen-reader-only pixel)
+    # on the phone only.
+    full_date = calendar.locator("td.busy .day-full").first.bounding_box()
+    assert full_date is not None and (full_date["width"] > 1) is variant.phone
     mine = page.get_by_role("link", name=label, exact=True)
     assert mine.count() == 1
     mine.click()

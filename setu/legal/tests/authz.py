@@ -56,6 +56,24 @@ def measure_kw(p):
     return {"measure_id": MeasureFactory(proceeding=_proceeding(p)).pk}
 
 
+def consented_kw(p):
+    """A proceeding whose survivor agreed to SMS, so a permitted send succeeds."""
+    import datetime
+
+    from setu.legal.tests.factories import ProceedingFactory
+
+    proceeding = ProceedingFactory(
+        case=p.case,
+        reminder_consent_on=datetime.date(2026, 1, 12),
+        reminder_phone="+919800000034",
+        reminder_language="bn",
+    )
+    return {"proceeding_id": proceeding.pk}
+
+
+# Who may send the survivor her case's status: the owning organisation's case team.
+MESSENGERS = frozenset({"lead", "org_admin"})
+
 # Outcome statistics: legal readers and the statistics roles (counts only, suppressed).
 COUNTERS = READERS | {"analyst", "coordinator"}
 
@@ -67,6 +85,8 @@ ENTRIES = [
     Entry("legal:case", CASE_READERS, lambda p: {"case_id": p.case.pk}),
     Entry("legal:proceeding-detail", PROCEEDING_READERS, proceeding_kw),
     Entry("legal:proceeding-edit", WRITERS, proceeding_kw),
+    Entry("legal:plain-status-send", MESSENGERS, consented_kw),
+    Entry("legal:plain-status-send", MESSENGERS, consented_kw, method="post", data=lambda p: {}),
     Entry(
         "legal:proceeding-add",
         WRITERS,
@@ -186,6 +206,8 @@ ENTRIES += [
         is_api=True,
     ),
     Entry("api:legal-hearing-detail", WRITERS, hearing_kw, method="delete", is_api=True),
+    Entry("api:legal-plain-status", PROCEEDING_READERS, consented_kw, is_api=True),
+    Entry("api:legal-plain-status", MESSENGERS, consented_kw, method="post", is_api=True),
     Entry("api:legal-calendar", READERS, is_api=True),
     Entry("api:legal-deadlines", READERS, is_api=True),
     Entry("api:legal-bundle", PROCEEDING_READERS, proceeding_kw, is_api=True),

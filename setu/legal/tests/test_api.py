@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from setu.legal.tests.factories import ProceedingFactory
+from setu.legal.tests.factories import HearingFactory, ProceedingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -81,12 +81,48 @@ def test_hearing_before_fir_is_refused_and_calendar_lists_hearings(personas, leg
     assert api.get("/api/v1/legal/calendar/", {"month": "Feb"}).status_code == 400
 
 
+def test_calendar_api_answers_a_busy_month_in_a_few_queries(
+    personas, legal_officer, django_assert_max_num_queries
+):
+    p = ProceedingFactory(case=personas.case, legal_officer=legal_officer.user)
+    for day in range(1, 29):
+        HearingFactory(
+            proceeding=p,
+            on=datetime.date(2026, 2, day),
+            outcome="adjourned",
+            adjournment_reason="no_escort",
+        )
+    api = _api(legal_officer.user)
+    # Every field of a hearing, the adjournment reason included, from one read of the rows
+    # (it was once left out of the read and fetched again for each hearing).
+    # (The rest is signing in and the session: about 16 queries on PostgreSQL.)
+    with django_assert_max_num_queries(20):
+        body = api.get("/api/v1/legal/calendar/", {"month": "2026-02"}).json()
+    assert len(body) == 28
+    assert body[0] == {
+        "id": body[0]["id"],
+        "proceeding": str(p.pk),
+        "on": "2026-02-01",
+        "court": "Sessions Court, Mumbai",
+        "purpose": body[0]["purpose"],
+        "outcome": "adjourned",
+        "adjournment_reason": "no_escort",
+        "survivor_needed": False,
+    }
+
+
 def test_partner_without_legal_consent_gets_404_and_lists_nothing(personas):
     p = ProceedingFactory(case=personas.case)
     api = _api(personas.users["partner"])
     assert api.get(f"/api/v1/legal/proceedings/{p.pk}/").status_code == 404
     body = api.get("/api/v1/legal/proceedings/").json()
     assert body["count"] == 0 if isinstance(body, dict) else body == []
+    # Nor its hearings in the calendar, though the owning organisation's reader sees them.
+    HearingFactory(proceeding=p, on=datetime.date(2026, 2, 11))
+    month = {"month": "2026-02", "all": "1"}
+    assert api.get("/api/v1/legal/calendar/", month).json() == []
+    seen = _api(personas.users["lead"]).get("/api/v1/legal/calendar/", month).json()
+    assert [h["proceeding"] for h in seen] == [str(p.pk)]
 
 
 def test_deadlines_endpoint(personas):

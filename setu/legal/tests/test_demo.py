@@ -28,6 +28,10 @@ def test_demo_has_every_stage_and_story_and_passes_the_services_checks():
     assert Judgment.objects.filter(verdict="acquitted").exists()
     assert Hearing.objects.filter(adjournment_reason="witness_absent").exists()
     assert Hearing.objects.filter(proceeding__measures__kind="travel").exists()
+    # The inter-state witness agreed to SMS in Bengali: her status can be sent to her.
+    interstate = Proceeding.objects.filter(measures__kind="travel").get()
+    assert interstate.reminder_consent_on >= interstate.fir_date
+    assert selectors.her_language(interstate)[0] == "bn" and interstate.reminder_phone
     assert Proceeding.objects.values("district__state").distinct().count() > 1
     for p in Proceeding.objects.filter(track=Track.CRIMINAL):
         try:

@@ -50,6 +50,8 @@ def test_own_organisation_sees_exact_small_counts_and_rates(personas):
     }
     assert row.conviction_rate == 50
     assert row.days_to_chargesheet == 60 and row.days_to_judgment == 180
+    # Each stage on its own: 11-03 to 01-04 (charges), 01-04 to 09-07 (the trial).
+    assert (row.days_chargesheet_to_charges, row.days_charges_to_judgment) == (21, 99)
     assert not out.suppressed_any
 
 
@@ -73,6 +75,10 @@ def test_other_organisations_small_cells_are_suppressed(personas):
     assert row.counts["proceedings"] == 14  # not the case without statistics consent
     assert row.counts["judgment"] is None and row.counts["convicted"] is None
     assert row.conviction_rate is None
+    # One judged case of theirs: its durations would be its own dates, so they are hidden;
+    # FIR to chargesheet is an average over nothing here (no chargesheet among the 13 others).
+    assert row.days_to_judgment is None and row.days_charges_to_judgment is None
+    assert row.days_chargesheet_to_charges is None and row.days_to_chargesheet is None
     assert out.reasons == [("Witness absent", None, 0.0)]
     assert out.suppressed_any
 
@@ -84,4 +90,5 @@ def test_outcomes_page_and_csv(personas):
     page = client.get(reverse("legal:outcomes"), {"by": "court"})
     assert b"Sessions Court, Mumbai" in page.content and b"100%" in page.content
     csv = client.get(reverse("legal:outcomes-csv"), {"by": "court"}).content.decode()
-    assert csv.splitlines()[1].startswith('"Sessions Court, Mumbai",1,1,1,1,1,100,60,180')
+    assert csv.splitlines()[1] == '"Sessions Court, Mumbai",1,1,1,1,1,100,60,180,21,99'
+    assert b"Average days, chargesheet to charges framed" in page.content

@@ -116,11 +116,34 @@ def test_calendar_agenda_and_htmx_partial(personas, legal_officer, django_assert
     url = reverse("legal:calendar") + "?month=2026-03"
     page = client.get(url)
     assert page.status_code == 200
-    assert page.content.count(b"Sessions Court, Mumbai") >= 20
-    assert b"Monday, 2 Mar 2026" in page.content
+    html = page.content.decode()
+    assert html.count("Sessions Court, Mumbai") == 20
+    assert html.count("Monday, 2 Mar 2026") == 1
     with django_assert_max_num_queries(20):
         partial = client.get(url, headers={"HX-Request": "true"})
     assert b"<html" not in partial.content and b"Next month" in partial.content
+
+
+def test_calendar_shows_each_hearing_once(personas, legal_officer):
+    """The grid (wide screens) and the agenda (phones) are one table laid out by CSS, so a
+    hearing is in the page once: not downloaded twice, nor read twice by a screen reader."""
+    p = ProceedingFactory(case=personas.case, legal_officer=legal_officer.user)
+    courts = [f"Court of the Additional Sessions Judge No. {n}" for n in range(1, 8)]
+    for n, court in enumerate(courts):
+        HearingFactory(proceeding=p, on=datetime.date(2026, 3, 2 + n % 3), court=court)
+    html = _client(legal_officer.user).get(reverse("legal:calendar") + "?month=2026-03")
+    html = html.content.decode()
+    link = reverse("legal:proceeding-detail", args=[p.pk])
+    assert html.count(f'href="{link}"') == len(courts)
+    assert {court: html.count(court) for court in courts} == dict.fromkeys(courts, 1)
+    # Every day with hearings is headed once by its full date (the phone's agenda).
+    assert [html.count(f"{day}, {n} Mar 2026") for n, day in ((2, "Monday"), (3, "Tuesday"))] == [
+        1,
+        1,
+    ]
+    assert "No hearing this month." not in html
+    empty = _client(legal_officer.user).get(reverse("legal:calendar") + "?month=2026-05")
+    assert "No hearing this month." in empty.content.decode()
 
 
 def test_desk_shows_flagged_periods_with_their_source(personas, legal_officer):
