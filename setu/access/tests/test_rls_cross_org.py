@@ -204,6 +204,7 @@ def test_a_system_read_must_not_hand_out_a_lazy_query():
 SYSTEM_READS = {
     ("setu/backup/services.py", "backup_write"),
     ("setu/consent/selectors.py", "identity_consented"),
+    ("setu/demo/management/commands/demo.py", "system_scope"),
     ("setu/consent/selectors.py", "matching_consent_rows"),
     ("setu/legal/selectors.py", "outcomes"),
     ("setu/matching/selectors.py", "_record_of"),
@@ -263,3 +264,19 @@ def test_a_backup_taken_as_setu_app_holds_every_organisations_rows(net):
     assert summary.rows["registry.person"] == persons
     assert summary.rows["registry.case"] == cases
     assert _person_ids() == set()  # and afterwards the role again sees nothing
+
+
+def test_the_demo_network_loads_as_setu_app(roles, settings):
+    """`setu demo load` writes every organisation's records: system work, admitted."""
+    from django.core.management import call_command
+
+    from setu.orgs.models import Organisation
+
+    settings.DEMO_MODE = True
+    _as("setu_app")
+    rls.unbind()
+    call_command("demo", "load", "--persons", "10", "--seed", "11", stdout=io.StringIO())
+    assert _person_ids() == set()
+    _sql("RESET ROLE")
+    owners = set(Person.objects.values_list("owner_org_id", flat=True))
+    assert len(owners) > 1 and owners <= set(Organisation.objects.values_list("pk", flat=True))
