@@ -280,3 +280,27 @@ def test_the_demo_network_loads_as_setu_app(roles, settings):
     _sql("RESET ROLE")
     owners = set(Person.objects.values_list("owner_org_id", flat=True))
     assert len(owners) > 1 and owners <= set(Organisation.objects.values_list("pk", flat=True))
+
+
+def test_a_referral_reaches_an_organisation_without_a_case_share(roles, personas):
+    """A referral is a consented transfer of its own: the receiving organisation (with no case
+    share) lists it and reads what its consent covers."""
+    from setu.directory.tests.factories import ServiceFactory
+    from setu.referrals import selectors as referrals
+    from setu.referrals.tests.factories import referral_for
+
+    service = ServiceFactory(organisation=personas.other_org)
+    referral = referral_for(personas, to_service=service)
+    co_victim = CasePersonFactory(case=personas.case, person__owner_org=personas.own_org).person
+    actor = personas["other_org"]
+    _as("setu_app")
+    with rls.acting_for(personas.other_org.pk):
+        received = list(referrals.referral_list(actor=actor, direction="received"))
+        view = (
+            referrals.referral_shared_view(actor=actor, referral=received[0]) if received else None
+        )
+        # The referred person's row, not her case's other people.
+        assert _person_ids() == {personas.person.pk}
+        assert co_victim.pk not in _person_ids()
+    assert [r.pk for r in received] == [referral.pk]
+    assert view is not None and view.identity["name"] == personas.person.display_name
