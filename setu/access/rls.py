@@ -74,11 +74,6 @@ def acting_for(organisation_id: uuid.UUID | str | None) -> Iterator[None]:
         _bound.reset(token)
 
 
-def in_system_scope() -> bool:
-    """Whether the current thread reads across organisations (a system read or a task)."""
-    return _scope.get() == SYSTEM
-
-
 @contextmanager
 def system_scope() -> Iterator[None]:
     """Act for no organisation and read every organisation's rows inside this block. Only for
