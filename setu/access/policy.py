@@ -1402,7 +1402,7 @@ CLASS_RULES.update(
 # rows from the app's role and they would answer wrongly (undercount, "no consent"). Each such
 # read is a named selector of the app owning the rows, decorated here, so the database admits
 # every organisation's rows for its queries and for nothing else in the request.
-# docs/row-level-security.md "System reads"; tests/test_rls_cross_org.py lists them.
+# docs/row-level-security.md "System reads"; access/tests/test_system_reads.py lists them.
 
 _SystemRead = TypeVar("_SystemRead", bound=Callable[..., Any])
 

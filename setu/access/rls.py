@@ -78,7 +78,7 @@ def acting_for(organisation_id: uuid.UUID | str | None) -> Iterator[None]:
 def system_scope() -> Iterator[None]:
     """Act for no organisation and read every organisation's rows inside this block. Only for
     the named system reads (``access.policy.system_read``); a test lists where it is used
-    (``access/tests/test_rls_cross_org.py``)."""
+    (``access/tests/test_system_reads.py``)."""
     org, scope = _bound.set(""), _scope.set(SYSTEM)
     try:
         yield

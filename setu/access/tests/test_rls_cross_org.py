@@ -9,15 +9,13 @@ servers' role, which owns nothing) and acts for an organisation as a request wou
 
 from __future__ import annotations
 
-import ast
 import datetime
 import io
-from pathlib import Path
 
 import pytest
 from django.db import connection
 
-from setu.access import policy, rls
+from setu.access import rls
 from setu.access.actor import actor_for_user
 from setu.access.tests import test_rls
 from setu.access.tests.test_rls import _as, _sql
@@ -188,55 +186,6 @@ def test_a_task_works_for_one_organisation_only_when_it_says_so(net):
     finally:
         rls.task_end()
     assert _person_ids() == set()  # back to acting for no one, with no scope
-
-
-def test_a_system_read_must_not_hand_out_a_lazy_query():
-    @policy.system_read
-    def everyone():
-        return Person.objects.all()
-
-    with pytest.raises(TypeError, match="must not return a QuerySet"):
-        everyone()
-
-
-# The reads that cross organisations on purpose. Adding one is a security decision: review it,
-# add it here and to docs/row-level-security.md ("System reads").
-SYSTEM_READS = {
-    ("setu/backup/services.py", "backup_write"),
-    ("setu/consent/selectors.py", "identity_consented"),
-    ("setu/demo/management/commands/demo.py", "system_scope"),
-    ("setu/consent/selectors.py", "matching_consent_rows"),
-    ("setu/legal/selectors.py", "outcomes"),
-    ("setu/matching/selectors.py", "_record_of"),
-    ("setu/registry/selectors.py", "case_statistics"),
-    ("setu/registry/selectors.py", "earlier_event_owner"),
-    ("setu/registry/selectors.py", "event_for_system"),
-    ("setu/registry/selectors.py", "event_person_ids"),
-    ("setu/registry/selectors.py", "person_case_links"),
-    ("setu/registry/selectors.py", "person_event_rows"),
-    ("setu/registry/selectors.py", "person_for_system"),
-    ("setu/registry/selectors.py", "person_minimal_history"),
-}
-
-
-def test_the_system_reads_are_exactly_the_reviewed_ones():
-    root = Path(__file__).resolve().parents[3]
-    found = set()
-    for path in sorted((root / "setu").rglob("*.py")):
-        if "tests" in path.parts:
-            continue
-        text = path.read_text()
-        rel = str(path.relative_to(root))
-        if "system_scope(" in text and rel != "setu/access/rls.py" and path.stem != "policy":
-            found.add((rel, "system_scope"))
-        if "system_read" not in text:
-            continue
-        for node in ast.walk(ast.parse(text)):
-            if isinstance(node, ast.FunctionDef) and any(
-                ast.unparse(d).endswith("system_read") for d in node.decorator_list
-            ):
-                found.add((rel, node.name))
-    assert found == SYSTEM_READS
 
 
 def test_yesterdays_statistics_consent_withdrawn_is_not_counted_under_setu_app(counted):
