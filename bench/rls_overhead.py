@@ -14,7 +14,9 @@ times, as the first organisation's caseworker, the person list and case list pag
 Django's test client (middleware, selector, template), and a query that forgets the policy
 (``Person.objects.count()``); as its analyst, the network statistics page (``/insights/``, a
 system read), with the number of cases it counted; each as the owner and as ``setu_app``. It reports the median and slowest of ``--samples`` runs, and how many
-``set_config`` statements one page request issued. Figures: docs/row-level-security.md,
+``set_config`` statements one page request issued. It switches roles with ``SET ROLE``, so
+the ``jit = off`` that ``setu db roles`` gives the roles at login does not apply: pass
+``PGOPTIONS="-c jit=off"`` to measure as production runs. Figures: docs/row-level-security.md,
 "Measured".
 """
 
