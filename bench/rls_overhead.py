@@ -9,11 +9,14 @@ PostgreSQL only. Migrates the scratch database named by DATABASE_URL (it refuses
 already holds persons unless --reuse), creates ``setu_app`` and ``setu_system`` with
 ``setu db roles``, and bulk-inserts ``--orgs`` organisations with ``--persons`` survivors
 each (one case per survivor, with a phone), then ``--shares`` of the other organisations' cases
-live-shared with the first organisation. It times, as the first organisation's caseworker,
-the person list and case list pages through Django's test client (middleware, selector,
-template), and a query that forgets the policy (``Person.objects.count()``), each as the owner
-and as ``setu_app``. It reports the median and slowest of ``--samples`` runs, and how many
-``set_config`` statements one page request issued. Figures: docs/row-level-security.md,
+live-shared with the first organisation, whose survivors also consented to statistics. It
+times, as the first organisation's caseworker, the person list and case list pages through
+Django's test client (middleware, selector, template), and a query that forgets the policy
+(``Person.objects.count()``); as its analyst, the network statistics page (``/insights/``, a
+system read), with the number of cases it counted; each as the owner and as ``setu_app``. It reports the median and slowest of ``--samples`` runs, and how many
+``set_config`` statements one page request issued. It switches roles with ``SET ROLE``, so
+the ``jit = off`` that ``setu db roles`` gives the roles at login does not apply: pass
+``PGOPTIONS="-c jit=off"`` to measure as production runs. Figures: docs/row-level-security.md,
 "Measured".
 """
 
@@ -53,6 +56,8 @@ def _load(orgs: int, persons: int, shares: int) -> object:
     )
     user = User.objects.create(username="bench-rls", password=make_password("x"))
     Membership.objects.create(user=user, organisation=organisations[0], role=Role.CASEWORKER)
+    analyst = User.objects.create(username="bench-rls-analyst", password=make_password("x"))
+    Membership.objects.create(user=analyst, organisation=organisations[0], role=Role.ANALYST)
     for o, org in enumerate(organisations):
         people = Person.objects.bulk_create(
             [
@@ -81,7 +86,10 @@ def _load(orgs: int, persons: int, shares: int) -> object:
             continue
         chosen = list(zip(cases, people, strict=True))[: max(0, shares // max(1, orgs - 1))]
         consents = Consent.objects.bulk_create(
-            [Consent(person=p, scopes=["identity", "case_history"]) for _c, p in chosen]
+            [
+                Consent(person=p, scopes=["identity", "case_history", "statistics"])
+                for _c, p in chosen
+            ]
         )
         CaseShare.objects.bulk_create(
             [
@@ -109,6 +117,7 @@ def main() -> int:
     parser.add_argument("--shares", type=int, default=500, help="shared with the first org")
     parser.add_argument("--samples", type=int, default=9)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument("--only", default="", help="time only the rows whose name contains this")
     args = parser.parse_args()
     _setup()
     from django.conf import settings
@@ -119,7 +128,9 @@ def main() -> int:
     from django.urls import reverse
 
     from setu.access import rls
+    from setu.access.actor import actor_for_user
     from setu.accounts.models import User
+    from setu.insights import selectors as insights
     from setu.registry.models import Person
 
     if connection.vendor != "postgresql":
@@ -142,6 +153,10 @@ def main() -> int:
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
+    analyst = Client()
+    analyst.force_login(
+        User.objects.get(username="bench-rls-analyst"), backend=settings.AUTHENTICATION_BACKENDS[-1]
+    )
     role = {"name": ""}
 
     def set_role(**_: object) -> None:
@@ -150,9 +165,9 @@ def main() -> int:
 
     request_started.connect(set_role, dispatch_uid="bench_rls_role")
 
-    def page(url: str) -> Callable[[], object]:
+    def page(url: str, by: Client = client) -> Callable[[], object]:
         def run() -> object:
-            response = client.get(url)
+            response = by.get(url)
             assert response.status_code == 200, (url, response.status_code)
             return response
 
@@ -167,7 +182,9 @@ def main() -> int:
         ("person list page", page(reverse("registry:person-list"))),
         ("case list page", page(reverse("registry:case-list"))),
         ("Person.objects.count()", forgetful),
+        ("insights overview page", page(reverse("insights:overview"), analyst)),
     ]
+    rows = [(what, run) for what, run in rows if args.only in what]
     for name in ("", "setu_app"):
         role["name"] = name
         label = name or "owner"
@@ -178,6 +195,10 @@ def main() -> int:
         set_role()
         with rls.acting_for(user.memberships.get().organisation_id):
             print(f"{'':<26} as {label:<9} count {Person.objects.count()}")
+            counted = insights.network_overview(
+                actor=actor_for_user(User.objects.get(username="bench-rls-analyst"))
+            ).cases_counted
+            print(f"{'':<26} as {label:<9} insights cases counted {counted}")
     role["name"] = "setu_app"
     calls = {"n": 0}
     holds = rls._session_holds

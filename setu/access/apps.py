@@ -14,8 +14,11 @@ class AccessConfig(AppConfig):
 
         from setu.access import checks, rls  # noqa: F401  (deploy check)
 
-        # Row-level security: each connection tells PostgreSQL whom it acts for, and every
-        # request and task job starts and ends acting for no organisation.
+        # Row-level security: each connection tells PostgreSQL whom it acts for. Every request
+        # starts and ends acting for no organisation; a task runs as system work and then
+        # gives the thread back what it acted for (the immediate backend runs tasks in requests).
         connection_created.connect(rls.install, dispatch_uid="setu_rls_install")
-        for signal in (request_started, request_finished, task_started, task_finished):
+        for signal in (request_started, request_finished):
             signal.connect(rls.unbind, dispatch_uid=f"setu_rls_unbind_{id(signal)}")
+        task_started.connect(rls.task_begin, dispatch_uid="setu_rls_task_begin")
+        task_finished.connect(rls.task_end, dispatch_uid="setu_rls_task_end")

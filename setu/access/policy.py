@@ -1472,3 +1472,36 @@ def _proceeding_message(actor: Actor) -> Q:
 
 
 RULES.update({("legal.proceeding", Action.SEND_MESSAGE): _proceeding_message})
+
+
+# --- System reads across organisations (row-level security, issue 28 promise 1) ---------------
+# Some reads cross organisations on purpose and show the user only what they decide: the
+# matcher's consent and history reads, the network's statistics (counts only). The policy above
+# is their line; on PostgreSQL, row-level security would otherwise hide the other organisations'
+# rows from the app's role and they would answer wrongly (undercount, "no consent"). Each such
+# read is a named selector of the app owning the rows, decorated here, so the database admits
+# every organisation's rows for its queries and for nothing else in the request.
+# docs/row-level-security.md "System reads"; access/tests/test_system_reads.py lists them.
+
+_SystemRead = TypeVar("_SystemRead", bound=Callable[..., Any])
+
+
+def system_read(func: _SystemRead) -> _SystemRead:
+    """Run a named system read with row-level security admitting every organisation's rows.
+
+    The read must finish inside: a lazy QuerySet would run its query after the scope closed,
+    so returning one is an error (return a list, a count or a dataclass instead)."""
+    import functools
+
+    from setu.access import rls
+
+    @functools.wraps(func)
+    def read(*args: Any, **kwargs: Any) -> Any:
+        with rls.system_scope():
+            result = func(*args, **kwargs)
+        if isinstance(result, QuerySet):
+            raise TypeError(f"{func.__qualname__}: a system read must not return a QuerySet.")
+        return result
+
+    read.setu_system_read = True  # type: ignore[attr-defined]
+    return read  # type: ignore[return-value]

@@ -17,6 +17,10 @@ organisation of the request or task on the current thread:
   (Django drops those markers on exactly the rollbacks that undo the SET) or after it ran.
   A pooled connection therefore never answers for the previous request's organisation: the
   next request's first query re-sets the value (to empty, when no one is bound yet).
+* ``setu.scope`` travels the same way. It is ``system`` only inside ``system_scope()`` (the
+  named system reads, ``access.policy.system_read``) and while a task runs (``task_begin`` /
+  ``task_end``): the policies then admit every organisation's rows, as they do for the worker's
+  role ``setu_system``. A request's own queries never carry it.
 """
 
 from __future__ import annotations
@@ -30,7 +34,15 @@ from typing import Any
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 SETTING = "setu.org_id"
+SCOPE_SETTING = "setu.scope"
+SYSTEM = "system"
 _bound: contextvars.ContextVar[str] = contextvars.ContextVar("setu_rls_org", default="")
+_scope: contextvars.ContextVar[str] = contextvars.ContextVar("setu_rls_scope", default="")
+# What the thread acted for before each running task: the immediate backend runs a task inside
+# the request that enqueued it, and that request must act for its organisation again after.
+_before_tasks: contextvars.ContextVar[tuple[tuple[str, str], ...]] = contextvars.ContextVar(
+    "setu_rls_before_tasks", default=()
+)
 _STATE = "_setu_rls_state"  # on the connection wrapper: what the session holds, if known
 
 
@@ -40,8 +52,11 @@ def bind(organisation_id: uuid.UUID | str | None) -> None:
 
 
 def unbind(**_: Any) -> None:
-    """Act for no organisation; the policies then show rows only to the system role."""
+    """Act for no organisation and out of any system scope; the policies then show rows only
+    to the system role (``request_started``/``request_finished`` receiver)."""
     _bound.set("")
+    _scope.set("")
+    _before_tasks.set(())
 
 
 def bound() -> str:
@@ -57,6 +72,42 @@ def acting_for(organisation_id: uuid.UUID | str | None) -> Iterator[None]:
         yield
     finally:
         _bound.reset(token)
+
+
+@contextmanager
+def system_scope() -> Iterator[None]:
+    """Act for no organisation and read every organisation's rows inside this block. Only for
+    the named system reads (``access.policy.system_read``); a test lists where it is used
+    (``access/tests/test_system_reads.py``)."""
+    org, scope = _bound.set(""), _scope.set(SYSTEM)
+    try:
+        yield
+    finally:
+        _scope.reset(scope)
+        _bound.reset(org)
+
+
+def task_begin(**_: Any) -> None:
+    """``task_started`` receiver: a task is system work. It acts for no organisation and reads
+    across all of them, as the worker's role ``setu_system`` does; a task that works for one
+    organisation says so with ``acting_for``, which the policies then hold it to."""
+    _before_tasks.set((*_before_tasks.get(), (_bound.get(), _scope.get())))
+    _bound.set("")
+    _scope.set(SYSTEM)
+
+
+def task_end(**_: Any) -> None:
+    """``task_finished`` receiver: back to what the thread acted for before the task."""
+    saved = _before_tasks.get()
+    organisation, scope = saved[-1] if saved else ("", "")
+    _before_tasks.set(saved[:-1])
+    _bound.set(organisation)
+    _scope.set(scope)
+
+
+def _wanted() -> str:
+    """What the session must hold, as one comparable value: organisation and scope."""
+    return f"{_bound.get()}|{_scope.get()}"
 
 
 class _Marker:
@@ -87,10 +138,13 @@ def _set_org(
 ) -> Any:
     """Before a query, make the session's organisation the bound one (when it may differ)."""
     connection = context["connection"]
-    want = _bound.get()
+    want = _wanted()
     if not _session_holds(connection, want):
         with connection.wrap_database_errors, connection.connection.cursor() as cursor:
-            cursor.execute("SELECT set_config(%s, %s, false)", [SETTING, want])
+            cursor.execute(
+                "SELECT set_config(%s, %s, false), set_config(%s, %s, false)",
+                [SETTING, _bound.get(), SCOPE_SETTING, _scope.get()],
+            )
         if connection.get_autocommit():
             setattr(connection, _STATE, want)  # committed at once: nothing can undo it
         elif connection.in_atomic_block:
@@ -106,8 +160,8 @@ def install(sender: Any = None, connection: BaseDatabaseWrapper | None = None, *
     """``connection_created`` receiver: put the wrapper on each new PostgreSQL connection."""
     if connection is None or connection.vendor != "postgresql":
         return
-    # A new session holds no organisation, which the policies read as none.
-    setattr(connection, _STATE, "")
+    # A new session holds no organisation and no scope, which the policies read as none.
+    setattr(connection, _STATE, "|")
     if _set_org not in connection.execute_wrappers:
         # First, so that ``connection.execute_wrapper()`` blocks, which pop the last one, keep
         # theirs when the connection is opened inside them.

@@ -40,6 +40,7 @@ from django.db.migrations.recorder import MigrationRecorder
 from django.utils import timezone
 from django.utils.duration import duration_string
 
+from setu.access import policy
 from setu.audit import services as audit
 from setu.core import crypto, uploads
 from setu.core.sealed_stream import SealedStreamError, SealedWriter, open_sealed
@@ -130,6 +131,9 @@ class Summary:
         return sum(self.rows.values())
 
 
+# A system read: under row-level security the app's role acting for no organisation would
+# otherwise read no person or case at all, and the backup would silently lack them.
+@policy.system_read
 def backup_write(*, out: BinaryIO, passphrase: str, who: str = "") -> Summary:
     """Write an encrypted backup of every table to ``out``; the backup is itself audited.
 

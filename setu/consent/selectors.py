@@ -110,6 +110,7 @@ def person_consent_covering(
     return rules.narrowest_first(policy.scope(actor, qs, Action.VIEW)).first()
 
 
+@policy.system_read
 def matching_consent_rows(person_ids: Iterable[Any]) -> list[tuple[Any, Any]]:
     """(person id, recipient organisation id or None) of every MATCHING consent in force today;
     a system read for the matching index."""
@@ -119,6 +120,7 @@ def matching_consent_rows(person_ids: Iterable[Any]) -> list[tuple[Any, Any]]:
     return list(qs.values_list("person_id", "recipient_org_id"))
 
 
+@policy.system_read
 def identity_consented(*, person_id: Any, organisation_id: Any) -> bool:
     """Whether a consent in force lets the person's identity reach this organisation."""
     return Consent.objects.filter(

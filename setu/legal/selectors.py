@@ -576,6 +576,7 @@ def _place_names(by: str) -> dict[Any, str]:
     return {}
 
 
+@policy.system_read
 def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
     """Counts per place of proceedings reaching each stage, durations, conviction rates and
     adjournment reasons; cells under ``OUTCOME_SMALL_CELL`` hidden unless all the row's

@@ -394,6 +394,7 @@ def _identity_consented(person_id: Any, organisation_id: Any) -> bool:
     )
 
 
+@policy.system_read
 def _record_of(person_id: Any) -> PersonRecord | None:
     mr = MatchRecord.objects.filter(person_id=person_id).first()
     if mr is not None:

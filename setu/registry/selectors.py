@@ -789,6 +789,7 @@ class CaseStatistics:
     open_status_labels: list[str]
 
 
+@policy.system_read
 def case_statistics(*, actor: Actor) -> CaseStatistics:
     """Counts by status, exploitation, events, places, gender, age group and year."""
     cases = countable_cases(actor=actor)
@@ -982,6 +983,7 @@ def active_persons() -> QuerySet[Person]:
     return Person.objects.filter(archived_at__isnull=True)
 
 
+@policy.system_read
 def person_for_system(*, person_id: Any) -> Person:
     """One person by id (DoesNotExist when gone)."""
     return Person.objects.get(pk=person_id)
@@ -992,12 +994,14 @@ def unsaved_person(**fields: Any) -> Person:
     return Person(**fields)
 
 
+@policy.system_read
 def person_case_links(*, person_ids: Iterable[Any]) -> list[tuple[Any, Any]]:
     """(person id, case id) for every case these persons take part in."""
     qs = CasePerson.objects.filter(person_id__in=list(person_ids))
     return list(qs.values_list("person_id", "case_id"))
 
 
+@policy.system_read
 def person_event_rows(*, person_ids: Iterable[Any], case_ids: Iterable[Any]) -> list[tuple]:
     """Events about these persons, or about the whole of these cases, as (person id, case id,
     kind, occurred on, created at, case status)."""
@@ -1011,11 +1015,13 @@ def person_event_rows(*, person_ids: Iterable[Any], case_ids: Iterable[Any]) -> 
     )
 
 
+@policy.system_read
 def event_for_system(*, event_id: Any) -> TraffickingEvent | None:
     """One event with its case, or None."""
     return TraffickingEvent.objects.select_related("case").filter(pk=event_id).first()
 
 
+@policy.system_read
 def event_person_ids(*, event: TraffickingEvent) -> list[Any]:
     """The person an event is about, or (case-level event) the case's survivors and missing."""
     if event.person_id:
@@ -1035,6 +1041,7 @@ def events_of_kinds(*, kinds: Iterable[str], since: Any = None) -> QuerySet[Traf
     return events.select_related("case").order_by("occurred_on", "created_at")
 
 
+@policy.system_read
 def earlier_event_owner(
     *, person_id: Any, kinds: Iterable[str], before: TraffickingEvent
 ) -> Any | None:
@@ -1065,6 +1072,7 @@ class HistoryRow:
     open: bool = False
 
 
+@policy.system_read
 def person_minimal_history(*, person_id: Any, event_kinds: Iterable[str]) -> list[HistoryRow]:
     """A person's events of ``event_kinds`` (a missing report: open while its case is) and
     services, about them or their whole cases; the caller checks and audits the view."""

@@ -39,7 +39,8 @@ request_finished.connect(_reset_role, dispatch_uid="setu_as_app_role_reset")
 @pytest.fixture(autouse=True)
 def _app_role_for_requests(request: pytest.FixtureRequest) -> Iterator[None]:
     names = request.fixturenames
-    if not (
+    # The row-level security tests switch roles themselves (their ``roles`` fixture).
+    if "roles" in names or not (
         {"db", "transactional_db"} & set(names) or request.node.get_closest_marker("django_db")
     ):
         yield

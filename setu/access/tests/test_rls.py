@@ -256,6 +256,7 @@ def test_setu_db_roles_prints_the_grants(capsys):
         "REVOKE UPDATE, DELETE, TRUNCATE ON audit_auditentry, audit_auditseal FROM setu_app;" in out
     )
     assert "BYPASSRLS" not in out.replace("NOBYPASSRLS", "")
+    assert "ALTER ROLE setu_app SET jit = off;" in out
 
 
 def test_role_names_are_checked():

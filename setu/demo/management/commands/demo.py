@@ -11,6 +11,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 
+from setu.access import rls
 from setu.demo import network
 from setu.demo.loader import (
     DEFAULT_PERSONS,
@@ -71,7 +72,10 @@ class Command(BaseCommand):
         elif sub == "truth":
             self._truth(options)
         else:
-            self._load(options)
+            # The demo network is written into every organisation at once: system work, which
+            # row-level security admits when the command runs with the app's role (setu_app).
+            with rls.system_scope():
+                self._load(options)
 
     def _load(self, options: dict[str, Any]) -> None:
         if not settings.DEMO_MODE:
