@@ -21,6 +21,7 @@ from ._config import (
     MatchConfig,
     estimate_prior_log2_odds,
     evidence_histogram,
+    family_pair_ceilings,
     family_shift,
     probability,
     register_prior_log2_odds,
@@ -95,8 +96,8 @@ def scored_candidates(
     del levels
     # How often two records of one family are one person, from the records being linked.
     shift, family = family_shift(cfg, open_evidence, ceiling, person)
-    if shift:
-        np.add(ceiling, shift, out=ceiling, where=family)
+    if shift or cfg.family_mixture:
+        ceiling[family] = family_pair_ceilings(cfg, ceiling[family], person[family], shift)
     del family
     if cfg.estimate_prior:
         # The prior, too, comes from the records being linked.
