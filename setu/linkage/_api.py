@@ -21,7 +21,6 @@ from ._config import (
     MatchConfig,
     estimate_prior_log2_odds,
     evidence_histogram,
-    family_pair_ceilings,
     family_shift,
     probability,
     register_prior_log2_odds,
@@ -96,8 +95,13 @@ def scored_candidates(
     del levels
     # How often two records of one family are one person, from the records being linked.
     shift, family = family_shift(cfg, open_evidence, ceiling, person)
-    if shift or cfg.family_mixture:
-        ceiling[family] = family_pair_ceilings(cfg, ceiling[family], person[family], shift)
+    if cfg.family_mixture:
+        # family_pair_ceilings (measured family odds + person evidence), in place: at a
+        # million records these arrays hold tens of millions of pairs.
+        measured = cfg.prior_log2_odds + cfg.household_cap + shift
+        np.add(person, measured, out=ceiling, where=family)
+    elif shift:
+        np.add(ceiling, shift, out=ceiling, where=family)
     del family
     if cfg.estimate_prior:
         # The prior, too, comes from the records being linked.
