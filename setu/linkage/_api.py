@@ -95,7 +95,12 @@ def scored_candidates(
     del levels
     # How often two records of one family are one person, from the records being linked.
     shift, family = family_shift(cfg, open_evidence, ceiling, person)
-    if shift:
+    if cfg.family_mixture:
+        # family_pair_ceilings (measured family odds + person evidence), in place: at a
+        # million records these arrays hold tens of millions of pairs.
+        measured = cfg.prior_log2_odds + cfg.household_cap + shift
+        np.add(person, measured, out=ceiling, where=family)
+    elif shift:
         np.add(ceiling, shift, out=ceiling, where=family)
     del family
     if cfg.estimate_prior:

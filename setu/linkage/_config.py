@@ -81,6 +81,11 @@ class MatchConfig:
     estimate_family: bool = True
     family_range: tuple[float, float] = (-6.0, 8.0)
     family_pseudo_pairs: float = 200.0
+    # Score a family pair the way estimate_family measured it: its log2 odds are at most the
+    # measured family odds plus its person evidence (family_pair_ceilings), without the
+    # household_slack rule, which the estimate does not assume. Off: the measured shift is
+    # added to the configured family ceiling, slack included.
+    family_mixture: bool = True
     # Learn m and u from the records being linked (dedupe/link/dedupe_spark; _learn.py):
     # u from up to u_sample_pairs random pairs, m by EM over the candidate pairs, both
     # held near the values in ``mu`` by Dirichlet priors worth u_pseudo_pairs and
@@ -441,6 +446,23 @@ def family_shift(
         found.append(weight_bins(np.asarray(person[e])[mask[e]]))
     bins, counts = np.unique(np.concatenate(found), return_counts=True)
     return family_shift_bits(cfg, bins, counts), mask
+
+
+def family_pair_ceilings(cfg: MatchConfig, ceiling: Any, person: Any, shift: float) -> Any:
+    """Ceiling of family pairs (``family_pair_mask``) once the run has measured its family
+    odds: ``shift`` bits above the configured ``prior_log2_odds + household_cap``.
+
+    ``estimate_family_log2_odds`` models a family pair as one person with those odds times
+    the Bayes factor of its person evidence, so with ``family_mixture`` the pair is scored by
+    that same model: measured family odds + person evidence. The ``household_slack`` rule
+    (a family adds at most 4 bits more than the person's own evidence) is not part of the
+    model; keeping it would score such pairs lower than the odds the run measured for them.
+    Family pairs have no disagreeing household field, so nothing else lowers their ceiling.
+    Works on arrays and on floats alike.
+    """
+    if cfg.family_mixture:
+        return cfg.prior_log2_odds + cfg.household_cap + shift + person
+    return ceiling + shift
 
 
 def family_shift_bits(cfg: MatchConfig, person_bins: Any, counts: Any) -> float:

@@ -27,7 +27,13 @@ import math
 from collections.abc import Callable, Sequence
 
 from ._compare import FIELDS, compare
-from ._config import MatchConfig, combine_parts, family_pair_mask, name_frequency_adjustment
+from ._config import (
+    MatchConfig,
+    combine_parts,
+    family_pair_ceilings,
+    family_pair_mask,
+    name_frequency_adjustment,
+)
 from ._features import Features
 
 _GIVEN = FIELDS.index("given_name")
@@ -133,11 +139,12 @@ class GroupScorer:
     def __call__(
         self, group_a: Sequence[int], group_b: Sequence[int], discount: bool = False
     ) -> float:
-        open_evidence, ceiling, _, family = evidence_parts(
+        open_evidence, ceiling, person, family = evidence_parts(
             self._cfg, self.field_weights(group_a, group_b, discount)
         )
-        if family:
-            ceiling += self._shift
+        if family and self._cfg.estimate_family:
+            # The run measured its family pairs' odds (``_api.scored_candidates``).
+            ceiling = float(family_pair_ceilings(self._cfg, ceiling, person, self._shift))
         return min(open_evidence + self._prior, ceiling)
 
 

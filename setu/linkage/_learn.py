@@ -28,6 +28,7 @@ from typing import Any
 from ._compare import FIELDS, LEVELS, PERSON_FIELDS
 from ._config import (
     MatchConfig,
+    family_pair_ceilings,
     family_pair_mask,
     family_shift_bits,
     weight_bins,
@@ -146,7 +147,7 @@ def posterior(cfg: MatchConfig, patterns: Any, counts: Any, prior: float) -> Any
         bins = weight_bins(person[family])
         order = np.argsort(bins, kind="stable")
         shift = family_shift_bits(cfg, bins[order], np.asarray(counts)[family][order])
-        ceiling = np.where(family, ceiling + shift, ceiling)
+        ceiling = np.where(family, family_pair_ceilings(cfg, ceiling, person, shift), ceiling)
     total = np.minimum(prior + open_evidence, ceiling)
     return 1.0 / (1.0 + np.exp2(-np.clip(total, -60.0, 60.0)))
 

