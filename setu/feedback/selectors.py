@@ -381,23 +381,32 @@ def _median(values: Iterable[float]) -> float | None:
     return round(statistics.median(values), 1) if len(values) >= SMALL_CELL else None
 
 
-def response_times(*, actor: Actor, by: str = "organisation") -> list[Timing]:
-    """Median time to acknowledge and to respond, per organisation concerned or district; a
-    group with fewer than ``SMALL_CELL`` answers shows no figure."""
+def response_times(
+    *, actor: Actor, by: str = "organisation", today: datetime.date | None = None
+) -> list[Timing]:
+    """Median time to acknowledge and to respond, per organisation concerned or district, over
+    the report's whole months; a group hidden by the report's suppression shows no figure."""
     require_reports(actor=actor)
     key, label_field = ("district_id", "district__name")
     if by == "organisation":
         key, label_field = ("concerns_org_id", "concerns_org__name")
-    rows = policy.scope(actor, Feedback.objects.all(), Action.VIEW_AGGREGATES).values(
-        key, label_field, "created_at", "acknowledged_at", "responded_at"
+    # The same window as the report: its total is shown, so these counts must be suppressed
+    # against it (an all-time count beside a twelve-month total would give a small group away).
+    start, end = _window(12, today or timezone.localdate())
+    rows = (
+        policy.scope(actor, Feedback.objects.all(), Action.VIEW_AGGREGATES)
+        .filter(given_on__gte=start, given_on__lt=end)
+        .values(key, label_field, "created_at", "acknowledged_at", "responded_at")
     )
     groups: dict[Any, list[dict[str, Any]]] = defaultdict(list)
     for item in rows:
         groups[item[key]].append(item)
+    counts = {str(k): len(v) for k, v in groups.items()}
+    hidden = insights.suppress(counts, [list(counts)], threshold=SMALL_CELL)
     out = []
-    for items in groups.values():
+    for group_key, items in groups.items():
         label = items[0][label_field] or _("Not recorded")
-        if len(items) < SMALL_CELL:
+        if str(group_key) in hidden:
             out.append(Timing(label, None, None, None))
             continue
         ack = [
@@ -452,17 +461,22 @@ def scheme_perception(
         }
         for s in entitlements.application_summary(actor=actor)
     }
+    # The schemes' answers add up to the report's scheme total: hide whatever would give a
+    # small one away, as the report does.
+    hidden = insights.suppress(
+        {s: len(v) for s, v in answers.items()}, [list(answers)], threshold=SMALL_CELL
+    )
     out = []
     for scheme in sorted(set(answers) | set(applied)):
         given = answers.get(scheme, [])
-        shown = len(given) >= SMALL_CELL
+        shown = scheme not in hidden and len(given) >= SMALL_CELL
         out.append(
             SchemePerception(
                 scheme=scheme,
                 answers=len(given) if shown else None,
-                entitled_yes=_percent(given, Entitled.YES),
-                entitled_partly=_percent(given, Entitled.PARTLY),
-                entitled_no=_percent(given, Entitled.NO),
+                entitled_yes=_percent(given, Entitled.YES) if shown else None,
+                entitled_partly=_percent(given, Entitled.PARTLY) if shown else None,
+                entitled_no=_percent(given, Entitled.NO) if shown else None,
                 applications=applied.get(scheme),
             )
         )

@@ -187,3 +187,31 @@ def test_each_question_has_a_listen_button_and_no_sound_loads_with_the_page(netw
     # The question is spoken in the words the page shows.
     with translation.override(lang):
         assert str(prompts.QUESTION_TEXT["safe"]) in html
+
+
+def _opus_seconds(data: bytes) -> float:
+    """Playing time of an Ogg Opus file: the last page's granule position (48 kHz samples)
+    less the encoder's pre-skip."""
+    granule, offset = 0, 0
+    while (offset := data.find(b"OggS", offset)) != -1:
+        granule = max(granule, int.from_bytes(data[offset + 6 : offset + 14], "little"))
+        offset += 4
+    head = data.index(b"OpusHead")
+    pre_skip = int.from_bytes(data[head + 10 : head + 12], "little")
+    return (granule - pre_skip) / 48_000
+
+
+# Feedback must take under two minutes (issue 26): a woman who listens to every question in
+# full must still have at least 40 seconds of the two for her taps and "Send".
+SPOKEN_BUDGET_SECONDS = 80
+
+
+def test_hearing_every_question_in_full_leaves_time_to_answer_within_two_minutes():
+    from setu.feedback import prompts
+
+    for lang, _name in settings.LANGUAGES:
+        seconds = sum(
+            _opus_seconds((prompts.AUDIO_DIR / lang / f"{q}.ogg").read_bytes())
+            for q in prompts.QUESTIONS
+        )
+        assert 20 < seconds < SPOKEN_BUDGET_SECONDS, f"{lang}: {seconds:.1f} s"

@@ -10,9 +10,11 @@ from django.test import Client
 from django.utils import timezone
 
 from setu.core.errors import Forbidden
+from setu.entitlements.tests.factories import SchemeFactory
 from setu.feedback import selectors
 from setu.feedback.models import SubjectKind
 from setu.feedback.tests.factories import FeedbackFactory, SubjectFactory
+from setu.orgs.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -74,7 +76,57 @@ def test_response_times_are_hidden_for_small_groups(answers):
     timings = selectors.response_times(actor=answers.actors["analyst"], by="organisation")
     labels = {t.label: t for t in timings}
     assert labels["Police AHTU"].count == 12
-    assert labels["Not recorded"].count == 15  # court and CWC are no member organisation
+    # Court and CWC are no member organisation; this month's answer is not counted yet.
+    assert labels["Not recorded"].count == 14
+
+
+def test_response_times_cannot_be_subtracted_from_the_reports_total(answers):
+    """One small organisation beside a shown one would be the report's total minus the other:
+    both are hidden, as in the report by organisation."""
+    other = OrganisationFactory(name="Small Shelter")
+    for _n in range(5):
+        FeedbackFactory(
+            subject=SubjectFactory(organisation=other, kind=SubjectKind.SHELTER),
+            given_on=_last_month(),
+        )
+    actor = answers.actors["analyst"]
+    report = selectors.report(actor=actor, dimension="organisation")
+    assert report.total == 31
+    shown = {r.label: r.count for r in report.rows}
+    timings = {t.label: t.count for t in selectors.response_times(actor=actor, by="organisation")}
+    assert timings["Small Shelter"] is None
+    # Whatever the report hides, the timings hide too, so no subtraction from 31 gives 5.
+    assert {k for k, v in timings.items() if v is None} == {
+        k for k, v in shown.items() if v is None
+    }
+    assert report.total - sum(v for v in timings.values() if v) != 5
+
+
+def test_schemes_show_what_survivors_said_and_hide_what_would_give_a_small_one_away(answers):
+    big, small = SchemeFactory(name="Ujjawala"), SchemeFactory(name="Swadhar Greh")
+    about_big = SubjectFactory(kind=SubjectKind.SCHEME, scheme=big, name="Ujjawala")
+    for n in range(12):
+        FeedbackFactory(
+            subject=about_big,
+            given_on=_last_month(),
+            entitled="no" if n % 3 else "yes",
+        )
+    actor = answers.actors["coordinator"]
+    rows = {r.label: r.count for r in selectors.report(actor=actor, dimension="scheme").rows}
+    assert rows == {"Ujjawala": 12}
+    perceived = {s.scheme: s for s in selectors.scheme_perception(actor=actor)}
+    assert perceived["Ujjawala"].answers == 12 and perceived["Ujjawala"].entitled_yes == 33
+    about_small = SubjectFactory(kind=SubjectKind.SCHEME, scheme=small, name="Swadhar Greh")
+    for _n in range(4):
+        FeedbackFactory(
+            subject=about_small,
+            given_on=_last_month(),
+            entitled="partly",
+        )
+    perceived = {s.scheme: s for s in selectors.scheme_perception(actor=actor)}
+    # 4 answers are hidden, and so are the 12 beside them: 16 minus 12 would give them away.
+    assert perceived["Swadhar Greh"].answers is None
+    assert perceived["Ujjawala"].answers is None and perceived["Ujjawala"].entitled_no is None
 
 
 def test_the_report_page_draws_a_chart_with_a_table_behind_it(answers):
