@@ -95,3 +95,25 @@ def test_the_handler_reads_the_complaints_text_and_the_read_is_audited(network, 
     assert "They made me wait all day." in page.content.decode()
     entry = AuditEntry.objects.get(action="view", target_id=str(items["serious"].pk))
     assert entry.actor_user_id == network.users["handler"].pk and entry.target_org_id is None
+
+
+def test_the_collective_leader_codes_her_campaigns_feedback_with_the_coordinators(network, items):
+    """Co-analysis: the leader and the network's coordinator code the same campaign answer;
+    the leader cannot code feedback outside her campaigns, nor the peer supporter any."""
+    from setu.core.errors import NotFound
+    from setu.feedback import services
+
+    campaign_item = items["campaign"]
+    services.feedback_code(actor=network.actors["leader"], feedback=campaign_item, themes=["delay"])
+    campaign_item.refresh_from_db()
+    assert campaign_item.themes == ["delay"] and campaign_item.acknowledged_at is not None
+    services.feedback_code(
+        actor=network.actors["body_coordinator"],
+        feedback=campaign_item,
+        themes=["delay", "language"],
+    )
+    campaign_item.refresh_from_db()
+    assert campaign_item.themes == ["delay", "language"]
+    for who, which in (("leader", "open"), ("leader", "serious"), ("peer", "campaign")):
+        with pytest.raises(NotFound):
+            services.feedback_code(actor=network.actors[who], feedback=items[which], themes=[])

@@ -13,7 +13,7 @@ from setu.core.errors import Forbidden
 from setu.entitlements.tests.factories import SchemeFactory
 from setu.feedback import selectors
 from setu.feedback.models import SubjectKind
-from setu.feedback.tests.factories import FeedbackFactory, SubjectFactory
+from setu.feedback.tests.factories import CampaignFactory, FeedbackFactory, SubjectFactory
 from setu.orgs.tests.factories import OrganisationFactory
 
 pytestmark = pytest.mark.django_db
@@ -140,3 +140,15 @@ def test_the_report_page_draws_a_chart_with_a_table_behind_it(answers):
     assert '<svg class="chart"' in html and "<table" in html
     assert "Canning Police Station" in html and "fewer than 11" in html
     assert "They made me wait all day." not in html  # no free text in reports
+
+
+def test_a_collective_leader_sees_her_own_campaigns_counted_apart(answers):
+    """ "Only our campaigns": the collective's members' answers, not the network's."""
+    campaign = CampaignFactory(organisation=answers.collective)
+    for _n in range(11):
+        FeedbackFactory(subject=answers.subject, campaign=campaign, given_on=_last_month())
+    leader = answers.actors["leader"]
+    ours = selectors.report(actor=leader, dimension="subject", campaign_org=True)
+    assert {r.label: r.count for r in ours.rows} == {"Canning Police Station": 11}
+    everyone = selectors.report(actor=leader, dimension="subject")
+    assert everyone.total == 37  # the fixture's 26 and the campaign's 11

@@ -372,3 +372,25 @@ def test_sweep_also_stops_sharing_for_withdrawn_consent(personas):
 
 def test_consent_scope_names_match_the_registry():
     assert set(selectors.REFERRAL_SCOPES) <= set(ConsentScope.values)
+
+
+def test_a_survivor_collective_is_found_and_referred_to_for_peer_support(personas):
+    """Survivor collectives are referral partners (issue 26): their peer support is found in
+    the directory by need and district, and a referral to it is sent and accepted."""
+    from setu.access.actor import actor_for_user
+    from setu.directory import selectors as directory
+    from setu.orgs.models import District, OrganisationType, Role
+    from setu.orgs.tests.factories import OrganisationFactory
+
+    here = District.objects.order_by("code").first()
+    collective = OrganisationFactory(org_type=OrganisationType.SURVIVOR_COLLECTIVE)
+    peer = ServiceFactory(organisation=collective, service_type="peer_support", districts=[here])
+    ServiceFactory(organisation=collective, service_type="livelihood", districts=[here])
+    found = directory.service_list(actor=personas["lead"], need="peer_support", district=here)
+    assert list(found) == [peer]
+    ConsentFactory(person=personas.person, scopes=["identity"], recipient_org=collective)
+    referral = _send(personas, service=peer)
+    assert referral.need == "peer_support" and referral.to_org == collective
+    member = MembershipFactory(organisation=collective, role=Role.CASEWORKER).user
+    accepted = services.referral_accept(actor=actor_for_user(member), referral=referral)
+    assert accepted.status == ReferralStatus.ACCEPTED
