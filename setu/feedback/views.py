@@ -32,6 +32,7 @@ from setu.access.policy import Action
 from setu.core import charts
 from setu.core.errors import InvalidInput, NotFound
 from setu.core.forms import apply_errors
+from setu.core.pages import form_page
 from setu.feedback import icons, prompts, selectors, services
 from setu.feedback.forms import (
     AssistedForm,
@@ -447,20 +448,17 @@ def change_notes(request: HttpRequest) -> HttpResponse:
     """ "You said, we did": what the organisation changed; survivors read it on /f/."""
     actor = actor_of(request)
     policy.require_allowed(actor, Action.CREATE, "feedback.changenote")
-    form = ChangeNoteForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.change_note_add(actor=actor, **form.cleaned_data)
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Published."))
-            return redirect("feedback:changes")
-    return render(
+    return form_page(
         request,
-        "feedback/changes.html",
-        {
-            "form": form,
+        ChangeNoteForm(request.POST or None),
+        title=_("You said, we did"),
+        back=reverse("feedback:changes"),
+        submit=_("Publish"),
+        save=lambda data: services.change_note_add(actor=actor, **data),
+        done=lambda _note: reverse("feedback:changes"),
+        success=_("Published."),
+        template="feedback/changes.html",
+        extra={
             "notes": selectors.change_note_list(actor=actor),
             "today": timezone.localdate(),
             "active_nav": "feedback",
@@ -493,21 +491,24 @@ def subject_form(request: HttpRequest, subject_id: UUID | None = None) -> HttpRe
     form = SubjectForm(
         request.POST or None, initial=initial, **selectors.subject_form_choices(actor=actor)
     )
-    if request.method == "POST" and form.is_valid():
-        try:
-            if subject:
-                services.subject_update(actor=actor, subject=subject, **form.cleaned_data)
-            else:
-                services.subject_create(actor=actor, **form.cleaned_data)
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("feedback:subject-list")
-    return render(
+
+    def save(data: dict[str, Any]) -> Any:
+        if subject:
+            return services.subject_update(actor=actor, subject=subject, **data)
+        return services.subject_create(actor=actor, **data)
+
+    back = reverse("feedback:subject-list")
+    return form_page(
         request,
-        "feedback/subject_form.html",
-        {"form": form, "subject": subject, "active_nav": "feedback"},
+        form,
+        title=subject.name if subject else _("Add a service, office or scheme"),
+        back=back,
+        submit=_("Save"),
+        save=save,
+        done=lambda _subject: back,
+        success=_("Saved."),
+        template="feedback/subject_form.html",
+        extra={"subject": subject, "active_nav": "feedback"},
     )
 
 
@@ -516,27 +517,20 @@ def complaint_desks(request: HttpRequest) -> HttpResponse:
     """The organisation's named handlers of serious complaints, and a form to name one."""
     actor = actor_of(request)
     policy.require_allowed(actor, Action.EDIT, "feedback.complaintdesk")
-    form = ComplaintDeskForm(request.POST or None, handlers=selectors.handler_choices(actor=actor))
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.complaint_desk_add(
-                actor=actor,
-                handler_id=form.cleaned_data["handler"],
-                priority=form.cleaned_data["priority"],
-            )
-        except InvalidInput as exc:
-            apply_errors(form, exc)
-        else:
-            messages.success(request, _("Saved."))
-            return redirect("feedback:complaint-desks")
-    return render(
+    back = reverse("feedback:complaint-desks")
+    return form_page(
         request,
-        "feedback/complaint_desks.html",
-        {
-            "form": form,
-            "desks": selectors.complaint_desk_list(actor=actor),
-            "active_nav": "feedback",
-        },
+        ComplaintDeskForm(request.POST or None, handlers=selectors.handler_choices(actor=actor)),
+        title=_("Complaint handlers"),
+        back=back,
+        submit=_("Save"),
+        save=lambda data: services.complaint_desk_add(
+            actor=actor, handler_id=data["handler"], priority=data["priority"]
+        ),
+        done=lambda _desk: back,
+        success=_("Saved."),
+        template="feedback/complaint_desks.html",
+        extra={"desks": selectors.complaint_desk_list(actor=actor), "active_nav": "feedback"},
     )
 
 
