@@ -1178,7 +1178,9 @@ def _intel_partner_cases(actor: Actor) -> Q:
     """Rows (of any model with ``case`` and ``owner_org``) of an agreed partner's case that
     shares a value with a case of the actor's own: their intelligence (never the survivor's
     record) is what the agreement opens, and only for police liaisons and legal officers.
-    Restricted cases are never opened this way.
+    Restricted cases are never opened this way: the flag is read from the index row
+    (``IntelKey.case_restricted``), not the partner's case row, which row-level security
+    rightly withholds from the actor's organisation.
 
     "Shares a value" is read from the cross-references (``IntelLink``), which the services
     keep for every pair of index rows of one value in two organisations: the links between
@@ -1197,13 +1199,13 @@ def _intel_partner_cases(actor: Actor) -> Q:
         org_a_id__in=partners,
         org_b_id=mine,
         key_b__case_id__in=own,
-        key_a__case__is_restricted=False,
+        key_a__case_restricted=False,
     ).values("key_a__case_id")
     theirs_b = IntelLink.objects.filter(
         org_b_id__in=partners,
         org_a_id=mine,
         key_a__case_id__in=own,
-        key_b__case__is_restricted=False,
+        key_b__case_restricted=False,
     ).values("key_b__case_id")
     return Q(owner_org_id__in=partners) & (Q(case_id__in=theirs_a) | Q(case_id__in=theirs_b))
 

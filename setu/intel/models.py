@@ -158,6 +158,10 @@ class IntelKey(models.Model):
     perpetrator = models.ForeignKey(
         Perpetrator, null=True, blank=True, on_delete=models.CASCADE, related_name="keys"
     )
+    # The case's ``is_restricted``, copied here so that the agreement rule (access.policy) never
+    # reads another organisation's case row, which row-level security withholds from it. Kept
+    # by the services: set when the row is made, followed when the case's restriction changes.
+    case_restricted = models.BooleanField(default=False)
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

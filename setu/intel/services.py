@@ -149,6 +149,7 @@ def _reindex(
     *,
     case_id: Any,
     owner_org_id: Any,
+    case_restricted: bool,
     **owner: Any,
 ) -> list[IntelKey]:
     """Make the item's index rows exactly ``wanted`` (kind, value); returns the new rows. Rows
@@ -158,7 +159,14 @@ def _reindex(
     if stale:
         IntelKey.objects.filter(pk__in=stale).delete()
     fresh = [
-        IntelKey(kind=kind, value=value, case_id=case_id, owner_org_id=owner_org_id, **owner)
+        IntelKey(
+            kind=kind,
+            value=value,
+            case_id=case_id,
+            owner_org_id=owner_org_id,
+            case_restricted=case_restricted,
+            **owner,
+        )
         for kind, value in sorted(wanted - set(have))
     ]
     return IntelKey.objects.bulk_create(fresh) if fresh else []
@@ -229,12 +237,22 @@ def _alert(links: list[IntelLink]) -> None:
             )
 
 
+def _case_restricted(model: type[Identifier] | type[Perpetrator], pk: Any) -> bool:
+    """The item's case's restriction as committed, not as a caller's copy of the case holds it.
+    The case row is locked, as ``registry.services.case_update`` locks it before telling us of a
+    change, so an index row cannot be made with the old value after that change has passed."""
+    with transaction.atomic():
+        item = model.objects.select_related("case").select_for_update(of=("case",)).get(pk=pk)
+        return bool(item.case.is_restricted)
+
+
 def _index_identifier(identifier: Identifier) -> list[IntelLink]:
     new = _reindex(
         {(identifier.kind, identifier.value)},
         identifier.keys.all(),
         case_id=identifier.case_id,
         owner_org_id=identifier.owner_org_id,
+        case_restricted=_case_restricted(Identifier, identifier.pk),
         identifier=identifier,
     )
     return _link_new_keys(new)
@@ -246,9 +264,16 @@ def _index_perpetrator(perpetrator: Perpetrator) -> list[IntelLink]:
         perpetrator.keys.all(),
         case_id=perpetrator.case_id,
         owner_org_id=perpetrator.owner_org_id,
+        case_restricted=_case_restricted(Perpetrator, perpetrator.pk),
         perpetrator=perpetrator,
     )
     return _link_new_keys(new)
+
+
+def case_restriction_follow(case_id: Any, restricted: bool) -> None:
+    """The case's index rows take its new restriction (``registry.hooks``), in the registry's
+    transaction: an agreement stops opening its intelligence from the moment it is restricted."""
+    IntelKey.objects.filter(case_id=case_id).update(case_restricted=restricted)
 
 
 # --- Perpetrators -----------------------------------------------------------------------------

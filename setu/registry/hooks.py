@@ -1,7 +1,8 @@
-"""What the registry tells other apps after it writes a person or an event: explicit subscribers.
+"""What the registry tells other apps after it writes a person, an event or a case's restriction:
+explicit subscribers.
 
-Matching registers here in its ``AppConfig.ready`` (re-index and re-check after the commit);
-the registry calls ``person_saved`` / ``event_recorded`` once per write service and knows
+Matching registers here in its ``AppConfig.ready`` (re-index and re-check after the commit),
+intelligence for a case's restriction (its index carries the flag); the registry calls ``person_saved`` / ``event_recorded`` / ``case_restriction_changed`` once per write service and knows
 nothing of who listens. Not Django signals: the list is explicit and typed.
 """
 
@@ -16,6 +17,8 @@ if TYPE_CHECKING:
 
 PersonSavedHandler = Callable[[uuid.UUID], None]
 EventRecordedHandler = Callable[[uuid.UUID], None]
+# (case id, restricted now)
+CaseRestrictionHandler = Callable[[uuid.UUID, bool], None]
 # (actor, draft person fields with home state/district) -> [(person id, name)] of records of
 # the actor's own organisation that are strong candidates for being the same person.
 DuplicateFinder = Callable[["Actor", Mapping[str, Any]], list[tuple[Any, str]]]
@@ -23,6 +26,7 @@ DuplicateFinder = Callable[["Actor", Mapping[str, Any]], list[tuple[Any, str]]]
 _person_saved: list[PersonSavedHandler] = []
 _event_recorded: list[EventRecordedHandler] = []
 _person_anonymised: list[PersonSavedHandler] = []
+_case_restriction_changed: list[CaseRestrictionHandler] = []
 _duplicate_finders: list[DuplicateFinder] = []
 
 
@@ -51,6 +55,19 @@ def person_anonymised(person_id: Any) -> None:
     """Retention removed this person's identifying data in this transaction."""
     for handler in _person_anonymised:
         handler(person_id)
+
+
+def on_case_restriction_changed(handler: CaseRestrictionHandler) -> CaseRestrictionHandler:
+    """Call ``handler(case_id, restricted)`` when a case became restricted, or stopped being so."""
+    if handler not in _case_restriction_changed:
+        _case_restriction_changed.append(handler)
+    return handler
+
+
+def case_restriction_changed(case_id: Any, restricted: bool) -> None:
+    """A case's restriction to its team changed in this transaction."""
+    for handler in _case_restriction_changed:
+        handler(case_id, restricted)
 
 
 def on_find_duplicates(handler: DuplicateFinder) -> DuplicateFinder:

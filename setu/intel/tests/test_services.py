@@ -17,6 +17,7 @@ from setu.intel import selectors, services
 from setu.intel.models import Identifier, IntelKey, IntelLink, Perpetrator, SharingAgreement
 from setu.intel.tests.factories import AgreementFactory
 from setu.notifications.models import NoticeKind, Notification
+from setu.registry import services as registry
 from setu.registry.tests.factories import CaseFactory
 
 pytestmark = pytest.mark.django_db
@@ -158,9 +159,38 @@ def test_an_agreement_not_live_opens_nothing(net):
     assert not _sees(police, net.partner_case)
 
 
+def _restricted_flags(case) -> set[bool]:
+    return set(IntelKey.objects.filter(case=case).values_list("case_restricted", flat=True))
+
+
 def test_a_restricted_case_is_not_opened_by_an_agreement(net):
-    net.partner_case.is_restricted = True
-    net.partner_case.save()
+    admin, police = net.actors["partner_admin"], net.actors["own_police"]
+    registry.case_update(actor=admin, case=net.partner_case, is_restricted=True)
+    # The index rows follow the case (the agreement rule reads them, not the case row).
+    assert _restricted_flags(net.partner_case) == {True}
+    assert _restricted_flags(net.own_case) == {False}
+    assert not _sees(police, net.partner_case)
+    services.identifier_add(
+        actor=admin, case=net.partner_case, kind="upi", raw="salim@okaxis", source="survivor"
+    )
+    assert _restricted_flags(net.partner_case) == {True}  # a row made later starts restricted
+    registry.case_update(actor=admin, case=net.partner_case, is_restricted=False)
+    assert _restricted_flags(net.partner_case) == {False}
+    assert _sees(police, net.partner_case)
+
+
+def test_the_data_migration_copies_each_cases_restriction_onto_its_index_rows(net):
+    from importlib import import_module
+
+    from django.apps import apps
+
+    from setu.registry.models import Case
+
+    Case.objects.filter(pk=net.partner_case.pk).update(is_restricted=True)
+    assert _restricted_flags(net.partner_case) == {False}  # written around the services
+    import_module("setu.intel.migrations.0004_intelkey_case_restricted_fill").fill(apps, None)
+    assert _restricted_flags(net.partner_case) == {True}
+    assert _restricted_flags(net.own_case) == _restricted_flags(net.other_case) == {False}
     assert not _sees(net.actors["own_police"], net.partner_case)
 
 

@@ -154,6 +154,8 @@ def case_update(*, actor: Actor, case: Case, **fields: Any) -> Case:
         target=case,
         changes=_diff(before, _snapshot(case, CASE_FIELDS)),
     )
+    if case.is_restricted != before["is_restricted"]:
+        hooks.case_restriction_changed(case.pk, case.is_restricted)
     return case
 
 
