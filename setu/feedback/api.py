@@ -59,7 +59,7 @@ class FeedbackListApi(ScopedListApi):
             actor=actor,
             lane=lane if lane in selectors.Lane.values else "",
             status=state if state in selectors.Status.values else "",
-        ).select_related("subject__organisation")
+        )
 
 
 @extend_schema(tags=TAGS)
@@ -155,7 +155,7 @@ class ChangeNoteListApi(APIView):
     def get(self, request: Request) -> Response:
         actor = actor_of(request)
         policy.require_allowed(actor, Action.CREATE, "feedback.changenote")
-        notes = selectors.change_note_list(actor=actor).select_related("organisation")
+        notes = selectors.change_note_list(actor=actor)
         return paginated(self, request, notes, ChangeNoteOut)
 
     @extend_schema(request=ChangeNoteIn, responses={201: ChangeNoteOut})

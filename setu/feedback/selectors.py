@@ -106,7 +106,7 @@ def feedback_list(
         rows = rows.filter(status=status)
     if campaign_id:
         rows = rows.filter(campaign_id=campaign_id)
-    return rows.select_related("subject", "district", "campaign")
+    return rows.select_related("subject__organisation", "district", "campaign")
 
 
 def feedback_get(*, actor: Actor, feedback_id: UUID) -> Feedback:
@@ -203,7 +203,7 @@ def complaint_desk_get(*, actor: Actor, desk_id: UUID) -> ComplaintDesk:
 
 def change_note_list(*, actor: Actor) -> QuerySet[ChangeNote]:
     """The actor's organisation's "you said, we did" notes (those it may write)."""
-    return policy.scope(actor, ChangeNote.objects.all(), Action.EDIT)
+    return policy.scope(actor, ChangeNote.objects.all(), Action.EDIT).select_related("organisation")
 
 
 # --- Reports ------------------------------------------------------------------------------------
