@@ -123,6 +123,27 @@ class TeamRole(models.TextChoices):
 # Roles that stay at base and are not themselves on a check-in timer.
 BASE_ROLES = frozenset({TeamRole.SAFETY_CONTACT})
 
+# Who the SOP expects on the team for each kind of operation: women officers where women or
+# girls are searched or moved (ITPA s.15(6A)), a counsellor, an interpreter and medical support
+# for the persons met. The plan names a role nobody fills; it does not refuse to start, since
+# an interpreter is not needed when the team speaks the survivor's language.
+SUPPORT_ROLES: dict[str, tuple[TeamRole, ...]] = {
+    OperationKind.RESCUE: (
+        TeamRole.FEMALE_OFFICER,
+        TeamRole.COUNSELLOR,
+        TeamRole.INTERPRETER,
+        TeamRole.MEDICAL,
+    ),
+    OperationKind.INTERCEPTION: (
+        TeamRole.FEMALE_OFFICER,
+        TeamRole.COUNSELLOR,
+        TeamRole.INTERPRETER,
+        TeamRole.MEDICAL,
+    ),
+    OperationKind.HOME_VISIT: (TeamRole.COUNSELLOR, TeamRole.INTERPRETER, TeamRole.MEDICAL),
+    OperationKind.COURT_ESCORT: (TeamRole.FEMALE_OFFICER,),
+}
+
 
 class TeamMember(BaseModel):
     """A user on an operation's team, with their role, buddy and check-in timer."""

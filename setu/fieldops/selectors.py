@@ -4,7 +4,7 @@ the team (``policy.fieldops_sees_place`` / ``fieldops_names_staff``)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
@@ -18,6 +18,7 @@ from setu.audit.services import AuditAction
 from setu.core.errors import NotFound
 from setu.fieldops.models import (
     ACTIVE_ALERT,
+    SUPPORT_ROLES,
     Alert,
     AlertStatus,
     ChecklistStep,
@@ -28,6 +29,7 @@ from setu.fieldops.models import (
     Resolution,
     SopAdaptation,
     TeamMember,
+    TeamRole,
 )
 
 
@@ -107,6 +109,8 @@ class OperationView:
     rescued: list[Rescued]
     debrief: Debrief | None
     partners: list[str]
+    # Roles the SOP expects for this kind of operation that nobody on the team fills yet.
+    to_arrange: list[TeamRole] = field(default_factory=list)
 
 
 def _seat(actor: Actor, op: Operation, m: TeamMember, now: Any) -> Seat:
@@ -149,6 +153,11 @@ def operation_view(*, actor: Actor, operation_id: Any) -> OperationView:
         else [],
         debrief=Debrief.objects.filter(operation=op).first(),
         partners=[str(o) for o in op.partner_orgs.all()],
+        to_arrange=[
+            role for role in SUPPORT_ROLES[op.kind] if not any(m.role == role for m in team)
+        ]
+        if op.status in (OperationStatus.PLANNED, OperationStatus.ACTIVE)
+        else [],
     )
 
 

@@ -96,6 +96,11 @@ class FieldOpOperationDetailOut(serializers.Serializer):
     team = FieldOpSeatOut(source="seats", many=True)
     steps = FieldOpStepOut(many=True)
     alerts = FieldOpAlertOut(many=True)
+    to_arrange = serializers.ListField(
+        child=serializers.ChoiceField(choices=TeamRole.choices),
+        help_text="Roles the standard procedure expects for this kind of operation that nobody "
+        "on the team fills yet (empty once closed).",
+    )
 
     def get_target_place(self, view: object) -> str | None:
         """The place, for the team only; null for everyone else."""

@@ -1,6 +1,6 @@
 """Field operations on a phone, in English and in Bengali: the Mumbai NGO's caseworker plans an
 interception, names a colleague as the safety contact, starts it, checks in with the big "I
-am safe" button and ticks the first SOP step done. The desktop variants are skipped: this is
+am safe" button, ticks the first SOP step done and closes the operation. The desktop variants are skipped: this is
 the screen a team lead has in the field."""
 
 from __future__ import annotations
@@ -71,3 +71,9 @@ def test_plan_start_check_in_and_tick_a_step_on_a_phone(page, variant):
     assert page.get_by_text(ui.t("Step done.")).is_visible()
     checklist = page.get_by_role("region", name=ui.exact("SOP checklist"))
     assert checklist.locator(".badge-ok").count() == 1
+
+    # Closed from the same page; the debrief is what remains to do.
+    ui.button("Close the operation").click()
+    page.wait_for_url(operation_url)
+    assert page.get_by_text(ui.t("Closed"), exact=True).first.is_visible()
+    assert ui.link("Debrief").first.is_visible()

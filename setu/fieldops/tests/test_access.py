@@ -342,3 +342,24 @@ def test_the_plan_page_holds_a_bed_and_the_shelter_sees_what_for_never_the_place
     assert hold_page.status_code == 200 and "Rescue (field operation)" in html
     assert "Neem" not in html and "Lane 4" not in html
     assert reverse("shelters:hold-admit", args=[operation.bed_hold_id]) in html
+
+
+def test_the_plan_names_the_support_roles_nobody_fills_yet(personas, operation):
+    url = reverse("fieldops:operation-detail", args=[operation.pk])
+    lead = _client(personas.users["lead"])
+    page = lead.get(url).content.decode()
+    assert "not yet on the team:" in page and "Female officer, Counsellor, Interpreter" in page
+    api = reverse("api:fieldops-operation-detail", args=[operation.pk])
+    assert lead.get(api).json()["to_arrange"] == [
+        "female_officer",
+        "counsellor",
+        "interpreter",
+        "medical",
+    ]
+    services.member_add(
+        actor=personas["lead"],
+        operation=operation,
+        user_id=personas.users["org_admin"].pk,
+        role="female_officer",
+    )
+    assert lead.get(api).json()["to_arrange"] == ["counsellor", "interpreter", "medical"]

@@ -1,5 +1,7 @@
 """Escalation survives a restart: the sweep is killed (SIGKILL) in the middle of paging for a
 missed check-in, a new sweep runs, and every step of the escalation has happened exactly once.
+Once as cron runs it (``setu fieldops sweep``), once as the task queue runs it (``setu
+db_worker`` on the database backend, the worker itself killed and started again).
 
 The sweeps run as real processes against the test database (on SQLite a file copy of it, made
 with ``VACUUM INTO``; on PostgreSQL the test database itself), as cron or the worker run them.
@@ -43,6 +45,25 @@ def paging(alert, step, members):
 services._page = paging
 from django.core.management import call_command
 call_command("fieldops", "sweep")
+"""
+
+# The task queue's worker, with the same slowed paging: it runs the queued sweep task.
+KILLED_WORKER = """
+import os, sys, time
+import django
+django.setup()
+from setu.fieldops import services
+real = services._page
+def paging(alert, step, members):
+    sent = real(alert, step, members)
+    if step == 1:
+        with open(sys.argv[1], "w") as marker:
+            marker.write("paging the buddy")
+        time.sleep(300)
+    return sent
+services._page = paging
+from django.core.management import call_command
+call_command("db_worker", "--no-startup-delay", "--interval", "0.2")
 """
 
 # What the database holds afterwards, as JSON.
@@ -143,4 +164,62 @@ def test_escalation_killed_half_way_happens_exactly_once_after_a_restart(
     assert "Missed check-ins: 0; escalation steps taken: 0" in again.stdout
 
     # Prompt (to her) and buddy (the lead), each exactly once.
+    assert _counts(env) == {"alerts": 1, "steps": [0, 1], "notices": 2}
+
+
+def _worker_env(url: str) -> dict[str, str]:
+    return {**_env(url), "SETU_TASKS_BACKEND": "django_tasks_db.DatabaseBackend"}
+
+
+@pytest.mark.django_db(transaction=True)
+def test_worker_killed_between_missed_deadline_and_escalation_escalates_once_after_restart(
+    transactional_db, personas, police, operation, tmp_path
+):
+    services.operation_start(actor=personas["lead"], operation=operation)
+    operation.refresh_from_db()
+    operation.escalation_policy["step_minutes"] = 60
+    operation.save(update_fields=["escalation_policy"])
+    me = seat(operation, personas, "partner")
+    missed = timezone.now() - datetime.timedelta(minutes=10)
+    operation.team.exclude(next_due_at=None).update(next_due_at=missed + datetime.timedelta(days=1))
+    operation.team.filter(pk=me.pk).update(next_due_at=missed)
+    env = _worker_env(_database_url(tmp_path))
+
+    # Cron's minute: the sweep goes on the database task queue, for the worker.
+    queued = _run(env, "-m", "setu.cli", "fieldops", "sweep", "--enqueue")
+    assert queued.returncode == 0, queued.stderr[-2000:]
+    assert "Enqueued check-in sweep" in queued.stdout
+
+    marker = tmp_path / "paging"
+    worker = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", KILLED_WORKER, str(marker)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 240
+    while not marker.exists():
+        if worker.poll() is not None:
+            pytest.fail(f"the worker ended before paging: {worker.stderr.read()[-2000:]}")
+        if time.monotonic() > deadline:
+            worker.kill()
+            pytest.fail("the worker never reached the buddy's page")
+        time.sleep(0.2)
+    os.kill(worker.pid, signal.SIGKILL)
+    worker.wait(timeout=60)
+    assert worker.returncode == -signal.SIGKILL
+
+    # The missed deadline's alert is committed; no step of its escalation is.
+    assert _counts(env) == {"alerts": 1, "steps": [], "notices": 0}
+
+    # The killed task is left claimed by the dead worker, so the next minute's enqueue is what
+    # the restarted worker runs: the escalation happens then, and only once.
+    for _minute in range(2):
+        queued = _run(env, "-m", "setu.cli", "fieldops", "sweep", "--enqueue")
+        assert queued.returncode == 0, queued.stderr[-2000:]
+        restarted = _run(env, "-m", "setu.cli", "db_worker", "--batch", "--no-startup-delay")
+        assert restarted.returncode == 0, restarted.stderr[-2000:]
+
     assert _counts(env) == {"alerts": 1, "steps": [0, 1], "notices": 2}
