@@ -42,7 +42,15 @@ def _load(proceedings: int, hearings: int, rng: random.Random) -> tuple[object, 
     from django.contrib.auth.hashers import make_password
 
     from setu.accounts.models import User
-    from setu.legal.models import Accused, Hearing, Judgment, Proceeding, Stage, Track
+    from setu.legal.models import (
+        Accused,
+        Hearing,
+        Judgment,
+        Proceeding,
+        Stage,
+        Track,
+        WitnessPlan,
+    )
     from setu.orgs.models import District, Membership, Organisation, Role
     from setu.registry.models import Case
 
@@ -98,12 +106,21 @@ def _load(proceedings: int, hearings: int, rng: random.Random) -> tuple[object, 
     )  # fmt: skip
     first = today.replace(day=1)
     mine = rows[:400]
-    Hearing.objects.bulk_create(
+    dated = Hearing.objects.bulk_create(
         [
             Hearing(proceeding=mine[n % len(mine)], on=first + datetime.timedelta(days=n % 28),
                     court=mine[n % len(mine)].court, outcome="adjourned" if n % 2 else "scheduled",
                     adjournment_reason="witness_absent" if n % 2 else "")
             for n in range(hearings)
+        ],
+        batch_size=5000,
+    )  # fmt: skip
+    # One hearing in five brings an inter-state witness; half of those plans are not ready.
+    WitnessPlan.objects.bulk_create(
+        [
+            WitnessPlan(hearing=h, proceeding_id=h.proceeding_id, travel_from="Murshidabad",
+                        travel_to="Mumbai", status="ready" if n % 2 else "not_started")
+            for n, h in enumerate(dated[::5])
         ],
         batch_size=5000,
     )  # fmt: skip

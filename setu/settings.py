@@ -386,6 +386,7 @@ SPECTACULAR_SETTINGS = {
         "ServiceTypeEnum": "setu.directory.models.ServiceType",
         "HearingOutcomeEnum": "setu.legal.models.HearingOutcome",
         "MeasureKindEnum": "setu.legal.models.MeasureKind",
+        "WitnessPlanStatusEnum": "setu.legal.models.WitnessPlanStatus",
         "OperationKindEnum": "setu.fieldops.models.OperationKind",
         "OperationStatusEnum": "setu.fieldops.models.OperationStatus",
         "TeamRoleEnum": "setu.fieldops.models.TeamRole",

@@ -1507,3 +1507,14 @@ def system_read(func: _SystemRead) -> _SystemRead:
 
     read.setu_system_read = True  # type: ignore[attr-defined]
     return read  # type: ignore[return-value]
+
+
+# --- Legal: inter-state witness plans (issue 24, point 3) -------------------------------------
+
+RULES.update(
+    {
+        # A hearing's witness plan is read and written exactly as its proceeding.
+        ("legal.witnessplan", Action.VIEW): _via_proceeding(_proceeding_view),
+        ("legal.witnessplan", Action.EDIT): _via_proceeding(_proceeding_edit),
+    }
+)

@@ -9,6 +9,7 @@ from typing import Any
 from uuid import UUID
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import status
@@ -43,6 +44,8 @@ from setu.legal.serializers import (
     ProceedingDetailOut,
     ProceedingIn,
     ProceedingOut,
+    WitnessPlanIn,
+    WitnessPlanOut,
 )
 
 
@@ -252,6 +255,30 @@ HearingDetailApi = _correction_api(
     given=HearingPatchIn,
     out=HearingOut,
 )
+
+
+@extend_schema(tags=["legal"])
+class WitnessPlanApi(APIView):
+    """GET: a hearing's inter-state witness plan (404 before one is made; audited). PUT: make
+    or change it (the proceeding's writers; audited)."""
+
+    @extend_schema(responses=WitnessPlanOut)
+    def get(self, request: Request, hearing_id: UUID) -> Response:
+        _hearing, plan = selectors.witness_plan_get(actor=actor_of(request), hearing_id=hearing_id)
+        if plan is None:
+            return Response(
+                {"detail": _("No witness plan has been made for this hearing.")},
+                status=status.HTTP_404_NOT_FOUND,
+            )
+        return Response(WitnessPlanOut(plan).data)
+
+    @extend_schema(request=WitnessPlanIn, responses=WitnessPlanOut)
+    def put(self, request: Request, hearing_id: UUID) -> Response:
+        actor = actor_of(request)
+        hearing = selectors.hearing_get(actor=actor, hearing_id=hearing_id, action=Action.EDIT)
+        data = valid_input(WitnessPlanIn, request.data)
+        plan = services.witness_plan_save(actor=actor, hearing=hearing, **data)
+        return Response(WitnessPlanOut(plan).data)
 
 
 @extend_schema(tags=["legal"])

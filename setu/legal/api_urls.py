@@ -50,6 +50,11 @@ urlpatterns = [
         name="legal-hearing-detail",
     ),
     path(
+        "legal/hearings/<uuid:hearing_id>/witness-plan/",
+        api.WitnessPlanApi.as_view(),
+        name="legal-witness-plan",
+    ),
+    path(
         "legal/proceedings/<uuid:proceeding_id>/status/",
         api.PlainStatusApi.as_view(),
         name="legal-plain-status",

@@ -30,7 +30,9 @@ from setu.legal.models import (
     ProtectionMeasure,
     Stage,
     Track,
+    TravelMode,
     Verdict,
+    WitnessPlan,
 )
 from setu.orgs.models import Membership
 from setu.registry.models import CasePerson, CaseRole
@@ -93,6 +95,7 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
     hearings: list[Hearing] = []
     counts: dict[str, int] = {}
     serial = 0
+    interstate: Proceeding | None = None
     for link in links:
         case = link.case
         if case.pk in seen or case.owner_org_id not in officers:
@@ -195,6 +198,7 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
                 ProtectionMeasure(proceeding=p, kind=MeasureKind.STATEMENT_183, on=statement_on)
             )
         if story == "interstate":
+            interstate = p
             # She agreed to hear about her case by SMS, in Bengali (a made-up demo number).
             p.reminder_consent_on = p.fir_date + 3 * D
             p.reminder_phone = "+919000000024"
@@ -203,7 +207,7 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
                 ProtectionMeasure(
                     proceeding=p,
                     kind=MeasureKind.INTERSTATE_TRAVEL,
-                    on=today + 12 * D,
+                    on=today + 6 * D,
                     detail="Survivor now lives in another state: train fare, a woman escort and "
                     "a daily allowance for the hearing; video link asked for as a fallback.",
                 )
@@ -234,8 +238,31 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
     Judgment.objects.bulk_create(judgments, batch_size=1000)
     ProtectionMeasure.objects.bulk_create(measures, batch_size=1000)
     Hearing.objects.bulk_create(hearings, batch_size=2000)
+    WitnessPlan.objects.bulk_create(_witness_plans(hearings, interstate, today))
     counts.update(proceedings=len(proceedings), hearings=len(hearings), judgments=len(judgments))
     return counts
+
+
+def _witness_plans(
+    hearings: list[Hearing], interstate: Proceeding | None, today: datetime.date
+) -> list[WitnessPlan]:
+    """The inter-state witness's coming hearing: train and allowance planned, the escort not yet
+    found, a video link asked for; not ready within a week, so the calendar flags it."""
+    return [
+        WitnessPlan(
+            hearing=h,
+            proceeding=h.proceeding,
+            travel_from="Murshidabad, West Bengal",
+            travel_to=h.court,
+            travel_mode=TravelMode.TRAIN,
+            travel_on=h.on - 2 * D,
+            allowance_rupees=2400,
+            video_requested=True,
+            notes="Woman escort to be confirmed by the district police.",
+        )
+        for h in hearings
+        if interstate is not None and h.proceeding is interstate and h.on >= today
+    ]
 
 
 def _cnr(district: Any, rng: random.Random, year: int) -> str:
@@ -281,7 +308,7 @@ def _hearings(p: Proceeding, story: str, rng: random.Random, today: datetime.dat
         rows.append(
             Hearing(
                 proceeding=p,
-                on=today + (12 if story == "interstate" else rng.randint(3, 40)) * D,
+                on=today + (6 if story == "interstate" else rng.randint(3, 40)) * D,
                 court=p.court,
                 purpose="Evidence of the survivor" if story == "interstate" else "Hearing",
                 survivor_needed=story in ("interstate", "stuck") or rng.random() < 0.3,

@@ -16,7 +16,9 @@ from setu.legal.models import (
     MeasureKind,
     Stage,
     Track,
+    TravelMode,
     Verdict,
+    WitnessPlanStatus,
 )
 
 
@@ -192,6 +194,35 @@ class HearingEditForm(HearingForm):
         required=False,
         choices=[("", "—"), *AdjournmentReason.choices],
     )
+
+
+class WitnessPlanForm(forms.Form):
+    """How an inter-state witness reaches a hearing: travel, escort, allowance, video link."""
+
+    status = forms.ChoiceField(label=_("Status"), choices=WitnessPlanStatus.choices)
+    travel_from = forms.CharField(label=_("Travelling from"), required=False, max_length=150)
+    travel_to = forms.CharField(label=_("Travelling to"), required=False, max_length=150)
+    travel_mode = forms.ChoiceField(
+        label=_("Travel by"), required=False, choices=[("", "—"), *TravelMode.choices]
+    )
+    travel_on = forms.DateField(label=_("Travel date"), required=False, widget=DateInput)
+    escort_name = forms.CharField(label=_("Escort"), required=False, max_length=150)
+    escort_org = forms.CharField(
+        label=_("Escort's organisation"),
+        required=False,
+        max_length=200,
+        help_text=_("For example the police station or the NGO that sends the escort."),
+    )
+    allowance_rupees = forms.IntegerField(
+        label=_("Allowance (₹)"), required=False, min_value=0, max_value=10_000_000
+    )
+    allowance_paid = forms.BooleanField(label=_("Allowance paid"), required=False)
+    video_requested = forms.BooleanField(label=_("Video link requested"), required=False)
+    video_granted = forms.BooleanField(label=_("Video link granted"), required=False)
+    notes = forms.CharField(label=_("Notes"), required=False, max_length=300)
+
+    def clean_allowance_rupees(self) -> int:
+        return self.cleaned_data.get("allowance_rupees") or 0
 
 
 class ConfirmForm(forms.Form):

@@ -239,3 +239,55 @@ class Hearing(BaseModel):
     class Meta:
         ordering = ["on", "created_at"]
         indexes = [models.Index(fields=["on"])]
+
+
+class TravelMode(models.TextChoices):
+    TRAIN = "train", _("Train")
+    BUS = "bus", _("Bus")
+    AIR = "air", _("Air")
+    CAR = "car", _("Car or jeep")
+    OTHER = "other", _("Other")
+
+
+class WitnessPlanStatus(models.TextChoices):
+    NOT_STARTED = "not_started", _("Not started")
+    READY = "ready", _("Ready")
+
+
+class WitnessPlan(BaseModel):
+    """How an inter-state witness reaches one hearing: travel, escort, allowance and video link.
+
+    One plan per hearing; the proceeding is kept beside the hearing so the policy scopes a plan
+    exactly as the proceeding's other parts (``legal.witnessplan`` rules)."""
+
+    hearing = models.OneToOneField(Hearing, on_delete=models.CASCADE, related_name="witness_plan")
+    proceeding = models.ForeignKey(
+        Proceeding, on_delete=models.CASCADE, related_name="witness_plans"
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=12,
+        choices=WitnessPlanStatus.choices,
+        default=WitnessPlanStatus.NOT_STARTED,
+    )
+    travel_from = models.CharField(_("travelling from"), max_length=150, blank=True)
+    travel_to = models.CharField(_("travelling to"), max_length=150, blank=True)
+    travel_mode = models.CharField(
+        _("travel by"), max_length=8, choices=TravelMode.choices, blank=True
+    )
+    travel_on = models.DateField(_("travel date"), null=True, blank=True)
+    escort_name = models.CharField(_("escort"), max_length=150, blank=True)
+    escort_org = models.CharField(_("escort's organisation"), max_length=200, blank=True)
+    # Whole rupees: the witness allowance courts and DLSAs pay is never in paise.
+    allowance_rupees = models.PositiveIntegerField(_("allowance (₹)"), default=0)
+    allowance_paid = models.BooleanField(_("allowance paid"), default=False)
+    video_requested = models.BooleanField(_("video link requested"), default=False)
+    video_granted = models.BooleanField(_("video link granted"), default=False)
+    notes = models.CharField(_("notes"), max_length=300, blank=True)
+
+    # Where she travels from can lead to her; the escort is a person. Neither goes in the trail.
+    AUDIT_PERSONAL_FIELDS = ("travel_from", "escort_name", "notes")
+
+    class Meta:
+        ordering = ["created_at"]
+        indexes = [models.Index(fields=["proceeding", "status"])]

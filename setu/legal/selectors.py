@@ -31,6 +31,8 @@ from setu.legal.models import (
     ProtectionMeasure,
     Track,
     Verdict,
+    WitnessPlan,
+    WitnessPlanStatus,
 )
 
 # A proceeding with no hearing for this long is stale.
@@ -65,7 +67,8 @@ def proceeding_get(*, actor: Actor, proceeding_id: Any, action: Action = Action.
         .prefetch_related(
             Prefetch("accused", queryset=Accused.objects.prefetch_related("judgments")),
             "measures",
-            "hearings",
+            # The witness plan's status is shown on each hearing (no query per row).
+            Prefetch("hearings", queryset=Hearing.objects.select_related("witness_plan")),
         )
         .filter(pk=proceeding_id)
         .first()
@@ -174,6 +177,8 @@ class CalendarHearing:
     label: str
     outcome_label: str
     link: str = ""
+    # A scheduled hearing within WITNESS_ALERT_DAYS whose inter-state witness plan is not ready.
+    witness_unready: bool = False
 
 
 @dataclass
@@ -197,6 +202,7 @@ CALENDAR_FIELDS = (
     "proceeding__title",
     "proceeding__fir_number",
     "proceeding__police_station",
+    "witness_plan__status",
 )
 
 
@@ -218,7 +224,8 @@ def calendar_month(*, actor: Actor, year: int, month: int, mine: bool = True) ->
     # Labels worked out once per proceeding and outcome, not per row (a busy month: 2,000).
     labels: dict[Any, str] = {}
     outcome_labels = {value: str(label) for value, label in HearingOutcome.choices}
-    for pk, proceeding_id, on, court, purpose, outcome, reason, needed, *named in rows:
+    today = timezone.localdate()
+    for pk, proceeding_id, on, court, purpose, outcome, reason, needed, *named, plan in rows:
         if proceeding_id not in labels:
             track, title, fir_number, station = named
             labels[proceeding_id] = str(
@@ -235,9 +242,46 @@ def calendar_month(*, actor: Actor, year: int, month: int, mine: bool = True) ->
             survivor_needed=needed,
             label=labels[proceeding_id],
             outcome_label=outcome_labels.get(outcome, ""),
+            witness_unready=witness_unready(plan, on=on, outcome=outcome, today=today),
         )
         days.setdefault(on, Day(on)).hearings.append(hearing)
     return list(days.values())
+
+
+# How many days before a hearing a witness plan that is not ready is flagged: time enough to
+# book a train across states and find an escort.
+WITNESS_ALERT_DAYS = 7
+
+
+def witness_unready(
+    status: str | None, *, on: datetime.date, outcome: str, today: datetime.date
+) -> bool:
+    """Whether a hearing's witness plan (``status``; None when it has none) needs work now."""
+    return (
+        status is not None
+        and status != WitnessPlanStatus.READY
+        and outcome == HearingOutcome.SCHEDULED
+        and today <= on <= today + datetime.timedelta(days=WITNESS_ALERT_DAYS)
+    )
+
+
+def witness_plan_get(
+    *, actor: Actor, hearing_id: Any, action: Action = Action.VIEW
+) -> tuple[Hearing, WitnessPlan | None]:
+    """A hearing and its witness plan (None before one is made); a VIEW is audited, as the plan
+    says how and with whom a survivor travels."""
+    hearing = _child_get(Hearing, actor, hearing_id, action)
+    plan = (
+        policy.scope(actor, WitnessPlan.objects.all(), Action.VIEW).filter(hearing=hearing).first()
+    )
+    if action == Action.VIEW and plan is not None:
+        audit.record(
+            actor=actor,
+            action=AuditAction.VIEW,
+            target=plan,
+            target_org_id=hearing.proceeding.owner_org_id,
+        )
+    return hearing, plan
 
 
 def month_weeks(

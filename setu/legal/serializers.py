@@ -16,7 +16,10 @@ from setu.legal.models import (
     Proceeding,
     ProtectionMeasure,
     Track,
+    TravelMode,
     Verdict,
+    WitnessPlan,
+    WitnessPlanStatus,
 )
 
 
@@ -209,3 +212,46 @@ class CalendarHearingOut(serializers.Serializer):
     outcome = serializers.ChoiceField(choices=HearingOutcome.choices)
     adjournment_reason = serializers.CharField()
     survivor_needed = serializers.BooleanField()
+    witness_unready = serializers.BooleanField()
+
+
+class WitnessPlanOut(serializers.ModelSerializer):
+    """A hearing's inter-state witness plan; the allowance in whole rupees."""
+
+    class Meta:
+        model = WitnessPlan
+        fields = [
+            "id",
+            "hearing",
+            "status",
+            "travel_from",
+            "travel_to",
+            "travel_mode",
+            "travel_on",
+            "escort_name",
+            "escort_org",
+            "allowance_rupees",
+            "allowance_paid",
+            "video_requested",
+            "video_granted",
+            "notes",
+        ]
+
+
+class WitnessPlanIn(serializers.Serializer):
+    """A witness plan as given (PUT): fields left out keep their value, or their default."""
+
+    status = serializers.ChoiceField(choices=WitnessPlanStatus.choices, required=False)
+    travel_from = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    travel_to = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    travel_mode = serializers.ChoiceField(
+        choices=TravelMode.choices, required=False, allow_blank=True
+    )
+    travel_on = serializers.DateField(required=False, allow_null=True)
+    escort_name = serializers.CharField(required=False, allow_blank=True, max_length=150)
+    escort_org = serializers.CharField(required=False, allow_blank=True, max_length=200)
+    allowance_rupees = serializers.IntegerField(required=False, min_value=0, max_value=10_000_000)
+    allowance_paid = serializers.BooleanField(required=False)
+    video_requested = serializers.BooleanField(required=False)
+    video_granted = serializers.BooleanField(required=False)
+    notes = serializers.CharField(required=False, allow_blank=True, max_length=300)

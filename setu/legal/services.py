@@ -39,6 +39,8 @@ from setu.legal.models import (
     Stage,
     Track,
     Verdict,
+    WitnessPlan,
+    WitnessPlanStatus,
 )
 
 if TYPE_CHECKING:
@@ -623,6 +625,74 @@ def compensation_link(*, actor: Actor, proceeding: Proceeding, claim_id: Any) ->
         },
     )
     return proceeding
+
+
+# --- Inter-state witness plans ----------------------------------------------------------------
+
+WITNESS_PLAN_FIELDS = (
+    "status",
+    "travel_from",
+    "travel_to",
+    "travel_mode",
+    "travel_on",
+    "escort_name",
+    "escort_org",
+    "allowance_rupees",
+    "allowance_paid",
+    "video_requested",
+    "video_granted",
+    "notes",
+)
+
+
+def _check_witness_plan(plan: WitnessPlan, hearing: Hearing) -> None:
+    """Refuse a plan that cannot work, naming the field; "ready" must mean she can be there."""
+    errors: dict[str, list[str]] = {}
+    if plan.travel_on and plan.travel_on > hearing.on:
+        changes.add_error(errors, "travel_on", _("She must travel before the hearing, not after."))
+    if plan.video_granted and not plan.video_requested:
+        changes.add_error(
+            errors, "video_granted", _("A video link is granted only when asked for.")
+        )
+    if plan.allowance_paid and not plan.allowance_rupees:
+        changes.add_error(errors, "allowance_rupees", _("Give the amount that was paid."))
+    if plan.status == WitnessPlanStatus.READY and not plan.video_granted:
+        # Without a video link she travels: the journey and who goes with her must be settled.
+        travel = ("travel_from", "travel_to", "travel_mode", "travel_on", "escort_name")
+        for name in travel:
+            if not getattr(plan, name):
+                changes.add_error(
+                    errors,
+                    name,
+                    _("A plan is ready only with the journey and the escort, or a video link."),
+                )
+    changes.raise_if(errors)
+
+
+@transaction.atomic
+def witness_plan_save(*, actor: Actor, hearing: Hearing, **fields: Any) -> WitnessPlan:
+    """Make or change the plan that brings an inter-state witness to a hearing."""
+    policy.require(actor, Action.EDIT, hearing)
+    changes.check_fields(fields, WITNESS_PLAN_FIELDS)
+    plan = WitnessPlan.objects.select_for_update().filter(hearing=hearing).first()
+    created = plan is None
+    if plan is None:
+        plan = WitnessPlan(hearing=hearing, proceeding_id=hearing.proceeding_id)
+    before = {} if created else changes.snapshot(plan, WITNESS_PLAN_FIELDS)
+    for name, value in fields.items():
+        setattr(plan, name, value)
+    _check_witness_plan(plan, hearing)
+    changes.clean(plan)
+    plan.save()
+    after = changes.snapshot(plan, WITNESS_PLAN_FIELDS)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        target=plan,
+        target_org_id=hearing.proceeding.owner_org_id,
+        changes={"after": after} if created else changes.diff(before, after),
+    )
+    return plan
 
 
 # --- Reminders (a system task) ----------------------------------------------------------------

@@ -30,6 +30,7 @@ urlpatterns = [
     path("hearings/<uuid:hearing_id>/", views.hearing_outcome, name="hearing-outcome"),
     path("hearings/<uuid:hearing_id>/edit/", views.hearing_edit, name="hearing-edit"),
     path("hearings/<uuid:hearing_id>/delete/", views.hearing_delete, name="hearing-delete"),
+    path("hearings/<uuid:hearing_id>/witness/", views.witness_plan, name="witness-plan"),
     path("accused/<uuid:accused_id>/edit/", views.accused_edit, name="accused-edit"),
     path("accused/<uuid:accused_id>/delete/", views.accused_delete, name="accused-delete"),
     path("measures/<uuid:measure_id>/edit/", views.measure_edit, name="measure-edit"),

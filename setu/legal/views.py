@@ -35,6 +35,7 @@ from setu.legal.forms import (
     JudgmentForm,
     MeasureForm,
     ProceedingForm,
+    WitnessPlanForm,
 )
 from setu.orgs import selectors as orgs
 
@@ -116,14 +117,21 @@ def proceeding_detail(request: HttpRequest, proceeding_id: UUID) -> HttpResponse
     proceeding = selectors.proceeding_get(actor=actor, proceeding_id=proceeding_id)
     can_edit = selectors.can_edit(actor=actor, proceeding=proceeding)
     accused = list(proceeding.accused.all())
-    invoked = [(c, label) for c, label in selectors.section_choices() if c in proceeding.sections]
     today = timezone.localdate()
+    for hearing in proceeding.hearings.all():
+        plan = getattr(hearing, "witness_plan", None)
+        hearing.plan = plan
+        hearing.witness_unready = selectors.witness_unready(
+            plan.status if plan else None, on=hearing.on, outcome=hearing.outcome, today=today
+        )
+    invoked = [(c, label) for c, label in selectors.section_choices() if c in proceeding.sections]
     context = {
         "proceeding": proceeding,
         "sections": invoked,
         "accused": accused,
         "deadlines": selectors.proceeding_deadlines(proceeding),
         "plain_status": selectors.plain_status(proceeding),
+        "witness_alert_days": selectors.WITNESS_ALERT_DAYS,
         "can_send_status": selectors.can_send_status(actor=actor, proceeding=proceeding),
         "can_edit": can_edit,
         "active_nav": "legal",
@@ -325,6 +333,43 @@ def hearing_edit(request: HttpRequest, hearing_id: UUID) -> HttpResponse:
         title=_("Correct the hearing of %(date)s") % {"date": _date(hearing.on)},
         save=lambda data: services.hearing_update(actor=actor, hearing=hearing, **data),
         intro=_hearing_intro(hearing),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def witness_plan(request: HttpRequest, hearing_id: UUID) -> HttpResponse:
+    """A hearing's inter-state witness plan: readers see it, the proceeding's writers make or
+    change it."""
+    actor = actor_of(request)
+    hearing, plan = selectors.witness_plan_get(actor=actor, hearing_id=hearing_id)
+    can_edit = selectors.can_edit(actor=actor, proceeding=hearing.proceeding)
+    title = _("Witness plan for the hearing of %(date)s") % {"date": _date(hearing.on)}
+    context = {
+        "hearing": hearing,
+        "plan": plan,
+        "can_edit": can_edit,
+        "title": title,
+        "back": _detail(hearing.proceeding_id),
+        "intro": _hearing_intro(hearing),
+        "active_nav": "legal",
+    }
+    if not can_edit:
+        if request.method == "POST":
+            selectors.hearing_get(actor=actor, hearing_id=hearing_id, action=Action.EDIT)
+        return render(request, "legal/witness_plan.html", context)
+    initial = {name: getattr(plan, name) for name in services.WITNESS_PLAN_FIELDS} if plan else {}
+    return _form_page(
+        request,
+        WitnessPlanForm(request.POST or None, initial=initial),
+        title=title,
+        back=context["back"],
+        submit=_("Save"),
+        save=lambda data: services.witness_plan_save(actor=actor, hearing=hearing, **data),
+        done=lambda _r: context["back"],
+        success=_("Saved."),
+        intro=context["intro"],
+        template="legal/witness_plan.html",
+        extra=context,
     )
 
 

@@ -56,6 +56,15 @@ def measure_kw(p):
     return {"measure_id": MeasureFactory(proceeding=_proceeding(p)).pk}
 
 
+def witness_kw(p):
+    """A hearing whose witness plan exists, so a permitted read finds it."""
+    from setu.legal.tests.factories import HearingFactory, WitnessPlanFactory
+
+    hearing = HearingFactory(proceeding=_proceeding(p))
+    WitnessPlanFactory(hearing=hearing)
+    return {"hearing_id": hearing.pk}
+
+
 def consented_kw(p):
     """A proceeding whose survivor agreed to SMS, so a permitted send succeeds."""
     import datetime
@@ -127,6 +136,15 @@ ENTRIES = [
     ),
     Entry("legal:measure-delete", WRITERS, measure_kw),
     Entry("legal:measure-delete", WRITERS, measure_kw, method="post"),
+    # A witness plan: its readers see it (GET), the proceeding's writers change it (POST).
+    Entry("legal:witness-plan", PROCEEDING_READERS, witness_kw),
+    Entry(
+        "legal:witness-plan",
+        WRITERS,
+        witness_kw,
+        method="post",
+        data=lambda p: {"status": "not_started", "allowance_rupees": "1500"},
+    ),
     Entry("legal:bundle-print", PROCEEDING_READERS, proceeding_kw),
     # The files: a password page (GET), then the encrypted ZIP (POST).
     Entry("legal:bundle-export", PROCEEDING_READERS, bundle_kw),
@@ -188,6 +206,15 @@ ENTRIES += [
         is_api=True,
     ),
     Entry("api:legal-accused-detail", WRITERS, accused_kw, method="delete", is_api=True),
+    Entry("api:legal-witness-plan", PROCEEDING_READERS, witness_kw, is_api=True),
+    Entry(
+        "api:legal-witness-plan",
+        WRITERS,
+        witness_kw,
+        method="put",
+        data=lambda p: {"video_requested": True},
+        is_api=True,
+    ),
     Entry(
         "api:legal-measure-detail",
         WRITERS,

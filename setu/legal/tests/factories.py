@@ -14,6 +14,7 @@ from setu.legal.models import (
     ProtectionMeasure,
     Stage,
     Track,
+    WitnessPlan,
 )
 from setu.registry.tests.factories import CaseFactory
 
@@ -57,3 +58,13 @@ class MeasureFactory(factory.django.DjangoModelFactory):
     proceeding = factory.SubFactory(ProceedingFactory)
     kind = MeasureKind.STATEMENT_183
     on = datetime.date(2026, 1, 20)
+
+
+class WitnessPlanFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = WitnessPlan
+
+    hearing = factory.SubFactory(HearingFactory)
+    proceeding = factory.SelfAttribute("hearing.proceeding")
+    travel_from = "Murshidabad"
+    travel_to = "Mumbai"

@@ -108,6 +108,7 @@ def test_calendar_api_answers_a_busy_month_in_a_few_queries(
         "outcome": "adjourned",
         "adjournment_reason": "no_escort",
         "survivor_needed": False,
+        "witness_unready": False,
     }
 
 

@@ -8,7 +8,7 @@ from django.utils import timezone
 from setu.core.errors import InvalidInput
 from setu.entitlements import demo as entitlements_demo
 from setu.legal import demo, selectors, services
-from setu.legal.models import Hearing, Judgment, Proceeding, Stage, Track
+from setu.legal.models import Hearing, Judgment, Proceeding, Stage, Track, WitnessPlan
 from setu.referrals.tests.demo_network import build
 
 pytestmark = pytest.mark.django_db
@@ -32,6 +32,12 @@ def test_demo_has_every_stage_and_story_and_passes_the_services_checks():
     interstate = Proceeding.objects.filter(measures__kind="travel").get()
     assert interstate.reminder_consent_on >= interstate.fir_date
     assert selectors.her_language(interstate)[0] == "bn" and interstate.reminder_phone
+    # Her coming hearing has a witness plan that is not ready within the week: it is flagged.
+    plan = WitnessPlan.objects.get(proceeding=interstate)
+    assert plan.status == "not_started" and plan.video_requested and plan.allowance_rupees
+    assert selectors.witness_unready(
+        plan.status, on=plan.hearing.on, outcome=plan.hearing.outcome, today=timezone.localdate()
+    )
     assert Proceeding.objects.values("district__state").distinct().count() > 1
     for p in Proceeding.objects.filter(track=Track.CRIMINAL):
         try:
