@@ -117,6 +117,38 @@ def _counts(env: dict[str, str]) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def _miss_her_deadline(operation, personas) -> None:
+    """Her deadline passed ten minutes ago (everyone else's is a day off): the prompt and the
+    buddy's page are both due."""
+    me = seat(operation, personas, "partner")
+    missed = timezone.now() - datetime.timedelta(minutes=10)
+    operation.team.exclude(next_due_at=None).update(next_due_at=missed + datetime.timedelta(days=1))
+    operation.team.filter(pk=me.pk).update(next_due_at=missed)
+
+
+def _kill_while_paging(script: str, what: str, env: dict[str, str], marker: Path) -> None:
+    """Run ``script`` (which touches ``marker`` as it pages the buddy) and SIGKILL it there."""
+    process = subprocess.Popen(  # noqa: S603
+        [sys.executable, "-c", script, str(marker)],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    deadline = time.monotonic() + 240
+    while not marker.exists():
+        if process.poll() is not None:
+            pytest.fail(f"{what} ended before paging: {process.stderr.read()[-2000:]}")
+        if time.monotonic() > deadline:
+            process.kill()
+            pytest.fail(f"{what} never reached the buddy's page")
+        time.sleep(0.2)
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait(timeout=60)
+    assert process.returncode == -signal.SIGKILL
+
+
 @pytest.mark.django_db(transaction=True)
 def test_escalation_killed_half_way_happens_exactly_once_after_a_restart(
     transactional_db, personas, police, operation, tmp_path
@@ -126,33 +158,10 @@ def test_escalation_killed_half_way_happens_exactly_once_after_a_restart(
     operation.refresh_from_db()
     operation.escalation_policy["step_minutes"] = 60
     operation.save(update_fields=["escalation_policy"])
-    me = seat(operation, personas, "partner")
-    # Her deadline passed ten minutes ago: the prompt and the buddy's page are both due.
-    missed = timezone.now() - datetime.timedelta(minutes=10)
-    operation.team.exclude(next_due_at=None).update(next_due_at=missed + datetime.timedelta(days=1))
-    operation.team.filter(pk=me.pk).update(next_due_at=missed)
+    _miss_her_deadline(operation, personas)
     env = _env(_database_url(tmp_path))
 
-    marker = tmp_path / "paging"
-    killed = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", KILLED, str(marker)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 240
-    while not marker.exists():
-        if killed.poll() is not None:
-            pytest.fail(f"the sweep ended before paging: {killed.stderr.read()[-2000:]}")
-        if time.monotonic() > deadline:
-            killed.kill()
-            pytest.fail("the sweep never reached the buddy's page")
-        time.sleep(0.2)
-    os.kill(killed.pid, signal.SIGKILL)
-    killed.wait(timeout=60)
-    assert killed.returncode == -signal.SIGKILL
+    _kill_while_paging(KILLED, "the sweep", env, tmp_path / "paging")
 
     # The alert for the missed deadline was committed before the kill; the steps were not.
     assert _counts(env) == {"alerts": 1, "steps": [], "notices": 0}
@@ -179,10 +188,7 @@ def test_worker_killed_between_missed_deadline_and_escalation_escalates_once_aft
     operation.refresh_from_db()
     operation.escalation_policy["step_minutes"] = 60
     operation.save(update_fields=["escalation_policy"])
-    me = seat(operation, personas, "partner")
-    missed = timezone.now() - datetime.timedelta(minutes=10)
-    operation.team.exclude(next_due_at=None).update(next_due_at=missed + datetime.timedelta(days=1))
-    operation.team.filter(pk=me.pk).update(next_due_at=missed)
+    _miss_her_deadline(operation, personas)
     env = _worker_env(_database_url(tmp_path))
 
     # Cron's minute: the sweep goes on the database task queue, for the worker.
@@ -190,26 +196,7 @@ def test_worker_killed_between_missed_deadline_and_escalation_escalates_once_aft
     assert queued.returncode == 0, queued.stderr[-2000:]
     assert "Enqueued check-in sweep" in queued.stdout
 
-    marker = tmp_path / "paging"
-    worker = subprocess.Popen(  # noqa: S603
-        [sys.executable, "-c", KILLED_WORKER, str(marker)],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    deadline = time.monotonic() + 240
-    while not marker.exists():
-        if worker.poll() is not None:
-            pytest.fail(f"the worker ended before paging: {worker.stderr.read()[-2000:]}")
-        if time.monotonic() > deadline:
-            worker.kill()
-            pytest.fail("the worker never reached the buddy's page")
-        time.sleep(0.2)
-    os.kill(worker.pid, signal.SIGKILL)
-    worker.wait(timeout=60)
-    assert worker.returncode == -signal.SIGKILL
+    _kill_while_paging(KILLED_WORKER, "the worker", env, tmp_path / "paging")
 
     # The missed deadline's alert is committed; no step of its escalation is.
     assert _counts(env) == {"alerts": 1, "steps": [], "notices": 0}
