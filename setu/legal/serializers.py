@@ -21,6 +21,7 @@ from setu.legal.models import (
     WitnessPlan,
     WitnessPlanStatus,
 )
+from setu.legal.services import WITNESS_PLAN_FIELDS
 
 
 class JudgmentOut(serializers.ModelSerializer):
@@ -220,22 +221,7 @@ class WitnessPlanOut(serializers.ModelSerializer):
 
     class Meta:
         model = WitnessPlan
-        fields = [
-            "id",
-            "hearing",
-            "status",
-            "travel_from",
-            "travel_to",
-            "travel_mode",
-            "travel_on",
-            "escort_name",
-            "escort_org",
-            "allowance_rupees",
-            "allowance_paid",
-            "video_requested",
-            "video_granted",
-            "notes",
-        ]
+        fields = ["id", "hearing", *WITNESS_PLAN_FIELDS]
 
 
 class WitnessPlanIn(serializers.Serializer):
