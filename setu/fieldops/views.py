@@ -41,10 +41,6 @@ from setu.orgs import selectors as orgs
 NAV = "fieldops"
 
 
-def _refused(request: HttpRequest, exc: Exception) -> None:
-    """Field operations raise no consent refusals; denials are audited by the middleware."""
-
-
 def home(request: HttpRequest) -> HttpResponse:
     """Operations the actor may see, a big check-in button for each under way, open alerts."""
     actor = actor_of(request)
@@ -92,7 +88,6 @@ def operation_create(request: HttpRequest) -> HttpResponse:
         save=lambda data: services.operation_create(actor=actor, **_plan_values(data)),
         done=lambda op: reverse("fieldops:operation-detail", args=[op.pk]),
         success=_("Plan saved. Add the team next."),
-        refused=_refused,
         extra={"active_nav": NAV},
     )
 
@@ -118,7 +113,6 @@ def operation_edit(request: HttpRequest, operation_id: UUID) -> HttpResponse:
         save=save,
         done=lambda o: reverse("fieldops:operation-detail", args=[o.pk]),
         success=_("Plan saved."),
-        refused=_refused,
         extra={"active_nav": NAV},
     )
 
@@ -287,7 +281,6 @@ def member_add(request: HttpRequest, operation_id: UUID) -> HttpResponse:
         ),
         done=lambda m: reverse("fieldops:operation-detail", args=[op.pk]),
         success=_("Added to the team."),
-        refused=_refused,
         extra={"active_nav": NAV},
     )
 
@@ -323,7 +316,6 @@ def seat_settings(request: HttpRequest, operation_id: UUID) -> HttpResponse:
         save=lambda d: services.member_settings(actor=actor, member=seat, **d),
         done=lambda m: reverse("fieldops:operation-detail", args=[operation_id]),
         success=_("Saved."),
-        refused=_refused,
         extra={"active_nav": NAV},
     )
 
@@ -461,7 +453,6 @@ def debrief(request: HttpRequest, operation_id: UUID) -> HttpResponse:
         save=lambda d: services.debrief_record(actor=actor, operation=op, **d),
         done=lambda d: reverse("fieldops:operation-detail", args=[op.pk]),
         success=_("Debrief saved."),
-        refused=_refused,
         extra={"active_nav": NAV},
     )
 
@@ -491,7 +482,6 @@ def rescued_add(request: HttpRequest, operation_id: UUID) -> HttpResponse:
         save=save,
         done=lambda r: reverse("registry:case-detail", args=[r.case_id]),
         success=_("Recorded, with a case."),
-        refused=_refused,
         extra={"active_nav": NAV},
     )
 
@@ -534,6 +524,5 @@ def sop_adapt(request: HttpRequest) -> HttpResponse:
         save=lambda d: services.sop_adapt(actor=actor, omitted=d["omitted"], added=form.added()),
         done=lambda a: reverse("fieldops:sop"),
         success=_("Saved."),
-        refused=_refused,
         extra={"active_nav": NAV},
     )
