@@ -63,7 +63,10 @@ class Overview:
 
 
 def suppress(
-    counts: dict[str, int], sums: list[list[str]], threshold: int = SMALL_CELL
+    counts: dict[str, int],
+    sums: list[list[str]],
+    threshold: int = SMALL_CELL,
+    also: set[str] | None = None,
 ) -> set[str]:
     """Keys of ``counts`` to hide: the small ones, then more until no sum gives one away.
 
@@ -72,8 +75,11 @@ def suppress(
     set the hidden cells are none, or at least two adding up to at least ``SMALL_CELL``, so that
     subtraction yields only the sum of several hidden cells, never one of them. ``threshold``
     replaces ``SMALL_CELL`` where a context's rule is stricter (legal outcomes hide under 11).
+    ``also`` names cells hidden for another reason (a count of hearings over too few cases);
+    the sums then protect them as well.
     """
     hidden = {key for key, count in counts.items() if 0 < count < threshold}
+    hidden |= {key for key in also or () if counts.get(key, 0) > 0}
     changed = True
     while changed:
         changed = False
