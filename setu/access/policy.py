@@ -1518,3 +1518,40 @@ RULES.update(
         ("legal.witnessplan", Action.EDIT): _via_proceeding(_proceeding_edit),
     }
 )
+
+
+# --- Legal: outcome statistics over hearings and verdicts (issue 24, point 4) -----------------
+
+
+def _prefixed(condition: Q, prefix: str) -> Q:
+    """``condition`` on a related model's rows: each lookup behind ``prefix__``."""
+    moved = Q(
+        *(
+            _prefixed(child, prefix)
+            if isinstance(child, Q)
+            else (f"{prefix}__{child[0]}", child[1])
+            for child in condition.children
+        ),
+        _connector=condition.connector,
+        _negated=condition.negated,
+    )
+    return moved
+
+
+def _counted_through(prefix: str) -> Callable[[Actor], Q]:
+    """Hearings or verdicts counted in outcome statistics: those of counted proceedings, as a
+    condition on the joined proceeding (not a list of 100,000 ids for the database to probe)."""
+
+    def rule(actor: Actor) -> Q:
+        condition = _proceeding_counted(actor)
+        return NOTHING if condition == NOTHING else _prefixed(condition, prefix)
+
+    return rule
+
+
+RULES.update(
+    {
+        ("legal.hearing", Action.VIEW_AGGREGATES): _counted_through("proceeding"),
+        ("legal.judgment", Action.VIEW_AGGREGATES): _counted_through("accused__proceeding"),
+    }
+)
