@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from typing import Any
 from uuid import UUID
 
-from django.db.models import Max, Prefetch, Q, QuerySet
+from django.db.models import F, FloatField, Func, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from setu.access import policy
@@ -583,21 +583,71 @@ class OutcomeRow:
 
 
 @dataclass
+class ReasonRow:
+    """One place's adjourned hearings, in all and per reason (None: suppressed)."""
+
+    label: str
+    total: int | None
+    counts: dict[str, int | None]
+    # (reason's label, count) in the order of the columns.
+    cells: list[tuple[str, int | None]] = field(default_factory=list)
+
+
+@dataclass
 class Outcomes:
-    """Outcome statistics by one grouping, and the most common adjournment reasons."""
+    """Outcome statistics by one grouping, and the most common adjournment reasons, overall and
+    per place; ``year`` (of the FIR or of the judgment, ``year_of``) narrows them to one year."""
 
     by: str
     rows: list[OutcomeRow]
     reasons: list[tuple[str, int | None, float]]
     suppressed_any: bool
+    year: int | None = None
+    year_of: str = "fir"
+    # The reasons counted anywhere, as (code, label), most common first: the per-place columns.
+    reason_columns: list[tuple[str, str]] = field(default_factory=list)
+    reason_rows: list[ReasonRow] = field(default_factory=list)
+
+
+# Every adjournment reason's code, in the model's order (the CSV's columns).
+ADJOURNMENT_REASONS = [reason.value for reason in AdjournmentReason]
+# The proceeding's date whose year the year filter looks at.
+YEAR_OF = {"fir": "fir_date", "judgment": "judgment_on"}
+# Years offered by the filter: Setu's records start with cases from the 2000s.
+FIRST_YEAR = 2000
+
+
+def outcome_years() -> list[int]:
+    """The years the outcome pages can be narrowed to, latest first."""
+    return list(range(timezone.localdate().year, FIRST_YEAR - 1, -1))
 
 
 def _days(value: Any) -> int | None:
     if value is None:
         return None
-    if isinstance(value, datetime.timedelta):
-        return round(value.total_seconds() / 86400)
-    return round(float(value) / 86_400_000_000)  # microseconds on SQLite
+    return round(float(value))
+
+
+class _DaysBetween(Func):
+    """Whole days from the first date to the second, computed by the database: PostgreSQL
+    subtracts dates into days; SQLite compares Julian day numbers (Django's own date arithmetic
+    on SQLite calls a Python function per row: seconds at 100,000 proceedings)."""
+
+    arg_joiner = " - "
+    template = "(%(expressions)s)"
+    output_field = FloatField()
+
+    def __init__(self, start: str, end: str) -> None:
+        super().__init__(F(end), F(start))
+
+    def as_sqlite(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return super().as_sql(
+            compiler,
+            connection,
+            template="(julianday(%(expressions)s))",
+            arg_joiner=") - julianday(",
+            **extra,
+        )
 
 
 def _average(row: dict[str, Any], key: str) -> int | None:
@@ -621,30 +671,42 @@ def _place_names(by: str) -> dict[Any, str]:
 
 
 @policy.system_read
-def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
+def outcomes(
+    *, actor: Actor, by: str = "state", year: int | None = None, year_of: str = "fir"
+) -> Outcomes:
     """Counts per place of proceedings reaching each stage, durations, conviction rates and
-    adjournment reasons; cells under ``OUTCOME_SMALL_CELL`` hidden unless all the row's
+    adjournment reasons (overall and per place), for all years or the proceedings whose FIR or
+    judgment fell in ``year``; cells under ``OUTCOME_SMALL_CELL`` hidden unless all the row's
     proceedings are the actor's organisation's own (insights' secondary suppression)."""
-    from django.db.models import Avg, Count, DurationField, ExpressionWrapper, F
+    from django.db.models import Avg, Count
 
     from setu.insights import selectors as insights
 
     policy.require_allowed(actor, Action.VIEW_AGGREGATES, "legal.outcomes")
-    group = GROUPINGS.get(by, GROUPINGS["state"])
+    by = by if by in GROUPINGS else "state"
+    year_of = year_of if year_of in YEAR_OF else "fir"
+    group = GROUPINGS[by]
     base = policy.scope(
-        actor, Proceeding.objects.filter(track=Track.CRIMINAL), Action.VIEW_AGGREGATES
+        actor,
+        Proceeding.objects.filter(_in_year("", year, year_of), track=Track.CRIMINAL),
+        Action.VIEW_AGGREGATES,
     )
-    # Proceedings with a conviction, per place: one grouped query over the verdicts, not a
-    # subquery per proceeding (which made PostgreSQL plan, and JIT-compile, 100,000 lookups).
+    # Proceedings with a conviction, per place: one grouped query over the verdicts, scoped on
+    # the joined proceeding (a list of every counted proceeding made SQLite probe them all, and
+    # a subquery per proceeding made PostgreSQL plan, and JIT-compile, 100,000 lookups).
+    verdicts = Judgment.objects.filter(
+        _in_year("accused__proceeding__", year, year_of), verdict=Verdict.CONVICTED
+    )
     convictions = dict(
-        Judgment.objects.filter(verdict=Verdict.CONVICTED, accused__proceeding__in=base)
+        policy.scope(actor, verdicts, Action.VIEW_AGGREGATES)
+        .filter(accused__proceeding__track=Track.CRIMINAL)
         .values_list(f"accused__proceeding__{group}")
         .annotate(n=Count("accused__proceeding", distinct=True))
         .order_by()
     )
 
     def span(start: str, end: str) -> Any:
-        return Avg(ExpressionWrapper(F(end) - F(start), output_field=DurationField()))
+        return Avg(_DaysBetween(start, end))
 
     own = actor.organisation_id
     rows = (
@@ -698,31 +760,150 @@ def outcomes(*, actor: Actor, by: str = "state") -> Outcomes:
     found.sort(key=lambda r: str(r.label))
     for r in found:
         r.share = (r.counts["proceedings"] or 0) / biggest
-    reasons_qs = (
-        Hearing.objects.filter(proceeding__in=base.values("pk"), adjournment_reason__gt="")
-        .values("adjournment_reason")
-        .annotate(n=Count("id"), others=Count("id", filter=~Q(proceeding__owner_org_id=own)))
-        .order_by("-n")
+    reasons, columns, reason_rows, reasons_hidden = _adjournments(
+        actor, by, _in_year("proceeding__", year, year_of), names
+    )
+    return Outcomes(
+        by,
+        found,
+        reasons,
+        suppressed_any or reasons_hidden,
+        year=year,
+        year_of=year_of,
+        reason_columns=columns,
+        reason_rows=reason_rows,
     )
 
-    reason_rows = list(reasons_qs)
-    counts = {r["adjournment_reason"]: r["n"] for r in reason_rows}
-    any_other = any(r["others"] for r in reason_rows)
+
+def _in_year(prefix: str, year: int | None, year_of: str) -> Q:
+    """Proceedings (behind ``prefix``) whose FIR or judgment fell in ``year``; all when None.
+    A range of dates, not the year extracted, so an index on the date could serve it."""
+    if not year:
+        return Q()
+    on = f"{prefix}{YEAR_OF[year_of]}"
+    return Q(
+        **{f"{on}__gte": datetime.date(year, 1, 1), f"{on}__lt": datetime.date(year + 1, 1, 1)}
+    )
+
+
+def _adjournments(
+    actor: Actor, by: str, in_year: Q, names: dict[Any, str]
+) -> tuple[list[tuple[str, int | None, float]], list[tuple[str, str]], list[ReasonRow], bool]:
+    """Adjourned hearings per reason, overall and per place, suppressed as the outcome table.
+
+    A hearing is placed in its own court when one is recorded (the case may have moved from a
+    magistrate to the Sessions Court), else in its proceeding's. A count of hearings can come
+    from one case adjourned again and again, so outside the owning organisation a cell is also
+    hidden when fewer than ``OUTCOME_SMALL_CELL`` cases are behind it; and as the overall counts
+    and each place's total are shown, the hidden cells of a column or of a row never add up to
+    one that subtraction would give away (insights' secondary suppression)."""
+    from django.db.models import Count, Value
+    from django.db.models.functions import Coalesce, NullIf
+
+    from setu.insights import selectors as insights
+
+    if by == "court":
+        place: Any = Coalesce(NullIf(F("court"), Value("")), F("proceeding__court"))
+    else:
+        place = F(f"proceeding__{GROUPINGS[by]}")
+    own = actor.organisation_id
+    hearings = Hearing.objects.filter(
+        in_year,
+        adjournment_reason__gt="",
+        proceeding__track=Track.CRIMINAL,
+    )
+    cells = list(
+        policy.scope(actor, hearings, Action.VIEW_AGGREGATES)
+        .annotate(place=place)
+        .values("place", "adjournment_reason")
+        .annotate(
+            n=Count("id"),
+            cases=Count("proceeding", distinct=True),
+            others=Count("id", filter=~Q(proceeding__owner_org_id=own)),
+        )
+        .order_by()
+    )
+    # Overall, per reason: the sums of the places' cells. A case lies in one state, district or
+    # police station, so its cases add up too; by court a case may have been heard in two, so
+    # only the most behind one court's cell is sure (fewer, so more is hidden, never less).
+    overall: dict[str, int] = {}
+    overall_cases: dict[str, int] = {}
+    any_other = False
+    places: dict[Any, dict[str, Any]] = {}
+    for cell in cells:
+        reason = cell["adjournment_reason"]
+        overall[reason] = overall.get(reason, 0) + cell["n"]
+        known = overall_cases.get(reason, 0)
+        overall_cases[reason] = (
+            max(known, cell["cases"]) if by == "court" else known + cell["cases"]
+        )
+        any_other = any_other or bool(cell["others"])
+        entry = places.setdefault(cell["place"], {"cells": {}, "others": False})
+        entry["cells"][reason] = cell
+        entry["others"] = entry["others"] or bool(cell["others"])
+    ranked = sorted(overall, key=lambda k: (-overall[k], k))
     hidden = (
-        insights.suppress(counts, sums=[list(counts)], threshold=OUTCOME_SMALL_CELL)
+        insights.suppress(
+            overall,
+            sums=[ranked],
+            threshold=OUTCOME_SMALL_CELL,
+            also={k for k in ranked if overall_cases[k] < OUTCOME_SMALL_CELL},
+        )
         if any_other
         else set()
     )
-    top = max(counts.values(), default=1) or 1
+    top = max(overall.values(), default=1) or 1
     reasons = [
         (
             str(AdjournmentReason(key).label),
-            None if key in hidden else n,
-            0.0 if key in hidden else n / top,
+            None if key in hidden else overall[key],
+            0.0 if key in hidden else overall[key] / top,
         )
-        for key, n in counts.items()
+        for key in ranked
     ]
-    return Outcomes(by, found, reasons, suppressed_any or bool(hidden))
+    # Per place: cells keyed "<row>:<reason>", the row's total "<row>:" (only rows that count
+    # another organisation's hearings take part; the actor's own are shown as they are).
+    keyed: dict[str, int] = {}
+    few_cases: set[str] = set()
+    order = list(places)
+    for i, key in enumerate(order):
+        entry = places[key]
+        if not entry["others"]:
+            continue
+        keyed[f"{i}:"] = sum(c["n"] for c in entry["cells"].values())
+        for reason, cell in entry["cells"].items():
+            keyed[f"{i}:{reason}"] = cell["n"]
+            if cell["cases"] < OUTCOME_SMALL_CELL:
+                few_cases.add(f"{i}:{reason}")
+    rows_counted = [i for i, key in enumerate(order) if places[key]["others"]]
+    sums = [[f"{i}:{r}" for r in ranked] for i in rows_counted]
+    sums += [[f"{i}:{r}" for i in rows_counted] for r in ranked]
+    sums.append([f"{i}:" for i in rows_counted])
+    cell_hidden = (
+        insights.suppress(keyed, sums=sums, threshold=OUTCOME_SMALL_CELL, also=few_cases)
+        if rows_counted
+        else set()
+    )
+    reason_rows = []
+    for i, key in enumerate(order):
+        entry = places[key]
+        total = sum(c["n"] for c in entry["cells"].values())
+        row_hidden = f"{i}:" in cell_hidden
+        counts: dict[str, int | None] = {}
+        for reason in ranked:
+            n = entry["cells"][reason]["n"] if reason in entry["cells"] else 0
+            counts[reason] = None if row_hidden or f"{i}:{reason}" in cell_hidden else n
+        reason_rows.append(
+            ReasonRow(
+                label=names.get(key, key) or "—",
+                total=None if row_hidden else total,
+                counts=counts,
+                cells=[(str(AdjournmentReason(r).label), counts[r]) for r in ranked],
+            )
+        )
+    reason_rows.sort(key=lambda r: str(r.label))
+    columns = [(key, str(AdjournmentReason(key).label)) for key in ranked]
+    return reasons, columns, reason_rows, bool(hidden or cell_hidden)
 
 
 # --- The survivor's view --------------------------------------------------------------------

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime
 from functools import partial
 from typing import Any
+from urllib.parse import urlencode
 from uuid import UUID
 
 from django.http import Http404, HttpRequest, HttpResponse
@@ -589,25 +590,63 @@ def bundle_print(request: HttpRequest, proceeding_id: UUID) -> HttpResponse:
     return render(request, "legal/bundle.html", {"bundle": data})
 
 
+def _outcome_filters(request: HttpRequest) -> dict[str, Any]:
+    """The grouping and the year (of the FIR or of the judgment) asked for; a year that is not
+    one of the offered ones counts all years."""
+    year = request.GET.get("year", "")
+    return {
+        "by": request.GET.get("by", "state"),
+        "year": int(year) if year.isdigit() and int(year) in selectors.outcome_years() else None,
+        "year_of": request.GET.get("year_of", "fir"),
+    }
+
+
 def outcomes(request: HttpRequest) -> HttpResponse:
-    """Outcomes per state, district, police station or court, with a chart and its table."""
-    by = request.GET.get("by", "state")
-    data = selectors.outcomes(actor=actor_of(request), by=by)
-    return render(
-        request,
-        "legal/outcomes.html",
-        {"o": data, "groupings": GROUPING_LABELS, "active_nav": "legal"},
-    )
+    """Outcomes per state, district, police station or court, with a chart and its table, and
+    why hearings were adjourned there; for all years or one year of FIR or of judgment."""
+    data = selectors.outcomes(actor=actor_of(request), **_outcome_filters(request))
+    context = {
+        "o": data,
+        "groupings": GROUPING_LABELS,
+        "years": selectors.outcome_years(),
+        "years_of": YEAR_OF_LABELS,
+        "query": urlencode({"by": data.by, "year": data.year or "", "year_of": data.year_of}),
+        "active_nav": "legal",
+    }
+    if request.headers.get("HX-Request"):
+        return render(request, "legal/_outcomes.html", context)
+    return render(request, "legal/outcomes.html", context)
+
+
+def _blank(value: int | None) -> int | str:
+    return "" if value is None else value
 
 
 def outcomes_csv(request: HttpRequest) -> HttpResponse:
-    """The outcome table as CSV (suppressed cells empty, as on the page)."""
+    """The outcome table as CSV (suppressed cells empty, as on the page); with
+    ``table=adjournments`` the adjourned hearings per place and reason instead."""
     import csv
 
-    data = selectors.outcomes(actor=actor_of(request), by=request.GET.get("by", "state"))
+    data = selectors.outcomes(actor=actor_of(request), **_outcome_filters(request))
+    adjournments = request.GET.get("table") == "adjournments"
+    name = "legal-adjournments" if adjournments else "legal-outcomes"
+    year = f"-{data.year_of}-{data.year}" if data.year else ""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="legal-outcomes-{data.by}.csv"'
+    response["Content-Disposition"] = f'attachment; filename="{name}-{data.by}{year}.csv"'
     writer = csv.writer(response)
+    if adjournments:
+        # Every reason has its column, counted or not, so files of two years line up.
+        reasons = selectors.ADJOURNMENT_REASONS
+        writer.writerow([data.by, "adjourned_hearings", *reasons])
+        for reason_row in data.reason_rows:
+            writer.writerow(
+                [
+                    reason_row.label,
+                    _blank(reason_row.total),
+                    *(_blank(reason_row.counts.get(r, 0)) for r in reasons),
+                ]
+            )
+        return response
     writer.writerow(
         [
             data.by,
@@ -623,20 +662,18 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
         writer.writerow(
             [
                 row.label,
-                *(
-                    "" if row.counts[c] is None else row.counts[c]
-                    for c in selectors.OUTCOME_COLUMNS
-                ),
-                "" if row.conviction_rate is None else row.conviction_rate,
-                "" if row.days_to_chargesheet is None else row.days_to_chargesheet,
-                "" if row.days_to_judgment is None else row.days_to_judgment,
-                "" if row.days_chargesheet_to_charges is None else row.days_chargesheet_to_charges,
-                "" if row.days_charges_to_judgment is None else row.days_charges_to_judgment,
+                *(_blank(row.counts[c]) for c in selectors.OUTCOME_COLUMNS),
+                _blank(row.conviction_rate),
+                _blank(row.days_to_chargesheet),
+                _blank(row.days_to_judgment),
+                _blank(row.days_chargesheet_to_charges),
+                _blank(row.days_charges_to_judgment),
             ]
         )
     return response
 
 
+YEAR_OF_LABELS = [("fir", _lazy("Year of FIR")), ("judgment", _lazy("Year of judgment"))]
 GROUPING_LABELS = [
     ("state", _lazy("State")),
     ("district", _lazy("District")),
