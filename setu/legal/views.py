@@ -15,8 +15,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.formats import date_format, get_format
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
-from django.utils.translation import ngettext, pgettext_lazy
+from django.utils.translation import gettext_lazy, ngettext, pgettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from setu.access import policy
@@ -219,11 +218,11 @@ def plain_status_send(request: HttpRequest, proceeding_id: UUID) -> HttpResponse
 
 # What may be added to a proceeding from its page: the form, its prefix there, the page title.
 ADDS: dict[str, tuple[type, str, Any]] = {
-    "accused": (AccusedForm, "a", _lazy("Add an accused")),
-    "judgment": (JudgmentForm, "j", _lazy("Record a verdict")),
-    "measure": (MeasureForm, "m", _lazy("Record a protection measure")),
-    "hearing": (HearingForm, "h", _lazy("Add a hearing")),
-    "claim": (ClaimLinkForm, "c", _lazy("Link the compensation claim")),
+    "accused": (AccusedForm, "a", gettext_lazy("Add an accused")),
+    "judgment": (JudgmentForm, "j", gettext_lazy("Record a verdict")),
+    "measure": (MeasureForm, "m", gettext_lazy("Record a protection measure")),
+    "hearing": (HearingForm, "h", gettext_lazy("Add a hearing")),
+    "claim": (ClaimLinkForm, "c", gettext_lazy("Link the compensation claim")),
 }
 
 
@@ -673,10 +672,13 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
     return response
 
 
-YEAR_OF_LABELS = [("fir", _lazy("Year of FIR")), ("judgment", _lazy("Year of judgment"))]
+YEAR_OF_LABELS = [
+    ("fir", gettext_lazy("Year of FIR")),
+    ("judgment", gettext_lazy("Year of judgment")),
+]
 GROUPING_LABELS = [
-    ("state", _lazy("State")),
-    ("district", _lazy("District")),
-    ("police_station", _lazy("Police station")),
-    ("court", _lazy("Court")),
+    ("state", gettext_lazy("State")),
+    ("district", gettext_lazy("District")),
+    ("police_station", gettext_lazy("Police station")),
+    ("court", gettext_lazy("Court")),
 ]
