@@ -793,10 +793,11 @@ def _adjournments(
 
     A hearing is placed in its own court when one is recorded (the case may have moved from a
     magistrate to the Sessions Court), else in its proceeding's. A count of hearings can come
-    from one case adjourned again and again, so outside the owning organisation a cell is also
-    hidden when fewer than ``OUTCOME_SMALL_CELL`` cases are behind it; and as the overall counts
-    and each place's total are shown, the hidden cells of a column or of a row never add up to
-    one that subtraction would give away (insights' secondary suppression)."""
+    from one case adjourned again and again, and the actor knows her own organisation's part of
+    a cell, so outside the owning organisation a cell is also hidden when it holds another
+    organisation's hearings from fewer than ``OUTCOME_SMALL_CELL`` of their cases; and as the
+    overall counts and each place's total are shown, the hidden cells of a column or of a row
+    never add up to one that subtraction would give away (insights' secondary suppression)."""
     from django.db.models import Count, Value
     from django.db.models.functions import Coalesce, NullIf
 
@@ -807,22 +808,31 @@ def _adjournments(
     else:
         place = F(f"proceeding__{GROUPINGS[by]}")
     own = actor.organisation_id
-    hearings = Hearing.objects.filter(
-        in_year,
-        adjournment_reason__gt="",
-        proceeding__track=Track.CRIMINAL,
-    )
+    hearings = policy.scope(
+        actor,
+        Hearing.objects.filter(
+            in_year, adjournment_reason__gt="", proceeding__track=Track.CRIMINAL
+        ),
+        Action.VIEW_AGGREGATES,
+    ).annotate(place=place)
+    others = ~Q(proceeding__owner_org_id=own)
+    # Counted without DISTINCT, which would make PostgreSQL sort every hearing (spilling to
+    # disk at 100,000) instead of hashing the groups; the other organisations' cases behind a
+    # cell are counted apart, over their hearings only, and only when there are some.
     cells = list(
-        policy.scope(actor, hearings, Action.VIEW_AGGREGATES)
-        .annotate(place=place)
-        .values("place", "adjournment_reason")
-        .annotate(
-            n=Count("id"),
-            cases=Count("proceeding", distinct=True),
-            others=Count("id", filter=~Q(proceeding__owner_org_id=own)),
-        )
+        hearings.values("place", "adjournment_reason")
+        .annotate(n=Count("id"), others=Count("id", filter=others))
         .order_by()
     )
+    their_cases: dict[tuple[Any, str], int] = {}
+    if any(cell["others"] for cell in cells):
+        their_cases = {
+            (row["place"], row["adjournment_reason"]): row["cases"]
+            for row in hearings.filter(others)
+            .values("place", "adjournment_reason")
+            .annotate(cases=Count("proceeding", distinct=True))
+            .order_by()
+        }
     # Overall, per reason: the sums of the places' cells. A case lies in one state, district or
     # police station, so its cases add up too; by court a case may have been heard in two, so
     # only the most behind one court's cell is sure (fewer, so more is hidden, never less).
@@ -832,6 +842,7 @@ def _adjournments(
     places: dict[Any, dict[str, Any]] = {}
     for cell in cells:
         reason = cell["adjournment_reason"]
+        cell["cases"] = their_cases.get((cell["place"], reason), 0)
         overall[reason] = overall.get(reason, 0) + cell["n"]
         known = overall_cases.get(reason, 0)
         overall_cases[reason] = (
@@ -847,7 +858,7 @@ def _adjournments(
             overall,
             sums=[ranked],
             threshold=OUTCOME_SMALL_CELL,
-            also={k for k in ranked if overall_cases[k] < OUTCOME_SMALL_CELL},
+            also={k for k in ranked if 0 < overall_cases[k] < OUTCOME_SMALL_CELL},
         )
         if any_other
         else set()
@@ -873,10 +884,12 @@ def _adjournments(
         keyed[f"{i}:"] = sum(c["n"] for c in entry["cells"].values())
         for reason, cell in entry["cells"].items():
             keyed[f"{i}:{reason}"] = cell["n"]
-            if cell["cases"] < OUTCOME_SMALL_CELL:
+            if cell["others"] and cell["cases"] < OUTCOME_SMALL_CELL:
                 few_cases.add(f"{i}:{reason}")
     rows_counted = [i for i, key in enumerate(order) if places[key]["others"]]
-    sums = [[f"{i}:{r}" for r in ranked] for i in rows_counted]
+    # A row's total is in its row's group: with one cell hidden the total alone would give it
+    # back, and when nothing else in the row can be hidden the total is (and the row with it).
+    sums = [[f"{i}:", *(f"{i}:{r}" for r in ranked)] for i in rows_counted]
     sums += [[f"{i}:{r}" for i in rows_counted] for r in ranked]
     sums.append([f"{i}:" for i in rows_counted])
     cell_hidden = (

@@ -102,6 +102,16 @@ def test_secondary_suppression_on_the_outside_testers_figures():
     assert not _recoverable(values, [relation])
 
 
+def test_cells_hidden_for_another_reason_are_protected_by_the_sums_too():
+    # 40 hearings of one case: not small, hidden all the same; the row total would give it back.
+    counts = {"witness": 40, "escort": 25, "records": 30}
+    hidden = selectors.suppress(counts, [list(counts)], threshold=11, also={"witness"})
+    assert "witness" in hidden and len(hidden) == 2
+    assert selectors.suppress(counts, [list(counts)], threshold=11) == set()
+    values = {k: (None if k in hidden else v) for k, v in counts.items()}
+    assert not _recoverable(values, [(["witness", "escort", "records"], sum(counts.values()))])
+
+
 def _overview_values(overview) -> dict[str, int | None]:
     values = {"total": overview.cases_counted, "open": overview.open_cases}
     for table in overview.tables:

@@ -187,11 +187,20 @@ def test_adjournments_per_place_are_suppressed_outside_the_owning_organisation(p
         _adjourned(p, "witness_absent")
         _adjourned(p, "no_escort")
 
+    # Court D: 20 of the analyst's own cases and one of theirs adjourned 12 times. She knows her
+    # own 20, so the cell's 32 would tell that case's 12: hidden.
+    for _ in range(20):
+        _adjourned(ProceedingFactory(case=personas.case, court="Court D"), "records")
+    _adjourned(ProceedingFactory(case=case, court="Court D"), "records", n=12)
+
     out = selectors.outcomes(actor=personas["analyst"], by="court")
     rows = {r.label: (r.total, r.counts) for r in out.reason_rows}
+    assert rows["Court D"][1]["records"] is None
+    assert rows["Court D"][0] is None  # its only cell: the total would tell it
     # A: no escort 1 is small; with A's total shown it would be 13 - 12, so witness absent
     # goes too (the row's secondary suppression).
-    assert rows["Court A"] == (13, {"witness_absent": None, "accused_absent": 0, "no_escort": None})
+    assert rows["Court A"][0] == 13
+    assert rows["Court A"][1]["witness_absent"] is None and rows["Court A"][1]["no_escort"] is None
     # B: 15 hearings but one case behind them: hidden though over 11.
     assert rows["Court B"][1]["accused_absent"] is None
     # C: both cells are 11 hearings of 11 cases; shown unless a column gives a hidden one away:
@@ -213,7 +222,12 @@ def test_adjournments_per_place_are_suppressed_outside_the_owning_organisation(p
             by="court",
         ).reason_rows
     }
-    assert own["Court A"] == {"witness_absent": 12, "accused_absent": 0, "no_escort": 1}
+    assert own["Court A"] == {
+        "witness_absent": 12,
+        "accused_absent": 0,
+        "no_escort": 1,
+        "records": 0,
+    }
     assert own["Court B"]["accused_absent"] == 15
 
 
