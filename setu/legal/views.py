@@ -612,7 +612,8 @@ def outcomes(request: HttpRequest) -> HttpResponse:
         "query": urlencode({"by": data.by, "year": data.year or "", "year_of": data.year_of}),
         "active_nav": "legal",
     }
-    if request.headers.get("HX-Request"):
+    # Only the results for the form's swap; a whole page when htmx restores the history.
+    if request.headers.get("HX-Request") and not request.headers.get("HX-History-Restore-Request"):
         return render(request, "legal/_outcomes.html", context)
     return render(request, "legal/outcomes.html", context)
 

@@ -255,6 +255,10 @@ def test_outcomes_page_filters_by_year_and_swaps_in_place(personas):
     # With htmx only the results come back, for the form to swap in.
     part = client.get(url, {"year": "2026"}, headers={"HX-Request": "true"}).content.decode()
     assert "<h1>" not in part and "whose FIR was registered in 2026" in part
+    restored = client.get(
+        url, {"year": "2026"}, headers={"HX-Request": "true", "HX-History-Restore-Request": "true"}
+    )
+    assert "<h1>" in restored.content.decode()
     # A year that is not offered counts all years.
     assert "registered in" not in client.get(url, {"year": "1857"}).content.decode()
     empty = client.get(url, {"year": "2025", "year_of": "judgment"}).content.decode()
