@@ -201,7 +201,7 @@ def strip_honorifics(toks: tuple[str, ...], *, keep_first: bool = True) -> tuple
     return names if keep_first else ()
 
 
-_KEY_RULES: tuple[tuple[str, str], ...] = (
+_KEY_RULES: tuple[tuple[str | re.Pattern[str], str], ...] = (
     ("que", "k"),
     ("ksh", "x"),
     ("kch", "x"),
@@ -220,6 +220,9 @@ _KEY_RULES: tuple[tuple[str, str], ...] = (
     ("ck", "k"),
     ("q", "k"),
     ("z", "j"),
+    # "ow" before a consonant or at the end is the vowel o/au: Chowdhury/Chaudhuri,
+    # Sowmya/Saumya, Gowda/Gauda. Before a vowel it is o + w (Bhowani), left alone.
+    (re.compile(r"ow(?![aeiouy])"), "o"),
     ("w", "v"),
     ("ee", "i"),
     ("oo", "u"),
@@ -227,7 +230,10 @@ _KEY_RULES: tuple[tuple[str, str], ...] = (
     ("aa", "a"),
     ("ai", "e"),
     ("ei", "e"),
-    ("ay", "e"),
+    # "ay" is the diphthong only before a consonant or at the end (Sanjay, Jaydeep); before
+    # a vowel the y begins the next syllable (Damayanti, Jayanti), and a native-script name
+    # whose inherent vowel was dropped (दमयंती -> damyanti) must keep its y.
+    (re.compile(r"ay(?![aeiou])"), "e"),
     ("au", "o"),
     ("iy", "i"),
     ("yi", "i"),
@@ -247,7 +253,7 @@ def phonetic_key(token: str) -> str:
     if not s:
         return ""
     for a, b in _KEY_RULES:
-        s = s.replace(a, b)
+        s = s.replace(a, b) if isinstance(a, str) else a.sub(b, s)
     s = _H_AFTER_CONS.sub(r"\1", s)
     s = s.replace("v", "b")  # Bengali and Odia write v as b (Bijay/Vijay)
     s = s.replace("y", "i") if s.endswith("y") else s
