@@ -262,7 +262,38 @@ def phonetic_key(token: str) -> str:
         s = s[:-1]
         if len(s) > 2 and s[-1] == "a":
             s = s[:-1]
-    return s
+    return _drop_medial_a(s)
+
+
+_KEY_VOWELS = frozenset("aeiou")
+
+
+def _drop_medial_a(key: str) -> str:
+    """A sound key without the short 'a' that writing may or may not show between two
+    consonants after a vowel (V C a C V): Bhatanagar/Bhatnagar, Sanajida/Sanjida,
+    Jetalee/जेटली, Damayanti/दमयंती.
+
+    Text transliterated letter by letter from an Indic script writes every inherent vowel;
+    spellings that follow speech drop many of them, and ``to_latin`` drops them by rule,
+    which cannot always agree with a clerk. Deciding left to right on what is already kept
+    makes the key the same for both spellings (and applying it twice changes nothing).
+    """
+    if len(key) < 5 or "a" not in key[2:-2]:
+        return key
+    out: list[str] = []
+    n = len(key)
+    for i, ch in enumerate(key):
+        if (
+            ch == "a"
+            and 2 <= i <= n - 3
+            and out[-1] not in _KEY_VOWELS
+            and out[-2] in _KEY_VOWELS
+            and key[i + 1] not in _KEY_VOWELS
+            and key[i + 2] in _KEY_VOWELS
+        ):
+            continue
+        out.append(ch)
+    return "".join(out)
 
 
 def strip_vowels(key: str, vowels: str = "aeiou") -> str:

@@ -37,6 +37,11 @@ from setu.linkage._text import consonant_key, phonetic_key, to_latin, tokens
         ("Chowdhury", "Chaudhuri"),  # "ow" before a consonant is the vowel
         ("Sowmya", "Saumya"),
         ("Jayanti", "जयंती"),  # "ay" before a vowel keeps its y
+        ("Damayanti", "दमयंती"),  # the inherent vowel written or not
+        ("Bhatanagar", "भटनागर"),
+        ("Sanajida", "Sanjida"),
+        ("Jetalee", "जेटली"),
+        ("रमशंकर", "Ramashankar"),
     ],
 )
 def test_spellings_share_a_phonetic_key(a: str, b: str) -> None:
@@ -56,7 +61,6 @@ def test_different_names_keep_different_keys(a: str, b: str) -> None:
         ("Shabnam", "Shobnam"),  # Bengali short a as o
         ("Ramya", "Romya"),
         ("Hari", "Hori"),
-        ("रमशंकर", "Ramashankar"),  # inherent vowel shown in one, not the other
         ("பினிதா", "Binita"),  # Tamil script does not mark voicing
         ("Kanchan", "Kenchan"),
     ],
@@ -143,6 +147,13 @@ def test_age_becomes_birth_interval_with_tolerance() -> None:
     assert older is not None and older.tol > b14.tol  # estimates of adults are rougher
     exact = birth_desc(PersonRecord("4", birth_date="2005-03-04"))
     assert exact is not None and exact.year == 2005 and exact.day == 4
+
+
+def test_dropping_the_medial_a_is_idempotent_and_keeps_names_apart() -> None:
+    for word in ("bhatanagar", "sanajida", "damayanti", "anamika", "ramakrishna"):
+        assert phonetic_key(phonetic_key(word)) == phonetic_key(word)
+    assert phonetic_key("kamala") != phonetic_key("komal")
+    assert phonetic_key("sarita") != phonetic_key("sunita")
 
 
 def test_ay_is_a_diphthong_only_before_a_consonant_or_at_the_end() -> None:
