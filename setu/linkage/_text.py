@@ -74,8 +74,14 @@ def _delete_schwa(word: str) -> str:
     """
     chars = list(word)
     n = len(chars)
-    # Final schwa.
-    if n > 2 and chars[-1] == "a" and chars[-2] in _IAST_CONSONANT and chars[-2] != "y":
+    # Final schwa; after y only where the y follows a vowel (विजय Vijay, अजय Ajay, রায় Ray),
+    # not after a cluster (सूर्य Surya).
+    if (
+        n > 2
+        and chars[-1] == "a"
+        and chars[-2] in _IAST_CONSONANT
+        and (chars[-2] != "y" or chars[-3] in _IAST_VOWEL)
+    ):
         chars.pop()
         n -= 1
     out: list[str] = []
@@ -118,8 +124,17 @@ _IAST_TO_LATIN = (
 )
 
 
+# Bengali য় (ya with a nukta, U+09DF or য + ়) and Odia ୟ are the plain glide y in names
+# (রায় Ray, ଉଦୟ Uday); the transliterator leaves the Bengali nukta as a stray mark and
+# writes the Odia letter as ẏ, either of which would keep a final inherent vowel in place.
+_BENGALI_YA = "\u09af"
+_NUKTA = "\u09bc"
+
+
 def _indic_run_to_latin(run: str, scheme: str) -> str:
-    iast = transliterate(run, scheme, sanscript.IAST)
+    if scheme == sanscript.BENGALI:
+        run = run.replace(_BENGALI_YA + _NUKTA, _BENGALI_YA).replace("\u09df", _BENGALI_YA)
+    iast = transliterate(run, scheme, sanscript.IAST).replace(_NUKTA, "").replace("ẏ", "y")
     if scheme == sanscript.TAMIL:
         for a, b in _TAMIL_FIX:
             iast = iast.replace(a, b)
@@ -226,7 +241,9 @@ _KEY_RULES: tuple[tuple[str | re.Pattern[str], str], ...] = (
     ("w", "v"),
     ("ee", "i"),
     ("oo", "u"),
-    ("ou", "u"),
+    # Bengali and Odia spellings write the vowel au as ou: Sourav/Saurav, Gourav/Gaurav,
+    # Moumita/Maumita.
+    ("ou", "o"),
     ("aa", "a"),
     ("ai", "e"),
     ("ei", "e"),

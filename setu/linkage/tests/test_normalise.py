@@ -42,6 +42,13 @@ from setu.linkage._text import consonant_key, phonetic_key, to_latin, tokens
         ("Sanajida", "Sanjida"),
         ("Jetalee", "जेटली"),
         ("रमशंकर", "Ramashankar"),
+        ("विजय", "Vijay"),  # final inherent vowel after a glide y
+        ("अजय", "Ajay"),
+        ("রায়", "Ray"),  # Bengali ya with nukta
+        ("ଉଦୟ", "Uday"),  # Odia ୟ
+        ("চট্টোপাধ্যায়", "Chattopadhyay"),
+        ("सौरभ", "Sourav"),  # au written ou
+        ("गौरव", "Gourav"),
     ],
 )
 def test_spellings_share_a_phonetic_key(a: str, b: str) -> None:
@@ -147,6 +154,10 @@ def test_age_becomes_birth_interval_with_tolerance() -> None:
     assert older is not None and older.tol > b14.tol  # estimates of adults are rougher
     exact = birth_desc(PersonRecord("4", birth_date="2005-03-04"))
     assert exact is not None and exact.year == 2005 and exact.day == 4
+
+
+def test_a_final_a_after_a_consonant_cluster_with_y_stays() -> None:
+    assert to_latin("सूर्य") == "surya"
 
 
 def test_dropping_the_medial_a_is_idempotent_and_keeps_names_apart() -> None:
