@@ -99,8 +99,11 @@ def describe(ra: PersonRecord, rb: PersonRecord, fa: Features, fb: Features) -> 
         out.append("place: district not resolved")
     if p == 0:
         out.append("place: missing on one side")
-    elif p in (1, 2):
-        out.append("place: other district" if p == 2 else "place: other state")
+    elif p == 1:
+        out.append("place: other state")
+    elif p == 2:
+        blank = not ra.district or not rb.district
+        out.append("place: district on one side only" if blank else "place: other district")
     if lv["father_name"] == 1:
         out.append("father: different")
     if lv["phone"] == 2:
@@ -147,6 +150,7 @@ def main(argv: list[str] | None = None) -> int:
     main_diff: Counter[tuple[str, str]] = Counter()
     shown: Counter[str] = Counter()
     patterns: Counter[tuple[str, str]] = Counter()
+    below: Counter[int] = Counter()
     true_pairs = found = 0
     for members in by_person.values():
         for i, j in combinations(sorted(members), 2):
@@ -163,6 +167,8 @@ def main(argv: list[str] | None = None) -> int:
             else:
                 cause = "split"
             causes[cause] += 1
+            if cause == "scored low":
+                below[min(int(thr - score[code]), 10)] += 1
             desc = describe(ri, rj, feats[i], feats[j])
             for d in desc:
                 diffs.setdefault(d, Counter())[cause] += 1
@@ -200,6 +206,8 @@ def main(argv: list[str] | None = None) -> int:
     print("\nBy cause:")
     for c in order:
         print(f"  {c:<12} {causes[c]:>6}  {causes[c] / max(missed, 1):6.1%}")
+    print("\nScored low, bits below the threshold:")
+    print("  " + "  ".join(f"{k}-{k + 1}: {below[k]}" for k in range(10)) + f"  10+: {below[10]}")
     print("\nBy what differs (a pair can count under several):")
     head = "  " + " " * 52 + "".join(f"{c:>13}" for c in order) + "        all"
     print(head)

@@ -193,7 +193,9 @@ _HONORIFIC_EXTRA = ("dei", "amma", "dasi", "begam", "kumaree", "devee", "bewa")
 
 
 def is_honorific(tok: str) -> bool:
-    return tok in _HONORIFIC_CANON or phonetic_key(tok) in _honorific_keys()
+    # By sound only from three letters: "De" is a Bengali and Odia surname, not the Odia
+    # suffix "Dei" that it sounds like.
+    return tok in _HONORIFIC_CANON or (len(tok) >= 3 and phonetic_key(tok) in _honorific_keys())
 
 
 @lru_cache(maxsize=1)

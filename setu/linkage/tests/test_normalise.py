@@ -156,6 +156,13 @@ def test_age_becomes_birth_interval_with_tolerance() -> None:
     assert exact is not None and exact.year == 2005 and exact.day == 4
 
 
+def test_short_surname_de_is_not_taken_for_the_suffix_dei() -> None:
+    name = name_desc(PersonRecord(record_id="a", given_name="Sunanda", family_name="De"))
+    assert name.family == ("de",)
+    suffixed = name_desc(PersonRecord(record_id="b", given_name="Sunanda Dei"))
+    assert suffixed.given == ("sunanda",) and suffixed.family == ()
+
+
 def test_a_final_a_after_a_consonant_cluster_with_y_stays() -> None:
     assert to_latin("सूर्य") == "surya"
 
