@@ -173,7 +173,9 @@ def place_desc(record: PersonRecord) -> PlaceDesc | None:
         # text, by its sound so that Sindhupalchok and Sindhupalchowk agree; digits as
         # they are, since a sound key would fold 2000 and 2200 together.
         norm = place_norm(record.district)
-        return PlaceDesc("~" + (norm if norm.isdigit() else place_key(record.district)), state or "")
+        return PlaceDesc(
+            "~" + (norm if norm.isdigit() else place_key(record.district)), state or ""
+        )
     return PlaceDesc(code or "", state or "")
 
 
