@@ -218,6 +218,7 @@ def strip_honorifics(toks: tuple[str, ...], *, keep_first: bool = True) -> tuple
     return names if keep_first else ()
 
 
+_AY = re.compile(r"ay(?![aeiou])")
 _KEY_RULES: tuple[tuple[str | re.Pattern[str], str], ...] = (
     ("que", "k"),
     ("ksh", "x"),
@@ -252,7 +253,7 @@ _KEY_RULES: tuple[tuple[str | re.Pattern[str], str], ...] = (
     # "ay" is the diphthong only before a consonant or at the end (Sanjay, Jaydeep); before
     # a vowel the y begins the next syllable (Damayanti, Jayanti), and a native-script name
     # whose inherent vowel was dropped (दमयंती -> damyanti) must keep its y.
-    (re.compile(r"ay(?![aeiou])"), "e"),
+    (_AY, "e"),
     ("au", "o"),
     ("iy", "i"),
     ("yi", "i"),
@@ -277,11 +278,19 @@ def phonetic_key(token: str) -> str:
     s = s.replace("v", "b")  # Bengali and Odia write v as b (Bijay/Vijay)
     s = s.replace("y", "i") if s.endswith("y") else s
     s = _DOUBLE.sub(r"\1", s)
+    # Before the final vowel goes, so that it still counts as the vowel after (Kamala and
+    # কমলা, said Kamla). A dropped a can leave "ay" before a consonant, and that diphthong
+    # can open the context for the next a (Jayaraman/जयरामन), so repeat until nothing moves.
+    for _ in range(3):
+        dropped = _AY.sub("e", _drop_medial_a(s))
+        if dropped == s:
+            break
+        s = dropped
     if len(s) > 2 and s[-1] in "ah":
         s = s[:-1]
         if len(s) > 2 and s[-1] == "a":
             s = s[:-1]
-    return _drop_medial_a(s)
+    return s
 
 
 _KEY_VOWELS = frozenset("aeiou")

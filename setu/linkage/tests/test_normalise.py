@@ -41,6 +41,9 @@ from setu.linkage._text import consonant_key, phonetic_key, to_latin, tokens
         ("Bhatanagar", "भटनागर"),
         ("Sanajida", "Sanjida"),
         ("Jetalee", "जेटली"),
+        ("Kamala", "কমলা"),  # said Kamla
+        ("Prerana", "प्रेरणा"),
+        ("Jayaraman", "जयरामन"),
         ("रमशंकर", "Ramashankar"),
         ("विजय", "Vijay"),  # final inherent vowel after a glide y
         ("अजय", "Ajay"),
@@ -168,7 +171,7 @@ def test_a_final_a_after_a_consonant_cluster_with_y_stays() -> None:
 
 
 def test_dropping_the_medial_a_is_idempotent_and_keeps_names_apart() -> None:
-    for word in ("bhatanagar", "sanajida", "damayanti", "anamika", "ramakrishna"):
+    for word in ("bhatanagar", "sanajida", "damayanti", "anamika", "ramakrishna", "jayaraman"):
         assert phonetic_key(phonetic_key(word)) == phonetic_key(word)
     assert phonetic_key("kamala") != phonetic_key("komal")
     assert phonetic_key("sarita") != phonetic_key("sunita")
