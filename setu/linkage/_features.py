@@ -169,7 +169,13 @@ def place_desc(record: PersonRecord) -> PlaceDesc | None:
         return None
     code, state = resolve_district(record.district, record.state)
     if code is None and record.district:
-        return PlaceDesc("~" + place_norm(record.district), state or "")
+        # Not in the gazetteer (a place abroad, a new district, a postcode): compared as
+        # text, by its sound so that Sindhupalchok and Sindhupalchowk agree; digits as
+        # they are, since a sound key would fold 2000 and 2200 together.
+        norm = place_norm(record.district)
+        return PlaceDesc(
+            "~" + (norm if norm.isdigit() else place_key(record.district)), state or ""
+        )
     return PlaceDesc(code or "", state or "")
 
 

@@ -15,7 +15,7 @@ from ._records import PersonRecord
 
 # Bump when the keys for the same record change (format, blocking rules, normalisation of the
 # fields they use): an application's stored keys from an older version are then stale.
-INDEX_KEYS_VERSION = 5
+INDEX_KEYS_VERSION = 6
 
 
 def posting_cap(key: str, config: MatchConfig | None = None) -> int:

@@ -28,6 +28,30 @@ def place_norm(text: str) -> str:
     return "".join(c for c in s if c.isalnum())
 
 
+# A compass point abbreviated to its letter before a name: "W. Bengal", "S 24 Parganas",
+# "E. Godavari". A lone letter is expanded only when the text did not resolve as written,
+# so "W.B." (both letters) and names that merely start with a letter are left alone. "N."
+# is also "New" ("N. Delhi"); where both readings resolve to different places, neither is
+# taken.
+_COMPASS = re.compile(r"\b([nsew])\b\.?\s*(?=[a-z0-9]{2})")
+_COMPASS_WORDS = {"n": ("north ", "new "), "s": ("south ",), "e": ("east ",), "w": ("west ",)}
+
+
+def compass_readings(text: str) -> tuple[str, ...]:
+    """``text`` with a one-letter compass point written out, in every reading ("W. Bengal"
+    -> ("west bengal",)); () if it has none. Only the first such letter is expanded."""
+    latin = to_latin(unicodedata.normalize("NFC", text))
+    m = _COMPASS.search(latin)
+    if m is None:
+        return ()
+    return tuple(latin[: m.start()] + w + latin[m.end() :] for w in _COMPASS_WORDS[m.group(1)])
+
+
+def _one_reading(codes: list[str | None]) -> str | None:
+    found = set(c for c in codes if c is not None)
+    return found.pop() if len(found) == 1 else None
+
+
 def place_key(text: str) -> str:
     """Phonetic key of a place (spelling variants of one village share it)."""
     s = to_latin(text).replace("&", " and ")
@@ -122,6 +146,13 @@ def gazetteer() -> Gazetteer:
 @lru_cache(maxsize=50_000)
 def resolve_state(text: str) -> str | None:
     """LGD state code for a state name, abbreviation ("W.B."), ISO code or former name."""
+    code = _resolve_state(text)
+    if code is None and text:
+        code = _one_reading([_resolve_state(r) for r in compass_readings(text)])
+    return code
+
+
+def _resolve_state(text: str) -> str | None:
     norm = place_norm(text or "")
     if not norm:
         return None
@@ -139,12 +170,22 @@ def resolve_district(text: str, state: str = "") -> tuple[str | None, str | None
     """(district LGD code, state LGD code) for free text; None where it cannot be told.
 
     Old names resolve to the current district (Gurgaon -> Gurugram). Without a state, a
-    district name resolves only if it is unique in India.
+    district name resolves only if it is unique in India. A compass point written as one
+    letter ("S 24 Parganas") is tried in full when the text does not resolve as written.
     """
     state_code = resolve_state(state) if state else None
+    code = _resolve_district(text, state_code)
+    if code is None and text:
+        code = _one_reading([_resolve_district(r, state_code) for r in compass_readings(text)])
+    if code is not None:
+        return code, gazetteer().district_state[code]
+    return None, state_code
+
+
+def _resolve_district(text: str, state_code: str | None) -> str | None:
     norm = place_norm(text or "")
     if not norm:
-        return None, state_code
+        return None
     gaz = gazetteer()
     scope = state_code or ""
     code = gaz.district_index.get((scope, norm)) or gaz.district_keys.get((scope, place_key(text)))
@@ -153,9 +194,7 @@ def resolve_district(text: str, state: str = "") -> tuple[str | None, str | None
         best = process.extractOne(norm, [f for f, _ in forms], scorer=fuzz.ratio, score_cutoff=88)
         if best is not None:
             code = forms[best[2]][1]
-    if code is not None:
-        return code, gaz.district_state[code]
-    return None, state_code
+    return code
 
 
 def related_districts(code: str) -> frozenset[str]:

@@ -74,8 +74,14 @@ def _delete_schwa(word: str) -> str:
     """
     chars = list(word)
     n = len(chars)
-    # Final schwa.
-    if n > 2 and chars[-1] == "a" and chars[-2] in _IAST_CONSONANT and chars[-2] != "y":
+    # Final schwa; after y only where the y follows a vowel (विजय Vijay, अजय Ajay, রায় Ray),
+    # not after a cluster (सूर्य Surya).
+    if (
+        n > 2
+        and chars[-1] == "a"
+        and chars[-2] in _IAST_CONSONANT
+        and (chars[-2] != "y" or chars[-3] in _IAST_VOWEL)
+    ):
         chars.pop()
         n -= 1
     out: list[str] = []
@@ -118,8 +124,17 @@ _IAST_TO_LATIN = (
 )
 
 
+# Bengali য় (ya with a nukta, U+09DF or য + ়) and Odia ୟ are the plain glide y in names
+# (রায় Ray, ଉଦୟ Uday); the transliterator leaves the Bengali nukta as a stray mark and
+# writes the Odia letter as ẏ, either of which would keep a final inherent vowel in place.
+_BENGALI_YA = "\u09af"
+_NUKTA = "\u09bc"
+
+
 def _indic_run_to_latin(run: str, scheme: str) -> str:
-    iast = transliterate(run, scheme, sanscript.IAST)
+    if scheme == sanscript.BENGALI:
+        run = run.replace(_BENGALI_YA + _NUKTA, _BENGALI_YA).replace("\u09df", _BENGALI_YA)
+    iast = transliterate(run, scheme, sanscript.IAST).replace(_NUKTA, "").replace("ẏ", "y")
     if scheme == sanscript.TAMIL:
         for a, b in _TAMIL_FIX:
             iast = iast.replace(a, b)
@@ -178,7 +193,9 @@ _HONORIFIC_EXTRA = ("dei", "amma", "dasi", "begam", "kumaree", "devee", "bewa")
 
 
 def is_honorific(tok: str) -> bool:
-    return tok in _HONORIFIC_CANON or phonetic_key(tok) in _honorific_keys()
+    # By sound only from three letters: "De" is a Bengali and Odia surname, not the Odia
+    # suffix "Dei" that it sounds like.
+    return tok in _HONORIFIC_CANON or (len(tok) >= 3 and phonetic_key(tok) in _honorific_keys())
 
 
 @lru_cache(maxsize=1)
@@ -201,7 +218,8 @@ def strip_honorifics(toks: tuple[str, ...], *, keep_first: bool = True) -> tuple
     return names if keep_first else ()
 
 
-_KEY_RULES: tuple[tuple[str, str], ...] = (
+_AY = re.compile(r"ay(?![aeiou])")
+_KEY_RULES: tuple[tuple[str | re.Pattern[str], str], ...] = (
     ("que", "k"),
     ("ksh", "x"),
     ("kch", "x"),
@@ -220,14 +238,22 @@ _KEY_RULES: tuple[tuple[str, str], ...] = (
     ("ck", "k"),
     ("q", "k"),
     ("z", "j"),
+    # "ow" before a consonant or at the end is the vowel o/au: Chowdhury/Chaudhuri,
+    # Sowmya/Saumya, Gowda/Gauda. Before a vowel it is o + w (Bhowani), left alone.
+    (re.compile(r"ow(?![aeiouy])"), "o"),
     ("w", "v"),
     ("ee", "i"),
     ("oo", "u"),
-    ("ou", "u"),
+    # Bengali and Odia spellings write the vowel au as ou: Sourav/Saurav, Gourav/Gaurav,
+    # Moumita/Maumita.
+    ("ou", "o"),
     ("aa", "a"),
     ("ai", "e"),
     ("ei", "e"),
-    ("ay", "e"),
+    # "ay" is the diphthong only before a consonant or at the end (Sanjay, Jaydeep); before
+    # a vowel the y begins the next syllable (Damayanti, Jayanti), and a native-script name
+    # whose inherent vowel was dropped (दमयंती -> damyanti) must keep its y.
+    (_AY, "e"),
     ("au", "o"),
     ("iy", "i"),
     ("yi", "i"),
@@ -247,16 +273,55 @@ def phonetic_key(token: str) -> str:
     if not s:
         return ""
     for a, b in _KEY_RULES:
-        s = s.replace(a, b)
+        s = s.replace(a, b) if isinstance(a, str) else a.sub(b, s)
     s = _H_AFTER_CONS.sub(r"\1", s)
     s = s.replace("v", "b")  # Bengali and Odia write v as b (Bijay/Vijay)
     s = s.replace("y", "i") if s.endswith("y") else s
     s = _DOUBLE.sub(r"\1", s)
+    # Before the final vowel goes, so that it still counts as the vowel after (Kamala and
+    # কমলা, said Kamla). A dropped a can leave "ay" before a consonant, and that diphthong
+    # can open the context for the next a (Jayaraman/जयरामन), so repeat until nothing moves.
+    for _ in range(3):
+        dropped = _AY.sub("e", _drop_medial_a(s))
+        if dropped == s:
+            break
+        s = dropped
     if len(s) > 2 and s[-1] in "ah":
         s = s[:-1]
         if len(s) > 2 and s[-1] == "a":
             s = s[:-1]
     return s
+
+
+_KEY_VOWELS = frozenset("aeiou")
+
+
+def _drop_medial_a(key: str) -> str:
+    """A sound key without the short 'a' that writing may or may not show between two
+    consonants after a vowel (V C a C V): Bhatanagar/Bhatnagar, Sanajida/Sanjida,
+    Jetalee/जेटली, Damayanti/दमयंती.
+
+    Text transliterated letter by letter from an Indic script writes every inherent vowel;
+    spellings that follow speech drop many of them, and ``to_latin`` drops them by rule,
+    which cannot always agree with a clerk. Deciding left to right on what is already kept
+    makes the key the same for both spellings (and applying it twice changes nothing).
+    """
+    if len(key) < 5 or "a" not in key[2:-2]:
+        return key
+    out: list[str] = []
+    n = len(key)
+    for i, ch in enumerate(key):
+        if (
+            ch == "a"
+            and 2 <= i <= n - 3
+            and out[-1] not in _KEY_VOWELS
+            and out[-2] in _KEY_VOWELS
+            and key[i + 1] not in _KEY_VOWELS
+            and key[i + 2] in _KEY_VOWELS
+        ):
+            continue
+        out.append(ch)
+    return "".join(out)
 
 
 def strip_vowels(key: str, vowels: str = "aeiou") -> str:
