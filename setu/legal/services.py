@@ -743,11 +743,18 @@ def _appeal_dates(proceeding: Proceeding) -> None:
     proceeding.save(update_fields=["appeal_filed_on", "stage", "updated_at"])
 
 
+def _appeal_snapshot(appeal: Appeal) -> dict[str, Any]:
+    """The appeal for the audit trail, with the verdicts appealed as sorted ids (UUIDs as text)."""
+    out = changes.snapshot(appeal, APPEAL_FIELDS)
+    out["judgments"] = sorted(str(pk) for pk in appeal.judgments.values_list("pk", flat=True))
+    return out
+
+
 def _appeal_save(
     actor: Actor, appeal: Appeal, proceeding: Proceeding, fields: dict[str, Any], created: bool
 ) -> Appeal:
     changes.check_fields(fields, APPEAL_INPUT)
-    before = {} if created else changes.snapshot(appeal, APPEAL_FIELDS, many=("judgments",))
+    before = {} if created else _appeal_snapshot(appeal)
     chosen = fields.pop("judgments", None)
     for name, value in fields.items():
         setattr(appeal, name, value)
@@ -768,7 +775,7 @@ def _appeal_save(
     if chosen is not None:
         appeal.judgments.set(judgments)
     _appeal_dates(proceeding)
-    after = changes.snapshot(appeal, APPEAL_FIELDS, many=("judgments",))
+    after = _appeal_snapshot(appeal)
     audit.record(
         actor=actor,
         action=AuditAction.CREATE if created else AuditAction.UPDATE,
