@@ -134,6 +134,11 @@ def appeal_get(*, actor: Actor, appeal_id: Any, action: Action = Action.VIEW) ->
     return _child_get(Appeal, actor, appeal_id, action)
 
 
+def appeal_judgment_ids(*, appeal: Appeal) -> list[str]:
+    """The ids of the verdicts an appeal the caller already read is against (form initial)."""
+    return [str(pk) for pk in appeal.judgments.values_list("pk", flat=True)]
+
+
 def proceeding_accused(*, proceeding: Proceeding) -> list[Accused]:
     """The accused of a proceeding the caller already read, with their verdicts."""
     return list(proceeding.accused.prefetch_related("judgments"))

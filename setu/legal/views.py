@@ -492,7 +492,7 @@ def appeal_edit(request: HttpRequest, appeal_id: UUID) -> HttpResponse:
     initial |= {
         "state": appeal.state_id,
         "district": appeal.district_id,
-        "judgments": [str(pk) for pk in appeal.judgments.values_list("pk", flat=True)],
+        "judgments": selectors.appeal_judgment_ids(appeal=appeal),
     }
     accused = selectors.proceeding_accused(proceeding=appeal.proceeding)
     form = _appeal_form(request, accused, initial=initial)
