@@ -387,6 +387,7 @@ SPECTACULAR_SETTINGS = {
         "HearingOutcomeEnum": "setu.legal.models.HearingOutcome",
         "MeasureKindEnum": "setu.legal.models.MeasureKind",
         "WitnessPlanStatusEnum": "setu.legal.models.WitnessPlanStatus",
+        "AppealStatusEnum": "setu.legal.models.AppealStatus",
         "OperationKindEnum": "setu.fieldops.models.OperationKind",
         "OperationStatusEnum": "setu.fieldops.models.OperationStatus",
         "TeamRoleEnum": "setu.fieldops.models.TeamRole",

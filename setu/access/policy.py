@@ -1555,3 +1555,14 @@ RULES.update(
         ("legal.judgment", Action.VIEW_AGGREGATES): _counted_through("accused__proceeding"),
     }
 )
+
+
+# --- Legal: appeals (issue 24, appeals as records) --------------------------------------------
+
+RULES.update(
+    {
+        # An appeal is one of the proceeding's parts: read and written exactly as its proceeding.
+        ("legal.appeal", Action.VIEW): _via_proceeding(_proceeding_view),
+        ("legal.appeal", Action.EDIT): _via_proceeding(_proceeding_edit),
+    }
+)

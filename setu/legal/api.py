@@ -28,6 +28,8 @@ from setu.legal.models import Proceeding
 from setu.legal.serializers import (
     AccusedIn,
     AccusedOut,
+    AppealIn,
+    AppealOut,
     CalendarHearingOut,
     DeadlineOut,
     HearingIn,
@@ -175,6 +177,27 @@ HearingAddApi = _add_api(
 )
 
 
+def _appeal_values(data: dict[str, Any]) -> dict[str, Any]:
+    values = dict(data)
+    for name in ("state", "district"):
+        if name in values:
+            values[f"{name}_id"] = values.pop(name)
+    return values
+
+
+AppealApi = _add_api(
+    "AppealApi",
+    """POST: record an appeal against verdicts of a criminal proceeding (appellate court, its
+    eCourts CNR number, who appealed, the verdicts' ids, the filing date, the outcome).""",
+    get=_proceeding_for_edit,
+    add=lambda actor, proceeding, data: services.appeal_file(
+        actor=actor, proceeding=proceeding, **_appeal_values(data)
+    ),
+    given=AppealIn,
+    out=AppealOut,
+)
+
+
 @extend_schema(tags=["legal"])
 class HearingOutcomeApi(APIView):
     """POST: record what happened at a hearing and the next date."""
@@ -254,6 +277,19 @@ HearingDetailApi = _correction_api(
     remove=lambda actor, entry: services.hearing_delete(actor=actor, hearing=entry),
     given=HearingPatchIn,
     out=HearingOut,
+)
+
+AppealDetailApi = _correction_api(
+    "AppealDetailApi",
+    """PATCH: correct an appeal or record the higher court's decision (status, decided_on).
+    DELETE: remove one entered in error; the proceeding's stage follows.""",
+    get=lambda actor, pk: selectors.appeal_get(actor=actor, appeal_id=pk, action=Action.EDIT),
+    update=lambda actor, entry, data: services.appeal_update(
+        actor=actor, appeal=entry, **_appeal_values(data)
+    ),
+    remove=lambda actor, entry: services.appeal_delete(actor=actor, appeal=entry),
+    given=AppealIn,
+    out=AppealOut,
 )
 
 

@@ -50,6 +50,16 @@ urlpatterns = [
         name="legal-hearing-detail",
     ),
     path(
+        "legal/proceedings/<uuid:proceeding_id>/appeals/",
+        api.AppealApi.as_view(),
+        name="legal-appeal-add",
+    ),
+    path(
+        "legal/appeals/<uuid:appeal_id>/",
+        api.AppealDetailApi.as_view(),
+        name="legal-appeal-detail",
+    ),
+    path(
         "legal/hearings/<uuid:hearing_id>/witness-plan/",
         api.WitnessPlanApi.as_view(),
         name="legal-witness-plan",

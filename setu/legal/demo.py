@@ -21,6 +21,9 @@ from setu.entitlements.models import CompensationClaim
 from setu.legal.models import (
     Accused,
     AdjournmentReason,
+    Appeal,
+    AppealCourt,
+    Appellant,
     Custody,
     Hearing,
     HearingOutcome,
@@ -96,6 +99,7 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
     counts: dict[str, int] = {}
     serial = 0
     interstate: Proceeding | None = None
+    convicted: Proceeding | None = None
     for link in links:
         case = link.case
         if case.pk in seen or case.owner_org_id not in officers:
@@ -197,6 +201,8 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
             measures.append(
                 ProtectionMeasure(proceeding=p, kind=MeasureKind.STATEMENT_183, on=statement_on)
             )
+        if story == "conviction":
+            convicted = p
         if story == "interstate":
             interstate = p
             # She agreed to hear about her case by SMS, in Bengali (a made-up demo number).
@@ -239,6 +245,8 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
     ProtectionMeasure.objects.bulk_create(measures, batch_size=1000)
     Hearing.objects.bulk_create(hearings, batch_size=2000)
     WitnessPlan.objects.bulk_create(_witness_plans(hearings, interstate, today))
+    if convicted is not None and convicted.judgment_on:
+        _convicts_appeal(convicted, rng, today, counts)
     counts.update(proceedings=len(proceedings), hearings=len(hearings), judgments=len(judgments))
     return counts
 
@@ -263,6 +271,30 @@ def _witness_plans(
         for h in hearings
         if interstate is not None and h.proceeding is interstate and h.on >= today
     ]
+
+
+def _convicts_appeal(
+    p: Proceeding, rng: random.Random, today: datetime.date, counts: dict[str, int]
+) -> None:
+    """The convicted accused appeal to the High Court of the state (pending), within the
+    60 days; the proceeding moves to appeal."""
+    state = p.district.state if p.district else None
+    filed_on = min(p.judgment_on + rng.randint(20, 55) * D, today)
+    code = state.iso_3166_2[-2:] if state and state.iso_3166_2 else "XX"
+    appeal = Appeal.objects.create(
+        proceeding=p,
+        appellant=Appellant.ACCUSED,
+        court_level=AppealCourt.HIGH_COURT,
+        court=f"High Court ({state.name})" if state else "High Court",
+        state=state,
+        cnr_number=f"{code}HC01{rng.randint(1, 999999):06d}{filed_on.year}",
+        filed_on=filed_on,
+    )
+    appeal.judgments.set(Judgment.objects.filter(accused__proceeding=p, verdict=Verdict.CONVICTED))
+    Proceeding.objects.filter(pk=p.pk).update(appeal_filed_on=filed_on, stage=Stage.APPEAL)
+    counts[f"stage_{p.stage}"] -= 1
+    counts[f"stage_{Stage.APPEAL}"] = counts.get(f"stage_{Stage.APPEAL}", 0) + 1
+    counts["appeals"] = 1
 
 
 def _cnr(district: Any, rng: random.Random, year: int) -> str:

@@ -11,6 +11,9 @@ from django.utils.translation import gettext_lazy as _
 from setu.core.forms import DateInput
 from setu.legal.models import (
     AdjournmentReason,
+    AppealCourt,
+    AppealStatus,
+    Appellant,
     Custody,
     HearingOutcome,
     MeasureKind,
@@ -55,7 +58,6 @@ class ProceedingForm(forms.Form):
     )
     trial_started_on = forms.DateField(label=_("Trial began on"), required=False, widget=DateInput)
     judgment_on = forms.DateField(label=_("Judgment on"), required=False, widget=DateInput)
-    appeal_filed_on = forms.DateField(label=_("Appeal filed on"), required=False, widget=DateInput)
     closed = forms.BooleanField(label=_("Proceeding closed"), required=False)
     reminder_consent_on = forms.DateField(
         label=_("Survivor agreed to SMS hearing reminders on"), required=False, widget=DateInput
@@ -223,6 +225,63 @@ class WitnessPlanForm(forms.Form):
 
     def clean_allowance_rupees(self) -> int:
         return self.cleaned_data.get("allowance_rupees") or 0
+
+
+class AppealForm(forms.Form):
+    """An appeal: the appellate court and its CNR number, who appealed, against which verdicts,
+    when, and what the higher court decided."""
+
+    judgments = forms.MultipleChoiceField(
+        label=_("Against the verdicts"), required=False, widget=forms.CheckboxSelectMultiple
+    )
+    appellant = forms.ChoiceField(label=_("Appealed by"), choices=[("", "—"), *Appellant.choices])
+    court_level = forms.ChoiceField(
+        label=_("Appellate court"), choices=[("", "—"), *AppealCourt.choices]
+    )
+    court = forms.CharField(
+        label=_("Name of the court"),
+        max_length=200,
+        help_text=_("For example: High Court of Bombay, or Sessions Court, Pune."),
+    )
+    state = forms.TypedChoiceField(label=_("State"), required=False, coerce=int, empty_value=None)
+    district = forms.TypedChoiceField(
+        label=_("District"),
+        required=False,
+        coerce=int,
+        empty_value=None,
+        help_text=_("For a Sessions Court; a High Court needs only the state."),
+    )
+    cnr_number = forms.CharField(
+        label=_("eCourts CNR number of the appeal"),
+        required=False,
+        help_text=_("16 characters, e.g. MHPU010012342025"),
+    )
+    filed_on = forms.DateField(label=_("Appeal filed on"), widget=DateInput)
+    status = forms.ChoiceField(label=_("Status"), choices=AppealStatus.choices)
+    decided_on = forms.DateField(label=_("Decided on"), required=False, widget=DateInput)
+
+    def __init__(
+        self,
+        *args: Any,
+        judgments: Any = (),
+        states: Any = (),
+        districts: Any = (),
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["judgments"].choices = [
+            (str(j.pk), f"{j.accused.name} · {j.section}: {j.get_verdict_display()}")
+            for j in judgments
+        ]
+        self.fields["state"].choices = [("", "—"), *((s.code, s.name) for s in states)]
+        self.fields["district"].choices = [("", "—"), *((d.code, str(d)) for d in districts)]
+
+    def values(self) -> dict[str, Any]:
+        """The cleaned fields as the appeal services take them."""
+        data = dict(self.cleaned_data)
+        data["state_id"] = data.pop("state")
+        data["district_id"] = data.pop("district")
+        return data
 
 
 class ConfirmForm(forms.Form):

@@ -284,6 +284,10 @@ class WitnessPlan(BaseModel):
     video_requested = models.BooleanField(_("video link requested"), default=False)
     video_granted = models.BooleanField(_("video link granted"), default=False)
     notes = models.CharField(_("notes"), max_length=300, blank=True)
+    # The plan of the adjourned hearing this one was carried over from (once: one successor).
+    carried_from = models.OneToOneField(
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="carried_to"
+    )
 
     # Where she travels from can lead to her; the escort is a person. Neither goes in the trail.
     AUDIT_PERSONAL_FIELDS = ("travel_from", "escort_name", "notes")
@@ -291,3 +295,81 @@ class WitnessPlan(BaseModel):
     class Meta:
         ordering = ["created_at"]
         indexes = [models.Index(fields=["proceeding", "status"])]
+
+
+class AppealCourt(models.TextChoices):
+    HIGH_COURT = "high_court", _("High Court")
+    SESSIONS = "sessions", _("Sessions Court")
+
+
+class Appellant(models.TextChoices):
+    STATE = "state", _("The State (prosecution)")
+    ACCUSED = "accused", _("An accused")
+    SURVIVOR = "survivor", _("The survivor (victim)")
+
+
+class AppealStatus(models.TextChoices):
+    PENDING = "pending", _("Pending")
+    DISMISSED = "dismissed", _("Dismissed")
+    ALLOWED = "allowed", _("Allowed")
+    CONVICTION_UPHELD = "upheld", _("Conviction upheld")
+    CONVICTION_SET_ASIDE = "set_aside", _("Conviction set aside")
+    SENTENCE_MODIFIED = "sentence_modified", _("Sentence modified")
+    REMANDED = "remanded", _("Sent back for retrial")
+
+
+# Outcomes that only an appeal against a conviction can have.
+CONVICTION_OUTCOMES = frozenset(
+    {
+        AppealStatus.CONVICTION_UPHELD,
+        AppealStatus.CONVICTION_SET_ASIDE,
+        AppealStatus.SENTENCE_MODIFIED,
+    }
+)
+
+
+class Appeal(BaseModel):
+    """An appeal against the trial court's verdicts: the appellate court with its own CNR
+    number, who appealed, against which verdicts (per accused and section), when, and what the
+    higher court decided.
+
+    ``Proceeding.appeal_filed_on`` is kept as the first appeal's filing date (set by the appeal
+    services only) so the stage and the lists that read it need no join."""
+
+    proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="appeals")
+    # The verdicts appealed against; none only on appeals carried over from the single date.
+    judgments = models.ManyToManyField(
+        Judgment, blank=True, related_name="appeals", verbose_name=_("against the verdicts")
+    )
+    appellant = models.CharField(
+        _("appealed by"), max_length=10, choices=Appellant.choices, blank=True
+    )
+    court_level = models.CharField(
+        _("appellate court"), max_length=12, choices=AppealCourt.choices, blank=True
+    )
+    court = models.CharField(_("name of the court"), max_length=200, blank=True)
+    state = models.ForeignKey(
+        "orgs.State",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("state"),
+    )
+    district = models.ForeignKey(
+        "orgs.District",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        verbose_name=_("district"),
+    )
+    cnr_number = models.CharField(_("eCourts CNR number"), max_length=16, blank=True)
+    filed_on = models.DateField(_("appeal filed on"))
+    status = models.CharField(
+        _("status"), max_length=20, choices=AppealStatus.choices, default=AppealStatus.PENDING
+    )
+    decided_on = models.DateField(_("decided on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["filed_on", "created_at"]

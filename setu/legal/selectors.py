@@ -11,6 +11,7 @@ from uuid import UUID
 
 from django.db.models import F, FloatField, Func, Max, Prefetch, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from setu.access import policy
 from setu.access.actor import Actor
@@ -23,6 +24,8 @@ from setu.legal.models import (
     FINISHED_STAGES,
     Accused,
     AdjournmentReason,
+    Appeal,
+    AppealStatus,
     Custody,
     Hearing,
     HearingOutcome,
@@ -69,6 +72,7 @@ def proceeding_get(*, actor: Actor, proceeding_id: Any, action: Action = Action.
             "measures",
             # The witness plan's status is shown on each hearing (no query per row).
             Prefetch("hearings", queryset=Hearing.objects.select_related("witness_plan")),
+            APPEALS,
         )
         .filter(pk=proceeding_id)
         .first()
@@ -80,6 +84,15 @@ def proceeding_get(*, actor: Actor, proceeding_id: Any, action: Action = Action.
     else:
         audit.record(actor=actor, action=AuditAction.VIEW, target=proceeding)
     return proceeding
+
+
+# A proceeding's appeals with their court's place and the verdicts appealed (and whose).
+APPEALS = Prefetch(
+    "appeals",
+    queryset=Appeal.objects.select_related("state", "district").prefetch_related(
+        Prefetch("judgments", queryset=Judgment.objects.select_related("accused"))
+    ),
+)
 
 
 def has_assigned(*, actor: Actor) -> bool:
@@ -114,6 +127,21 @@ def accused_get(*, actor: Actor, accused_id: Any, action: Action = Action.VIEW) 
 def accused_verdict_count(*, accused: Accused) -> int:
     """How many verdicts are recorded on an accused the caller already read (for a confirmation)."""
     return accused.judgments.count()
+
+
+def appeal_get(*, actor: Actor, appeal_id: Any, action: Action = Action.VIEW) -> Appeal:
+    """One appeal (``action=EDIT`` to correct it, record its decision or remove it)."""
+    return _child_get(Appeal, actor, appeal_id, action)
+
+
+def appeal_judgment_ids(*, appeal: Appeal) -> list[str]:
+    """The ids of the verdicts an appeal the caller already read is against (form initial)."""
+    return [str(pk) for pk in appeal.judgments.values_list("pk", flat=True)]
+
+
+def proceeding_accused(*, proceeding: Proceeding) -> list[Accused]:
+    """The accused of a proceeding the caller already read, with their verdicts."""
+    return list(proceeding.accused.prefetch_related("judgments"))
 
 
 def measure_get(
@@ -337,6 +365,35 @@ def _period(proceeding: Proceeding, code: str, start: datetime.date, subject: st
     )
 
 
+@dataclass(frozen=True)
+class AppealWindow:
+    """The statutory period an appeal was filed in: against an acquittal (90 days) or a
+    conviction (60 days) from the verdicts appealed, with its source; ``late_by`` is how many
+    days after the window it was filed (0: in time; late needs condonation of the delay)."""
+
+    period: Deadline
+    late_by: int
+
+
+def appeal_window(appeal: Appeal, proceeding: Proceeding) -> AppealWindow | None:
+    """The appeal window shown against one appeal (its verdicts prefetched)."""
+    judgments = list(appeal.judgments.all())
+    verdicts = {j.verdict for j in judgments}
+    start = max((j.decided_on for j in judgments), default=proceeding.judgment_on)
+    if start is None:
+        return None
+    code = "appeal_acquittal" if Verdict.ACQUITTED in verdicts else "appeal_conviction"
+    if not verdicts:
+        code = "appeal_acquittal" if appeal.appellant != "accused" else "appeal_conviction"
+    period = _period(proceeding, code, start, "")
+    return AppealWindow(period, max(0, (appeal.filed_on - period.due_on).days))
+
+
+def appeal_list(proceeding: Proceeding) -> list[tuple[Appeal, AppealWindow | None]]:
+    """A read proceeding's appeals (prefetched by ``proceeding_get``), each with its window."""
+    return [(appeal, appeal_window(appeal, proceeding)) for appeal in proceeding.appeals.all()]
+
+
 def proceeding_deadlines(
     proceeding: Proceeding, claims: dict[Any, Any] | None = None
 ) -> list[Deadline]:
@@ -354,11 +411,17 @@ def proceeding_deadlines(
             for person in accused:
                 if person.custody == Custody.IN_CUSTODY and person.arrested_on:
                     found.append(_period(proceeding, code, person.arrested_on, person.name))
-        if proceeding.judgment_on and not proceeding.appeal_filed_on:
+        if proceeding.judgment_on:
             verdicts = {j.verdict for a in accused for j in a.judgments.all()}
-            if Verdict.ACQUITTED in verdicts:
+            # A window closes once an appeal against such a verdict is filed (an appeal carried
+            # over from the single date names no verdicts: it closes both).
+            appealed: set[str] = set()
+            for appeal in proceeding.appeals.all():
+                named = {j.verdict for j in appeal.judgments.all()}
+                appealed |= named or {Verdict.ACQUITTED, Verdict.CONVICTED}
+            if Verdict.ACQUITTED in verdicts - appealed:
                 found.append(_period(proceeding, "appeal_acquittal", proceeding.judgment_on, ""))
-            if Verdict.CONVICTED in verdicts:
+            if Verdict.CONVICTED in verdicts - appealed:
                 found.append(_period(proceeding, "appeal_conviction", proceeding.judgment_on, ""))
     claim = (claims or {}).get(proceeding.compensation_claim_id)
     if claim is not None:
@@ -386,7 +449,8 @@ def deadline_list(
         proceeding_list(actor=actor, mine=mine)
         .exclude(stage="closed")
         .prefetch_related(
-            Prefetch("accused", queryset=Accused.objects.prefetch_related("judgments"))
+            Prefetch("accused", queryset=Accused.objects.prefetch_related("judgments")),
+            Prefetch("appeals", queryset=Appeal.objects.prefetch_related("judgments")),
         )
     )
     proceedings = list(qs)
@@ -457,9 +521,18 @@ def _timeline(proceeding: Proceeding) -> list[dict[str, Any]]:
         "charges_framed_on",
         "trial_started_on",
         "judgment_on",
-        "appeal_filed_on",
     ):
         add(getattr(proceeding, name), name, str(Proceeding._meta.get_field(name).verbose_name))
+    for appeal in proceeding.appeals.all():
+        court = appeal.court or appeal.get_court_level_display()
+        by = f" · {appeal.get_appellant_display()}" if appeal.appellant else ""
+        add(appeal.filed_on, "appeal", f"{gettext('Appeal filed')}: {court}{by}".rstrip(": "))
+        if appeal.decided_on:
+            add(
+                appeal.decided_on,
+                "appeal_decided",
+                f"{gettext('Appeal decided')}: {appeal.get_status_display()}",
+            )
     for accused in proceeding.accused.all():
         add(accused.arrested_on, "arrest", f"{accused.name}: {Custody(accused.custody).label}")
         add(accused.bail_on, "bail", accused.name)
@@ -516,6 +589,7 @@ def bundle_unaudited(*, actor: Actor, proceeding_id: Any) -> tuple[Proceeding, d
         ],
         "statute_list_version": statutes.version(),
         "timeline": _timeline(proceeding),
+        "appeals": [_appeal_data(appeal, window) for appeal, window in appeal_list(proceeding)],
         "deadlines": [
             {"title": d.title, "due_on": d.due_on.isoformat(), "source": d.source}
             for d in proceeding_deadlines(proceeding)
@@ -541,6 +615,44 @@ def bundle_unaudited(*, actor: Actor, proceeding_id: Any) -> tuple[Proceeding, d
         "watermark": {"user": actor.user.username, "at": now.strftime("%d-%m-%Y %H:%M")},
     }
     return proceeding, data
+
+
+def _appeal_data(appeal: Appeal, window: AppealWindow | None) -> dict[str, Any]:
+    """One appeal as the bundle carries it (JSON, printable page, PDF)."""
+
+    def day(value: datetime.date | None) -> str:
+        return value.strftime("%d-%m-%Y") if value else ""
+
+    return {
+        "id": str(appeal.pk),
+        "appellant": appeal.get_appellant_display() if appeal.appellant else "",
+        "court_level": appeal.get_court_level_display() if appeal.court_level else "",
+        "court": appeal.court,
+        "district": appeal.district.name if appeal.district else "",
+        "state": appeal.state.name if appeal.state else "",
+        "cnr_number": appeal.cnr_number,
+        "filed_on": appeal.filed_on.isoformat(),
+        "filed_day": day(appeal.filed_on),
+        "status": appeal.status,
+        "status_label": str(appeal.get_status_display()),
+        "decided_on": appeal.decided_on.isoformat() if appeal.decided_on else None,
+        "decided_day": day(appeal.decided_on),
+        "against": [
+            f"{j.accused.name} · {j.section}: {Verdict(j.verdict).label}"
+            for j in appeal.judgments.all()
+        ],
+        "window": (
+            {
+                "title": window.period.title,
+                "due_on": window.period.due_on.isoformat(),
+                "due_day": day(window.period.due_on),
+                "source": window.period.source,
+                "late_by_days": window.late_by,
+            }
+            if window
+            else None
+        ),
+    }
 
 
 # --- Outcomes ---------------------------------------------------------------------------------
@@ -965,6 +1077,12 @@ def _plain_status(proceeding: Proceeding) -> str:
     verdicts = {j.verdict for a in p.accused.all() for j in a.judgments.all()}
     if p.stage == "closed":
         text = _("The case is closed.")
+    elif decided := [a for a in p.appeals.all() if a.status != AppealStatus.PENDING]:
+        text = _("The higher court decided the appeal on %(date)s.") % {
+            "date": day(max((a.decided_on for a in decided if a.decided_on), default=None))
+        }
+        if any(a.status == AppealStatus.PENDING for a in p.appeals.all()):
+            text += " " + _("Another appeal is still pending in the higher court.")
     elif p.appeal_filed_on:
         text = _("An appeal was filed on %(date)s; the case goes on in the higher court.") % {
             "date": day(p.appeal_filed_on)

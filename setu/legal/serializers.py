@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
+from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from setu.legal.models import (
     Accused,
     AdjournmentReason,
+    Appeal,
+    AppealCourt,
+    AppealStatus,
+    Appellant,
     Custody,
     Hearing,
     HearingOutcome,
@@ -59,6 +66,71 @@ class HearingOut(serializers.ModelSerializer):
         ]
 
 
+class AppealWindowOut(serializers.Serializer):
+    """The statutory appeal period an appeal was filed in, with its legal source."""
+
+    title = serializers.CharField()
+    due_on = serializers.DateField()
+    source = serializers.CharField()
+    late_by_days = serializers.IntegerField(help_text="0: filed in time.")
+
+
+class AppealOut(serializers.ModelSerializer):
+    """An appeal: court and CNR, who appealed, the verdicts appealed (ids), filing, outcome."""
+
+    window = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Appeal
+        fields = [
+            "id",
+            "proceeding",
+            "judgments",
+            "appellant",
+            "court_level",
+            "court",
+            "state",
+            "district",
+            "cnr_number",
+            "filed_on",
+            "status",
+            "decided_on",
+            "window",
+        ]
+
+    @extend_schema_field(AppealWindowOut(allow_null=True))
+    def get_window(self, appeal: Appeal) -> dict[str, Any] | None:
+        from setu.legal import selectors
+
+        window = selectors.appeal_window(appeal, appeal.proceeding)
+        if window is None:
+            return None
+        period = window.period
+        return {
+            "title": period.title,
+            "due_on": period.due_on,
+            "source": period.source,
+            "late_by_days": window.late_by,
+        }
+
+
+class AppealIn(serializers.Serializer):
+    """An appeal as given; on PATCH only the fields sent change."""
+
+    judgments = serializers.ListField(
+        child=serializers.UUIDField(), required=False, help_text="Ids of the verdicts appealed."
+    )
+    appellant = serializers.ChoiceField(choices=Appellant.choices)
+    court_level = serializers.ChoiceField(choices=AppealCourt.choices)
+    court = serializers.CharField(max_length=200)
+    state = serializers.IntegerField(required=False, allow_null=True, help_text="LGD code.")
+    district = serializers.IntegerField(required=False, allow_null=True, help_text="LGD code.")
+    cnr_number = serializers.CharField(required=False, allow_blank=True, max_length=16)
+    filed_on = serializers.DateField()
+    status = serializers.ChoiceField(choices=AppealStatus.choices, default=AppealStatus.PENDING)
+    decided_on = serializers.DateField(required=False, allow_null=True)
+
+
 PROCEEDING_OUT_FIELDS = [
     "id",
     "case",
@@ -98,10 +170,11 @@ class ProceedingDetailOut(serializers.ModelSerializer):
     accused = AccusedOut(many=True, read_only=True)
     measures = MeasureOut(many=True, read_only=True)
     hearings = HearingOut(many=True, read_only=True)
+    appeals = AppealOut(many=True, read_only=True)
 
     class Meta:
         model = Proceeding
-        fields = [*PROCEEDING_OUT_FIELDS, "accused", "measures", "hearings"]
+        fields = [*PROCEEDING_OUT_FIELDS, "accused", "measures", "hearings", "appeals"]
 
 
 class ProceedingIn(serializers.Serializer):
@@ -119,7 +192,6 @@ class ProceedingIn(serializers.Serializer):
     charges_framed_on = serializers.DateField(required=False, allow_null=True)
     trial_started_on = serializers.DateField(required=False, allow_null=True)
     judgment_on = serializers.DateField(required=False, allow_null=True)
-    appeal_filed_on = serializers.DateField(required=False, allow_null=True)
     court = serializers.CharField(required=False, allow_blank=True, max_length=200)
     cnr_number = serializers.CharField(required=False, allow_blank=True, max_length=16)
     # Her agreement to SMS (reminders and her case's status), the number and the language.
@@ -221,7 +293,7 @@ class WitnessPlanOut(serializers.ModelSerializer):
 
     class Meta:
         model = WitnessPlan
-        fields = ["id", "hearing", *WITNESS_PLAN_FIELDS]
+        fields = ["id", "hearing", *WITNESS_PLAN_FIELDS, "carried_from"]
 
 
 class WitnessPlanIn(serializers.Serializer):

@@ -26,9 +26,14 @@ from setu.core import changes
 from setu.core.errors import ConsentRequired, InvalidInput
 from setu.legal import statutes
 from setu.legal.models import (
+    CONVICTION_OUTCOMES,
     FINISHED_STAGES,
     Accused,
     AdjournmentReason,
+    Appeal,
+    AppealCourt,
+    AppealStatus,
+    Appellant,
     Custody,
     Hearing,
     HearingOutcome,
@@ -48,6 +53,9 @@ if TYPE_CHECKING:
 
 __all__ = [
     "AdjournmentReason",
+    "AppealCourt",
+    "AppealStatus",
+    "Appellant",
     "Custody",
     "HearingOutcome",
     "MeasureKind",
@@ -71,7 +79,6 @@ PROCEEDING_FIELDS = (
     "charges_framed_on",
     "trial_started_on",
     "judgment_on",
-    "appeal_filed_on",
     "court",
     "cnr_number",
     "next_hearing_on",
@@ -178,6 +185,10 @@ def _check(proceeding: Proceeding) -> None:
             changes.add_error(
                 errors, "judgment_on", _("A judgment needs the date the charges were framed.")
             )
+    if p.appeal_filed_on and not p.judgment_on:
+        changes.add_error(
+            errors, "judgment_on", _("An appeal is recorded: the judgment date cannot go.")
+        )
     if p.next_hearing_on and p.fir_date and p.next_hearing_on < p.fir_date:
         changes.add_error(errors, "next_hearing_on", _("A hearing cannot be before the FIR."))
     _check_reminders(p, today, errors)
@@ -424,6 +435,11 @@ def judgment_record(
         )
     if decided_on > timezone.localdate():
         changes.add_error(errors, "decided_on", _("The judgment date is in the future."))
+    appealed = Appeal.objects.filter(judgments__accused=accused, judgments__section=section)
+    if appealed.filter(filed_on__lt=decided_on).exists():
+        changes.add_error(
+            errors, "decided_on", _("An appeal against this verdict was filed before this date.")
+        )
     changes.raise_if(errors)
     judgment, created = Judgment.objects.update_or_create(
         accused=accused,
@@ -434,7 +450,7 @@ def judgment_record(
     if proceeding.judgment_on is None or proceeding.judgment_on < decided_on:
         proceeding.judgment_on = decided_on
         if proceeding.stage != Stage.CLOSED:
-            proceeding.stage = Stage.JUDGMENT
+            proceeding.stage = Stage.APPEAL if proceeding.appeal_filed_on else Stage.JUDGMENT
         proceeding.save(update_fields=["judgment_on", "stage", "updated_at"])
     _record(
         actor,
@@ -538,6 +554,12 @@ def hearing_add(*, actor: Actor, proceeding: Proceeding, **fields: Any) -> Heari
     _record(
         actor, AuditAction.CREATE, hearing, proceeding, changes.snapshot(hearing, HEARING_FIELDS)
     )
+    # The next date of an adjournment recorded on its own: the adjourned hearing's plan follows.
+    previous = (
+        proceeding.hearings.filter(on__lt=hearing.on).exclude(pk=hearing.pk).order_by("-on").first()
+    )
+    if previous is not None and previous.outcome == HearingOutcome.ADJOURNED:
+        _carry_witness_plan(actor, previous, hearing)
     return hearing
 
 
@@ -560,8 +582,9 @@ def hearing_record(
         raise InvalidInput({"next_on": [_("The next date must be after this hearing.")]})
     changes.clean(hearing)
     hearing.save()
+    following = None
     if next_on is not None and proceeding.stage not in FINISHED_STAGES:
-        Hearing.objects.create(
+        following = Hearing.objects.create(
             proceeding=proceeding,
             on=next_on,
             court=hearing.court,
@@ -579,6 +602,8 @@ def hearing_record(
             "next_on": next_on.isoformat() if next_on else None,
         },
     )
+    if following is not None:
+        _carry_witness_plan(actor, hearing, following)
     return hearing
 
 
@@ -625,6 +650,168 @@ def compensation_link(*, actor: Actor, proceeding: Proceeding, claim_id: Any) ->
         },
     )
     return proceeding
+
+
+# --- Appeals ----------------------------------------------------------------------------------
+
+APPEAL_FIELDS = (
+    "appellant",
+    "court_level",
+    "court",
+    "state",
+    "district",
+    "cnr_number",
+    "filed_on",
+    "status",
+    "decided_on",
+)
+# What callers may set: the fields, the places also by their codes, and the verdicts appealed.
+APPEAL_INPUT = (*APPEAL_FIELDS, "state_id", "district_id", "judgments")
+
+
+def _check_appeal(appeal: Appeal, proceeding: Proceeding, judgments: list[Judgment]) -> None:
+    """Refuse an appeal that cannot be, naming the field: before the judgment, decided before it
+    was filed, against verdicts of another case, a conviction outcome for an acquittal."""
+    errors: dict[str, list[str]] = {}
+    today = timezone.localdate()
+    appeal.cnr_number = appeal.cnr_number.strip().upper()
+    appeal.court = appeal.court.strip()
+    for name in ("appellant", "court_level", "court"):
+        if not getattr(appeal, name):
+            changes.add_error(errors, name, _("This field is required."))
+    if appeal.cnr_number:
+        for message in cnr_errors(appeal.cnr_number):
+            changes.add_error(errors, "cnr_number", message)
+        if appeal.cnr_number == proceeding.cnr_number:
+            changes.add_error(
+                errors,
+                "cnr_number",
+                _("This is the trial court's CNR number; the appeal has its own."),
+            )
+    if appeal.district_id and appeal.state_id is None:
+        appeal.state_id = appeal.district.state_id
+    if appeal.district_id and appeal.district.state_id != appeal.state_id:
+        changes.add_error(errors, "district", _("This district is not in that state."))
+    if proceeding.track != Track.CRIMINAL or not proceeding.judgment_on:
+        changes.add_error(
+            errors, "filed_on", _("An appeal needs the judgment: record the judgment first.")
+        )
+    if appeal.filed_on > today:
+        changes.add_error(errors, "filed_on", _("The appeal's filing date is in the future."))
+    if any(j.accused.proceeding_id != proceeding.pk for j in judgments):
+        changes.add_error(errors, "judgments", _("A verdict of another case was chosen."))
+    recorded = Judgment.objects.filter(accused__proceeding=proceeding).exists()
+    if recorded and not judgments:
+        changes.add_error(errors, "judgments", _("Choose the verdicts appealed against."))
+    judged = [j.decided_on for j in judgments] or [proceeding.judgment_on]
+    latest = max((d for d in judged if d is not None), default=None)
+    if latest is not None and appeal.filed_on < latest:
+        changes.add_error(errors, "filed_on", _("An appeal cannot be filed before the judgment."))
+    verdicts = {j.verdict for j in judgments}
+    if appeal.appellant == Appellant.ACCUSED and verdicts and Verdict.CONVICTED not in verdicts:
+        changes.add_error(
+            errors, "appellant", _("An accused appeals against a conviction, not an acquittal.")
+        )
+    if appeal.status in CONVICTION_OUTCOMES and verdicts and Verdict.CONVICTED not in verdicts:
+        changes.add_error(
+            errors, "status", _("Only an appeal against a conviction can have this outcome.")
+        )
+    if appeal.status == AppealStatus.PENDING:
+        if appeal.decided_on:
+            changes.add_error(
+                errors, "status", _("A decided appeal needs its outcome, not pending.")
+            )
+    elif not appeal.decided_on:
+        changes.add_error(errors, "decided_on", _("Give the date the appeal was decided."))
+    if appeal.decided_on and appeal.decided_on < appeal.filed_on:
+        changes.add_error(
+            errors, "decided_on", _("An appeal cannot be decided before it was filed.")
+        )
+    if appeal.decided_on and appeal.decided_on > today:
+        changes.add_error(errors, "decided_on", _("The decision date is in the future."))
+    changes.raise_if(errors)
+
+
+def _appeal_dates(proceeding: Proceeding) -> None:
+    """The proceeding's appeal date is its first appeal's; its stage follows."""
+    proceeding = Proceeding.objects.select_for_update().get(pk=proceeding.pk)
+    first = proceeding.appeals.order_by("filed_on").values_list("filed_on", flat=True).first()
+    proceeding.appeal_filed_on = first
+    if proceeding.stage != Stage.CLOSED:
+        proceeding.stage = Stage.JUDGMENT
+        _stage_from_dates(proceeding)
+    proceeding.save(update_fields=["appeal_filed_on", "stage", "updated_at"])
+
+
+def _appeal_snapshot(appeal: Appeal) -> dict[str, Any]:
+    """The appeal for the audit trail, with the verdicts appealed as sorted ids (UUIDs as text)."""
+    out = changes.snapshot(appeal, APPEAL_FIELDS)
+    out["judgments"] = sorted(str(pk) for pk in appeal.judgments.values_list("pk", flat=True))
+    return out
+
+
+def _appeal_save(
+    actor: Actor, appeal: Appeal, proceeding: Proceeding, fields: dict[str, Any], created: bool
+) -> Appeal:
+    changes.check_fields(fields, APPEAL_INPUT)
+    before = {} if created else _appeal_snapshot(appeal)
+    chosen = fields.pop("judgments", None)
+    for name, value in fields.items():
+        setattr(appeal, name, value)
+    if chosen is None:
+        judgments = list(appeal.judgments.select_related("accused")) if not created else []
+    else:
+        wanted = {str(pk) for pk in chosen}
+        judgments = list(
+            Judgment.objects.filter(
+                accused__proceeding=proceeding, pk__in=list(wanted)
+            ).select_related("accused")
+        )
+        if len(judgments) != len(wanted):
+            raise InvalidInput({"judgments": [_("A verdict of another case was chosen.")]})
+    _check_appeal(appeal, proceeding, judgments)
+    changes.clean(appeal)
+    appeal.save()
+    if chosen is not None:
+        appeal.judgments.set(judgments)
+    _appeal_dates(proceeding)
+    after = _appeal_snapshot(appeal)
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE if created else AuditAction.UPDATE,
+        target=appeal,
+        target_org_id=proceeding.owner_org_id,
+        changes={"after": after} if created else changes.diff(before, after),
+    )
+    return appeal
+
+
+@transaction.atomic
+def appeal_file(*, actor: Actor, proceeding: Proceeding, **fields: Any) -> Appeal:
+    """Record an appeal against verdicts of a criminal proceeding: the appellate court, its CNR
+    number, who appealed, against which verdicts, when; the proceeding moves to appeal."""
+    policy.require(actor, Action.EDIT, proceeding)
+    return _appeal_save(actor, Appeal(proceeding=proceeding), proceeding, fields, created=True)
+
+
+@transaction.atomic
+def appeal_update(*, actor: Actor, appeal: Appeal, **fields: Any) -> Appeal:
+    """Correct an appeal, or record what the higher court decided and when."""
+    policy.require(actor, Action.EDIT, appeal)
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    return _appeal_save(actor, appeal, appeal.proceeding, fields, created=False)
+
+
+@transaction.atomic
+def appeal_delete(*, actor: Actor, appeal: Appeal) -> None:
+    """Remove an appeal entered in error; the proceeding's appeal date and stage follow."""
+    policy.require(actor, Action.EDIT, appeal)
+    proceeding = appeal.proceeding
+    record = audit.recorder(
+        actor=actor, action=AuditAction.DELETE, target=appeal, target_org_id=proceeding.owner_org_id
+    )
+    changes.remove(appeal, APPEAL_FIELDS, record=record)
+    _appeal_dates(proceeding)
 
 
 # --- Inter-state witness plans ----------------------------------------------------------------
@@ -695,6 +882,39 @@ def witness_plan_save(*, actor: Actor, hearing: Hearing, **fields: Any) -> Witne
     return plan
 
 
+def _carry_witness_plan(actor: Actor, hearing: Hearing, following: Hearing) -> WitnessPlan | None:
+    """Copy a hearing's witness plan to the next date the court gave, so an adjournment does
+    not lose it: when the hearing was adjourned, or its plan was still open (not ready). The copy
+    starts as *not started*, with no travel date and the allowance unpaid: the journey and the
+    escort were booked for the old date and must be confirmed again. Each plan is carried once
+    (to the first next date); the old hearing keeps its own."""
+    plan = WitnessPlan.objects.filter(hearing=hearing, carried_to__isnull=True).first()
+    if plan is None or WitnessPlan.objects.filter(hearing=following).exists():
+        return None
+    if hearing.outcome != HearingOutcome.ADJOURNED and plan.status == WitnessPlanStatus.READY:
+        return None
+    copy = WitnessPlan(
+        hearing=following,
+        proceeding_id=following.proceeding_id,
+        carried_from=plan,
+        **{name: getattr(plan, name) for name in WITNESS_PLAN_FIELDS},
+    )
+    copy.status = WitnessPlanStatus.NOT_STARTED
+    copy.travel_on = None
+    copy.allowance_paid = False
+    changes.clean(copy)
+    copy.save()
+    audit.record(
+        actor=actor,
+        action=AuditAction.CREATE,
+        target=copy,
+        target_org_id=following.proceeding.owner_org_id,
+        changes={"after": changes.snapshot(copy, WITNESS_PLAN_FIELDS)},
+        details={"carried_from": str(plan.pk)},
+    )
+    return copy
+
+
 # --- Reminders (a system task) ----------------------------------------------------------------
 
 # How many days ahead the legal officer is told to prepare the survivor and witnesses.
@@ -720,7 +940,7 @@ def hearing_reminders_send(*, today: datetime.date | None = None) -> int:
             on__lte=horizon,
             reminded_at__isnull=True,
         )
-        .select_related("proceeding__legal_officer", "proceeding__case__case_owner")
+        .select_related("proceeding__legal_officer", "proceeding__case__case_owner", "witness_plan")
         .order_by("on")
     )
     sent = 0
@@ -728,10 +948,22 @@ def hearing_reminders_send(*, today: datetime.date | None = None) -> int:
         with transaction.atomic():
             proceeding = hearing.proceeding
             when = hearing.on.strftime("%d-%m-%Y")
-            message = _("Hearing on %(date)s at %(court)s: prepare the survivor and witnesses.") % {
-                "date": when,
-                "court": hearing.court or _("court"),
-            }
+            place = {"date": when, "court": hearing.court or _("court")}
+            plan = getattr(hearing, "witness_plan", None)
+            if plan is not None and plan.status != WitnessPlanStatus.READY:
+                # An inter-state witness needs days to arrange: say so while there is time.
+                message = (
+                    _(
+                        "Hearing on %(date)s at %(court)s: prepare the survivor and witnesses. "
+                        "The inter-state witness plan is not ready."
+                    )
+                    % place
+                )
+            else:
+                message = (
+                    _("Hearing on %(date)s at %(court)s: prepare the survivor and witnesses.")
+                    % place
+                )
             recipients = [proceeding.legal_officer, proceeding.case.case_owner]
             notifications.notification_send(
                 recipients=[r for r in recipients if r is not None],

@@ -33,6 +33,8 @@ urlpatterns = [
     path("hearings/<uuid:hearing_id>/witness/", views.witness_plan, name="witness-plan"),
     path("accused/<uuid:accused_id>/edit/", views.accused_edit, name="accused-edit"),
     path("accused/<uuid:accused_id>/delete/", views.accused_delete, name="accused-delete"),
+    path("appeals/<uuid:appeal_id>/edit/", views.appeal_edit, name="appeal-edit"),
+    path("appeals/<uuid:appeal_id>/delete/", views.appeal_delete, name="appeal-delete"),
     path("measures/<uuid:measure_id>/edit/", views.measure_edit, name="measure-edit"),
     path("measures/<uuid:measure_id>/delete/", views.measure_delete, name="measure-delete"),
 ]

@@ -27,6 +27,7 @@ from setu.legal import selectors, services
 from setu.legal.forms import (
     AccusedEditForm,
     AccusedForm,
+    AppealForm,
     ClaimLinkForm,
     ConfirmForm,
     HearingEditForm,
@@ -73,6 +74,17 @@ def _proceeding_form(request: HttpRequest, **kwargs: Any) -> ProceedingForm:
     return ProceedingForm(
         request.POST if request.method == "POST" else None,
         sections=selectors.section_choices(),
+        districts=orgs.district_list(),
+        **kwargs,
+    )
+
+
+def _appeal_form(request: HttpRequest, accused: Any, **kwargs: Any) -> AppealForm:
+    """The appeal form with the proceeding's verdicts to choose from and India's places."""
+    return AppealForm(
+        request.POST if request.method == "POST" else None,
+        judgments=[j for a in accused for j in a.judgments.all()],
+        states=orgs.state_list(),
         districts=orgs.district_list(),
         **kwargs,
     )
@@ -130,6 +142,7 @@ def proceeding_detail(request: HttpRequest, proceeding_id: UUID) -> HttpResponse
         "sections": invoked,
         "accused": accused,
         "deadlines": selectors.proceeding_deadlines(proceeding),
+        "appeals": selectors.appeal_list(proceeding),
         "plain_status": selectors.plain_status(proceeding),
         "witness_alert_days": selectors.WITNESS_ALERT_DAYS,
         "can_send_status": selectors.can_send_status(actor=actor, proceeding=proceeding),
@@ -150,6 +163,9 @@ def proceeding_detail(request: HttpRequest, proceeding_id: UUID) -> HttpResponse
             judgment_form=JudgmentForm(prefix="j", accused=accused, sections=invoked),
             measure_form=MeasureForm(prefix="m", initial={"on": today}),
             hearing_form=HearingForm(prefix="h", initial={"court": proceeding.court}),
+            appeal_form=_appeal_form(request, accused, prefix="p")
+            if proceeding.judgment_on
+            else None,
             claim_form=ClaimLinkForm(
                 prefix="c", claims=selectors.case_claims(actor=actor, case_id=proceeding.case_id)
             ),
@@ -223,6 +239,7 @@ ADDS: dict[str, tuple[type, str, Any]] = {
     "measure": (MeasureForm, "m", gettext_lazy("Record a protection measure")),
     "hearing": (HearingForm, "h", gettext_lazy("Add a hearing")),
     "claim": (ClaimLinkForm, "c", gettext_lazy("Link the compensation claim")),
+    "appeal": (AppealForm, "p", gettext_lazy("Record an appeal")),
 }
 
 
@@ -241,6 +258,11 @@ def proceeding_add(request: HttpRequest, proceeding_id: UUID, what: str) -> Http
     options: dict[str, Any] = {
         "judgment": {"accused": accused.values(), "sections": selectors.section_choices()},
         "claim": {"claims": selectors.case_claims(actor=actor, case_id=proceeding.case_id)},
+        "appeal": {
+            "judgments": [j for a in accused.values() for j in a.judgments.all()],
+            "states": orgs.state_list(),
+            "districts": orgs.district_list(),
+        },
     }.get(what, {})
 
     def save(data: dict[str, Any]) -> Any:
@@ -253,6 +275,9 @@ def proceeding_add(request: HttpRequest, proceeding_id: UUID, what: str) -> Http
             return services.measure_add(actor=actor, proceeding=proceeding, **data)
         if what == "hearing":
             return services.hearing_add(actor=actor, proceeding=proceeding, **data)
+        if what == "appeal":
+            data["state_id"], data["district_id"] = data.pop("state"), data.pop("district")
+            return services.appeal_file(actor=actor, proceeding=proceeding, **data)
         return services.compensation_link(
             actor=actor, proceeding=proceeding, claim_id=data["claim"]
         )
@@ -455,6 +480,42 @@ def accused_delete(request: HttpRequest, accused_id: UUID) -> HttpResponse:
         % {"name": accused.name, "count": verdicts},
         back=_detail(accused.proceeding_id),
         delete=lambda: services.accused_delete(actor=actor, accused=accused),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def appeal_edit(request: HttpRequest, appeal_id: UUID) -> HttpResponse:
+    """Correct an appeal or record the higher court's decision and its date."""
+    actor = actor_of(request)
+    appeal = selectors.appeal_get(actor=actor, appeal_id=appeal_id, action=Action.EDIT)
+    initial: dict[str, Any] = {name: getattr(appeal, name) for name in services.APPEAL_FIELDS}
+    initial |= {
+        "state": appeal.state_id,
+        "district": appeal.district_id,
+        "judgments": selectors.appeal_judgment_ids(appeal=appeal),
+    }
+    accused = selectors.proceeding_accused(proceeding=appeal.proceeding)
+    form = _appeal_form(request, accused, initial=initial)
+    return _correct(
+        request,
+        appeal,
+        form,
+        title=_("Appeal filed on %(date)s") % {"date": _date(appeal.filed_on)},
+        save=lambda _data: services.appeal_update(actor=actor, appeal=appeal, **form.values()),
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def appeal_delete(request: HttpRequest, appeal_id: UUID) -> HttpResponse:
+    """Remove an appeal entered in error, after confirmation."""
+    actor = actor_of(request)
+    appeal = selectors.appeal_get(actor=actor, appeal_id=appeal_id, action=Action.EDIT)
+    return _confirm(
+        request,
+        title=_("Delete the appeal filed on %(date)s?") % {"date": _date(appeal.filed_on)},
+        intro=" · ".join(str(x) for x in (appeal.proceeding, appeal.court) if x),
+        back=_detail(appeal.proceeding_id),
+        delete=lambda: services.appeal_delete(actor=actor, appeal=appeal),
     )
 
 

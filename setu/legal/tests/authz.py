@@ -80,6 +80,39 @@ def consented_kw(p):
     return {"proceeding_id": proceeding.pk}
 
 
+def _judged(p):
+    import datetime
+
+    from setu.legal.tests.factories import ProceedingFactory
+
+    return ProceedingFactory(
+        case=p.case,
+        charges_framed_on=datetime.date(2026, 2, 1),
+        judgment_on=datetime.date(2026, 5, 1),
+    )
+
+
+def judged_kw(p):
+    """A proceeding with a judgment, so a permitted appeal is recorded."""
+    return {"proceeding_id": _judged(p).pk}
+
+
+def appeal_kw(p):
+    """An appeal of a judged proceeding, so a permitted correction is saved."""
+    from setu.legal.tests.factories import AppealFactory
+
+    return {"appeal_id": AppealFactory(proceeding=_judged(p)).pk}
+
+
+APPEAL = {
+    "appellant": "state",
+    "court_level": "high_court",
+    "court": "High Court of Bombay",
+    "filed_on": "2026-06-01",
+    "status": "pending",
+}
+
+
 # Who may send the survivor her case's status: the owning organisation's case team.
 MESSENGERS = frozenset({"lead", "org_admin"})
 
@@ -126,6 +159,11 @@ ENTRIES = [
     ),
     Entry("legal:accused-delete", WRITERS, accused_kw),
     Entry("legal:accused-delete", WRITERS, accused_kw, method="post"),
+    # Appeals (recorded through proceeding-add, above): corrected and deleted on their pages.
+    Entry("legal:appeal-edit", WRITERS, appeal_kw),
+    Entry("legal:appeal-edit", WRITERS, appeal_kw, method="post", data=lambda p: APPEAL),
+    Entry("legal:appeal-delete", WRITERS, appeal_kw),
+    Entry("legal:appeal-delete", WRITERS, appeal_kw, method="post"),
     Entry("legal:measure-edit", WRITERS, measure_kw),
     Entry(
         "legal:measure-edit",
@@ -206,6 +244,23 @@ ENTRIES += [
         is_api=True,
     ),
     Entry("api:legal-accused-detail", WRITERS, accused_kw, method="delete", is_api=True),
+    Entry(
+        "api:legal-appeal-add",
+        WRITERS,
+        judged_kw,
+        method="post",
+        data=lambda p: APPEAL,
+        is_api=True,
+    ),
+    Entry(
+        "api:legal-appeal-detail",
+        WRITERS,
+        appeal_kw,
+        method="patch",
+        data=lambda p: {"cnr_number": "MHHC010012342026"},
+        is_api=True,
+    ),
+    Entry("api:legal-appeal-detail", WRITERS, appeal_kw, method="delete", is_api=True),
     Entry("api:legal-witness-plan", PROCEEDING_READERS, witness_kw, is_api=True),
     Entry(
         "api:legal-witness-plan",

@@ -8,6 +8,9 @@ import factory
 
 from setu.legal.models import (
     Accused,
+    Appeal,
+    AppealCourt,
+    Appellant,
     Hearing,
     MeasureKind,
     Proceeding,
@@ -68,3 +71,16 @@ class WitnessPlanFactory(factory.django.DjangoModelFactory):
     proceeding = factory.SelfAttribute("hearing.proceeding")
     travel_from = "Murshidabad"
     travel_to = "Mumbai"
+
+
+class AppealFactory(factory.django.DjangoModelFactory):
+    """A pending appeal by the State to the High Court (no verdicts named)."""
+
+    class Meta:
+        model = Appeal
+
+    proceeding = factory.SubFactory(ProceedingFactory)
+    appellant = Appellant.STATE
+    court_level = AppealCourt.HIGH_COURT
+    court = "High Court of Bombay"
+    filed_on = datetime.date(2026, 6, 1)

@@ -8,7 +8,7 @@ from django.utils import timezone
 from setu.core.errors import InvalidInput
 from setu.entitlements import demo as entitlements_demo
 from setu.legal import demo, selectors, services
-from setu.legal.models import Hearing, Judgment, Proceeding, Stage, Track, WitnessPlan
+from setu.legal.models import Appeal, Hearing, Judgment, Proceeding, Stage, Track, WitnessPlan
 from setu.referrals.tests.demo_network import build
 
 pytestmark = pytest.mark.django_db
@@ -24,6 +24,13 @@ def test_demo_has_every_stage_and_story_and_passes_the_services_checks():
     for stage in (Stage.FIR, Stage.CHARGESHEET, Stage.TRIAL, Stage.JUDGMENT):
         assert counts.get(f"stage_{stage}", 0) > 0, stage
     assert counts["compensation_tracks"] > 0
+    # The convicted accused appealed to the High Court, in time, against their convictions.
+    (appeal,) = Appeal.objects.all()
+    assert appeal.proceeding.stage == Stage.APPEAL and counts["appeals"] == 1
+    assert appeal.proceeding.appeal_filed_on == appeal.filed_on
+    assert {j.verdict for j in appeal.judgments.all()} == {"convicted"}
+    assert selectors.appeal_window(appeal, appeal.proceeding).late_by == 0
+    assert not services.cnr_errors(appeal.cnr_number)
     assert Judgment.objects.filter(verdict="convicted").exists()
     assert Judgment.objects.filter(verdict="acquitted").exists()
     assert Hearing.objects.filter(adjournment_reason="witness_absent").exists()

@@ -195,3 +195,102 @@ def test_the_api_puts_and_gets_a_plan(personas, legal_officer):
     got = api.get(url).json()
     assert got["allowance_rupees"] == 3000 and got["video_requested"] is True
     assert got["status"] == "not_started"
+
+
+# --- Carried to the next date -----------------------------------------------------------------
+
+
+def _past_hearing_with_plan(personas, legal_officer, **plan):
+    proceeding = ProceedingFactory(case=personas.case, legal_officer=legal_officer.user)
+    hearing = HearingFactory(proceeding=proceeding, on=TODAY - datetime.timedelta(days=1))
+    fields = {
+        **READY_BY_TRAIN,
+        "travel_on": TODAY - datetime.timedelta(days=3),
+        "allowance_rupees": 2500,
+        "allowance_paid": True,
+        **plan,
+    }
+    return hearing, WitnessPlanFactory(hearing=hearing, **fields)
+
+
+def test_an_adjournment_carries_the_plan_to_the_next_date_to_be_confirmed_again(
+    personas, legal_officer
+):
+    hearing, plan = _past_hearing_with_plan(personas, legal_officer)
+    next_on = TODAY + datetime.timedelta(days=20)
+    services.hearing_record(
+        actor=legal_officer,
+        hearing=hearing,
+        outcome="adjourned",
+        adjournment_reason="witness_absent",
+        next_on=next_on,
+    )
+    carried = WitnessPlan.objects.get(hearing__on=next_on)
+    assert carried.carried_from == plan and carried.proceeding == hearing.proceeding
+    # The journey and escort are kept; the booking for the old date is not.
+    assert (carried.travel_from, carried.escort_name, carried.allowance_rupees) == (
+        "Murshidabad",
+        "SI Rekha Das",
+        2500,
+    )
+    assert carried.status == WitnessPlanStatus.NOT_STARTED
+    assert carried.travel_on is None and carried.allowance_paid is False
+    plan.refresh_from_db()
+    assert plan.status == WitnessPlanStatus.READY  # the old hearing keeps its own
+    entry = AuditEntry.objects.get(target_type="legal.witnessplan", target_id=str(carried.pk))
+    assert entry.details["carried_from"] == str(plan.pk)
+    assert "Murshidabad" not in str(entry.changes)
+
+
+def test_a_ready_plan_of_a_hearing_that_was_held_stays_behind(personas, legal_officer):
+    hearing, _plan = _past_hearing_with_plan(personas, legal_officer)
+    services.hearing_record(
+        actor=legal_officer,
+        hearing=hearing,
+        outcome="evidence",
+        next_on=TODAY + datetime.timedelta(days=20),
+    )
+    assert WitnessPlan.objects.count() == 1
+
+
+def test_an_open_plan_moves_on_even_when_the_hearing_was_held(personas, legal_officer):
+    hearing, _plan = _past_hearing_with_plan(
+        personas, legal_officer, status=WitnessPlanStatus.NOT_STARTED
+    )
+    services.hearing_record(
+        actor=legal_officer, hearing=hearing, outcome="held", next_on=TODAY + datetime.timedelta(5)
+    )
+    assert WitnessPlan.objects.count() == 2
+
+
+def test_the_next_date_added_on_its_own_after_an_adjournment_gets_the_plan_once(
+    personas, legal_officer
+):
+    hearing, plan = _past_hearing_with_plan(personas, legal_officer)
+    services.hearing_record(
+        actor=legal_officer, hearing=hearing, outcome="adjourned", adjournment_reason="no_escort"
+    )
+    first = services.hearing_add(
+        actor=legal_officer, proceeding=hearing.proceeding, on=TODAY + datetime.timedelta(days=9)
+    )
+    assert WitnessPlan.objects.get(hearing=first).carried_from == plan
+    later = services.hearing_add(
+        actor=legal_officer, proceeding=hearing.proceeding, on=TODAY + datetime.timedelta(days=30)
+    )
+    # The adjourned hearing's plan went to the first next date only.
+    assert not WitnessPlan.objects.filter(hearing=later).exists()
+
+
+def test_the_reminder_to_the_legal_officer_names_a_plan_that_is_not_ready(personas, legal_officer):
+    from setu.notifications.models import Notification
+
+    unready = _hearing(personas, legal_officer, days_ahead=2)
+    WitnessPlanFactory(hearing=unready)
+    ready = _hearing(personas, legal_officer, days_ahead=1)
+    WitnessPlanFactory(hearing=ready, **READY_BY_TRAIN, travel_on=TODAY)
+    assert services.hearing_reminders_send() == 2
+    messages = Notification.objects.filter(recipient=legal_officer.user).values_list(
+        "message", flat=True
+    )
+    flagged = [m for m in messages if "witness plan is not ready" in m]
+    assert len(flagged) == 1 and unready.on.strftime("%d-%m-%Y") in flagged[0]
