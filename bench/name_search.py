@@ -35,6 +35,8 @@ def _setup() -> None:
     os.environ.setdefault("SETU_DEBUG", "true")
     os.environ["SETU_DEMO_MODE"] = "true"
     os.environ["SETU_LOG_LEVEL"] = "WARNING"
+    # The demo's notices would otherwise be printed by the console e-mail backend.
+    os.environ["SETU_EMAIL_BACKEND"] = "django.core.mail.backends.locmem.EmailBackend"
     if "DATABASE_URL" not in os.environ:
         scratch = Path(tempfile.mkdtemp()) / "bench.sqlite3"
         os.environ["DATABASE_URL"] = f"sqlite:///{scratch}"
@@ -88,18 +90,19 @@ def main() -> None:
     picks = rng.sample(persons, min(args.samples, len(persons)))
     print(f"searching as a caseworker of an organisation with {len(persons)} named persons")
 
-    def timed(query: str) -> float:
+    def timed(query: str, must_find: bool = True) -> float:
         start = time.perf_counter()
         qs = selectors.person_search(actor=actor, query=query)
         # What the result page does: count them and show the first page.
         qs.count()
         page = list(qs[:25])
         took = (time.perf_counter() - start) * 1000
-        assert page, query
+        assert page or not must_find, query
         return took
 
     whole = [timed(p.given_name) for p in picks]
-    prefix = [timed(p.family_name[:3]) for p in picks]
+    # Three typed letters may fold to one ("Chh"): those find whole words only, maybe none.
+    prefix = [timed(p.family_name[:3], must_find=False) for p in picks]
     both = [timed(f"{p.given_name} {p.family_name}") for p in picks]
     print(f"search by given name: {_ms(whole)}")
     print(f"search by the first three letters of a family name: {_ms(prefix)}")

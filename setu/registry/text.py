@@ -174,9 +174,11 @@ def search_key(names: Iterable[str]) -> str:
     return "".join(f" {t}" for t in seen) + (" " if seen else "")
 
 
-# A query word this long or longer also finds the names it starts (typing "Pri" finds Priya);
-# shorter words find only whole words, so that two letters do not list half the registry.
-MIN_PREFIX = 3
+# A folded query word this long or longer also finds the names it starts (typing "Pri" finds
+# Priya); a single letter finds only whole words, so that it does not list half the registry.
+# Two, not three: folding shortens what is typed ("Kha" folds to "ka", "She" to "se"), and three
+# typed letters must find Khatun and Sheikh.
+MIN_PREFIX = 2
 # Domain separation of the name-word digests from every other blind index.
 NAME_WORD_PURPOSE = "registry.person.name_word"
 

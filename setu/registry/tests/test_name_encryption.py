@@ -102,14 +102,15 @@ def test_search_by_whole_word_by_prefix_and_by_alias(personas, roopa):
     assert _found(lead, "rupa khatun") == [roopa]  # spelling variants fold together
     # A query word is also the start of longer names: "Roopa" folds to "rup", as Rupali begins.
     assert {p.given_name for p in _found(lead, "Roopa")} == {"Roopa", "Rupali"}
-    assert _found(lead, "Khat") == [roopa]  # the start of a word, three letters or more
+    assert _found(lead, "Khat") == [roopa]  # the start of a word
+    assert _found(lead, "Kha") == [roopa]  # three letters typed, two once folded ("ka")
     assert _found(lead, "Munni") == [roopa]  # an alias
     assert {p.given_name for p in _found(lead, "Rup")} == {"Roopa", "Rupali"}
     # Every word must match (AND): her alias and another's family name find no one.
     assert _found(lead, "Munni Mondal") == []
-    # Two letters find whole words only, not every name that starts with them.
-    assert _found(lead, "Ru") == []
-    assert _found(lead, "Kha Roopa") == []
+    # One letter finds whole words only, not every name that starts with it.
+    assert _found(lead, "R") == []
+    assert _found(lead, "Kho Roopa") == []
 
 
 def test_search_in_devanagari_and_bengali_finds_latin_spellings(personas):
