@@ -19,6 +19,7 @@ from django.db import connections
 RLS_TABLES = (
     "registry_person",
     "registry_personalias",
+    "registry_personnametoken",
     "registry_address",
     "registry_phone",
     "registry_identitydocument",

@@ -405,7 +405,8 @@ def _rewrite(
         updates: dict[str, Any] = {}
         for f, value in zip(enc, values, strict=True):
             if value is None or value == "":
-                plain[f.name] = ""
+                # An empty value stays as it is (a row may fill only some of its columns).
+                plain[f.name], updates[f.attname] = "", value
                 continue
             # A JSON column not yet encrypted comes back decoded by the database driver.
             text = value if isinstance(value, str) else f.plain_text(value)
@@ -435,7 +436,8 @@ def _rewrite(
     )
     pk_field = model._meta.pk
     params = [
-        [str(updates[f.attname]) for f in columns] + [pk_field.get_db_prep_value(pk, connection)]
+        [None if updates[f.attname] is None else str(updates[f.attname]) for f in columns]
+        + [pk_field.get_db_prep_value(pk, connection)]
         for pk, updates in changed
     ]
     with connection.cursor() as cursor:

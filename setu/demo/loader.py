@@ -54,6 +54,7 @@ from setu.registry.models import (
     PerpetratorRole,
     Person,
     PersonAlias,
+    PersonNameToken,
     Phone,
     PhoneKind,
     RelationshipToTrafficker,
@@ -63,7 +64,7 @@ from setu.registry.models import (
     TraffickingEvent,
     TraffickingStatus,
 )
-from setu.registry.text import search_key
+from setu.registry.text import name_digests
 from setu.synth import Person as TruePerson
 from setu.synth import generate_population
 from setu.synth.geo import DESTINATIONS, load_geography
@@ -285,14 +286,17 @@ def _note_topic(body: str) -> str:
     return NoteTopic.GENERAL
 
 
-def _fill_search_keys(plan: Plan) -> None:
-    """Person.search_key, as the registry services keep it (bulk inserts bypass the services)."""
+def _fill_name_tokens(plan: Plan) -> None:
+    """The persons' name tokens, as the registry services keep them (bulk inserts bypass the
+    services); saved after the persons."""
     aliases: dict[uuid.UUID, list[str]] = defaultdict(list)
     for alias in plan.rows.get(PersonAlias, []):
         aliases[alias.person_id].append(alias.name)
+    tokens = plan.rows[PersonNameToken]
     for person in plan.rows.get(Person, []):
         names = [person.given_name, person.family_name, person.name_native]
-        person.search_key = search_key(names + aliases.get(person.id, []))
+        for digest in sorted(name_digests(names + aliases.get(person.id, []))):
+            tokens.append(PersonNameToken(person_id=person.id, digest=digest))
 
 
 def _sections(form: str, on: date, minor: bool) -> str:
@@ -1152,7 +1156,7 @@ def plan_network(
             held.append((rec, slug, case, person))
         _consents_and_shares(w, t, held)
     _add_app_rows(b)
-    _fill_search_keys(b.plan)
+    _fill_name_tokens(b.plan)
     return b.plan
 
 

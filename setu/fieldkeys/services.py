@@ -12,6 +12,7 @@ from django.db import models, transaction
 from setu.audit import services as audit
 from setu.core import crypto
 from setu.matching import services as matching
+from setu.registry import services as registry
 
 TARGET = ("fieldkeys", "", None)
 
@@ -95,8 +96,9 @@ def keys_rotate(
 def keys_reindex(
     *, batch: int = 500, progress: Callable[[str, int], None] = lambda _t, _n: None
 ) -> dict[str, int]:
-    """Recompute every blind index (after a new SETU_FIELD_INDEX_KEY), and the match index,
-    whose keys are HMACs under the same key; rows per table."""
+    """Recompute every blind index (after a new SETU_FIELD_INDEX_KEY): the indexed columns, the
+    persons' name tokens and the match index, whose keys are HMACs under the same key; rows
+    (persons, for the name tokens) per table."""
     cursors: dict[type[models.Model], Any] = {}
 
     def step(model: type[models.Model]) -> int:
@@ -104,6 +106,16 @@ def keys_reindex(
         return n
 
     done = _run("reindex", step, progress)
+    after, persons = None, 0
+    while True:
+        # The name tokens: one transaction per batch, like the columns above.
+        with transaction.atomic():
+            n, after = registry.person_name_tokens_rebuild(after=after, batch=batch)
+        if not n:
+            break
+        persons += n
+        progress("registry.personnametoken", persons)
+    done["registry.personnametoken"] = persons
     after, keyed = None, 0
     while True:
         # Each batch is its own transaction inside index_batch.

@@ -62,9 +62,10 @@ class Person(BaseModel):
     owner_org = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="persons"
     )
-    given_name = models.CharField(_("given name"), max_length=100, blank=True)  # prs_FirstName
-    family_name = models.CharField(_("family name"), max_length=100, blank=True)  # prs_LastName
-    name_native = models.CharField(_("name in native script"), max_length=200, blank=True)
+    # Names are encrypted at rest (docs/deployment.md §12) and found through PersonNameToken.
+    given_name = EncryptedTextField(_("given name"), max_length=100, blank=True)  # prs_FirstName
+    family_name = EncryptedTextField(_("family name"), max_length=100, blank=True)  # prs_LastName
+    name_native = EncryptedTextField(_("name in native script"), max_length=200, blank=True)
     name_native_script = models.CharField(
         _("script"), max_length=16, choices=Script.choices, blank=True
     )
@@ -78,9 +79,9 @@ class Person(BaseModel):
     # An estimated age is only meaningful with the date it was estimated on.
     estimated_age = models.PositiveSmallIntegerField(_("estimated age"), null=True, blank=True)
     age_estimated_on = models.DateField(_("age estimated on"), null=True, blank=True)
-    father_name = models.CharField(_("father's name"), max_length=150, blank=True)
-    mother_name = models.CharField(_("mother's name"), max_length=150, blank=True)
-    spouse_name = models.CharField(_("spouse's name"), max_length=150, blank=True)
+    father_name = EncryptedTextField(_("father's name"), max_length=150, blank=True)
+    mother_name = EncryptedTextField(_("mother's name"), max_length=150, blank=True)
+    spouse_name = EncryptedTextField(_("spouse's name"), max_length=150, blank=True)
     nationality = models.CharField(_("nationality (ISO 3166)"), max_length=2, default="IN")
     languages = models.JSONField(_("languages spoken"), default=list, blank=True)
     disability = models.CharField(_("disability or access needs"), max_length=200, blank=True)
@@ -92,16 +93,11 @@ class Person(BaseModel):
     # Set when retention replaced the person's names, phones, places and documents
     # (services.retention); the row stays, with what statistics count.
     anonymised_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # Folded words of every name and alias (setu.registry.text.search_key), kept by the services
-    # so that search is case-, diacritic- and spelling-variant-insensitive on every database.
-    search_key = models.TextField(blank=True, default="", editable=False)
 
     class Meta:
-        ordering = ["family_name", "given_name"]
-        indexes = [
-            models.Index(fields=["owner_org", "family_name", "given_name"]),
-            models.Index(fields=["owner_org", "created_at"]),
-        ]
+        # No ordering by name: the names are ciphertext to the database. Lists show the most
+        # recently recorded first (selectors), which pages the same on every database.
+        indexes = [models.Index(fields=["owner_org", "created_at"])]
 
     def __str__(self) -> str:
         return self.display_name
@@ -139,13 +135,32 @@ class PersonAlias(BaseModel):
     AUDIT_PERSONAL_FIELDS = ("name",)
 
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
-    name = models.CharField(_("name"), max_length=150)
+    name = EncryptedTextField(_("name"), max_length=150)
     kind = models.CharField(
         _("kind"), max_length=12, choices=AliasKind.choices, default=AliasKind.ALIAS
     )
 
     def __str__(self) -> str:
         return self.name
+
+
+class PersonNameToken(models.Model):
+    """The blind index (HMAC under the field index key) of one folded word of a person's names
+    or aliases, or of its first three or more letters: name search without names in clear
+    (setu.registry.text.name_digests; kept by the person and alias services)."""
+
+    id = models.BigAutoField(primary_key=True)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
+    digest = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["person", "digest"], name="person_name_token_unique")
+        ]
+        indexes = [models.Index(fields=["digest", "person"], name="person_name_token_digest")]
+
+    def __str__(self) -> str:
+        return self.digest[:12]
 
 
 class AddressKind(models.TextChoices):
@@ -163,8 +178,8 @@ class Address(BaseModel):
     kind = models.CharField(
         _("kind"), max_length=10, choices=AddressKind.choices, default=AddressKind.HOME
     )
-    village = models.CharField(_("village / locality"), max_length=150, blank=True)
-    line = models.CharField(_("address"), max_length=300, blank=True)
+    village = EncryptedTextField(_("village / locality"), max_length=150, blank=True)
+    line = EncryptedTextField(_("address"), max_length=300, blank=True)
     district = models.ForeignKey(
         "orgs.District", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )

@@ -43,6 +43,7 @@ from setu.registry.models import (
     NoteTopic,
     Person,
     PersonAlias,
+    PersonNameToken,
     Phone,
     ServiceRecord,
     ServiceType,
@@ -72,6 +73,9 @@ NOTE_SCOPE = {
     NoteTopic.HEALTH: "health",
     NoteTopic.LEGAL: "legal",
 }
+# Persons are listed most recently recorded first: their names are encrypted, so no database
+# can sort by them, and sorting one page in Python would give each page its own A to Z.
+PERSON_ORDER = ("-created_at", "-id")
 # Fewer digits than this match too many numbers to be a search.
 MIN_PHONE_DIGITS = 6
 
@@ -198,7 +202,7 @@ def person_list(
         )
     if f.mine:
         qs = qs.filter(created_by_id=actor.user.pk)
-    return qs.select_related("owner_org").order_by("family_name", "given_name", "id")
+    return qs.select_related("owner_org").order_by(*PERSON_ORDER)
 
 
 def person_count(*, actor: Actor, filters: PersonFilters | Mapping[str, Any] | None = None) -> int:
@@ -248,14 +252,16 @@ def person_search(*, actor: Actor, query: str) -> QuerySet[Person]:
         documents = IdentityDocument.objects.filter(person_id=OuterRef("pk"), number_index=digest)
         qs = qs.filter(Exists(documents.exclude(doc_type=DocumentType.AADHAAR)))
     else:
-        tokens = text.fold_name(query)
+        digests = text.query_digests(query)
         qs = _visible_persons(actor).filter(archived_at__isnull=True)
-        if not tokens:
+        if not digests:
             qs = qs.none()
-        for token in tokens:
-            # A space before each stored word makes this a word-prefix match.
-            qs = qs.filter(search_key__contains=f" {token}")
-    qs = qs.select_related("owner_org").order_by("family_name", "given_name", "id")
+        for digest in digests:
+            # Every word of the query must be a word of her names, or the start of one: the
+            # digests are blind indexes, so the database compares no name (PersonNameToken).
+            tokens = PersonNameToken.objects.filter(person_id=OuterRef("pk"), digest=digest)
+            qs = qs.filter(Exists(tokens))
+    qs = qs.select_related("owner_org").order_by(*PERSON_ORDER)
     audit.record(
         actor=actor,
         action=AuditAction.LIST,
@@ -332,7 +338,8 @@ def person_detail(*, actor: Actor, person_id: Any) -> PersonDetail:
     visibility = person_visibility(actor=actor, person=person)
     detail = PersonDetail(person=person, visibility=visibility)
     if visibility.identity:
-        detail.aliases = list(person.aliases.order_by("name"))
+        # Sorted here: the names are ciphertext to the database.
+        detail.aliases = sorted(person.aliases.all(), key=lambda a: a.name.casefold())
         detail.documents = list(person.documents.order_by("doc_type"))
     if visibility.contact:
         detail.phones = list(person.phones.order_by("created_at"))
@@ -751,7 +758,7 @@ def own_open_case_survivors(
         CasePerson.objects.filter(case__in=cases, role__in=CONSENTING_ROLES)
         .exclude(person_id__in=exclude_person_ids)
         .select_related("case", "person")
-        .order_by("-case__opened_on", "case__reference", "person__given_name")[:limit]
+        .order_by("-case__opened_on", "case__reference", "person__created_at")[:limit]
     )
     return [(link.case, link.person) for link in links]
 
@@ -886,7 +893,8 @@ def shared_identity(*, person: Person) -> dict[str, Any]:
     return {
         "name": person.display_name,
         "name_native": person.name_native,
-        "aliases": list(person.aliases.values_list("name", flat=True)),
+        # Opened on each alias's instance: values_list would give the ciphertext.
+        "aliases": [a.name for a in person.aliases.all()],
         "gender": person.get_gender_display(),
         "age": person.age_on(),
         "nationality": person.nationality,

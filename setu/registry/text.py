@@ -12,6 +12,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext_lazy as _
 
+from setu.core.crypto import blind_index
 from setu.linkage import to_latin
 
 PHONE_ERROR = _(
@@ -163,13 +164,55 @@ def fold_name(text: str) -> list[str]:
 
 
 def search_key(names: Iterable[str]) -> str:
-    """The text stored on a person for search: every folded word, each preceded by a space."""
+    """The folded words of names, each preceded by a space: what ``Person.search_key`` held
+    before names were encrypted (migrations 0003, 0008 and the reverse of 0013 use it)."""
     seen: list[str] = []
     for name in names:
         for token in fold_name(name):
             if token not in seen:
                 seen.append(token)
     return "".join(f" {t}" for t in seen) + (" " if seen else "")
+
+
+# A folded query word this long or longer also finds the names it starts (typing "Pri" finds
+# Priya); a single letter finds only whole words, so that it does not list half the registry.
+# Two, not three: folding shortens what is typed ("Kha" folds to "ka", "She" to "se"), and three
+# typed letters must find Khatun and Sheikh.
+MIN_PREFIX = 2
+# Domain separation of the name-word digests from every other blind index.
+NAME_WORD_PURPOSE = "registry.person.name_word"
+
+
+def name_words(names: Iterable[str]) -> set[str]:
+    """What name search can find a person by: every folded word of her names and aliases, and
+    each word's starts of ``MIN_PREFIX`` letters or more."""
+    words: set[str] = set()
+    for name in names:
+        for word in fold_name(name):
+            words.add(word)
+            words.update(word[:end] for end in range(MIN_PREFIX, len(word)))
+    return words
+
+
+def name_word_digest(word: str) -> str:
+    """The blind index of one folded word (HMAC under the field index key)."""
+    return blind_index(NAME_WORD_PURPOSE, word)
+
+
+def name_digests(names: Iterable[str]) -> set[str]:
+    """The blind indexes stored for a person's names (``PersonNameToken``)."""
+    return {name_word_digest(word) for word in name_words(names)}
+
+
+def query_digests(query: str) -> list[str]:
+    """One blind index per word of a name search, in order, without repeats: a person is found
+    when every one of them is among her tokens."""
+    out: list[str] = []
+    for word in fold_name(query):
+        digest = name_word_digest(word)
+        if digest not in out:
+            out.append(digest)
+    return out
 
 
 _SCRIPT_RANGES = (

@@ -169,17 +169,17 @@ def test_writing_a_row_for_another_organisation_is_refused(roles, world):
         with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
             Person.objects.create(owner_org=world["b"], given_name="X", family_name="Y")
         # Another organisation's rows cannot be changed or removed either: none is reached.
-        assert Person.objects.filter(pk=world["hidden"].person_id).update(given_name="Z") == 0
+        assert Person.objects.filter(pk=world["hidden"].person_id).update(disability="Z") == 0
         assert Phone.objects.filter(person_id=world["hidden"].person_id).delete()[0] == 0
         # A partner reads a shared case but does not write it.
         assert Case.objects.filter(pk=world["live"].case_id).update(summary="changed") == 0
         with pytest.raises(DatabaseError, match="row-level security"), transaction.atomic():
             PhoneFactory(person=world["live"].person)
         # Its own rows it writes as before.
-        assert Person.objects.filter(pk=world["own"].person_id).update(given_name="Z") == 1
+        assert Person.objects.filter(pk=world["own"].person_id).update(disability="Z") == 1
         PhoneFactory(person=world["own"].person)
     _sql("RESET ROLE")
-    assert Person.objects.get(pk=world["hidden"].person_id).given_name != "Z"
+    assert Person.objects.get(pk=world["hidden"].person_id).disability != "Z"
 
 
 def test_the_system_role_sees_all_only_when_acting_for_no_one(roles, world):

@@ -54,6 +54,17 @@ def _write_raw(model, column: str, pk, value: str) -> None:
 
 
 @pytest.fixture
+def under_key_1(personas) -> None:
+    """The personas' names, written under the derived development key, moved to key 1 as a
+    deployment's rotation would, so that the tests below can switch between K1 and K2."""
+    from django.conf import settings
+
+    dev = crypto._keyring("", "", settings.SECRET_KEY, True).keys[crypto.DEV_KEY_ID]
+    with _keys(**{crypto.DEV_KEY_ID: base64.b64encode(dev).decode(), "1": K1}):
+        services.keys_rotate()
+
+
+@pytest.fixture
 def phone(personas) -> Phone:
     return registry.phone_add(actor=personas["lead"], person=personas.person, number=NUMBER)
 
@@ -177,7 +188,7 @@ def test_a_duplicate_phone_is_still_refused(personas, phone):
         registry.phone_add(actor=personas["lead"], person=personas.person, number="9812345678")
 
 
-def test_rotation_re_encrypts_and_the_old_key_can_be_retired(personas):
+def test_rotation_re_encrypts_and_the_old_key_can_be_retired(personas, under_key_1):
     with _keys(**{"1": K1}):
         a = registry.phone_add(actor=personas["lead"], person=personas.person, number=NUMBER)
         b = registry.phone_add(
@@ -188,11 +199,12 @@ def test_rotation_re_encrypts_and_the_old_key_can_be_retired(personas):
         # A new key encrypts new values at once; old ones still open with key 1.
         assert Phone.objects.get(pk=a.pk).number == NUMBER
         status = services.key_status()
-        assert status.current == "2" and status.rows_under("1") == 2 and not status.retirable
+        assert status.current == "2" and not status.retirable
+        assert crypto.key_counts(Phone)["number"]["1"] == 2
         # One batch of one row, then the rest: resumable, each batch on its own.
         with transaction.atomic():
             assert crypto.rotate_batch(Phone, batch=1) == 1
-        assert services.key_status().rows_under("1") == 1
+        assert crypto.key_counts(Phone)["number"]["1"] == 1
         out = StringIO()
         call_command("keys", "rotate", "--batch", "1", stdout=out)
         assert "Key 1 holds no value any more: it may be retired." in out.getvalue()
@@ -217,7 +229,7 @@ def test_a_key_retired_too_early_is_reported_not_silently_lost(personas):
             call_command("keys", "status", stdout=StringIO())
 
 
-def test_a_new_index_key_needs_a_reindex_and_search_works_after_it(personas):
+def test_a_new_index_key_needs_a_reindex_and_search_works_after_it(personas, under_key_1):
     from setu.matching import engine
     from setu.matching import services as matching
     from setu.matching.models import MatchKey, MatchRecord

@@ -129,8 +129,9 @@ def test_a_failing_batch_writes_nothing(people, monkeypatch):
 
 def test_bulk_index_withdraws_pairs_whose_consent_is_gone(people):
     services.records_refresh(people)
-    missing = Person.objects.get(given_name="Rupa")
-    pair = f.pair_between(missing, Person.objects.get(given_name="Roopa"))
+    by_name = {p.given_name: p for p in Person.objects.all()}
+    missing = by_name["Rupa"]
+    pair = f.pair_between(missing, by_name["Roopa"])
     missing.consents.update(withdrawn_on=timezone.localdate())
     MatchRecord.objects.update(engine_version="old")
     _index_all(size=100)

@@ -24,6 +24,7 @@ from setu.registry.models import (
     IdentityDocument,
     Person,
     PersonAlias,
+    PersonNameToken,
     Phone,
 )
 from setu.registry.services._common import (
@@ -64,13 +65,54 @@ PERSON_FIELDS = (
 )
 
 
-def _refresh_search_key(person: Person) -> None:
+def _name_digests(person: Person) -> set[str]:
     names = [person.given_name, person.family_name, person.name_native]
-    names += list(person.aliases.values_list("name", flat=True))
-    key = text.search_key(names)
-    if key != person.search_key:
-        person.search_key = key
-        Person.objects.filter(pk=person.pk).update(search_key=key)
+    # Each alias opens on its own instance (its ciphertext is bound to its row).
+    names += [a.name for a in PersonAlias.objects.filter(person_id=person.pk).only("pk", "name")]
+    return text.name_digests(names)
+
+
+def person_name_tokens_refresh(person: Person) -> None:
+    """Make the person's name tokens those of her names and aliases now (the services call it
+    after every change of a name or alias; test factories and data loads too)."""
+    want = _name_digests(person)
+    tokens = PersonNameToken.objects.filter(person_id=person.pk)
+    have = set(tokens.values_list("digest", flat=True))
+    if have - want:
+        tokens.filter(digest__in=have - want).delete()
+    PersonNameToken.objects.bulk_create(
+        [PersonNameToken(person_id=person.pk, digest=d) for d in sorted(want - have)]
+    )
+
+
+def person_name_tokens_rebuild(*, after: Any = None, batch: int = 500) -> tuple[int, Any]:
+    """Recompute the name tokens of the next ``batch`` persons after id ``after`` (a system
+    step, no actor: after a new field index key, ``setu keys reindex``); returns (persons,
+    last id). The caller holds the transaction."""
+    qs = Person.objects.order_by("pk")
+    if after is not None:
+        qs = qs.filter(pk__gt=after)
+    persons = list(qs[:batch])
+    if not persons:
+        return 0, after
+    ids = [p.pk for p in persons]
+    aliases: dict[Any, list[str]] = {}
+    for alias in PersonAlias.objects.filter(person_id__in=ids).only("pk", "person_id", "name"):
+        aliases.setdefault(alias.person_id, []).append(alias.name)
+    PersonNameToken.objects.filter(person_id__in=ids).delete()
+    PersonNameToken.objects.bulk_create(
+        [
+            PersonNameToken(person_id=p.pk, digest=d)
+            for p in persons
+            for d in sorted(
+                text.name_digests(
+                    [p.given_name, p.family_name, p.name_native, *aliases.get(p.pk, [])]
+                )
+            )
+        ],
+        batch_size=5000,
+    )
+    return len(persons), ids[-1]
 
 
 def _validate_person(person: Person) -> None:
@@ -145,7 +187,6 @@ def person_create(
                 ]
             }
         )
-    person.search_key = text.search_key([person.given_name, person.family_name, person.name_native])
     details: dict[str, Any] | None = None
     if candidates:
         # The reason is free text that may name the person: it belongs in the protected
@@ -160,6 +201,7 @@ def person_create(
 
     # Validated above (more than ``full_clean``).
     _add(person, PERSON_FIELDS, record=record_with_reason, validated=True)
+    person_name_tokens_refresh(person)
     if home:
         address_add(actor=actor, person=person, **home)
     hooks.person_saved(person.pk)
@@ -185,7 +227,7 @@ def person_update(*, actor: Actor, person: Person, **fields: Any) -> Person:
         setattr(person, name, value)
     _validate_person(person)
     person.save()
-    _refresh_search_key(person)
+    person_name_tokens_refresh(person)
     changes = _diff(before, _snapshot(person, PERSON_FIELDS))
     audit.record(actor=actor, action=AuditAction.UPDATE, target=person, changes=changes)
     hooks.person_saved(person.pk)
@@ -224,7 +266,7 @@ def alias_add(*, actor: Actor, person: Person, name: str, kind: str = "alias") -
             actor=actor, action=AuditAction.CREATE, target=_person_target(alias, person)
         ),
     )
-    _refresh_search_key(person)
+    person_name_tokens_refresh(person)
     hooks.person_saved(person.pk)
     return alias
 
@@ -241,7 +283,7 @@ def alias_remove(*, actor: Actor, alias: PersonAlias) -> None:
             actor=actor, action=AuditAction.DELETE, target=_person_target(alias, person)
         ),
     )
-    _refresh_search_key(person)
+    person_name_tokens_refresh(person)
     hooks.person_saved(person.pk)
 
 

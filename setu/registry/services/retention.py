@@ -35,6 +35,7 @@ from setu.registry.models import (
     IdentityDocument,
     Person,
     PersonAlias,
+    PersonNameToken,
     Phone,
     ServiceRecord,
     TraffickingEvent,
@@ -142,6 +143,8 @@ def _anonymise_person(person_id: object, cutoff: datetime.date, period: int) -> 
     now = timezone.now()
     removed = {
         "aliases": PersonAlias.objects.filter(person=person).delete()[0],
+        # The blind indexes of her names would still tell which persons shared a name with her.
+        "name_tokens": PersonNameToken.objects.filter(person=person).delete()[0],
         "phones": Phone.objects.filter(person=person).delete()[0],
         "documents": IdentityDocument.objects.filter(person=person).delete()[0],
         # Her photos and scanned documents, with their files (removed once this commits).
@@ -152,7 +155,7 @@ def _anonymise_person(person_id: object, cutoff: datetime.date, period: int) -> 
     }
     for name in ("given_name", "family_name", "name_native", "father_name", "mother_name"):
         setattr(person, name, "")
-    person.spouse_name = person.disability = person.search_key = ""
+    person.spouse_name = person.disability = ""
     if person.birth_date is not None:
         # The year stays for statistics by age; day and month identify.
         person.birth_date = person.birth_date.replace(month=1, day=1)

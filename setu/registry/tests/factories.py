@@ -24,12 +24,13 @@ from setu.registry.models import (
     ServiceType,
     TraffickingEvent,
 )
-from setu.registry.text import search_key
+from setu.registry.services import person_name_tokens_refresh
 
 
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     owner_org = factory.SubFactory(OrganisationFactory)
     given_name = factory.Iterator(["Puja", "Rina", "Salma", "Lakshmi", "Anjali", "Mousumi"])
@@ -42,10 +43,12 @@ class PersonFactory(factory.django.DjangoModelFactory):
     age_estimated_on = factory.LazyFunction(
         lambda: datetime.date.today() - datetime.timedelta(days=548)
     )
-    # Services keep this up to date; factories bypass them, so fill it in here.
-    search_key = factory.LazyAttribute(
-        lambda p: search_key([p.given_name, p.family_name, p.name_native])
-    )
+
+    @factory.post_generation
+    def name_tokens(self, create: bool, extracted: object, **kwargs: object) -> None:
+        # Services keep the name tokens; factories bypass them, so fill them in here.
+        if create:
+            person_name_tokens_refresh(self)
 
 
 class CaseFactory(factory.django.DjangoModelFactory):
@@ -97,9 +100,15 @@ class CaseShareFactory(factory.django.DjangoModelFactory):
 class AliasFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = PersonAlias
+        skip_postgeneration_save = True
 
     person = factory.SubFactory(PersonFactory)
     name = "Munni"
+
+    @factory.post_generation
+    def name_tokens(self, create: bool, extracted: object, **kwargs: object) -> None:
+        if create:
+            person_name_tokens_refresh(self.person)
 
 
 class PhoneFactory(factory.django.DjangoModelFactory):
