@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 
 import pytest
@@ -10,10 +9,10 @@ import pytest
 from setu.access.actor import Actor, actor_for_user
 from setu.orgs.models import OrganisationType, Role
 
-# SETU_TEST_AS_APP_ROLE=true (PostgreSQL): every test-client request runs as setu_app, under
-# row-level security, as the web servers do (docs/row-level-security.md).
-if os.environ.get("SETU_TEST_AS_APP_ROLE", "").lower() in {"1", "true", "yes"}:
-    pytest_plugins = ["setu.access.tests.as_app_role"]
+# On PostgreSQL, test-client requests of tests marked ``app_role`` (the authorization matrix),
+# or of every test with SETU_TEST_AS_APP_ROLE=true, run as setu_app, under row-level security,
+# as the web servers do (docs/row-level-security.md).
+pytest_plugins = ["setu.access.tests.as_app_role"]
 
 
 @dataclass

@@ -15,11 +15,14 @@ the file; ``Refused.reason`` is a short code for the audit trail.
 * **Images** are verified, turned upright by their EXIF orientation, then rebuilt from their
   pixels alone and encoded afresh: EXIF (with GPS), XMP, comments, text chunks and anything
   appended after the image are gone, because nothing but pixels is copied.
-* **PDFs** have no parser here (no PDF library is a dependency): a conservative scan refuses
-  any PDF whose names, in the file or inside its compressed streams, ask for JavaScript, an
-  action on opening, a launch, embedded files, rich media, forms that submit, or encryption
-  (which would hide the rest from the scan). A refused PDF can be printed to a new PDF or
-  photographed instead.
+* **PDFs** pass two gates. First a conservative byte scan refuses any PDF whose names, in the
+  file or inside its Flate-compressed streams, ask for JavaScript, an action on opening, a
+  launch, embedded files, rich media, forms that submit, or encryption (which would hide the
+  rest). Then pypdf parses it strictly, within bounds (pages, objects, seconds), and every
+  object the document holds is walked for the same names, wherever the parser finds them: in
+  object streams under any filter, in the newest revision of an incremental update, in the
+  annotations' actions. A link may only lead to a web page or an e-mail address. A PDF is kept
+  byte for byte; a refused one can be printed to a new PDF or photographed instead.
 """
 
 from __future__ import annotations
@@ -44,12 +47,19 @@ from django.core.files.uploadhandler import FileUploadHandler
 from django.http import FileResponse
 from django.utils.translation import gettext as _
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject
 
 # Larger images are refused before their pixels are decoded (a "decompression bomb" is a small
 # file that expands to gigabytes). 40 megapixels is more than any phone camera's default.
 MAX_PIXELS = 40_000_000
 # What all of a PDF's compressed streams may expand to while they are scanned.
 MAX_PDF_INFLATED = 100 * 1024 * 1024
+# How much of a PDF the parser walks before it calls the file too complex to check. A scanned
+# FIR or court order runs to tens of pages; a PDF of the upload limit holds far fewer objects.
+MAX_PDF_PAGES = 1000
+MAX_PDF_OBJECTS = 200_000
+MAX_PDF_SECONDS = 10.0
 
 JPEG, PNG, WEBP, PDF = "image/jpeg", "image/png", "image/webp", "application/pdf"
 IMAGE_TYPES = frozenset({JPEG, PNG, WEBP})
@@ -248,8 +258,13 @@ PDF_ACTIVE_NAMES = frozenset(
         "SubmitForm",
         "ImportData",
         "GoToE",
+        "GoToR",  # opens another file, which may sit on a network share (leaking credentials)
+        "Rendition",  # plays media, which may carry its own script
     }
 )
+# Where a link (a /URI action, followed only on a click) may lead: web pages and e-mail. A
+# ``javascript:`` or ``file:`` link, or a path to a network share, is refused.
+PDF_LINK_SCHEMES = ("http://", "https://", "mailto:")
 _NAME = re.compile(rb"/([^\s/<>\[\]()%{}]+)")
 _HEX_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 _HEADER = re.compile(rb"%PDF-[12]\.\d")
@@ -340,6 +355,81 @@ def check_pdf(data: bytes) -> None:
     for content in _inflated_streams(data):
         names |= _names(content)
     if names & PDF_ACTIVE_NAMES:
+        raise _pdf_refused("pdf_active")
+    parse_pdf(data)
+
+
+def parse_pdf(data: bytes) -> None:
+    """The second gate: pypdf parses the PDF strictly and within bounds, and every object it
+    holds is walked for active content the byte scan could not see. Any failure to parse is
+    a refusal (the file is damaged, or built to confuse a parser)."""
+    deadline = time.monotonic() + MAX_PDF_SECONDS
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        if reader.is_encrypted:
+            raise _pdf_refused("pdf_encrypted")
+        if len(reader.pages) > MAX_PDF_PAGES:
+            raise _pdf_refused("pdf_complex")
+        _walk_pdf(reader, deadline)
+    except Refused:
+        raise
+    # Hostile input may make a parser raise anything; whatever it is, the file is not kept.
+    except Exception as exc:
+        raise _pdf_refused("pdf_damaged") from exc
+
+
+# What the walk follows; numbers and strings cannot hold a name.
+_WALKED = (IndirectObject, DictionaryObject, ArrayObject, NameObject)
+
+
+def _walk_pdf(reader: Any, deadline: float) -> None:
+    """Every object of the PDF, from its trailer (the document catalog: pages, annotations,
+    name trees, forms, outlines) and from each entry of its cross-reference table, reachable or
+    not, objects packed in object streams included; iterative, so deep nesting cannot exhaust
+    the stack."""
+    pending: list[Any] = [reader.trailer]
+    for generation, numbers in reader.xref.items():
+        pending.extend(IndirectObject(number, generation, reader) for number in numbers)
+    pending.extend(IndirectObject(number, 0, reader) for number in reader.xref_objStm)
+    seen: set[tuple[int, int]] = set()
+    visited = 0
+    while pending:
+        visited += 1
+        if visited > MAX_PDF_OBJECTS or time.monotonic() > deadline:
+            raise _pdf_refused("pdf_complex")
+        item = pending.pop()
+        if isinstance(item, IndirectObject):
+            if (item.idnum, item.generation) in seen:
+                continue
+            seen.add((item.idnum, item.generation))
+            item = item.get_object()
+        if isinstance(item, DictionaryObject):
+            entries = dict.items(item)
+            for key, _value in entries:
+                _refuse_active_name(key)
+            if _resolved(dict.get(item, "/S")) == "/URI":
+                _refuse_link(_resolved(dict.get(item, "/URI")))
+            pending.extend(value for _key, value in entries if isinstance(value, _WALKED))
+        elif isinstance(item, ArrayObject):
+            pending.extend(value for value in list.__iter__(item) if isinstance(value, _WALKED))
+        elif isinstance(item, NameObject):
+            _refuse_active_name(item)
+
+
+def _resolved(value: Any) -> Any:
+    return value.get_object() if isinstance(value, IndirectObject) else value
+
+
+def _refuse_active_name(name: str) -> None:
+    if name[1:] in PDF_ACTIVE_NAMES:
+        raise _pdf_refused("pdf_active")
+
+
+def _refuse_link(target: Any) -> None:
+    """A link that leads anywhere but a web page or an e-mail address is refused."""
+    if isinstance(target, bytes):
+        target = target.decode("latin-1")
+    if not isinstance(target, str) or not target.lower().startswith(PDF_LINK_SCHEMES):
         raise _pdf_refused("pdf_active")
 
 

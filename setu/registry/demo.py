@@ -48,10 +48,16 @@ def _document(title: str) -> bytes:
         b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>",
     ]
     out = bytearray(b"%PDF-1.4\n")
+    offsets = []
     for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
         out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    out += b"trailer\n<< /Root 1 0 R >>\nstartxref\n0\n%%EOF\n"
-    data = bytes(out)
+    # The cross-reference table the upload check's strict parser follows to each object.
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\n" % (len(objects) + 1)
+    data = bytes(out + b"startxref\n%d\n" % start + b"%%EOF\n")
     uploads.check_pdf(data)
     return data
 

@@ -883,11 +883,16 @@ def case_person_list(*, actor: Actor, case_id: Any) -> QuerySet[Person]:
 
 # What a receiving organisation is shown of a person, scope by scope (the referrals app's
 # shared view). No actor: the caller checked the consent behind the referral, at this read.
+# The reads of child rows are system reads: row-level security admits a referral's person and
+# case rows to the receiving organisation but not their children (phones, aliases, events,
+# services), so these read them across the line and hand back only the scope's fields
+# (docs/row-level-security.md, "System reads").
 
 # Services whose very existence is health information go with the HEALTH scope only.
 HEALTH_SERVICE_TYPES = (ServiceType.HEALTH, ServiceType.COUNSELLING)
 
 
+@policy.system_read
 def shared_identity(*, person: Person) -> dict[str, Any]:
     """Names, gender, age, nationality and language codes (IDENTITY scope)."""
     return {
@@ -902,6 +907,7 @@ def shared_identity(*, person: Person) -> dict[str, Any]:
     }
 
 
+@policy.system_read
 def shared_contact(*, person_id: Any) -> dict[str, Any]:
     """Phones and addresses (CONTACT scope)."""
     phones = Phone.objects.filter(person_id=person_id)
@@ -927,6 +933,7 @@ def _of_case_and_person(qs: QuerySet[Any], case_id: Any, person_id: Any) -> Quer
     return qs.filter(case_id=case_id).filter(Q(person__isnull=True) | Q(person_id=person_id))
 
 
+@policy.system_read
 def shared_case_events(*, case_id: Any, person_id: Any) -> list[dict[str, Any]]:
     """Trafficking events of the case concerning the person (CASE_HISTORY scope)."""
     events = _of_case_and_person(TraffickingEvent.objects.all(), case_id, person_id)
@@ -943,6 +950,7 @@ def shared_case_events(*, case_id: Any, person_id: Any) -> list[dict[str, Any]]:
     ]
 
 
+@policy.system_read
 def shared_case_services(*, case_id: Any, person_id: Any, health: bool) -> list[dict[str, Any]]:
     """Services of the case for the person: health and counselling ones (HEALTH scope) or the
     others (SERVICES scope)."""

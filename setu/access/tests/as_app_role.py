@@ -1,7 +1,11 @@
-"""A pytest plugin: handle every test-client request as ``setu_app``, so row-level security
-applies to the pages and the API while test set-up and assertions still run as the owner.
+"""A pytest plugin: handle test-client requests as ``setu_app``, so row-level security applies
+to the pages and the API while test set-up and assertions still run as the owner.
 
-    DATABASE_URL=postgres://… .venv/bin/pytest -p setu.access.tests.as_app_role \\
+The root ``conftest.py`` loads it. It acts on every test with ``SETU_TEST_AS_APP_ROLE=true``,
+and otherwise on the tests marked ``app_role`` (the authorization matrix), so that the normal
+PostgreSQL run holds every URL to its rule under row-level security too:
+
+    SETU_TEST_AS_APP_ROLE=true DATABASE_URL=postgres://… .venv/bin/pytest \\
         setu/*/tests/test_views.py setu/*/tests/test_api.py
 
 It shows which pages need rows that row-level security withholds (docs/row-level-security.md,
@@ -10,12 +14,13 @@ It shows which pages need rows that row-level security withholds (docs/row-level
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from typing import Any
 
 import pytest
 from django.core.signals import request_finished, request_started
-from django.db import connection
+from django.db import DatabaseError, connection
 
 _READY = "_setu_as_app_role"
 
@@ -36,12 +41,49 @@ request_started.connect(_set_role, dispatch_uid="setu_as_app_role_set")
 request_finished.connect(_reset_role, dispatch_uid="setu_as_app_role_reset")
 
 
+@pytest.fixture(scope="session")
+def _app_roles(django_db_setup: None, django_db_blocker: Any) -> None:
+    """The roles and their grants on the test database, made once per run and committed, on a
+    connection of their own (the test's is inside its transaction by now). Made inside each
+    test's transaction instead, ``ALTER ROLE`` (a cluster-wide catalog row) would make parallel
+    runs (``-n 2``) wait on each other's tests."""
+    from setu.access.roles import role_statements
+
+    with django_db_blocker.unblock():
+        own = connection.copy()
+        try:
+            with own.cursor() as cursor:
+                cursor.execute("SELECT current_user")
+                owner = cursor.fetchone()[0]
+                # On a fresh cluster two workers may both find a role missing and both create
+                # it; the one that loses finds it there on its second try.
+                for attempt in (1, 2):
+                    try:
+                        for statement in role_statements(owner=owner):
+                            cursor.execute(statement)
+                        break
+                    except DatabaseError:
+                        if attempt == 2:
+                            raise
+        finally:
+            own.close()
+
+
+def _everywhere() -> bool:
+    return os.environ.get("SETU_TEST_AS_APP_ROLE", "").lower() in {"1", "true", "yes"}
+
+
 @pytest.fixture(autouse=True)
 def _app_role_for_requests(request: pytest.FixtureRequest) -> Iterator[None]:
     names = request.fixturenames
+    wanted = _everywhere() or request.node.get_closest_marker("app_role") is not None
     # The row-level security tests switch roles themselves (their ``roles`` fixture).
-    if "roles" in names or not (
-        {"db", "transactional_db"} & set(names) or request.node.get_closest_marker("django_db")
+    if (
+        not wanted
+        or "roles" in names
+        or not (
+            {"db", "transactional_db"} & set(names) or request.node.get_closest_marker("django_db")
+        )
     ):
         yield
         return
@@ -49,13 +91,7 @@ def _app_role_for_requests(request: pytest.FixtureRequest) -> Iterator[None]:
     if connection.vendor != "postgresql":
         yield
         return
-    from setu.access.roles import role_statements
-
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT current_user")
-        owner = cursor.fetchone()[0]
-        for statement in role_statements(owner=owner):
-            cursor.execute(statement)
+    request.getfixturevalue("_app_roles")
     setattr(connection, _READY, True)
     yield
     setattr(connection, _READY, False)

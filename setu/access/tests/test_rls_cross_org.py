@@ -253,3 +253,108 @@ def test_a_referral_reaches_an_organisation_without_a_case_share(roles, personas
         assert co_victim.pk not in _person_ids()
     assert [r.pk for r in received] == [referral.pk]
     assert view is not None and view.identity["name"] == personas.person.display_name
+
+
+# --- a referral opens its rows, not their children ----------------------------------------------
+
+# A raw count, per child table, of the rows of the referred person or case.
+CHILD_ROWS = {
+    "registry_phone": "SELECT count(*) FROM registry_phone WHERE person_id = %(person)s",
+    "registry_address": "SELECT count(*) FROM registry_address WHERE person_id = %(person)s",
+    "registry_personalias": "SELECT count(*) FROM registry_personalias WHERE person_id = %(person)s",
+    "registry_identitydocument": "SELECT count(*) FROM registry_identitydocument WHERE person_id = %(person)s",
+    "registry_consent": "SELECT count(*) FROM registry_consent WHERE person_id = %(person)s",
+    "registry_caseperson": "SELECT count(*) FROM registry_caseperson WHERE case_id = %(case)s",
+    "registry_casenote": "SELECT count(*) FROM registry_casenote WHERE case_id = %(case)s",
+    "registry_traffickingevent": "SELECT count(*) FROM registry_traffickingevent WHERE case_id = %(case)s",
+    "registry_servicerecord": "SELECT count(*) FROM registry_servicerecord WHERE case_id = %(case)s",
+}
+
+
+@pytest.fixture
+def referred(roles, personas):
+    """The personas' survivor, with phones, places, aliases, a document, a second consent and
+    a case with notes, events and services, referred to the unrelated organisation (which has
+    no case share) with consent to identity only."""
+    from setu.directory.tests.factories import ServiceFactory as DirectoryService
+    from setu.referrals.tests.factories import referral_for
+    from setu.registry.models import CaseNote
+    from setu.registry.tests.factories import (
+        AddressFactory,
+        AliasFactory,
+        DocumentFactory,
+        EventFactory,
+        PhoneFactory,
+        ServiceFactory,
+    )
+
+    person, case = personas.person, personas.case
+    PhoneFactory(person=person)
+    AddressFactory(person=person)
+    AliasFactory(person=person)
+    DocumentFactory(person=person)
+    EventFactory(case=case, person=person)
+    ServiceFactory(case=case, person=person)
+    CaseNote.objects.create(case=case, author=personas.users["lead"], body="Counselled")
+
+    def refer(*scopes: str):
+        service = DirectoryService(organisation=personas.other_org)
+        return referral_for(personas, to_service=service, shared_scopes=list(scopes))
+
+    return refer
+
+
+# What a receiving organisation reads of them: the one consent the referral was sent on.
+REFERRED_ONLY = {**dict.fromkeys(CHILD_ROWS, 0), "registry_consent": 1}
+
+
+def _child_counts(personas) -> dict[str, int]:
+    ids = {"person": personas.person.pk, "case": personas.case.pk}
+    return {table: _sql(query, ids)[0][0] for table, query in CHILD_ROWS.items()}
+
+
+def test_a_referral_does_not_open_its_persons_and_cases_child_rows(referred, personas):
+    """Row-level security admits the referred person, case and consent, but a raw query for
+    her phones, places, aliases, documents or other consents, or the case's notes, events,
+    services and participants, finds nothing for the receiving organisation."""
+    referral = referred(ConsentScope.IDENTITY)
+    as_owner = _child_counts(personas)
+    _as("setu_app")
+    with rls.acting_for(personas.other_org.pk):
+        receiving = _child_counts(personas)
+        referred_consents = {row[0] for row in _sql("SELECT id FROM registry_consent")}
+        assert _person_ids() == {personas.person.pk}
+    with rls.acting_for(personas.own_org.pk):
+        sending = _child_counts(personas)
+    with rls.acting_for(personas.partner_org.pk):
+        partner = _child_counts(personas)
+    assert all(as_owner.values()), as_owner
+    assert receiving == REFERRED_ONLY
+    # That consent is the referral's, not the share's consent of the same person.
+    assert referred_consents == {referral.consent_id}
+    # The owner reads all of it; the partner with a live share reads its children as before.
+    assert sending == as_owner
+    assert {t: n for t, n in partner.items() if t != "registry_consent"} == {
+        t: n for t, n in as_owner.items() if t != "registry_consent"
+    }
+
+
+def test_the_referral_page_still_shows_what_the_consent_covers(referred, personas):
+    """The consented scopes are read by named system reads; the request's own queries after
+    them still find none of the child rows."""
+    from setu.referrals import selectors as referrals
+
+    referral = referred(
+        ConsentScope.IDENTITY, ConsentScope.CONTACT, ConsentScope.CASE_HISTORY,
+        ConsentScope.SERVICES,
+    )  # fmt: skip
+    actor = personas["other_org"]
+    _as("setu_app")
+    with rls.acting_for(personas.other_org.pk):
+        view = referrals.referral_shared_view(actor=actor, referral=referral)
+        after = _child_counts(personas)
+    assert view.identity["aliases"] == ["Munni"]
+    assert len(view.contact["phones"]) == 1 and view.contact["addresses"][0]["village"] == "Gosaba"
+    assert [e["place"] for e in view.case_history] == ["Kamathipura"]
+    assert len(view.services) == 1
+    assert after == REFERRED_ONLY

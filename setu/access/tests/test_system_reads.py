@@ -39,6 +39,10 @@ SYSTEM_READS = {
     ("setu/registry/selectors.py", "person_event_rows"),
     ("setu/registry/selectors.py", "person_for_system"),
     ("setu/registry/selectors.py", "person_minimal_history"),
+    ("setu/registry/selectors.py", "shared_case_events"),
+    ("setu/registry/selectors.py", "shared_case_services"),
+    ("setu/registry/selectors.py", "shared_contact"),
+    ("setu/registry/selectors.py", "shared_identity"),
 }
 
 

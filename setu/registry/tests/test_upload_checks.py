@@ -6,6 +6,8 @@ import io
 
 import pytest
 from PIL import Image
+from pypdf.actions import JavaScript
+from pypdf.annotations import Link
 
 from setu.core import uploads
 from setu.core.uploads import IMAGE_TYPES, PDF, Refused
@@ -126,6 +128,124 @@ def test_a_broken_compressed_stream_is_refused_not_skipped():
     with pytest.raises(Refused) as refused:
         uploads.check(files.pdf(hidden), allowed=DOCUMENTS)
     assert refused.value.reason == "pdf_damaged"
+
+
+# --- PDFs: the parser, the second gate (pypdf, strict and bounded) -----------------------------
+
+
+def _scan_only(monkeypatch):
+    """The byte scan alone, as it was before the parser: what it lets through."""
+    monkeypatch.setattr(uploads, "parse_pdf", lambda data: None)
+
+
+PACKED_SCRIPT = files.pdf_with_packed_objects(
+    b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A 6 0 R >>",
+    b"<< /S /JavaScript /JS (app.alert(1)) >>",
+)
+
+
+@pytest.mark.parametrize(
+    ("label", "data"),
+    [
+        ("a script in an object stream the scan cannot read", PACKED_SCRIPT),
+        ("a javascript: link", files.written_pdf(link="javascript:app.alert(1)")),
+        ("a link to a file", files.written_pdf(link="file:///C:/Windows/System32/cmd.exe")),
+        ("a link to a network share", files.written_pdf(link="\\\\host\\share\\x.pdf")),
+        (
+            "a javascript: link added by an incremental update",
+            files.updated_pdf(
+                files.written_pdf(),
+                lambda w: w.add_annotation(0, Link(rect=(0, 0, 9, 9), url="javascript:x()")),
+            ),
+        ),
+    ],
+)
+def test_the_parser_refuses_what_the_byte_scan_lets_through(label, data, monkeypatch):
+    with pytest.raises(Refused, match="scripts, actions or embedded files") as refused:
+        uploads.check(data, allowed=DOCUMENTS)
+    assert refused.value.reason == "pdf_active", label
+    _scan_only(monkeypatch)
+    assert uploads.check(data, allowed=DOCUMENTS).data == data, label
+
+
+@pytest.mark.parametrize(
+    ("label", "data"),
+    [
+        (
+            "a script run on opening",
+            files.written_pdf(build=lambda w: w.add_open_action(JavaScript("app.alert(1)"))),
+        ),
+        ("an attached file", files.written_pdf(build=lambda w: w.add_attachment("a.exe", b"MZ"))),
+        (
+            "a launch action in a link",
+            files.pdf_with_packed_objects(
+                b"<< /Type /Annot /Subtype /Link /Rect [0 0 10 10] /A 6 0 R >>",
+                b"<< /S /Launch /F (cmd.exe) >>",
+            ),
+        ),
+        (
+            "an action resolved through a reference",
+            files.raw_pdf(
+                b"<< /Type /Catalog /Pages 2 0 R >>",
+                b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+                b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 9 9] /Annots [4 0 R] >>",
+                b"<< /Type /Annot /Subtype /Link /Rect [0 0 9 9] /A << /S 5 0 R /URI 6 0 R >> >>",
+                b"/URI",
+                b"<6a617661736372697074 3a782829>",
+            ),
+        ),
+    ],
+)
+def test_the_parser_alone_refuses_active_content(label, data):
+    """The second gate holds on its own, whatever the first one caught."""
+    with pytest.raises(Refused) as refused:
+        uploads.parse_pdf(data)
+    assert refused.value.reason == "pdf_active", label
+
+
+def test_web_and_mail_links_and_plain_updates_are_kept_byte_for_byte():
+    for data in (
+        files.written_pdf(link="https://ecourts.gov.in/"),
+        files.written_pdf(link="mailto:help@example.org"),
+        files.updated_pdf(files.written_pdf(), lambda w: w.add_metadata({"/Title": "FIR"})),
+        files.pdf_with_packed_objects(b"<< /Type /Annot /Subtype /Text /Rect [0 0 9 9] >>"),
+    ):
+        assert uploads.check(data, allowed=DOCUMENTS).data == data
+
+
+def test_a_pdf_a_strict_parser_cannot_follow_is_damaged(monkeypatch):
+    """Its cross-reference table points at nothing: a lenient reader would guess, and two
+    readers guessing differently is how a file shows one thing to a check and another to a
+    viewer."""
+    data = files.pdf().replace(b"startxref\n", b"startxref\n1")
+    with pytest.raises(Refused, match="damaged or not really a PDF") as refused:
+        uploads.check(data, allowed=DOCUMENTS)
+    assert refused.value.reason == "pdf_damaged"
+    _scan_only(monkeypatch)
+    assert uploads.check(data, allowed=DOCUMENTS).data == data
+
+
+@pytest.mark.parametrize("error", [RecursionError, KeyError, MemoryError, ValueError])
+def test_whatever_the_parser_raises_the_pdf_is_refused_as_damaged(error, monkeypatch):
+    def explode(*args, **kwargs):
+        raise error("hostile input")
+
+    monkeypatch.setattr(uploads, "PdfReader", explode)
+    with pytest.raises(Refused) as refused:
+        uploads.check(files.pdf(), allowed=DOCUMENTS)
+    assert refused.value.reason == "pdf_damaged"
+
+
+@pytest.mark.parametrize(
+    ("bound", "value"), [("MAX_PDF_PAGES", 2), ("MAX_PDF_OBJECTS", 5), ("MAX_PDF_SECONDS", -1)]
+)
+def test_a_pdf_past_the_parsers_bounds_is_too_complex(bound, value, monkeypatch):
+    data = files.written_pdf(pages=3)
+    assert uploads.check(data, allowed=DOCUMENTS).data == data
+    monkeypatch.setattr(uploads, bound, value)
+    with pytest.raises(Refused, match="too complex to check") as refused:
+        uploads.check(data, allowed=DOCUMENTS)
+    assert refused.value.reason == "pdf_complex"
 
 
 def test_reading_stops_at_the_limit(settings):

@@ -8,6 +8,8 @@ import zlib
 
 from django.core.files.uploadedfile import SimpleUploadedFile
 from PIL import ExifTags, Image
+from pypdf import PdfWriter
+from pypdf.annotations import Link
 
 # Where the photo says it was taken (a survivor's village, say): must never be kept.
 LATITUDE = (22.0, 34.0, 12.0)
@@ -54,17 +56,91 @@ def png_claiming(width: int, height: int) -> bytes:
 
 def pdf(*objects: bytes) -> bytes:
     """A one-page PDF; ``objects`` are added as further numbered objects."""
-    body = [
+    return raw_pdf(
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
         b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] >>",
         *objects,
+    )
+
+
+def raw_pdf(*objects: bytes, trailer: bytes = b"/Root 1 0 R") -> bytes:
+    """``objects`` numbered from 1, with a cross-reference table that finds each of them."""
+    out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, obj in enumerate(objects, start=1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
+    start = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d " % (len(objects) + 1) + trailer + b" >>\n"
+    return bytes(out + b"startxref\n%d\n" % start + b"%%EOF\n")
+
+
+def pdf_with_packed_objects(*packed: bytes) -> bytes:
+    """A one-page PDF (PDF 1.5) whose page's annotations and their actions (``packed``: objects
+    5, 6, …; the page lists object 5 as its annotation) sit in an object stream written in hex
+    and typed with an escaped name, so no byte scan reads them."""
+    offsets, body = [], b""
+    for obj in packed:
+        offsets.append(len(body))
+        body += obj + b" "
+    header = b"".join(b"%d %d " % (5 + i, o) for i, o in enumerate(offsets))
+    hexed = (header + body).hex().encode() + b">"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 200 200] /Annots [5 0 R] >>",
+        b"<< /Type /Obj#53tm /N %d /First %d /Filter /ASCIIHexDecode /Length %d >>\nstream\n"
+        % (len(packed), len(header), len(hexed))
+        + hexed
+        + b"\nendstream",
     ]
     out = bytearray(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n")
-    for number, obj in enumerate(body, start=1):
+    positions = []
+    for number, obj in enumerate(objects, start=1):
+        positions.append(len(out))
         out += b"%d 0 obj\n" % number + obj + b"\nendobj\n"
-    out += b"xref\n0 1\n0000000000 65535 f \ntrailer\n<< /Root 1 0 R >>\nstartxref\n0\n%%EOF\n"
-    return bytes(out)
+    xref_number = len(objects) + len(packed) + 1
+    rows = [struct.pack(">BIH", 0, 0, 65535)]
+    rows += [struct.pack(">BIH", 1, p, 0) for p in positions]
+    rows += [struct.pack(">BIH", 2, 4, i) for i in range(len(packed))]
+    start = len(out)
+    rows.append(struct.pack(">BIH", 1, start, 0))
+    table = b"".join(rows)
+    out += (
+        b"%d 0 obj\n<< /Type /XRef /Size %d /W [1 4 2] /Root 1 0 R /Length %d >>\nstream\n"
+        % (xref_number, xref_number + 1, len(table))
+        + table
+        + b"\nendstream\nendobj\n"
+    )
+    return bytes(out + b"startxref\n%d\n" % start + b"%%EOF\n")
+
+
+def written_pdf(*, pages: int = 1, link: str = "", build=None) -> bytes:
+    """A PDF as pypdf's writer makes it: blank pages, a link annotation on the first one, and
+    whatever ``build(writer)`` adds."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(200, 200)
+    if link:
+        writer.add_annotation(0, Link(rect=(10, 10, 100, 30), url=link))
+    if build is not None:
+        build(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def updated_pdf(original: bytes, build) -> bytes:
+    """``original`` with an incremental update appended (its bytes unchanged, a new revision
+    after them), made by ``build(writer)``."""
+    writer = PdfWriter(io.BytesIO(original), incremental=True)
+    build(writer)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
 
 
 def flate_stream(content: bytes) -> bytes:

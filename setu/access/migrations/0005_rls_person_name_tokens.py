@@ -1,6 +1,7 @@
 """Row-level security on the persons' name tokens (``registry_personnametoken``, the blind
-indexes name search runs on): a token row follows its person, as her aliases and phones do
-(0001). PostgreSQL only. docs/row-level-security.md.
+indexes name search runs on): a token row follows its person as her aliases and phones do
+since 0004: readable where the person is owned by, or live-shared with, the organisation, never
+through a referral. PostgreSQL only. docs/row-level-security.md.
 """
 
 from django.db import migrations
@@ -8,7 +9,10 @@ from django.db import migrations
 TABLE = "registry_personnametoken"
 ORG = "(SELECT setu_rls_org())"
 SYSTEM = "(SELECT setu_rls_system())"
-READ = "EXISTS (SELECT 1 FROM registry_person k WHERE k.id = person_id)"
+READ = (
+    f"EXISTS (SELECT 1 FROM registry_person k WHERE k.id = person_id AND k.owner_org_id = {ORG})"
+    " OR person_id IN (SELECT setu_rls_shared_persons())"
+)
 WRITE = f"EXISTS (SELECT 1 FROM registry_person k WHERE k.id = person_id AND k.owner_org_id = {ORG})"
 
 UP = f"""
@@ -37,7 +41,7 @@ def backwards(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("access", "0003_rls_referred_rows"),
+        ("access", "0004_rls_children_follow_owned_or_shared_parent"),
         ("registry", "0012_person_names_encrypted"),
     ]
     operations = [migrations.RunPython(forwards, backwards)]
