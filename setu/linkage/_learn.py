@@ -6,7 +6,10 @@ engine's structure; the numbers m and u on each level are learned per run:
 * **u** (the chance that two *different* people reach a level) from random pairs of the
   records being linked: a random pair is almost never one person, so the share of random
   pairs at each level is u. Levels too rare to show up often in the sample are held near
-  the configured value by a Dirichlet prior worth ``u_pseudo_pairs`` pairs.
+  the configured value by a Dirichlet prior worth ``u_pseudo_pairs`` pairs. Household
+  fields other than the district take u from strangers *within one district*
+  (``district_strangers``), and their weights rise above the configured ones only as far
+  as the data shows them independent of the district (``household_room``).
 * **m** (the chance that two records of *one* person reach a level) by
   expectation-maximisation over the candidate pairs: each pair's posterior under the
   current weights (with the household cap and the family ceiling, exactly as the pair
