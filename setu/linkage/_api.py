@@ -28,7 +28,7 @@ from ._config import (
 )
 from ._explain import Explanation, explain_records
 from ._groups import GroupScorer
-from ._learn import learn_weights, random_pair_levels
+from ._learn import district_pair_levels, learn_weights, random_pair_levels
 from ._records import PersonRecord, check_unique_ids
 
 DEFAULT_CONFIG = MatchConfig()
@@ -89,7 +89,9 @@ def scored_candidates(
     prior = register_prior_log2_odds(cfg, n_pairs)
     if cfg.learn_weights:
         # m and u, too, come from the records being linked (_learn.py).
-        cfg = learn_weights(cfg, levels, random_pair_levels(records, cfg, side), prior)
+        random_levels = random_pair_levels(records, cfg, side)
+        district_levels = district_pair_levels(records, cfg, side)
+        cfg = learn_weights(cfg, levels, random_levels, prior, district_levels)
     open_evidence, ceiling, person = levels_evidence(cfg, levels, a, b, name_frequency=freq)
     review = review_mask(levels)
     del levels

@@ -232,6 +232,9 @@ def compare_place(a: PlaceDesc | None, b: PlaceDesc | None) -> int:
         if b.district in related_districts(a.district):
             return 3
     if a.state and b.state:
+        if a.state.startswith("~") != b.state.startswith("~"):
+            # One state resolved, one not: the unresolved one may be a misspelling of it.
+            return 0
         return 2 if a.state == b.state else 1
     return 0
 

@@ -102,7 +102,12 @@ class MatchConfig:
     # varied dates), but a small or odd input (a handful of common names) cannot make
     # agreement count for much less than the configured Indian register assumes.
     learn_bounds: tuple[float, float] = (-1.0, 3.0)
-    learn_household_bounds: tuple[float, float] = (0.0, 0.0)
+    # Household fields other than the district (family name, parents, village, phone) take
+    # u from strangers of one district and may rise up to the upper bound above their
+    # configured weight, by as much as the data shows them independent of the district
+    # (_learn.household_room): regional fields (Indian surnames, villages) keep the
+    # configured weight, and none falls below it. The district itself stays as configured.
+    learn_household_bounds: tuple[float, float] = (0.0, 3.0)
     # Clustering safeguards.
     strict_threshold: float = 0.99  # merges that grow a cluster beyond strict_size
     strict_size: int = 4

@@ -168,6 +168,10 @@ def place_desc(record: PersonRecord) -> PlaceDesc | None:
     if not record.district and not record.state:
         return None
     code, state = resolve_district(record.district, record.state)
+    if state is None and record.state:
+        # A state outside the gazetteer (another country's, FEBRL's "nsw") is still compared
+        # as text with other unresolved states (compare_place).
+        state = "~" + place_norm(record.state) if place_norm(record.state) else None
     if code is None and record.district:
         # Not in the gazetteer (a place abroad, a new district, a postcode): compared as
         # text, by its sound so that Sindhupalchok and Sindhupalchowk agree; digits as

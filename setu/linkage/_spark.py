@@ -29,7 +29,7 @@ from ._config import (
 )
 from ._features import features, name_frequency_key
 from ._groups import GroupScorer, pair_parts
-from ._learn import learn_from_patterns, pattern_codes, random_pair_levels
+from ._learn import district_pair_levels, learn_from_patterns, pattern_codes, random_pair_levels
 from ._records import COLUMNS, PersonRecord, check_unique_ids
 
 
@@ -211,6 +211,7 @@ def dedupe_spark(
             [k for _, k in hist],
             random_pair_levels(records, cfg),
             register_prior_log2_odds(cfg, all_pairs(records)),
+            district_pair_levels(records, cfg),
         )
     scorer = _score_partition(cfg, name_counts, len(records))
     scored = spark.createDataFrame(structs.rdd.mapPartitions(scorer), scored_schema)

@@ -10,7 +10,11 @@ from setu.linkage._compare import FIELDS, LEVELS, compare_names
 from setu.linkage._config import family_ceilings, family_pair_ceilings
 from setu.linkage._features import features
 from setu.linkage._learn import (
+    bounded,
     decode_patterns,
+    district_pairs,
+    district_strangers,
+    household_room,
     learn_from_patterns,
     learn_u,
     pattern_codes,
@@ -214,3 +218,103 @@ def test_cli_writes_the_review_band(tmp_path) -> None:
     rows = list(csv.DictReader(review.open(encoding="utf-8")))
     assert [(r["left_id"], r["right_id"]) for r in rows] == [("A", "B")]
     assert rows[0]["merged"] in ("yes", "no")
+
+
+def _district_sample(shared: dict[str, int], n: int = 4_000) -> np.ndarray:
+    """``n`` stranger pairs of one district (different given name, births far apart), of
+    which ``shared[field]`` agree on that field alone."""
+    rows = []
+    for name, k in shared.items():
+        top = LEVELS[name][-1]
+        rows += [
+            _levels(given_name="different", birth="far", place="same_district", **{name: top})
+        ] * k
+    rest = dict(family_name="different", village="different")
+    rows += [_levels(given_name="different", birth="far", place="same_district", **rest)] * (
+        n - len(rows)
+    )
+    return np.asarray(rows, dtype=np.int8)
+
+
+def _random_sample(shared: dict[str, int], n: int = 40_000) -> np.ndarray:
+    rows = []
+    for name, k in shared.items():
+        rows += [_levels(given_name="different", birth="far", **{name: LEVELS[name][-1]})] * k
+    rest = dict(family_name="different", village="different")
+    rows += [_levels(given_name="different", birth="far", **rest)] * (n - len(rows))
+    return np.asarray(rows, dtype=np.int8)
+
+
+def test_household_fields_rise_only_where_the_data_shows_them_independent_of_the_district() -> None:
+    # Across the register 1 stranger pair in 1,000 shares a surname or a village.
+    random_levels = _random_sample({"family_name": 40, "village": 40})
+    # Within a district: no more often (FEBRL-like) or ten times as often (regional, Indian-like).
+    independent = _district_sample({"family_name": 2, "village": 2})
+    regional = _district_sample({"family_name": 40, "village": 40})
+    free = household_room(CFG, random_levels, independent, CFG.prior_log2_odds)
+    held = household_room(CFG, random_levels, regional, CFG.prior_log2_odds)
+    high = CFG.learn_household_bounds[1]
+    assert free["family_name"] == pytest.approx(high) and free["village"] == pytest.approx(high)
+    assert held["family_name"] == 0.0 and held["village"] == 0.0
+    # A district pair agreeing on another household field is left out: most such pairs are
+    # one person recorded twice where a district (a postcode) holds few records.
+    both = _district_sample({"family_name": 2, "village": 2}).copy()
+    both[:400, FIELDS.index("family_name")] = LEVELS["family_name"].index("sound")
+    both[:400, FIELDS.index("village")] = LEVELS["village"].index("sound")
+    assert household_room(CFG, random_levels, both, CFG.prior_log2_odds)["village"] == (
+        pytest.approx(high)
+    )
+    assert len(district_strangers(both, "village")) == len(both) - 400
+
+
+def test_learned_household_weights_never_fall_and_lift_the_cap_with_them() -> None:
+    weights = CFG.weights()
+    room = dict.fromkeys(("family_name", "father_name", "mother_name", "village", "phone"), 0.0)
+    room["village"] = 2.0
+    # A village agreement learned at 8 bits above its configured weight, a surname at 8 below.
+    mu = {f: tuple(CFG.mu[f]) for f in FIELDS}
+    sound_v = LEVELS["village"].index("sound")
+    sound_f = LEVELS["family_name"].index("sound")
+    mu["village"] = tuple(
+        (m, u / 256 if lv == sound_v else u) for lv, (m, u) in enumerate(mu["village"])
+    )
+    mu["family_name"] = tuple(
+        (m, u * 256 if lv == sound_f else u) for lv, (m, u) in enumerate(mu["family_name"])
+    )
+    learned = bounded(CFG, mu, room)
+    assert learned.weights()["village"][sound_v] == pytest.approx(weights["village"][sound_v] + 2.0)
+    assert learned.weights()["family_name"][sound_f] == pytest.approx(
+        weights["family_name"][sound_f]
+    )
+    assert learned.household_cap == pytest.approx(CFG.household_cap + 2.0)
+    # No room: the configured weights and cap (an Indian register's regional fields).
+    same = bounded(CFG, mu, dict.fromkeys(room, 0.0))
+    assert same.weights()["village"] == pytest.approx(weights["village"])
+    assert same.household_cap == CFG.household_cap
+
+
+def test_district_pairs_stay_within_one_written_district() -> None:
+    keys = ["2233"] * 5 + ["4217"] * 3 + [""] * 4 + ["7000"]
+    a, b = district_pairs(keys, 500)
+    assert len(a) == 500 and (a < b).all()
+    assert all(keys[x] == keys[y] != "" for x, y in zip(a.tolist(), b.tolist(), strict=True))
+    a2, b2 = district_pairs(keys, 500)
+    assert (a == a2).all() and (b == b2).all()
+    side = [0, 1] * 6 + [0]
+    la, lb = district_pairs(keys, 500, side)
+    assert all(side[x] != side[y] for x, y in zip(la.tolist(), lb.tolist(), strict=True))
+    assert len(district_pairs([""] * 3 + ["x"], 10)[0]) == 0
+
+
+def test_states_outside_the_gazetteer_are_compared_as_text() -> None:
+    from setu.linkage._compare import compare_place
+
+    nsw = features(PersonRecord("a", district="2233", state="nsw")).place
+    nsw2 = features(PersonRecord("b", district="2234", state="NSW")).place
+    vic = features(PersonRecord("c", district="3000", state="vic")).place
+    wb = features(PersonRecord("d", district="Murshidabad", state="West Bengal")).place
+    odd = features(PersonRecord("e", district="Somewhere", state="W Bengall")).place
+    assert compare_place(nsw, nsw2) == LEVELS["place"].index("same_state")
+    assert compare_place(nsw, vic) == LEVELS["place"].index("other_state")
+    # One state resolved and one not: perhaps a misspelling of it, so unknown.
+    assert compare_place(wb, odd) == 0
