@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 import pytest
@@ -35,6 +37,31 @@ class Personas:
 def personas(db) -> Personas:
     """lead caseworker, same-org viewer roles, partner org with a consented share, unrelated org,
     analyst, platform admin; plus one case with one survivor owned by the lead's organisation."""
+    return build_personas()
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker) -> Iterator[None]:
+    """A transaction open for the whole test module (on each xdist worker), rolled back when
+    the module is done: what a module-scoped fixture taking it writes is written once, and each
+    test (in its own ``db`` savepoint, rolled back) meets it as it was written. Only for modules
+    whose database tests all share that set-up: the others would see it too."""
+    from django.db import transaction
+
+    with django_db_blocker.unblock(), transaction.atomic():
+        yield
+        transaction.set_rollback(True)
+
+
+@pytest.fixture(scope="module")
+def module_personas(module_db) -> Personas:
+    """``personas``, built once per test module (see ``module_db``)."""
+    return build_personas()
+
+
+def build_personas() -> Personas:
+    """The ``personas`` fixture's people and case, for a caller that holds its own transaction
+    (the authorization matrix builds them once per module)."""
     from setu.orgs.tests.factories import MembershipFactory, OrganisationFactory, UserFactory
     from setu.registry.tests.factories import (
         CaseFactory,

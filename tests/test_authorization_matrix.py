@@ -7,6 +7,7 @@ import pkgutil
 
 import pytest
 from django.conf import settings
+from django.core.cache import cache
 from django.db import transaction
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -63,16 +64,34 @@ def test_matrix_has_no_stale_entries():
     assert not stale, f"Matrix entries for URLs that no longer exist: {sorted(stale)}"
 
 
-def _client_for(personas, who: str) -> Client:
+@pytest.fixture(scope="module")
+def sessions(module_personas) -> dict[str, str]:
+    """Each signed-in persona's session key, made once per module: every request below runs in
+    a savepoint that is rolled back, so the session rows (and the login's audit entry) stay as
+    they were made, and a fresh client carrying the key is that persona."""
+    keys = {}
+    for who in PERSONAS:
+        if who != "anonymous":
+            client = Client()
+            client.force_login(
+                module_personas.users[who], backend=settings.AUTHENTICATION_BACKENDS[-1]
+            )
+            keys[who] = client.cookies[settings.SESSION_COOKIE_NAME].value
+    return keys
+
+
+def _client_for(sessions: dict[str, str], who: str) -> Client:
     client = Client()
     if who != "anonymous":
-        client.force_login(personas.users[who], backend=settings.AUTHENTICATION_BACKENDS[-1])
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[who]
     return client
 
 
-# One test per URL and method: the personas are built once and each persona's request runs in a
-# savepoint that is rolled back, so every request still meets the same untouched data (a POST one
-# persona may make cannot change what the next one sees) at a tenth of the set-up cost.
+# One test per URL and method. The personas are built and signed in once per module (and xdist
+# worker), and each persona's request runs in a savepoint that is rolled back, so every request
+# still meets the same untouched data (a POST one persona may make cannot change what the next
+# one sees, or what the next URL's test sees). Rate-limit counters and other cache entries are
+# not rolled back: the cache is cleared before each URL.
 CASES = sorted(ENTRIES)
 
 
@@ -96,7 +115,9 @@ def _verdict(entry: Entry, who: str, response) -> str | None:
 
 
 @pytest.mark.parametrize(("url_name", "method"), CASES)
-def test_authorization_matrix(url_name, method, personas):
+def test_authorization_matrix(url_name, method, module_personas, sessions, db):
+    personas = module_personas
+    cache.clear()
     entry = ENTRIES[url_name, method]
     # PATCH and PUT carry JSON (the test client sends form encoding only with POST).
     json_body = {"content_type": "application/json"} if entry.method in ("patch", "put") else {}
@@ -105,7 +126,7 @@ def test_authorization_matrix(url_name, method, personas):
         with transaction.atomic():
             url = reverse(url_name, kwargs=entry.kwargs(personas) if entry.kwargs else None)
             data = entry.data(personas) if entry.data else None
-            response = getattr(_client_for(personas, who), entry.method)(
+            response = getattr(_client_for(sessions, who), entry.method)(
                 url, data=data, **json_body
             )
             problem = _verdict(entry, who, response)

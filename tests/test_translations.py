@@ -270,3 +270,45 @@ def test_every_source_string_is_translated(lang, source_msgids):
             done.add((e.msgctxt, e.msgid))
     missing = sorted(msgid for ctx, msgid in source_msgids - done)
     assert not missing, f"{lang}: {len(missing)} strings untranslated or fuzzy, e.g. {missing[:8]}"
+
+
+# One English word, two meanings on Setu's pages: each meaning has its own context, so that a
+# language can say them differently ("To" an organisation is not "to" a date; a hearing "held"
+# took place, a bed "held" is kept for someone).
+HOMONYMS = [
+    (("referral recipient", "To"), (None, "To")),
+    (("referral sender", "From"), (None, "From")),
+    (("hearing took place", "Held"), (None, "Held")),
+]
+
+
+@pytest.mark.parametrize("lang", LANGS)
+@pytest.mark.parametrize(("meaning", "other"), HOMONYMS)
+def test_homonyms_are_told_apart(lang, meaning, other):
+    from django.utils import translation
+
+    def say(context, message):
+        with translation.override(lang):
+            if context:
+                return translation.pgettext(context, message)
+            return translation.gettext(message)
+
+    assert say(*meaning) != say(*other), (lang, meaning)
+    assert say(*meaning) != meaning[1], (lang, meaning)
+
+
+# Literal mistranslations of short UI words, fixed once; the words they were must not return.
+@pytest.mark.parametrize(
+    ("lang", "message", "wrong"),
+    [
+        ("bn", "Field", "ঘর"),  # a room, not a field of a record
+        ("bn", "Lane", "ধারা"),  # a section of a law, on pages next to the legal desk
+        ("bn", "retired", "অবসরপ্রাপ্ত"),  # a person retired from work, not a closed scheme
+        ("hi", "Unread", "अनपढ़ी"),  # an illiterate woman, not an unread notice
+    ],
+)
+def test_short_words_are_not_translated_literally(lang, message, wrong):
+    from django.utils import translation
+
+    with translation.override(lang):
+        assert translation.gettext(message) != wrong

@@ -11,6 +11,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from setu.core.models import BaseModel
 
@@ -199,7 +200,7 @@ class ProtectionMeasure(BaseModel):
 
 class HearingOutcome(models.TextChoices):
     SCHEDULED = "scheduled", _("Scheduled")
-    HELD = "held", _("Held")
+    HELD = "held", pgettext_lazy("hearing took place", "Held")
     ADJOURNED = "adjourned", _("Adjourned")
     EVIDENCE = "evidence", _("Evidence recorded")
     RESERVED = "reserved", _("Judgment reserved")

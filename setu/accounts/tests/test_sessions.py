@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import datetime
 import time
+from unittest import mock
 
 import pytest
 from django.conf import settings
@@ -17,6 +19,8 @@ from setu.accounts.tests.factories import ApiTokenFactory
 from setu.audit.models import AuditEntry
 from setu.orgs.models import Role
 from setu.orgs.tests.factories import TEST_PASSWORD, MembershipFactory
+
+_SECOND = datetime.timedelta(seconds=1)
 
 pytestmark = pytest.mark.django_db
 
@@ -74,8 +78,10 @@ def test_activity_does_not_extend_the_absolute_limit(member):
     # Django itself re-dates the stored session on every save, which is why the login time is kept.
     key = client.session.session_key
     first = Session.objects.get(session_key=key).expire_date
-    time.sleep(1.1)
-    client.get(reverse("web:home"))
+    # Two seconds later (the clock is moved, not waited for): the stored date moves with it.
+    later = first - settings.SESSION_COOKIE_AGE * _SECOND + 2 * _SECOND
+    with mock.patch("django.contrib.sessions.backends.base.timezone.now", return_value=later):
+        client.get(reverse("web:home"))
     assert Session.objects.get(session_key=key).expire_date > first
 
 

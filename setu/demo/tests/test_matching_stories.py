@@ -7,6 +7,7 @@ import io
 import pytest
 from django.core.management import call_command
 from django.db.models import Q
+from django.test import override_settings
 
 from setu.matching.models import AlertKind, Band, MatchAlert, MatchPair
 from setu.notifications.models import Notification
@@ -16,14 +17,20 @@ PERSONS = 40
 SEED = 11
 
 
+@pytest.fixture(scope="module")
+def _rematched_once(module_db) -> None:
+    with override_settings(DEMO_MODE=True):
+        call_command(
+            "demo", "load", "--persons", str(PERSONS), "--seed", str(SEED), stdout=io.StringIO()
+        )
+        # make run does this in the background after loading; tests run tasks immediately.
+        call_command("matching", "rematch", stdout=io.StringIO())
+
+
 @pytest.fixture
-def rematched(db, settings):
-    settings.DEMO_MODE = True
-    call_command(
-        "demo", "load", "--persons", str(PERSONS), "--seed", str(SEED), stdout=io.StringIO()
-    )
-    # make run does this in the background after loading; tests run tasks immediately.
-    call_command("matching", "rematch", stdout=io.StringIO())
+def rematched(_rematched_once, db) -> None:
+    """The demo network loaded and re-matched once for this module (see ``module_db``); each
+    test reads it in its own savepoint."""
 
 
 def _person(reference: str, given: str = "") -> object:
@@ -80,34 +87,3 @@ def test_the_interception_alerts_the_organisation_that_rescued_her_before(rematc
     assert not MatchAlert.objects.filter(
         kind=AlertKind.RETRAFFICKING, organisation=sefali.owner_org, person=sefali
     ).exists()
-
-
-def test_matching_the_story_lines_alone_finds_their_pairs_and_touches_nobody_else(db, settings):
-    from setu.matching.models import MatchRecord, PairKind
-
-    settings.DEMO_MODE = True
-    out = io.StringIO()
-    call_command(
-        "demo",
-        "load",
-        "--match-story-lines",
-        "--persons",
-        str(PERSONS),
-        "--seed",
-        str(SEED),
-        stdout=out,
-    )
-    rupa, roopa = _person("PCMS/2024/0001", "Rupa"), _person("SST/2024/0001")
-    sunita, found_sunita = _person("KKJ/2023/0001"), _person("YBRS/2024/0001", "Sunita")
-    bikash, vikash = _person("RSSS/2024/0001"), _person("DVF/2024/0001")
-    for a, b in ((rupa, roopa), (sunita, found_sunita), (bikash, vikash)):
-        [pair] = _pairs_between(a, b)
-        assert pair.kind == PairKind.CROSS_ORG
-    # The sisters stay apart here too.
-    assert _pairs_between(sunita, _person("YBRS/2024/0001", "Anita")) == []
-    # Only the story-lines' persons were indexed: the synthetic network waits for a rematch.
-    indexed = set(MatchRecord.objects.values_list("person_id", flat=True))
-    assert {rupa.pk, roopa.pk, sunita.pk, bikash.pk, vikash.pk} <= indexed
-    assert 0 < len(indexed) < CasePerson.objects.values("person").distinct().count() / 2
-    pairs = MatchPair.objects.count()
-    assert f"{len(indexed)} persons checked, {pairs} pairs" in out.getvalue()
