@@ -2,7 +2,6 @@
 no referral beyond its consent, no bed overbooked, entitlements consistent with the services."""
 
 import random
-import time
 
 import pytest
 from django.utils import timezone
@@ -82,11 +81,10 @@ def test_referrals_cover_every_state_and_never_share_beyond_consent():
     assert Referral.objects.filter(reminder_count__gt=0).exists()
 
 
-def test_the_whole_network_demo_loads_in_one_step_and_quickly():
+def test_the_whole_network_demo_loads_in_one_step():
+    # Its load time is a benchmark's business (docs/testing.md: no timed tests).
     build()
-    started = time.monotonic()
     counts = demo.load_network_demo(seed=3)
-    assert time.monotonic() - started < 30
     for key in ("directory_services", "referrals", "bed_groups", "capacity_snapshots",
                 "scheme_applications", "compensation_claims", "unmet_demand"):  # fmt: skip
         assert counts[key] > 0, key
