@@ -89,7 +89,7 @@ def scored_candidates(
     prior = register_prior_log2_odds(cfg, n_pairs)
     if cfg.learn_weights:
         # m and u, too, come from the records being linked (_learn.py).
-        cfg = learn_weights(cfg, levels, random_pair_levels(records, cfg, side), prior)
+        cfg = learn_weights(cfg, levels, random_pair_levels(records, cfg, side, frame), prior)
     open_evidence, ceiling, person = levels_evidence(cfg, levels, a, b, name_frequency=freq)
     review = review_mask(levels)
     del levels

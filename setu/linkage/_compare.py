@@ -95,11 +95,12 @@ class PreparedName:
         self.jfk = "".join(d.fkeys)
         self.kfull = self.kg + self.jfk
         self.sgk, self.sfk, self.sak = frozenset(d.gkeys), frozenset(d.fkeys), frozenset(d.akeys)
-        self.gsnd = tuple(_sound(t) for t in d.given)
-        self.ja_snd, self.jf_snd = _sound(self.ja), _sound(self.jf)
+        self.gsnd = gsnd = tuple(_sound(t) for t in d.given)
+        self.ja_snd = gsnd[0] if len(gsnd) == 1 else _sound(self.ja)
+        self.jf_snd = _sound(self.jf)
         # (word, sound key, skeleton) of the alias words, and of the given and alias words.
-        self.alias_w = tuple((t, *_sound(t)) for t in d.alias)
-        self.words_w = tuple((t, *_sound(t)) for t in d.given + d.alias)
+        self.alias_w = alias_w = tuple((t, *_sound(t)) for t in d.alias)
+        self.words_w = tuple((t, *k) for t, k in zip(d.given, gsnd, strict=True)) + alias_w
 
 
 def _sound(word: str) -> tuple[str, str]:
@@ -146,17 +147,18 @@ def compare_prepared_names(a: PreparedName, b: PreparedName) -> tuple[int, int]:
     if a.kfull == b.kfull:
         # Same words, split differently between the given and family columns.
         return 6, 3
-    if (
-        fa
-        and fb
-        and _near_k(ja, a.ja_snd, b.jf, b.jf_snd)
-        and _near_k(a.jf, a.jf_snd, jb, b.ja_snd)
-    ):
-        return 5, 3
+    # Each given name against the other record's family name, worked out at most once:
+    # the swap rule and the name-in-the-family-column rule both ask.
+    near_ab = bool(fb) and _near_k(ja, a.ja_snd, b.jf, b.jf_snd)
+    near_ba: bool | None = None
+    if fa and near_ab:
+        near_ba = _near_k(a.jf, a.jf_snd, jb, b.ja_snd)
+        if near_ba:
+            return 5, 3
     if not a.sgk.isdisjoint(b.sgk) or any(_sounds_k(x, y) for x in a.gsnd for y in b.gsnd):
         return 4, fam
-    if (fb and _near_k(ja, a.ja_snd, b.jf, b.jf_snd)) or (
-        fa and _near_k(a.jf, a.jf_snd, jb, b.ja_snd)
+    if near_ab or (
+        fa and (near_ba if near_ba is not None else _near_k(a.jf, a.jf_snd, jb, b.ja_snd))
     ):
         # One record has the name in the family-name column.
         return 4, fam

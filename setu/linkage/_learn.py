@@ -221,9 +221,10 @@ def learn_from_patterns(
     return current
 
 
-def random_pair_levels(records: Any, cfg: MatchConfig, side: Any = None) -> Any:
+def random_pair_levels(records: Any, cfg: MatchConfig, side: Any = None, frame: Any = None) -> Any:
     """Levels of ``cfg.u_sample_pairs`` random pairs of ``records`` (``random_pairs``),
-    from the features of the sampled records only."""
+    from the features of the sampled records only, or from ``frame`` (``build_frame`` of
+    all ``records``) when the caller has one."""
     import numpy as np
 
     from ._batch import build_frame, pair_levels
@@ -231,6 +232,8 @@ def random_pair_levels(records: Any, cfg: MatchConfig, side: Any = None) -> Any:
     ra, rb = random_pairs(len(records), cfg.u_sample_pairs, side)
     if len(ra) == 0:
         return np.empty((0, len(FIELDS)), dtype=np.int8)
+    if frame is not None:
+        return pair_levels(frame, ra, rb)
     used = np.unique(np.concatenate([ra, rb]))
     frame = build_frame([records[i] for i in used.tolist()])
     return pair_levels(frame, np.searchsorted(used, ra), np.searchsorted(used, rb))

@@ -195,3 +195,17 @@ def test_scores_and_clusters_match_the_reference_path(
     assert fast_result.clusters == slow_result.clusters
     assert fast_result.review == slow_result.review
     assert len(set(fast_result.clusters.values())) < len(records)
+
+
+def test_random_pair_levels_from_the_run_frame_equal_a_fresh_frame(
+    generated_2k: tuple[PersonRecord, ...],
+) -> None:
+    from setu.linkage._learn import random_pair_levels
+
+    records = list(generated_2k)
+    cfg = MatchConfig()
+    frame = batch.build_frame(records)
+    fresh = random_pair_levels(records, cfg)
+    reused = random_pair_levels(records, cfg, frame=frame)
+    assert len(fresh) > 1000
+    assert np.array_equal(fresh, reused)
