@@ -89,8 +89,8 @@ def scored_candidates(
     prior = register_prior_log2_odds(cfg, n_pairs)
     if cfg.learn_weights:
         # m and u, too, come from the records being linked (_learn.py).
-        random_levels = random_pair_levels(records, cfg, side)
-        district_levels = district_pair_levels(records, cfg, side)
+        random_levels = random_pair_levels(records, cfg, side, frame)
+        district_levels = district_pair_levels(records, cfg, side, frame)
         cfg = learn_weights(cfg, levels, random_levels, prior, district_levels)
     open_evidence, ceiling, person = levels_evidence(cfg, levels, a, b, name_frequency=freq)
     review = review_mask(levels)

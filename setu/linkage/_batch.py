@@ -8,15 +8,16 @@ import os
 from array import array
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from ._blocking import blocking_keys, is_broad_key, sort_key
 from ._compare import (
     FIELDS,
-    compare_names,
+    PreparedName,
     compare_parent,
     compare_place,
+    compare_prepared_names,
     compare_village,
     date_digits,
 )
@@ -46,6 +47,19 @@ class Frame:
     feats: list[Features]
     ids: Any  # np.ndarray of descriptor ids per comparator, shape (n_comparators, n)
     tables: list[list[Any]]  # descriptor values per comparator, index = id
+    # Per comparator, descriptors prepared for comparison (``_PAIRWISE``), filled as needed.
+    prepared: dict[int, list[Any]] = field(default_factory=dict)
+
+    def prepared_table(self, c: int, prepare: Callable[[Any], Any], ids: Any) -> list[Any]:
+        """Comparator ``c``'s table with at least the descriptors ``ids`` prepared."""
+        table = self.prepared.get(c)
+        if table is None:
+            table = self.prepared[c] = [None] * len(self.tables[c])
+        raw = self.tables[c]
+        for i in ids.tolist():
+            if table[i] is None:
+                table[i] = prepare(raw[i])
+        return table
 
 
 _COMPARATORS: tuple[tuple[str, Callable[[Features], Hashable]], ...] = (
@@ -261,8 +275,13 @@ def _pair_levels(
     fn: Callable[[Any, Any], Any],
     width: int,
     memo: LevelMemo | None = None,
+    prepared: Callable[[Any], list[Any]] | None = None,
 ) -> Any:
-    """Apply a scalar comparator once per distinct pair of descriptor values."""
+    """Apply a scalar comparator once per distinct pair of descriptor values.
+
+    With ``prepared`` (descriptor ids -> a table with those prepared), ``fn`` is given
+    the prepared descriptors instead of ``table``'s.
+    """
     np = _np()
     lo, hi = np.minimum(ida, idb), np.maximum(ida, idb)
     base = len(table) + 1
@@ -272,7 +291,11 @@ def _pair_levels(
     del codes
 
     def compare(c: Any) -> Any:
-        return _map_pairs(fn, table, base, c.tolist())
+        values = table
+        if prepared is not None:
+            # Before the workers fork, so that they inherit the prepared descriptors.
+            values = prepared(np.unique(np.concatenate([c // base, c % base])))
+        return _map_pairs(fn, values, base, c.tolist())
 
     out = (memo or LevelMemo(width)).levels_of(uniq, compare)
     return out[inv]
@@ -337,20 +360,21 @@ def _birth_levels(ida: Any, idb: Any, table: list[Any]) -> Any:
     return out
 
 
-# Comparator index in Frame -> (scalar comparator, levels it returns), for the fields
-# compared value pair by value pair; sex, birth and phone are vectorised instead.
-_PAIRWISE: dict[int, tuple[Callable[[Any, Any], Any], int]] = {
-    0: (compare_names.__wrapped__, 2),
-    3: (compare_parent.__wrapped__, 1),
-    4: (compare_parent.__wrapped__, 1),
-    5: (compare_village.__wrapped__, 1),
-    6: (compare_place.__wrapped__, 1),
+# Comparator index in Frame -> (scalar comparator, levels it returns, how to prepare a
+# descriptor for it or None), for the fields compared value pair by value pair; sex,
+# birth and phone are vectorised instead.
+_PAIRWISE: dict[int, tuple[Callable[[Any, Any], Any], int, Callable[[Any], Any] | None]] = {
+    0: (compare_prepared_names, 2, PreparedName),
+    3: (compare_parent.__wrapped__, 1, None),
+    4: (compare_parent.__wrapped__, 1, None),
+    5: (compare_village.__wrapped__, 1, None),
+    6: (compare_place.__wrapped__, 1, None),
 }
 
 
 def level_memos() -> dict[int, LevelMemo]:
     """Fresh memos for one run of pair_levels over the chunks of one Frame."""
-    return {c: LevelMemo(width) for c, (_, width) in _PAIRWISE.items()}
+    return {c: LevelMemo(width) for c, (_, width, _) in _PAIRWISE.items()}
 
 
 def pair_levels(frame: Frame, a: Any, b: Any, memos: dict[int, LevelMemo] | None = None) -> Any:
@@ -363,9 +387,15 @@ def pair_levels(frame: Frame, a: Any, b: Any, memos: dict[int, LevelMemo] | None
     ids, t = frame.ids, frame.tables
 
     def pairwise(c: int) -> Any:
-        fn, width = _PAIRWISE[c]
+        fn, width, prepare = _PAIRWISE[c]
         memo = memos[c] if memos is not None else None
-        return _pair_levels(ids[c][a], ids[c][b], t[c], fn, width, memo)
+        prepared = None
+        if prepare is not None:
+
+            def prepared(needed: Any) -> list[Any]:
+                return frame.prepared_table(c, prepare, needed)
+
+        return _pair_levels(ids[c][a], ids[c][b], t[c], fn, width, memo, prepared)
 
     names = pairwise(0)
     cols = {

@@ -336,32 +336,33 @@ def learn_from_patterns(
     return current
 
 
-def random_pair_levels(records: Any, cfg: MatchConfig, side: Any = None) -> Any:
-    """Levels of ``cfg.u_sample_pairs`` random pairs of ``records`` (``random_pairs``),
-    from the features of the sampled records only."""
-    import numpy as np
-
-    from ._batch import build_frame, pair_levels
-
+def random_pair_levels(records: Any, cfg: MatchConfig, side: Any = None, frame: Any = None) -> Any:
+    """Levels of ``cfg.u_sample_pairs`` random pairs of ``records`` (``random_pairs``)."""
     ra, rb = random_pairs(len(records), cfg.u_sample_pairs, side)
-    if len(ra) == 0:
-        return np.empty((0, len(FIELDS)), dtype=np.int8)
-    used = np.unique(np.concatenate([ra, rb]))
-    frame = build_frame([records[i] for i in used.tolist()])
-    return pair_levels(frame, np.searchsorted(used, ra), np.searchsorted(used, rb))
+    return _sampled_levels(records, ra, rb, frame)
 
 
-def district_pair_levels(records: Any, cfg: MatchConfig, side: Any = None) -> Any:
+def district_pair_levels(
+    records: Any, cfg: MatchConfig, side: Any = None, frame: Any = None
+) -> Any:
     """Levels of about ``cfg.u_sample_pairs`` random pairs of records that name the same
     district (``district_pairs``), for the within-district u of ``learn_u``."""
+    keys = [" ".join(r.district.casefold().split()) for r in records]
+    ra, rb = district_pairs(keys, cfg.u_sample_pairs, side)
+    return _sampled_levels(records, ra, rb, frame)
+
+
+def _sampled_levels(records: Any, ra: Any, rb: Any, frame: Any) -> Any:
+    """Levels of the pairs ``ra``/``rb``: from ``frame`` (``build_frame`` of all ``records``)
+    when the caller has one, else from the features of the sampled records only."""
     import numpy as np
 
     from ._batch import build_frame, pair_levels
 
-    keys = [" ".join(r.district.casefold().split()) for r in records]
-    ra, rb = district_pairs(keys, cfg.u_sample_pairs, side)
     if len(ra) == 0:
         return np.empty((0, len(FIELDS)), dtype=np.int8)
+    if frame is not None:
+        return pair_levels(frame, ra, rb)
     used = np.unique(np.concatenate([ra, rb]))
     frame = build_frame([records[i] for i in used.tolist()])
     return pair_levels(frame, np.searchsorted(used, ra), np.searchsorted(used, rb))

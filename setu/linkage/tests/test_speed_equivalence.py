@@ -1,0 +1,211 @@
+"""The speed work of issue 23 must not change a single level, score or cluster.
+
+The reference here is a slow path written out in the test: ``compare_names`` as it was
+before names were prepared once per distinct name (commit e77d663 on main), word for word,
+and the batch pipeline run serially with it. The fast path (prepared names, forked workers)
+must give the same levels for every candidate pair and the same scores and clusters on a
+fixed input: 2,000 generated records, seed 42.
+"""
+
+from __future__ import annotations
+
+import random
+from collections.abc import Callable
+
+import numpy as np
+import pytest
+
+import setu.linkage._batch as batch
+from setu.linkage import MatchConfig, dedupe_review, read_records
+from setu.linkage._api import scored_candidates
+from setu.linkage._compare import (
+    _SIMILAR,
+    _jw,
+    _skeleton,
+    compare_names,
+    compare_prepared_names,
+    prepare_name,
+)
+from setu.linkage._features import NameDesc, features
+from setu.linkage._records import PersonRecord
+from setu.linkage._text import phonetic_key
+from setu.synth import generate_population, persons_for_records, write_interchange_csv
+
+
+def _similar(a: str, b: str) -> bool:
+    from rapidfuzz.distance import OSA
+
+    if _jw(a, b) >= _SIMILAR:
+        return True
+    n = min(len(a), len(b))
+    return n >= 4 and OSA.distance(a, b) <= (1 if n < 8 else 2)
+
+
+def _sounds(a: str, b: str) -> bool:
+    ka, kb = phonetic_key(a), phonetic_key(b)
+    if ka == kb:
+        return True
+    return _skeleton(ka) == _skeleton(kb) and len(ka) >= 3 and _jw(ka, kb) >= 0.85
+
+
+def _near(a: str, b: str) -> bool:
+    return _sounds(a, b) or _similar(a, b)
+
+
+def _alias_match(a: NameDesc, b: NameDesc) -> bool:
+    if not a.alias and not b.alias:
+        return False
+    aa, ab = set(a.akeys), set(b.akeys)
+    if (aa & set(b.gkeys)) or (ab & set(a.gkeys)) or (aa & ab):
+        return True
+    words_a, words_b = a.given + a.alias, b.given + b.alias
+    return any(_near(x, y) for x in a.alias for y in words_b if min(len(x), len(y)) >= 3) or any(
+        _near(x, y) for x in b.alias for y in words_a if min(len(x), len(y)) >= 3
+    )
+
+
+def _compare_family(a: NameDesc, b: NameDesc) -> int:
+    fa, fb = a.family, b.family
+    if not fa or not fb:
+        return 0
+    ka, kb = a.fkeys, b.fkeys
+    if "".join(ka) == "".join(kb) or set(ka) & set(kb):
+        return 3
+    if _similar(" ".join(fa), " ".join(fb)):
+        return 2
+    return 1
+
+
+def reference_compare_names(a: NameDesc, b: NameDesc) -> tuple[int, int]:
+    """compare_names before this change, unprepared (the slow reference path)."""
+    ga, gb, fa, fb = a.given, b.given, a.family, b.family
+    fam = _compare_family(a, b)
+    if not ga or not gb:
+        return 0, fam
+    ja, jb = "".join(ga), "".join(gb)
+    if ja == jb:
+        return 7, fam
+    kga, kgb = a.gkeys, b.gkeys
+    if "".join(kga) == "".join(kgb) or (len(ga) == len(gb) == 1 and _sounds(ja, jb)):
+        return 6, fam
+    full_a, full_b = kga + a.fkeys, kgb + b.fkeys
+    if "".join(full_a) == "".join(full_b):
+        return 6, 3
+    if fa and fb and _near(ja, "".join(fb)) and _near("".join(fa), jb):
+        return 5, 3
+    if set(kga) & set(kgb) or any(_sounds(x, y) for x in ga for y in gb):
+        return 4, fam
+    if (fb and _near(ja, "".join(fb))) or (fa and _near("".join(fa), jb)):
+        return 4, fam
+    if _alias_match(a, b):
+        return 3, fam
+    if _similar(" ".join(ga), " ".join(gb)) or (
+        min(len(ja), len(jb)) >= 4 and _jw("".join(kga), "".join(kgb)) >= 0.9
+    ):
+        return 2, fam
+    return 1, fam
+
+
+@pytest.fixture(scope="module")
+def generated_2k(tmp_path_factory: pytest.TempPathFactory) -> tuple[PersonRecord, ...]:
+    """2,000 generated records, seed 42, read back from the interchange CSV as the bench does."""
+    path = tmp_path_factory.mktemp("generated") / "generated_2000_s42.csv"
+    write_interchange_csv(generate_population(persons_for_records(2000), seed=42).records, path)
+    return tuple(read_records(path))
+
+
+def _with_aliases(records: tuple[PersonRecord, ...]) -> list[PersonRecord]:
+    # The generated records carry few aliases; give every fifth one another record's
+    # given name as its alias so that the alias rule is exercised both ways.
+    from dataclasses import replace
+
+    out = list(records)
+    for i in range(0, len(out), 5):
+        out[i] = replace(out[i], alias=out[(i * 7 + 3) % len(out)].given_name)
+    return out
+
+
+def test_prepared_names_compare_as_the_reference_on_every_candidate_pair(
+    generated_2k: tuple[PersonRecord, ...],
+) -> None:
+    records = _with_aliases(generated_2k)
+    frame = batch.build_frame(records)
+    a, b = batch.candidate_pairs(frame.feats, MatchConfig())
+    names = [f.name for f in frame.feats]
+    rng = random.Random(42)
+    # Candidate pairs reach the agreeing levels; random pairs mostly the "different" end.
+    pairs = set(zip(a.tolist(), b.tolist(), strict=True))
+    pairs |= {(rng.randrange(len(names)), rng.randrange(len(names))) for _ in range(20_000)}
+    seen_levels: set[int] = set()
+    for i, j in sorted(pairs):
+        expected = reference_compare_names(names[i], names[j])
+        got = compare_prepared_names(prepare_name(names[i]), prepare_name(names[j]))
+        assert got == expected, (names[i], names[j])
+        assert compare_names.__wrapped__(names[i], names[j]) == expected
+        seen_levels.add(expected[0])
+    # Every given-name level, alias included, was reached at least once.
+    assert seen_levels == set(range(8))
+
+
+def test_prepared_names_handle_names_built_without_keys() -> None:
+    # NameDesc(...) without .of() has no phonetic keys: the prepared form must follow the
+    # descriptor's keys exactly as the reference does, not recompute them.
+    a = NameDesc(("puja",), ("das",), ())
+    b = NameDesc(("pooja",), ("dass",), ("rina",))
+    c = features(PersonRecord(record_id="x", given_name="Pooja", family_name="Dass")).name
+    for x, y in [(a, b), (b, a), (a, c), (c, b), (b, b)]:
+        assert compare_prepared_names(prepare_name(x), prepare_name(y)) == (
+            reference_compare_names(x, y)
+        )
+
+
+@pytest.fixture
+def reference_pipeline(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
+    """Runs the batch pipeline serially with the reference name comparator."""
+
+    def use() -> None:
+        pairwise = dict(batch._PAIRWISE)
+        pairwise[0] = (reference_compare_names, 2, None)
+        monkeypatch.setattr(batch, "_PAIRWISE", pairwise)
+        monkeypatch.setattr(batch, "_workers", lambda: 1)
+
+    return use
+
+
+def test_scores_and_clusters_match_the_reference_path(
+    generated_2k: tuple[PersonRecord, ...],
+    reference_pipeline: Callable[[], None],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    records = list(generated_2k)
+    cfg = MatchConfig()
+    # Fast path, forced onto two forked workers even at this size.
+    with monkeypatch.context() as m:
+        m.setattr(batch, "_PARALLEL_MIN", 1)
+        m.setattr(batch, "_workers", lambda: 2)
+        fast = scored_candidates(records, cfg)
+        fast_result = dedupe_review(records, config=cfg)
+    reference_pipeline()
+    slow = scored_candidates(records, cfg)
+    slow_result = dedupe_review(records, config=cfg)
+    assert len(fast.a) > 5_000
+    for field in ("a", "b", "total", "person", "review"):
+        assert np.array_equal(getattr(fast, field), getattr(slow, field)), field
+    assert fast.prior == slow.prior
+    assert fast_result.clusters == slow_result.clusters
+    assert fast_result.review == slow_result.review
+    assert len(set(fast_result.clusters.values())) < len(records)
+
+
+def test_random_pair_levels_from_the_run_frame_equal_a_fresh_frame(
+    generated_2k: tuple[PersonRecord, ...],
+) -> None:
+    from setu.linkage._learn import random_pair_levels
+
+    records = list(generated_2k)
+    cfg = MatchConfig()
+    frame = batch.build_frame(records)
+    fresh = random_pair_levels(records, cfg)
+    reused = random_pair_levels(records, cfg, frame=frame)
+    assert len(fresh) > 1000
+    assert np.array_equal(fresh, reused)
