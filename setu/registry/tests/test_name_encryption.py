@@ -202,7 +202,8 @@ def test_a_new_index_key_needs_a_reindex_of_the_name_tokens(personas, under_key_
         call_command("keys", "reindex", stdout=out)
         assert "registry.personnametoken: 2" in out.getvalue()  # hers and the fixture's
         assert _found(lead, "Roopa") == [person]
-        assert _found(lead, "Khat") == [person]
+        # The fixture's survivor has a random name, perhaps a Khatun too: only hers is asserted.
+        assert person in _found(lead, "Khat")
         after = set(PersonNameToken.objects.values_list("digest", flat=True))
         assert len(after) == len(before) and not after & before
 
