@@ -27,10 +27,6 @@ from setu.core.pages import form_page
 from setu.registry import selectors as registry
 
 
-def _refused(request: HttpRequest, exc: Exception) -> None:
-    audit.denial_record(request=request, exc=exc)  # type: ignore[arg-type]
-
-
 @require_http_methods(["GET", "POST"])
 def consent_record(request: HttpRequest, person_id: UUID) -> HttpResponse:
     """Record a person's consent to share."""
@@ -55,7 +51,7 @@ def consent_record(request: HttpRequest, person_id: UUID) -> HttpResponse:
         save=lambda data: services.consent_record(actor=actor, person=person, **data),
         done=lambda _c: back,
         success=_("Consent recorded."),
-        refused=_refused,
+        refused=audit.denial_record,
         extra={"active_nav": "persons"},
     )
 
@@ -79,7 +75,7 @@ def consent_withdraw(request: HttpRequest, consent_id: UUID) -> HttpResponse:
         save=lambda data: services.consent_withdraw(actor=actor, consent=consent, **data),
         done=lambda _c: back,
         success=_("Consent withdrawn; shares relying on it have ended."),
-        refused=_refused,
+        refused=audit.denial_record,
         extra={"active_nav": "persons", "danger": True},
     )
 
@@ -121,7 +117,7 @@ def case_share(request: HttpRequest, case_id: UUID) -> HttpResponse:
             except InvalidInput as exc:
                 apply_errors(form, exc)
             except ConsentRequired as exc:
-                _refused(request, exc)
+                audit.denial_record(request=request, exc=exc)
                 form.add_error(None, str(exc))
             else:
                 messages.success(request, _("Case shared."))

@@ -28,14 +28,15 @@ def form_page(
     save: Callable[[dict[str, Any]], Any],
     done: Callable[[Any], str],
     success: str,
-    refused: Callable[[HttpRequest, Exception], None] | None = None,
+    refused: Callable[..., None] | None = None,
     intro: str = "",
     template: str = "core/form_page.html",
     extra: dict[str, Any] | None = None,
 ) -> HttpResponse:
     """GET shows ``form``; a valid POST calls ``save`` (a service) and redirects to ``done``.
     A service's ``InvalidInput`` lands on the form's fields; ``ConsentRequired`` is refused,
-    not broken: the user is told why and ``refused(request, exc)``, where given, records it."""
+    not broken: the user is told why and ``refused(request=, exc=)`` (the audit's
+    ``denial_record``, which this layer may not import), where given, records it."""
     if request.method == "POST" and form.is_valid():
         try:
             result = save(form.cleaned_data)
@@ -43,7 +44,7 @@ def form_page(
             apply_errors(form, exc)
         except ConsentRequired as exc:
             if refused is not None:
-                refused(request, exc)
+                refused(request=request, exc=exc)
             form.add_error(None, str(exc))
         else:
             messages.success(request, success)

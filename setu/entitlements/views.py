@@ -135,10 +135,6 @@ def case_entitlements(request: HttpRequest, case_id: UUID) -> HttpResponse:
     )
 
 
-def _refused(request: HttpRequest, exc: Exception) -> None:
-    audit.denial_record(request=request, exc=exc)  # type: ignore[arg-type]
-
-
 def application_detail(request: HttpRequest, application_id: UUID) -> HttpResponse:
     actor = actor_of(request)
     application = selectors.application_get(actor=actor, application_id=application_id)
@@ -155,7 +151,7 @@ def application_detail(request: HttpRequest, application_id: UUID) -> HttpRespon
         ),
         done=lambda _application: here,
         success=_("Status recorded."),
-        refused=_refused,
+        refused=audit.denial_record,
         template="entitlements/application_detail.html",
         extra={
             "application": application,
@@ -199,7 +195,7 @@ def stage_edit(request: HttpRequest, stage_id: UUID) -> HttpResponse:
         save=lambda data: services.stage_update(actor=actor, stage=stage, **data),
         done=lambda _stage: back,
         success=_("Saved."),
-        refused=_refused,
+        refused=audit.denial_record,
         template="entitlements/stage_form.html",
         extra={"stage": stage, "active_nav": "entitlements"},
     )
@@ -258,7 +254,7 @@ def scheme_form(request: HttpRequest, scheme_id: UUID | None = None) -> HttpResp
         save=save,
         done=lambda _scheme: back,
         success=_("Saved."),
-        refused=_refused,
+        refused=audit.denial_record,
         template="entitlements/scheme_form.html",
         extra={"scheme": scheme, "active_nav": "entitlements"},
     )

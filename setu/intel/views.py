@@ -101,10 +101,6 @@ def case_add(request: HttpRequest, case_id: UUID, what: str) -> HttpResponse:
     return back
 
 
-def _refused(request: HttpRequest, exc: Exception) -> None:
-    audit.denial_record(request=request, exc=exc)  # type: ignore[arg-type]
-
-
 def _item_page(
     request: HttpRequest,
     form: Any,
@@ -126,7 +122,7 @@ def _item_page(
         save=save,
         done=lambda _item: back,
         success=_("Saved."),
-        refused=_refused,
+        refused=audit.denial_record,
         template="intel/item_form.html",
         extra={"remove_url": remove_url, "merge_url": merge_url, "active_nav": NAV},
     )
@@ -221,7 +217,7 @@ def perpetrator_merge(request: HttpRequest, perpetrator_id: UUID) -> HttpRespons
         ),
         done=lambda _kept: back,
         success=_("Merged."),
-        refused=_refused,
+        refused=audit.denial_record,
         extra={"active_nav": NAV},
     )
 

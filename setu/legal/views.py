@@ -62,12 +62,8 @@ def desk(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _refused(request: HttpRequest, exc: Exception) -> None:
-    audit.denial_record(request=request, exc=exc)  # type: ignore[arg-type]
-
-
 # Every legal form page: one way to show a form, save through a service and explain refusals.
-_form_page = partial(form_page, refused=_refused)
+_form_page = partial(form_page, refused=audit.denial_record)
 
 
 def _proceeding_form(request: HttpRequest, **kwargs: Any) -> ProceedingForm:

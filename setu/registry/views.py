@@ -38,12 +38,8 @@ def _page(request: HttpRequest, qs: Any) -> Any:
     return Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
 
 
-def _refused(request: HttpRequest, exc: Exception) -> None:
-    audit.denial_record(request=request, exc=exc)  # type: ignore[arg-type]
-
-
 # Every registry form page: a refusal for want of consent is audited.
-_form_page = partial(form_page, refused=_refused)
+_form_page = partial(form_page, refused=audit.denial_record)
 
 
 # --- persons ------------------------------------------------------------------------------------
