@@ -64,7 +64,7 @@ from setu.registry.models import (
     TraffickingEvent,
     TraffickingStatus,
 )
-from setu.registry.text import name_digests
+from setu.registry.text import name_tokens
 from setu.synth import Person as TruePerson
 from setu.synth import generate_population
 from setu.synth.geo import DESTINATIONS, load_geography
@@ -295,8 +295,8 @@ def _fill_name_tokens(plan: Plan) -> None:
     tokens = plan.rows[PersonNameToken]
     for person in plan.rows.get(Person, []):
         names = [person.given_name, person.family_name, person.name_native]
-        for digest in sorted(name_digests(names + aliases.get(person.id, []))):
-            tokens.append(PersonNameToken(person_id=person.id, digest=digest))
+        for digest, whole in sorted(name_tokens(names + aliases.get(person.id, [])).items()):
+            tokens.append(PersonNameToken(person_id=person.id, digest=digest, whole=whole))
 
 
 def _sections(form: str, on: date, minor: bool) -> str:

@@ -146,12 +146,14 @@ class PersonAlias(BaseModel):
 
 class PersonNameToken(models.Model):
     """The blind index (HMAC under the field index key) of one folded word of a person's names
-    or aliases, or of its first three or more letters: name search without names in clear
-    (setu.registry.text.name_digests; kept by the person and alias services)."""
+    or aliases, or of its first two or more letters: name search without names in clear
+    (setu.registry.text.name_tokens; kept by the person and alias services)."""
 
     id = models.BigAutoField(primary_key=True)
     person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="name_tokens")
     digest = models.CharField(max_length=64)
+    # A whole word of a name, not only the start of one: search ranks whole-word hits first.
+    whole = models.BooleanField(default=False)
 
     class Meta:
         constraints = [

@@ -14,8 +14,18 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import IO, TYPE_CHECKING, Any
 
-from django.db.models import Count, Exists, Model, OuterRef, Prefetch, Q, QuerySet
-from django.db.models.functions import ExtractYear
+from django.db.models import (
+    Count,
+    Exists,
+    IntegerField,
+    Model,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Value,
+)
+from django.db.models.functions import Cast, ExtractYear
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -239,6 +249,7 @@ def person_search(*, actor: Actor, query: str) -> QuerySet[Person]:
         if text.looks_like_document_number(query)
         else "name"
     )
+    order: tuple[str, ...] = PERSON_ORDER
     if kind == "phone":
         # Results show names, so the phone must be shared AND the identity behind it.
         qs = _visible_persons(actor, "contact").filter(
@@ -256,12 +267,18 @@ def person_search(*, actor: Actor, query: str) -> QuerySet[Person]:
         qs = _visible_persons(actor).filter(archived_at__isnull=True)
         if not digests:
             qs = qs.none()
+        whole_words: Any = Value(0)
         for digest in digests:
             # Every word of the query must be a word of her names, or the start of one: the
             # digests are blind indexes, so the database compares no name (PersonNameToken).
             tokens = PersonNameToken.objects.filter(person_id=OuterRef("pk"), digest=digest)
             qs = qs.filter(Exists(tokens))
-    qs = qs.select_related("owner_org").order_by(*PERSON_ORDER)
+            whole_words += Cast(Exists(tokens.filter(whole=True)), IntegerField())
+        # Closest first: a person with more of the words typed as whole words of her names
+        # ("Rupa" for Rupa) before one whose names only start with them (Rupali).
+        qs = qs.alias(whole_words=whole_words)
+        order = ("-whole_words", *order)
+    qs = qs.select_related("owner_org").order_by(*order)
     audit.record(
         actor=actor,
         action=AuditAction.LIST,

@@ -201,7 +201,15 @@ def name_word_digest(word: str) -> str:
 
 def name_digests(names: Iterable[str]) -> set[str]:
     """The blind indexes stored for a person's names (``PersonNameToken``)."""
-    return {name_word_digest(word) for word in name_words(names)}
+    return set(name_tokens(names))
+
+
+def name_tokens(names: Iterable[str]) -> dict[str, bool]:
+    """The blind indexes stored for a person's names, each with whether it is a whole word of
+    one of them (``PersonNameToken.whole``): search ranks a person whose name is the word typed
+    before one whose name only starts with it ("Rupa" before "Rupali")."""
+    whole = {word for name in names for word in fold_name(name)}
+    return {name_word_digest(word): word in whole for word in name_words(names)}
 
 
 def query_digests(query: str) -> list[str]:

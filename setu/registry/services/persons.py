@@ -65,23 +65,28 @@ PERSON_FIELDS = (
 )
 
 
-def _name_digests(person: Person) -> set[str]:
+def _name_tokens(person: Person) -> dict[str, bool]:
     names = [person.given_name, person.family_name, person.name_native]
     # Each alias opens on its own instance (its ciphertext is bound to its row).
     names += [a.name for a in PersonAlias.objects.filter(person_id=person.pk).only("pk", "name")]
-    return text.name_digests(names)
+    return text.name_tokens(names)
 
 
 def person_name_tokens_refresh(person: Person) -> None:
     """Make the person's name tokens those of her names and aliases now (the services call it
     after every change of a name or alias; test factories and data loads too)."""
-    want = _name_digests(person)
+    want = _name_tokens(person)
     tokens = PersonNameToken.objects.filter(person_id=person.pk)
-    have = set(tokens.values_list("digest", flat=True))
-    if have - want:
-        tokens.filter(digest__in=have - want).delete()
+    have = dict(tokens.values_list("digest", "whole"))
+    stale = [d for d, whole in have.items() if want.get(d) != whole]
+    if stale:
+        tokens.filter(digest__in=stale).delete()
     PersonNameToken.objects.bulk_create(
-        [PersonNameToken(person_id=person.pk, digest=d) for d in sorted(want - have)]
+        [
+            PersonNameToken(person_id=person.pk, digest=d, whole=whole)
+            for d, whole in sorted(want.items())
+            if have.get(d) != whole
+        ]
     )
 
 
@@ -102,12 +107,12 @@ def person_name_tokens_rebuild(*, after: Any = None, batch: int = 500) -> tuple[
     PersonNameToken.objects.filter(person_id__in=ids).delete()
     PersonNameToken.objects.bulk_create(
         [
-            PersonNameToken(person_id=p.pk, digest=d)
+            PersonNameToken(person_id=p.pk, digest=d, whole=whole)
             for p in persons
-            for d in sorted(
-                text.name_digests(
+            for d, whole in sorted(
+                text.name_tokens(
                     [p.given_name, p.family_name, p.name_native, *aliases.get(p.pk, [])]
-                )
+                ).items()
             )
         ],
         batch_size=5000,

@@ -114,6 +114,31 @@ def test_search_by_whole_word_by_prefix_and_by_alias(personas, roopa):
     assert _found(lead, "Kho Roopa") == []
 
 
+def test_search_ranks_whole_words_before_starts_of_longer_names(personas, roopa):
+    lead = personas["lead"]
+    # Newer than Roopa, so recency alone would put her first.
+    rupali = PersonFactory(owner_org=personas.own_org, given_name="Rupali", family_name="Khatun")
+    assert _found(lead, "Roopa") == [roopa, rupali]
+    assert _found(lead, "rup khatoon") == [roopa, rupali]
+    # Both whole words count: the one who holds both comes before one who holds one.
+    munni = PersonFactory(owner_org=personas.own_org, given_name="Munni", family_name="Khatunnessa")
+    assert _found(lead, "Munni Khatun") == [roopa, munni]
+
+
+def test_a_name_that_grows_stops_being_a_whole_word_match(personas):
+    lead = personas["lead"]
+    person = registry.person_create(actor=lead, given_name="Rupa", family_name="Biswas")
+    whole = PersonNameToken.objects.filter(person=person, whole=True).count()
+    registry.person_update(actor=lead, person=person, given_name="Rupali")
+    tokens = PersonNameToken.objects.filter(person=person)
+    # "rup" (Rupa folded) is now only the start of "rupal": still found, no longer whole.
+    assert tokens.filter(whole=True).count() == whole
+    newer = PersonFactory(owner_org=personas.own_org, given_name="Rupa", family_name="Biswas")
+    assert _found(lead, "Rupa Biswas") == [newer, person]
+    registry.person_update(actor=lead, person=newer, given_name="Rupashree")
+    assert _found(lead, "Rupa Biswas") == [newer, person]  # equal again: most recent first
+
+
 def test_search_in_devanagari_and_bengali_finds_latin_spellings(personas):
     lead = personas["lead"]
     rupa = PersonFactory(owner_org=personas.own_org, given_name="Rupa", family_name="Das")
