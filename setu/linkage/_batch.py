@@ -26,6 +26,7 @@ from ._compare import (
 from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, TF_LEVELS, MatchConfig, family_ceilings
 from ._features import Features, features, name_frequency_key
 from ._records import PersonRecord
+from ._text import phonetic_key
 
 
 def _np() -> Any:
@@ -570,6 +571,77 @@ def prepared_name_levels(values: list[Any], base: int, codes: Any) -> Any:
     return out
 
 
+def _pair_ids(base: int, codes: Any) -> tuple[Any, Any, Any]:
+    """(left ids, right ids, distinct ids) of pair codes."""
+    np = _np()
+    codes = np.asarray(codes, dtype=np.int64)
+    lo, hi = codes // base, codes % base
+    return lo, hi, np.unique(np.concatenate([lo, hi]))
+
+
+def parent_levels(values: list[Any], base: int, codes: Any) -> Any:
+    """``compare_parent`` for each pair code over arrays (equal to it on every pair,
+    ``test_speed_equivalence``): keys worked out once per distinct parent's name."""
+    np = _np()
+    lo, hi, ids = _pair_ids(base, codes)
+    size = len(values)
+    nk, k0, joined = (np.empty(size, dtype=object) for _ in range(3))
+    keyset = np.empty(size, dtype=object)
+    present = np.zeros(size, dtype=bool)
+    several = np.zeros(size, dtype=bool)  # more than one distinct word key
+    for i in ids.tolist():
+        v = values[i]
+        if not v:
+            continue
+        keys = tuple(phonetic_key(t) for t in v)
+        present[i] = True
+        nk[i], k0[i], joined[i] = "".join(keys), keys[0], " ".join(v)
+        keyset[i] = frozenset(keys)
+        several[i] = len(keyset[i]) > 1
+    out = np.zeros(len(lo), dtype=np.int8)
+    u = np.nonzero(present[lo] & present[hi])[0]
+    same = nk[lo[u]] == nk[hi[u]]
+    out[u[same]] = 4
+    u = u[~same]
+    part = k0[lo[u]] == k0[hi[u]]
+    # A key set inside the other: with one key on each side that is the first-key test.
+    for k in np.nonzero(~part & (several[lo[u]] | several[hi[u]]))[0].tolist():
+        ka, kb = keyset[lo[u[k]]], keyset[hi[u[k]]]
+        part[k] = ka <= kb or kb <= ka
+    out[u[part]] = 3
+    u = u[~part]
+    close = _jw_at_least(joined[lo[u]], joined[hi[u]], _SIMILAR)
+    out[u[close]] = 2
+    out[u[~close]] = 1
+    return out
+
+
+def village_levels(values: list[Any], base: int, codes: Any) -> Any:
+    """``compare_village`` for each pair code over arrays (equal to it on every pair,
+    ``test_speed_equivalence``): sound keys worked out once per distinct village."""
+    np = _np()
+    lo, hi, ids = _pair_ids(base, codes)
+    size = len(values)
+    text, key = np.empty(size, dtype=object), np.empty(size, dtype=object)
+    n_text, n_key = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
+    for i in ids.tolist():
+        v = values[i]
+        text[i], key[i] = v, "".join(phonetic_key(t) for t in v.split())
+        n_text[i], n_key[i] = len(v), len(key[i])
+    out = np.zeros(len(lo), dtype=np.int8)
+    u = np.nonzero((n_text[lo] > 0) & (n_text[hi] > 0))[0]
+    same = (text[lo[u]] == text[hi[u]]) | (key[lo[u]] == key[hi[u]])
+    out[u[same]] = 3
+    u = u[~same]
+    x, y = lo[u], hi[u]
+    close = _similar_v(text[x], text[y], n_text[x], n_text[y])
+    r = np.nonzero(~close & (np.minimum(n_key[x], n_key[y]) >= 4))[0]
+    close[r] = _jw_at_least(key[x[r]], key[y[r]], 0.92)
+    out[u[close]] = 2
+    out[u[~close]] = 1
+    return out
+
+
 # Comparator index in Frame -> (scalar comparator, levels it returns, how to prepare a
 # descriptor for it or None), for the fields compared value pair by value pair; sex,
 # birth and phone are vectorised instead.
@@ -582,7 +654,12 @@ _PAIRWISE: dict[int, tuple[Callable[[Any, Any], Any], int, Callable[[Any], Any] 
 }
 
 # Comparators with an array form, used in place of the scalar one (same levels).
-_BATCH: dict[int, Callable[[list[Any], int, Any], Any]] = {0: prepared_name_levels}
+_BATCH: dict[int, Callable[[list[Any], int, Any], Any]] = {
+    0: prepared_name_levels,
+    3: parent_levels,
+    4: parent_levels,
+    5: village_levels,
+}
 
 
 def level_memos() -> dict[int, LevelMemo]:

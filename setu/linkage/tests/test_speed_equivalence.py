@@ -289,3 +289,37 @@ def test_record_pair_levels_equal_compare_on_every_candidate_pair(
     feats = frame.feats
     for x, y in pairs:
         assert levels_of(x, y) == compare(feats[x], feats[y]), (x, y)
+
+
+@pytest.mark.parametrize("c", [3, 4, 5])
+def test_parent_and_village_levels_over_arrays_equal_the_scalar_comparators(
+    generated_2k: tuple[PersonRecord, ...], c: int
+) -> None:
+    from dataclasses import replace
+
+    records = list(generated_2k)
+    # Parents' names of several words, some a part of another's ("Ramesh" / "Ramesh
+    # Chandra Das"), and villages of two words.
+    for i in range(0, len(records), 7):
+        r, other = records[i], records[(i * 13 + 5) % len(records)]
+        records[i] = replace(
+            r,
+            father_name=f"{other.father_name} {r.father_name}",
+            mother_name=f"{r.mother_name} {other.given_name}",
+            village=f"{r.village} {other.village}",
+        )
+    frame = batch.build_frame(records)
+    a, b = batch.candidate_pairs(frame.feats, MatchConfig())
+    ids, table = frame.ids[c], frame.tables[c]
+    base = len(table) + 1
+    rng = np.random.default_rng(c)
+    ra, rb = rng.integers(0, len(table), 20_000), rng.integers(0, len(table), 20_000)
+    lo = np.concatenate([np.minimum(ids[a], ids[b]), ra])
+    hi = np.concatenate([np.maximum(ids[a], ids[b]), rb])
+    codes = np.unique(lo * base + hi)
+    scalar = batch._PAIRWISE[c][0]
+    got = batch._BATCH[c](table, base, codes)
+    expected = [scalar(table[k // base], table[k % base]) for k in codes.tolist()]
+    assert got.tolist() == expected
+    levels = 5 if c in (3, 4) else 4
+    assert set(expected) == set(range(levels))
