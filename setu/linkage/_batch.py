@@ -5,10 +5,10 @@ from __future__ import annotations
 import math
 import multiprocessing as mp
 import os
-from array import array
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from ._blocking import blocking_keys, is_broad_key, sort_key
@@ -111,22 +111,24 @@ def candidate_pairs(
     # there are ~8 million (record, key) entries and a dict of key strings would not fit
     # comfortably. A hash collision could only add candidates, never change a score,
     # and the result does not depend on the hash values themselves.
-    rec = array("q")
-    kh = array("q")
-    broad = array("b")
-    for i, f in enumerate(feats):
-        for k in blocking_keys(f):
-            rec.append(i)
-            kh.append(hash(k))
-            broad.append(is_broad_key(k))
-    if not rec:
+    # In slices of records, so that only one slice's key strings exist at a time.
+    rec_parts, kh_parts, broad_parts = [], [], []
+    for start in range(0, n, 50_000):
+        keys = [blocking_keys(f) for f in feats[start : start + 50_000]]
+        flat = list(chain.from_iterable(keys))
+        counts = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        rec_parts.append(np.repeat(np.arange(start, start + len(keys), dtype=np.int64), counts))
+        kh_parts.append(np.fromiter(map(hash, flat), dtype=np.int64, count=len(flat)))
+        broad_parts.append(np.fromiter(map(is_broad_key, flat), dtype=bool, count=len(flat)))
+        del keys, flat
+    rec_a = np.concatenate(rec_parts) if rec_parts else np.empty(0, dtype=np.int64)
+    if not len(rec_a):
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    rec_a = np.frombuffer(rec, dtype=np.int64)
-    _, key_a = distinct_inverse(np.frombuffer(kh, dtype=np.int64))
+    _, key_a = distinct_inverse(np.concatenate(kh_parts))
     sizes = np.bincount(key_a)
-    broad_a = np.frombuffer(broad, dtype=np.int8).astype(bool)
-    del kh, broad
+    broad_a = np.concatenate(broad_parts)
+    del kh_parts, broad_parts, rec_parts
     keep = sizes[key_a] > 1
     rec_a, key_a, broad_a = rec_a[keep], key_a[keep], broad_a[keep]
     srt = np.lexsort((rank[rec_a], key_a))
