@@ -726,51 +726,45 @@ class RecordPairLevels:
         self._sex_empty = [not v for v in frame.tables[1]]
         self._phone_empty = [not v for v in frame.tables[7]]
 
-    def _level(self, c: int, p: int, q: int, fn: Callable[[Any, Any], Any]) -> Any:
+    def _level(self, c: int, p: int, q: int) -> Any:
+        """Comparator ``c``'s level of its values ``p`` and ``q``, compared and memoised."""
         memo = self._memos[c]
-        key = p * self._bases[c] + q
-        level = memo.get(key)
-        if level is None:
-            if len(memo) >= self._memo_size:
-                memo.clear()
-            if c == 0:
-                table = self._frame.prepared.get(0)
-                if table is None or table[p] is None or table[q] is None:
-                    table = self._frame.prepared_table(0, PreparedName, _np().array([p, q]))
-            else:
-                table = self._frame.tables[c]
-            level = memo[key] = fn(table[p], table[q])
+        if len(memo) >= self._memo_size:
+            memo.clear()
+        if c == 0:
+            table = self._frame.prepared.get(0)
+            if table is None or table[p] is None or table[q] is None:
+                table = self._frame.prepared_table(0, PreparedName, _np().array([p, q]))
+        else:
+            table = self._frame.tables[c]
+        level = memo[p * self._bases[c] + q] = _SCALAR[c](table[p], table[q])
         return level
 
     def __call__(self, x: int, y: int) -> tuple[int, ...]:
         """Levels of records ``x`` and ``y`` in FIELDS order (``compare``)."""
         ix, iy = self._ids[:, x].tolist(), self._ids[:, y].tolist()
-        g, f = self._level(0, ix[0], iy[0], compare_prepared_names)
-        sex = 0 if self._sex_empty[ix[1]] or self._sex_empty[iy[1]] else 2 if ix[1] == iy[1] else 1
-        phone = (
-            0
-            if self._phone_empty[ix[7]] or self._phone_empty[iy[7]]
-            else 2
-            if ix[7] == iy[7]
-            else 1
-        )
-        return (
-            g,
-            sex,
-            self._level(2, ix[2], iy[2], _COMPARE_BIRTH),
-            f,
-            self._level(3, ix[3], iy[3], _COMPARE_PARENT),
-            self._level(4, ix[4], iy[4], _COMPARE_PARENT),
-            self._level(5, ix[5], iy[5], _COMPARE_VILLAGE),
-            self._level(6, ix[6], iy[6], _COMPARE_PLACE),
-            phone,
-        )
+        memos, bases = self._memos, self._bases
+        got = []
+        for c in (0, 2, 3, 4, 5, 6):
+            p, q = ix[c], iy[c]
+            level = memos[c].get(p * bases[c] + q)
+            got.append(self._level(c, p, q) if level is None else level)
+        (g, f), birth, father, mother, village, place = got
+        sex_empty, phone_empty = self._sex_empty, self._phone_empty
+        sex = 0 if sex_empty[ix[1]] or sex_empty[iy[1]] else 2 if ix[1] == iy[1] else 1
+        phone = 0 if phone_empty[ix[7]] or phone_empty[iy[7]] else 2 if ix[7] == iy[7] else 1
+        return (g, sex, birth, f, father, mother, village, place, phone)
 
 
-_COMPARE_BIRTH = compare_birth.__wrapped__
-_COMPARE_PARENT = compare_parent.__wrapped__
-_COMPARE_VILLAGE = compare_village.__wrapped__
-_COMPARE_PLACE = compare_place.__wrapped__
+# The scalar comparator per Frame comparator that ``RecordPairLevels`` memoises.
+_SCALAR: dict[int, Callable[[Any, Any], Any]] = {
+    0: compare_prepared_names,
+    2: compare_birth.__wrapped__,
+    3: compare_parent.__wrapped__,
+    4: compare_parent.__wrapped__,
+    5: compare_village.__wrapped__,
+    6: compare_place.__wrapped__,
+}
 
 
 def given_name_frequencies(feats: Sequence[Features]) -> Any:
