@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 from ._batch import (
+    RecordPairLevels,
     _np,
     build_frame,
     candidate_pairs,
@@ -114,7 +115,9 @@ def scored_candidates(
     del ceiling
     feats = frame.feats
     shares = freq.tolist()
-    group_score = GroupScorer(cfg, feats.__getitem__, shares.__getitem__, shift, prior)
+    group_score = GroupScorer(
+        cfg, feats.__getitem__, shares.__getitem__, shift, prior, RecordPairLevels(frame)
+    )
     return ScoredCandidates(a, b, total, person, prior, group_score, review)
 
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import math
 import multiprocessing as mp
 import os
-from array import array
 from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
+from itertools import chain
 from typing import Any
 
 from ._blocking import blocking_keys, is_broad_key, sort_key
 from ._compare import (
+    _SIMILAR,
     FIELDS,
     PreparedName,
+    compare_birth,
     compare_parent,
     compare_place,
     compare_prepared_names,
@@ -24,6 +26,7 @@ from ._compare import (
 from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, TF_LEVELS, MatchConfig, family_ceilings
 from ._features import Features, features, name_frequency_key
 from ._records import PersonRecord
+from ._text import phonetic_key
 
 
 def _np() -> Any:
@@ -108,22 +111,24 @@ def candidate_pairs(
     # there are ~8 million (record, key) entries and a dict of key strings would not fit
     # comfortably. A hash collision could only add candidates, never change a score,
     # and the result does not depend on the hash values themselves.
-    rec = array("q")
-    kh = array("q")
-    broad = array("b")
-    for i, f in enumerate(feats):
-        for k in blocking_keys(f):
-            rec.append(i)
-            kh.append(hash(k))
-            broad.append(is_broad_key(k))
-    if not rec:
+    # In slices of records, so that only one slice's key strings exist at a time.
+    rec_parts, kh_parts, broad_parts = [], [], []
+    for start in range(0, n, 50_000):
+        keys = [blocking_keys(f) for f in feats[start : start + 50_000]]
+        flat = list(chain.from_iterable(keys))
+        counts = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        rec_parts.append(np.repeat(np.arange(start, start + len(keys), dtype=np.int64), counts))
+        kh_parts.append(np.fromiter(map(hash, flat), dtype=np.int64, count=len(flat)))
+        broad_parts.append(np.fromiter(map(is_broad_key, flat), dtype=bool, count=len(flat)))
+        del keys, flat
+    rec_a = np.concatenate(rec_parts) if rec_parts else np.empty(0, dtype=np.int64)
+    if not len(rec_a):
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    rec_a = np.frombuffer(rec, dtype=np.int64)
-    _, key_a = distinct_inverse(np.frombuffer(kh, dtype=np.int64))
+    _, key_a = distinct_inverse(np.concatenate(kh_parts))
     sizes = np.bincount(key_a)
-    broad_a = np.frombuffer(broad, dtype=np.int8).astype(bool)
-    del kh, broad
+    broad_a = np.concatenate(broad_parts)
+    del kh_parts, broad_parts, rec_parts
     keep = sizes[key_a] > 1
     rec_a, key_a, broad_a = rec_a[keep], key_a[keep], broad_a[keep]
     srt = np.lexsort((rank[rec_a], key_a))
@@ -276,6 +281,7 @@ def _pair_levels(
     width: int,
     memo: LevelMemo | None = None,
     prepared: Callable[[Any], list[Any]] | None = None,
+    batch: Callable[[list[Any], int, Any], Any] | None = None,
 ) -> Any:
     """Apply a scalar comparator once per distinct pair of descriptor values.
 
@@ -295,6 +301,8 @@ def _pair_levels(
         if prepared is not None:
             # Before the workers fork, so that they inherit the prepared descriptors.
             values = prepared(np.unique(np.concatenate([c // base, c % base])))
+        if batch is not None:
+            return batch(values, base, c)
         return _map_pairs(fn, values, base, c.tolist())
 
     out = (memo or LevelMemo(width)).levels_of(uniq, compare)
@@ -360,6 +368,282 @@ def _birth_levels(ida: Any, idb: Any, table: list[Any]) -> Any:
     return out
 
 
+def _string_column(values: list[Any], ids: Any, attr: str) -> Any:
+    np = _np()
+    out = np.empty(len(values), dtype=object)
+    for i in ids.tolist():
+        out[i] = getattr(values[i], attr)
+    return out
+
+
+def _cpdist(a: Any, b: Any, scorer: Any, dtype: Any) -> Any:
+    from rapidfuzz import process
+
+    # Threads on both cores for big batches (rapidfuzz releases the GIL).
+    workers = _workers() if len(a) >= 100_000 else 1
+    return process.cpdist(a, b, scorer=scorer, dtype=dtype, workers=workers)
+
+
+def _jw_at_least(a: Any, b: Any, cutoff: float) -> Any:
+    """``_compare._jw`` of each pair of strings >= cutoff.
+
+    rapidfuzz's pairwise form can differ from its scalar form in the last bit of the
+    float (another order of operations), and a similarity can fall exactly on a cutoff
+    (0.9 is 27/30), so pairs within 1e-9 of the cutoff are scored again the scalar way.
+    """
+    np = _np()
+    from rapidfuzz.distance import JaroWinkler
+
+    if len(a) == 0:
+        return np.zeros(0, dtype=bool)
+    sim = _cpdist(a, b, JaroWinkler.normalized_similarity, np.float64)
+    out = sim >= cutoff
+    for k in np.nonzero(np.abs(sim - cutoff) < 1e-9)[0].tolist():
+        out[k] = JaroWinkler.normalized_similarity(a[k], b[k]) >= cutoff
+    return out
+
+
+def _similar_v(a: Any, b: Any, la: Any, lb: Any) -> Any:
+    """``_compare._similar`` of each pair of strings (``la``/``lb``: their lengths)."""
+    np = _np()
+    from rapidfuzz.distance import OSA
+
+    out = _jw_at_least(a, b, _SIMILAR)
+    n = np.minimum(la, lb)
+    rest = np.nonzero(~out & (n >= 4))[0]
+    if len(rest):
+        dist = _cpdist(a[rest], b[rest], OSA.distance, np.int64)
+        out[rest] = dist <= np.where(n[rest] < 8, 1, 2)
+    return out
+
+
+def _sounds_v(ka: Any, sa: Any, kb: Any, sb: Any, lka: Any) -> Any:
+    """``_compare._sounds_k`` of each pair: sound keys ``ka``/``kb`` (``lka``: the lengths
+    of ``ka``), skeletons ``sa``/``sb``."""
+    np = _np()
+    out = ka == kb
+    rest = np.nonzero(~out & (sa == sb) & (lka >= 3))[0]
+    out[rest] = _jw_at_least(ka[rest], kb[rest], 0.85)
+    return out
+
+
+def _one_key(keys: frozenset[str], joined: str) -> bool:
+    return (not keys and not joined) or (len(keys) == 1 and joined in keys)
+
+
+def _one_alias(p: PreparedName) -> bool:
+    return len(p.alias) <= 1 and (
+        (not p.alias and not p.sak) or (len(p.alias_w) == 1 and p.sak == {p.alias_w[0][1]})
+    )
+
+
+def _simple_name(p: PreparedName) -> bool:
+    """A name of at most one given, one family and one alias word, one key per word: for
+    two such names ``compare_prepared_names`` reduces to the steps ``prepared_name_levels``
+    takes over arrays (the key-set tests become tests of single keys, and the test of
+    every given word's sound against the other's is the one-word test before it)."""
+    return (
+        len(p.given) <= 1
+        and len(p.family) <= 1
+        and _one_alias(p)
+        and _one_key(p.sgk, p.kg)
+        and _one_key(p.sfk, p.jfk)
+    )
+
+
+def prepared_name_levels(values: list[Any], base: int, codes: Any) -> Any:
+    """``compare_prepared_names(values[c // base], values[c % base])`` for each pair code
+    ``c``, shape (len(codes), 2) int8: pairs of simple names (``_simple_name``, most
+    names) step by step over arrays, with rapidfuzz's pairwise scorers for the string
+    similarities; the rest through the scalar comparator. Equal to the scalar comparator
+    on every pair (``test_speed_equivalence``)."""
+    np = _np()
+    codes = np.asarray(codes, dtype=np.int64)
+    out = np.empty((len(codes), 2), dtype=np.int8)
+    lo, hi = codes // base, codes % base
+    used = np.unique(np.concatenate([lo, hi]))
+    simple = np.zeros(len(values), dtype=bool)
+    for i in used.tolist():
+        simple[i] = _simple_name(values[i])
+    ok = simple[lo] & simple[hi]
+    rest = np.nonzero(~ok)[0]
+    if len(rest):
+        out[rest] = np.asarray(
+            _map_pairs(compare_prepared_names, values, base, codes[rest].tolist()), dtype=np.int8
+        ).reshape(-1, 2)
+    pos = np.nonzero(ok)[0]
+    if not len(pos):
+        return out
+    L, H = lo[pos], hi[pos]
+    ids = np.unique(np.concatenate([L, H]))
+    col = {a: _string_column(values, ids, a) for a in ("ja", "jf", "kg", "jfk", "kfull")}
+    gsnd = _string_column(values, ids, "ja_snd")
+    fsnd = _string_column(values, ids, "jf_snd")
+    for a in ("gk", "gs", "fk", "fs", "al", "ak", "as"):
+        col[a] = np.empty(len(values), dtype=object)
+    lens = {a: np.zeros(len(values), dtype=np.int64) for a in ("ja", "jf", "gk", "fk", "al", "ak")}
+    has_given, has_family, has_alias = (np.zeros(len(values), dtype=bool) for _ in range(3))
+    n_gkeys = np.zeros(len(values), dtype=np.int64)
+    for i in ids.tolist():
+        v = values[i]
+        col["gk"][i], col["gs"][i] = gsnd[i]
+        col["fk"][i], col["fs"][i] = fsnd[i]
+        col["al"][i], col["ak"][i], col["as"][i] = v.alias_w[0] if v.alias_w else ("", "", "")
+        for a in lens:
+            lens[a][i] = len(col[a][i])
+        has_given[i], has_family[i], has_alias[i] = bool(v.given), bool(v.family), bool(v.alias)
+        n_gkeys[i] = len(v.sgk)
+    given = np.zeros(len(pos), dtype=np.int8)
+    has_fa, has_fb = has_family[L], has_family[H]
+
+    # Family level: 0 unless both recorded; 3 same key; 2 similar spelling; 1.
+    fam = np.zeros(len(pos), dtype=np.int8)
+    both = np.nonzero(has_fa & has_fb)[0]
+    fam[both] = 1
+    x, y = L[both], H[both]
+    same = col["jfk"][x] == col["jfk"][y]
+    fam[both[same]] = 3
+    t = both[~same]
+    fam[t[_similar_v(col["jf"][L[t]], col["jf"][H[t]], lens["jf"][L[t]], lens["jf"][H[t]])]] = 2
+    family = fam.copy()
+
+    def near(xs: Any, xa: str, xk: str, ys: Any, ya: str, yk: str) -> Any:
+        """``_near_k`` of word ``xa`` of records ``xs`` and word ``ya`` of records ``ys``."""
+        xks, yks = (xk + "k", xk + "s"), (yk + "k", yk + "s")
+        out = _sounds_v(
+            col[xks[0]][xs], col[xks[1]][xs], col[yks[0]][ys], col[yks[1]][ys], lens[xks[0]][xs]
+        )
+        r = np.nonzero(~out)[0]
+        out[r] = _similar_v(col[xa][xs[r]], col[ya][ys[r]], lens[xa][xs[r]], lens[ya][ys[r]])
+        return out
+
+    # Given level, in compare_prepared_names' order; ``u`` holds the undecided pairs.
+    u = np.nonzero(has_given[L] & has_given[H])[0]
+
+    def settle(cond: Any, level: int, family_level: int | None = None) -> Any:
+        done = u[cond]
+        given[done] = level
+        if family_level is not None:
+            family[done] = family_level
+        return u[~cond]
+
+    u = settle(col["ja"][L[u]] == col["ja"][H[u]], 7)
+    x, y = L[u], H[u]
+    u = settle(
+        (col["kg"][x] == col["kg"][y])
+        | _sounds_v(col["gk"][x], col["gs"][x], col["gk"][y], col["gs"][y], lens["gk"][x]),
+        6,
+    )
+    u = settle(col["kfull"][L[u]] == col["kfull"][H[u]], 6, 3)
+    x, y = L[u], H[u]
+    near_ab = np.zeros(len(u), dtype=bool)
+    r = np.nonzero(has_fb[u])[0]
+    near_ab[r] = near(x[r], "ja", "g", y[r], "jf", "f")
+    near_ba = np.zeros(len(u), dtype=bool)
+    r = np.nonzero(has_fa[u])[0]
+    near_ba[r] = near(x[r], "jf", "f", y[r], "ja", "g")
+    swapped = near_ab & near_ba
+    u, near_ab, near_ba = settle(swapped, 5, 3), near_ab[~swapped], near_ba[~swapped]
+    u = settle(near_ab | near_ba, 4)
+    # The alias rule: each alias word against the other name's given and alias words.
+    x, y = L[u], H[u]
+    alias = np.zeros(len(u), dtype=bool)
+    one_g = n_gkeys == 1
+    for p_, q_ in ((x, y), (y, x)):
+        r = np.nonzero(has_alias[p_])[0]
+        pa, qa = p_[r], q_[r]
+        hit = (one_g[qa] & (col["ak"][pa] == col["kg"][qa])) | (
+            has_alias[qa] & (col["ak"][pa] == col["ak"][qa])
+        )
+        for word, key in (("ja", "g"), ("al", "a")):
+            t = np.nonzero(~hit & (lens["al"][pa] >= 3) & (lens[word][qa] >= 3))[0]
+            if word == "al":
+                t = t[has_alias[qa[t]]]
+            hit[t] = near(pa[t], "al", "a", qa[t], word, key)
+        alias[r] |= hit
+    u = settle(alias, 3)
+    x, y = L[u], H[u]
+    spelt = _similar_v(col["ja"][x], col["ja"][y], lens["ja"][x], lens["ja"][y])
+    r = np.nonzero(~spelt & (np.minimum(lens["ja"][x], lens["ja"][y]) >= 4))[0]
+    spelt[r] = _jw_at_least(col["kg"][x[r]], col["kg"][y[r]], 0.9)
+    u = settle(spelt, 2)
+    given[u] = 1
+    out[pos, 0] = given
+    out[pos, 1] = family
+    return out
+
+
+def _pair_ids(base: int, codes: Any) -> tuple[Any, Any, Any]:
+    """(left ids, right ids, distinct ids) of pair codes."""
+    np = _np()
+    codes = np.asarray(codes, dtype=np.int64)
+    lo, hi = codes // base, codes % base
+    return lo, hi, np.unique(np.concatenate([lo, hi]))
+
+
+def parent_levels(values: list[Any], base: int, codes: Any) -> Any:
+    """``compare_parent`` for each pair code over arrays (equal to it on every pair,
+    ``test_speed_equivalence``): keys worked out once per distinct parent's name."""
+    np = _np()
+    lo, hi, ids = _pair_ids(base, codes)
+    size = len(values)
+    nk, k0, joined = (np.empty(size, dtype=object) for _ in range(3))
+    keyset = np.empty(size, dtype=object)
+    present = np.zeros(size, dtype=bool)
+    several = np.zeros(size, dtype=bool)  # more than one distinct word key
+    for i in ids.tolist():
+        v = values[i]
+        if not v:
+            continue
+        keys = tuple(phonetic_key(t) for t in v)
+        present[i] = True
+        nk[i], k0[i], joined[i] = "".join(keys), keys[0], " ".join(v)
+        keyset[i] = frozenset(keys)
+        several[i] = len(keyset[i]) > 1
+    out = np.zeros(len(lo), dtype=np.int8)
+    u = np.nonzero(present[lo] & present[hi])[0]
+    same = nk[lo[u]] == nk[hi[u]]
+    out[u[same]] = 4
+    u = u[~same]
+    part = k0[lo[u]] == k0[hi[u]]
+    # A key set inside the other: with one key on each side that is the first-key test.
+    for k in np.nonzero(~part & (several[lo[u]] | several[hi[u]]))[0].tolist():
+        ka, kb = keyset[lo[u[k]]], keyset[hi[u[k]]]
+        part[k] = ka <= kb or kb <= ka
+    out[u[part]] = 3
+    u = u[~part]
+    close = _jw_at_least(joined[lo[u]], joined[hi[u]], _SIMILAR)
+    out[u[close]] = 2
+    out[u[~close]] = 1
+    return out
+
+
+def village_levels(values: list[Any], base: int, codes: Any) -> Any:
+    """``compare_village`` for each pair code over arrays (equal to it on every pair,
+    ``test_speed_equivalence``): sound keys worked out once per distinct village."""
+    np = _np()
+    lo, hi, ids = _pair_ids(base, codes)
+    size = len(values)
+    text, key = np.empty(size, dtype=object), np.empty(size, dtype=object)
+    n_text, n_key = np.zeros(size, dtype=np.int64), np.zeros(size, dtype=np.int64)
+    for i in ids.tolist():
+        v = values[i]
+        text[i], key[i] = v, "".join(phonetic_key(t) for t in v.split())
+        n_text[i], n_key[i] = len(v), len(key[i])
+    out = np.zeros(len(lo), dtype=np.int8)
+    u = np.nonzero((n_text[lo] > 0) & (n_text[hi] > 0))[0]
+    same = (text[lo[u]] == text[hi[u]]) | (key[lo[u]] == key[hi[u]])
+    out[u[same]] = 3
+    u = u[~same]
+    x, y = lo[u], hi[u]
+    close = _similar_v(text[x], text[y], n_text[x], n_text[y])
+    r = np.nonzero(~close & (np.minimum(n_key[x], n_key[y]) >= 4))[0]
+    close[r] = _jw_at_least(key[x[r]], key[y[r]], 0.92)
+    out[u[close]] = 2
+    out[u[~close]] = 1
+    return out
+
+
 # Comparator index in Frame -> (scalar comparator, levels it returns, how to prepare a
 # descriptor for it or None), for the fields compared value pair by value pair; sex,
 # birth and phone are vectorised instead.
@@ -369,6 +653,14 @@ _PAIRWISE: dict[int, tuple[Callable[[Any, Any], Any], int, Callable[[Any], Any] 
     4: (compare_parent.__wrapped__, 1, None),
     5: (compare_village.__wrapped__, 1, None),
     6: (compare_place.__wrapped__, 1, None),
+}
+
+# Comparators with an array form, used in place of the scalar one (same levels).
+_BATCH: dict[int, Callable[[list[Any], int, Any], Any]] = {
+    0: prepared_name_levels,
+    3: parent_levels,
+    4: parent_levels,
+    5: village_levels,
 }
 
 
@@ -395,7 +687,8 @@ def pair_levels(frame: Frame, a: Any, b: Any, memos: dict[int, LevelMemo] | None
             def prepared(needed: Any) -> list[Any]:
                 return frame.prepared_table(c, prepare, needed)
 
-        return _pair_levels(ids[c][a], ids[c][b], t[c], fn, width, memo, prepared)
+        batch = _BATCH.get(c)
+        return _pair_levels(ids[c][a], ids[c][b], t[c], fn, width, memo, prepared, batch)
 
     names = pairwise(0)
     cols = {
@@ -410,6 +703,68 @@ def pair_levels(frame: Frame, a: Any, b: Any, memos: dict[int, LevelMemo] | None
         "phone": _equality_levels(ids[7][a], ids[7][b], t[7]),
     }
     return np.stack([cols[f] for f in FIELDS], axis=1)
+
+
+class RecordPairLevels:
+    """``compare`` of any two of a Frame's records, by record index, for the group scorer.
+
+    Each comparator's level is worked out once per distinct (ordered) pair of its values,
+    from the Frame's descriptor ids: the clustering compares a few hundred thousand pairs
+    of records at 100,000 records, and through ``compare`` each of them hashed every
+    feature for its caches. The argument order is kept (``compare(fx, fy)``'s), so the
+    levels are ``compare``'s even for a comparator that were not symmetric. Each memo is
+    emptied when it reaches ``memo_size`` entries, which bounds the memory at a million
+    records.
+    """
+
+    def __init__(self, frame: Frame, memo_size: int = 200_000) -> None:
+        self._frame = frame
+        self._ids = frame.ids
+        self._bases = [len(t) for t in frame.tables]
+        self._memo_size = memo_size
+        self._memos: list[dict[int, Any]] = [{} for _ in _COMPARATORS]
+        self._sex_empty = [not v for v in frame.tables[1]]
+        self._phone_empty = [not v for v in frame.tables[7]]
+
+    def _level(self, c: int, p: int, q: int) -> Any:
+        """Comparator ``c``'s level of its values ``p`` and ``q``, compared and memoised."""
+        memo = self._memos[c]
+        if len(memo) >= self._memo_size:
+            memo.clear()
+        if c == 0:
+            table = self._frame.prepared.get(0)
+            if table is None or table[p] is None or table[q] is None:
+                table = self._frame.prepared_table(0, PreparedName, _np().array([p, q]))
+        else:
+            table = self._frame.tables[c]
+        level = memo[p * self._bases[c] + q] = _SCALAR[c](table[p], table[q])
+        return level
+
+    def __call__(self, x: int, y: int) -> tuple[int, ...]:
+        """Levels of records ``x`` and ``y`` in FIELDS order (``compare``)."""
+        ix, iy = self._ids[:, x].tolist(), self._ids[:, y].tolist()
+        memos, bases = self._memos, self._bases
+        got = []
+        for c in (0, 2, 3, 4, 5, 6):
+            p, q = ix[c], iy[c]
+            level = memos[c].get(p * bases[c] + q)
+            got.append(self._level(c, p, q) if level is None else level)
+        (g, f), birth, father, mother, village, place = got
+        sex_empty, phone_empty = self._sex_empty, self._phone_empty
+        sex = 0 if sex_empty[ix[1]] or sex_empty[iy[1]] else 2 if ix[1] == iy[1] else 1
+        phone = 0 if phone_empty[ix[7]] or phone_empty[iy[7]] else 2 if ix[7] == iy[7] else 1
+        return (g, sex, birth, f, father, mother, village, place, phone)
+
+
+# The scalar comparator per Frame comparator that ``RecordPairLevels`` memoises.
+_SCALAR: dict[int, Callable[[Any, Any], Any]] = {
+    0: compare_prepared_names,
+    2: compare_birth.__wrapped__,
+    3: compare_parent.__wrapped__,
+    4: compare_parent.__wrapped__,
+    5: compare_village.__wrapped__,
+    6: compare_place.__wrapped__,
+}
 
 
 def given_name_frequencies(feats: Sequence[Features]) -> Any:

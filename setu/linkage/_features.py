@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ._places import place_key, place_norm, resolve_district
 from ._records import PersonRecord, parse_partial_date
@@ -64,6 +65,7 @@ class Features:
     phone: str
 
 
+@lru_cache(maxsize=200_000)
 def normalise_sex(text: str) -> str:
     s = to_latin(text).strip().strip(".")
     if not s:
@@ -81,6 +83,7 @@ def normalise_sex(text: str) -> str:
 _PLACEHOLDER = re.compile(r"^(\d)\1{9}$|^0123456789$|^1234567890$|^9876543210$")
 
 
+@lru_cache(maxsize=200_000)
 def normalise_phone(text: str) -> str:
     """10-digit Indian mobile number, or the digits of a landline; "" if unusable.
 
@@ -160,6 +163,7 @@ def name_desc(record: PersonRecord) -> NameDesc:
     return NameDesc.of(given, family, tuple(dict.fromkeys(alias)))
 
 
+@lru_cache(maxsize=200_000)
 def parent_tokens(text: str) -> tuple[str, ...]:
     return strip_honorifics(_name_tokens(text))
 
@@ -183,6 +187,7 @@ def place_desc(record: PersonRecord) -> PlaceDesc | None:
     return PlaceDesc(code or "", state or "")
 
 
+@lru_cache(maxsize=200_000)
 def village_norm(text: str) -> str:
     return " ".join(re.split(r"[^a-z0-9]+", to_latin(text))).strip()
 

@@ -40,12 +40,19 @@ _GIVEN = FIELDS.index("given_name")
 
 
 def pair_field_weights(
-    cfg: MatchConfig, fa: Features, fb: Features, frequency_a: float, frequency_b: float
+    cfg: MatchConfig,
+    fa: Features,
+    fb: Features,
+    frequency_a: float,
+    frequency_b: float,
+    levels: tuple[int, ...] | None = None,
 ) -> tuple[tuple[int, ...], tuple[float, ...]]:
     """(level, weight) per field of one pair, the given name's weight with the
-    term-frequency adjustment of the larger of the two given-name shares."""
+    term-frequency adjustment of the larger of the two given-name shares. ``levels``:
+    ``compare(fa, fb)`` when the caller has it already."""
     weights = cfg.weights()
-    levels = compare(fa, fb)
+    if levels is None:
+        levels = compare(fa, fb)
     fw = [weights[name][lv] for name, lv in zip(FIELDS, levels, strict=True)]
     fw[_GIVEN] += name_frequency_adjustment(cfg, levels[_GIVEN], max(frequency_a, frequency_b))
     return levels, tuple(fw)
@@ -74,9 +81,11 @@ class GroupScorer:
     (module docstring), under a run's prior and family shift (``_api.scored_candidates``).
 
     ``feature_of`` and ``frequency_of`` give a record's features and given-name share by
-    its index. Pairs are compared as they are asked for and not kept: the clustering asks
-    about each pair of groups once (``cluster``), and at a million records a store of the
-    compared pairs would cost about a gigabyte for a few percent fewer comparisons.
+    its index; ``levels_of``, if given, ``compare`` of two records by their indices
+    (``_batch.RecordPairLevels``, faster than comparing the features). Pairs are compared
+    as they are asked for and not kept: the clustering asks about each pair of groups once
+    (``cluster``), and at a million records a store of the compared pairs would cost about
+    a gigabyte for a few percent fewer comparisons.
     """
 
     def __init__(
@@ -86,8 +95,10 @@ class GroupScorer:
         frequency_of: Callable[[int], float],
         family_shift: float,
         prior: float,
+        levels_of: Callable[[int, int], tuple[int, ...]] | None = None,
     ) -> None:
         self._cfg = cfg
+        self._levels_of = levels_of
         self._feature_of = feature_of
         self._frequency_of = frequency_of
         self._shift = family_shift
@@ -112,6 +123,7 @@ class GroupScorer:
                     self._feature_of(y),
                     self._frequency_of(x),
                     self._frequency_of(y),
+                    None if self._levels_of is None else self._levels_of(x, y),
                 )
                 for c, level in enumerate(levels):
                     if not level:

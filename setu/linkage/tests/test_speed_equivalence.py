@@ -2,15 +2,17 @@
 
 The reference here is a slow path written out in the test: ``compare_names`` as it was
 before names were prepared once per distinct name (commit e77d663 on main), word for word,
-and the batch pipeline run serially with it. The fast path (prepared names, forked workers)
-must give the same levels for every candidate pair and the same scores and clusters on a
-fixed input: 2,000 generated records, seed 42.
+and the batch pipeline run serially with it, the group scorer comparing features with
+``compare``. The fast path (prepared names compared over arrays, forked workers, the group
+scorer's levels from the Frame) must give the same levels for every candidate pair and the
+same scores and clusters on a fixed input: 2,000 generated records, seed 42.
 """
 
 from __future__ import annotations
 
 import random
 from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pytest
@@ -20,6 +22,7 @@ from setu.linkage import MatchConfig, dedupe_review, read_records
 from setu.linkage._api import scored_candidates
 from setu.linkage._compare import (
     _SIMILAR,
+    PreparedName,
     _jw,
     _skeleton,
     compare_names,
@@ -164,10 +167,15 @@ def reference_pipeline(monkeypatch: pytest.MonkeyPatch) -> Callable[[], None]:
     """Runs the batch pipeline serially with the reference name comparator."""
 
     def use() -> None:
+        import setu.linkage._api as api
+
         pairwise = dict(batch._PAIRWISE)
         pairwise[0] = (reference_compare_names, 2, None)
         monkeypatch.setattr(batch, "_PAIRWISE", pairwise)
+        monkeypatch.setattr(batch, "_BATCH", {})
         monkeypatch.setattr(batch, "_workers", lambda: 1)
+        # The group scorer compares the records' features (``compare``).
+        monkeypatch.setattr(api, "RecordPairLevels", lambda frame: None)
 
     return use
 
@@ -209,3 +217,109 @@ def test_random_pair_levels_from_the_run_frame_equal_a_fresh_frame(
     reused = random_pair_levels(records, cfg, frame=frame)
     assert len(fresh) > 1000
     assert np.array_equal(fresh, reused)
+
+
+def _name_pairs(records: list[PersonRecord]) -> tuple[list[Any], int, Any]:
+    """(prepared name table, base, distinct pair codes): every candidate pair's names and
+    20,000 random pairs of names, as ``_pair_levels`` hands them to a comparator."""
+    frame = batch.build_frame(records)
+    a, b = batch.candidate_pairs(frame.feats, MatchConfig())
+    ids, table = frame.ids[0], frame.tables[0]
+    base = len(table) + 1
+    rng = np.random.default_rng(42)
+    ra, rb = rng.integers(0, len(table), 20_000), rng.integers(0, len(table), 20_000)
+    lo = np.concatenate([np.minimum(ids[a], ids[b]), ra])
+    hi = np.concatenate([np.maximum(ids[a], ids[b]), rb])
+    values = frame.prepared_table(0, PreparedName, np.arange(len(table)))
+    return values, base, np.unique(lo * base + hi)
+
+
+def test_name_levels_over_arrays_equal_the_scalar_comparator(
+    generated_2k: tuple[PersonRecord, ...],
+) -> None:
+    records = _with_aliases(generated_2k)
+    # Names the array form leaves to the scalar comparator: two given words, two aliases.
+    from dataclasses import replace
+
+    for i in range(3, len(records), 97):
+        r = records[i]
+        records[i] = replace(r, given_name=f"{r.given_name} {records[i - 1].given_name}")
+    for i in range(7, len(records), 101):
+        records[i] = replace(records[i], alias=f"{records[i - 2].given_name} Munni")
+    values, base, codes = _name_pairs(records)
+    got = batch.prepared_name_levels(values, base, codes)
+    expected = [compare_prepared_names(values[c // base], values[c % base]) for c in codes.tolist()]
+    assert got.tolist() == [list(e) for e in expected]
+    # Both forms were used, and every given-name and family-name level was reached.
+    simple = [batch._simple_name(v) for v in values]
+    assert 0 < sum(simple) < len(simple)
+    assert set(got[:, 0].tolist()) == set(range(8))
+    assert set(got[:, 1].tolist()) == set(range(4))
+
+
+def test_similarities_on_a_cutoff_follow_the_scalar_scorer() -> None:
+    # Jaro-Winkler of these pairs is a cutoff exactly in rational numbers (0.92 = 0.8667 +
+    # 4 x 0.1 x 0.1333 ...); the pairwise scorer may round it to the other side.
+    from rapidfuzz.distance import JaroWinkler
+
+    words = ["abcde", "abcdf", "abcdx", "sunita", "sunitha", "sunit", "ramesh", "ramesch"]
+    words += ["kumari", "kumar", "pooja", "puja", "laxmi", "lakshmi", "devi", "debi"]
+    a = np.array([x for x in words for _ in words], dtype=object)
+    b = np.array([y for _ in words for y in words], dtype=object)
+    sims = [JaroWinkler.normalized_similarity(x, y) for x, y in zip(a, b, strict=True)]
+    for cutoff in (0.85, 0.88, 0.9, 0.92, *sims):
+        got = batch._jw_at_least(a, b, cutoff)
+        assert got.tolist() == [s >= cutoff for s in sims], cutoff
+
+
+def test_record_pair_levels_equal_compare_on_every_candidate_pair(
+    generated_2k: tuple[PersonRecord, ...],
+) -> None:
+    from setu.linkage._compare import compare
+
+    records = _with_aliases(generated_2k)
+    frame = batch.build_frame(records)
+    a, b = batch.candidate_pairs(frame.feats, MatchConfig())
+    rng = random.Random(7)
+    n = len(records)
+    pairs = list(zip(a.tolist(), b.tolist(), strict=True))
+    pairs += [(rng.randrange(n), rng.randrange(n)) for _ in range(5_000)]
+    # A tiny memo, so that it is emptied many times along the way.
+    levels_of = batch.RecordPairLevels(frame, memo_size=50)
+    feats = frame.feats
+    for x, y in pairs:
+        assert levels_of(x, y) == compare(feats[x], feats[y]), (x, y)
+
+
+@pytest.mark.parametrize("c", [3, 4, 5])
+def test_parent_and_village_levels_over_arrays_equal_the_scalar_comparators(
+    generated_2k: tuple[PersonRecord, ...], c: int
+) -> None:
+    from dataclasses import replace
+
+    records = list(generated_2k)
+    # Parents' names of several words, some a part of another's ("Ramesh" / "Ramesh
+    # Chandra Das"), and villages of two words.
+    for i in range(0, len(records), 7):
+        r, other = records[i], records[(i * 13 + 5) % len(records)]
+        records[i] = replace(
+            r,
+            father_name=f"{other.father_name} {r.father_name}",
+            mother_name=f"{r.mother_name} {other.given_name}",
+            village=f"{r.village} {other.village}",
+        )
+    frame = batch.build_frame(records)
+    a, b = batch.candidate_pairs(frame.feats, MatchConfig())
+    ids, table = frame.ids[c], frame.tables[c]
+    base = len(table) + 1
+    rng = np.random.default_rng(c)
+    ra, rb = rng.integers(0, len(table), 20_000), rng.integers(0, len(table), 20_000)
+    lo = np.concatenate([np.minimum(ids[a], ids[b]), ra])
+    hi = np.concatenate([np.maximum(ids[a], ids[b]), rb])
+    codes = np.unique(lo * base + hi)
+    scalar = batch._PAIRWISE[c][0]
+    got = batch._BATCH[c](table, base, codes)
+    expected = [scalar(table[k // base], table[k % base]) for k in codes.tolist()]
+    assert got.tolist() == expected
+    levels = 5 if c in (3, 4) else 4
+    assert set(expected) == set(range(levels))
