@@ -344,3 +344,23 @@ def test_every_table_under_row_level_security_is_checked_by_the_deploy_check(rol
         )
     }
     assert guarded == set(RLS_TABLES)
+
+
+def test_every_table_of_the_legal_and_referrals_apps_is_under_row_level_security(roles):
+    """A table added to ``legal`` (a new part of a proceeding) or ``referrals`` carries case
+    data and must get its policy, following its proceeding or referral through ``EXISTS``."""
+    from django.apps import apps
+
+    tables = {
+        model._meta.db_table
+        for label in ("legal", "referrals")
+        for model in apps.get_app_config(label).get_models(include_auto_created=True)
+    }
+    guarded = {
+        row[0]
+        for row in _sql(
+            "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace"
+            " WHERE n.nspname = current_schema() AND c.relrowsecurity"
+        )
+    }
+    assert tables - guarded == set()
