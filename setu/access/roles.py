@@ -15,7 +15,7 @@ import re
 
 from django.db import connections
 
-# The tables under row-level security (access/migrations/0001_row_level_security.py).
+# The tables under row-level security (access/migrations/0001 and later; docs/row-level-security.md).
 RLS_TABLES = (
     "registry_person",
     "registry_personalias",
@@ -34,6 +34,18 @@ RLS_TABLES = (
     "registry_consent",
     "registry_caseshare",
     "registry_caseshare_recipients",
+    # Legal proceedings and their parts, shelter stays, referrals (migration 0006).
+    "legal_proceeding",
+    "legal_accused",
+    "legal_judgment",
+    "legal_hearing",
+    "legal_protectionmeasure",
+    "legal_witnessplan",
+    "legal_appeal",
+    "legal_appeal_judgments",
+    "shelters_shelterstay",
+    "referrals_referral",
+    "referrals_referralevent",
 )
 SYSTEM_ROLE = "setu_system"
 # Evidence: the app and the worker may read and add, never change or remove.

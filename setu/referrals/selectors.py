@@ -303,10 +303,13 @@ def referral_get_for_hold(*, actor: Actor, referral_id: uuid.UUID) -> Referral:
     return found
 
 
+@policy.system_read
 def referral_flow_rows(*, since: datetime.datetime) -> list[tuple[Any, ...]]:
     """Every referral since ``since``, as places, status and timestamps (no person, no case).
 
     Network-wide, for suppressed counts only: the caller checks the actor may see aggregates.
+    A system read: row-level security shows an organisation only the referrals it sent or
+    received (docs/row-level-security.md, "System reads").
     """
     return list(
         Referral.objects.filter(created_at__gte=since).values_list(
@@ -326,8 +329,10 @@ def referral_flow_rows(*, since: datetime.datetime) -> list[tuple[Any, ...]]:
     )
 
 
+@policy.system_read
 def referral_count_by_month(*, first: datetime.date) -> dict[Any, int]:
-    """Referrals sent across the network per month since ``first`` (for suppressed counts)."""
+    """Referrals sent across the network per month since ``first`` (for suppressed counts; a
+    system read, as ``referral_flow_rows``)."""
     from django.db.models import Count
     from django.db.models.functions import TruncMonth
 

@@ -31,6 +31,8 @@ SYSTEM_READS = {
     ("setu/consent/selectors.py", "matching_consent_rows"),
     ("setu/legal/selectors.py", "outcomes"),
     ("setu/matching/selectors.py", "_record_of"),
+    ("setu/referrals/selectors.py", "referral_count_by_month"),
+    ("setu/referrals/selectors.py", "referral_flow_rows"),
     ("setu/registry/selectors.py", "case_statistics"),
     ("setu/registry/selectors.py", "earlier_event_owner"),
     ("setu/registry/selectors.py", "event_for_system"),
