@@ -1566,3 +1566,15 @@ RULES.update(
         ("legal.appeal", Action.EDIT): _via_proceeding(_proceeding_edit),
     }
 )
+
+
+# --- Audit trail under row-level security (issue 28, promise 1) -------------------------------
+# Migration access 0007 lets a session read the audit entries about its organisation or by its
+# members only; ``audit.services.record`` asks this whether the entry it appends is such a one.
+
+
+def acts_for(organisation_id: Any) -> bool:
+    """Whether this thread's database session acts for the organisation (``access.rls``)."""
+    from setu.access import rls
+
+    return bool(organisation_id) and rls.bound() == str(organisation_id)
