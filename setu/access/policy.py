@@ -1578,3 +1578,12 @@ def acts_for(organisation_id: Any) -> bool:
     from setu.access import rls
 
     return bool(organisation_id) and rls.bound() == str(organisation_id)
+
+
+def entitlement_case_writable(actor: Actor, case: Model) -> bool:
+    """Whether the actor may record a scheme application or a compensation claim in the case
+    (the EDIT rule of both), judged before the row exists: row-level security refuses the
+    insert for another organisation's case, so the policy must refuse first."""
+    from setu.registry.models import Case
+
+    return Case.objects.filter(pk=case.pk).filter(_entitlement_edit(actor)).exists()
