@@ -79,12 +79,11 @@ def _load(orgs: int, persons: int, shares: int) -> object:
     for o, org in enumerate(organisations):
         people = Person.objects.bulk_create(
             [
-                Person(owner_org=org, given_name=f"Given{n}", family_name=f"Family{o}",
-                       search_key=f"given{n} family{o}")
+                Person(owner_org=org, given_name=f"Given{n}", family_name=f"Family{o}")
                 for n in range(persons)
             ],
             batch_size=batch,
-        )  # fmt: skip
+        )
         cases = Case.objects.bulk_create(
             [Case(owner_org=org, reference=f"B{o}/{n:06d}") for n in range(persons)],
             batch_size=batch,

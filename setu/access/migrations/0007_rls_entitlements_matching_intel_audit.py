@@ -33,23 +33,43 @@ def _owned(table: str, column: str) -> str:
     return f"EXISTS (SELECT 1 FROM {table} k WHERE k.id = {column} AND k.owner_org_id = {ORG})"
 
 
-def _parent(table: str, column: str) -> str:
-    """The parent row, under its own row-level security."""
-    return f"EXISTS (SELECT 1 FROM {table} k WHERE k.id = {column})"
-
-
 OWNED_CASE = _owned("registry_case", "case_id")
 SHARED_CASE = "case_id IN (SELECT setu_rls_shared_cases())"
 OWNED_PERSON = _owned("registry_person", "person_id")
 SHARED_PERSON = "person_id IN (SELECT setu_rls_shared_persons())"
 INTEL_PARTNER_CASE = "case_id IN (SELECT setu_rls_intel_partner_cases())"
-# The other side of a cross-reference made from this index row (qualified: a link has an id too).
-KEY = "intel_intelkey.id"
+# The other side's index row of a cross-reference with the organisation. Not correlated, so
+# PostgreSQL reads the organisation's links once per query (by their org_a / org_b indexes) and
+# hashes them; an EXISTS per row with an OR of the two sides scanned the links for every row
+# (measured: docs/row-level-security.md).
 INTEL_LINKED = (
-    "EXISTS (SELECT 1 FROM intel_intellink l WHERE"
-    f" (l.key_a_id = {KEY} AND l.org_b_id = {ORG}) OR (l.key_b_id = {KEY} AND l.org_a_id = {ORG}))"
+    f"id IN (SELECT l.key_a_id FROM intel_intellink l WHERE l.org_b_id = {ORG}"
+    f" UNION ALL SELECT l.key_b_id FROM intel_intellink l WHERE l.org_a_id = {ORG})"
 )
 EITHER_SIDE = f"(org_a_id = {ORG} OR org_b_id = {ORG})"
+
+
+def _own(column: str, parent: str) -> tuple[str, str]:
+    """Owned: the row's own copy of its owner (indexed, no lookup per row when read), which a
+    write must keep equal to its case's or person's owner."""
+    return f"{column} = {ORG}", f"{column} = {ORG} AND {parent}"
+
+
+def _child(column: str, parent: str, owner: str = "owner_org_id") -> tuple[str, str]:
+    """A child row follows its parent row: readable when the parent is (the parent's rule,
+    applied once per query to the set of its ids), writable when the parent is owned."""
+    return (
+        f"{column} IN (SELECT id FROM {parent})",
+        f"{column} IN (SELECT p.id FROM {parent} p WHERE p.{owner} = {ORG})",
+    )
+
+
+# Entitlements and intelligence rows carry their case's organisation (``owner_org_id``) and the
+# match index its person's (``organisation_id``), kept by the services: reads test that column,
+# writes also the case or person it copies (``WITH CHECK``), so it cannot be set to another.
+ENT_READ, ENT_WRITE = _own("owner_org_id", OWNED_CASE)
+INTEL_READ, INTEL_WRITE = _own("owner_org_id", OWNED_CASE)
+MATCH_READ, MATCH_WRITE = _own("organisation_id", OWNED_PERSON)
 
 FUNCTIONS = f"""
 -- Cases of organisations with a live sharing agreement with the session's organisation that
@@ -80,32 +100,25 @@ $$;
 # table -> (rows it may read, rows it may write), both before "OR system".
 POLICIES: dict[str, tuple[str, str]] = {
     # Entitlements follow their case, as the policy's rule does (``_via_case(_case_view)``).
-    "entitlements_schemeapplication": (f"{OWNED_CASE} OR {SHARED_CASE}", OWNED_CASE),
-    "entitlements_compensationclaim": (f"{OWNED_CASE} OR {SHARED_CASE}", OWNED_CASE),
-    "entitlements_applicationstatuschange": (
-        _parent("entitlements_schemeapplication", "application_id"),
-        "EXISTS (SELECT 1 FROM entitlements_schemeapplication a JOIN registry_case c"
-        f" ON c.id = a.case_id WHERE a.id = application_id AND c.owner_org_id = {ORG})",
+    "entitlements_schemeapplication": (f"{ENT_READ} OR {SHARED_CASE}", ENT_WRITE),
+    "entitlements_compensationclaim": (f"{ENT_READ} OR {SHARED_CASE}", ENT_WRITE),
+    "entitlements_applicationstatuschange": _child(
+        "application_id", "entitlements_schemeapplication"
     ),
-    "entitlements_compensationstage": (
-        _parent("entitlements_compensationclaim", "claim_id"),
-        "EXISTS (SELECT 1 FROM entitlements_compensationclaim a JOIN registry_case c"
-        f" ON c.id = a.case_id WHERE a.id = claim_id AND c.owner_org_id = {ORG})",
-    ),
+    "entitlements_compensationstage": _child("claim_id", "entitlements_compensationclaim"),
     # The match index holds normalised names: a record follows its person, a key its record.
-    "matching_matchrecord": (f"{OWNED_PERSON} OR {SHARED_PERSON}", OWNED_PERSON),
+    "matching_matchrecord": (f"{MATCH_READ} OR {SHARED_PERSON}", MATCH_WRITE),
     "matching_matchkey": (
-        _parent("matching_matchrecord", "record_id"),
-        "EXISTS (SELECT 1 FROM matching_matchrecord r JOIN registry_person p"
-        f" ON p.id = r.person_id WHERE r.id = record_id AND p.owner_org_id = {ORG})",
+        f"organisation_id = {ORG} OR record_id IN (SELECT id FROM matching_matchrecord)",
+        _child("record_id", "matching_matchrecord", "organisation_id")[1],
     ),
     # Each organisation acts on its own side of a pair (confirm, dismiss, unlink).
     "matching_matchpair": (EITHER_SIDE, EITHER_SIDE),
-    "intel_perpetrator": (f"{OWNED_CASE} OR {INTEL_PARTNER_CASE}", OWNED_CASE),
-    "intel_identifier": (f"{OWNED_CASE} OR {INTEL_PARTNER_CASE}", OWNED_CASE),
+    "intel_perpetrator": (f"{INTEL_READ} OR {INTEL_PARTNER_CASE}", INTEL_WRITE),
+    "intel_identifier": (f"{INTEL_READ} OR {INTEL_PARTNER_CASE}", INTEL_WRITE),
     "intel_intelkey": (
-        f"{OWNED_CASE} OR {INTEL_PARTNER_CASE} OR {INTEL_LINKED}",
-        OWNED_CASE,
+        f"{INTEL_READ} OR {INTEL_PARTNER_CASE} OR {INTEL_LINKED}",
+        INTEL_WRITE,
     ),
     "intel_intellink": (EITHER_SIDE, EITHER_SIDE),
     "intel_sharingagreement": (
