@@ -1,8 +1,11 @@
 """Row-level security on entitlements, the match index, intelligence and the audit trail.
 
-As the registry's children do (``0004``), each row follows its case or person through
-``EXISTS``: readable where the organisation owns it or it is live-shared with it, never through
-a referral; writable only by the owner. On top of that, as the access policy says:
+As the registry's children do (``0004``), each row follows its case or person: readable where
+the organisation owns it or it is live-shared with it, never through a referral; writable only
+by the owner. Ownership is read from the row's own copy of its case's or person's organisation
+(``owner_org_id``, ``organisation_id``: indexed, no lookup per row), which a write must keep
+equal to the case's or person's owner (``EXISTS`` in ``WITH CHECK``); child rows follow their
+parent's set of ids. On top of that, as the access policy says:
 
 * a match pair is visible to the organisations on either side (``_match_pair_rows``);
 * intelligence (perpetrators, identifiers, index rows) follows its case as the *owner's* only
