@@ -1566,3 +1566,24 @@ RULES.update(
         ("legal.appeal", Action.EDIT): _via_proceeding(_proceeding_edit),
     }
 )
+
+
+# --- Audit trail under row-level security (issue 28, promise 1) -------------------------------
+# Migration access 0007 lets a session read the audit entries about its organisation or by its
+# members only; ``audit.services.record`` asks this whether the entry it appends is such a one.
+
+
+def acts_for(organisation_id: Any) -> bool:
+    """Whether this thread's database session acts for the organisation (``access.rls``)."""
+    from setu.access import rls
+
+    return bool(organisation_id) and rls.bound() == str(organisation_id)
+
+
+def entitlement_case_writable(actor: Actor, case: Model) -> bool:
+    """Whether the actor may record a scheme application or a compensation claim in the case
+    (the EDIT rule of both), judged before the row exists: row-level security refuses the
+    insert for another organisation's case, so the policy must refuse first."""
+    from setu.registry.models import Case
+
+    return Case.objects.filter(pk=case.pk).filter(_entitlement_edit(actor)).exists()

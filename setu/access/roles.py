@@ -46,6 +46,19 @@ RLS_TABLES = (
     "shelters_shelterstay",
     "referrals_referral",
     "referrals_referralevent",
+    "entitlements_schemeapplication",
+    "entitlements_applicationstatuschange",
+    "entitlements_compensationclaim",
+    "entitlements_compensationstage",
+    "matching_matchrecord",
+    "matching_matchkey",
+    "matching_matchpair",
+    "intel_perpetrator",
+    "intel_identifier",
+    "intel_intelkey",
+    "intel_intellink",
+    "intel_sharingagreement",
+    "audit_auditentry",
 )
 SYSTEM_ROLE = "setu_system"
 # Evidence: the app and the worker may read and add, never change or remove.

@@ -25,6 +25,7 @@ from django.db import connection, models, transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
+from setu.access import policy
 from setu.audit.models import AuditAction as AuditAction
 from setu.audit.models import AuditEntry, AuditHead, AuditPending, AuditSeal
 from setu.audit.models import Outcome as Outcome
@@ -130,16 +131,27 @@ def record(
         "details": details or {},
     }
     salt = secrets.token_hex(32)
+    # Row-level security: the insert reads its new row back (its ``seq``), which PostgreSQL
+    # allows only where the session may read the row. A session acting for the organisation the
+    # entry is about or whose member acted may; any other (a login, an anonymous refusal, a
+    # platform admin's act) appends through ``_append_elsewhere``.
+    visible = policy.acts_for(fields["actor_org_id"]) or policy.acts_for(fields["target_org_id"])
+    append = AuditEntry.objects.create if visible else _append_elsewhere
     # No savepoint: if either insert fails the caller's transaction is already lost.
     with transaction.atomic(savepoint=False):
-        entry = AuditEntry.objects.create(
-            salt=salt, entry_hash=compute_hash(salt, fields), **fields
-        )
+        entry = append(salt=salt, entry_hash=compute_hash(salt, fields), **fields)
         # Queued in the same transaction: the entry and its place in the queue appear together,
         # however late the transaction commits, so the sealer can neither miss nor repeat it.
         AuditPending.objects.create(seq=entry.seq)
     _request_seal()
     return entry
+
+
+@policy.system_read
+def _append_elsewhere(**fields: Any) -> AuditEntry:
+    """Append an entry that the session's organisation may not read (row-level security): the
+    insert returns only the new row's ``seq``, and nothing else is read in the system scope."""
+    return AuditEntry.objects.create(**fields)
 
 
 def recorder(
@@ -183,6 +195,14 @@ def _lock_head() -> AuditHead | None:
     return AuditHead.objects.select_for_update(skip_locked=True).filter(id=1).first()
 
 
+@policy.system_read
+def _entry_hashes(seqs: list[int]) -> dict[int, str]:
+    """The hashes of the entries to seal, of every organisation: run by the app's role (``setu
+    audit seal``) an entry it may not read would otherwise be sealed as deleted, for good."""
+    rows = AuditEntry.objects.filter(seq__in=seqs).values_list("seq", "entry_hash").order_by()
+    return dict(rows)
+
+
 def _seal_batch(limit: int) -> int | None:
     with transaction.atomic():
         head = _lock_head()
@@ -191,9 +211,7 @@ def _seal_batch(limit: int) -> int | None:
         seqs = list(AuditPending.objects.order_by("seq").values_list("seq", flat=True)[:limit])
         if not seqs:
             return 0
-        hashes = dict(
-            AuditEntry.objects.filter(seq__in=seqs).values_list("seq", "entry_hash").order_by()
-        )
+        hashes = _entry_hashes(seqs)
         sealed = set(
             AuditSeal.objects.filter(entry_seq__in=seqs).values_list("entry_seq", flat=True)
         )
@@ -387,8 +405,11 @@ def _unsealed_problem(
     return None
 
 
+@policy.system_read
 def _verify_entries(grace: dt.timedelta) -> tuple[list[VerifyProblem], int, int]:
-    """Recompute every entry and match it with its seal; returns problems, entries, unsealed."""
+    """Recompute every entry and match it with its seal; returns problems, entries, unsealed.
+    Every organisation's entries (a system read): run by the app's role, ``setu audit verify``
+    would otherwise report every entry it may not read as deleted."""
     problems: list[VerifyProblem] = []
     count = unsealed = 0
     oldest_allowed = timezone.now() - grace

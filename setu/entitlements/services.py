@@ -17,7 +17,7 @@ from setu.access.policy import Action
 from setu.audit import services as audit
 from setu.audit.services import AuditAction
 from setu.core import changes
-from setu.core.errors import InvalidInput
+from setu.core.errors import Forbidden, InvalidInput
 from setu.entitlements.models import (
     APPEAL_TO,
     ApplicationStatus,
@@ -49,6 +49,13 @@ STAGE_FIELDS = (
     "paid_on",
     "appeal_deadline",
 )
+
+
+def _require_writable(actor: Actor, case: Case, label: str) -> None:
+    """Refuse (Forbidden, audited) before the row is written: on PostgreSQL row-level security
+    would refuse the insert itself for a case of another organisation, with a database error."""
+    if not policy.entitlement_case_writable(actor, case):
+        raise Forbidden(action=Action.EDIT, target=(label, "", case.owner_org_id))
 
 
 def _check_person_in_case(case: Case, person: Person) -> None:
@@ -114,6 +121,7 @@ def application_create(
     policy.require(actor, Action.VIEW, case)
     policy.require_allowed(actor, Action.CREATE, "entitlements.schemeapplication")
     _check_person_in_case(case, person)
+    _require_writable(actor, case, "entitlements.schemeapplication")
     applied_on = applied_on or timezone.localdate()
     application = SchemeApplication(
         case=case,
@@ -210,6 +218,7 @@ def claim_create(
     policy.require(actor, Action.VIEW, case)
     policy.require_allowed(actor, Action.CREATE, "entitlements.schemeapplication")
     _check_person_in_case(case, person)
+    _require_writable(actor, case, "entitlements.compensationclaim")
     claim = CompensationClaim(
         case=case,
         person=person,

@@ -172,6 +172,15 @@ def _reindex(
     return IntelKey.objects.bulk_create(fresh) if fresh else []
 
 
+@policy.system_read
+def _same_value_elsewhere(kind: str, value: str, organisation_id: Any) -> list[tuple[Any, Any]]:
+    """(index row id, organisation) of the same value in other organisations' cases: finding
+    them is what cross-referencing is for, and row-level security shows an organisation only
+    its own index rows. Neither the cases nor anything else of theirs leaves this read."""
+    rows = IntelKey.objects.filter(kind=kind, value=value).exclude(owner_org_id=organisation_id)
+    return list(rows.values_list("pk", "owner_org_id"))
+
+
 def _link_new_keys(keys: list[IntelKey]) -> list[IntelLink]:
     """Link each new index row to the same value in other organisations' cases (once per
     pair) and tell both sides, without the value, that it is known elsewhere."""
@@ -185,19 +194,14 @@ def _link_new_keys(keys: list[IntelKey]) -> list[IntelLink]:
                 identifier_id=key.identifier_id,
                 perpetrator_id=key.perpetrator_id,
             )
-        others = (
-            IntelKey.objects.filter(kind=key.kind, value=key.value)
-            .exclude(owner_org_id=key.owner_org_id)
-            .only("pk", "owner_org_id", "case_id")
-        )
-        for other in others:
+        for other_pk, other_org_id in _same_value_elsewhere(key.kind, key.value, key.owner_org_id):
             link, created = IntelLink.objects.get_or_create(
                 key_a_id=key.pk,
-                key_b_id=other.pk,
+                key_b_id=other_pk,
                 defaults={
                     "kind": key.kind,
                     "org_a_id": key.owner_org_id,
-                    "org_b_id": other.owner_org_id,
+                    "org_b_id": other_org_id,
                 },
             )
             if created:

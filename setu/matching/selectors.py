@@ -602,10 +602,21 @@ def _own_rated(actor: Actor, record: PersonRecord) -> list[tuple[Person, float, 
     ]
 
 
+@policy.system_read
+def _network_rated(record: PersonRecord, organisation_id: Any) -> list[tuple[Any, Any]]:
+    """(person id, organisation) of other organisations' records the check rates as possibly
+    this person. Only records whose consent allows matching with ``organisation_id`` count.
+    The network's index is what the check searches; row-level security shows an organisation
+    only its own index rows. The records' data is scored here and does not leave."""
+    from setu.matching.services import candidate_records
+
+    found = candidate_records(record, organisation_id=organisation_id, cross_org=True)
+    return [(m.person_id, m.organisation_id) for m, _p, _e, _r in _rated(record, found, limit=50)]
+
+
 def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
     """Who in the actor's organisation (fully) and in others (count and names) may be this
     person; the name alone is enough, what else is given refines it (``engine.check_rating``)."""
-    from setu.matching.services import candidate_records
 
     policy.require_allowed(actor, Action.CREATE, "registry.person")
     org = actor.organisation_id
@@ -627,13 +638,11 @@ def check_record(*, actor: Actor, record: PersonRecord) -> CheckResult:
         )
         raise RateLimited(retry_after=60)
     own = _own_rated(actor, record)[:5]
-    # Only records whose consent allows matching with the actor's organisation count.
-    net_c = candidate_records(record, organisation_id=org, cross_org=True)
-    net = _rated(record, net_c, limit=50)
+    net = _network_rated(record, org)
     # An index entry may predate a consent that lapsed since: the consent rows decide.
-    live = records.matching_consents([m.person_id for m, _p, _e, _r in net])
-    net = [row for row in net if live[row[0].person_id].allows(org)]
-    org_ids = {row[0].organisation_id for row in net}
+    live = records.matching_consents([person_id for person_id, _o in net])
+    net = [row for row in net if live[row[0]].allows(org)]
+    org_ids = {organisation_id for _p, organisation_id in net}
     names = sorted(o.name for o in org_selectors.organisations_by_id(ids=org_ids).values())
     audit.record(
         actor=actor,
