@@ -109,13 +109,15 @@ def _load(
     )  # fmt: skip
     first = today.replace(day=1)
     mine = rows[:400]
+    from setu.legal.services import hearing_placed
+
     dated = Hearing.objects.bulk_create(
-        [
+        [hearing_placed(h, h.proceeding) for h in [
             Hearing(proceeding=mine[n % len(mine)], on=first + datetime.timedelta(days=n % 28),
                     court=mine[n % len(mine)].court, outcome="adjourned" if n % 2 else "scheduled",
                     adjournment_reason="witness_absent" if n % 2 else "")
             for n in range(hearings)
-        ],
+        ]],
         batch_size=5000,
     )  # fmt: skip
     # One hearing in five brings an inter-state witness; half of those plans are not ready.
@@ -132,12 +134,12 @@ def _load(
     reasons = ["witness_absent"] * 5 + ["accused_absent"] * 3 + ["prosecutor_absent"] * 2
     reasons += ["no_escort", "court_leave", "defence", "records", "other"]
     Hearing.objects.bulk_create(
-        [
-            Hearing(proceeding=p, on=p.fir_date + datetime.timedelta(days=rng.randint(30, 190)),
+        [hearing_placed(h, p) for h, p in [
+            (Hearing(proceeding=p, on=p.fir_date + datetime.timedelta(days=rng.randint(30, 190)),
                     court=f"CJM Court, {p.district.name}" if n % 3 == 0 else p.court,
-                    outcome="adjourned", adjournment_reason=rng.choice(reasons))
+                    outcome="adjourned", adjournment_reason=rng.choice(reasons)), p)
             for n, p in enumerate(rng.choice(rows) for _ in range(adjourned))
-        ],
+        ]],
         batch_size=5000,
     )  # fmt: skip
     return user, first.strftime("%Y-%m")
@@ -177,7 +179,9 @@ def main() -> int:
     from setu.accounts.models import User
     from setu.legal.models import Proceeding
 
+    start = time.perf_counter()
     call_command("migrate", verbosity=0)
+    print(f"migrated in {time.perf_counter() - start:.1f} s")
     if Proceeding.objects.exists() and not args.reuse:
         print("The database already holds proceedings; use a scratch database or --reuse.")
         return 2
@@ -185,16 +189,17 @@ def main() -> int:
         start = time.perf_counter()
         user, month = _load(args.proceedings, args.hearings, args.adjourned, random.Random(7))
         print(f"loaded {args.proceedings} proceedings in {time.perf_counter() - start:.1f} s")
-        from django.db import connection
-
-        # Statistics for the planner, as autovacuum keeps them on PostgreSQL and `ANALYZE` (or
-        # `PRAGMA optimize`) on SQLite: without them SQLite walks all 100,000 proceedings to
-        # find the few thousand verdicts or hearings (docs/legal.md, "Measured").
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
     else:
         user = User.objects.get(username="bench-legal")
         month = datetime.date.today().strftime("%Y-%m")
+    from django.db import connection
+
+    # Statistics for the planner, as autovacuum keeps them on PostgreSQL and `ANALYZE` (or
+    # `PRAGMA optimize`) on SQLite: without them SQLite walks all 100,000 proceedings to find
+    # the few thousand verdicts or hearings (docs/legal.md, "Measured"). Also after --reuse, as
+    # the migrations may just have rewritten the tables.
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])

@@ -236,10 +236,37 @@ class Hearing(BaseModel):
     )
     survivor_needed = models.BooleanField(_("survivor must attend"), default=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The proceeding's organisation, case, track and place, copied here by the services
+    # (``services.hearing_placed``; kept in step when the proceeding's place changes) so the outcome statistics group and
+    # scope 100,000 hearings without joining each to its proceeding (docs/legal.md, Measured).
+    owner_org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    case = models.ForeignKey(
+        "registry.Case", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    track = models.CharField(
+        max_length=12, choices=Track.choices, blank=True, default="", editable=False
+    )
+    state = models.ForeignKey(
+        "orgs.State", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    district = models.ForeignKey(
+        "orgs.District", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    police_station = models.CharField(max_length=150, blank=True, editable=False)
+    # Where the hearing is counted by court: its own court, else the proceeding's.
+    place_court = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["on", "created_at"]
-        indexes = [models.Index(fields=["on"])]
+        indexes = [
+            models.Index(fields=["on"]),
+            # The adjournment statistics: one organisation's (or all) adjourned hearings.
+            models.Index(
+                fields=["owner_org", "track", "adjournment_reason"], name="legal_hearing_adjourned"
+            ),
+        ]
 
 
 class TravelMode(models.TextChoices):

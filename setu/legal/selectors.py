@@ -873,7 +873,7 @@ def outcomes(
     for r in found:
         r.share = (r.counts["proceedings"] or 0) / biggest
     reasons, columns, reason_rows, reasons_hidden = _adjournments(
-        actor, by, _in_year("proceeding__", year, year_of), names
+        actor, by, _hearings_in_year(year, year_of), names
     )
     return Outcomes(
         by,
@@ -898,36 +898,47 @@ def _in_year(prefix: str, year: int | None, year_of: str) -> Q:
     )
 
 
+# The hearing's own copy of its proceeding's place (``services.hearing_placed``), per grouping.
+HEARING_GROUPINGS = {
+    "state": "state_id",
+    "district": "district_id",
+    "police_station": "police_station",
+    "court": "place_court",
+}
+
+
+def _hearings_in_year(year: int | None, year_of: str) -> Q:
+    """Hearings of the proceedings whose FIR or judgment fell in ``year`` (all when None): the
+    year's proceedings as a subquery, not a join of every hearing to its proceeding."""
+    if not year:
+        return Q()
+    return Q(proceeding_id__in=Proceeding.objects.filter(_in_year("", year, year_of)).values("pk"))
+
+
 def _adjournments(
     actor: Actor, by: str, in_year: Q, names: dict[Any, str]
 ) -> tuple[list[tuple[str, int | None, float]], list[tuple[str, str]], list[ReasonRow], bool]:
     """Adjourned hearings per reason, overall and per place, suppressed as the outcome table.
 
     A hearing is placed in its own court when one is recorded (the case may have moved from a
-    magistrate to the Sessions Court), else in its proceeding's. A count of hearings can come
+    magistrate to the Sessions Court), else in its proceeding's. The hearings carry their
+    proceeding's organisation, case and place, so 100,000 of them are grouped without a join. A count of hearings can come
     from one case adjourned again and again, and the actor knows her own organisation's part of
     a cell, so outside the owning organisation a cell is also hidden when it holds another
     organisation's hearings from fewer than ``OUTCOME_SMALL_CELL`` of their cases; and as the
     overall counts and each place's total are shown, the hidden cells of a column or of a row
     never add up to one that subtraction would give away (insights' secondary suppression)."""
-    from django.db.models import Count, Value
-    from django.db.models.functions import Coalesce, NullIf
+    from django.db.models import Count
 
     from setu.insights import selectors as insights
 
-    if by == "court":
-        place: Any = Coalesce(NullIf(F("court"), Value("")), F("proceeding__court"))
-    else:
-        place = F(f"proceeding__{GROUPINGS[by]}")
     own = actor.organisation_id
     hearings = policy.scope(
         actor,
-        Hearing.objects.filter(
-            in_year, adjournment_reason__gt="", proceeding__track=Track.CRIMINAL
-        ),
+        Hearing.objects.filter(in_year, adjournment_reason__gt="", track=Track.CRIMINAL),
         Action.VIEW_AGGREGATES,
-    ).annotate(place=place)
-    others = ~Q(proceeding__owner_org_id=own)
+    ).annotate(place=F(HEARING_GROUPINGS[by]))
+    others = ~Q(owner_org_id=own)
     # Counted without DISTINCT, which would make PostgreSQL sort every hearing (spilling to
     # disk at 100,000) instead of hashing the groups; the other organisations' cases behind a
     # cell are counted apart, over their hearings only, and only when there are some.
