@@ -28,7 +28,7 @@ from setu.legal.models import (
     WitnessPlan,
     WitnessPlanStatus,
 )
-from setu.legal.services import WITNESS_PLAN_FIELDS
+from setu.legal.services import PROCEEDING_SHOWN_FIELDS, WITNESS_PLAN_FIELDS
 
 
 class JudgmentOut(serializers.ModelSerializer):
@@ -131,27 +131,12 @@ class AppealIn(serializers.Serializer):
     decided_on = serializers.DateField(required=False, allow_null=True)
 
 
+# One list of a proceeding's fields (services.PROCEEDING_FIELDS), less what the API keeps out.
 PROCEEDING_OUT_FIELDS = [
     "id",
     "case",
-    "track",
-    "stage",
-    "title",
-    "legal_officer",
-    "police_station",
-    "district",
-    "fir_number",
-    "fir_date",
-    "sections",
-    "chargesheet_on",
-    "cognisance_on",
-    "charges_framed_on",
-    "trial_started_on",
-    "judgment_on",
+    *PROCEEDING_SHOWN_FIELDS,
     "appeal_filed_on",
-    "court",
-    "cnr_number",
-    "next_hearing_on",
     "compensation_claim",
 ]
 
