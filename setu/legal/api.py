@@ -179,7 +179,7 @@ HearingAddApi = _add_api(
 
 def _appeal_values(data: dict[str, Any]) -> dict[str, Any]:
     values = dict(data)
-    for name in ("state", "district"):
+    for name in ("state", "district", "appeal_from"):
         if name in values:
             values[f"{name}_id"] = values.pop(name)
     return values

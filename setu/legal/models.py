@@ -328,6 +328,7 @@ class WitnessPlan(BaseModel):
 class AppealCourt(models.TextChoices):
     HIGH_COURT = "high_court", _("High Court")
     SESSIONS = "sessions", _("Sessions Court")
+    SUPREME_COURT = "supreme_court", _("Supreme Court")
 
 
 class Appellant(models.TextChoices):
@@ -373,7 +374,7 @@ class Appeal(BaseModel):
         _("appealed by"), max_length=10, choices=Appellant.choices, blank=True
     )
     court_level = models.CharField(
-        _("appellate court"), max_length=12, choices=AppealCourt.choices, blank=True
+        _("appellate court"), max_length=16, choices=AppealCourt.choices, blank=True
     )
     court = models.CharField(_("name of the court"), max_length=200, blank=True)
     state = models.ForeignKey(
@@ -398,6 +399,16 @@ class Appeal(BaseModel):
         _("status"), max_length=20, choices=AppealStatus.choices, default=AppealStatus.PENDING
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # A second appeal (High Court to Supreme Court, or a Sessions Court's appellate judgment to
+    # the High Court) is against the earlier appeal's decision: decided, same proceeding.
+    appeal_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="further_appeals",
+        verbose_name=_("against the decision in the appeal"),
+    )
 
     class Meta:
         ordering = ["filed_on", "created_at"]

@@ -89,7 +89,7 @@ def proceeding_get(*, actor: Actor, proceeding_id: Any, action: Action = Action.
 # A proceeding's appeals with their court's place and the verdicts appealed (and whose).
 APPEALS = Prefetch(
     "appeals",
-    queryset=Appeal.objects.select_related("state", "district").prefetch_related(
+    queryset=Appeal.objects.select_related("state", "district", "appeal_from").prefetch_related(
         Prefetch("judgments", queryset=Judgment.objects.select_related("accused"))
     ),
 )
@@ -376,7 +376,12 @@ class AppealWindow:
 
 
 def appeal_window(appeal: Appeal, proceeding: Proceeding) -> AppealWindow | None:
-    """The appeal window shown against one appeal (its verdicts prefetched)."""
+    """The appeal window shown against one appeal (its verdicts prefetched); a further appeal's
+    runs from the earlier appeal's decision."""
+    earlier = appeal.appeal_from
+    if earlier is not None and earlier.decided_on is not None:
+        period = _period(proceeding, "appeal_further", earlier.decided_on, "")
+        return AppealWindow(period, max(0, (appeal.filed_on - period.due_on).days))
     judgments = list(appeal.judgments.all())
     verdicts = {j.verdict for j in judgments}
     start = max((j.decided_on for j in judgments), default=proceeding.judgment_on)
@@ -526,7 +531,10 @@ def _timeline(proceeding: Proceeding) -> list[dict[str, Any]]:
     for appeal in proceeding.appeals.all():
         court = appeal.court or appeal.get_court_level_display()
         by = f" · {appeal.get_appellant_display()}" if appeal.appellant else ""
-        add(appeal.filed_on, "appeal", f"{gettext('Appeal filed')}: {court}{by}".rstrip(": "))
+        text = f"{gettext('Appeal filed')}: {court}{by}".rstrip(": ")
+        if appeal.appeal_from is not None:
+            text += " · " + appeal_from_label(appeal.appeal_from)
+        add(appeal.filed_on, "appeal", text)
         if appeal.decided_on:
             add(
                 appeal.decided_on,
@@ -617,6 +625,16 @@ def bundle_unaudited(*, actor: Actor, proceeding_id: Any) -> tuple[Proceeding, d
     return proceeding, data
 
 
+def appeal_from_label(earlier: Appeal) -> str:
+    """How a further appeal names the appeal it is against: its court and decision."""
+    court = earlier.court or earlier.get_court_level_display()
+    return gettext("against the decision of %(court)s of %(date)s (%(status)s)") % {
+        "court": court,
+        "date": earlier.decided_on.strftime("%d-%m-%Y") if earlier.decided_on else "",
+        "status": earlier.get_status_display(),
+    }
+
+
 def _appeal_data(appeal: Appeal, window: AppealWindow | None) -> dict[str, Any]:
     """One appeal as the bundle carries it (JSON, printable page, PDF)."""
 
@@ -637,6 +655,9 @@ def _appeal_data(appeal: Appeal, window: AppealWindow | None) -> dict[str, Any]:
         "status_label": str(appeal.get_status_display()),
         "decided_on": appeal.decided_on.isoformat() if appeal.decided_on else None,
         "decided_day": day(appeal.decided_on),
+        # The earlier appeal a further appeal is against (its id in this bundle's "appeals").
+        "appeal_from": str(appeal.appeal_from_id) if appeal.appeal_from_id else None,
+        "appeal_from_label": appeal_from_label(appeal.appeal_from) if appeal.appeal_from else "",
         "against": [
             f"{j.accused.name} · {j.section}: {Verdict(j.verdict).label}"
             for j in appeal.judgments.all()

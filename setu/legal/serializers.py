@@ -95,8 +95,12 @@ class AppealOut(serializers.ModelSerializer):
             "filed_on",
             "status",
             "decided_on",
+            "appeal_from",
             "window",
         ]
+        extra_kwargs = {
+            "appeal_from": {"help_text": "The earlier appeal whose decision this one is against."}
+        }
 
     @extend_schema_field(AppealWindowOut(allow_null=True))
     def get_window(self, appeal: Appeal) -> dict[str, Any] | None:
@@ -129,6 +133,11 @@ class AppealIn(serializers.Serializer):
     filed_on = serializers.DateField()
     status = serializers.ChoiceField(choices=AppealStatus.choices, default=AppealStatus.PENDING)
     decided_on = serializers.DateField(required=False, allow_null=True)
+    appeal_from = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A further appeal: the id of the earlier, decided appeal it is against.",
+    )
 
 
 # One list of a proceeding's fields (services.PROCEEDING_FIELDS), less what the API keeps out.

@@ -710,9 +710,11 @@ APPEAL_FIELDS = (
     "filed_on",
     "status",
     "decided_on",
+    "appeal_from",
 )
-# What callers may set: the fields, the places also by their codes, and the verdicts appealed.
-APPEAL_INPUT = (*APPEAL_FIELDS, "state_id", "district_id", "judgments")
+# What callers may set: the fields, the places also by their codes, the earlier appeal by its
+# id, and the verdicts appealed.
+APPEAL_INPUT = (*APPEAL_FIELDS, "state_id", "district_id", "appeal_from_id", "judgments")
 
 
 def _check_appeal(appeal: Appeal, proceeding: Proceeding, judgments: list[Judgment]) -> None:
@@ -775,7 +777,44 @@ def _check_appeal(appeal: Appeal, proceeding: Proceeding, judgments: list[Judgme
         )
     if appeal.decided_on and appeal.decided_on > today:
         changes.add_error(errors, "decided_on", _("The decision date is in the future."))
+    _check_appeal_chain(appeal, proceeding, errors)
     changes.raise_if(errors)
+
+
+def _check_appeal_chain(
+    appeal: Appeal, proceeding: Proceeding, errors: dict[str, list[str]]
+) -> None:
+    """A second appeal lies against a decided appeal of the same proceeding, filed on or after
+    that decision; an appeal that a later one is against stays decided, before it was filed."""
+    earlier = appeal.appeal_from
+    if earlier is not None:
+        if earlier.proceeding_id != proceeding.pk or earlier.pk == appeal.pk:
+            changes.add_error(errors, "appeal_from", _("Choose an appeal of this case."))
+        elif earlier.status == AppealStatus.PENDING or earlier.decided_on is None:
+            changes.add_error(
+                errors,
+                "appeal_from",
+                _("The earlier appeal is still pending: record its decision first."),
+            )
+        elif appeal.filed_on < earlier.decided_on:
+            changes.add_error(
+                errors,
+                "filed_on",
+                _("A further appeal cannot be filed before the earlier appeal was decided."),
+            )
+    if appeal.pk is None:
+        return
+    later = list(appeal.further_appeals.values_list("filed_on", flat=True))
+    if later and appeal.status == AppealStatus.PENDING:
+        changes.add_error(
+            errors, "status", _("A further appeal is recorded against this appeal's decision.")
+        )
+    elif later and appeal.decided_on and appeal.decided_on > min(later):
+        changes.add_error(
+            errors,
+            "decided_on",
+            _("A further appeal against this decision was filed before this date."),
+        )
 
 
 def _appeal_dates(proceeding: Proceeding) -> None:
@@ -804,7 +843,17 @@ def _appeal_save(
     chosen = fields.pop("judgments", None)
     for name, value in fields.items():
         setattr(appeal, name, value)
-    if chosen is None:
+    if appeal.appeal_from_id:
+        # Looked up among this proceeding's appeals only: another case's id is not found.
+        earlier = proceeding.appeals.filter(pk=appeal.appeal_from_id).first()
+        if earlier is None:
+            raise InvalidInput({"appeal_from": [_("Choose an appeal of this case.")]})
+        appeal.appeal_from = earlier
+    if chosen is None and created and appeal.appeal_from_id:
+        # A second appeal is against the same verdicts as the first, unless others are chosen.
+        judgments = list(appeal.appeal_from.judgments.select_related("accused"))
+        chosen = [j.pk for j in judgments]
+    elif chosen is None:
         judgments = list(appeal.judgments.select_related("accused")) if not created else []
     else:
         wanted = {str(pk) for pk in chosen}
@@ -853,6 +902,14 @@ def appeal_delete(*, actor: Actor, appeal: Appeal) -> None:
     """Remove an appeal entered in error; the proceeding's appeal date and stage follow."""
     policy.require(actor, Action.EDIT, appeal)
     proceeding = appeal.proceeding
+    if appeal.further_appeals.exists():
+        raise InvalidInput(
+            {
+                "appeal_from": [
+                    _("A further appeal is against this appeal's decision: remove that one first.")
+                ]
+            }
+        )
     record = audit.recorder(
         actor=actor, action=AuditAction.DELETE, target=appeal, target_org_id=proceeding.owner_org_id
     )

@@ -79,13 +79,13 @@ def _proceeding_form(request: HttpRequest, **kwargs: Any) -> ProceedingForm:
     )
 
 
-def _appeal_form(request: HttpRequest, accused: Any, **kwargs: Any) -> AppealForm:
-    """The appeal form with the proceeding's verdicts to choose from and India's places."""
+def _appeal_form(request: HttpRequest, accused: Any, appeals: Any, **kwargs: Any) -> AppealForm:
+    """The appeal form with the proceeding's verdicts and earlier appeals to choose from (the
+    places: the state's districts only, through orgs' place fields)."""
     return AppealForm(
         request.POST if request.method == "POST" else None,
         judgments=[j for a in accused for j in a.judgments.all()],
-        states=orgs.state_list(),
-        districts=orgs.district_list(),
+        appeals=appeals,
         **kwargs,
     )
 
@@ -163,7 +163,7 @@ def proceeding_detail(request: HttpRequest, proceeding_id: UUID) -> HttpResponse
             judgment_form=JudgmentForm(prefix="j", accused=accused, sections=invoked),
             measure_form=MeasureForm(prefix="m", initial={"on": today}),
             hearing_form=HearingForm(prefix="h", initial={"court": proceeding.court}),
-            appeal_form=_appeal_form(request, accused, prefix="p")
+            appeal_form=_appeal_form(request, accused, list(proceeding.appeals.all()), prefix="p")
             if proceeding.judgment_on
             else None,
             claim_form=ClaimLinkForm(
@@ -260,8 +260,7 @@ def proceeding_add(request: HttpRequest, proceeding_id: UUID, what: str) -> Http
         "claim": {"claims": selectors.case_claims(actor=actor, case_id=proceeding.case_id)},
         "appeal": {
             "judgments": [j for a in accused.values() for j in a.judgments.all()],
-            "states": orgs.state_list(),
-            "districts": orgs.district_list(),
+            "appeals": list(proceeding.appeals.all()),
         },
     }.get(what, {})
 
@@ -276,8 +275,8 @@ def proceeding_add(request: HttpRequest, proceeding_id: UUID, what: str) -> Http
         if what == "hearing":
             return services.hearing_add(actor=actor, proceeding=proceeding, **data)
         if what == "appeal":
-            data["state_id"], data["district_id"] = data.pop("state"), data.pop("district")
-            return services.appeal_file(actor=actor, proceeding=proceeding, **data)
+            values = AppealForm.service_values(data)
+            return services.appeal_file(actor=actor, proceeding=proceeding, **values)
         return services.compensation_link(
             actor=actor, proceeding=proceeding, claim_id=data["claim"]
         )
@@ -493,9 +492,11 @@ def appeal_edit(request: HttpRequest, appeal_id: UUID) -> HttpResponse:
         "state": appeal.state_id,
         "district": appeal.district_id,
         "judgments": selectors.appeal_judgment_ids(appeal=appeal),
+        "appeal_from": str(appeal.appeal_from_id) if appeal.appeal_from_id else "",
     }
     accused = selectors.proceeding_accused(proceeding=appeal.proceeding)
-    form = _appeal_form(request, accused, initial=initial)
+    earlier = [a for a in appeal.proceeding.appeals.all() if a.pk != appeal.pk]
+    form = _appeal_form(request, accused, earlier, initial=initial)
     return _correct(
         request,
         appeal,
