@@ -1568,3 +1568,14 @@ RULES.update(
         ("legal.appeal", Action.EDIT): _via_proceeding(_proceeding_edit),
     }
 )
+
+
+# --- Legal: appeals in the outcome statistics (issue 24) --------------------------------------
+
+RULES.update(
+    {
+        # Appeals counted in outcome statistics: those of counted proceedings (own organisation's,
+        # or with the survivor's consent to anonymous statistics), as the verdicts are.
+        ("legal.appeal", Action.VIEW_AGGREGATES): _counted_through("proceeding"),
+    }
+)

@@ -307,3 +307,87 @@ class WitnessPlanIn(serializers.Serializer):
     video_requested = serializers.BooleanField(required=False)
     video_granted = serializers.BooleanField(required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+# --- Outcome statistics (counts only; None: fewer than 11, hidden) ---------------------------
+
+
+def _count(help_text: str = "") -> serializers.IntegerField:
+    return serializers.IntegerField(allow_null=True, help_text=help_text or "None: hidden.")
+
+
+class OutcomesQuery(serializers.Serializer):
+    """What the outcome statistics are asked for: a grouping and, optionally, one year."""
+
+    by = serializers.ChoiceField(
+        choices=["state", "district", "police_station", "court"], default="state"
+    )
+    year = serializers.IntegerField(
+        required=False, allow_null=True, min_value=2000, help_text="All years when left out."
+    )
+    year_of = serializers.ChoiceField(
+        choices=["fir", "judgment"],
+        default="fir",
+        help_text="Whether `year` is the year of the FIR or of the judgment.",
+    )
+
+
+class OutcomeCountsOut(serializers.Serializer):
+    proceedings = _count("Criminal cases; None: fewer than 11, hidden.")
+    chargesheet = _count()
+    trial = _count()
+    judgment = _count()
+    convicted = _count("Judged cases with a conviction.")
+
+
+class OutcomeRowOut(serializers.Serializer):
+    place = serializers.CharField()
+    counts = OutcomeCountsOut()
+    conviction_rate_percent = serializers.IntegerField(allow_null=True)
+    avg_days_fir_to_chargesheet = serializers.IntegerField(allow_null=True)
+    avg_days_chargesheet_to_charges = serializers.IntegerField(allow_null=True)
+    avg_days_charges_to_judgment = serializers.IntegerField(allow_null=True)
+    avg_days_fir_to_judgment = serializers.IntegerField(allow_null=True)
+
+
+class AdjournmentReasonOut(serializers.Serializer):
+    reason = serializers.ChoiceField(choices=AdjournmentReason.choices)
+    label = serializers.CharField()
+    hearings = _count()
+
+
+class AdjournmentRowOut(serializers.Serializer):
+    place = serializers.CharField()
+    adjourned_hearings = _count()
+    by_reason = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True), help_text="Reason code to count."
+    )
+
+
+class AppealCountsOut(serializers.Serializer):
+    filed = _count("Appeals filed (first and further appeals).")
+    pending = _count()
+    dismissed = _count()
+    allowed = _count()
+    upheld = _count("Conviction upheld.")
+    set_aside = _count("Conviction set aside.")
+    sentence_modified = _count()
+    remanded = _count("Sent back for retrial.")
+
+
+class AppealRowOut(serializers.Serializer):
+    place = serializers.CharField(help_text="Where the case was tried.")
+    counts = AppealCountsOut()
+
+
+class OutcomesOut(serializers.Serializer):
+    """Outcome statistics: the same suppressed counts as the outcome pages and their CSV."""
+
+    by = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    year_of = serializers.CharField()
+    suppressed_any = serializers.BooleanField()
+    cases = OutcomeRowOut(many=True)
+    adjournment_reasons = AdjournmentReasonOut(many=True)
+    adjournments = AdjournmentRowOut(many=True)
+    appeals = AppealRowOut(many=True)

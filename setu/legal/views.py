@@ -665,7 +665,8 @@ def _outcome_filters(request: HttpRequest) -> dict[str, Any]:
 def outcomes(request: HttpRequest) -> HttpResponse:
     """Outcomes per state, district, police station or court, with a chart and its table, and
     why hearings were adjourned there; for all years or one year of FIR or of judgment."""
-    data = selectors.outcomes(actor=actor_of(request), **_outcome_filters(request))
+    filters = _outcome_filters(request)
+    data = selectors.outcomes_read(actor=actor_of(request), channel="page", **filters)
     context = {
         "o": data,
         "groupings": GROUPING_LABELS,
@@ -686,16 +687,32 @@ def _blank(value: int | None) -> int | str:
 
 def outcomes_csv(request: HttpRequest) -> HttpResponse:
     """The outcome table as CSV (suppressed cells empty, as on the page); with
-    ``table=adjournments`` the adjourned hearings per place and reason instead."""
+    ``table=adjournments`` the adjourned hearings per place and reason instead, with
+    ``table=appeals`` the appeals per place (filed, pending, each decided outcome)."""
     import csv
 
-    data = selectors.outcomes(actor=actor_of(request), **_outcome_filters(request))
-    adjournments = request.GET.get("table") == "adjournments"
-    name = "legal-adjournments" if adjournments else "legal-outcomes"
+    filters = _outcome_filters(request)
+    data = selectors.outcomes_read(actor=actor_of(request), channel="csv", **filters)
+    table = request.GET.get("table", "")
+    adjournments = table == "adjournments"
+    name = {"adjournments": "legal-adjournments", "appeals": "legal-appeals"}.get(
+        table, "legal-outcomes"
+    )
     year = f"-{data.year_of}-{data.year}" if data.year else ""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{data.by}{year}.csv"'
     writer = csv.writer(response)
+    if table == "appeals":
+        # Every outcome has its column, counted or not, so files of two years line up.
+        writer.writerow([data.by, *selectors.APPEAL_COLUMNS])
+        for appeal_row in data.appeal_rows:
+            writer.writerow(
+                [
+                    appeal_row.label,
+                    *(_blank(appeal_row.counts[c]) for c in selectors.APPEAL_COLUMNS),
+                ]
+            )
+        return response
     if adjournments:
         # Every reason has its column, counted or not, so files of two years line up.
         reasons = selectors.ADJOURNMENT_REASONS

@@ -50,6 +50,18 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='hearing',
-            index=models.Index(fields=['owner_org', 'track', 'adjournment_reason'], name='legal_hearing_adjourned'),
+            index=models.Index(fields=['track', 'adjournment_reason', 'state', 'owner_org', 'case'], name='legal_hearing_adj_state'),
+        ),
+        migrations.AddIndex(
+            model_name='hearing',
+            index=models.Index(fields=['track', 'adjournment_reason', 'district', 'owner_org', 'case'], name='legal_hearing_adj_district'),
+        ),
+        migrations.AddIndex(
+            model_name='hearing',
+            index=models.Index(fields=['track', 'adjournment_reason', 'police_station', 'owner_org', 'case'], name='legal_hearing_adj_station'),
+        ),
+        migrations.AddIndex(
+            model_name='hearing',
+            index=models.Index(fields=['track', 'adjournment_reason', 'place_court', 'owner_org', 'case'], name='legal_hearing_adj_court'),
         ),
     ]
