@@ -351,7 +351,7 @@ class OutcomeRowOut(serializers.Serializer):
 
 
 class AdjournmentReasonOut(serializers.Serializer):
-    reason = serializers.ChoiceField(choices=AdjournmentReason.choices)
+    reason = serializers.CharField(help_text="The adjournment reason's code, e.g. witness_absent.")
     label = serializers.CharField()
     hearings = _count()
 
