@@ -849,8 +849,9 @@ def _appeal_save(
         if earlier is None:
             raise InvalidInput({"appeal_from": [_("Choose an appeal of this case.")]})
         appeal.appeal_from = earlier
-    if chosen is None and created and appeal.appeal_from_id:
-        # A second appeal is against the same verdicts as the first, unless others are chosen.
+    if not chosen and created and appeal.appeal_from_id:
+        # A second appeal is against the same verdicts as the first, unless others are chosen
+        # (the form sends none chosen as an empty list).
         judgments = list(appeal.appeal_from.judgments.select_related("accused"))
         chosen = [j.pk for j in judgments]
     elif chosen is None:

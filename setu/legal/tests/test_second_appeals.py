@@ -207,3 +207,28 @@ def test_without_javascript_a_district_outside_the_state_is_refused(personas, le
             filed_on=D(2026, 7, 20),
         )
     assert exc.value.errors["district"] == ["This district is not in that state."]
+
+
+def test_the_page_records_a_further_appeal_against_the_same_verdicts(personas, legal_officer):
+    proceeding, verdicts = _judged(personas)
+    high = _high_court(proceeding, verdicts, legal_officer)
+    client = _client(legal_officer.user)
+    page = client.get(reverse("legal:proceeding-detail", args=[proceeding.pk])).content.decode()
+    assert "Supreme Court" in page  # the appellate court's choices
+    posted = client.post(
+        reverse("legal:proceeding-add", args=[proceeding.pk, "appeal"]),
+        {
+            "p-appellant": "accused",
+            "p-court_level": "supreme_court",
+            "p-appeal_from": str(high.pk),
+            "p-court": "Supreme Court of India",
+            "p-filed_on": "2026-10-15",
+            "p-status": "pending",
+        },
+    )
+    assert posted.status_code == 302, posted.context["form"].errors
+    supreme = Appeal.objects.get(court_level="supreme_court")
+    assert supreme.appeal_from == high
+    assert list(supreme.judgments.all()) == [verdicts["a_convicted"]]
+    page = client.get(reverse("legal:proceeding-detail", args=[proceeding.pk])).content.decode()
+    assert "against the decision of High Court of Bombay of" in page
