@@ -1539,7 +1539,7 @@ def _prefixed(condition: Q, prefix: str) -> Q:
 
 
 def _counted_through(prefix: str) -> Callable[[Actor], Q]:
-    """Hearings or verdicts counted in outcome statistics: those of counted proceedings, as a
+    """Verdicts (or other parts) counted in outcome statistics: those of counted proceedings, as a
     condition on the joined proceeding (not a list of 100,000 ids for the database to probe)."""
 
     def rule(actor: Actor) -> Q:
@@ -1551,7 +1551,9 @@ def _counted_through(prefix: str) -> Callable[[Actor], Q]:
 
 RULES.update(
     {
-        ("legal.hearing", Action.VIEW_AGGREGATES): _counted_through("proceeding"),
+        # A hearing carries its proceeding's organisation and case (legal 0005), so the
+        # proceeding's own rule applies to it with no join.
+        ("legal.hearing", Action.VIEW_AGGREGATES): _proceeding_counted,
         ("legal.judgment", Action.VIEW_AGGREGATES): _counted_through("accused__proceeding"),
     }
 )
@@ -1587,3 +1589,14 @@ def entitlement_case_writable(actor: Actor, case: Model) -> bool:
     from setu.registry.models import Case
 
     return Case.objects.filter(pk=case.pk).filter(_entitlement_edit(actor)).exists()
+
+
+# --- Legal: appeals in the outcome statistics (issue 24) --------------------------------------
+
+RULES.update(
+    {
+        # Appeals counted in outcome statistics: those of counted proceedings (own organisation's,
+        # or with the survivor's consent to anonymous statistics), as the verdicts are.
+        ("legal.appeal", Action.VIEW_AGGREGATES): _counted_through("proceeding"),
+    }
+)

@@ -40,6 +40,8 @@ from setu.legal.serializers import (
     JudgmentOut,
     MeasureIn,
     MeasureOut,
+    OutcomesOut,
+    OutcomesQuery,
     PlainStatusOut,
     PlainStatusSentOut,
     ProceedingCreateIn,
@@ -179,7 +181,7 @@ HearingAddApi = _add_api(
 
 def _appeal_values(data: dict[str, Any]) -> dict[str, Any]:
     values = dict(data)
-    for name in ("state", "district"):
+    for name in ("state", "district", "appeal_from"):
         if name in values:
             values[f"{name}_id"] = values.pop(name)
     return values
@@ -400,3 +402,20 @@ class BundleApi(APIView):
     def get(self, request: Request, proceeding_id: UUID) -> Response:
         data = selectors.bundle(actor=actor_of(request), proceeding_id=proceeding_id)
         return Response(data)
+
+
+@extend_schema(tags=["legal"])
+class OutcomesApi(APIView):
+    """GET: outcome statistics per state, district, police station or court (``by``), for all
+    years or one (``year``, of the FIR or of the judgment: ``year_of``): criminal cases by
+    stage, conviction rates and stage durations, adjournments by reason, and appeals filed,
+    pending and decided by outcome. The same counts as the outcome pages, suppressed the same
+    way (cells under 11 with other organisations' cases hidden: null); audited."""
+
+    @extend_schema(parameters=[OutcomesQuery], responses=OutcomesOut)
+    def get(self, request: Request) -> Response:
+        filters = valid_input(OutcomesQuery, request.query_params)
+        if filters.get("year") and filters["year"] not in selectors.outcome_years():
+            raise InvalidInput({"year": [_("No statistics for a year still to come.")]})
+        data = selectors.outcomes_read(actor=actor_of(request), channel="api", **filters)
+        return Response(OutcomesOut(selectors.outcomes_payload(data)).data)

@@ -71,6 +71,7 @@ urlpatterns = [
     ),
     path("legal/calendar/", api.CalendarApi.as_view(), name="legal-calendar"),
     path("legal/deadlines/", api.DeadlineApi.as_view(), name="legal-deadlines"),
+    path("legal/outcomes/", api.OutcomesApi.as_view(), name="legal-outcomes"),
     path(
         "legal/proceedings/<uuid:proceeding_id>/bundle/",
         api.BundleApi.as_view(),

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from setu.access.policy import LEGAL_WRITE_ROLES
 from setu.entitlements.models import CompensationClaim
+from setu.legal import services
 from setu.legal.models import (
     Accused,
     AdjournmentReason,
@@ -243,7 +244,9 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
     Accused.objects.bulk_create(accused, batch_size=1000)
     Judgment.objects.bulk_create(judgments, batch_size=1000)
     ProtectionMeasure.objects.bulk_create(measures, batch_size=1000)
-    Hearing.objects.bulk_create(hearings, batch_size=2000)
+    # Each with its proceeding's place, as the services write them (the outcome statistics).
+    placed = [services.hearing_placed(h, h.proceeding) for h in hearings]
+    Hearing.objects.bulk_create(placed, batch_size=2000)
     WitnessPlan.objects.bulk_create(_witness_plans(hearings, interstate, today))
     if convicted is not None and convicted.judgment_on:
         _convicts_appeal(convicted, rng, today, counts)

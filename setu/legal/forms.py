@@ -23,6 +23,7 @@ from setu.legal.models import (
     Verdict,
     WitnessPlanStatus,
 )
+from setu.orgs.selectors import PlaceFieldsMixin
 
 
 class ProceedingForm(forms.Form):
@@ -227,9 +228,10 @@ class WitnessPlanForm(forms.Form):
         return self.cleaned_data.get("allowance_rupees") or 0
 
 
-class AppealForm(forms.Form):
-    """An appeal: the appellate court and its CNR number, who appealed, against which verdicts,
-    when, and what the higher court decided."""
+class AppealForm(PlaceFieldsMixin, forms.Form):
+    """An appeal: the appellate court and its CNR number, who appealed, against which verdicts
+    (or which earlier appeal's decision), when, and what the higher court decided. The district
+    select lists the chosen state's districts (orgs' ``PlaceFieldsMixin``, as every place form)."""
 
     judgments = forms.MultipleChoiceField(
         label=_("Against the verdicts"), required=False, widget=forms.CheckboxSelectMultiple
@@ -243,13 +245,12 @@ class AppealForm(forms.Form):
         max_length=200,
         help_text=_("For example: High Court of Bombay, or Sessions Court, Pune."),
     )
-    state = forms.TypedChoiceField(label=_("State"), required=False, coerce=int, empty_value=None)
-    district = forms.TypedChoiceField(
-        label=_("District"),
+    appeal_from = forms.ChoiceField(
+        label=_("Against the decision in the appeal"),
         required=False,
-        coerce=int,
-        empty_value=None,
-        help_text=_("For a Sessions Court; a High Court needs only the state."),
+        help_text=_(
+            "For a further appeal, e.g. to the Supreme Court: the earlier appeal, decided."
+        ),
     )
     cnr_number = forms.CharField(
         label=_("eCourts CNR number of the appeal"),
@@ -264,8 +265,7 @@ class AppealForm(forms.Form):
         self,
         *args: Any,
         judgments: Any = (),
-        states: Any = (),
-        districts: Any = (),
+        appeals: Any = (),
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
@@ -273,15 +273,49 @@ class AppealForm(forms.Form):
             (str(j.pk), f"{j.accused.name} · {j.section}: {j.get_verdict_display()}")
             for j in judgments
         ]
-        self.fields["state"].choices = [("", "—"), *((s.code, s.name) for s in states)]
-        self.fields["district"].choices = [("", "—"), *((d.code, str(d)) for d in districts)]
+        # Every appeal of the case is offered; the service refuses one not yet decided, saying so.
+        self.fields["appeal_from"].choices = [
+            ("", "—"),
+            *(
+                (
+                    str(a.pk),
+                    f"{a.court or a.get_court_level_display()} · {a.get_status_display()}",
+                )
+                for a in appeals
+            ),
+        ]
+        self._setup_places(self.data if self.is_bound else None)
+        self.fields["state"].label = _("State")
+        self.fields["district"].help_text = _(
+            "For a Sessions Court; a High Court needs only the state."
+        )
+        self.order_fields(APPEAL_FORM_ORDER)
 
     def values(self) -> dict[str, Any]:
         """The cleaned fields as the appeal services take them."""
-        data = dict(self.cleaned_data)
-        data["state_id"] = data.pop("state")
-        data["district_id"] = data.pop("district")
+        return self.service_values(self.cleaned_data)
+
+    @staticmethod
+    def service_values(cleaned: dict[str, Any]) -> dict[str, Any]:
+        """Cleaned data as the appeal services take it (the earlier appeal by its id)."""
+        data = dict(cleaned)
+        data["appeal_from_id"] = data.pop("appeal_from", None) or None
         return data
+
+
+APPEAL_FORM_ORDER = [
+    "judgments",
+    "appellant",
+    "court_level",
+    "appeal_from",
+    "court",
+    "state",
+    "district",
+    "cnr_number",
+    "filed_on",
+    "status",
+    "decided_on",
+]
 
 
 class ConfirmForm(forms.Form):

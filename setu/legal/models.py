@@ -218,6 +218,15 @@ class AdjournmentReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+# The places the adjournment statistics group hearings by, each with its index (Hearing.Meta).
+HEARING_PLACE_INDEXES = (
+    ("state", "state"),
+    ("district", "district"),
+    ("station", "police_station"),
+    ("court", "place_court"),
+)
+
+
 class Hearing(BaseModel):
     """A date in court: when, which court, what happened, and why it was adjourned if it was."""
 
@@ -236,10 +245,42 @@ class Hearing(BaseModel):
     )
     survivor_needed = models.BooleanField(_("survivor must attend"), default=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The proceeding's organisation, case, track and place, copied here by the services
+    # (``services.hearing_placed``; kept in step when the proceeding's place changes) so the outcome statistics group and
+    # scope 100,000 hearings without joining each to its proceeding (docs/legal.md, Measured).
+    owner_org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    case = models.ForeignKey(
+        "registry.Case", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    track = models.CharField(
+        max_length=12, choices=Track.choices, blank=True, default="", editable=False
+    )
+    state = models.ForeignKey(
+        "orgs.State", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    district = models.ForeignKey(
+        "orgs.District", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    police_station = models.CharField(max_length=150, blank=True, editable=False)
+    # Where the hearing is counted by court: its own court, else the proceeding's.
+    place_court = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["on", "created_at"]
-        indexes = [models.Index(fields=["on"])]
+        indexes = [
+            models.Index(fields=["on"]),
+            # The adjournment statistics per place read only these (covering) indexes, in the
+            # order they group by: no table lookups, no sort (docs/legal.md, Measured).
+            *(
+                models.Index(
+                    fields=["track", "adjournment_reason", place, "owner_org", "case"],
+                    name=f"legal_hearing_adj_{name}",
+                )
+                for name, place in HEARING_PLACE_INDEXES
+            ),
+        ]
 
 
 class TravelMode(models.TextChoices):
@@ -301,6 +342,7 @@ class WitnessPlan(BaseModel):
 class AppealCourt(models.TextChoices):
     HIGH_COURT = "high_court", _("High Court")
     SESSIONS = "sessions", _("Sessions Court")
+    SUPREME_COURT = "supreme_court", _("Supreme Court")
 
 
 class Appellant(models.TextChoices):
@@ -346,7 +388,7 @@ class Appeal(BaseModel):
         _("appealed by"), max_length=10, choices=Appellant.choices, blank=True
     )
     court_level = models.CharField(
-        _("appellate court"), max_length=12, choices=AppealCourt.choices, blank=True
+        _("appellate court"), max_length=16, choices=AppealCourt.choices, blank=True
     )
     court = models.CharField(_("name of the court"), max_length=200, blank=True)
     state = models.ForeignKey(
@@ -371,6 +413,16 @@ class Appeal(BaseModel):
         _("status"), max_length=20, choices=AppealStatus.choices, default=AppealStatus.PENDING
     )
     decided_on = models.DateField(_("decided on"), null=True, blank=True)
+    # A second appeal (High Court to Supreme Court, or a Sessions Court's appellate judgment to
+    # the High Court) is against the earlier appeal's decision: decided, same proceeding.
+    appeal_from = models.ForeignKey(
+        "self",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="further_appeals",
+        verbose_name=_("against the decision in the appeal"),
+    )
 
     class Meta:
         ordering = ["filed_on", "created_at"]

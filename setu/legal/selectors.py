@@ -89,7 +89,7 @@ def proceeding_get(*, actor: Actor, proceeding_id: Any, action: Action = Action.
 # A proceeding's appeals with their court's place and the verdicts appealed (and whose).
 APPEALS = Prefetch(
     "appeals",
-    queryset=Appeal.objects.select_related("state", "district").prefetch_related(
+    queryset=Appeal.objects.select_related("state", "district", "appeal_from").prefetch_related(
         Prefetch("judgments", queryset=Judgment.objects.select_related("accused"))
     ),
 )
@@ -376,7 +376,12 @@ class AppealWindow:
 
 
 def appeal_window(appeal: Appeal, proceeding: Proceeding) -> AppealWindow | None:
-    """The appeal window shown against one appeal (its verdicts prefetched)."""
+    """The appeal window shown against one appeal (its verdicts prefetched); a further appeal's
+    runs from the earlier appeal's decision."""
+    earlier = appeal.appeal_from
+    if earlier is not None and earlier.decided_on is not None:
+        period = _period(proceeding, "appeal_further", earlier.decided_on, "")
+        return AppealWindow(period, max(0, (appeal.filed_on - period.due_on).days))
     judgments = list(appeal.judgments.all())
     verdicts = {j.verdict for j in judgments}
     start = max((j.decided_on for j in judgments), default=proceeding.judgment_on)
@@ -526,7 +531,10 @@ def _timeline(proceeding: Proceeding) -> list[dict[str, Any]]:
     for appeal in proceeding.appeals.all():
         court = appeal.court or appeal.get_court_level_display()
         by = f" · {appeal.get_appellant_display()}" if appeal.appellant else ""
-        add(appeal.filed_on, "appeal", f"{gettext('Appeal filed')}: {court}{by}".rstrip(": "))
+        text = f"{gettext('Appeal filed')}: {court}{by}".rstrip(": ")
+        if appeal.appeal_from is not None:
+            text += " · " + appeal_from_label(appeal.appeal_from)
+        add(appeal.filed_on, "appeal", text)
         if appeal.decided_on:
             add(
                 appeal.decided_on,
@@ -617,6 +625,16 @@ def bundle_unaudited(*, actor: Actor, proceeding_id: Any) -> tuple[Proceeding, d
     return proceeding, data
 
 
+def appeal_from_label(earlier: Appeal) -> str:
+    """How a further appeal names the appeal it is against: its court and decision."""
+    court = earlier.court or earlier.get_court_level_display()
+    return gettext("against the decision of %(court)s of %(date)s (%(status)s)") % {
+        "court": court,
+        "date": earlier.decided_on.strftime("%d-%m-%Y") if earlier.decided_on else "",
+        "status": earlier.get_status_display(),
+    }
+
+
 def _appeal_data(appeal: Appeal, window: AppealWindow | None) -> dict[str, Any]:
     """One appeal as the bundle carries it (JSON, printable page, PDF)."""
 
@@ -637,6 +655,9 @@ def _appeal_data(appeal: Appeal, window: AppealWindow | None) -> dict[str, Any]:
         "status_label": str(appeal.get_status_display()),
         "decided_on": appeal.decided_on.isoformat() if appeal.decided_on else None,
         "decided_day": day(appeal.decided_on),
+        # The earlier appeal a further appeal is against (its id in this bundle's "appeals").
+        "appeal_from": str(appeal.appeal_from_id) if appeal.appeal_from_id else None,
+        "appeal_from_label": appeal_from_label(appeal.appeal_from) if appeal.appeal_from else "",
         "against": [
             f"{j.accused.name} · {j.section}: {Verdict(j.verdict).label}"
             for j in appeal.judgments.all()
@@ -719,6 +740,25 @@ class Outcomes:
     # The reasons counted anywhere, as (code, label), most common first: the per-place columns.
     reason_columns: list[tuple[str, str]] = field(default_factory=list)
     reason_rows: list[ReasonRow] = field(default_factory=list)
+    # Appeals per place: filed, pending, and decided by outcome (columns as (code, label), the
+    # outcomes counted anywhere).
+    appeal_columns: list[tuple[str, str]] = field(default_factory=list)
+    appeal_rows: list[AppealRow] = field(default_factory=list)
+
+
+@dataclass
+class AppealRow:
+    """One place's appeals: filed, pending and each decided outcome (None: suppressed)."""
+
+    label: str
+    counts: dict[str, int | None]
+    # (column's label, count) in the order of ``Outcomes.appeal_columns``.
+    cells: list[tuple[str, int | None]] = field(default_factory=list)
+
+
+# Every appeal's outcome once decided, in the model's order (the CSV's and the API's columns).
+APPEAL_DECIDED = [s.value for s in AppealStatus if s != AppealStatus.PENDING]
+APPEAL_COLUMNS = ("filed", "pending", *APPEAL_DECIDED)
 
 
 # Every adjournment reason's code, in the model's order (the CSV's columns).
@@ -873,18 +913,73 @@ def outcomes(
     for r in found:
         r.share = (r.counts["proceedings"] or 0) / biggest
     reasons, columns, reason_rows, reasons_hidden = _adjournments(
-        actor, by, _in_year("proceeding__", year, year_of), names
+        actor, by, _hearings_in_year(year, year_of), names
+    )
+    appeal_columns, appeal_rows, appeals_hidden = _appeals(
+        actor, group, _in_year("proceeding__", year, year_of), names
     )
     return Outcomes(
         by,
         found,
         reasons,
-        suppressed_any or reasons_hidden,
+        suppressed_any or reasons_hidden or appeals_hidden,
         year=year,
         year_of=year_of,
         reason_columns=columns,
         reason_rows=reason_rows,
+        appeal_columns=appeal_columns,
+        appeal_rows=appeal_rows,
     )
+
+
+def outcomes_read(
+    *, actor: Actor, channel: str, by: str = "state", year: int | None = None, year_of: str = "fir"
+) -> Outcomes:
+    """The outcome statistics for the page (``channel="page"``), a CSV file (``"csv"``, an
+    export) or the API (``"api"``), the read audited: what was asked, never a count."""
+    data = outcomes(actor=actor, by=by, year=year, year_of=year_of)
+    audit.record(
+        actor=actor,
+        action=AuditAction.EXPORT if channel == "csv" else AuditAction.VIEW,
+        target=("legal.outcomes", "", None),
+        details={"by": data.by, "year": data.year, "year_of": data.year_of, "channel": channel},
+    )
+    return data
+
+
+def outcomes_payload(data: Outcomes) -> dict[str, Any]:
+    """The outcome statistics as the API gives them: the same suppressed counts as the page
+    (None where the page says "fewer than 11"), every column named by its code."""
+    return {
+        "by": data.by,
+        "year": data.year,
+        "year_of": data.year_of,
+        "suppressed_any": data.suppressed_any,
+        "cases": [
+            {
+                "place": row.label,
+                "counts": row.counts,
+                "conviction_rate_percent": row.conviction_rate,
+                "avg_days_fir_to_chargesheet": row.days_to_chargesheet,
+                "avg_days_chargesheet_to_charges": row.days_chargesheet_to_charges,
+                "avg_days_charges_to_judgment": row.days_charges_to_judgment,
+                "avg_days_fir_to_judgment": row.days_to_judgment,
+            }
+            for row in data.rows
+        ],
+        # The reasons overall, most common first (the columns are in the same order).
+        "adjournment_reasons": [
+            {"reason": code, "label": label, "hearings": n}
+            for (code, label), (_label, n, _share) in zip(
+                data.reason_columns, data.reasons, strict=True
+            )
+        ],
+        "adjournments": [
+            {"place": row.label, "adjourned_hearings": row.total, "by_reason": row.counts}
+            for row in data.reason_rows
+        ],
+        "appeals": [{"place": row.label, "counts": row.counts} for row in data.appeal_rows],
+    }
 
 
 def _in_year(prefix: str, year: int | None, year_of: str) -> Q:
@@ -898,42 +993,55 @@ def _in_year(prefix: str, year: int | None, year_of: str) -> Q:
     )
 
 
+# The hearing's own copy of its proceeding's place (``services.hearing_placed``), per grouping.
+HEARING_GROUPINGS = {
+    "state": "state_id",
+    "district": "district_id",
+    "police_station": "police_station",
+    "court": "place_court",
+}
+
+
+def _hearings_in_year(year: int | None, year_of: str) -> Q:
+    """Hearings of the proceedings whose FIR or judgment fell in ``year`` (all when None): the
+    year's proceedings as a subquery, not a join of every hearing to its proceeding."""
+    if not year:
+        return Q()
+    return Q(proceeding_id__in=Proceeding.objects.filter(_in_year("", year, year_of)).values("pk"))
+
+
 def _adjournments(
     actor: Actor, by: str, in_year: Q, names: dict[Any, str]
 ) -> tuple[list[tuple[str, int | None, float]], list[tuple[str, str]], list[ReasonRow], bool]:
     """Adjourned hearings per reason, overall and per place, suppressed as the outcome table.
 
     A hearing is placed in its own court when one is recorded (the case may have moved from a
-    magistrate to the Sessions Court), else in its proceeding's. A count of hearings can come
+    magistrate to the Sessions Court), else in its proceeding's. The hearings carry their
+    proceeding's organisation, case and place, so 100,000 of them are grouped without a join. A count of hearings can come
     from one case adjourned again and again, and the actor knows her own organisation's part of
     a cell, so outside the owning organisation a cell is also hidden when it holds another
     organisation's hearings from fewer than ``OUTCOME_SMALL_CELL`` of their cases; and as the
     overall counts and each place's total are shown, the hidden cells of a column or of a row
     never add up to one that subtraction would give away (insights' secondary suppression)."""
-    from django.db.models import Count, Value
-    from django.db.models.functions import Coalesce, NullIf
+    from django.db.models import Count
 
     from setu.insights import selectors as insights
 
-    if by == "court":
-        place: Any = Coalesce(NullIf(F("court"), Value("")), F("proceeding__court"))
-    else:
-        place = F(f"proceeding__{GROUPINGS[by]}")
     own = actor.organisation_id
     hearings = policy.scope(
         actor,
-        Hearing.objects.filter(
-            in_year, adjournment_reason__gt="", proceeding__track=Track.CRIMINAL
-        ),
+        Hearing.objects.filter(in_year, adjournment_reason__gt="", track=Track.CRIMINAL),
         Action.VIEW_AGGREGATES,
-    ).annotate(place=place)
-    others = ~Q(proceeding__owner_org_id=own)
+    ).annotate(place=F(HEARING_GROUPINGS[by]))
+    others = ~Q(owner_org_id=own)
     # Counted without DISTINCT, which would make PostgreSQL sort every hearing (spilling to
     # disk at 100,000) instead of hashing the groups; the other organisations' cases behind a
     # cell are counted apart, over their hearings only, and only when there are some.
+    # Counted over columns of the covering index of the place (not the id), so the database
+    # reads only that index.
     cells = list(
         hearings.values("place", "adjournment_reason")
-        .annotate(n=Count("id"), others=Count("id", filter=others))
+        .annotate(n=Count("*"), others=Count("owner_org", filter=others))
         .order_by()
     )
     their_cases: dict[tuple[Any, str], int] = {}
@@ -1029,6 +1137,82 @@ def _adjournments(
     reason_rows.sort(key=lambda r: str(r.label))
     columns = [(key, str(AdjournmentReason(key).label)) for key in ranked]
     return reasons, columns, reason_rows, bool(hidden or cell_hidden)
+
+
+def _appeals(
+    actor: Actor, group: str, in_year: Q, names: dict[Any, str]
+) -> tuple[list[tuple[str, str]], list[AppealRow], bool]:
+    """Appeals per place of their proceeding (by court: the trial court), filed, pending and
+    decided by outcome, suppressed as the outcome table: in a row with another organisation's
+    appeals a cell under ``OUTCOME_SMALL_CELL`` is hidden, and so is one behind which are fewer
+    than that many of their cases (a case can be appealed twice); as a row's filed appeals are
+    its pending and decided ones added up, its hidden cells are never one that subtraction
+    would give back (insights' secondary suppression)."""
+    from django.db.models import Count
+
+    from setu.insights import selectors as insights
+
+    own = actor.organisation_id
+    others = ~Q(proceeding__owner_org_id=own)
+    # Few rows (appeals are a fraction of the judged cases): the join to the proceeding is cheap.
+    appeals = policy.scope(
+        actor,
+        Appeal.objects.filter(in_year, proceeding__track=Track.CRIMINAL),
+        Action.VIEW_AGGREGATES,
+    )
+    cells = (
+        appeals.values(f"proceeding__{group}", "status")
+        .annotate(
+            n=Count("id"),
+            others=Count("id", filter=others),
+            their_cases=Count("proceeding", filter=others, distinct=True),
+        )
+        .order_by()
+    )
+    places: dict[Any, dict[str, Any]] = {}
+    for cell in cells:
+        entry = places.setdefault(
+            cell[f"proceeding__{group}"], {"counts": {}, "others": 0, "cases": {}}
+        )
+        entry["counts"][cell["status"]] = cell["n"]
+        entry["others"] += cell["others"]
+        entry["cases"][cell["status"]] = cell["their_cases"]
+    counted: set[str] = set()
+    rows: list[AppealRow] = []
+    hidden_any = False
+    for key, entry in places.items():
+        by_status = entry["counts"]
+        counts = {
+            "filed": sum(by_status.values()),
+            "pending": by_status.get(AppealStatus.PENDING, 0),
+            **{status: by_status.get(status, 0) for status in APPEAL_DECIDED},
+        }
+        counted |= {status for status, n in by_status.items() if n}
+        hidden: set[str] = set()
+        if entry["others"]:
+            few = {s for s, n in entry["cases"].items() if 0 < n < OUTCOME_SMALL_CELL}
+            # Their cases behind the row: at least the most behind one outcome (fewer, so more
+            # is hidden, never less; a case's two appeals may have two outcomes).
+            if 0 < max(entry["cases"].values()) < OUTCOME_SMALL_CELL:
+                few.add("filed")
+            hidden = insights.suppress(
+                counts,
+                sums=[list(APPEAL_COLUMNS)],
+                threshold=OUTCOME_SMALL_CELL,
+                also=few,
+            )
+            # With the filed appeals hidden, each outcome's share of them would still tell.
+            if "filed" in hidden:
+                hidden = set(APPEAL_COLUMNS)
+        hidden_any = hidden_any or bool(hidden)
+        shown = {c: (None if c in hidden else n) for c, n in counts.items()}
+        rows.append(AppealRow(label=names.get(key, key) or "—", counts=shown))
+    columns = [("filed", gettext("Appeals filed")), ("pending", str(AppealStatus.PENDING.label))]
+    columns += [(s, str(AppealStatus(s).label)) for s in APPEAL_DECIDED if s in counted]
+    for row in rows:
+        row.cells = [(label, row.counts[code]) for code, label in columns]
+    rows.sort(key=lambda r: str(r.label))
+    return columns, rows, hidden_any
 
 
 # --- The survivor's view --------------------------------------------------------------------

@@ -28,7 +28,7 @@ from setu.legal.models import (
     WitnessPlan,
     WitnessPlanStatus,
 )
-from setu.legal.services import WITNESS_PLAN_FIELDS
+from setu.legal.services import PROCEEDING_SHOWN_FIELDS, WITNESS_PLAN_FIELDS
 
 
 class JudgmentOut(serializers.ModelSerializer):
@@ -95,8 +95,12 @@ class AppealOut(serializers.ModelSerializer):
             "filed_on",
             "status",
             "decided_on",
+            "appeal_from",
             "window",
         ]
+        extra_kwargs = {
+            "appeal_from": {"help_text": "The earlier appeal whose decision this one is against."}
+        }
 
     @extend_schema_field(AppealWindowOut(allow_null=True))
     def get_window(self, appeal: Appeal) -> dict[str, Any] | None:
@@ -129,29 +133,19 @@ class AppealIn(serializers.Serializer):
     filed_on = serializers.DateField()
     status = serializers.ChoiceField(choices=AppealStatus.choices, default=AppealStatus.PENDING)
     decided_on = serializers.DateField(required=False, allow_null=True)
+    appeal_from = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        help_text="A further appeal: the id of the earlier, decided appeal it is against.",
+    )
 
 
+# One list of a proceeding's fields (services.PROCEEDING_FIELDS), less what the API keeps out.
 PROCEEDING_OUT_FIELDS = [
     "id",
     "case",
-    "track",
-    "stage",
-    "title",
-    "legal_officer",
-    "police_station",
-    "district",
-    "fir_number",
-    "fir_date",
-    "sections",
-    "chargesheet_on",
-    "cognisance_on",
-    "charges_framed_on",
-    "trial_started_on",
-    "judgment_on",
+    *PROCEEDING_SHOWN_FIELDS,
     "appeal_filed_on",
-    "court",
-    "cnr_number",
-    "next_hearing_on",
     "compensation_claim",
 ]
 
@@ -313,3 +307,87 @@ class WitnessPlanIn(serializers.Serializer):
     video_requested = serializers.BooleanField(required=False)
     video_granted = serializers.BooleanField(required=False)
     notes = serializers.CharField(required=False, allow_blank=True, max_length=300)
+
+
+# --- Outcome statistics (counts only; None: fewer than 11, hidden) ---------------------------
+
+
+def _count(help_text: str = "") -> serializers.IntegerField:
+    return serializers.IntegerField(allow_null=True, help_text=help_text or "None: hidden.")
+
+
+class OutcomesQuery(serializers.Serializer):
+    """What the outcome statistics are asked for: a grouping and, optionally, one year."""
+
+    by = serializers.ChoiceField(
+        choices=["state", "district", "police_station", "court"], default="state"
+    )
+    year = serializers.IntegerField(
+        required=False, allow_null=True, min_value=2000, help_text="All years when left out."
+    )
+    year_of = serializers.ChoiceField(
+        choices=["fir", "judgment"],
+        default="fir",
+        help_text="Whether `year` is the year of the FIR or of the judgment.",
+    )
+
+
+class OutcomeCountsOut(serializers.Serializer):
+    proceedings = _count("Criminal cases; None: fewer than 11, hidden.")
+    chargesheet = _count()
+    trial = _count()
+    judgment = _count()
+    convicted = _count("Judged cases with a conviction.")
+
+
+class OutcomeRowOut(serializers.Serializer):
+    place = serializers.CharField()
+    counts = OutcomeCountsOut()
+    conviction_rate_percent = serializers.IntegerField(allow_null=True)
+    avg_days_fir_to_chargesheet = serializers.IntegerField(allow_null=True)
+    avg_days_chargesheet_to_charges = serializers.IntegerField(allow_null=True)
+    avg_days_charges_to_judgment = serializers.IntegerField(allow_null=True)
+    avg_days_fir_to_judgment = serializers.IntegerField(allow_null=True)
+
+
+class AdjournmentReasonOut(serializers.Serializer):
+    reason = serializers.CharField(help_text="The adjournment reason's code, e.g. witness_absent.")
+    label = serializers.CharField()
+    hearings = _count()
+
+
+class AdjournmentRowOut(serializers.Serializer):
+    place = serializers.CharField()
+    adjourned_hearings = _count()
+    by_reason = serializers.DictField(
+        child=serializers.IntegerField(allow_null=True), help_text="Reason code to count."
+    )
+
+
+class AppealCountsOut(serializers.Serializer):
+    filed = _count("Appeals filed (first and further appeals).")
+    pending = _count()
+    dismissed = _count()
+    allowed = _count()
+    upheld = _count("Conviction upheld.")
+    set_aside = _count("Conviction set aside.")
+    sentence_modified = _count()
+    remanded = _count("Sent back for retrial.")
+
+
+class AppealRowOut(serializers.Serializer):
+    place = serializers.CharField(help_text="Where the case was tried.")
+    counts = AppealCountsOut()
+
+
+class OutcomesOut(serializers.Serializer):
+    """Outcome statistics: the same suppressed counts as the outcome pages and their CSV."""
+
+    by = serializers.CharField()
+    year = serializers.IntegerField(allow_null=True)
+    year_of = serializers.CharField()
+    suppressed_any = serializers.BooleanField()
+    cases = OutcomeRowOut(many=True)
+    adjournment_reasons = AdjournmentReasonOut(many=True)
+    adjournments = AdjournmentRowOut(many=True)
+    appeals = AppealRowOut(many=True)

@@ -13,7 +13,7 @@ import re
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from django.db import transaction
+from django.db import models, transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
@@ -87,8 +87,15 @@ PROCEEDING_FIELDS = (
     "reminder_language",
     "notes",
 )
+# What the API shows of them (beside the id, the case, the first appeal's date and the linked
+# claim): not the survivor's phone, language and agreement to reminders, nor the free notes,
+# which stay on the proceeding's page.
+PROCEEDING_PRIVATE_FIELDS = ("reminder_consent_on", "reminder_phone", "reminder_language", "notes")
+PROCEEDING_SHOWN_FIELDS = tuple(f for f in PROCEEDING_FIELDS if f not in PROCEEDING_PRIVATE_FIELDS)
 # What callers may set: the fields, and the two relations also by their ids.
 PROCEEDING_INPUT = (*PROCEEDING_FIELDS, "district_id", "legal_officer_id")
+# The proceeding's fields its hearings carry (``hearing_placed``): a change is copied to them.
+HEARINGS_CARRY = ("track", "district", "district_id", "police_station", "court")
 ACCUSED_FIELDS = ("name", "custody", "arrested_on", "bail_on")
 HEARING_FIELDS = ("on", "court", "purpose", "outcome", "adjournment_reason", "survivor_needed")
 
@@ -270,6 +277,8 @@ def proceeding_update(*, actor: Actor, proceeding: Proceeding, **fields: Any) ->
         raise InvalidInput({"fir_date": [_("A hearing is recorded before this FIR date.")]})
     changes.clean(proceeding)
     proceeding.save()
+    if any(name in fields for name in HEARINGS_CARRY):
+        _hearings_follow(proceeding)
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -526,6 +535,42 @@ def _check_hearing(hearing: Hearing, proceeding: Proceeding) -> None:
     if hearing.outcome != HearingOutcome.SCHEDULED and hearing.on > timezone.localdate():
         changes.add_error(errors, "outcome", _("A hearing in the future has no outcome yet."))
     changes.raise_if(errors)
+    # Checked, so about to be saved: with its proceeding's place (its court may have changed).
+    hearing_placed(hearing, proceeding)
+
+
+def _proceeding_place(proceeding: Proceeding) -> dict[str, Any]:
+    """What of the proceeding its hearings carry for the outcome statistics (no join there)."""
+    # The district's state through the relation (cached on the proceeding after the first).
+    state_id = proceeding.district.state_id if proceeding.district_id else None
+    return {
+        "owner_org_id": proceeding.owner_org_id,
+        "case_id": proceeding.case_id,
+        "track": proceeding.track,
+        "district_id": proceeding.district_id,
+        "state_id": state_id,
+        "police_station": proceeding.police_station,
+    }
+
+
+def hearing_placed(hearing: Hearing, proceeding: Proceeding) -> Hearing:
+    """The hearing with its proceeding's organisation, case, track and place copied on, and the
+    court it is counted under (its own, else the proceeding's); every write of a hearing (and
+    the demo's and the bench's bulk loads) goes through it."""
+    for name, value in _proceeding_place(proceeding).items():
+        setattr(hearing, name, value)
+    hearing.place_court = hearing.court or proceeding.court
+    return hearing
+
+
+def _hearings_follow(proceeding: Proceeding) -> None:
+    """A proceeding's place (or court, or track) changed: its hearings follow, in one update."""
+    proceeding.hearings.update(
+        **_proceeding_place(proceeding),
+        place_court=models.Case(
+            models.When(court="", then=models.Value(proceeding.court)), default=models.F("court")
+        ),
+    )
 
 
 def _next_date(proceeding: Proceeding) -> None:
@@ -584,13 +629,14 @@ def hearing_record(
     hearing.save()
     following = None
     if next_on is not None and proceeding.stage not in FINISHED_STAGES:
-        following = Hearing.objects.create(
+        following = Hearing(
             proceeding=proceeding,
             on=next_on,
             court=hearing.court,
             purpose=hearing.purpose,
             survivor_needed=hearing.survivor_needed,
         )
+        hearing_placed(following, proceeding).save()
     _next_date(proceeding)
     audit.record(
         actor=actor,
@@ -664,9 +710,11 @@ APPEAL_FIELDS = (
     "filed_on",
     "status",
     "decided_on",
+    "appeal_from",
 )
-# What callers may set: the fields, the places also by their codes, and the verdicts appealed.
-APPEAL_INPUT = (*APPEAL_FIELDS, "state_id", "district_id", "judgments")
+# What callers may set: the fields, the places also by their codes, the earlier appeal by its
+# id, and the verdicts appealed.
+APPEAL_INPUT = (*APPEAL_FIELDS, "state_id", "district_id", "appeal_from_id", "judgments")
 
 
 def _check_appeal(appeal: Appeal, proceeding: Proceeding, judgments: list[Judgment]) -> None:
@@ -729,7 +777,44 @@ def _check_appeal(appeal: Appeal, proceeding: Proceeding, judgments: list[Judgme
         )
     if appeal.decided_on and appeal.decided_on > today:
         changes.add_error(errors, "decided_on", _("The decision date is in the future."))
+    _check_appeal_chain(appeal, proceeding, errors)
     changes.raise_if(errors)
+
+
+def _check_appeal_chain(
+    appeal: Appeal, proceeding: Proceeding, errors: dict[str, list[str]]
+) -> None:
+    """A second appeal lies against a decided appeal of the same proceeding, filed on or after
+    that decision; an appeal that a later one is against stays decided, before it was filed."""
+    earlier = appeal.appeal_from
+    if earlier is not None:
+        if earlier.proceeding_id != proceeding.pk or earlier.pk == appeal.pk:
+            changes.add_error(errors, "appeal_from", _("Choose an appeal of this case."))
+        elif earlier.status == AppealStatus.PENDING or earlier.decided_on is None:
+            changes.add_error(
+                errors,
+                "appeal_from",
+                _("The earlier appeal is still pending: record its decision first."),
+            )
+        elif appeal.filed_on < earlier.decided_on:
+            changes.add_error(
+                errors,
+                "filed_on",
+                _("A further appeal cannot be filed before the earlier appeal was decided."),
+            )
+    if appeal.pk is None:
+        return
+    later = list(appeal.further_appeals.values_list("filed_on", flat=True))
+    if later and appeal.status == AppealStatus.PENDING:
+        changes.add_error(
+            errors, "status", _("A further appeal is recorded against this appeal's decision.")
+        )
+    elif later and appeal.decided_on and appeal.decided_on > min(later):
+        changes.add_error(
+            errors,
+            "decided_on",
+            _("A further appeal against this decision was filed before this date."),
+        )
 
 
 def _appeal_dates(proceeding: Proceeding) -> None:
@@ -758,7 +843,18 @@ def _appeal_save(
     chosen = fields.pop("judgments", None)
     for name, value in fields.items():
         setattr(appeal, name, value)
-    if chosen is None:
+    if appeal.appeal_from_id:
+        # Looked up among this proceeding's appeals only: another case's id is not found.
+        earlier = proceeding.appeals.filter(pk=appeal.appeal_from_id).first()
+        if earlier is None:
+            raise InvalidInput({"appeal_from": [_("Choose an appeal of this case.")]})
+        appeal.appeal_from = earlier
+    if not chosen and created and appeal.appeal_from_id:
+        # A second appeal is against the same verdicts as the first, unless others are chosen
+        # (the form sends none chosen as an empty list).
+        judgments = list(appeal.appeal_from.judgments.select_related("accused"))
+        chosen = [j.pk for j in judgments]
+    elif chosen is None:
         judgments = list(appeal.judgments.select_related("accused")) if not created else []
     else:
         wanted = {str(pk) for pk in chosen}
@@ -807,6 +903,14 @@ def appeal_delete(*, actor: Actor, appeal: Appeal) -> None:
     """Remove an appeal entered in error; the proceeding's appeal date and stage follow."""
     policy.require(actor, Action.EDIT, appeal)
     proceeding = appeal.proceeding
+    if appeal.further_appeals.exists():
+        raise InvalidInput(
+            {
+                "appeal_from": [
+                    _("A further appeal is against this appeal's decision: remove that one first.")
+                ]
+            }
+        )
     record = audit.recorder(
         actor=actor, action=AuditAction.DELETE, target=appeal, target_org_id=proceeding.owner_org_id
     )

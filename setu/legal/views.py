@@ -75,13 +75,13 @@ def _proceeding_form(request: HttpRequest, **kwargs: Any) -> ProceedingForm:
     )
 
 
-def _appeal_form(request: HttpRequest, accused: Any, **kwargs: Any) -> AppealForm:
-    """The appeal form with the proceeding's verdicts to choose from and India's places."""
+def _appeal_form(request: HttpRequest, accused: Any, appeals: Any, **kwargs: Any) -> AppealForm:
+    """The appeal form with the proceeding's verdicts and earlier appeals to choose from (the
+    places: the state's districts only, through orgs' place fields)."""
     return AppealForm(
         request.POST if request.method == "POST" else None,
         judgments=[j for a in accused for j in a.judgments.all()],
-        states=orgs.state_list(),
-        districts=orgs.district_list(),
+        appeals=appeals,
         **kwargs,
     )
 
@@ -159,7 +159,7 @@ def proceeding_detail(request: HttpRequest, proceeding_id: UUID) -> HttpResponse
             judgment_form=JudgmentForm(prefix="j", accused=accused, sections=invoked),
             measure_form=MeasureForm(prefix="m", initial={"on": today}),
             hearing_form=HearingForm(prefix="h", initial={"court": proceeding.court}),
-            appeal_form=_appeal_form(request, accused, prefix="p")
+            appeal_form=_appeal_form(request, accused, list(proceeding.appeals.all()), prefix="p")
             if proceeding.judgment_on
             else None,
             claim_form=ClaimLinkForm(
@@ -256,8 +256,7 @@ def proceeding_add(request: HttpRequest, proceeding_id: UUID, what: str) -> Http
         "claim": {"claims": selectors.case_claims(actor=actor, case_id=proceeding.case_id)},
         "appeal": {
             "judgments": [j for a in accused.values() for j in a.judgments.all()],
-            "states": orgs.state_list(),
-            "districts": orgs.district_list(),
+            "appeals": list(proceeding.appeals.all()),
         },
     }.get(what, {})
 
@@ -272,8 +271,8 @@ def proceeding_add(request: HttpRequest, proceeding_id: UUID, what: str) -> Http
         if what == "hearing":
             return services.hearing_add(actor=actor, proceeding=proceeding, **data)
         if what == "appeal":
-            data["state_id"], data["district_id"] = data.pop("state"), data.pop("district")
-            return services.appeal_file(actor=actor, proceeding=proceeding, **data)
+            values = AppealForm.service_values(data)
+            return services.appeal_file(actor=actor, proceeding=proceeding, **values)
         return services.compensation_link(
             actor=actor, proceeding=proceeding, claim_id=data["claim"]
         )
@@ -489,9 +488,11 @@ def appeal_edit(request: HttpRequest, appeal_id: UUID) -> HttpResponse:
         "state": appeal.state_id,
         "district": appeal.district_id,
         "judgments": selectors.appeal_judgment_ids(appeal=appeal),
+        "appeal_from": str(appeal.appeal_from_id) if appeal.appeal_from_id else "",
     }
     accused = selectors.proceeding_accused(proceeding=appeal.proceeding)
-    form = _appeal_form(request, accused, initial=initial)
+    earlier = [a for a in appeal.proceeding.appeals.all() if a.pk != appeal.pk]
+    form = _appeal_form(request, accused, earlier, initial=initial)
     return _correct(
         request,
         appeal,
@@ -660,7 +661,8 @@ def _outcome_filters(request: HttpRequest) -> dict[str, Any]:
 def outcomes(request: HttpRequest) -> HttpResponse:
     """Outcomes per state, district, police station or court, with a chart and its table, and
     why hearings were adjourned there; for all years or one year of FIR or of judgment."""
-    data = selectors.outcomes(actor=actor_of(request), **_outcome_filters(request))
+    filters = _outcome_filters(request)
+    data = selectors.outcomes_read(actor=actor_of(request), channel="page", **filters)
     context = {
         "o": data,
         "groupings": GROUPING_LABELS,
@@ -681,16 +683,32 @@ def _blank(value: int | None) -> int | str:
 
 def outcomes_csv(request: HttpRequest) -> HttpResponse:
     """The outcome table as CSV (suppressed cells empty, as on the page); with
-    ``table=adjournments`` the adjourned hearings per place and reason instead."""
+    ``table=adjournments`` the adjourned hearings per place and reason instead, with
+    ``table=appeals`` the appeals per place (filed, pending, each decided outcome)."""
     import csv
 
-    data = selectors.outcomes(actor=actor_of(request), **_outcome_filters(request))
-    adjournments = request.GET.get("table") == "adjournments"
-    name = "legal-adjournments" if adjournments else "legal-outcomes"
+    filters = _outcome_filters(request)
+    data = selectors.outcomes_read(actor=actor_of(request), channel="csv", **filters)
+    table = request.GET.get("table", "")
+    adjournments = table == "adjournments"
+    name = {"adjournments": "legal-adjournments", "appeals": "legal-appeals"}.get(
+        table, "legal-outcomes"
+    )
     year = f"-{data.year_of}-{data.year}" if data.year else ""
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{name}-{data.by}{year}.csv"'
     writer = csv.writer(response)
+    if table == "appeals":
+        # Every outcome has its column, counted or not, so files of two years line up.
+        writer.writerow([data.by, *selectors.APPEAL_COLUMNS])
+        for appeal_row in data.appeal_rows:
+            writer.writerow(
+                [
+                    appeal_row.label,
+                    *(_blank(appeal_row.counts[c]) for c in selectors.APPEAL_COLUMNS),
+                ]
+            )
+        return response
     if adjournments:
         # Every reason has its column, counted or not, so files of two years line up.
         reasons = selectors.ADJOURNMENT_REASONS

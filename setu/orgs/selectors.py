@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 from django.db.models import QuerySet
+from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from setu.access import policy
@@ -203,6 +204,45 @@ class OrganisationChoiceField(forms.ModelChoiceField):
 
     def label_from_instance(self, obj: Organisation) -> str:
         return organisation_label(obj)
+
+
+class PlaceFieldsMixin:
+    """A state select that reloads the district select (htmx, ``registry:district-options``),
+    with a no-JavaScript fallback: only the chosen state's districts are valid. Every form with
+    a state and a district uses it (registry's, legal's appeal form)."""
+
+    state_field = "state"
+    district_field = "district"
+
+    def _setup_places(self, data: Any) -> None:
+        fields = self.fields  # type: ignore[attr-defined]
+        prefix = self.add_prefix  # type: ignore[attr-defined]
+        fields[self.state_field] = forms.ModelChoiceField(
+            label=_("State / UT"), queryset=state_list(), required=False
+        )
+        # Districts are listed once a state is chosen: ~780 options would weigh on a cheap phone.
+        fields[self.district_field] = forms.ModelChoiceField(
+            label=_("District"),
+            queryset=district_list().none(),
+            required=False,
+            help_text=_("Choose the state first."),
+            error_messages={"invalid_choice": _("Choose a district of the state chosen.")},
+        )
+        district_id = f"id_{prefix(self.district_field)}"
+        fields[self.state_field].widget.attrs.update(
+            {
+                "hx-get": reverse_lazy("registry:district-options"),
+                "hx-target": f"#{district_id}",
+                "hx-trigger": "change",
+                "hx-swap": "innerHTML",
+                "aria-controls": district_id,
+            }
+        )
+        state = (data or {}).get(prefix(self.state_field)) if data else None
+        state = state or (self.initial or {}).get(self.state_field)  # type: ignore[attr-defined]
+        if state:
+            code = getattr(state, "pk", state)
+            fields[self.district_field].queryset = district_list(state_code=code)
 
 
 # What the audit trail needs to name organisations and members (registered in apps.py).

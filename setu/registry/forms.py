@@ -5,13 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.urls import reverse_lazy
 from django.utils.translation import gettext_lazy as _
 
 from setu.core.countries import country_choices
 from setu.core.forms import DateInput
-from setu.orgs import selectors as places
-from setu.orgs.selectors import OrganisationChoiceField
+from setu.orgs.selectors import OrganisationChoiceField, PlaceFieldsMixin
 from setu.registry.models import (
     AddressKind,
     AliasKind,
@@ -38,42 +36,6 @@ from setu.registry.text import AADHAAR_ERROR
 
 def _blank(choices: list[tuple[str, Any]], label: Any = "—") -> list[tuple[str, Any]]:
     return [("", label), *choices]
-
-
-class PlaceFieldsMixin:
-    """A state select that reloads the district select (htmx), with a no-JavaScript fallback."""
-
-    state_field = "state"
-    district_field = "district"
-
-    def _setup_places(self, data: Any) -> None:
-        fields = self.fields  # type: ignore[attr-defined]
-        prefix = self.add_prefix  # type: ignore[attr-defined]
-        fields[self.state_field] = forms.ModelChoiceField(
-            label=_("State / UT"), queryset=places.state_list(), required=False
-        )
-        # Districts are listed once a state is chosen: ~780 options would weigh on a cheap phone.
-        fields[self.district_field] = forms.ModelChoiceField(
-            label=_("District"),
-            queryset=places.district_list().none(),
-            required=False,
-            help_text=_("Choose the state first."),
-        )
-        district_id = f"id_{prefix(self.district_field)}"
-        fields[self.state_field].widget.attrs.update(
-            {
-                "hx-get": reverse_lazy("registry:district-options"),
-                "hx-target": f"#{district_id}",
-                "hx-trigger": "change",
-                "hx-swap": "innerHTML",
-                "aria-controls": district_id,
-            }
-        )
-        state = (data or {}).get(prefix(self.state_field)) if data else None
-        state = state or (self.initial or {}).get(self.state_field)  # type: ignore[attr-defined]
-        if state:
-            code = getattr(state, "pk", state)
-            fields[self.district_field].queryset = places.district_list(state_code=code)
 
 
 class PersonSearchForm(forms.Form):

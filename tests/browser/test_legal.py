@@ -93,3 +93,27 @@ def test_record_an_fir_and_an_adjourned_hearing_then_find_the_next_date(page, va
     ui.link("Case bundle").click()
     page.wait_for_url(re.compile(rf"/legal/proceedings/{UUID}/bundle/$"))
     assert page.get_by_text(fir_number).count() >= 1
+
+
+def test_the_appeal_form_lists_the_districts_of_the_state_chosen(page, variant):
+    """The appeal form's district select follows its state select (htmx, the same place
+    fields as every form with a state and a district): none before a state is chosen, then only
+    that state's, swapped again when the state changes."""
+    ui = Ui(page, variant)
+    ui.sign_in("murshidabad-ngo.legal_officer")
+    ui.navigate("Legal")
+    followed = page.get_by_role("region", name=ui.exact("Proceedings"))
+    followed.get_by_role("link").first.click()
+    page.wait_for_url(re.compile(rf"/legal/proceedings/{UUID}/$"))
+    # The appeal form on its own page (the proceeding's page shows it once it is judged).
+    page.goto(page.url + "add/appeal/")
+    state = page.get_by_label(ui.exact("State"))
+    district = page.get_by_label(ui.exact("District"))
+    assert district.locator("option").count() == 1  # "—": choose the state first
+    state.select_option(label="West Bengal")  # htmx asks for that state's districts
+    district.locator("option", has_text="Murshidabad").wait_for(state="attached")
+    assert district.locator("option", has_text="Pune").count() == 0
+    district.select_option(label="Murshidabad")
+    state.select_option(label="Maharashtra")
+    district.locator("option", has_text="Pune").wait_for(state="attached")
+    assert district.locator("option", has_text="Murshidabad").count() == 0

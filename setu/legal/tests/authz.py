@@ -292,5 +292,6 @@ ENTRIES += [
     Entry("api:legal-plain-status", MESSENGERS, consented_kw, method="post", is_api=True),
     Entry("api:legal-calendar", READERS, is_api=True),
     Entry("api:legal-deadlines", READERS, is_api=True),
+    Entry("api:legal-outcomes", COUNTERS, is_api=True),
     Entry("api:legal-bundle", PROCEEDING_READERS, proceeding_kw, is_api=True),
 ]

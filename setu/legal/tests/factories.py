@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import factory
 
+from setu.legal import services
 from setu.legal.models import (
     Accused,
     Appeal,
@@ -52,6 +54,13 @@ class HearingFactory(factory.django.DjangoModelFactory):
     proceeding = factory.SubFactory(ProceedingFactory)
     on = datetime.date(2026, 3, 2)
     court = "Sessions Court, Mumbai"
+
+    @classmethod
+    def _create(cls, model_class: type[Hearing], *args: Any, **kwargs: Any) -> Hearing:
+        # With its proceeding's place, as the services write every hearing.
+        hearing = services.hearing_placed(model_class(*args, **kwargs), kwargs["proceeding"])
+        hearing.save()
+        return hearing
 
 
 class MeasureFactory(factory.django.DjangoModelFactory):
