@@ -247,15 +247,20 @@ def married_level(family: int, sex_a: str, sex_b: str) -> int:
     return _FAMILY_MARRIED if family == _FAMILY_DIFFERENT and woman(sex_a, sex_b) else family
 
 
+def _women(sex_a: Any, sex_b: Any, sexes: Sequence[str]) -> Any:
+    import numpy as np
+
+    female = np.array([s == "F" for s in sexes], dtype=bool)
+    male = np.array([s == "M" for s in sexes], dtype=bool)
+    return (female[sex_a] | female[sex_b]) & ~male[sex_a] & ~male[sex_b]
+
+
 def married_levels(family: Any, sex_a: Any, sex_b: Any, sexes: Sequence[str]) -> Any:
     """``married_level`` for arrays: family levels, and both records' indices into the
     table ``sexes`` of distinct normalised sex values (the batch pipeline's form)."""
     import numpy as np
 
-    female = np.array([s == "F" for s in sexes], dtype=bool)
-    male = np.array([s == "M" for s in sexes], dtype=bool)
-    both = (female[sex_a] | female[sex_b]) & ~male[sex_a] & ~male[sex_b]
-    married = (np.asarray(family) == _FAMILY_DIFFERENT) & both
+    married = (np.asarray(family) == _FAMILY_DIFFERENT) & _women(sex_a, sex_b, sexes)
     return np.where(married, _FAMILY_MARRIED, family).astype(np.asarray(family).dtype)
 
 

@@ -145,6 +145,16 @@ def test_a_married_womans_name_change_weighs_less_than_a_mans() -> None:
     assert "husband" in next(e.text for e in woman.fields if e.field == "family_name")
 
 
+def test_a_womans_fathers_names_that_differ_stay_a_plain_disagreement() -> None:
+    # "Father's or husband's name" is one field on Indian forms (D/o, W/o), but a father's
+    # name that differs is too strong a sign of two women to weaken: a "married" level for
+    # it lowered precision on the second generator (bench/README.md, 2026-12-07, gen2r).
+    wife = replace(_woman("a", "Sarkar"), father_name="Bikash Sarkar")
+    daughter = replace(_woman("b", "Mandal"), father_name="Haripada Mandal")
+    levels = _levels(wife, daughter)
+    assert (levels["family_name"], levels["father_name"]) == ("married", "different")
+
+
 @pytest.mark.parametrize("surname", ["Devi", "Bibi", "Khatun", "Begum", "Kumari", "Bai"])
 def test_a_generic_married_surname_counts_as_not_recorded(surname: str) -> None:
     assert _levels(_woman("a", surname), _woman("b", "Mandal"))["family_name"] == "missing"
@@ -152,7 +162,8 @@ def test_a_generic_married_surname_counts_as_not_recorded(surname: str) -> None:
 
 def test_the_batch_pipeline_gives_the_married_and_state_levels_as_compare_does() -> None:
     records = [
-        _woman("a", "Mandal"), _woman("b", "Sarkar"), _woman("c", "Sarkar", sex=""),
+        _woman("a", "Mandal"), replace(_woman("b", "Sarkar"), father_name="Bikash"),
+        replace(_woman("c", "Sarkar", sex=""), father_name="Gopal"),
         _woman("d", "Roy", sex="M"), _woman("e", "Ghosh", sex="M"),
         replace(_woman("f", "Pal"), district=""), PersonRecord("g", given_name="Anjali Priya"),
         PersonRecord("h", given_name="Anjali Priya", family_name="Singh", state="WB"),
