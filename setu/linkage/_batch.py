@@ -22,6 +22,7 @@ from ._compare import (
     compare_prepared_names,
     compare_village,
     date_digits,
+    married_levels,
 )
 from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, TF_LEVELS, MatchConfig, family_ceilings
 from ._features import Features, features, name_frequency_key
@@ -693,7 +694,7 @@ def pair_levels(frame: Frame, a: Any, b: Any, memos: dict[int, LevelMemo] | None
     names = pairwise(0)
     cols = {
         "given_name": names[:, 0],
-        "family_name": names[:, 1],
+        "family_name": married_levels(names[:, 1], ids[1][a], ids[1][b], t[1]),
         "sex": _equality_levels(ids[1][a], ids[1][b], t[1]),
         "birth": _birth_levels(ids[2][a], ids[2][b], t[2]),
         "father_name": pairwise(3)[:, 0],

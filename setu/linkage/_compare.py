@@ -7,7 +7,9 @@ distinct pair of feature values), so every path scores a pair identically.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from functools import lru_cache
+from typing import Any
 
 from rapidfuzz.distance import OSA, JaroWinkler
 
@@ -24,11 +26,13 @@ LEVELS: dict[str, tuple[str, ...]] = {
     "birth": (
         "missing", "far", "near", "consistent", "year", "date_typo", "date_swapped", "date",
     ),
-    "family_name": ("missing", "different", "similar", "sound"),
+    "family_name": ("missing", "different", "married", "similar", "sound"),
     "father_name": ("missing", "different", "similar", "partial", "sound"),
     "mother_name": ("missing", "different", "similar", "partial", "sound"),
     "village": ("missing", "different", "similar", "sound"),
-    "place": ("missing", "other_state", "same_state", "related_district", "same_district"),
+    "place": (
+        "missing", "other_state", "same_state", "state_only", "related_district", "same_district",
+    ),
     "phone": ("missing", "different", "same"),
 }  # fmt: skip
 FIELDS: tuple[str, ...] = tuple(LEVELS)
@@ -36,6 +40,9 @@ FIELDS: tuple[str, ...] = tuple(LEVELS)
 PERSON_FIELDS: frozenset[str] = frozenset({"given_name", "sex", "birth"})
 
 _SIMILAR = 0.88
+_FAMILY_DIFFERENT, _FAMILY_MARRIED, _FAMILY_SIMILAR, _FAMILY_SOUND = (
+    LEVELS["family_name"].index(n) for n in ("different", "married", "similar", "sound")
+)
 
 
 def _jw(a: str, b: str) -> float:
@@ -84,10 +91,13 @@ class PreparedName:
         "sfk",
         "sg",
         "sgk",
+        "unsplit",
         "words_w",
     )  # fmt: skip
 
     def __init__(self, d: NameDesc) -> None:
+        # The record as written, when its family name was split off the given names.
+        self.unsplit = PreparedName(d.unsplit()) if d.split else None
         self.given, self.family, self.alias = d.given, d.family, d.alias
         self.ja, self.jf = "".join(d.given), "".join(d.family)
         self.sg, self.sf = " ".join(d.given), " ".join(d.family)
@@ -134,7 +144,25 @@ def compare_names(a: NameDesc, b: NameDesc) -> tuple[int, int]:
 
 def compare_prepared_names(a: PreparedName, b: PreparedName) -> tuple[int, int]:
     """``compare_names`` of two prepared names (the batch pipeline prepares each distinct
-    name once)."""
+    name once).
+
+    A record with no family name whose given-name column holds several words is read with
+    its last word as the family name ("Puja Das"); that word may as well be a second given
+    name ("Mohammad Rafiq", "Anjali Priya"). Where that reading makes the family names
+    disagree, the record is also read as written (every word a given name, no family name)
+    and that reading is taken if its given names agree better: a family name that was not
+    recorded is missing, not different.
+    """
+    g, f = _compare_read(a, b)
+    if f == 1 and (a.unsplit is not None or b.unsplit is not None):
+        g2, f2 = _compare_read(a.unsplit or a, b.unsplit or b)
+        if g2 > g:
+            return g2, f2
+    return g, f
+
+
+def _compare_read(a: PreparedName, b: PreparedName) -> tuple[int, int]:
+    """(given level, family level) of two names as they were read."""
     ga, gb, fa, fb = a.given, b.given, a.family, b.family
     fam = _compare_family(a, b)
     if not ga or not gb:
@@ -146,7 +174,7 @@ def compare_prepared_names(a: PreparedName, b: PreparedName) -> tuple[int, int]:
         return 6, fam
     if a.kfull == b.kfull:
         # Same words, split differently between the given and family columns.
-        return 6, 3
+        return 6, _FAMILY_SOUND
     # Each given name against the other record's family name, worked out at most once:
     # the swap rule and the name-in-the-family-column rule both ask.
     near_ab = bool(fb) and _near_k(ja, a.ja_snd, b.jf, b.jf_snd)
@@ -154,7 +182,7 @@ def compare_prepared_names(a: PreparedName, b: PreparedName) -> tuple[int, int]:
     if fa and near_ab:
         near_ba = _near_k(a.jf, a.jf_snd, jb, b.ja_snd)
         if near_ba:
-            return 5, 3
+            return 5, _FAMILY_SOUND
     if not a.sgk.isdisjoint(b.sgk) or any(_sounds_k(x, y) for x in a.gsnd for y in b.gsnd):
         return 4, fam
     if near_ab or (
@@ -195,10 +223,45 @@ def _compare_family(a: PreparedName, b: PreparedName) -> int:
     if not a.family or not b.family:
         return 0
     if a.jfk == b.jfk or not a.sfk.isdisjoint(b.sfk):
-        return 3
+        return _FAMILY_SOUND
     if _similar(a.sf, b.sf):
-        return 2
-    return 1
+        return _FAMILY_SIMILAR
+    return _FAMILY_DIFFERENT
+
+
+def woman(sex_a: str, sex_b: str) -> bool:
+    """Both records can be of one woman: one or both say female, neither says male."""
+    return "F" in (sex_a, sex_b) and "M" not in (sex_a, sex_b)
+
+
+def married_level(family: int, sex_a: str, sex_b: str) -> int:
+    """A woman's family names that differ: "married", not plain "different".
+
+    In India a woman commonly takes her husband's family name at marriage, and one record
+    (a missing-person report filed by her parents) holds her father's name while another
+    (a rescue, years later) holds her husband's. Her family-name disagreement is therefore
+    weaker evidence of two people than a man's; the level has its own, smaller weight.
+    (Generic married-woman surnames, Devi, Bibi, Khatun, Begum, Kumari, Bai, are removed
+    as honorifics in normalisation: against a real surname they count as not recorded.)
+    """
+    return _FAMILY_MARRIED if family == _FAMILY_DIFFERENT and woman(sex_a, sex_b) else family
+
+
+def _women(sex_a: Any, sex_b: Any, sexes: Sequence[str]) -> Any:
+    import numpy as np
+
+    female = np.array([s == "F" for s in sexes], dtype=bool)
+    male = np.array([s == "M" for s in sexes], dtype=bool)
+    return (female[sex_a] | female[sex_b]) & ~male[sex_a] & ~male[sex_b]
+
+
+def married_levels(family: Any, sex_a: Any, sex_b: Any, sexes: Sequence[str]) -> Any:
+    """``married_level`` for arrays: family levels, and both records' indices into the
+    table ``sexes`` of distinct normalised sex values (the batch pipeline's form)."""
+    import numpy as np
+
+    married = (np.asarray(family) == _FAMILY_DIFFERENT) & _women(sex_a, sex_b, sexes)
+    return np.where(married, _FAMILY_MARRIED, family).astype(np.asarray(family).dtype)
 
 
 @lru_cache(maxsize=500_000)
@@ -297,14 +360,18 @@ def compare_place(a: PlaceDesc | None, b: PlaceDesc | None) -> int:
         return 0
     if a.district and b.district:
         if a.district == b.district:
-            return 4
+            return 5
         if b.district in related_districts(a.district):
-            return 3
+            return 4
     if a.state and b.state:
         if a.state.startswith("~") != b.state.startswith("~"):
             # One state resolved, one not: the unresolved one may be a misspelling of it.
             return 0
-        return 2 if a.state == b.state else 1
+        if a.state != b.state:
+            return 1
+        # Same state. Two districts recorded and different is a (weak) disagreement; a
+        # district recorded on one side only is unknown, not different: the state agrees.
+        return 2 if a.district and b.district else 3
     return 0
 
 
@@ -315,7 +382,7 @@ def compare(a: Features, b: Features) -> tuple[int, ...]:
         g,
         compare_sex(a.sex, b.sex),
         compare_birth(a.birth, b.birth),
-        f,
+        married_level(f, a.sex, b.sex),
         compare_parent(a.father, b.father),
         compare_parent(a.mother, b.mother),
         compare_village(a.village, b.village),

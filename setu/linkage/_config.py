@@ -14,6 +14,11 @@ from ._compare import FIELDS, LEVELS, PERSON_FIELDS
 # from what is known about Indian case records (common given names, shared surnames,
 # estimated ages, shared family phones), not fitted to any test set. `estimate()` can
 # refit m and u with EM on the caller's own unlabelled data.
+# The family name splits its disagreement by sex ("married" where the pair can be one woman:
+# she may carry her husband's surname). The values are shares of all pairs, women about four
+# in five of a register of trafficking survivors: "different" keeps its former weight (a
+# man's family name differs in about one pair of his in six), "married" is a third of one
+# woman's pairs.
 DEFAULT_MU: dict[str, tuple[tuple[float, float], ...]] = {
     "given_name": (
         (1, 1), (0.03, 0.96), (0.08, 0.004), (0.05, 0.002), (0.06, 0.005), (0.05, 0.0005),
@@ -24,11 +29,11 @@ DEFAULT_MU: dict[str, tuple[tuple[float, float], ...]] = {
         (1, 1), (0.03, 0.80), (0.06, 0.15), (0.35, 0.15), (0.25, 0.04), (0.01, 0.00125),
         (0.02, 0.0005), (0.23, 0.0015),
     ),
-    "family_name": ((1, 1), (0.15, 0.90), (0.05, 0.02), (0.83, 0.04)),
+    "family_name": ((1, 1), (0.03, 0.18), (0.28, 0.72), (0.05, 0.02), (0.83, 0.04)),
     "father_name": ((1, 1), (0.12, 0.97), (0.08, 0.01), (0.15, 0.01), (0.65, 0.002)),
     "mother_name": ((1, 1), (0.15, 0.97), (0.08, 0.01), (0.12, 0.01), (0.65, 0.003)),
     "village": ((1, 1), (0.20, 0.97), (0.15, 0.005), (0.65, 0.002)),
-    "place": ((1, 1), (0.08, 0.85), (0.12, 0.12), (0.03, 0.005), (0.77, 0.03)),
+    "place": ((1, 1), (0.08, 0.85), (0.12, 0.12), (0.16, 0.05), (0.03, 0.005), (0.77, 0.03)),
     "phone": ((1, 1), (0.45, 0.999), (0.55, 0.0005)),
 }  # fmt: skip
 
@@ -242,26 +247,44 @@ def name_frequency_adjustment(cfg: MatchConfig, level: int, frequency: float) ->
 _GIVEN, _BIRTH, _FAMILY = (FIELDS.index(f) for f in ("given_name", "birth", "family_name"))
 _VILLAGE, _PLACE = FIELDS.index("village"), FIELDS.index("place")
 _DIFFERENT_GIVEN = LEVELS["given_name"].index("different")
-_SAME_DATE = LEVELS["birth"].index("date")
+_FULL_DATES = [LEVELS["birth"].index(n) for n in ("date_typo", "date_swapped", "date")]
 _FAMILY_AGREES = LEVELS["family_name"].index("similar")
 _VILLAGE_AGREES = LEVELS["village"].index("similar")
 _PLACE_AGREES = LEVELS["place"].index("related_district")
+_OTHER_STATE = LEVELS["place"].index("other_state")
+# Household fields that tie a record to one family (the district does not: many families
+# share it), with the lowest level at which each agrees.
+_FAMILY_TIES = tuple(
+    (FIELDS.index(f), LEVELS[f].index(lv))
+    for f, lv in (
+        ("family_name", "similar"),
+        ("father_name", "similar"),
+        ("mother_name", "similar"),
+        ("village", "similar"),
+        ("phone", "same"),
+    )
+)
 
 REVIEW_REASON = (
-    "Same full date of birth, family name and place, but a different given name: one "
-    "person renamed or recorded under another name, or twins or sisters. A caseworker "
-    "should decide."
+    "A different given name, but the same full date of birth and the same family (family "
+    "name, parents, village, phone or place): one person renamed or recorded under another "
+    "name, or twins or sisters. A caseworker should decide."
 )
 
 
 def review_mask(levels: Any) -> Any:
     """Pairs whose evidence conflicts in the way only a person can settle (the review band).
 
-    A different given name with the same full date of birth, family name and place: a full
+    A different given name with the same full date of birth and the same family: a full
     date of birth is strong evidence of one person (siblings rarely share one; twins are
     about 1.5% of births), yet it can be twins, a sister, or a survivor whom traffickers
-    renamed. The weights decide whether such a pair merges; the pair is also reported for
-    review, so neither a merge nor a split of it is silent. ``levels``: (n, len(FIELDS)).
+    renamed, with no alias recorded, so that only the other evidence links the two. The
+    weights decide whether such a pair merges; the pair is also reported for review, so
+    neither a merge nor a split of it is silent. "The same family" is the family name with
+    the village or the district, or any two of family name, father's name, mother's name,
+    village and phone with the district not in another state (a record may lack the family
+    name). The full date may be one typo apart or have day and month swapped.
+    ``levels``: (n, len(FIELDS)).
     """
     import numpy as np
 
@@ -269,12 +292,10 @@ def review_mask(levels: Any) -> Any:
     if lv.ndim == 1:
         lv = lv.reshape(1, -1)
     place = (lv[:, _VILLAGE] >= _VILLAGE_AGREES) | (lv[:, _PLACE] >= _PLACE_AGREES)
-    return (
-        (lv[:, _GIVEN] == _DIFFERENT_GIVEN)
-        & (lv[:, _BIRTH] == _SAME_DATE)
-        & (lv[:, _FAMILY] >= _FAMILY_AGREES)
-        & place
-    )
+    family = (lv[:, _FAMILY] >= _FAMILY_AGREES) & place
+    ties = sum((lv[:, c] >= agrees).astype(np.int8) for c, agrees in _FAMILY_TIES)
+    family |= (ties >= 2) & (lv[:, _PLACE] != _OTHER_STATE)
+    return (lv[:, _GIVEN] == _DIFFERENT_GIVEN) & np.isin(lv[:, _BIRTH], _FULL_DATES) & family
 
 
 def probability(log2_odds: float) -> float:

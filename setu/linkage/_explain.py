@@ -111,6 +111,8 @@ def _texts(field: str, level: str, left: str, right: str, fa: Features, fb: Feat
         return {
             "sound": f"Family names sound the same {pair} — shared by the whole family",
             "similar": f"Family names are spelled similarly {pair}",
+            "married": f"Family names differ {pair} — weak for a woman, who may be recorded "
+            "under her father's or her husband's family name",
             "different": f"Family names differ {pair} — weak, names change with marriage "
             "and between records",
         }[level]
@@ -133,6 +135,7 @@ def _texts(field: str, level: str, left: str, right: str, fa: Features, fb: Feat
             "same_district": f"Same district {pair}",
             "related_district": f"Districts that were one district before a split {pair}",
             "same_state": f"Different districts in the same state {pair}",
+            "state_only": f"Same state; the district is recorded on one side only {pair}",
             "other_state": f"Different states {pair}",
         }[level]
     return {

@@ -24,15 +24,29 @@ class NameDesc:
     gkeys: tuple[str, ...] = ()
     fkeys: tuple[str, ...] = ()
     akeys: tuple[str, ...] = ()
+    # The family name was not recorded: ``family`` is the last word of the given-name
+    # column, which may be a surname ("Puja Das") or a second given name ("Mohammad
+    # Rafiq"). The comparators also read the record as written (``unsplit``).
+    split: bool = False
 
     @classmethod
     def of(
-        cls, given: tuple[str, ...], family: tuple[str, ...], alias: tuple[str, ...]
+        cls,
+        given: tuple[str, ...],
+        family: tuple[str, ...],
+        alias: tuple[str, ...],
+        split: bool = False,
     ) -> NameDesc:
         def k(toks: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(phonetic_key(t) for t in toks)
 
-        return cls(given, family, alias, k(given), k(family), k(alias))
+        return cls(given, family, alias, k(given), k(family), k(alias), split)
+
+    def unsplit(self) -> NameDesc:
+        """The name as written when ``split``: every word a given name, no family name."""
+        return NameDesc(
+            self.given + self.family, (), self.alias, self.gkeys + self.fkeys, (), self.akeys
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,13 +168,14 @@ def name_desc(record: PersonRecord) -> NameDesc:
     if not given and family:
         # A single name written in the family-name column.
         given, family = family, ()
-    if not family and len(given) > 1:
+    split = not family and len(given) > 1
+    if split:
         # "Puja Das" merged into one field: the last word is the likeliest surname.
         given, family = given[:-1], given[-1:]
     alias: list[str] = []
     for part in re.split(r"[|;,/]", record.alias):
         alias.extend(strip_honorifics(_name_tokens(part)))
-    return NameDesc.of(given, family, tuple(dict.fromkeys(alias)))
+    return NameDesc.of(given, family, tuple(dict.fromkeys(alias)), split)
 
 
 @lru_cache(maxsize=200_000)

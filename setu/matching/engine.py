@@ -147,6 +147,10 @@ _VALUE_FREE = {
     ("birth", "far"): gettext_lazy("Ages too far apart to be one person"),
     ("family_name", "sound"): gettext_lazy("Family names sound the same"),
     ("family_name", "similar"): gettext_lazy("Family names are spelled similarly"),
+    ("family_name", "married"): gettext_lazy(
+        "Family names differ: weak for a woman, who may be recorded under her father's or her "
+        "husband's family name"
+    ),
     ("family_name", "different"): gettext_lazy("Family names differ"),
     ("father_name", "sound"): gettext_lazy("Fathers' names sound the same"),
     ("father_name", "partial"): gettext_lazy("Fathers' names partly agree"),
@@ -164,6 +168,9 @@ _VALUE_FREE = {
         "Home districts that were one district before a split"
     ),
     ("place", "same_state"): gettext_lazy("Home districts in the same state"),
+    ("place", "state_only"): gettext_lazy(
+        "Same home state; the district is recorded on one side only"
+    ),
     ("place", "other_state"): gettext_lazy("Home places in different states"),
     ("phone", "same"): gettext_lazy("Same phone number (families share phones: weak on its own)"),
     ("phone", "different"): gettext_lazy("Different phone numbers"),
@@ -179,8 +186,9 @@ _VERDICTS = {
 }
 _DIFFERENT = gettext_lazy("Probably different people")
 _REVIEW_REASON = gettext_lazy(
-    "Same full date of birth, family name and place, but a different given name: one person "
-    "renamed or recorded under another name, or twins or sisters. A caseworker should decide."
+    "A different given name, but the same full date of birth and the same family (family "
+    "name, parents, village, phone or place): one person renamed or recorded under another "
+    "name, or twins or sisters. A caseworker should decide."
 )
 _HOUSEHOLD_CAPPED = gettext_lazy(
     "Family, place and phone evidence was counted only in part, because brothers and sisters "

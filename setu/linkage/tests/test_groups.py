@@ -61,7 +61,8 @@ def test_a_namesake_matching_only_a_sparse_record_stays_apart() -> None:
 
 def test_details_spread_over_a_persons_records_add_up() -> None:
     # Her birth date and family are in two records; a later record gives her mother and
-    # village, each of which only one earlier record holds.
+    # village, each of which only one earlier record holds. The later record names no
+    # state (a shared state with no district on either side is evidence of its own).
     dated = {"given_name": "Rimpa", "family_name": "Mridha", "sex": "F", "birth_date": "2006-03-14"}
     later = PersonRecord(
         "S3",
@@ -71,7 +72,6 @@ def test_details_spread_over_a_persons_records_add_up() -> None:
         recorded_on="2023-05-01",
         mother_name="Shilpi",
         village="Durgatala",
-        state="West Bengal",
     )
     records = [
         PersonRecord("S1", **dated, father_name="Gopal Mridha", mother_name="Shilpi", state="WB"),
@@ -154,7 +154,8 @@ def test_selection_discount_is_the_union_bound_for_the_pairs_that_missed() -> No
 
 
 def _woman(rid: str, given: str, **fields: str) -> PersonRecord:
-    return PersonRecord(rid, given_name=given, sex="F", state="West Bengal", **fields)
+    # No place: the village is to be her household's only evidence.
+    return PersonRecord(rid, given_name=given, sex="F", **fields)
 
 
 def test_a_field_only_one_of_several_records_agrees_on_is_discounted() -> None:
