@@ -14,6 +14,9 @@ from typing import Any
 from ._blocking import blocking_keys, is_broad_key, sort_key
 from ._compare import (
     _SIMILAR,
+    FAMILY_DIFFERENT,
+    FAMILY_SIMILAR,
+    FAMILY_SOUND,
     FIELDS,
     PreparedName,
     compare_birth,
@@ -22,6 +25,7 @@ from ._compare import (
     compare_prepared_names,
     compare_village,
     date_digits,
+    married_level,
     married_levels,
 )
 from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, TF_LEVELS, MatchConfig, family_ceilings
@@ -442,9 +446,12 @@ def _simple_name(p: PreparedName) -> bool:
     """A name of at most one given, one family and one alias word, one key per word: for
     two such names ``compare_prepared_names`` reduces to the steps ``prepared_name_levels``
     takes over arrays (the key-set tests become tests of single keys, and the test of
-    every given word's sound against the other's is the one-word test before it)."""
+    every given word's sound against the other's is the one-word test before it). A name
+    whose family name was split off its given names is also read as written, which only
+    the scalar comparator does."""
     return (
-        len(p.given) <= 1
+        p.unsplit is None
+        and len(p.given) <= 1
         and len(p.family) <= 1
         and _one_alias(p)
         and _one_key(p.sgk, p.kg)
@@ -497,15 +504,17 @@ def prepared_name_levels(values: list[Any], base: int, codes: Any) -> Any:
     given = np.zeros(len(pos), dtype=np.int8)
     has_fa, has_fb = has_family[L], has_family[H]
 
-    # Family level: 0 unless both recorded; 3 same key; 2 similar spelling; 1.
+    # Family level: missing unless both recorded; sound (same key); similar spelling;
+    # different ("married" is decided later, from the records' sex).
     fam = np.zeros(len(pos), dtype=np.int8)
     both = np.nonzero(has_fa & has_fb)[0]
-    fam[both] = 1
+    fam[both] = FAMILY_DIFFERENT
     x, y = L[both], H[both]
     same = col["jfk"][x] == col["jfk"][y]
-    fam[both[same]] = 3
+    fam[both[same]] = FAMILY_SOUND
     t = both[~same]
-    fam[t[_similar_v(col["jf"][L[t]], col["jf"][H[t]], lens["jf"][L[t]], lens["jf"][H[t]])]] = 2
+    similar = _similar_v(col["jf"][L[t]], col["jf"][H[t]], lens["jf"][L[t]], lens["jf"][H[t]])
+    fam[t[similar]] = FAMILY_SIMILAR
     family = fam.copy()
 
     def near(xs: Any, xa: str, xk: str, ys: Any, ya: str, yk: str) -> Any:
@@ -535,7 +544,7 @@ def prepared_name_levels(values: list[Any], base: int, codes: Any) -> Any:
         | _sounds_v(col["gk"][x], col["gs"][x], col["gk"][y], col["gs"][y], lens["gk"][x]),
         6,
     )
-    u = settle(col["kfull"][L[u]] == col["kfull"][H[u]], 6, 3)
+    u = settle(col["kfull"][L[u]] == col["kfull"][H[u]], 6, FAMILY_SOUND)
     x, y = L[u], H[u]
     near_ab = np.zeros(len(u), dtype=bool)
     r = np.nonzero(has_fb[u])[0]
@@ -544,7 +553,7 @@ def prepared_name_levels(values: list[Any], base: int, codes: Any) -> Any:
     r = np.nonzero(has_fa[u])[0]
     near_ba[r] = near(x[r], "jf", "f", y[r], "ja", "g")
     swapped = near_ab & near_ba
-    u, near_ab, near_ba = settle(swapped, 5, 3), near_ab[~swapped], near_ba[~swapped]
+    u, near_ab, near_ba = settle(swapped, 5, FAMILY_SOUND), near_ab[~swapped], near_ba[~swapped]
     u = settle(near_ab | near_ba, 4)
     # The alias rule: each alias word against the other name's given and alias words.
     x, y = L[u], H[u]
@@ -751,6 +760,8 @@ class RecordPairLevels:
             level = memos[c].get(p * bases[c] + q)
             got.append(self._level(c, p, q) if level is None else level)
         (g, f), birth, father, mother, village, place = got
+        sexes = self._frame.tables[1]
+        f = married_level(f, sexes[ix[1]], sexes[iy[1]])
         sex_empty, phone_empty = self._sex_empty, self._phone_empty
         sex = 0 if sex_empty[ix[1]] or sex_empty[iy[1]] else 2 if ix[1] == iy[1] else 1
         phone = 0 if phone_empty[ix[7]] or phone_empty[iy[7]] else 2 if ix[7] == iy[7] else 1

@@ -40,7 +40,7 @@ FIELDS: tuple[str, ...] = tuple(LEVELS)
 PERSON_FIELDS: frozenset[str] = frozenset({"given_name", "sex", "birth"})
 
 _SIMILAR = 0.88
-_FAMILY_DIFFERENT, _FAMILY_MARRIED, _FAMILY_SIMILAR, _FAMILY_SOUND = (
+FAMILY_DIFFERENT, FAMILY_MARRIED, FAMILY_SIMILAR, FAMILY_SOUND = (
     LEVELS["family_name"].index(n) for n in ("different", "married", "similar", "sound")
 )
 
@@ -174,7 +174,7 @@ def _compare_read(a: PreparedName, b: PreparedName) -> tuple[int, int]:
         return 6, fam
     if a.kfull == b.kfull:
         # Same words, split differently between the given and family columns.
-        return 6, _FAMILY_SOUND
+        return 6, FAMILY_SOUND
     # Each given name against the other record's family name, worked out at most once:
     # the swap rule and the name-in-the-family-column rule both ask.
     near_ab = bool(fb) and _near_k(ja, a.ja_snd, b.jf, b.jf_snd)
@@ -182,7 +182,7 @@ def _compare_read(a: PreparedName, b: PreparedName) -> tuple[int, int]:
     if fa and near_ab:
         near_ba = _near_k(a.jf, a.jf_snd, jb, b.ja_snd)
         if near_ba:
-            return 5, _FAMILY_SOUND
+            return 5, FAMILY_SOUND
     if not a.sgk.isdisjoint(b.sgk) or any(_sounds_k(x, y) for x in a.gsnd for y in b.gsnd):
         return 4, fam
     if near_ab or (
@@ -223,10 +223,10 @@ def _compare_family(a: PreparedName, b: PreparedName) -> int:
     if not a.family or not b.family:
         return 0
     if a.jfk == b.jfk or not a.sfk.isdisjoint(b.sfk):
-        return _FAMILY_SOUND
+        return FAMILY_SOUND
     if _similar(a.sf, b.sf):
-        return _FAMILY_SIMILAR
-    return _FAMILY_DIFFERENT
+        return FAMILY_SIMILAR
+    return FAMILY_DIFFERENT
 
 
 def woman(sex_a: str, sex_b: str) -> bool:
@@ -244,7 +244,7 @@ def married_level(family: int, sex_a: str, sex_b: str) -> int:
     (Generic married-woman surnames, Devi, Bibi, Khatun, Begum, Kumari, Bai, are removed
     as honorifics in normalisation: against a real surname they count as not recorded.)
     """
-    return _FAMILY_MARRIED if family == _FAMILY_DIFFERENT and woman(sex_a, sex_b) else family
+    return FAMILY_MARRIED if family == FAMILY_DIFFERENT and woman(sex_a, sex_b) else family
 
 
 def _women(sex_a: Any, sex_b: Any, sexes: Sequence[str]) -> Any:
@@ -260,8 +260,8 @@ def married_levels(family: Any, sex_a: Any, sex_b: Any, sexes: Sequence[str]) ->
     table ``sexes`` of distinct normalised sex values (the batch pipeline's form)."""
     import numpy as np
 
-    married = (np.asarray(family) == _FAMILY_DIFFERENT) & _women(sex_a, sex_b, sexes)
-    return np.where(married, _FAMILY_MARRIED, family).astype(np.asarray(family).dtype)
+    married = (np.asarray(family) == FAMILY_DIFFERENT) & _women(sex_a, sex_b, sexes)
+    return np.where(married, FAMILY_MARRIED, family).astype(np.asarray(family).dtype)
 
 
 @lru_cache(maxsize=500_000)
