@@ -17,6 +17,67 @@ from setu.orgs.models import OrganisationType, Role
 pytest_plugins = ["setu.access.tests.as_app_role"]
 
 
+@pytest.fixture(scope="session")
+def django_db_setup(
+    request: pytest.FixtureRequest,
+    django_test_environment: None,
+    django_db_blocker,
+    django_db_keepdb: bool,
+    django_db_use_migrations: bool,
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Iterator[None]:
+    """The test database: a copy of a template migrated once per run (``tests/db_template.py``)
+    instead of a migration per xdist worker. The template is the one ``scripts/test`` built
+    (``SETU_TEST_DB_TEMPLATE``), or else the first worker builds it under a lock the workers
+    share, and the last one to finish drops it. A single process, ``--reuse-db`` or
+    ``--no-migrations`` get pytest-django's own set-up."""
+    from django.test.utils import setup_databases, teardown_databases
+
+    from tests import db_template
+
+    worker = getattr(request.config, "workerinput", {}).get("workerid")
+    prepared = os.environ.get(db_template.TEMPLATE_ENV)
+    if django_db_keepdb or not django_db_use_migrations or not (worker or prepared):
+        request.getfixturevalue("django_db_modify_db_settings")
+        if not django_db_use_migrations:
+            from pytest_django.fixtures import _disable_migrations
+
+            _disable_migrations()
+        with django_db_blocker.unblock():
+            config = setup_databases(
+                verbosity=request.config.option.verbose,
+                interactive=False,
+                keepdb=django_db_keepdb,
+            )
+        yield
+        if not django_db_keepdb:
+            with django_db_blocker.unblock():
+                teardown_databases(config, verbosity=request.config.option.verbose)
+        return
+
+    suffix = worker or "solo"
+    shared = tmp_path_factory.getbasetemp().parent
+    lock, users = shared / "setu-test-db.lock", shared / "setu-test-db.users"
+    with django_db_blocker.unblock(), db_template.locked(lock):
+        template = prepared
+        if not template:
+            made = shared / "setu-test-db.template"
+            if not made.exists():
+                made.write_text(db_template.build(sqlite_path=shared / "setu-test-db.sqlite3"))
+            template = made.read_text()
+            users.write_text(str(int(users.read_text() or 0) + 1 if users.exists() else 1))
+        original = db_template.use(template, suffix=suffix)
+    yield
+    with django_db_blocker.unblock(), db_template.locked(lock):
+        db_template.release(original)
+        if not prepared:
+            left = int(users.read_text()) - 1
+            users.write_text(str(left))
+            if left == 0:
+                db_template.drop(template)
+                (shared / "setu-test-db.template").unlink()
+
+
 @dataclass
 class Personas:
     """The people every access test is written from."""

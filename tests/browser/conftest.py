@@ -79,7 +79,8 @@ def live_setu() -> Iterator[server.LiveSetu]:
         shutil.copyfile(prepared, workdir / "setu.sqlite3")
         live = server.serve(workdir / "setu.sqlite3")
     else:
-        live = server.start()
+        migrated = os.environ.get("SETU_BROWSER_MIGRATED")
+        live = server.start(migrated=Path(migrated) if migrated else None)
     yield live
     live.stop()
     if os.environ.get("SETU_BROWSER_KEEP") != "true":

@@ -15,6 +15,7 @@ It shows which pages need rows that row-level security withholds (docs/row-level
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -23,18 +24,27 @@ from django.core.signals import request_finished, request_started
 from django.db import DatabaseError, connection
 
 _READY = "_setu_as_app_role"
+# setu_app's own settings (``ALTER ROLE setu_app SET …`` in ``access.roles``, e.g. ``jit = off``),
+# read once the roles exist. A web server logs in as setu_app and gets them; ``SET ROLE`` does
+# not apply them, so the harness does. Without ``jit = off`` the policies' large plans were
+# JIT-compiled at every list query: 8 s of compiling for a claim list of no rows.
+_ROLE_SETTINGS: list[tuple[str, str]] = []
 
 
 def _set_role(**_: Any) -> None:
     if getattr(connection, _READY, False):
         with connection.cursor() as cursor:
             cursor.execute("SET ROLE setu_app")
+            for name, value in _ROLE_SETTINGS:
+                cursor.execute("SELECT set_config(%s, %s, false)", [name, value])
 
 
 def _reset_role(**_: Any) -> None:
     if getattr(connection, _READY, False):
         with connection.cursor() as cursor:
             cursor.execute("RESET ROLE")
+            for name, _value in _ROLE_SETTINGS:
+                cursor.execute(f"RESET {name}")
 
 
 request_started.connect(_set_role, dispatch_uid="setu_as_app_role_set")
@@ -65,6 +75,16 @@ def _app_roles(django_db_setup: None, django_db_blocker: Any) -> None:
                     except DatabaseError:
                         if attempt == 2:
                             raise
+                cursor.execute(
+                    "SELECT unnest(setconfig) FROM pg_db_role_setting"
+                    " WHERE setrole = 'setu_app'::regrole"
+                    " AND setdatabase IN (0, (SELECT oid FROM pg_database"
+                    " WHERE datname = current_database()))"
+                )
+                settings = [tuple(row[0].split("=", 1)) for row in cursor.fetchall()]
+                # Names go into RESET as they are: only plain setting names.
+                assert all(re.fullmatch(r"[a-z_.]+", name) for name, _ in settings), settings
+                _ROLE_SETTINGS[:] = settings
         finally:
             own.close()
 

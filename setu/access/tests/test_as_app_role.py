@@ -48,3 +48,29 @@ def test_a_marked_tests_requests_run_as_setu_app(client, roles_seen):
 def test_an_unmarked_tests_requests_run_as_the_owner(client, roles_seen):
     client.get("/")
     assert roles_seen == [_current_user()] and roles_seen != ["setu_app"]
+
+
+@pytest.mark.app_role
+def test_a_request_as_setu_app_has_the_roles_own_settings(client):
+    """A web server logs in as setu_app and gets its ``ALTER ROLE … SET`` (``jit = off``);
+    ``SET ROLE`` alone would not give them, and the list pages were JIT-compiled for seconds."""
+    seen: list[str] = []
+
+    def jit() -> str:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT current_setting('jit')")
+            return cursor.fetchone()[0]
+
+    def record(**_):
+        seen.append(jit())
+
+    before = jit()
+
+    request_started.connect(record, dispatch_uid="test_as_app_role_jit")
+    try:
+        client.get("/")
+    finally:
+        request_started.disconnect(dispatch_uid="test_as_app_role_jit")
+    assert seen == ["off"]
+    # The owner's own queries, after the request, are as they were.
+    assert jit() == before
