@@ -496,7 +496,13 @@ def family_pair_ceilings(cfg: MatchConfig, ceiling: Any, person: Any, shift: flo
     """
     if cfg.family_mixture:
         measured = cfg.prior_log2_odds + cfg.household_cap + shift
-        return measured + person + (ceiling - family_ceilings(cfg, person))
+        # One pair (the clustering's group scorer) in plain floats, the same operations.
+        configured = (
+            family_ceiling(cfg, person)
+            if isinstance(person, float)
+            else family_ceilings(cfg, person)
+        )
+        return measured + person + (ceiling - configured)
     return ceiling + shift
 
 

@@ -30,9 +30,8 @@ from ._compare import FIELDS, compare
 from ._config import (
     MatchConfig,
     combine_parts,
+    family_ceiling,
     family_pair_ceilings,
-    family_pair_mask,
-    family_scored_mask,
     name_frequency_adjustment,
 )
 from ._features import Features
@@ -59,8 +58,12 @@ def evidence_parts(
     ``combine_parts``, ``family_pair_mask`` and ``family_scored_mask`` for one set of field
     weights."""
     open_evidence, ceiling, person = combine_parts(cfg, field_weights)
-    family = bool(family_pair_mask(cfg, open_evidence, ceiling, person))
-    scored = bool(family_scored_mask(cfg, open_evidence, ceiling, person))
+    # family_pair_mask and family_scored_mask in plain floats (the same operations, so the
+    # same results as the arrays): the clustering asks this for every pair of groups.
+    negative = ceiling - family_ceiling(cfg, person)
+    reaches = open_evidence - person - negative >= cfg.household_cap - 1e-6
+    family = reaches and negative > -1e-6
+    scored = reaches if cfg.family_mixture and cfg.family_disagreeing else family
     return open_evidence, ceiling, person, family, scored
 
 
