@@ -24,8 +24,11 @@ def cannot_link_mask(cfg: MatchConfig, total: Any, person: Any, threshold: float
     """
     import numpy as np
 
+    conflict = np.asarray(person) < cfg.cannot_link_person_weight
+    if not cfg.cannot_link_mirror:
+        return conflict
     two_people = -math.log2(threshold / (1.0 - threshold))
-    return (np.asarray(person) < cfg.cannot_link_person_weight) & (np.asarray(total) <= two_people)
+    return conflict & (np.asarray(total) <= two_people)
 
 
 def cluster(

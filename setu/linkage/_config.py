@@ -118,6 +118,10 @@ class MatchConfig:
     strict_size: int = 4
     max_cluster_size: int = 30
     cannot_link_person_weight: float = -3.0  # person evidence this negative forbids a merge
+    # ... when the pair's own log2 odds are also at or below log2((1 - t) / t), t the match
+    # threshold: the pair says two people as surely as a merge must say one
+    # (_cluster.cannot_link_mask). Off: the person evidence alone.
+    cannot_link_mirror: bool = True
     # A merge into a group of two or more records must also reach the threshold on the
     # groups' combined evidence, field by field (_groups.GroupScorer).
     group_evidence: bool = True

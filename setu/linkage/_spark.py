@@ -271,11 +271,10 @@ def dedupe_spark(
         )
     scored = scored.withColumn("total", F.least(F.col("open") + F.lit(prior), F.col("ceiling")))
     support = edge_floor(cfg, t)  # the same edges as dedupe
-    two_people = -log2_odds(t)  # cannot_link_mask
-    kept = scored.where(
-        (F.col("total") >= support)
-        | ((F.col("person") < cfg.cannot_link_person_weight) & (F.col("total") <= two_people))
-    ).collect()
+    conflict = F.col("person") < cfg.cannot_link_person_weight  # cannot_link_mask
+    if cfg.cannot_link_mirror:
+        conflict = conflict & (F.col("total") <= -log2_odds(t))
+    kept = scored.where((F.col("total") >= support) | conflict).collect()
     edges = [(r["total"], r["a"], r["b"]) for r in kept if r["total"] >= support]
     # As in dedupe, only conflicts the edges could bring into one group matter.
     group = components(len(records), [e[1] for e in edges], [e[2] for e in edges])
