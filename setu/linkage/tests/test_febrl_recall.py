@@ -167,3 +167,24 @@ def test_a_renamed_duplicate_with_the_same_date_and_address_joins_its_person() -
     clusters = dedupe(records)
     assert clusters["p0-c"] == clusters["p0-a"]
     assert clusters["p1-a"] != clusters["p0-a"]
+
+
+def test_a_record_with_one_replaced_field_is_not_split_from_its_person() -> None:
+    from setu.linkage._cluster import cluster
+
+    # A-B and B-C are matches; A-C disagree on the given name (person -4 bits) while the
+    # rest of the two records agrees (+2 bits overall): one person, one contradiction.
+    a = np.array([0, 1, 0])
+    b = np.array([1, 2, 2])
+    total = np.array([12.0, 9.0, 2.0])
+    person = np.array([8.0, 6.0, -4.0])
+    thr = log2_odds(CFG.match_threshold)
+
+    def labels(cfg: MatchConfig) -> list[int]:
+        bad = cannot_link_mask(cfg, total, person, cfg.match_threshold)
+        edges = zip(total.tolist(), a.tolist(), b.tolist(), strict=True)
+        return cluster(3, edges, zip(a[bad].tolist(), b[bad].tolist(), strict=True), cfg, thr, thr)
+
+    assert len(set(labels(CFG))) == 1
+    # On person evidence alone (the rule before) the contradiction split C off.
+    assert len(set(labels(MatchConfig(cannot_link_mirror=False)))) == 2
