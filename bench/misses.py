@@ -1,29 +1,39 @@
-"""Why true pairs are missed: false negatives of ``dedupe`` by cause and by what differs.
+"""Why true pairs are missed (and which pairs are false): ``dedupe``'s errors on a benchmark
+input, classified once, shown in one of two views.
 
-    .venv/bin/python bench/misses.py                       # gen2 10k, seed 42
-    .venv/bin/python bench/misses.py --data generated      # setu.synth 10k
-    .venv/bin/python bench/misses.py --data febrl3 --show 20
+    .venv/bin/python bench/misses.py febrl3                     # by what differs
+    .venv/bin/python bench/misses.py febrl3 --view levels --show 5
+    .venv/bin/python bench/misses.py gen-10000 --config cannot_link_person_weight=-6.0
 
-A true pair (two records of one person) that ``dedupe`` leaves in different clusters is
-missed for one of three causes:
+Inputs are those of bench/datasets.py: febrl1..febrl4, gen-N (setu.synth) and gen2-N (the
+second generator), seed ``--seed`` (42). A true pair (two records of one person) that
+``dedupe`` leaves in different clusters is missed for one of three causes:
 
-* ``not blocked``: the two records share no blocking key, so the pair is never scored;
-* ``scored low``: scored, but below the match threshold;
-* ``split``: scored at or above the threshold, yet clustering kept them apart (a
-  cannot-link, a group veto, or the household cap).
+* ``never a candidate``: the two records share no blocking key, so the pair is never scored;
+* ``below the threshold``: scored, but below the match threshold;
+* ``kept apart by clustering``: scored at or above the threshold, yet clustering kept them
+  apart (a cannot-link, the strict threshold for big groups, the groups' combined evidence).
 
-Each missed pair is also described by what differs between its two records, from the
-pair's comparison levels and the raw fields (several descriptions can apply to one pair),
-and given one *main* difference by a fixed order of precedence. It is an analysis tool:
-nothing in the engine reads it.
+A *false pair* is two records of different people in one cluster. Views:
+
+* ``differences`` (default): missed pairs by cause and by what differs between the two
+  records (from the comparison levels and the raw fields; a pair can carry several
+  descriptions), the main difference of each (a fixed order of precedence), and how far
+  below the threshold the low ones are; ``--patterns N`` adds the commonest level patterns;
+* ``levels``: missed and false pairs grouped by cause and comparison-level pattern, with
+  ``--show N`` example pairs per cause and their weights.
+
+``--show`` prints record contents: use it on benchmark data only, never on case data. gen2
+is held out: read its aggregate counts, not its records. Nothing in the engine reads this.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
+import ast
 import sys
-from collections import Counter
+from collections import Counter, defaultdict
+from dataclasses import dataclass
 from itertools import combinations
 from pathlib import Path
 
@@ -31,30 +41,88 @@ ROOT = Path(__file__).resolve().parent.parent
 if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
-from bench import datasets  # noqa: E402  (after the path set-up for a direct run)
-from setu.linkage import PersonRecord, dedupe, read_records  # noqa: E402
-from setu.linkage._api import DEFAULT_CONFIG, scored_candidates  # noqa: E402
-from setu.linkage._batch import candidate_pairs, log2_odds  # noqa: E402
-from setu.linkage._compare import FIELDS, LEVELS, compare  # noqa: E402
-from setu.linkage._features import Features, features  # noqa: E402
+from bench import datasets as ds  # noqa: E402  (after the path set-up for a direct run)
+from setu.linkage import MatchConfig, PersonRecord, dedupe, read_records  # noqa: E402
+from setu.linkage._api import scored_candidates  # noqa: E402
+from setu.linkage._batch import build_frame, log2_odds, pair_level_matrix  # noqa: E402
+from setu.linkage._compare import FIELDS, LEVELS  # noqa: E402
+from setu.linkage._features import Features  # noqa: E402
 
-OUT = ROOT / "bench" / "out" / "data"
-
-
-def _inputs(data: str, n: int, seed: int) -> tuple[Path, Path]:
-    OUT.mkdir(parents=True, exist_ok=True)
-    if data == "gen2":
-        return datasets.generated2(OUT, n, seed)
-    if data == "generated":
-        return datasets.generated(OUT, n, seed)
-    if data.startswith("febrl"):
-        return datasets.febrl(OUT, int(data[5:]))
-    raise SystemExit(f"unknown data set {data!r}")
+CAUSES = ("never a candidate", "below the threshold", "kept apart by clustering")
+FALSE = "false pair"
 
 
-def _truth(path: Path) -> dict[str, str]:
-    with path.open(newline="", encoding="utf-8") as fh:
-        return {row["record_id"]: row["person_id"] for row in csv.DictReader(fh)}
+def input_paths(name: str, out: Path, seed: int) -> tuple[Path, Path]:
+    out.mkdir(parents=True, exist_ok=True)
+    if name.startswith("febrl"):
+        return ds.febrl(out, int(name[5:]))
+    if name.startswith("gen2-"):
+        return ds.generated2(out, int(name[5:]), seed)
+    if name.startswith("gen-"):
+        return ds.generated(out, int(name[4:]), seed)
+    raise SystemExit(f"unknown input {name!r} (febrl1..4, gen-N, gen2-N)")
+
+
+@dataclass(frozen=True)
+class Error:
+    """One missed or false pair: record indices, its cause, levels and weight (None when
+    the pair was never a candidate)."""
+
+    i: int
+    j: int
+    cause: str
+    levels: tuple[int, ...]
+    weight: float | None
+
+
+def _pairs_within(groups: dict[str, list[int]]) -> list[tuple[int, int]]:
+    return [p for members in groups.values() for p in combinations(sorted(members), 2)]
+
+
+def classify(
+    records: list[PersonRecord], truth: dict[str, str], cfg: MatchConfig
+) -> tuple[int, list[Error], list[Features]]:
+    """(number of true pairs, errors, features of each record): every missed and false pair
+    with its cause."""
+    import numpy as np
+
+    ids = [r.record_id for r in records]
+    clusters = dedupe(records, config=cfg)
+    scored = scored_candidates(records, cfg)
+    weight = dict(
+        zip(
+            zip(scored.a.tolist(), scored.b.tolist(), strict=True),
+            scored.total.tolist(),
+            strict=True,
+        )
+    )
+    by_person: dict[str, list[int]] = defaultdict(list)
+    by_cluster: dict[str, list[int]] = defaultdict(list)
+    for i, rid in enumerate(ids):
+        by_person[truth[rid]].append(i)
+        by_cluster[clusters[rid]].append(i)
+    true_pairs = _pairs_within(by_person)
+    missed = [(i, j) for i, j in true_pairs if clusters[ids[i]] != clusters[ids[j]]]
+    false = [(i, j) for i, j in _pairs_within(by_cluster) if truth[ids[i]] != truth[ids[j]]]
+    frame = build_frame(records)
+    threshold = log2_odds(cfg.match_threshold)
+    pairs = missed + false
+    levels: list[tuple[int, ...]] = []
+    if pairs:
+        a = np.array([p[0] for p in pairs])
+        b = np.array([p[1] for p in pairs])
+        levels = [tuple(row) for row in pair_level_matrix(frame, a, b).tolist()]
+    errors = []
+    for k, ((i, j), lv) in enumerate(zip(pairs, levels, strict=True)):
+        w = weight.get((i, j))
+        if k >= len(missed):
+            cause = FALSE
+        elif w is None:
+            cause = CAUSES[0]
+        else:
+            cause = CAUSES[1] if w < threshold else CAUSES[2]
+        errors.append(Error(i, j, cause, lv, w))
+    return len(true_pairs), errors, list(frame.feats)
 
 
 def _script(text: str) -> str:
@@ -65,9 +133,11 @@ def _heaped(r: PersonRecord) -> bool:
     return r.age is not None and r.age % 5 == 0 and not r.birth_date
 
 
-def describe(ra: PersonRecord, rb: PersonRecord, fa: Features, fb: Features) -> list[str]:
+def describe(
+    ra: PersonRecord, rb: PersonRecord, fa: Features, fb: Features, levels: tuple[int, ...]
+) -> list[str]:
     """What differs between two records of one person (all descriptions that apply)."""
-    lv = dict(zip(FIELDS, compare(fa, fb), strict=True))
+    lv = dict(zip(FIELDS, levels, strict=True))
     out: list[str] = []
     g = lv["given_name"]
     if _script(ra.given_name) != _script(rb.given_name):
@@ -113,114 +183,100 @@ def describe(ra: PersonRecord, rb: PersonRecord, fa: Features, fb: Features) -> 
     return out
 
 
-def levels_text(fa: Features, fb: Features) -> str:
-    lv = compare(fa, fb)
-    return " ".join(f"{f[:6]}={LEVELS[f][v]}" for f, v in zip(FIELDS, lv, strict=True))
+def pattern(levels: tuple[int, ...]) -> str:
+    """The recorded levels of a pair, e.g. ``giv=exact bir=far fam=sound``."""
+    return " ".join(f"{f[:3]}={LEVELS[f][lv]}" for f, lv in zip(FIELDS, levels, strict=True) if lv)
+
+
+def show_record(r: PersonRecord) -> str:
+    born = r.birth_date or r.age
+    return (
+        f"{r.record_id}: {r.given_name!r} {r.family_name!r} alias={r.alias!r} b={born!r} "
+        f"f={r.father_name!r} v={r.village!r} d={r.district!r} s={r.state!r} ph={r.phone!r}"
+    )
+
+
+def view_differences(
+    records: list[PersonRecord],
+    feats: list[Features],
+    errors: list[Error],
+    threshold: float,
+    patterns: int,
+) -> None:
+    missed = [e for e in errors if e.cause != FALSE]
+    causes = Counter(e.cause for e in missed)
+    print("\nBy cause:")
+    for c in CAUSES:
+        print(f"  {c:<26} {causes[c]:>6}  {causes[c] / max(len(missed), 1):6.1%}")
+    below = Counter(
+        min(int(threshold - e.weight), 10)
+        for e in missed
+        if e.cause == CAUSES[1] and e.weight is not None
+    )
+    print("\nBelow the threshold, bits below it:")
+    print("  " + "  ".join(f"{k}-{k + 1}: {below[k]}" for k in range(10)) + f"  10+: {below[10]}")
+    diffs: dict[str, Counter[str]] = {}
+    main_diff: Counter[tuple[str, str]] = Counter()
+    for e in missed:
+        desc = describe(records[e.i], records[e.j], feats[e.i], feats[e.j], e.levels)
+        for d in desc:
+            diffs.setdefault(d, Counter())[e.cause] += 1
+        main_diff[(e.cause, desc[0] if desc else "nothing differs")] += 1
+    print("\nBy what differs (a pair can count under several):")
+    short = ("never cand.", "below thr.", "clustering")
+    print("  " + " " * 48 + "".join(f"{c:>13}" for c in short) + "        all")
+    for d, cnt in sorted(diffs.items(), key=lambda kv: -sum(kv[1].values())):
+        row = "".join(f"{cnt[c]:>13}" for c in CAUSES)
+        print(f"  {d:<48}{row}{sum(cnt.values()):>11}")
+    print("\nMain difference (first that applies) by cause:")
+    for (c, d), k in sorted(main_diff.items(), key=lambda kv: -kv[1])[:25]:
+        print(f"  {c:<26} {d:<48} {k:>6}")
+    if patterns:
+        print("\nCommonest comparison patterns of missed pairs:")
+        for (c, t), k in Counter((e.cause, pattern(e.levels)) for e in missed).most_common(
+            patterns
+        ):
+            print(f"  {k:>5} {c:<26} {t}")
+
+
+def view_levels(records: list[PersonRecord], errors: list[Error], show: int) -> None:
+    for cause in (*CAUSES, FALSE):
+        rows = [e for e in errors if e.cause == cause]
+        print(f"== {cause}: {len(rows)}")
+        for text, n in Counter(pattern(e.levels) for e in rows).most_common(12):
+            print(f"  {n:5d}  {text}")
+        for e in rows[:show]:
+            w = "" if e.weight is None else f"w={e.weight:.1f} "
+            print(f"  - {w}{pattern(e.levels)}")
+            print(f"      {show_record(records[e.i])}")
+            print(f"      {show_record(records[e.j])}")
 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--data", default="gen2", help="gen2, generated, febrl1..4")
-    ap.add_argument("--n", type=int, default=10_000)
+    ap.add_argument("input", help="febrl1..febrl4, gen-N, gen2-N")
+    ap.add_argument("--view", choices=("differences", "levels"), default="differences")
     ap.add_argument("--seed", type=int, default=42)
-    ap.add_argument("--show", type=int, default=0, help="print N missed pairs per cause")
-    ap.add_argument("--patterns", type=int, default=0, help="print the N commonest level patterns")
+    ap.add_argument("--show", type=int, default=0, help="levels view: example pairs per cause")
+    ap.add_argument("--patterns", type=int, default=0, help="differences view: N patterns")
+    ap.add_argument("--config", nargs="*", default=[], help="MatchConfig overrides, key=value")
     args = ap.parse_args(argv)
-
-    records_csv, truth_csv = _inputs(args.data, args.n, args.seed)
+    cfg = MatchConfig(
+        **{k: ast.literal_eval(v) for k, v in (kv.split("=", 1) for kv in args.config)}
+    )
+    records_csv, truth_csv = input_paths(args.input, ROOT / "bench" / "out" / "data", args.seed)
     records = read_records(records_csv)
-    truth = _truth(truth_csv)
-    cfg = DEFAULT_CONFIG
-    feats = [features(r) for r in records]
-    idx = {r.record_id: i for i, r in enumerate(records)}
-    by_person: dict[str, list[int]] = {}
-    for r in records:
-        by_person.setdefault(truth[r.record_id], []).append(idx[r.record_id])
-
-    a, b = candidate_pairs(feats, cfg)
-    n = len(records)
-    sc = scored_candidates(records, cfg)
-    score = dict(zip((sc.a * n + sc.b).tolist(), sc.total.tolist(), strict=True))
-    blocked = set((a * n + b).tolist())
-    clusters = dedupe(records, config=cfg)
-    thr = log2_odds(cfg.match_threshold)
-
-    causes: Counter[str] = Counter()
-    diffs: dict[str, Counter[str]] = {}
-    main_diff: Counter[tuple[str, str]] = Counter()
-    shown: Counter[str] = Counter()
-    patterns: Counter[tuple[str, str]] = Counter()
-    below: Counter[int] = Counter()
-    true_pairs = found = 0
-    for members in by_person.values():
-        for i, j in combinations(sorted(members), 2):
-            true_pairs += 1
-            ri, rj = records[i], records[j]
-            if clusters[ri.record_id] == clusters[rj.record_id]:
-                found += 1
-                continue
-            code = i * n + j
-            if code not in blocked:
-                cause = "not blocked"
-            elif score[code] < thr:
-                cause = "scored low"
-            else:
-                cause = "split"
-            causes[cause] += 1
-            if cause == "scored low":
-                below[min(int(thr - score[code]), 10)] += 1
-            desc = describe(ri, rj, feats[i], feats[j])
-            for d in desc:
-                diffs.setdefault(d, Counter())[cause] += 1
-            main_diff[(cause, desc[0] if desc else "nothing differs")] += 1
-            if args.patterns:
-                patterns[(cause, levels_text(feats[i], feats[j]))] += 1
-            if shown[cause] < args.show:
-                shown[cause] += 1
-                w = f"{score[code]:+.1f}" if code in score else "-"
-                print(f"[{cause}] weight {w}: {levels_text(feats[i], feats[j])}")
-                for r in (ri, rj):
-                    print(
-                        "   ",
-                        r.given_name,
-                        "|",
-                        r.family_name,
-                        "| alias",
-                        r.alias,
-                        "| age",
-                        r.age,
-                        r.birth_date,
-                        "|",
-                        r.father_name,
-                        "|",
-                        r.village,
-                        "|",
-                        r.district,
-                        r.state,
-                        "|",
-                        r.phone,
-                    )
-    missed = true_pairs - found
-    print(f"\n{args.data} {n:,} records: {true_pairs:,} true pairs, {missed:,} missed")
-    order = ("not blocked", "scored low", "split")
-    print("\nBy cause:")
-    for c in order:
-        print(f"  {c:<12} {causes[c]:>6}  {causes[c] / max(missed, 1):6.1%}")
-    print("\nScored low, bits below the threshold:")
-    print("  " + "  ".join(f"{k}-{k + 1}: {below[k]}" for k in range(10)) + f"  10+: {below[10]}")
-    print("\nBy what differs (a pair can count under several):")
-    head = "  " + " " * 52 + "".join(f"{c:>13}" for c in order) + "        all"
-    print(head)
-    for d, cnt in sorted(diffs.items(), key=lambda kv: -sum(kv[1].values())):
-        row = "".join(f"{cnt[c]:>13}" for c in order)
-        print(f"  {d:<52}{row}{sum(cnt.values()):>11}")
-    print("\nMain difference (first that applies) by cause:")
-    for (c, d), k in sorted(main_diff.items(), key=lambda kv: -kv[1])[:25]:
-        print(f"  {c:<12} {d:<52} {k:>6}")
-    if args.patterns:
-        print("\nCommonest comparison patterns of missed pairs:")
-        for (c, t), k in patterns.most_common(args.patterns):
-            print(f"  {k:>5} {c:<12} {t}")
+    truth = ds.read_truth(truth_csv)
+    true_pairs, errors, feats = classify(records, truth, cfg)
+    missed = sum(1 for e in errors if e.cause != FALSE)
+    print(
+        f"{args.input} {len(records):,} records: {true_pairs:,} true pairs, {missed:,} missed, "
+        f"{len(errors) - missed:,} false pairs"
+    )
+    if args.view == "levels":
+        view_levels(records, errors, args.show)
+    else:
+        view_differences(records, feats, errors, log2_odds(cfg.match_threshold), args.patterns)
     return 0
 
 

@@ -16,12 +16,14 @@ from ._batch import (
     log2_odds,
     pair_level_matrix,
 )
-from ._cluster import cluster, components, labels_to_clusters
+from ._cluster import cannot_link_mask, cluster, components, labels_to_clusters
 from ._config import (
     REVIEW_REASON,
     MatchConfig,
     estimate_prior_log2_odds,
     evidence_histogram,
+    family_pair_ceilings,
+    family_scored_mask,
     family_shift,
     probability,
     register_prior_log2_odds,
@@ -98,11 +100,15 @@ def scored_candidates(
     del levels
     # How often two records of one family are one person, from the records being linked.
     shift, family = family_shift(cfg, open_evidence, ceiling, person)
-    if cfg.family_mixture:
-        # family_pair_ceilings (measured family odds + person evidence), in place: at a
-        # million records these arrays hold tens of millions of pairs.
-        measured = cfg.prior_log2_odds + cfg.household_cap + shift
-        np.add(person, measured, out=ceiling, where=family)
+    if cfg.family_mixture and cfg.estimate_family:
+        # family_pair_ceilings (measured family odds + person evidence + any disagreeing
+        # household field) for family_scored_mask, in place and in chunks: at a million
+        # records these arrays hold tens of millions of pairs.
+        for s in range(0, len(person), 2_000_000):
+            e = slice(s, s + 2_000_000)
+            scored = family_scored_mask(cfg, open_evidence[e], ceiling[e], person[e])
+            measured = family_pair_ceilings(cfg, ceiling[e], person[e], shift)
+            np.copyto(ceiling[e], measured, where=scored)
     elif shift:
         np.add(ceiling, shift, out=ceiling, where=family)
     del family
@@ -173,7 +179,7 @@ def dedupe_review(
     ea, eb, ew = a[keep], b[keep], total[keep]
     # Conflicts matter only between records that the edges could bring into one group.
     group = components(len(records), ea, eb)
-    bad = (person < cfg.cannot_link_person_weight) & (group[a] == group[b])
+    bad = cannot_link_mask(cfg, total, person, t) & (group[a] == group[b])
     del keep, group
     labels = cluster(
         len(records),

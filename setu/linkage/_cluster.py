@@ -2,10 +2,33 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from ._config import MatchConfig
+
+
+def cannot_link_mask(cfg: MatchConfig, total: Any, person: Any, threshold: float) -> Any:
+    """Candidate pairs that forbid their two groups from merging: the pair says *two
+    people* as surely as a merge must say one person, and does so on the person's own
+    evidence.
+
+    Person evidence below ``cannot_link_person_weight`` (different sex, a clearly different
+    given name, incompatible ages) alone is not enough: in a register where names or dates
+    are replaced on re-registration (FEBRL's duplicates, a survivor renamed by traffickers)
+    one record of a person can contradict another on one field while the rest agrees. A
+    split also needs the pair's own log2 odds at or below log2((1 - t) / t), t the match
+    threshold: the mirror image of the evidence a merge needs. Two sisters of one household
+    (a different given name and age, the household capped) stay far below it.
+    """
+    import numpy as np
+
+    conflict = np.asarray(person) < cfg.cannot_link_person_weight
+    if not cfg.cannot_link_mirror:
+        return conflict
+    two_people = -math.log2(threshold / (1.0 - threshold))
+    return conflict & (np.asarray(total) <= two_people)
 
 
 def cluster(
@@ -21,8 +44,8 @@ def cluster(
     """Component label per item (0..n-1), built greedily from the strongest edge down.
 
     Safeguards, because one wrong merge can hand a survivor's file to someone else:
-    - two groups never merge if any pair across them is a known person-level conflict
-      (different sex, clearly different given name, incompatible age);
+    - two groups never merge if any pair across them is a known conflict
+      (``cannot_link_mask``: the pair says two people, on the person's own evidence);
     - a merge that makes a group bigger than ``strict_size`` needs the strict threshold;
     - groups never grow beyond ``max_cluster_size``;
     - with ``group_score`` (the groups' combined evidence, ``_groups.GroupScorer``), a

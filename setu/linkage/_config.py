@@ -91,6 +91,11 @@ class MatchConfig:
     # household_slack rule, which the estimate does not assume. Off: the measured shift is
     # added to the configured family ceiling, slack included.
     family_mixture: bool = True
+    # With family_mixture, a pair whose agreeing household fields reach household_cap while
+    # another household field disagrees is scored by the same measured family model, the
+    # disagreeing field counting against it in full (family_scored_mask). Off: only pairs
+    # with no disagreeing household field are.
+    family_disagreeing: bool = True
     # Learn m and u from the records being linked (dedupe/link/dedupe_spark; _learn.py):
     # u from up to u_sample_pairs random pairs, m by EM over the candidate pairs, both
     # held near the values in ``mu`` by Dirichlet priors worth u_pseudo_pairs and
@@ -118,6 +123,10 @@ class MatchConfig:
     strict_size: int = 4
     max_cluster_size: int = 30
     cannot_link_person_weight: float = -3.0  # person evidence this negative forbids a merge
+    # ... when the pair's own log2 odds are also at or below log2((1 - t) / t), t the match
+    # threshold: the pair says two people as surely as a merge must say one
+    # (_cluster.cannot_link_mask). Off: the person evidence alone.
+    cannot_link_mirror: bool = True
     # A merge into a group of two or more records must also reach the threshold on the
     # groups' combined evidence, field by field (_groups.GroupScorer).
     group_evidence: bool = True
@@ -411,6 +420,28 @@ def family_pair_mask(cfg: MatchConfig, open_evidence: Any, ceiling: Any, person:
     return (positive >= cfg.household_cap - 1e-6) & (negative > -1e-6)
 
 
+def family_scored_mask(cfg: MatchConfig, open_evidence: Any, ceiling: Any, person: Any) -> Any:
+    """Pairs scored by the measured family model (``family_pair_ceilings``): agreeing
+    household evidence at least ``household_cap``.
+
+    The family odds are measured on the clean family pairs (``family_pair_mask``). With
+    ``family_disagreeing`` a pair whose agreeing household fields reach the cap while another
+    disagrees (a changed surname, another postcode) is scored by the same model, the
+    disagreeing field's weight counting against it in full, as every field's weight does in
+    Fellegi-Sunter; otherwise the slack rule keeps such a pair's household evidence within
+    a few bits of its person evidence, whatever the run measured. Works on arrays and on
+    floats alike.
+    """
+    import numpy as np
+
+    if not (cfg.family_mixture and cfg.family_disagreeing):
+        return family_pair_mask(cfg, open_evidence, ceiling, person)
+    person = np.asarray(person, dtype=np.float64)
+    negative = np.asarray(ceiling) - family_ceilings(cfg, person)
+    positive = np.asarray(open_evidence) - person - negative
+    return positive >= cfg.household_cap - 1e-6
+
+
 def estimate_family_log2_odds(
     cfg: MatchConfig, person_bins: Any, counts: Any, max_iter: int = 500
 ) -> float:
@@ -480,14 +511,23 @@ def family_pair_ceilings(cfg: MatchConfig, ceiling: Any, person: Any, shift: flo
 
     ``estimate_family_log2_odds`` models a family pair as one person with those odds times
     the Bayes factor of its person evidence, so with ``family_mixture`` the pair is scored by
-    that same model: measured family odds + person evidence. The ``household_slack`` rule
-    (a family adds at most 4 bits more than the person's own evidence) is not part of the
-    model; keeping it would score such pairs lower than the odds the run measured for them.
-    Family pairs have no disagreeing household field, so nothing else lowers their ceiling.
-    Works on arrays and on floats alike.
+    that same model: measured family odds + person evidence + the weight of any household
+    field that disagrees (``family_scored_mask``; none for a clean family pair). The
+    ``household_slack`` rule (a family adds at most 4 bits more than the person's own
+    evidence) is not part of the model; keeping it would score such pairs lower than the
+    odds the run measured for them. ``ceiling`` is the pair's configured ceiling
+    (``combine_parts``), which carries the disagreeing fields' weight. Works on arrays and
+    on floats alike.
     """
     if cfg.family_mixture:
-        return cfg.prior_log2_odds + cfg.household_cap + shift + person
+        measured = cfg.prior_log2_odds + cfg.household_cap + shift
+        # One pair (the clustering's group scorer) in plain floats, the same operations.
+        configured = (
+            family_ceiling(cfg, person)
+            if isinstance(person, float)
+            else family_ceilings(cfg, person)
+        )
+        return measured + person + (ceiling - configured)
     return ceiling + shift
 
 

@@ -30,8 +30,8 @@ from ._compare import FIELDS, compare
 from ._config import (
     MatchConfig,
     combine_parts,
+    family_ceiling,
     family_pair_ceilings,
-    family_pair_mask,
     name_frequency_adjustment,
 )
 from ._features import Features
@@ -60,17 +60,23 @@ def pair_field_weights(
 
 def evidence_parts(
     cfg: MatchConfig, field_weights: tuple[float, ...]
-) -> tuple[float, float, float, bool]:
-    """(open evidence, ceiling, person evidence, family pair): ``combine_parts`` and
-    ``family_pair_mask`` for one set of field weights."""
+) -> tuple[float, float, float, bool, bool]:
+    """(open evidence, ceiling, person evidence, family pair, scored as family):
+    ``combine_parts``, ``family_pair_mask`` and ``family_scored_mask`` for one set of field
+    weights."""
     open_evidence, ceiling, person = combine_parts(cfg, field_weights)
-    family = bool(family_pair_mask(cfg, open_evidence, ceiling, person))
-    return open_evidence, ceiling, person, family
+    # family_pair_mask and family_scored_mask in plain floats (the same operations, so the
+    # same results as the arrays): the clustering asks this for every pair of groups.
+    negative = ceiling - family_ceiling(cfg, person)
+    reaches = open_evidence - person - negative >= cfg.household_cap - 1e-6
+    family = reaches and negative > -1e-6
+    scored = reaches if cfg.family_mixture and cfg.family_disagreeing else family
+    return open_evidence, ceiling, person, family, scored
 
 
 def pair_parts(
     cfg: MatchConfig, fa: Features, fb: Features, frequency_a: float, frequency_b: float
-) -> tuple[float, float, float, bool]:
+) -> tuple[float, float, float, bool, bool]:
     """``evidence_parts`` of one pair of records: the same as the batch pipeline's arrays
     (``_batch.pair_evidence`` and ``family_pair_mask``) for that pair."""
     return evidence_parts(cfg, pair_field_weights(cfg, fa, fb, frequency_a, frequency_b)[1])
@@ -151,7 +157,7 @@ class GroupScorer:
     def __call__(
         self, group_a: Sequence[int], group_b: Sequence[int], discount: bool = False
     ) -> float:
-        open_evidence, ceiling, person, family = evidence_parts(
+        open_evidence, ceiling, person, _, family = evidence_parts(
             self._cfg, self.field_weights(group_a, group_b, discount)
         )
         if family and self._cfg.estimate_family:

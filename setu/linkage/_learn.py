@@ -34,6 +34,7 @@ from ._config import (
     MatchConfig,
     family_pair_ceilings,
     family_pair_mask,
+    family_scored_mask,
     family_shift_bits,
     weight_bins,
 )
@@ -162,7 +163,7 @@ def _agreement_share(levels: Any, column: int, weights: Any = None) -> tuple[flo
 def household_room(
     cfg: MatchConfig, random_levels: Any, district_levels: Any, prior: float
 ) -> dict[str, float]:
-    """Bits a ``WITHIN_DISTRICT`` field's learned weight may rise above its configured one.
+    """Bits a household field's learned weight may rise above its configured one.
 
     Where strangers of one district agree on the field no more often than strangers across
     the register, the field is independent of the place (FEBRL's surnames and suburbs) and
@@ -170,9 +171,18 @@ def household_room(
     times as often, the field is regional (Indian surnames, villages, fathers' names): the
     room shrinks linearly in log2 r and is gone at r = 2, so the configured Indian weight,
     which already allows for that, stays. Shares are smoothed by one pair.
+
+    The district itself is the reference of that test and cannot be tested against itself:
+    its u is the share of random pairs of the whole register that name one district, which
+    is what agreeing on it says, so it has the full room (``"place"``). Districts spread
+    thin (FEBRL's postcodes, a register over many districts) make it strong evidence; a
+    register of a few districts keeps the configured weight, below which no household
+    weight falls.
     """
     high = cfg.learn_household_bounds[1]
     room = dict.fromkeys(WITHIN_DISTRICT, 0.0)
+    if len(random_levels):
+        room["place"] = high
     if district_levels is None or len(district_levels) == 0 or len(random_levels) == 0:
         return room
     strangers = _stranger_weights(cfg, random_levels, prior)
@@ -232,7 +242,8 @@ def posterior(cfg: MatchConfig, patterns: Any, counts: Any, prior: float) -> Any
         bins = weight_bins(person[family])
         order = np.argsort(bins, kind="stable")
         shift = family_shift_bits(cfg, bins[order], np.asarray(counts)[family][order])
-        ceiling = np.where(family, family_pair_ceilings(cfg, ceiling, person, shift), ceiling)
+        scored = family_scored_mask(cfg, open_evidence, ceiling, person)
+        ceiling = np.where(scored, family_pair_ceilings(cfg, ceiling, person, shift), ceiling)
     total = np.minimum(prior + open_evidence, ceiling)
     return 1.0 / (1.0 + np.exp2(-np.clip(total, -60.0, 60.0)))
 

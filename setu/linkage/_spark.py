@@ -18,12 +18,13 @@ from typing import Any
 from ._api import all_pairs, edge_floor
 from ._batch import log2_odds
 from ._blocking import BROAD_PREFIXES, blocking_keys, sort_key
-from ._cluster import cluster, components, labels_to_clusters
+from ._cluster import cannot_link_mask, cluster, components, labels_to_clusters
 from ._compare import compare
 from ._config import (
     PRIOR_BINS_PER_BIT,
     MatchConfig,
     estimate_prior_log2_odds,
+    family_ceiling,
     family_shift_bits,
     register_prior_log2_odds,
 )
@@ -87,13 +88,15 @@ def _name_key_partition(rows: Iterator[Any]) -> Iterator[str]:
 def _score_partition(cfg: MatchConfig, name_counts: dict[str, int], n_records: int) -> Any:
     share = _name_share(name_counts, n_records)
 
-    def run(rows: Iterator[Any]) -> Iterator[tuple[int, int, float, float, float, bool]]:
+    def run(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
         for row in rows:
             fa = features(_row_to_record(row["a"]))
             fb = features(_row_to_record(row["b"]))
             # The same scores as dedupe (same float operations).
             parts = pair_parts(cfg, fa, fb, share(fa), share(fb))
-            yield (row["a"]["idx"], row["b"]["idx"], *parts)
+            # The disagreeing household fields' weight, for family_pair_ceilings.
+            negative = parts[1] - family_ceiling(cfg, parts[2])
+            yield (row["a"]["idx"], row["b"]["idx"], *parts, negative)
 
     return run
 
@@ -198,6 +201,8 @@ def dedupe_spark(
             T.StructField("ceiling", T.DoubleType()),
             T.StructField("person", T.DoubleType()),
             T.StructField("family", T.BooleanType()),
+            T.StructField("scored", T.BooleanType()),
+            T.StructField("negative", T.DoubleType()),
         ]
     )
     name_counts = dict(df.rdd.mapPartitions(_name_key_partition).countByValue())
@@ -232,12 +237,15 @@ def dedupe_spark(
         if shift or cfg.family_mixture:
             # family_pair_ceilings, in Spark's columns.
             measured = (
-                F.lit(cfg.prior_log2_odds + cfg.household_cap + shift) + F.col("person")
+                F.lit(cfg.prior_log2_odds + cfg.household_cap + shift)
+                + F.col("person")
+                + F.col("negative")
                 if cfg.family_mixture
                 else F.col("ceiling") + F.lit(shift)
             )
+            which = F.col("scored") if cfg.family_mixture else F.col("family")
             scored = scored.withColumn(
-                "ceiling", F.when(F.col("family"), measured).otherwise(F.col("ceiling"))
+                "ceiling", F.when(which, measured).otherwise(F.col("ceiling"))
             )
     n_pairs = all_pairs(records)
     prior = register_prior_log2_odds(cfg, n_pairs)
@@ -263,16 +271,20 @@ def dedupe_spark(
         )
     scored = scored.withColumn("total", F.least(F.col("open") + F.lit(prior), F.col("ceiling")))
     support = edge_floor(cfg, t)  # the same edges as dedupe
-    kept = scored.where(
-        (F.col("total") >= support) | (F.col("person") < cfg.cannot_link_person_weight)
-    ).collect()
+    conflict = F.col("person") < cfg.cannot_link_person_weight  # cannot_link_mask
+    if cfg.cannot_link_mirror:
+        conflict = conflict & (F.col("total") <= -log2_odds(t))
+    kept = scored.where((F.col("total") >= support) | conflict).collect()
     edges = [(r["total"], r["a"], r["b"]) for r in kept if r["total"] >= support]
     # As in dedupe, only conflicts the edges could bring into one group matter.
     group = components(len(records), [e[1] for e in edges], [e[2] for e in edges])
+    conflict = cannot_link_mask(
+        cfg, [r["total"] for r in kept], [r["person"] for r in kept], t
+    ).tolist()
     cannot = [
         (r["a"], r["b"])
-        for r in kept
-        if r["person"] < cfg.cannot_link_person_weight and group[r["a"]] == group[r["b"]]
+        for r, bad in zip(kept, conflict, strict=True)
+        if bad and group[r["a"]] == group[r["b"]]
     ]
     group_score = None
     if cfg.group_evidence:

@@ -28,7 +28,9 @@ from setu.linkage._compare import FIELDS, LEVELS, compare
 from setu.linkage._config import (
     combine_parts,
     estimate_family_log2_odds,
+    family_ceilings,
     family_pair_mask,
+    family_scored_mask,
     family_shift,
     score_levels,
     weight_bins,
@@ -332,11 +334,14 @@ def test_spark_scorer_applies_the_same_frequency_adjustment_as_dedupe() -> None:
     got = list(scorer(iter(rows)))
     families = family_pair_mask(DEFAULT_CONFIG, opens, ceilings, persons)
     assert families.any() and not families.all()
-    for (_, _, open_ev, ceiling, person, family), o, c, p, f in zip(
-        got, opens, ceilings, persons, families, strict=True
+    scored = family_scored_mask(DEFAULT_CONFIG, opens, ceilings, persons)
+    negatives = ceilings - family_ceilings(DEFAULT_CONFIG, persons)
+    for (_, _, open_ev, ceiling, person, family, sc, neg), o, c, p, f, s, n in zip(
+        got, opens, ceilings, persons, families, scored, negatives, strict=True
     ):
         assert open_ev == pytest.approx(float(o)) and ceiling == pytest.approx(float(c))
         assert person == pytest.approx(float(p)) and family == bool(f)
+        assert sc == bool(s) and neg == pytest.approx(float(n))
 
 
 def test_family_share_is_the_em_mixture_share() -> None:
