@@ -117,3 +117,41 @@ def test_the_appeal_form_lists_the_districts_of_the_state_chosen(page, variant):
     state.select_option(label="Maharashtra")
     district.locator("option", has_text="Pune").wait_for(state="attached")
     assert district.locator("option", has_text="Murshidabad").count() == 0
+
+
+# The outcome statistics: one language per screen size is enough for a page that only reads.
+OUTCOMES_RUN_IN = {"en-phone", "bn-desktop"}
+
+
+def test_outcomes_by_court_for_one_year_and_the_appeals_file(page, variant):
+    if str(variant) not in OUTCOMES_RUN_IN:
+        pytest.skip("one language per screen size is enough for this journey")
+    ui = Ui(page, variant)
+    ui.sign_in("murshidabad-ngo.legal_officer")
+    ui.navigate("Legal")
+    ui.link("Outcomes of prosecutions").click()
+    page.wait_for_url(re.compile(r"/legal/outcomes/"))
+    cases = page.get_by_role("region", name=ui.exact("Criminal cases"))
+    nothing = ui.t("Nothing to count yet.")
+    assert cases.locator("tbody tr").count() >= 1
+    assert nothing not in cases.locator("tbody").inner_text()
+
+    # By court, for the most recent year of FIR: htmx swaps the results and keeps the URL.
+    page.get_by_label(ui.exact("Group by")).select_option("court")
+    years = page.get_by_label(ui.exact("Year"), exact=True)
+    year = years.locator("option").nth(1).get_attribute("value")
+    years.select_option(year)
+    ui.button("Show").click()
+    page.wait_for_url(re.compile(rf"by=court&year={year}"))
+    lead = ui.t("Criminal cases whose FIR was registered in %(year)s.") % {"year": year}
+    assert page.get_by_text(lead).is_visible()
+    # Courts now, not states: a phone shows each row as a card, so count the rows.
+    assert cases.locator("tbody tr").count() >= 1
+    assert nothing not in cases.locator("tbody").inner_text()
+
+    # The appeals per court as a file: its columns whatever the counts.
+    href = cases.get_by_role("link", name=ui.exact("Download CSV")).get_attribute("href")
+    response = page.request.get(f"{href}&table=appeals")
+    assert response.ok
+    assert f"legal-appeals-court-fir-{year}.csv" in response.headers["content-disposition"]
+    assert response.text().splitlines()[0].startswith("court,filed,pending,")
