@@ -24,9 +24,7 @@ Figures: docs/row-level-security.md, "Measured".
 from __future__ import annotations
 
 import argparse
-import os
 import secrets
-import statistics
 import sys
 import time
 from collections.abc import Callable
@@ -35,14 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-
-def _setup() -> None:
-    os.environ.setdefault("SETU_SECRET_KEY", "bench-only-secret")
-    os.environ.setdefault("SETU_DEBUG", "true")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "setu.settings")
-    import django
-
-    django.setup()
+from bench.rls_overhead import _setup, _time  # noqa: E402
 
 
 def _load(orgs: int, persons: int, shares: int) -> object:
@@ -180,15 +171,6 @@ def _load(orgs: int, persons: int, shares: int) -> object:
             ]
         )
     return user
-
-
-def _time(run: Callable[[], object], samples: int) -> tuple[float, float]:
-    times = []
-    for _ in range(samples):
-        start = time.perf_counter()
-        run()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times), max(times)
 
 
 def main() -> int:
