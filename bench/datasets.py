@@ -55,6 +55,19 @@ def generated2(out_dir: Path, n_records: int, seed: int) -> tuple[Path, Path]:
     return records_csv, truth_csv
 
 
+def generated3(out_dir: Path, n_records: int, seed: int) -> tuple[Path, Path]:
+    """Records from the third generator (``bench.gen3``, a development set) and
+    their truth; cached by size, seed and generator version."""
+    from bench import gen3
+
+    stem = f"gen3_{n_records}_s{seed}_{gen3.fingerprint()}"
+    records_csv = out_dir / f"{stem}.csv"
+    truth_csv = out_dir / f"{stem}_truth.csv"
+    if not (records_csv.exists() and truth_csv.exists()):
+        gen3.write(gen3.generate(n_records, seed=seed), records_csv, truth_csv)
+    return records_csv, truth_csv
+
+
 def _febrl_date(value: object) -> str:
     # FEBRL dates are YYYYMMDD strings, some deliberately corrupted: keep a
     # full ISO date when valid, else the year when plausible, else nothing.

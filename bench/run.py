@@ -388,7 +388,9 @@ def main(argv: list[str] | None = None) -> int:
     full = os.environ.get("BENCH_SCALE", "").lower() == "full"
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
     p.add_argument("--quick", action="store_true", help="small sizes: a fast smoke run")
-    p.add_argument("--records", type=int, help="generated records for accuracy (default 10000)")
+    p.add_argument(
+        "--records", type=int, help="generated records for accuracy (default 10000; 0 skips them)"
+    )
     p.add_argument("--scale", type=int, nargs="*", help="record counts for the scale runs")
     p.add_argument(
         "--scale-splink-max",
@@ -405,6 +407,13 @@ def main(argv: list[str] | None = None) -> int:
         nargs="*",
         default=None,
         help="record counts from the second generator (default 10000 100000)",
+    )
+    p.add_argument(
+        "--gen3",
+        type=int,
+        nargs="*",
+        default=None,
+        help="record counts from the third generator, a development set (default 10000 100000)",
     )
     p.add_argument(
         "--sections",
@@ -430,20 +439,22 @@ def main(argv: list[str] | None = None) -> int:
     opts = p.parse_args(argv)
 
     if opts.quick:
-        records = opts.records or 2000
+        records = opts.records if opts.records is not None else 2000
         scale = opts.scale if opts.scale is not None else [10_000]
         latency = opts.latency_n if opts.latency_n is not None else [10_000]
         febrl = opts.febrl if opts.febrl is not None else [1]
         gen2 = opts.gen2 if opts.gen2 is not None else [2000]
+        gen3 = opts.gen3 if opts.gen3 is not None else [2000]
         opts.queries = min(opts.queries, 100)
         opts.splink_max_pairs = min(opts.splink_max_pairs, 1e6)
     else:
-        records = opts.records or 10_000
+        records = opts.records if opts.records is not None else 10_000
         default_scale = [100_000, 1_000_000] if full else [100_000]
         scale = opts.scale if opts.scale is not None else default_scale
         latency = opts.latency_n if opts.latency_n is not None else default_scale
         febrl = opts.febrl if opts.febrl is not None else [1, 2, 3, 4]
         gen2 = opts.gen2 if opts.gen2 is not None else [10_000, 100_000]
+        gen3 = opts.gen3 if opts.gen3 is not None else [10_000, 100_000]
 
     data_dir = OUT / "data"
     data_dir.mkdir(parents=True, exist_ok=True)
@@ -457,6 +468,7 @@ def main(argv: list[str] | None = None) -> int:
             "latency": latency,
             "febrl": febrl,
             "gen2": gen2,
+            "gen3": gen3,
             "seed": opts.seed,
             "splink_threshold": opts.splink_threshold,
             "splink_max_pairs": opts.splink_max_pairs,
@@ -469,7 +481,7 @@ def main(argv: list[str] | None = None) -> int:
     }
 
     if "accuracy" not in opts.sections:
-        records, febrl, gen2 = 0, [], []
+        records, febrl, gen2, gen3 = 0, [], [], []
     if "scale" not in opts.sections:
         scale = []
     if "latency" not in opts.sections:
@@ -481,6 +493,7 @@ def main(argv: list[str] | None = None) -> int:
         else [(f"generated-{records // 1000}k", *datasets.generated(data_dir, records, opts.seed))]
     )
     inputs += [(f"gen2-{n // 1000}k", *datasets.generated2(data_dir, n, opts.seed)) for n in gen2]
+    inputs += [(f"gen3-{n // 1000}k", *datasets.generated3(data_dir, n, opts.seed)) for n in gen3]
     inputs += [(f"febrl{i}", *datasets.febrl(data_dir, i)) for i in febrl]
     if inputs:
         print("Accuracy")
