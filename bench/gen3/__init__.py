@@ -131,7 +131,10 @@ def generate(n_records: int, seed: int = 42) -> Dataset:
             if rng.random() < 0.15:
                 dest = rng.choice(dests)  # moved on, or trafficked again elsewhere
             home = person.district
-            if source == "missing" or (source == "fir" and rng.random() < 0.4):
+            # A police report at home is an Indian police station's; across the
+            # border only the partner NGO's missing-person report is shared.
+            fir_at_home = home.state not in ("Nepal", "Bangladesh") and rng.random() < 0.4
+            if source == "missing" or (source == "fir" and fir_at_home):
                 office, at_dest = home, False
             else:
                 office, at_dest = dest, True

@@ -161,9 +161,10 @@ PROFILES: dict[str, dict[str, float]] = {
 }
 SOURCE_WEIGHTS = {"missing": 20, "fir": 24, "intake": 32, "shelter": 24}
 
-# Spellings by ear: each pair is tried both ways. Regional habits come first for
-# their regions (Bengali o for a and b for v; Odia u for a short i; Tamil
-# doubling and -an/-am).
+# Spellings by ear: each pair is tried both ways, except those in _ONE_WAY
+# (nobody writes "Swalman" for "Salman"). Regional habits weigh three times as
+# much in their regions (Bengali o for a and b for v; Odia u for a short i; Tamil
+# doubling and voicing).
 _PHONETIC = (
     ("v", "b"),
     ("w", "v"),
@@ -196,6 +197,7 @@ _PHONETIC = (
     ("shr", "sr"),
     ("j", "y"),
 )
+_ONE_WAY = {("ey", "e"), ("sw", "s"), ("ri", "ru"), ("y", "i")}
 _REGIONAL = {
     "bengal": (("a", "o"), ("v", "b"), ("j", "z"), ("sh", "s")),
     "bangladesh": (("a", "o"), ("v", "b"), ("j", "z")),
@@ -214,7 +216,7 @@ def phonetic(text: str, rng: random.Random, region: str) -> str:
     rules = list(_REGIONAL.get(region, ())) * 3 + list(_PHONETIC)
     rng.shuffle(rules)
     for a, b in rules:
-        for src, dst in ((a, b), (b, a)):
+        for src, dst in ((a, b),) if (a, b) in _ONE_WAY else ((a, b), (b, a)):
             starts = [m.start() for m in re.finditer(re.escape(src), low)]
             if not starts:
                 continue
@@ -237,7 +239,7 @@ def vowel(text: str, rng: random.Random) -> str:
     for m in re.finditer(r"(?<=[^aeiou])a(?=[^aeiou][aeiou])", low):
         if 1 < m.start() < len(low) - 2:
             options.append(low[: m.start()] + low[m.start() + 1 :])
-    for m in re.finditer(r"[aeiou](?![aeiou])", low):
+    for m in re.finditer(r"(?<![aeiou])[aeiou](?![aeiou])", low):
         if m.start() > 0:
             options.append(low[: m.start()] + m.group() + low[m.start() :])
     if not options:
