@@ -1087,6 +1087,8 @@ def _adjournments(
         entry["cells"][reason] = cell
         entry["others"] = entry["others"] or bool(cell["others"])
     ranked = sorted(overall, key=lambda k: (-overall[k], k))
+    # Each reason's label translated once, not once a cell (thousands by court).
+    label_of = {key: str(AdjournmentReason(key).label) for key in ranked}
     hidden = (
         insights.suppress(
             overall,
@@ -1100,7 +1102,7 @@ def _adjournments(
     top = max(overall.values(), default=1) or 1
     reasons = [
         (
-            str(AdjournmentReason(key).label),
+            label_of[key],
             None if key in hidden else overall[key],
             0.0 if key in hidden else overall[key] / top,
         )
@@ -1145,11 +1147,11 @@ def _adjournments(
                 label=names.get(key, key) or "—",
                 total=None if row_hidden else total,
                 counts=counts,
-                cells=[(str(AdjournmentReason(r).label), counts[r]) for r in ranked],
+                cells=[(label_of[r], counts[r]) for r in ranked],
             )
         )
     reason_rows.sort(key=lambda r: str(r.label))
-    columns = [(key, str(AdjournmentReason(key).label)) for key in ranked]
+    columns = [(key, label_of[key]) for key in ranked]
     return reasons, columns, reason_rows, bool(hidden or cell_hidden)
 
 
