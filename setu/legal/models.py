@@ -107,6 +107,10 @@ class Proceeding(BaseModel):
         indexes = [
             models.Index(fields=["owner_org", "track", "stage"]),
             models.Index(fields=["legal_officer", "next_hearing_on"]),
+            # The outcome pages' year filter asks for the year's proceedings (by FIR or by
+            # judgment) as a subquery of ids: read from these indexes alone, not a scan of all.
+            models.Index(fields=["fir_date", "id"], name="legal_proceeding_fir_year"),
+            models.Index(fields=["judgment_on", "id"], name="legal_proceeding_judged_year"),
         ]
 
     def __str__(self) -> str:
