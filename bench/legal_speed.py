@@ -11,8 +11,9 @@ legal officer's hearings within one month and ``--adjourned`` past adjourned hea
 over all the cases (ANALYZE on both databases), then times, as that legal officer, the calendar
 page for that month and the outcome pages by state, district, police station and court
 (through Django's test client: selector, template and middleware), reporting the median and
-the slowest of ``--samples`` runs. Figures: docs/legal.md, "Measured".
-"""
+the slowest of ``--samples`` runs with the bench's CPU time, and with ``--explain`` (PostgreSQL)
+each outcome page's queries' ``EXPLAIN ANALYZE`` server time. Figures: docs/legal.md,
+"Measured"."""
 
 from __future__ import annotations
 
