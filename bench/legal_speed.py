@@ -11,8 +11,9 @@ legal officer's hearings within one month and ``--adjourned`` past adjourned hea
 over all the cases (ANALYZE on both databases), then times, as that legal officer, the calendar
 page for that month and the outcome pages by state, district, police station and court
 (through Django's test client: selector, template and middleware), reporting the median and
-the slowest of ``--samples`` runs. Figures: docs/legal.md, "Measured".
-"""
+the slowest of ``--samples`` runs with the bench's CPU time, and with ``--explain`` (PostgreSQL)
+each outcome page's queries' ``EXPLAIN ANALYZE`` server time. Figures: docs/legal.md,
+"Measured"."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ import statistics
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -99,17 +101,18 @@ def _load(
     accused = Accused.objects.bulk_create(
         [Accused(proceeding=p, name="A", custody="bail") for p in judged], batch_size=5000
     )
+    from setu.legal.services import hearing_placed, verdict_placed
+
     Judgment.objects.bulk_create(
         [
-            Judgment(accused=a, section="BNS-143", verdict=rng.choice(["convicted", "acquitted"]),
-                     decided_on=a.proceeding.judgment_on)
+            verdict_placed(Judgment(accused=a, section="BNS-143", decided_on=a.proceeding.judgment_on,
+                                    verdict=rng.choice(["convicted", "acquitted"])), a.proceeding)
             for a in accused
         ],
         batch_size=5000,
     )  # fmt: skip
     first = today.replace(day=1)
     mine = rows[:400]
-    from setu.legal.services import hearing_placed
 
     dated = Hearing.objects.bulk_create(
         [hearing_placed(h, h.proceeding) for h in [
@@ -150,26 +153,28 @@ def _appeals(rng: random.Random) -> int:
     """Appeals for a third of the judged proceedings (half decided, some with a further appeal),
     for the appeals per place; also added to a database loaded before the bench made them."""
     from setu.legal.models import Appeal, Proceeding
+    from setu.legal.services import appeal_placed
 
-    judged = list(Proceeding.objects.filter(judgment_on__isnull=False).only("pk", "judgment_on"))
+    judged = list(Proceeding.objects.filter(judgment_on__isnull=False).select_related("district"))
     rows, further = [], []
     outcomes = ["dismissed", "allowed", "upheld", "set_aside", "sentence_modified", "remanded"]
     for p in judged[::3]:
         filed = p.judgment_on + datetime.timedelta(days=rng.randint(20, 60))
         decided = rng.random() < 0.5
-        rows.append(
+        rows.append(appeal_placed(
             Appeal(proceeding_id=p.pk, appellant="accused", court_level="high_court",
                    court="High Court", filed_on=filed, status=rng.choice(outcomes) if decided
-                   else "pending", decided_on=filed + datetime.timedelta(days=200) if decided
-                   else None)
+                   else "pending", decided_on=filed + datetime.timedelta(days=rng.randint(90, 400))
+                   if decided else None), p)
         )  # fmt: skip
     Appeal.objects.bulk_create(rows, batch_size=5000)
+    by_id = {p.pk: p for p in judged}
     for appeal in rows[::10]:
         if appeal.decided_on:
-            further.append(
+            further.append(appeal_placed(
                 Appeal(proceeding_id=appeal.proceeding_id, appeal_from=appeal, appellant="accused",
                        court_level="supreme_court", court="Supreme Court of India",
-                       filed_on=appeal.decided_on + datetime.timedelta(days=30))
+                       filed_on=appeal.decided_on + datetime.timedelta(days=30)), by_id[appeal.proceeding_id])
             )  # fmt: skip
     Appeal.objects.bulk_create(further, batch_size=5000)
     return len(rows) + len(further)
@@ -189,6 +194,50 @@ def _time(client: object, url: str, samples: int) -> tuple[float, float, float]:
     return statistics.median(times), max(times), statistics.median(cpu)
 
 
+def _explain(user: object, pages: set[str], samples: int) -> None:
+    """PostgreSQL only: each outcome page's queries (those the selector runs over the legal
+    tables, captured as it runs) under ``EXPLAIN ANALYZE``, the median server execution time of
+    each over ``samples`` runs and their sum per page. The server's own time, so the figure the
+    bench's client-side CPU time misses, and steadier than wall time on a shared machine."""
+    import re
+
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from setu.access.actor import actor_for_user
+    from setu.legal import selectors
+
+    actor = actor_for_user(user)
+    last_year = datetime.date.today().year - 1
+    runs: list[tuple[str, dict[str, Any]]] = [
+        (by, {"by": by}) for by in ("state", "district", "police_station", "court") if by in pages
+    ]
+    if "year" in pages:
+        judged = {"by": "court", "year": last_year, "year_of": "judgment"}
+        runs.append(("court, judged last year", judged))
+    for label, kwargs in runs:
+        with CaptureQueriesContext(connection) as captured:
+            selectors.outcomes(actor=actor, **kwargs)  # type: ignore[arg-type]
+        queries = [
+            (match.group(1), q["sql"])
+            for q in captured.captured_queries
+            if (match := re.search(r'FROM "(legal_\w+)"', q["sql"]))
+        ]
+        times: list[list[float]] = [[] for _ in queries]
+        with connection.cursor() as cursor:
+            for _ in range(samples):
+                for n, (_table, sql) in enumerate(queries):
+                    cursor.execute(f"EXPLAIN (ANALYZE, FORMAT JSON) {sql}")
+                    plan = cursor.fetchone()[0]
+                    plan = plan[0] if isinstance(plan, list) else plan
+                    times[n].append(plan["Execution Time"])
+        each = [statistics.median(t) for t in times]
+        parts = ", ".join(
+            f"{table[6:]} {ms:.0f}" for (table, _sql), ms in zip(queries, each, strict=True)
+        )
+        print(f"explain, outcomes by {label:<24} {sum(each):7.1f} ms server ({parts})")
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--proceedings", type=int, default=100_000)
@@ -198,6 +247,11 @@ def main() -> int:
     )
     parser.add_argument("--samples", type=int, default=7)
     parser.add_argument("--reuse", action="store_true")
+    parser.add_argument(
+        "--explain",
+        action="store_true",
+        help="PostgreSQL: also the outcome queries' EXPLAIN ANALYZE server time",
+    )
     parser.add_argument(
         "--pages",
         default="calendar,state,district,police_station,court,year,csv",
@@ -263,6 +317,9 @@ def main() -> int:
             f"{label:<32} median {median:7.1f} ms  max {worst:7.1f} ms  "
             f"cpu {cpu:7.1f} ms  {'ok' if ok else 'SLOW'}"
         )
+    if args.explain and connection.vendor == "postgresql":
+        _explain(user, pages, args.samples)
+    print(f"load average {' '.join(f'{n:.1f}' for n in os.getloadavg())}")
     return 1 if failed else 0
 
 

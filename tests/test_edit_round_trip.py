@@ -278,8 +278,7 @@ def _proceeding(p: Any) -> EditPage:
 
 
 def _accused(p: Any) -> EditPage:
-    from setu.legal.models import Judgment
-    from setu.legal.tests.factories import AccusedFactory, ProceedingFactory
+    from setu.legal.tests.factories import AccusedFactory, JudgmentFactory, ProceedingFactory
 
     proceeding = ProceedingFactory(case=p.case, charges_framed_on=datetime.date(2026, 3, 1))
     accused = AccusedFactory(
@@ -288,7 +287,7 @@ def _accused(p: Any) -> EditPage:
         arrested_on=datetime.date(2026, 1, 12),
         bail_on=datetime.date(2026, 2, 27),
     )
-    verdict = Judgment.objects.create(
+    verdict = JudgmentFactory(
         accused=accused,
         section="BNS-143",
         verdict="convicted",

@@ -1600,3 +1600,15 @@ RULES.update(
         ("legal.appeal", Action.VIEW_AGGREGATES): _counted_through("proceeding"),
     }
 )
+
+
+# --- Legal: verdicts and appeals carry their proceeding's place (issue 24) --------------------
+
+RULES.update(
+    {
+        # A verdict and an appeal carry their proceeding's organisation and case (legal 0009), so
+        # the proceeding's own rule counts them with no join, as it counts hearings.
+        ("legal.judgment", Action.VIEW_AGGREGATES): _proceeding_counted,
+        ("legal.appeal", Action.VIEW_AGGREGATES): _proceeding_counted,
+    }
+)

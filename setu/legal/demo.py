@@ -242,7 +242,9 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
         counts["compensation_tracks"] = counts.get("compensation_tracks", 0) + 1
     Proceeding.objects.bulk_create(proceedings, batch_size=1000)
     Accused.objects.bulk_create(accused, batch_size=1000)
-    Judgment.objects.bulk_create(judgments, batch_size=1000)
+    # Each with its proceeding's place, as the services write them (the outcome statistics).
+    placed_verdicts = [services.verdict_placed(j, j.accused.proceeding) for j in judgments]
+    Judgment.objects.bulk_create(placed_verdicts, batch_size=1000)
     ProtectionMeasure.objects.bulk_create(measures, batch_size=1000)
     # Each with its proceeding's place, as the services write them (the outcome statistics).
     placed = [services.hearing_placed(h, h.proceeding) for h in hearings]
@@ -284,7 +286,7 @@ def _convicts_appeal(
     state = p.district.state if p.district else None
     filed_on = min(p.judgment_on + rng.randint(20, 55) * D, today)
     code = state.iso_3166_2[-2:] if state and state.iso_3166_2 else "XX"
-    appeal = Appeal.objects.create(
+    appeal = Appeal(
         proceeding=p,
         appellant=Appellant.ACCUSED,
         court_level=AppealCourt.HIGH_COURT,
@@ -293,6 +295,7 @@ def _convicts_appeal(
         cnr_number=f"{code}HC01{rng.randint(1, 999999):06d}{filed_on.year}",
         filed_on=filed_on,
     )
+    services.appeal_placed(appeal, p).save()
     appeal.judgments.set(Judgment.objects.filter(accused__proceeding=p, verdict=Verdict.CONVICTED))
     Proceeding.objects.filter(pk=p.pk).update(appeal_filed_on=filed_on, stage=Stage.APPEAL)
     counts[f"stage_{p.stage}"] -= 1

@@ -107,6 +107,10 @@ class Proceeding(BaseModel):
         indexes = [
             models.Index(fields=["owner_org", "track", "stage"]),
             models.Index(fields=["legal_officer", "next_hearing_on"]),
+            # The outcome pages' year filter asks for the year's proceedings (by FIR or by
+            # judgment) as a subquery of ids: read from these indexes alone, not a scan of all.
+            models.Index(fields=["fir_date", "id"], name="legal_proceeding_fir_year"),
+            models.Index(fields=["judgment_on", "id"], name="legal_proceeding_judged_year"),
         ]
 
     def __str__(self) -> str:
@@ -147,6 +151,16 @@ class Accused(BaseModel):
         return self.name
 
 
+# The places the outcome statistics group hearings and verdicts by, each with its index
+# (Hearing.Meta, Judgment.Meta).
+HEARING_PLACE_INDEXES = (
+    ("state", "state"),
+    ("district", "district"),
+    ("station", "police_station"),
+    ("court", "place_court"),
+)
+
+
 class Verdict(models.TextChoices):
     CONVICTED = "convicted", _("Convicted")
     ACQUITTED = "acquitted", _("Acquitted")
@@ -161,6 +175,30 @@ class Judgment(BaseModel):
     verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
     decided_on = models.DateField(_("decided on"))
     sentence = models.CharField(_("sentence"), max_length=200, blank=True)
+    # The accused's proceeding, its organisation, case, track and place, copied here by the
+    # services (``services.verdict_placed``; kept in step when the proceeding's place changes)
+    # so the convictions per place are counted without joining each verdict to its accused and
+    # proceeding (docs/legal.md, Measured). The court is the trial court, the proceeding's.
+    proceeding = models.ForeignKey(
+        Proceeding, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    owner_org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    case = models.ForeignKey(
+        "registry.Case", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    track = models.CharField(
+        max_length=12, choices=Track.choices, blank=True, default="", editable=False
+    )
+    state = models.ForeignKey(
+        "orgs.State", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    district = models.ForeignKey(
+        "orgs.District", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    police_station = models.CharField(max_length=150, blank=True, editable=False)
+    place_court = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["decided_on", "section"]
@@ -168,6 +206,17 @@ class Judgment(BaseModel):
             models.UniqueConstraint(
                 fields=["accused", "section"], name="legal_one_verdict_per_section"
             )
+        ]
+        indexes = [
+            # The convictions per place read only these (covering) indexes, in the order they
+            # group by (docs/legal.md, Measured).
+            *(
+                models.Index(
+                    fields=["track", "verdict", place, "owner_org", "case", "proceeding"],
+                    name=f"legal_verdict_{name}",
+                )
+                for name, place in HEARING_PLACE_INDEXES
+            ),
         ]
 
 
@@ -216,15 +265,6 @@ class AdjournmentReason(models.TextChoices):
     DEFENCE_REQUEST = "defence", _("Defence asked for time")
     RECORDS_MISSING = "records", _("Records or forensic report not ready")
     OTHER = "other", _("Other")
-
-
-# The places the adjournment statistics group hearings by, each with its index (Hearing.Meta).
-HEARING_PLACE_INDEXES = (
-    ("state", "state"),
-    ("district", "district"),
-    ("station", "police_station"),
-    ("court", "place_court"),
-)
 
 
 class Hearing(BaseModel):
@@ -371,6 +411,15 @@ CONVICTION_OUTCOMES = frozenset(
 )
 
 
+# The places the appeals per place group by, each with its index (Appeal.Meta).
+APPEAL_PLACE_INDEXES = (
+    ("state", "place_state"),
+    ("district", "place_district"),
+    ("station", "police_station"),
+    ("court", "place_court"),
+)
+
+
 class Appeal(BaseModel):
     """An appeal against the trial court's verdicts: the appellate court with its own CNR
     number, who appealed, against which verdicts (per accused and section), when, and what the
@@ -424,5 +473,41 @@ class Appeal(BaseModel):
         verbose_name=_("against the decision in the appeal"),
     )
 
+    # The proceeding's organisation, case, track and place, copied here by the services
+    # (``services.appeal_placed``; kept in step when the proceeding's place changes) so the
+    # appeals per place are counted without joining each to its proceeding. ``state``,
+    # ``district`` and ``court`` above are the appellate court's; these are where the case was
+    # registered and tried.
+    owner_org = models.ForeignKey(
+        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    case = models.ForeignKey(
+        "registry.Case", on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    track = models.CharField(
+        max_length=12, choices=Track.choices, blank=True, default="", editable=False
+    )
+    place_state = models.ForeignKey(
+        "orgs.State", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    place_district = models.ForeignKey(
+        "orgs.District", null=True, on_delete=models.PROTECT, related_name="+", editable=False
+    )
+    police_station = models.CharField(max_length=150, blank=True, editable=False)
+    place_court = models.CharField(max_length=200, blank=True, editable=False)
+
     class Meta:
         ordering = ["filed_on", "created_at"]
+        indexes = [
+            # The appeals per place read only these (covering) indexes (docs/legal.md, Measured).
+            *(
+                models.Index(
+                    fields=[
+                        *("track", place, "status", "owner_org", "case", "proceeding"),
+                        *("filed_on", "decided_on"),
+                    ],
+                    name=f"legal_appeal_{name}",
+                )
+                for name, place in APPEAL_PLACE_INDEXES
+            ),
+        ]

@@ -712,6 +712,8 @@ class OutcomeRow:
     # committal), charges framed to judgment (the trial).
     days_chargesheet_to_charges: int | None = None
     days_charges_to_judgment: int | None = None
+    # How long the appeals took: filing to the higher court's decision, over decided appeals.
+    days_appeal_to_decision: int | None = None
     share: float = 0.0
 
 
@@ -838,23 +840,26 @@ def outcomes(
     by = by if by in GROUPINGS else "state"
     year_of = year_of if year_of in YEAR_OF else "fir"
     group = GROUPINGS[by]
+    names = _place_names(by)
     base = policy.scope(
         actor,
         Proceeding.objects.filter(_in_year("", year, year_of), track=Track.CRIMINAL),
         Action.VIEW_AGGREGATES,
     )
-    # Proceedings with a conviction, per place: one grouped query over the verdicts, scoped on
-    # the joined proceeding (a list of every counted proceeding made SQLite probe them all, and
-    # a subquery per proceeding made PostgreSQL plan, and JIT-compile, 100,000 lookups).
+    # Proceedings with a conviction, per place: one grouped query over the verdicts, which
+    # carry their proceeding, its organisation, case and place (``services.verdict_placed``),
+    # so it reads only the covering index of the place, joining nothing.
     verdicts = Judgment.objects.filter(
-        _in_year("accused__proceeding__", year, year_of), verdict=Verdict.CONVICTED
+        _parts_in_year(year, year_of), verdict=Verdict.CONVICTED, track=Track.CRIMINAL
     )
     convictions = dict(
         policy.scope(actor, verdicts, Action.VIEW_AGGREGATES)
-        .filter(accused__proceeding__track=Track.CRIMINAL)
-        .values_list(f"accused__proceeding__{group}")
-        .annotate(n=Count("accused__proceeding", distinct=True))
+        .values_list(PART_GROUPINGS[by])
+        .annotate(n=Count("proceeding", distinct=True))
         .order_by()
+    )
+    appeal_columns, appeal_rows, appeals_hidden, appeal_days = _appeals(
+        actor, by, _parts_in_year(year, year_of), names
     )
 
     def span(start: str, end: str) -> Any:
@@ -877,7 +882,6 @@ def outcomes(
         )
         .order_by()
     )
-    names = _place_names(by)
     found: list[OutcomeRow] = []
     suppressed_any = False
     biggest = 1
@@ -906,6 +910,7 @@ def outcomes(
                 conviction_rate=rate,
                 days_chargesheet_to_charges=_average(row, "chargesheet_to_charges"),
                 days_charges_to_judgment=_average(row, "charges_to_judgment"),
+                days_appeal_to_decision=_appeal_average(row, appeal_days.get(row[group])),
             )
         )
         biggest = max(biggest, shown["proceedings"] or 0)
@@ -913,10 +918,7 @@ def outcomes(
     for r in found:
         r.share = (r.counts["proceedings"] or 0) / biggest
     reasons, columns, reason_rows, reasons_hidden = _adjournments(
-        actor, by, _hearings_in_year(year, year_of), names
-    )
-    appeal_columns, appeal_rows, appeals_hidden = _appeals(
-        actor, group, _in_year("proceeding__", year, year_of), names
+        actor, by, _parts_in_year(year, year_of), names
     )
     return Outcomes(
         by,
@@ -964,6 +966,7 @@ def outcomes_payload(data: Outcomes) -> dict[str, Any]:
                 "avg_days_chargesheet_to_charges": row.days_chargesheet_to_charges,
                 "avg_days_charges_to_judgment": row.days_charges_to_judgment,
                 "avg_days_fir_to_judgment": row.days_to_judgment,
+                "avg_days_appeal_filed_to_decided": row.days_appeal_to_decision,
             }
             for row in data.rows
         ],
@@ -993,18 +996,29 @@ def _in_year(prefix: str, year: int | None, year_of: str) -> Q:
     )
 
 
-# The hearing's own copy of its proceeding's place (``services.hearing_placed``), per grouping.
-HEARING_GROUPINGS = {
+# A hearing's or a verdict's own copy of its proceeding's place (``services.hearing_placed``,
+# ``services.verdict_placed``), per grouping; a hearing's court is its own, else the
+# proceeding's, a verdict's the proceeding's (the trial court).
+PART_GROUPINGS = {
     "state": "state_id",
     "district": "district_id",
     "police_station": "police_station",
     "court": "place_court",
 }
+# An appeal's copy (``services.appeal_placed``): its own state, district and court are the
+# appellate court's.
+APPEAL_GROUPINGS = {
+    "state": "place_state_id",
+    "district": "place_district_id",
+    "police_station": "police_station",
+    "court": "place_court",
+}
 
 
-def _hearings_in_year(year: int | None, year_of: str) -> Q:
-    """Hearings of the proceedings whose FIR or judgment fell in ``year`` (all when None): the
-    year's proceedings as a subquery, not a join of every hearing to its proceeding."""
+def _parts_in_year(year: int | None, year_of: str) -> Q:
+    """Hearings, verdicts or appeals of the proceedings whose FIR or judgment fell in ``year``
+    (all when None): the year's proceedings as a subquery, not a join of every row to its
+    proceeding."""
     if not year:
         return Q()
     return Q(proceeding_id__in=Proceeding.objects.filter(_in_year("", year, year_of)).values("pk"))
@@ -1032,7 +1046,7 @@ def _adjournments(
         actor,
         Hearing.objects.filter(in_year, adjournment_reason__gt="", track=Track.CRIMINAL),
         Action.VIEW_AGGREGATES,
-    ).annotate(place=F(HEARING_GROUPINGS[by]))
+    ).annotate(place=F(PART_GROUPINGS[by]))
     others = ~Q(owner_org_id=own)
     # Counted without DISTINCT, which would make PostgreSQL sort every hearing (spilling to
     # disk at 100,000) instead of hashing the groups; the other organisations' cases behind a
@@ -1073,6 +1087,8 @@ def _adjournments(
         entry["cells"][reason] = cell
         entry["others"] = entry["others"] or bool(cell["others"])
     ranked = sorted(overall, key=lambda k: (-overall[k], k))
+    # Each reason's label translated once, not once a cell (thousands by court).
+    label_of = {key: str(AdjournmentReason(key).label) for key in ranked}
     hidden = (
         insights.suppress(
             overall,
@@ -1086,7 +1102,7 @@ def _adjournments(
     top = max(overall.values(), default=1) or 1
     reasons = [
         (
-            str(AdjournmentReason(key).label),
+            label_of[key],
             None if key in hidden else overall[key],
             0.0 if key in hidden else overall[key] / top,
         )
@@ -1131,52 +1147,72 @@ def _adjournments(
                 label=names.get(key, key) or "—",
                 total=None if row_hidden else total,
                 counts=counts,
-                cells=[(str(AdjournmentReason(r).label), counts[r]) for r in ranked],
+                cells=[(label_of[r], counts[r]) for r in ranked],
             )
         )
     reason_rows.sort(key=lambda r: str(r.label))
-    columns = [(key, str(AdjournmentReason(key).label)) for key in ranked]
+    columns = [(key, label_of[key]) for key in ranked]
     return reasons, columns, reason_rows, bool(hidden or cell_hidden)
 
 
 def _appeals(
-    actor: Actor, group: str, in_year: Q, names: dict[Any, str]
-) -> tuple[list[tuple[str, str]], list[AppealRow], bool]:
+    actor: Actor, by: str, in_year: Q, names: dict[Any, str]
+) -> tuple[list[tuple[str, str]], list[AppealRow], bool, dict[Any, dict[str, Any]]]:
     """Appeals per place of their proceeding (by court: the trial court), filed, pending and
     decided by outcome, suppressed as the outcome table: in a row with another organisation's
     appeals a cell under ``OUTCOME_SMALL_CELL`` is hidden, and so is one behind which are fewer
     than that many of their cases (a case can be appealed twice); as a row's filed appeals are
     its pending and decided ones added up, its hidden cells are never one that subtraction
-    would give back (insights' secondary suppression)."""
-    from django.db.models import Count
+    would give back (insights' secondary suppression).
+
+    Also, per place, how long the decided appeals took (filing to decision): the average days,
+    and the cases and other organisations' appeals behind it, for ``_appeal_average``."""
+    from django.db.models import Avg, Count
 
     from setu.insights import selectors as insights
 
     own = actor.organisation_id
-    others = ~Q(proceeding__owner_org_id=own)
-    # Few rows (appeals are a fraction of the judged cases): the join to the proceeding is cheap.
+    others = ~Q(owner_org_id=own)
+    # The appeals carry their proceeding's organisation, case and place
+    # (``services.appeal_placed``): grouped from the covering index of the place, no join.
     appeals = policy.scope(
         actor,
-        Appeal.objects.filter(in_year, proceeding__track=Track.CRIMINAL),
+        Appeal.objects.filter(in_year, track=Track.CRIMINAL),
         Action.VIEW_AGGREGATES,
-    )
+    ).annotate(place=F(APPEAL_GROUPINGS[by]))
     cells = (
-        appeals.values(f"proceeding__{group}", "status")
+        appeals.values("place", "status")
         .annotate(
-            n=Count("id"),
-            others=Count("id", filter=others),
+            n=Count("*"),
+            others=Count("owner_org", filter=others),
             their_cases=Count("proceeding", filter=others, distinct=True),
         )
         .order_by()
     )
     places: dict[Any, dict[str, Any]] = {}
     for cell in cells:
-        entry = places.setdefault(
-            cell[f"proceeding__{group}"], {"counts": {}, "others": 0, "cases": {}}
-        )
+        entry = places.setdefault(cell["place"], {"counts": {}, "others": 0, "cases": {}})
         entry["counts"][cell["status"]] = cell["n"]
         entry["others"] += cell["others"]
         entry["cases"][cell["status"]] = cell["their_cases"]
+    # The cases behind each place's decided appeals, all organisations' (a case appealed twice
+    # counts once), for the suppression of the average duration; asked only where some were
+    # decided.
+    durations: dict[Any, dict[str, Any]] = {}
+    if any(
+        n for entry in places.values() for s, n in entry["counts"].items() if s in APPEAL_DECIDED
+    ):
+        durations = {
+            row["place"]: row
+            for row in appeals.filter(status__in=APPEAL_DECIDED)
+            .values("place")
+            .annotate(
+                cases=Count("proceeding", distinct=True),
+                others=Count("owner_org", filter=others),
+                days=Avg(_DaysBetween("filed_on", "decided_on")),
+            )
+            .order_by()
+        }
     counted: set[str] = set()
     rows: list[AppealRow] = []
     hidden_any = False
@@ -1212,7 +1248,19 @@ def _appeals(
     for row in rows:
         row.cells = [(label, row.counts[code]) for code, label in columns]
     rows.sort(key=lambda r: str(r.label))
-    return columns, rows, hidden_any
+    return columns, rows, hidden_any, durations
+
+
+def _appeal_average(row: dict[str, Any], spent: dict[str, Any] | None) -> int | None:
+    """A place's average days from filing an appeal to its decision, over its decided appeals
+    (first and further). Hidden as the other stages' averages are, when it is taken over fewer
+    than ``OUTCOME_SMALL_CELL`` cases and the place counts another organisation's cases or
+    appeals: an average over a few of their appeals tells their dates."""
+    if not spent:
+        return None
+    if (row["others"] or spent["others"]) and spent["cases"] < OUTCOME_SMALL_CELL:
+        return None
+    return _days(spent["days"])
 
 
 # --- The survivor's view --------------------------------------------------------------------

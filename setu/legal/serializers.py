@@ -348,6 +348,11 @@ class OutcomeRowOut(serializers.Serializer):
     avg_days_chargesheet_to_charges = serializers.IntegerField(allow_null=True)
     avg_days_charges_to_judgment = serializers.IntegerField(allow_null=True)
     avg_days_fir_to_judgment = serializers.IntegerField(allow_null=True)
+    avg_days_appeal_filed_to_decided = serializers.IntegerField(
+        allow_null=True,
+        help_text="Decided appeals (first and further), filing to decision; None: none decided,"
+        " or fewer than 11 cases behind the average outside the owning organisation.",
+    )
 
 
 class AdjournmentReasonOut(serializers.Serializer):

@@ -94,8 +94,9 @@ PROCEEDING_PRIVATE_FIELDS = ("reminder_consent_on", "reminder_phone", "reminder_
 PROCEEDING_SHOWN_FIELDS = tuple(f for f in PROCEEDING_FIELDS if f not in PROCEEDING_PRIVATE_FIELDS)
 # What callers may set: the fields, and the two relations also by their ids.
 PROCEEDING_INPUT = (*PROCEEDING_FIELDS, "district_id", "legal_officer_id")
-# The proceeding's fields its hearings carry (``hearing_placed``): a change is copied to them.
-HEARINGS_CARRY = ("track", "district", "district_id", "police_station", "court")
+# The proceeding's fields its hearings, verdicts and appeals carry (``hearing_placed``,
+# ``verdict_placed``, ``appeal_placed``): a change is copied to them.
+PARTS_CARRY = ("track", "district", "district_id", "police_station", "court")
 ACCUSED_FIELDS = ("name", "custody", "arrested_on", "bail_on")
 HEARING_FIELDS = ("on", "court", "purpose", "outcome", "adjournment_reason", "survivor_needed")
 
@@ -277,8 +278,8 @@ def proceeding_update(*, actor: Actor, proceeding: Proceeding, **fields: Any) ->
         raise InvalidInput({"fir_date": [_("A hearing is recorded before this FIR date.")]})
     changes.clean(proceeding)
     proceeding.save()
-    if any(name in fields for name in HEARINGS_CARRY):
-        _hearings_follow(proceeding)
+    if any(name in fields for name in PARTS_CARRY):
+        _parts_follow(proceeding)
     audit.record(
         actor=actor,
         action=AuditAction.UPDATE,
@@ -450,12 +451,14 @@ def judgment_record(
             errors, "decided_on", _("An appeal against this verdict was filed before this date.")
         )
     changes.raise_if(errors)
-    judgment, created = Judgment.objects.update_or_create(
-        accused=accused,
-        section=section,
-        defaults={"verdict": verdict, "decided_on": decided_on, "sentence": sentence},
-    )
+    judgment = Judgment.objects.filter(accused=accused, section=section).first()
+    created = judgment is None
+    if judgment is None:
+        judgment = Judgment(accused=accused, section=section)
+    judgment.verdict, judgment.decided_on, judgment.sentence = verdict, decided_on, sentence
+    verdict_placed(judgment, proceeding)
     changes.clean(judgment)
+    judgment.save()
     if proceeding.judgment_on is None or proceeding.judgment_on < decided_on:
         proceeding.judgment_on = decided_on
         if proceeding.stage != Stage.CLOSED:
@@ -539,18 +542,26 @@ def _check_hearing(hearing: Hearing, proceeding: Proceeding) -> None:
     hearing_placed(hearing, proceeding)
 
 
-def _proceeding_place(proceeding: Proceeding) -> dict[str, Any]:
-    """What of the proceeding its hearings carry for the outcome statistics (no join there)."""
+def _proceeding_place(
+    proceeding: Proceeding, *, state: str = "state_id", district: str = "district_id"
+) -> dict[str, Any]:
+    """What of the proceeding its hearings, verdicts and appeals carry for the outcome
+    statistics (no join there); an appeal names the place ``place_state``/``place_district``,
+    as its own state and district are the appellate court's."""
     # The district's state through the relation (cached on the proceeding after the first).
     state_id = proceeding.district.state_id if proceeding.district_id else None
     return {
         "owner_org_id": proceeding.owner_org_id,
         "case_id": proceeding.case_id,
         "track": proceeding.track,
-        "district_id": proceeding.district_id,
-        "state_id": state_id,
+        district: proceeding.district_id,
+        state: state_id,
         "police_station": proceeding.police_station,
     }
+
+
+# The names an appeal carries its proceeding's state and district under (``_proceeding_place``).
+APPEAL_PLACE = {"state": "place_state_id", "district": "place_district_id"}
 
 
 def hearing_placed(hearing: Hearing, proceeding: Proceeding) -> Hearing:
@@ -563,13 +574,40 @@ def hearing_placed(hearing: Hearing, proceeding: Proceeding) -> Hearing:
     return hearing
 
 
-def _hearings_follow(proceeding: Proceeding) -> None:
-    """A proceeding's place (or court, or track) changed: its hearings follow, in one update."""
+def verdict_placed(judgment: Judgment, proceeding: Proceeding) -> Judgment:
+    """The verdict with its proceeding, the proceeding's organisation, case, track and place
+    copied on, counted under the trial court (the proceeding's); every write of a verdict (and
+    the demo's and the bench's bulk loads) goes through it."""
+    for name, value in _proceeding_place(proceeding).items():
+        setattr(judgment, name, value)
+    judgment.proceeding_id = proceeding.pk
+    judgment.place_court = proceeding.court
+    return judgment
+
+
+def appeal_placed(appeal: Appeal, proceeding: Proceeding) -> Appeal:
+    """The appeal with its proceeding's organisation, case, track and place (where the case was
+    tried: the proceeding's court) copied on; every write of an appeal goes through it."""
+    for name, value in _proceeding_place(proceeding, **APPEAL_PLACE).items():
+        setattr(appeal, name, value)
+    appeal.place_court = proceeding.court
+    return appeal
+
+
+def _parts_follow(proceeding: Proceeding) -> None:
+    """A proceeding's place (or court, or track) changed: its hearings, verdicts and appeals
+    follow, one update each."""
     proceeding.hearings.update(
         **_proceeding_place(proceeding),
         place_court=models.Case(
             models.When(court="", then=models.Value(proceeding.court)), default=models.F("court")
         ),
+    )
+    Judgment.objects.filter(proceeding=proceeding).update(
+        **_proceeding_place(proceeding), place_court=proceeding.court
+    )
+    proceeding.appeals.update(
+        **_proceeding_place(proceeding, **APPEAL_PLACE), place_court=proceeding.court
     )
 
 
@@ -866,6 +904,7 @@ def _appeal_save(
         if len(judgments) != len(wanted):
             raise InvalidInput({"judgments": [_("A verdict of another case was chosen.")]})
     _check_appeal(appeal, proceeding, judgments)
+    appeal_placed(appeal, proceeding)
     changes.clean(appeal)
     appeal.save()
     if chosen is not None:

@@ -731,6 +731,7 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
             "avg_days_fir_to_judgment",
             "avg_days_chargesheet_to_charges",
             "avg_days_charges_to_judgment",
+            "avg_days_appeal_filed_to_decided",
         ]
     )
     for row in data.rows:
@@ -743,6 +744,7 @@ def outcomes_csv(request: HttpRequest) -> HttpResponse:
                 _blank(row.days_to_judgment),
                 _blank(row.days_chargesheet_to_charges),
                 _blank(row.days_charges_to_judgment),
+                _blank(row.days_appeal_to_decision),
             ]
         )
     return response

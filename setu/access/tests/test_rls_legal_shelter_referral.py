@@ -36,6 +36,7 @@ from setu.legal.tests.factories import (
     AccusedFactory,
     AppealFactory,
     HearingFactory,
+    JudgmentFactory,
     MeasureFactory,
     ProceedingFactory,
     WitnessPlanFactory,
@@ -63,7 +64,7 @@ def _proceeding_with_parts(case) -> SimpleNamespace:
     """A proceeding of ``case`` with one of each of its parts."""
     proceeding = ProceedingFactory(case=case)
     accused = AccusedFactory(proceeding=proceeding)
-    judgment = Judgment.objects.create(
+    judgment = JudgmentFactory(
         accused=accused,
         section="BNS-143",
         verdict=Verdict.CONVICTED,

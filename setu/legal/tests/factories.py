@@ -14,11 +14,13 @@ from setu.legal.models import (
     AppealCourt,
     Appellant,
     Hearing,
+    Judgment,
     MeasureKind,
     Proceeding,
     ProtectionMeasure,
     Stage,
     Track,
+    Verdict,
     WitnessPlan,
 )
 from setu.registry.tests.factories import CaseFactory
@@ -63,6 +65,25 @@ class HearingFactory(factory.django.DjangoModelFactory):
         return hearing
 
 
+class JudgmentFactory(factory.django.DjangoModelFactory):
+    """A conviction on one accused for BNS 143."""
+
+    class Meta:
+        model = Judgment
+
+    accused = factory.SubFactory(AccusedFactory)
+    section = "BNS-143"
+    verdict = Verdict.CONVICTED
+    decided_on = datetime.date(2026, 7, 9)
+
+    @classmethod
+    def _create(cls, model_class: type[Judgment], *args: Any, **kwargs: Any) -> Judgment:
+        # With its proceeding and the proceeding's place, as the services write every verdict.
+        judgment = model_class(*args, **kwargs)
+        services.verdict_placed(judgment, judgment.accused.proceeding).save()
+        return judgment
+
+
 class MeasureFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = ProtectionMeasure
@@ -93,3 +114,10 @@ class AppealFactory(factory.django.DjangoModelFactory):
     court_level = AppealCourt.HIGH_COURT
     court = "High Court of Bombay"
     filed_on = datetime.date(2026, 6, 1)
+
+    @classmethod
+    def _create(cls, model_class: type[Appeal], *args: Any, **kwargs: Any) -> Appeal:
+        # With its proceeding's place, as the services write every appeal.
+        appeal = services.appeal_placed(model_class(*args, **kwargs), kwargs["proceeding"])
+        appeal.save()
+        return appeal

@@ -8,7 +8,7 @@ import pytest
 from django.conf import settings
 from rest_framework.test import APIClient
 
-from setu.legal.tests.factories import HearingFactory, ProceedingFactory
+from setu.legal.tests.factories import HearingFactory, JudgmentFactory, ProceedingFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -128,12 +128,13 @@ def test_partner_without_legal_consent_gets_404_and_lists_nothing(personas):
 
 def test_deadlines_endpoint(personas):
     today = datetime.date.today()
-    ProceedingFactory(
+    accused = ProceedingFactory(
         case=personas.case,
         judgment_on=today - datetime.timedelta(days=10),
         stage="judgment",
-    ).accused.create(name="A").judgments.create(
-        section="BNS-143", verdict="acquitted", decided_on=today - datetime.timedelta(days=10)
+    ).accused.create(name="A")
+    JudgmentFactory(
+        accused=accused, verdict="acquitted", decided_on=today - datetime.timedelta(days=10)
     )
     rows = _api(personas.users["lead"]).get("/api/v1/legal/deadlines/").json()
     assert rows == []  # 80 days left: running, not yet flagged

@@ -10,6 +10,7 @@ import json
 
 import pytest
 from django.conf import settings
+from django.db.models.signals import pre_save
 from django.test import Client
 from django.urls import reverse
 from rest_framework.test import APIClient
@@ -17,8 +18,13 @@ from rest_framework.test import APIClient
 from setu.audit.models import AuditEntry
 from setu.core.errors import Forbidden, InvalidInput, NotFound
 from setu.legal import selectors, services
-from setu.legal.models import Appeal, AppealStatus, Judgment, Stage, Verdict
-from setu.legal.tests.factories import AccusedFactory, AppealFactory, ProceedingFactory
+from setu.legal.models import Appeal, AppealStatus, Stage, Verdict
+from setu.legal.tests.factories import (
+    AccusedFactory,
+    AppealFactory,
+    JudgmentFactory,
+    ProceedingFactory,
+)
 from setu.orgs.models import District, State
 
 pytestmark = pytest.mark.django_db
@@ -40,13 +46,13 @@ def _judged(personas, legal_officer=None):
     )
     a, b = AccusedFactory(proceeding=proceeding), AccusedFactory(proceeding=proceeding)
     verdicts = {
-        "a_convicted": Judgment.objects.create(
+        "a_convicted": JudgmentFactory(
             accused=a, section="BNS-143", verdict=Verdict.CONVICTED, decided_on=JUDGMENT
         ),
-        "a_acquitted": Judgment.objects.create(
+        "a_acquitted": JudgmentFactory(
             accused=a, section="ITPA-5", verdict=Verdict.ACQUITTED, decided_on=JUDGMENT
         ),
-        "b_acquitted": Judgment.objects.create(
+        "b_acquitted": JudgmentFactory(
             accused=b, section="BNS-143", verdict=Verdict.ACQUITTED, decided_on=JUDGMENT
         ),
     }
@@ -273,8 +279,18 @@ def test_the_migration_carries_the_single_appeal_date_forward(personas):
     proceeding.appeal_filed_on = D(2026, 6, 15)
     proceeding.save()
     untouched = ProceedingFactory(case=personas.case)
-    migration.forwards(apps, None)
-    migration.forwards(apps, None)  # run twice: still one appeal
+
+    def placed(sender, instance, **kwargs):
+        services.appeal_placed(instance, instance.proceeding)
+
+    # 0004 ran before appeals carried their proceeding's place (0009, required since 0011):
+    # its rows are placed as they are saved here, standing in for 0010.
+    pre_save.connect(placed, sender=Appeal)
+    try:
+        migration.forwards(apps, None)
+        migration.forwards(apps, None)  # run twice: still one appeal
+    finally:
+        pre_save.disconnect(placed, sender=Appeal)
     appeal = Appeal.objects.get()
     assert appeal.proceeding == proceeding and appeal.filed_on == D(2026, 6, 15)
     assert appeal.status == AppealStatus.PENDING and appeal.appellant == ""

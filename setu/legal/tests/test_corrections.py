@@ -19,6 +19,7 @@ from setu.legal.models import Accused, Hearing, Judgment, ProtectionMeasure
 from setu.legal.tests.factories import (
     AccusedFactory,
     HearingFactory,
+    JudgmentFactory,
     MeasureFactory,
     ProceedingFactory,
 )
@@ -38,9 +39,7 @@ def charged(personas):
     """A proceeding with charges framed, and one accused convicted on BNS-143."""
     p = ProceedingFactory(case=personas.case, charges_framed_on=D(2026, 3, 1), stage="charges")
     a = AccusedFactory(proceeding=p, name="Ramesh K", custody="custody", arrested_on=D(2026, 1, 12))
-    Judgment.objects.create(
-        accused=a, section="BNS-143", verdict="convicted", decided_on=D(2026, 5, 1)
-    )
+    JudgmentFactory(accused=a, section="BNS-143", verdict="convicted", decided_on=D(2026, 5, 1))
     return a
 
 

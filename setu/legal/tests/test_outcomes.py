@@ -12,7 +12,12 @@ from django.urls import reverse
 from setu.access.actor import actor_for_user
 from setu.legal import selectors
 from setu.legal.models import Verdict
-from setu.legal.tests.factories import AccusedFactory, HearingFactory, ProceedingFactory
+from setu.legal.tests.factories import (
+    AccusedFactory,
+    HearingFactory,
+    JudgmentFactory,
+    ProceedingFactory,
+)
 from setu.orgs.tests.factories import MembershipFactory
 from setu.registry.tests.factories import CaseFactory, CasePersonFactory, ConsentFactory
 
@@ -30,9 +35,7 @@ def _judged(case, verdict, district_id=482):
         judgment_on=D(2026, 7, 9),  # 180 days after the FIR
         stage="judgment",
     )
-    AccusedFactory(proceeding=p).judgments.create(
-        section="BNS-143", verdict=verdict, decided_on=p.judgment_on
-    )
+    JudgmentFactory(accused=AccusedFactory(proceeding=p), verdict=verdict, decided_on=p.judgment_on)
     return p
 
 
@@ -92,7 +95,7 @@ def test_outcomes_page_and_csv(personas):
     page = client.get(reverse("legal:outcomes"), {"by": "court"})
     assert b"Sessions Court, Mumbai" in page.content and b"100%" in page.content
     csv = client.get(reverse("legal:outcomes-csv"), {"by": "court"}).content.decode()
-    assert csv.splitlines()[1] == '"Sessions Court, Mumbai",1,1,1,1,1,100,60,180,21,99'
+    assert csv.splitlines()[1] == '"Sessions Court, Mumbai",1,1,1,1,1,100,60,180,21,99,'
     assert b"Average days, chargesheet to charges framed" in page.content
 
 

@@ -9,7 +9,7 @@ from django.utils import translation
 
 from setu.legal import selectors
 from setu.legal.models import Verdict
-from setu.legal.tests.factories import AccusedFactory, ProceedingFactory
+from setu.legal.tests.factories import AccusedFactory, JudgmentFactory, ProceedingFactory
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -28,7 +28,7 @@ def test_plain_status_follows_the_case_and_names_nobody(personas):
     assert "charged the accused" in selectors.plain_status(p)
     assert "5 Jan 2027" in selectors.plain_status(p)
     p.judgment_on, p.stage = D(2026, 9, 1), "judgment"
-    a.judgments.create(section="BNS-143", verdict=Verdict.CONVICTED, decided_on=p.judgment_on)
+    JudgmentFactory(accused=a, verdict=Verdict.CONVICTED, decided_on=p.judgment_on)
     text = selectors.plain_status(p)
     assert "found guilty" in text and "Ramesh" not in text and "next court date" not in text
     with translation.override("hi"):

@@ -12,7 +12,12 @@ from setu.audit.models import AuditEntry
 from setu.core.errors import Forbidden, InvalidInput, NotFound
 from setu.legal import selectors, services
 from setu.legal.models import Custody, HearingOutcome, Proceeding, Stage, Track, Verdict
-from setu.legal.tests.factories import AccusedFactory, HearingFactory, ProceedingFactory
+from setu.legal.tests.factories import (
+    AccusedFactory,
+    HearingFactory,
+    JudgmentFactory,
+    ProceedingFactory,
+)
 
 pytestmark = pytest.mark.django_db
 D = datetime.date
@@ -301,7 +306,7 @@ def test_appeal_window_after_an_acquittal(personas):
         case=personas.case, judgment_on=today - datetime.timedelta(days=85), stage=Stage.JUDGMENT
     )
     a = AccusedFactory(proceeding=p)
-    a.judgments.create(section="BNS-143", verdict=Verdict.ACQUITTED, decided_on=p.judgment_on)
+    JudgmentFactory(accused=a, verdict=Verdict.ACQUITTED, decided_on=p.judgment_on)
     [d] = selectors.deadline_list(actor=personas["lead"])
     assert d.code == "appeal_acquittal" and d.days_left == 5
 
