@@ -394,3 +394,15 @@ def test_an_entry_of_no_organisation_is_read_by_system_work_only(roles, world):
     report = audit.verify_report()
     _sql("RESET ROLE")
     assert report.problems == [] and report.entries == AuditEntry.objects.count()
+
+
+def test_the_session_holds_the_acting_user_and_a_task_or_the_next_request_clears_it(roles, world):
+    user = MembershipFactory(organisation=world["a"]).user
+    rls.bind(world["a"].pk, user.pk)
+    assert _sql("SELECT current_setting('setu.user_id', true)") == [(str(user.pk),)]
+    rls.task_begin()
+    assert _sql("SELECT current_setting('setu.user_id', true)") == [("",)]
+    rls.task_end()
+    assert _sql("SELECT current_setting('setu.user_id', true)") == [(str(user.pk),)]
+    rls.unbind()
+    assert _sql("SELECT current_setting('setu.user_id', true)") == [("",)]
