@@ -3,7 +3,8 @@ trail (issue 28, promise 1; migration ``access 0007``): their list pages as the 
 not applied) and as ``setu_app`` (applied). The pattern of ``bench/rls_overhead.py``.
 
     createdb -h 127.0.0.1 -U postgres setu_bench_rls2
-    PGOPTIONS="-c jit=off" DATABASE_URL=postgres://postgres@127.0.0.1:5432/setu_bench_rls2 \\
+    SETU_DEMO_MODE=true PGOPTIONS="-c jit=off" \\
+        DATABASE_URL=postgres://postgres@127.0.0.1:5432/setu_bench_rls2 \\
         .venv/bin/python bench/rls_more_tables.py --orgs 5 --persons 2000 --shares 200
 
 PostgreSQL only. Migrates the scratch database named by DATABASE_URL (it refuses one that
@@ -26,14 +27,13 @@ from __future__ import annotations
 import argparse
 import secrets
 import sys
-import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.rls_overhead import _setup, _time  # noqa: E402
+from bench.rls_overhead import RoleSwitch, _setup, _time, scratch_database  # noqa: E402
 
 
 def _load(orgs: int, persons: int, shares: int) -> object:
@@ -184,9 +184,6 @@ def main() -> int:
     args = parser.parse_args()
     _setup()
     from django.conf import settings
-    from django.core.management import call_command
-    from django.core.signals import request_started
-    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -196,35 +193,15 @@ def main() -> int:
     from setu.entitlements.models import CompensationClaim, SchemeApplication
     from setu.intel.models import Identifier, IntelKey
     from setu.matching.models import MatchKey, MatchPair, MatchRecord
-    from setu.registry.models import Person
 
-    if connection.vendor != "postgresql":
-        print("Row-level security is PostgreSQL's: point DATABASE_URL at a scratch database.")
+    if not scratch_database(lambda: _load(args.orgs, args.persons, args.shares), reuse=args.reuse):
         return 2
-    call_command("migrate", verbosity=0)
-    call_command("db", "roles", "--apply", verbosity=0)
-    if Person.objects.exists() and not args.reuse:
-        print("The database already holds persons; use a scratch database or --reuse.")
-        return 2
-    if not Person.objects.exists():
-        start = time.perf_counter()
-        user = _load(args.orgs, args.persons, args.shares)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        print(f"loaded {args.orgs * args.persons} cases in {time.perf_counter() - start:.1f} s")
-    else:
-        user = User.objects.get(username="bench-rls2")
+    user = User.objects.get(username="bench-rls2")
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
     org_id = user.memberships.get().organisation_id
-    role = {"name": ""}
-
-    def set_role(**_: object) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET ROLE {role['name']}" if role["name"] else "RESET ROLE")
-
-    request_started.connect(set_role, dispatch_uid="bench_rls2_role")
+    role = RoleSwitch("bench_rls2_role")
 
     def page(url: str) -> Callable[[], object]:
         def run() -> object:
@@ -237,7 +214,7 @@ def main() -> int:
     def forgetful(model: type) -> Callable[[], object]:
         def run() -> object:
             with rls.acting_for(org_id):
-                set_role()
+                role.apply()
                 return model.objects.count()
 
         return run
@@ -253,14 +230,14 @@ def main() -> int:
     rows += [(f"{m.__name__}.count()", forgetful(m)) for m in models]
     rows = [(what, run) for what, run in rows if args.only in what]
     for name in ("", "setu_app"):
-        role["name"] = name
+        role.name = name
         label = name or "owner"
         for what, run in rows:
             median, worst = _time(run, args.samples)
             counted = f"  rows {run()}" if what.endswith("count()") else ""
             print(f"{what:<26} as {label:<9} median {median:7.1f} ms  max {worst:7.1f} ms{counted}")
-    role["name"] = ""
-    set_role()
+    role.name = ""
+    role.apply()
     return 0
 
 

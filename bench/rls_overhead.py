@@ -2,7 +2,7 @@
 (policies not applied) and as ``setu_app`` (applied), at network scale.
 
     createdb -h 127.0.0.1 -U postgres setu_bench_rls
-    DATABASE_URL=postgres://postgres@127.0.0.1:5432/setu_bench_rls \\
+    SETU_DEMO_MODE=true DATABASE_URL=postgres://postgres@127.0.0.1:5432/setu_bench_rls \\
         .venv/bin/python bench/rls_overhead.py --orgs 20 --persons 5000 --shares 500
 
 PostgreSQL only. Migrates the scratch database named by DATABASE_URL (it refuses one that
@@ -100,6 +100,51 @@ def _load(orgs: int, persons: int, shares: int) -> object:
     return user
 
 
+def scratch_database(load: Callable[[], object], *, reuse: bool) -> bool:
+    """The row-level security benches' preamble. On PostgreSQL only: migrate the scratch
+    database named by DATABASE_URL, make the roles (``setu db roles --apply``), and load the
+    bench's data with ``load`` unless it holds persons already (then ``ANALYZE``). Says why and
+    returns False when the bench cannot run: not PostgreSQL, or persons there without
+    ``reuse``."""
+    from django.core.management import call_command
+    from django.db import connection
+
+    from setu.registry.models import Person
+
+    if connection.vendor != "postgresql":
+        print("Row-level security is PostgreSQL's: point DATABASE_URL at a scratch database.")
+        return False
+    call_command("migrate", verbosity=0)
+    call_command("db", "roles", "--apply", verbosity=0)
+    if Person.objects.exists():
+        if not reuse:
+            print("The database already holds persons; use a scratch database or --reuse.")
+        return reuse
+    start = time.perf_counter()
+    load()
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    print(f"loaded in {time.perf_counter() - start:.1f} s")
+    return True
+
+
+class RoleSwitch:
+    """Runs each test-client request, and each ``apply()``, as ``name``: the owner when empty
+    (policies not applied), else that role (``setu_app``)."""
+
+    def __init__(self, uid: str) -> None:
+        from django.core.signals import request_started
+
+        self.name = ""
+        request_started.connect(self.apply, dispatch_uid=uid, weak=False)
+
+    def apply(self, **_: object) -> None:
+        from django.db import connection
+
+        with connection.cursor() as cursor:
+            cursor.execute(f"SET ROLE {self.name}" if self.name else "RESET ROLE")
+
+
 def _time(run: Callable[[], object], samples: int) -> tuple[float, float]:
     times = []
     for _ in range(samples):
@@ -120,9 +165,6 @@ def main() -> int:
     args = parser.parse_args()
     _setup()
     from django.conf import settings
-    from django.core.management import call_command
-    from django.core.signals import request_started
-    from django.db import connection
     from django.test import Client
     from django.urls import reverse
 
@@ -132,23 +174,9 @@ def main() -> int:
     from setu.insights import selectors as insights
     from setu.registry.models import Person
 
-    if connection.vendor != "postgresql":
-        print("Row-level security is PostgreSQL's: point DATABASE_URL at a scratch database.")
+    if not scratch_database(lambda: _load(args.orgs, args.persons, args.shares), reuse=args.reuse):
         return 2
-    call_command("migrate", verbosity=0)
-    call_command("db", "roles", "--apply", verbosity=0)
-    if Person.objects.exists() and not args.reuse:
-        print("The database already holds persons; use a scratch database or --reuse.")
-        return 2
-    if not Person.objects.exists():
-        start = time.perf_counter()
-        user = _load(args.orgs, args.persons, args.shares)
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-        total = args.orgs * args.persons
-        print(f"loaded {total} persons and cases in {time.perf_counter() - start:.1f} s")
-    else:
-        user = User.objects.get(username="bench-rls")
+    user = User.objects.get(username="bench-rls")
     settings.ALLOWED_HOSTS = ["*"]
     client = Client()
     client.force_login(user, backend=settings.AUTHENTICATION_BACKENDS[-1])
@@ -156,13 +184,7 @@ def main() -> int:
     analyst.force_login(
         User.objects.get(username="bench-rls-analyst"), backend=settings.AUTHENTICATION_BACKENDS[-1]
     )
-    role = {"name": ""}
-
-    def set_role(**_: object) -> None:
-        with connection.cursor() as cursor:
-            cursor.execute(f"SET ROLE {role['name']}" if role["name"] else "RESET ROLE")
-
-    request_started.connect(set_role, dispatch_uid="bench_rls_role")
+    role = RoleSwitch("bench_rls_role")
 
     def page(url: str, by: Client = client) -> Callable[[], object]:
         def run() -> object:
@@ -174,7 +196,7 @@ def main() -> int:
 
     def forgetful() -> object:
         with rls.acting_for(user.memberships.get().organisation_id):
-            set_role()
+            role.apply()
             return Person.objects.count()
 
     rows = [
@@ -185,20 +207,19 @@ def main() -> int:
     ]
     rows = [(what, run) for what, run in rows if args.only in what]
     for name in ("", "setu_app"):
-        role["name"] = name
+        role.name = name
         label = name or "owner"
         for what, run in rows:
             median, worst = _time(run, args.samples)
             print(f"{what:<26} as {label:<9} median {median:7.1f} ms  max {worst:7.1f} ms")
-        role["name"] = name
-        set_role()
+        role.apply()
         with rls.acting_for(user.memberships.get().organisation_id):
             print(f"{'':<26} as {label:<9} count {Person.objects.count()}")
             counted = insights.network_overview(
                 actor=actor_for_user(User.objects.get(username="bench-rls-analyst"))
             ).cases_counted
             print(f"{'':<26} as {label:<9} insights cases counted {counted}")
-    role["name"] = "setu_app"
+    role.name = "setu_app"
     calls = {"n": 0}
     holds = rls._session_holds
 

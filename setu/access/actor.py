@@ -76,6 +76,7 @@ def actor_of(request: HttpRequest) -> Actor:
     membership_id = session.get(ACTIVE_MEMBERSHIP_SESSION_KEY) if session is not None else None
     actor = actor_for_user(request.user, membership_id=membership_id, ip_address=client_ip(request))
     request._setu_actor = actor  # type: ignore[attr-defined]
-    # From here on the database's row-level security answers for this organisation only.
-    rls.bind(actor.organisation_id)
+    # From here on the database's row-level security answers for this organisation only (and
+    # shows this user's own notices only).
+    rls.bind(actor.organisation_id, getattr(actor.user, "pk", None))
     return actor

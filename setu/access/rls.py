@@ -17,6 +17,8 @@ organisation of the request or task on the current thread:
   (Django drops those markers on exactly the rollbacks that undo the SET) or after it ran.
   A pooled connection therefore never answers for the previous request's organisation: the
   next request's first query re-sets the value (to empty, when no one is bound yet).
+* ``setu.user_id``, the acting user, travels with it: a notice is read and written by its
+  recipient only (``access 0008``).
 * ``setu.scope`` travels the same way. It is ``system`` only inside ``system_scope()`` (the
   named system reads, ``access.policy.system_read``) and while a task runs (``task_begin`` /
   ``task_end``): the policies then admit every organisation's rows, as they do for the worker's
@@ -34,27 +36,33 @@ from typing import Any
 from django.db.backends.base.base import BaseDatabaseWrapper
 
 SETTING = "setu.org_id"
+USER_SETTING = "setu.user_id"
 SCOPE_SETTING = "setu.scope"
 SYSTEM = "system"
 _bound: contextvars.ContextVar[str] = contextvars.ContextVar("setu_rls_org", default="")
+# The acting user: a notice is its recipient's only (``access 0008``), whatever organisation.
+_user: contextvars.ContextVar[str] = contextvars.ContextVar("setu_rls_user", default="")
 _scope: contextvars.ContextVar[str] = contextvars.ContextVar("setu_rls_scope", default="")
 # What the thread acted for before each running task: the immediate backend runs a task inside
 # the request that enqueued it, and that request must act for its organisation again after.
-_before_tasks: contextvars.ContextVar[tuple[tuple[str, str], ...]] = contextvars.ContextVar(
+_before_tasks: contextvars.ContextVar[tuple[tuple[str, str, str], ...]] = contextvars.ContextVar(
     "setu_rls_before_tasks", default=()
 )
 _STATE = "_setu_rls_state"  # on the connection wrapper: what the session holds, if known
 
 
-def bind(organisation_id: uuid.UUID | str | None) -> None:
-    """Act for this organisation (None: for none) on this thread until ``unbind``."""
+def bind(organisation_id: uuid.UUID | str | None, user_id: uuid.UUID | str | None = None) -> None:
+    """Act for this organisation (None: for none), as this user, on this thread until
+    ``unbind``."""
     _bound.set(str(organisation_id) if organisation_id else "")
+    _user.set(str(user_id) if user_id else "")
 
 
 def unbind(**_: Any) -> None:
     """Act for no organisation and out of any system scope; the policies then show rows only
     to the system role (``request_started``/``request_finished`` receiver)."""
     _bound.set("")
+    _user.set("")
     _scope.set("")
     _before_tasks.set(())
 
@@ -91,23 +99,25 @@ def task_begin(**_: Any) -> None:
     """``task_started`` receiver: a task is system work. It acts for no organisation and reads
     across all of them, as the worker's role ``setu_system`` does; a task that works for one
     organisation says so with ``acting_for``, which the policies then hold it to."""
-    _before_tasks.set((*_before_tasks.get(), (_bound.get(), _scope.get())))
+    _before_tasks.set((*_before_tasks.get(), (_bound.get(), _user.get(), _scope.get())))
     _bound.set("")
+    _user.set("")
     _scope.set(SYSTEM)
 
 
 def task_end(**_: Any) -> None:
     """``task_finished`` receiver: back to what the thread acted for before the task."""
     saved = _before_tasks.get()
-    organisation, scope = saved[-1] if saved else ("", "")
+    organisation, user, scope = saved[-1] if saved else ("", "", "")
     _before_tasks.set(saved[:-1])
     _bound.set(organisation)
+    _user.set(user)
     _scope.set(scope)
 
 
 def _wanted() -> str:
-    """What the session must hold, as one comparable value: organisation and scope."""
-    return f"{_bound.get()}|{_scope.get()}"
+    """What the session must hold, as one comparable value: organisation, user and scope."""
+    return f"{_bound.get()}|{_user.get()}|{_scope.get()}"
 
 
 class _Marker:
@@ -142,8 +152,9 @@ def _set_org(
     if not _session_holds(connection, want):
         with connection.wrap_database_errors, connection.connection.cursor() as cursor:
             cursor.execute(
-                "SELECT set_config(%s, %s, false), set_config(%s, %s, false)",
-                [SETTING, _bound.get(), SCOPE_SETTING, _scope.get()],
+                "SELECT set_config(%s, %s, false), set_config(%s, %s, false),"
+                " set_config(%s, %s, false)",
+                [SETTING, _bound.get(), USER_SETTING, _user.get(), SCOPE_SETTING, _scope.get()],
             )
         if connection.get_autocommit():
             setattr(connection, _STATE, want)  # committed at once: nothing can undo it
@@ -161,7 +172,7 @@ def install(sender: Any = None, connection: BaseDatabaseWrapper | None = None, *
     if connection is None or connection.vendor != "postgresql":
         return
     # A new session holds no organisation and no scope, which the policies read as none.
-    setattr(connection, _STATE, "|")
+    setattr(connection, _STATE, "||")
     if _set_org not in connection.execute_wrappers:
         # First, so that ``connection.execute_wrapper()`` blocks, which pop the last one, keep
         # theirs when the connection is opened inside them.

@@ -59,6 +59,11 @@ RLS_TABLES = (
     "intel_intellink",
     "intel_sharingagreement",
     "audit_auditentry",
+    # Match links, decisions and alerts, and notices (migration 0008).
+    "matching_matchlink",
+    "matching_matchdecision",
+    "matching_matchalert",
+    "notifications_notification",
 )
 SYSTEM_ROLE = "setu_system"
 # Evidence: the app and the worker may read and add, never change or remove.

@@ -37,21 +37,15 @@ def overview(request: HttpRequest) -> HttpResponse:
     actor = actor_of(request)
     policy.require_allowed(actor, Action.VIEW, "entitlements.schemeapplication")
     status = request.GET.get("status", "")
-    claims = list(selectors.claim_list(actor=actor)[:100])
-    # The survivor is named only to those who may see who they are.
-    names = registry.person_names(actor=actor, ids={c.person_id for c in claims})
-    for claim in claims:
-        claim.survivor_name = names.get(str(claim.person_id), "")  # type: ignore[attr-defined]
+    found = selectors.overview(actor=actor, status=status)
     return render(
         request,
         "entitlements/overview.html",
         {
-            "applications": selectors.application_list(
-                actor=actor, status=status, waiting=not status
-            )[:200],
-            "summary": selectors.application_summary(actor=actor),
-            "deadlines": selectors.appeal_deadlines(actor=actor),
-            "claims": claims,
+            "applications": found.applications,
+            "summary": found.summary,
+            "deadlines": found.deadlines,
+            "claims": found.claims,
             "status": status,
             "can_edit_schemes": policy.allowed(actor, Action.EDIT, "entitlements.scheme"),
             "active_nav": "entitlements",

@@ -732,7 +732,11 @@ class BandStats:
         return self.confirmed / self.decided if self.decided else None
 
 
+@policy.system_read
 def _band_stats() -> list[BandStats]:
+    """Every organisation's reviewers' decisions by score band (counts only): the notice
+    threshold is the network's, while row-level security shows an organisation the decisions
+    on its own pairs only (``access 0008``)."""
     rows = MatchDecision.objects.values_list("decision", "probability")
     edges = [*BAND_EDGES, 1.0001]
     counts = [[0, 0] for _ in BAND_EDGES]

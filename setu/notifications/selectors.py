@@ -200,8 +200,12 @@ def inbox(
     return groups + items
 
 
+@policy.system_read
 def digest_lines(*, user: Any, since: datetime | None) -> list[str]:
-    """Lines of a user's daily digest: unread notices by kind (counts only), if any is new."""
+    """Lines of a user's daily digest: unread notices by kind (counts only), if any is new.
+
+    A system read: the digest is sent from cron for every user, acting for none of them, and
+    row-level security shows a notice to its recipient only (``access 0008``)."""
     unread = Notification.objects.filter(recipient_id=user.pk, read_at__isnull=True)
     if since is not None and not unread.filter(updated_at__gt=since).exists():
         return []

@@ -61,24 +61,7 @@ def notification_send(
     if not users:
         return 0
     message = message[:300]
-    earlier: dict[Any, Notification] = {}
-    if subject:
-        for notice in Notification.objects.filter(recipient_id__in=list(users), subject=subject):
-            earlier.setdefault(notice.recipient_id, notice)
-    now = timezone.now()
-    for notice in earlier.values():
-        notice.kind, notice.message, notice.url = kind, message, url
-        notice.read_at, notice.updated_at = None, now
-    Notification.objects.bulk_update(
-        list(earlier.values()), ["kind", "message", "url", "read_at", "updated_at"]
-    )
-    Notification.objects.bulk_create(
-        [
-            Notification(recipient=u, kind=kind, message=message, url=url, subject=subject)
-            for pk, u in users.items()
-            if pk not in earlier
-        ]
-    )
+    _deliver(user_ids=list(users), kind=kind, message=message, url=url, subject=subject)
     prefs = {p.user_id: p for p in NotificationPreference.objects.filter(user_id__in=list(users))}
     sms = None
     body = f"{message}\n\n{_absolute(url)}" if url else message
@@ -98,6 +81,31 @@ def notification_send(
     return len(users)
 
 
+@policy.system_read
+def _deliver(*, user_ids: list[Any], kind: str, message: str, url: str, subject: str) -> None:
+    """Write a fan-out's notices. They go to other users, often of other organisations, whose
+    notices row-level security hides from whoever acts (``access 0008``: the recipient's own);
+    nothing is read back but the same subject's earlier notices of these users."""
+    earlier: dict[Any, Notification] = {}
+    if subject:
+        for notice in Notification.objects.filter(recipient_id__in=user_ids, subject=subject):
+            earlier.setdefault(notice.recipient_id, notice)
+    now = timezone.now()
+    for notice in earlier.values():
+        notice.kind, notice.message, notice.url = kind, message, url
+        notice.read_at, notice.updated_at = None, now
+    Notification.objects.bulk_update(
+        list(earlier.values()), ["kind", "message", "url", "read_at", "updated_at"]
+    )
+    Notification.objects.bulk_create(
+        [
+            Notification(recipient_id=pk, kind=kind, message=message, url=url, subject=subject)
+            for pk in user_ids
+            if pk not in earlier
+        ]
+    )
+
+
 def sms_send(*, number: str, text: str) -> None:
     """Send one short message to a number that is not a user's (a survivor who agreed to
     reminders), after commit, through the configured channel. A system write; the caller
@@ -110,8 +118,16 @@ def notification_settle(*, recipients: Iterable[Any], subject: str) -> int:
     """Mark these users' notices about a subject read: their organisation has acted on it.
 
     A system write, like ``notification_send``; returns how many notices it settled."""
-    ids = [u.pk for u in recipients if u is not None]
-    qs = Notification.objects.filter(recipient_id__in=ids, subject=subject, read_at__isnull=True)
+    return _settle(user_ids=[u.pk for u in recipients if u is not None], subject=subject)
+
+
+@policy.system_read
+def _settle(*, user_ids: list[Any], subject: str) -> int:
+    """Mark read the notices of an organisation's recipients, not only the acting user's, whom
+    row-level security limits to their own (``access 0008``); returns how many."""
+    qs = Notification.objects.filter(
+        recipient_id__in=user_ids, subject=subject, read_at__isnull=True
+    )
     return qs.update(read_at=timezone.now())
 
 
