@@ -78,6 +78,10 @@ class MatchConfig:
     tf_max_up: float = 2.0
     tf_max_down: float = 1.0
     household_slack: float = 4.0
+    # Term-frequency adjustment of agreeing on the district (district_frequency_adjustment):
+    # two records of a populous district are weaker evidence of one person than two of a
+    # small one. Within the same tf_max_up / tf_max_down bounds as the given name.
+    district_frequency: bool = True
     # Estimate, per run of dedupe/link/dedupe_spark, how often two records of one family are
     # one person (estimate_family_log2_odds) and move the family ceiling to it: registers
     # full of siblings keep it low, data without families (FEBRL) lift it. Clamped to
@@ -250,6 +254,24 @@ def name_frequency_adjustment(cfg: MatchConfig, level: int, frequency: float) ->
     if level not in TF_LEVELS or frequency <= 0:
         return 0.0
     u = cfg.mu["given_name"][level][1]
+    return min(cfg.tf_max_up, max(-cfg.tf_max_down, math.log2(u / frequency)))
+
+
+SAME_DISTRICT = LEVELS["place"].index("same_district")
+
+
+def district_frequency_adjustment(cfg: MatchConfig, level: int, frequency: float) -> float:
+    """Bits added to agreeing on the district for how many of the records linked name it.
+
+    The level's u is the chance that two different people name one district, the sum over
+    districts of their squared shares; for a district holding a share ``frequency`` of the
+    records it is about that share, so the Bayes factor changes by u / frequency, clamped
+    to [-tf_max_down, +tf_max_up] bits as for given names: namesakes multiply in a
+    populous district. 0 unless ``district_frequency``, and only for "same district".
+    """
+    if not cfg.district_frequency or level != SAME_DISTRICT or frequency <= 0:
+        return 0.0
+    u = cfg.mu["place"][level][1]
     return min(cfg.tf_max_up, max(-cfg.tf_max_down, math.log2(u / frequency)))
 
 

@@ -262,12 +262,15 @@ def test_fixed_prior_falls_by_half_a_bit_per_doubling_beyond_the_reference_size(
 
 def test_dedupe_uses_the_register_scaled_prior_and_a_lower_prior_merges_less() -> None:
     records, _ = synthetic(200, seed=3)  # about 400 records, four doublings past 25
-    small_reference = MatchConfig(prior_reference_records=25, learn_weights=False)
+    # The prior alone moves the scores: no learned weights, no district frequencies.
+    small_reference = MatchConfig(
+        prior_reference_records=25, learn_weights=False, district_frequency=False
+    )
     doublings = math.log2(len(records) / 25)
     prior = scored_candidates(records, small_reference).prior
     assert prior == pytest.approx(MatchConfig().prior_log2_odds - 0.5 * doublings, abs=0.01)
     assert scored_candidates(records, MatchConfig()).prior == MatchConfig().prior_log2_odds
-    fixed = MatchConfig(learn_weights=False)  # the prior alone moves the scores
+    fixed = MatchConfig(learn_weights=False, district_frequency=False)
     merged = sum(1 for rid, c in dedupe(records, config=fixed).items() if rid != c)
     merged_scaled = sum(1 for rid, c in dedupe(records, config=small_reference).items() if rid != c)
     assert merged_scaled < merged
