@@ -11,6 +11,7 @@ from ._batch import (
     _np,
     build_frame,
     candidate_pairs,
+    district_frequencies,
     given_name_frequencies,
     levels_evidence,
     log2_odds,
@@ -94,8 +95,11 @@ def scored_candidates(
         # m and u, too, come from the records being linked (_learn.py).
         random_levels = random_pair_levels(records, cfg, side, frame)
         district_levels = district_pair_levels(records, cfg, side, frame)
-        cfg = learn_weights(cfg, levels, random_levels, prior, district_levels)
-    open_evidence, ceiling, person = levels_evidence(cfg, levels, a, b, name_frequency=freq)
+        cfg = learn_weights(cfg, levels, random_levels, prior, district_levels, n_pairs)
+    dfreq = district_frequencies(frame.feats) if cfg.district_frequency else None
+    open_evidence, ceiling, person = levels_evidence(
+        cfg, levels, a, b, name_frequency=freq, district_frequency=dfreq
+    )
     review = review_mask(levels)
     del levels
     # How often two records of one family are one person, from the records being linked.
@@ -121,8 +125,15 @@ def scored_candidates(
     del ceiling
     feats = frame.feats
     shares = freq.tolist()
+    district_shares = None if dfreq is None else dfreq.tolist().__getitem__
     group_score = GroupScorer(
-        cfg, feats.__getitem__, shares.__getitem__, shift, prior, RecordPairLevels(frame)
+        cfg,
+        feats.__getitem__,
+        shares.__getitem__,
+        shift,
+        prior,
+        RecordPairLevels(frame),
+        district_shares,
     )
     return ScoredCandidates(a, b, total, person, prior, group_score, review)
 

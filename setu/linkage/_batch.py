@@ -28,8 +28,15 @@ from ._compare import (
     married_level,
     married_levels,
 )
-from ._config import HOUSEHOLD_INDEX, PERSON_INDEX, TF_LEVELS, MatchConfig, family_ceilings
-from ._features import Features, features, name_frequency_key
+from ._config import (
+    HOUSEHOLD_INDEX,
+    PERSON_INDEX,
+    SAME_DISTRICT,
+    TF_LEVELS,
+    MatchConfig,
+    family_ceilings,
+)
+from ._features import Features, district_frequency_key, features, name_frequency_key
 from ._records import PersonRecord
 from ._text import phonetic_key
 
@@ -788,6 +795,26 @@ def given_name_frequencies(feats: Sequence[Features]) -> Any:
     return np.array([counts[k] / n if k else 0.0 for k in keys], dtype=np.float64)
 
 
+def district_frequencies(feats: Sequence[Features]) -> Any:
+    """Per record, the share of these records that name the same district
+    (``district_frequency_adjustment``)."""
+    np = _np()
+    keys = [district_frequency_key(f) for f in feats]
+    counts = Counter(keys)
+    n = max(1, len(keys))
+    return np.array([counts[k] / n if k else 0.0 for k in keys], dtype=np.float64)
+
+
+def district_tf_adjustments(cfg: MatchConfig, place_levels: Any, frequency: Any) -> Any:
+    """district_frequency_adjustment for arrays of district levels and pair frequencies."""
+    np = _np()
+    u = cfg.mu["place"][SAME_DISTRICT][1]
+    agree = (place_levels == SAME_DISTRICT) & (frequency > 0)
+    with np.errstate(divide="ignore"):
+        bits = np.log2(u / np.where(frequency > 0, frequency, 1.0))
+    return np.where(agree, np.clip(bits, -cfg.tf_max_down, cfg.tf_max_up), 0.0)
+
+
 def tf_adjustments(cfg: MatchConfig, given_levels: Any, frequency: Any) -> Any:
     """name_frequency_adjustment for arrays of given-name levels and pair frequencies."""
     np = _np()
@@ -798,10 +825,13 @@ def tf_adjustments(cfg: MatchConfig, given_levels: Any, frequency: Any) -> Any:
     return np.where(agree, np.clip(bits, -cfg.tf_max_down, cfg.tf_max_up), 0.0)
 
 
-def evidence_arrays(cfg: MatchConfig, levels: Any, adjust: Any = None) -> tuple[Any, Any, Any]:
+def evidence_arrays(
+    cfg: MatchConfig, levels: Any, adjust: Any = None, place_adjust: Any = None
+) -> tuple[Any, Any, Any]:
     """(open evidence, ceiling, person evidence) per pair; same rule as config.combine_parts.
 
-    ``adjust`` (bits per pair) is added to the given-name weight before combining.
+    ``adjust`` (bits per pair) is added to the given-name weight before combining,
+    ``place_adjust`` to the district's.
     """
     np = _np()
     w = cfg.weights()
@@ -810,6 +840,8 @@ def evidence_arrays(cfg: MatchConfig, levels: Any, adjust: Any = None) -> tuple[
         fw[:, c] = np.asarray(w[name], dtype=np.float64)[levels[:, c]]
     if adjust is not None:
         fw[:, FIELDS.index("given_name")] += adjust
+    if place_adjust is not None:
+        fw[:, FIELDS.index("place")] += place_adjust
     person = fw[:, list(PERSON_INDEX)].sum(axis=1)
     hh = fw[:, list(HOUSEHOLD_INDEX)]
     pos = np.where(hh > 0, hh, 0.0).sum(axis=1)
@@ -846,6 +878,7 @@ def levels_evidence(
     b: Any,
     chunk: int = 2_000_000,
     name_frequency: Any = None,
+    district_frequency: Any = None,
 ) -> tuple[Any, Any, Any]:
     """(open evidence, ceiling, person evidence) per pair of a levels matrix, in chunks."""
     np = _np()
@@ -856,7 +889,11 @@ def levels_evidence(
         if name_frequency is not None:
             freq = np.maximum(name_frequency[ca], name_frequency[cb])
             adjust = tf_adjustments(cfg, lv[:, FIELDS.index("given_name")], freq)
-        parts.append(evidence_arrays(cfg, lv, adjust))
+        place_adjust = None
+        if district_frequency is not None:
+            freq = np.maximum(district_frequency[ca], district_frequency[cb])
+            place_adjust = district_tf_adjustments(cfg, lv[:, FIELDS.index("place")], freq)
+        parts.append(evidence_arrays(cfg, lv, adjust, place_adjust))
     if not parts:
         return np.empty(0), np.empty(0), np.empty(0)
     return tuple(np.concatenate([p[k] for p in parts]) for k in range(3))  # type: ignore[return-value]

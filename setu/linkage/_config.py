@@ -55,20 +55,23 @@ class MatchConfig:
 
     mu: Any = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_MU)))
     # Prior log2 odds that two records are one person, before any field is compared.
-    # explain() and MatchIndex always use it as it is. With estimate_prior (opt-in),
-    # dedupe/link/dedupe_spark estimate it from the data being linked instead
-    # (estimate_prior_log2_odds), within prior_range: precision then holds as the data
-    # grows, at a cost in recall (docs/linkage/weights.md).
-    prior_log2_odds: float = -12.0
+    # explain() and MatchIndex always use it as it is. With estimate_prior (the default),
+    # dedupe/link/dedupe_spark learn it from the data being linked instead, with m in the
+    # same EM (_learn.joint_prior), then once more with the learned weights
+    # (estimate_prior_log2_odds), within prior_range: the match rate among all pairs falls
+    # as the register grows, and the prior with it (docs/linkage/weights.md).
     # Without estimate_prior, dedupe/link/dedupe_spark lower the prior for a register larger
     # than prior_reference_records by prior_scale_rate bits per doubling
-    # (register_prior_log2_odds): a bigger register holds more look-alikes of each person.
+    # (register_prior_log2_odds); that prior is also where the EM starts.
+    prior_log2_odds: float = -12.0
     prior_reference_records: int = 100_000
     prior_scale_rate: float = 0.5
-    estimate_prior: bool = False
-    # Never above 2^-10: more than one random pair in ~1,000 being one person is not a
-    # plausible registry, and a tiny input would otherwise lift twins over the threshold.
-    prior_range: tuple[float, float] = (-30.0, -10.0)
+    estimate_prior: bool = True
+    # Never above the configured prior: a learned prior may make a run more careful than
+    # configured, never less. A small input (a few hundred records of one organisation)
+    # has a high match rate among its pairs, and a prior that high lifts namesakes and
+    # twins over the threshold.
+    prior_range: tuple[float, float] = (-30.0, -12.0)
     match_threshold: float = 0.95
     possible_threshold: float = 0.40
     household_cap: float = 10.0
@@ -78,6 +81,10 @@ class MatchConfig:
     tf_max_up: float = 2.0
     tf_max_down: float = 1.0
     household_slack: float = 4.0
+    # Term-frequency adjustment of agreeing on the district (district_frequency_adjustment):
+    # two records of a populous district are weaker evidence of one person than two of a
+    # small one. Within the same tf_max_up / tf_max_down bounds as the given name.
+    district_frequency: bool = True
     # Estimate, per run of dedupe/link/dedupe_spark, how often two records of one family are
     # one person (estimate_family_log2_odds) and move the family ceiling to it: registers
     # full of siblings keep it low, data without families (FEBRL) lift it. Clamped to
@@ -250,6 +257,24 @@ def name_frequency_adjustment(cfg: MatchConfig, level: int, frequency: float) ->
     if level not in TF_LEVELS or frequency <= 0:
         return 0.0
     u = cfg.mu["given_name"][level][1]
+    return min(cfg.tf_max_up, max(-cfg.tf_max_down, math.log2(u / frequency)))
+
+
+SAME_DISTRICT = LEVELS["place"].index("same_district")
+
+
+def district_frequency_adjustment(cfg: MatchConfig, level: int, frequency: float) -> float:
+    """Bits added to agreeing on the district for how many of the records linked name it.
+
+    The level's u is the chance that two different people name one district, the sum over
+    districts of their squared shares; for a district holding a share ``frequency`` of the
+    records it is about that share, so the Bayes factor changes by u / frequency, clamped
+    to [-tf_max_down, +tf_max_up] bits as for given names: namesakes multiply in a
+    populous district. 0 unless ``district_frequency``, and only for "same district".
+    """
+    if not cfg.district_frequency or level != SAME_DISTRICT or frequency <= 0:
+        return 0.0
+    u = cfg.mu["place"][level][1]
     return min(cfg.tf_max_up, max(-cfg.tf_max_down, math.log2(u / frequency)))
 
 

@@ -225,6 +225,11 @@ def name_frequency_key(f: Features) -> str:
     return " ".join(f.name.gkeys)
 
 
+def district_frequency_key(f: Features) -> str:
+    """What the district's term-frequency adjustment counts: the district as compared."""
+    return f.place.district if f.place is not None else ""
+
+
 # -- blocking keys ----------------------------------------------------------------------
 
 

@@ -30,13 +30,14 @@ from ._compare import FIELDS, compare
 from ._config import (
     MatchConfig,
     combine_parts,
+    district_frequency_adjustment,
     family_ceiling,
     family_pair_ceilings,
     name_frequency_adjustment,
 )
 from ._features import Features
 
-_GIVEN = FIELDS.index("given_name")
+_GIVEN, _PLACE = FIELDS.index("given_name"), FIELDS.index("place")
 
 
 def pair_field_weights(
@@ -46,15 +47,19 @@ def pair_field_weights(
     frequency_a: float,
     frequency_b: float,
     levels: tuple[int, ...] | None = None,
+    district_a: float = 0.0,
+    district_b: float = 0.0,
 ) -> tuple[tuple[int, ...], tuple[float, ...]]:
     """(level, weight) per field of one pair, the given name's weight with the
-    term-frequency adjustment of the larger of the two given-name shares. ``levels``:
-    ``compare(fa, fb)`` when the caller has it already."""
+    term-frequency adjustment of the larger of the two given-name shares, the district's
+    with that of the larger of the two district shares. ``levels``: ``compare(fa, fb)``
+    when the caller has it already."""
     weights = cfg.weights()
     if levels is None:
         levels = compare(fa, fb)
     fw = [weights[name][lv] for name, lv in zip(FIELDS, levels, strict=True)]
     fw[_GIVEN] += name_frequency_adjustment(cfg, levels[_GIVEN], max(frequency_a, frequency_b))
+    fw[_PLACE] += district_frequency_adjustment(cfg, levels[_PLACE], max(district_a, district_b))
     return levels, tuple(fw)
 
 
@@ -75,11 +80,20 @@ def evidence_parts(
 
 
 def pair_parts(
-    cfg: MatchConfig, fa: Features, fb: Features, frequency_a: float, frequency_b: float
+    cfg: MatchConfig,
+    fa: Features,
+    fb: Features,
+    frequency_a: float,
+    frequency_b: float,
+    district_a: float = 0.0,
+    district_b: float = 0.0,
 ) -> tuple[float, float, float, bool, bool]:
     """``evidence_parts`` of one pair of records: the same as the batch pipeline's arrays
     (``_batch.pair_evidence`` and ``family_pair_mask``) for that pair."""
-    return evidence_parts(cfg, pair_field_weights(cfg, fa, fb, frequency_a, frequency_b)[1])
+    weights = pair_field_weights(
+        cfg, fa, fb, frequency_a, frequency_b, district_a=district_a, district_b=district_b
+    )[1]
+    return evidence_parts(cfg, weights)
 
 
 class GroupScorer:
@@ -87,7 +101,8 @@ class GroupScorer:
     (module docstring), under a run's prior and family shift (``_api.scored_candidates``).
 
     ``feature_of`` and ``frequency_of`` give a record's features and given-name share by
-    its index; ``levels_of``, if given, ``compare`` of two records by their indices
+    its index, ``district_of`` (with ``district_frequency``) its district's share;
+    ``levels_of``, if given, ``compare`` of two records by their indices
     (``_batch.RecordPairLevels``, faster than comparing the features). Pairs are compared
     as they are asked for and not kept: the clustering asks about each pair of groups once
     (``cluster``), and at a million records a store of the compared pairs would cost about
@@ -102,8 +117,10 @@ class GroupScorer:
         family_shift: float,
         prior: float,
         levels_of: Callable[[int, int], tuple[int, ...]] | None = None,
+        district_of: Callable[[int], float] | None = None,
     ) -> None:
         self._cfg = cfg
+        self._district_of = district_of
         self._levels_of = levels_of
         self._feature_of = feature_of
         self._frequency_of = frequency_of
@@ -130,6 +147,8 @@ class GroupScorer:
                     self._frequency_of(x),
                     self._frequency_of(y),
                     None if self._levels_of is None else self._levels_of(x, y),
+                    0.0 if self._district_of is None else self._district_of(x),
+                    0.0 if self._district_of is None else self._district_of(y),
                 )
                 for c, level in enumerate(levels):
                     if not level:

@@ -32,6 +32,7 @@ from typing import Any
 from ._compare import FIELDS, LEVELS, PERSON_FIELDS
 from ._config import (
     MatchConfig,
+    estimate_prior_log2_odds,
     family_pair_ceilings,
     family_pair_mask,
     family_scored_mask,
@@ -236,6 +237,16 @@ def posterior(cfg: MatchConfig, patterns: Any, counts: Any, prior: float) -> Any
     family ceiling measured from these same pairs (``family_shift_bits``)."""
     import numpy as np
 
+    open_evidence, ceiling = scored_evidence(cfg, patterns, counts)
+    total = np.minimum(prior + open_evidence, ceiling)
+    return 1.0 / (1.0 + np.exp2(-np.clip(total, -60.0, 60.0)))
+
+
+def scored_evidence(cfg: MatchConfig, patterns: Any, counts: Any) -> tuple[Any, Any]:
+    """(open evidence, ceiling) of each pattern as the run scores it, the family pairs'
+    ceiling measured from these same pairs; the log2 odds are ``min(prior + open, ceiling)``."""
+    import numpy as np
+
     open_evidence, ceiling, person = pattern_evidence(cfg, patterns)
     if cfg.estimate_family:
         family = family_pair_mask(cfg, open_evidence, ceiling, person)
@@ -244,8 +255,16 @@ def posterior(cfg: MatchConfig, patterns: Any, counts: Any, prior: float) -> Any
         shift = family_shift_bits(cfg, bins[order], np.asarray(counts)[family][order])
         scored = family_scored_mask(cfg, open_evidence, ceiling, person)
         ceiling = np.where(scored, family_pair_ceilings(cfg, ceiling, person, shift), ceiling)
-    total = np.minimum(prior + open_evidence, ceiling)
-    return 1.0 / (1.0 + np.exp2(-np.clip(total, -60.0, 60.0)))
+    return open_evidence, ceiling
+
+
+def joint_prior(cfg: MatchConfig, patterns: Any, counts: Any, n_pairs: float) -> float:
+    """The prior log2 odds that go with ``cfg``'s weights (``estimate_prior_log2_odds``), from
+    the candidates' level patterns: the E step of the prior, learned with m."""
+    open_evidence, ceiling = scored_evidence(cfg, patterns, counts)
+    return estimate_prior_log2_odds(
+        cfg, weight_bins(open_evidence), weight_bins(ceiling), counts, n_pairs
+    )
 
 
 def bounded(
@@ -288,6 +307,7 @@ def learn_weights(
     random_levels: Any,
     prior: float,
     district_levels: Any = None,
+    n_pairs: float = 0.0,
 ) -> MatchConfig:
     """The configuration with m and u learned from this run's pairs (see module doc).
 
@@ -303,7 +323,7 @@ def learn_weights(
         return cfg
     uniq, inverse = distinct_inverse(pattern_codes(candidate_levels))
     counts = np.bincount(inverse, minlength=len(uniq)).astype(np.float64)
-    return learn_from_patterns(cfg, uniq, counts, random_levels, prior, district_levels)
+    return learn_from_patterns(cfg, uniq, counts, random_levels, prior, district_levels, n_pairs)
 
 
 def learn_from_patterns(
@@ -313,6 +333,7 @@ def learn_from_patterns(
     random_levels: Any,
     prior: float,
     district_levels: Any = None,
+    n_pairs: float = 0.0,
 ) -> MatchConfig:
     """``learn_weights`` from the histogram of the candidates' level patterns: ``codes``
     (``pattern_codes``, ascending, distinct) and how many pairs have each. Every backend
@@ -335,6 +356,8 @@ def learn_from_patterns(
     u_of = {f: tuple(uu for _, uu in current.mu[f]) for f in FIELDS} if u is None else u
     last = None
     for _ in range(cfg.em_iterations):
+        if cfg.estimate_prior and n_pairs > 0:
+            prior = joint_prior(current, patterns, counts, n_pairs)
         post = posterior(current, patterns, counts, prior)
         m = learn_m(cfg, patterns, counts, post)
         mu = {f: tuple((mm, uu) for mm, uu in zip(m[f], u_of[f], strict=True)) for f in FIELDS}

@@ -28,7 +28,7 @@ from ._config import (
     family_shift_bits,
     register_prior_log2_odds,
 )
-from ._features import features, name_frequency_key
+from ._features import district_frequency_key, features, name_frequency_key
 from ._groups import GroupScorer, pair_parts
 from ._learn import district_pair_levels, learn_from_patterns, pattern_codes, random_pair_levels
 from ._records import COLUMNS, PersonRecord, check_unique_ids
@@ -80,20 +80,24 @@ def _keys_partition(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
             yield (k, *sk)
 
 
-def _name_key_partition(rows: Iterator[Any]) -> Iterator[str]:
+def _name_key_partition(rows: Iterator[Any]) -> Iterator[tuple[str, str]]:
     for row in rows:
-        yield name_frequency_key(features(_row_to_record(row)))
+        f = features(_row_to_record(row))
+        yield name_frequency_key(f), district_frequency_key(f)
 
 
-def _score_partition(cfg: MatchConfig, name_counts: dict[str, int], n_records: int) -> Any:
+def _score_partition(
+    cfg: MatchConfig, name_counts: dict[str, int], district_counts: dict[str, int], n_records: int
+) -> Any:
     share = _name_share(name_counts, n_records)
+    district = _district_share(cfg, district_counts, n_records)
 
     def run(rows: Iterator[Any]) -> Iterator[tuple[Any, ...]]:
         for row in rows:
             fa = features(_row_to_record(row["a"]))
             fb = features(_row_to_record(row["b"]))
             # The same scores as dedupe (same float operations).
-            parts = pair_parts(cfg, fa, fb, share(fa), share(fb))
+            parts = pair_parts(cfg, fa, fb, share(fa), share(fb), district(fa), district(fb))
             # The disagreeing household fields' weight, for family_pair_ceilings.
             negative = parts[1] - family_ceiling(cfg, parts[2])
             yield (row["a"]["idx"], row["b"]["idx"], *parts, negative)
@@ -107,6 +111,16 @@ def _pattern_partition(rows: Iterator[Any]) -> Iterator[int]:
     for row in rows:
         levels = compare(features(_row_to_record(row["a"])), features(_row_to_record(row["b"])))
         yield int(pattern_codes(np.asarray([levels], dtype=np.int8))[0])
+
+
+def _district_share(cfg: MatchConfig, district_counts: dict[str, int], n_records: int) -> Any:
+    def share(f: Any) -> float:
+        key = district_frequency_key(f)
+        if not cfg.district_frequency or not key:
+            return 0.0
+        return district_counts.get(key, 0) / n_records
+
+    return share
 
 
 def _name_share(name_counts: dict[str, int], n_records: int) -> Any:
@@ -205,7 +219,9 @@ def dedupe_spark(
             T.StructField("negative", T.DoubleType()),
         ]
     )
-    name_counts = dict(df.rdd.mapPartitions(_name_key_partition).countByValue())
+    keys = df.rdd.mapPartitions(_name_key_partition)
+    name_counts = dict(keys.map(lambda k: k[0]).countByValue())
+    district_counts = dict(keys.map(lambda k: k[1]).countByValue())
     if cfg.learn_weights:
         # The same histogram of level patterns as dedupe, in the same (ascending) order, and
         # the same random pairs compared on the driver, so the same learned weights.
@@ -217,8 +233,9 @@ def dedupe_spark(
             random_pair_levels(records, cfg),
             register_prior_log2_odds(cfg, all_pairs(records)),
             district_pair_levels(records, cfg),
+            all_pairs(records),
         )
-    scorer = _score_partition(cfg, name_counts, len(records))
+    scorer = _score_partition(cfg, name_counts, district_counts, len(records))
     scored = spark.createDataFrame(structs.rdd.mapPartitions(scorer), scored_schema)
     thr = log2_odds(t)
     shift = 0.0
@@ -291,7 +308,15 @@ def dedupe_spark(
         # Only records of merging groups are scored on the driver: a small fraction.
         feature_of = functools.cache(lambda i: features(records[i]))
         share = _name_share(name_counts, len(records))
-        group_score = GroupScorer(cfg, feature_of, lambda i: share(feature_of(i)), shift, prior)
+        district = _district_share(cfg, district_counts, len(records))
+        group_score = GroupScorer(
+            cfg,
+            feature_of,
+            lambda i: share(feature_of(i)),
+            shift,
+            prior,
+            district_of=lambda i: district(feature_of(i)),
+        )
     labels = cluster(
         len(records),
         edges,

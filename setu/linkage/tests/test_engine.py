@@ -21,11 +21,13 @@ from setu.linkage._batch import (
     distinct_sorted,
     level_memos,
     pair_evidence,
+    pair_level_matrix,
     pair_levels,
     score_pairs,
 )
 from setu.linkage._compare import FIELDS, LEVELS, compare
 from setu.linkage._config import (
+    SAME_DISTRICT,
     combine_parts,
     estimate_family_log2_odds,
     family_ceilings,
@@ -314,8 +316,8 @@ def test_term_frequency_adjustment_weighs_rare_names_up_and_common_names_down() 
 def test_spark_scorer_applies_the_same_frequency_adjustment_as_dedupe() -> None:
     from collections import Counter
 
-    from setu.linkage._batch import given_name_frequencies
-    from setu.linkage._features import features, name_frequency_key
+    from setu.linkage._batch import district_frequencies, given_name_frequencies, levels_evidence
+    from setu.linkage._features import district_frequency_key, features, name_frequency_key
     from setu.linkage._records import COLUMNS
     from setu.linkage._spark import _score_partition
 
@@ -323,9 +325,16 @@ def test_spark_scorer_applies_the_same_frequency_adjustment_as_dedupe() -> None:
     frame = build_frame(records)
     a, b = candidate_pairs(frame.feats, DEFAULT_CONFIG)
     freq = given_name_frequencies(frame.feats)
-    opens, ceilings, persons = pair_evidence(frame, DEFAULT_CONFIG, a, b, name_frequency=freq)
+    dfreq = district_frequencies(frame.feats)
+    levels = pair_level_matrix(frame, a, b)
+    opens, ceilings, persons = levels_evidence(
+        DEFAULT_CONFIG, levels, a, b, name_frequency=freq, district_frequency=dfreq
+    )
+    # The district's adjustment is exercised: some pairs agree on a district.
+    assert (levels[:, FIELDS.index("place")] == SAME_DISTRICT).any()
     counts = Counter(name_frequency_key(features(r)) for r in records)
-    scorer = _score_partition(DEFAULT_CONFIG, dict(counts), len(records))
+    districts = Counter(district_frequency_key(features(r)) for r in records)
+    scorer = _score_partition(DEFAULT_CONFIG, dict(counts), dict(districts), len(records))
 
     def row(i: int) -> dict[str, object]:
         return {"idx": i, **{c: getattr(records[i], c) for c in COLUMNS}}

@@ -84,7 +84,8 @@ def test_prior_estimate_recovers_the_match_rate_and_is_clamped() -> None:
     lower = estimate_prior_log2_odds(cfg, *hist, 10 * n_pairs)
     assert prior - lower == pytest.approx(np.log2(10), abs=0.01)
     # Clamped to the configured range; no candidates: the configured prior.
-    assert estimate_prior_log2_odds(MatchConfig(), *hist, 200) == -10.0
+    # Never above the configured prior, however many of a small input's pairs match.
+    assert estimate_prior_log2_odds(MatchConfig(), *hist, 200) == MatchConfig().prior_log2_odds
     assert estimate_prior_log2_odds(MatchConfig(), [], [], [], 0) == -12.0
 
 
@@ -137,11 +138,27 @@ def test_estimated_prior_keeps_siblings_apart() -> None:
     assert labels["A"] != labels["C"]
 
 
-def test_prior_estimate_is_off_by_default_and_explain_keeps_the_fixed_prior() -> None:
-    records, _ = synthetic(100, seed=3)
-    assert MatchConfig().estimate_prior is False
-    prior = scored_candidates(records, MatchConfig()).prior
-    assert prior == MatchConfig().prior_log2_odds
+def test_prior_is_learned_by_default_and_falls_as_the_register_grows() -> None:
+    assert MatchConfig().estimate_prior is True
+    fixed = MatchConfig(estimate_prior=False)
+    people, _ = synthetic(150, seed=6)
+    rng = random.Random(0)
+    strangers = [
+        PersonRecord(
+            f"S{k}", given_name=rng.choice(GIVEN_F), sex="F", age=rng.randint(8, 40),
+            recorded_on="2024-06-01", family_name=f"{rng.choice(FAMILY)}{rng.randint(0, 999)}",
+            district=rng.choice(DISTRICTS)[0], state=rng.choice(DISTRICTS)[1],
+        )
+        for k in range(2400)
+    ]  # fmt: skip
+    assert scored_candidates(people + strangers, fixed).prior == fixed.prior_log2_odds
+    # Learned with m (learn_weights): the same people among 2,400 strangers match at a
+    # lower rate of their pairs; the default never rises above the configured prior.
+    unclamped = MatchConfig(prior_range=(-30.0, -1.0))
+    alone = scored_candidates(people, unclamped).prior
+    among = scored_candidates(people + strangers, unclamped).prior
+    assert among < alone - 1
+    assert scored_candidates(people, MatchConfig()).prior == min(alone, fixed.prior_log2_odds)
 
 
 def test_blocking_finds_a_mangled_given_name_by_family_and_year_or_by_full_date() -> None:
@@ -262,12 +279,18 @@ def test_fixed_prior_falls_by_half_a_bit_per_doubling_beyond_the_reference_size(
 
 def test_dedupe_uses_the_register_scaled_prior_and_a_lower_prior_merges_less() -> None:
     records, _ = synthetic(200, seed=3)  # about 400 records, four doublings past 25
-    small_reference = MatchConfig(prior_reference_records=25, learn_weights=False)
+    # The prior alone moves the scores: no learned weights, no district frequencies.
+    small_reference = MatchConfig(
+        prior_reference_records=25,
+        learn_weights=False,
+        district_frequency=False,
+        estimate_prior=False,
+    )
     doublings = math.log2(len(records) / 25)
     prior = scored_candidates(records, small_reference).prior
     assert prior == pytest.approx(MatchConfig().prior_log2_odds - 0.5 * doublings, abs=0.01)
-    assert scored_candidates(records, MatchConfig()).prior == MatchConfig().prior_log2_odds
-    fixed = MatchConfig(learn_weights=False)  # the prior alone moves the scores
+    fixed = MatchConfig(learn_weights=False, district_frequency=False, estimate_prior=False)
+    assert scored_candidates(records, fixed).prior == fixed.prior_log2_odds
     merged = sum(1 for rid, c in dedupe(records, config=fixed).items() if rid != c)
     merged_scaled = sum(1 for rid, c in dedupe(records, config=small_reference).items() if rid != c)
     assert merged_scaled < merged
