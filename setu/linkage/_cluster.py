@@ -62,6 +62,10 @@ def cluster(
     """
     parent = list(range(n))
     members: dict[int, list[int]] = {}
+    # Per group (by its root), the records that any of its members conflicts with. A
+    # conflict is symmetric, so two groups conflict when either's set holds a member of
+    # the other: the smaller set is searched, and on a merge the smaller set is poured
+    # into the larger one.
     conflicts: dict[int, set[int]] = {}
     for i, j in cannot_link:
         conflicts.setdefault(i, set()).add(j)
@@ -105,9 +109,11 @@ def cluster(
         direct = w >= threshold_log2
         if direct and size > cfg.strict_size and w < strict_log2:
             continue
-        small, big_root = (mi, rj) if len(mi) <= len(mj) else (mj, ri)
-        if any(find(c) == big_root for x in small for c in conflicts.get(x, ())):
-            continue
+        ci, cj = conflicts.get(ri), conflicts.get(rj)
+        if ci and cj:
+            search, other_root = (ci, rj) if len(ci) <= len(cj) else (cj, ri)
+            if any(find(c) == other_root for c in search):
+                continue
         if group_score is not None and size > 2:
             carried = not direct or min(len(mi), len(mj)) > 1
             evidence = combined(ri, mi, rj, mj, carried and cfg.group_selection_discount)
@@ -122,6 +128,13 @@ def cluster(
         parent[rj] = ri
         members[ri] = mi + mj
         members.pop(rj, None)
+        cj = conflicts.pop(rj, None)
+        if cj:
+            ci = conflicts.get(ri)
+            if ci is None or len(ci) < len(cj):
+                ci, cj = cj, ci or set()
+                conflicts[ri] = ci
+            ci |= cj
     return [find(x) for x in range(n)]
 
 
