@@ -889,6 +889,10 @@ class _Forked:
         self._recv, send = ctx.Pipe(duplex=False)
 
         def run() -> None:
+            # One process per core already: no pool of workers inside this one (a
+            # daemonic process may not have children).
+            global _PARALLEL_MIN
+            _PARALLEL_MIN = 1 << 62
             try:
                 out: tuple[bool, Any] = (True, fn())
             except BaseException as exc:  # pragma: no cover - re-raised in the parent
