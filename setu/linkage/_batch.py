@@ -230,7 +230,13 @@ def _chunk_worker(bounds: tuple[int, int]) -> Any:
     return _levels_of(fn, table, base, codes[bounds[0] : bounds[1]])
 
 
+# Set in a process forked by ``_Forked``: it is one of two processes on two cores already.
+_IN_FORK = False
+
+
 def _workers() -> int:
+    if _IN_FORK:
+        return 1
     try:
         n = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -889,10 +895,10 @@ class _Forked:
         self._recv, send = ctx.Pipe(duplex=False)
 
         def run() -> None:
-            # One process per core already: no pool of workers inside this one (a
-            # daemonic process may not have children).
-            global _PARALLEL_MIN
-            _PARALLEL_MIN = 1 << 62
+            # One process per core already: no pool of workers or threads inside this
+            # one (and a daemonic process may not have children).
+            global _PARALLEL_MIN, _IN_FORK
+            _PARALLEL_MIN, _IN_FORK = 1 << 62, True
             try:
                 out: tuple[bool, Any] = (True, fn())
             except BaseException as exc:  # pragma: no cover - re-raised in the parent
