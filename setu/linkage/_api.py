@@ -17,7 +17,7 @@ from ._batch import (
     log2_odds,
     pair_level_matrix,
 )
-from ._cluster import cannot_link_mask, cluster, components, labels_to_clusters
+from ._cluster import cannot_link_mask, cluster_arrays, components, labels_to_clusters
 from ._config import (
     REVIEW_REASON,
     MatchConfig,
@@ -191,11 +191,15 @@ def dedupe_review(
     # Conflicts matter only between records that the edges could bring into one group.
     group = components(len(records), ea, eb)
     bad = cannot_link_mask(cfg, total, person, t) & (group[a] == group[b])
-    del keep, group
-    labels = cluster(
+    del keep
+    labels = cluster_arrays(
         len(records),
-        zip(ew.tolist(), ea.tolist(), eb.tolist(), strict=True),
-        zip(a[bad].tolist(), b[bad].tolist(), strict=True),
+        ew,
+        ea,
+        eb,
+        a[bad],
+        b[bad],
+        group,
         cfg,
         thr,
         log2_odds(max(cfg.strict_threshold, t)),

@@ -116,31 +116,29 @@ def candidate_pairs(
     """
     np = _np()
     n = len(feats)
-    order = sorted(range(n), key=lambda i: sort_key(feats[i], i))
-    rank = np.empty(n, dtype=np.int64)
-    rank[np.asarray(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
     # Keys are grouped by their 64-bit hash, kept in flat arrays: at a million records
     # there are ~8 million (record, key) entries and a dict of key strings would not fit
     # comfortably. A hash collision could only add candidates, never change a score,
-    # and the result does not depend on the hash values themselves.
-    # In slices of records, so that only one slice's key strings exist at a time.
-    rec_parts, kh_parts, broad_parts = [], [], []
-    for start in range(0, n, 50_000):
-        keys = [blocking_keys(f) for f in feats[start : start + 50_000]]
-        flat = list(chain.from_iterable(keys))
-        counts = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
-        rec_parts.append(np.repeat(np.arange(start, start + len(keys), dtype=np.int64), counts))
-        kh_parts.append(np.fromiter(map(hash, flat), dtype=np.int64, count=len(flat)))
-        broad_parts.append(np.fromiter(map(is_broad_key, flat), dtype=bool, count=len(flat)))
-        del keys, flat
-    rec_a = np.concatenate(rec_parts) if rec_parts else np.empty(0, dtype=np.int64)
+    # and the result does not depend on the hash values themselves. From
+    # ``_FORK_MIN_RECORDS`` records a forked process (same string hashes: it inherits the
+    # hash seed) hashes the second half of the records' keys while this one hashes the first.
+    half = n // 2 if n >= _FORK_MIN_RECORDS and _can_fork() else n
+    forked = _Forked(lambda: _key_hashes(feats, half, n)) if half < n else None
+    order = sorted(range(n), key=lambda i: sort_key(feats[i], i))
+    rank = np.empty(n, dtype=np.int64)
+    rank[np.asarray(order, dtype=np.int64)] = np.arange(n, dtype=np.int64)
+    rec_a, kh, broad_a = _key_hashes(feats, 0, half)
+    if forked is not None:
+        rest = forked.result()
+        rec_a, kh, broad_a = (
+            np.concatenate([x, y]) for x, y in zip((rec_a, kh, broad_a), rest, strict=True)
+        )
     if not len(rec_a):
         empty = np.empty(0, dtype=np.int64)
         return empty, empty
-    _, key_a = distinct_inverse(np.concatenate(kh_parts))
+    _, key_a = distinct_inverse(kh)
     sizes = np.bincount(key_a)
-    broad_a = np.concatenate(broad_parts)
-    del kh_parts, broad_parts, rec_parts
+    del kh
     keep = sizes[key_a] > 1
     rec_a, key_a, broad_a = rec_a[keep], key_a[keep], broad_a[keep]
     srt = np.lexsort((rank[rec_a], key_a))
@@ -171,6 +169,24 @@ def candidate_pairs(
         parts.append(lo[keep] * n + hi[keep])
     codes = distinct_sorted(np.concatenate(parts) if parts else np.empty(0, dtype=np.int64))
     return codes // n, codes % n
+
+
+def _key_hashes(feats: Sequence[Features], start: int, stop: int) -> tuple[Any, Any, Any]:
+    """(record index, key hash, broad key?) of every blocking key of records start..stop,
+    in slices of records, so that only one slice's key strings exist at a time."""
+    np = _np()
+    rec_parts, kh_parts, broad_parts = [], [], []
+    for lo in range(start, stop, 50_000):
+        keys = [blocking_keys(f) for f in feats[lo : min(lo + 50_000, stop)]]
+        flat = list(chain.from_iterable(keys))
+        counts = np.fromiter(map(len, keys), dtype=np.int64, count=len(keys))
+        rec_parts.append(np.repeat(np.arange(lo, lo + len(keys), dtype=np.int64), counts))
+        kh_parts.append(np.fromiter(map(hash, flat), dtype=np.int64, count=len(flat)))
+        broad_parts.append(np.fromiter(map(is_broad_key, flat), dtype=bool, count=len(flat)))
+        del keys, flat
+    if not rec_parts:
+        return np.empty(0, dtype=np.int64), np.empty(0, dtype=np.int64), np.empty(0, dtype=bool)
+    return np.concatenate(rec_parts), np.concatenate(kh_parts), np.concatenate(broad_parts)
 
 
 def _run_starts(ordered: Any) -> Any:
@@ -221,7 +237,13 @@ def _chunk_worker(bounds: tuple[int, int]) -> Any:
     return _levels_of(fn, table, base, codes[bounds[0] : bounds[1]])
 
 
+# Set in a process forked by ``_Forked``: it is one of two processes on two cores already.
+_IN_FORK = False
+
+
 def _workers() -> int:
+    if _IN_FORK:
+        return 1
     try:
         n = len(os.sched_getaffinity(0))
     except AttributeError:  # pragma: no cover - not Linux
@@ -312,7 +334,7 @@ def _pair_levels(
         values = table
         if prepared is not None:
             # Before the workers fork, so that they inherit the prepared descriptors.
-            values = prepared(np.unique(np.concatenate([c // base, c % base])))
+            values = prepared(distinct_sorted(np.concatenate([c // base, c % base])))
         if batch is not None:
             return batch(values, base, c)
         return _map_pairs(fn, values, base, c.tolist())
@@ -476,7 +498,7 @@ def prepared_name_levels(values: list[Any], base: int, codes: Any) -> Any:
     codes = np.asarray(codes, dtype=np.int64)
     out = np.empty((len(codes), 2), dtype=np.int8)
     lo, hi = codes // base, codes % base
-    used = np.unique(np.concatenate([lo, hi]))
+    used = distinct_sorted(np.concatenate([lo, hi]))
     simple = np.zeros(len(values), dtype=bool)
     for i in used.tolist():
         simple[i] = _simple_name(values[i])
@@ -490,7 +512,7 @@ def prepared_name_levels(values: list[Any], base: int, codes: Any) -> Any:
     if not len(pos):
         return out
     L, H = lo[pos], hi[pos]
-    ids = np.unique(np.concatenate([L, H]))
+    ids = distinct_sorted(np.concatenate([L, H]))
     col = {a: _string_column(values, ids, a) for a in ("ja", "jf", "kg", "jfk", "kfull")}
     gsnd = _string_column(values, ids, "ja_snd")
     fsnd = _string_column(values, ids, "jf_snd")
@@ -595,7 +617,7 @@ def _pair_ids(base: int, codes: Any) -> tuple[Any, Any, Any]:
     np = _np()
     codes = np.asarray(codes, dtype=np.int64)
     lo, hi = codes // base, codes % base
-    return lo, hi, np.unique(np.concatenate([lo, hi]))
+    return lo, hi, distinct_sorted(np.concatenate([lo, hi]))
 
 
 def parent_levels(values: list[Any], base: int, codes: Any) -> Any:
@@ -686,13 +708,21 @@ def level_memos() -> dict[int, LevelMemo]:
     return {c: LevelMemo(width) for c, (_, width, _) in _PAIRWISE.items()}
 
 
-def pair_levels(frame: Frame, a: Any, b: Any, memos: dict[int, LevelMemo] | None = None) -> Any:
-    """Levels array of shape (n_pairs, len(FIELDS)) in FIELDS order.
+# The fields a forked process compares (birth and the household's: parents' names,
+# village, place) while the parent compares names, sex and phone, about half of the
+# work each (``pair_level_matrix``).
+_FORKED_FIELDS = ("birth", "father_name", "mother_name", "village", "place")
+_OWN_FIELDS = tuple(f for f in FIELDS if f not in _FORKED_FIELDS)
+# Candidate pairs from which a forked process is worth its start.
+_FORK_MIN = 500_000
+# Records from which blocking keys are hashed in two processes.
+_FORK_MIN_RECORDS = 50_000
 
-    ``memos`` (from ``level_memos``, one set per Frame) carries comparisons over to the
-    next chunk of the same run.
-    """
-    np = _np()
+
+def _level_columns(
+    frame: Frame, a: Any, b: Any, fields: Sequence[str], memos: dict[int, LevelMemo] | None
+) -> dict[str, Any]:
+    """Levels of the pairs a-b for each of ``fields``, by field name."""
     ids, t = frame.ids, frame.tables
 
     def pairwise(c: int) -> Any:
@@ -707,19 +737,31 @@ def pair_levels(frame: Frame, a: Any, b: Any, memos: dict[int, LevelMemo] | None
         batch = _BATCH.get(c)
         return _pair_levels(ids[c][a], ids[c][b], t[c], fn, width, memo, prepared, batch)
 
-    names = pairwise(0)
-    cols = {
-        "given_name": names[:, 0],
-        "family_name": married_levels(names[:, 1], ids[1][a], ids[1][b], t[1]),
-        "sex": _equality_levels(ids[1][a], ids[1][b], t[1]),
-        "birth": _birth_levels(ids[2][a], ids[2][b], t[2]),
-        "father_name": pairwise(3)[:, 0],
-        "mother_name": pairwise(4)[:, 0],
-        "village": pairwise(5)[:, 0],
-        "place": pairwise(6)[:, 0],
-        "phone": _equality_levels(ids[7][a], ids[7][b], t[7]),
-    }
-    return np.stack([cols[f] for f in FIELDS], axis=1)
+    cols: dict[str, Any] = {}
+    if "given_name" in fields or "family_name" in fields:
+        names = pairwise(0)
+        cols["given_name"] = names[:, 0]
+        cols["family_name"] = married_levels(names[:, 1], ids[1][a], ids[1][b], t[1])
+    if "sex" in fields:
+        cols["sex"] = _equality_levels(ids[1][a], ids[1][b], t[1])
+    if "birth" in fields:
+        cols["birth"] = _birth_levels(ids[2][a], ids[2][b], t[2])
+    for name, c in (("father_name", 3), ("mother_name", 4), ("village", 5), ("place", 6)):
+        if name in fields:
+            cols[name] = pairwise(c)[:, 0]
+    if "phone" in fields:
+        cols["phone"] = _equality_levels(ids[7][a], ids[7][b], t[7])
+    return {f: cols[f] for f in fields}
+
+
+def pair_levels(frame: Frame, a: Any, b: Any, memos: dict[int, LevelMemo] | None = None) -> Any:
+    """Levels array of shape (n_pairs, len(FIELDS)) in FIELDS order.
+
+    ``memos`` (from ``level_memos``, one set per Frame) carries comparisons over to the
+    next chunk of the same run.
+    """
+    cols = _level_columns(frame, a, b, FIELDS, memos)
+    return _np().stack([cols[f] for f in FIELDS], axis=1)
 
 
 class RecordPairLevels:
@@ -855,20 +897,95 @@ def log2_odds(p: float) -> float:
     return math.log2(p / (1 - p))
 
 
-def pair_level_matrix(
-    frame: Frame, a: Any, b: Any, chunk: int = 2_000_000, progress: bool = False
+def _chunked_columns(
+    frame: Frame, a: Any, b: Any, fields: Sequence[str], chunk: int, progress: bool = False
 ) -> Any:
-    """Levels (n_pairs, len(FIELDS)) int8 of the candidate pairs, compared in chunks."""
+    """Levels (n_pairs, len(fields)) int8 of the pairs a-b, compared in chunks with one
+    set of memos."""
     np = _np()
     memos = level_memos()
     starts = range(0, len(a), chunk)
-    parts = [
-        pair_levels(frame, a[s : s + chunk], b[s : s + chunk], memos)
-        for s in _progress(starts, progress, f"comparing {len(a):,} pairs", len(starts))
-    ]
+    parts = []
+    for s in _progress(starts, progress, f"comparing {len(a):,} pairs", len(starts)):
+        cols = _level_columns(frame, a[s : s + chunk], b[s : s + chunk], fields, memos)
+        parts.append(np.stack([cols[f] for f in fields], axis=1))
     if not parts:
-        return np.empty((0, len(FIELDS)), dtype=np.int8)
+        return np.empty((0, len(fields)), dtype=np.int8)
     return np.concatenate(parts)
+
+
+class _Forked:
+    """``fn()`` run in a forked child process; ``result()`` waits for what it returned.
+
+    The child inherits the parent's memory (the Frame, the pairs), so nothing is pickled
+    on the way in; what it returns comes back through a pipe. ``fn`` must be pure: the
+    child's caches and memos are lost with it.
+    """
+
+    def __init__(self, fn: Callable[[], Any]) -> None:
+        ctx = mp.get_context("fork")
+        self._recv, send = ctx.Pipe(duplex=False)
+
+        def run() -> None:
+            # One process per core already: no pool of workers or threads inside this
+            # one (and a daemonic process may not have children).
+            global _PARALLEL_MIN, _IN_FORK
+            _PARALLEL_MIN, _IN_FORK = 1 << 62, True
+            try:
+                out: tuple[bool, Any] = (True, fn())
+            except BaseException as exc:  # pragma: no cover - re-raised in the parent
+                import traceback
+
+                out = (False, f"{exc!r}\n{traceback.format_exc()}")
+            send.send(out)
+            send.close()
+
+        self._proc = ctx.Process(target=run, daemon=True)
+        self._proc.start()
+        send.close()
+
+    def result(self) -> Any:
+        try:
+            ok, value = self._recv.recv()
+        except EOFError:
+            ok, value = False, "the forked process ended without a result"
+        finally:
+            self._recv.close()
+            self._proc.join()
+        if not ok:
+            raise RuntimeError(f"forked comparison failed: {value}")
+        return value
+
+
+def _can_fork() -> bool:
+    return _workers() >= 2 and "fork" in mp.get_all_start_methods()
+
+
+def pair_level_matrix(
+    frame: Frame, a: Any, b: Any, chunk: int = 2_000_000, progress: bool = False
+) -> Any:
+    """Levels (n_pairs, len(FIELDS)) int8 of the candidate pairs, compared in chunks.
+
+    From ``_FORK_MIN`` pairs, a forked process compares some of the fields
+    (``_FORKED_FIELDS``) while this one compares the rest: the comparators are pure
+    functions, so the split cannot change a level.
+    """
+    np = _np()
+    forked = None
+    mine: Sequence[str] = FIELDS
+    if len(a) >= _FORK_MIN and _can_fork():
+        forked = _Forked(lambda: _chunked_columns(frame, a, b, _FORKED_FIELDS, chunk))
+        mine = _OWN_FIELDS
+    own = _chunked_columns(frame, a, b, mine, chunk, progress)
+    if forked is None:
+        return own
+    other = forked.result()
+    out = np.empty((len(a), len(FIELDS)), dtype=np.int8)
+    for k, f in enumerate(mine):
+        out[:, FIELDS.index(f)] = own[:, k]
+    for k, f in enumerate(_FORKED_FIELDS):
+        out[:, FIELDS.index(f)] = other[:, k]
+    return out
 
 
 def levels_evidence(

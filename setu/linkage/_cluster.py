@@ -62,6 +62,10 @@ def cluster(
     """
     parent = list(range(n))
     members: dict[int, list[int]] = {}
+    # Per group (by its root), the records that any of its members conflicts with. A
+    # conflict is symmetric, so two groups conflict when either's set holds a member of
+    # the other: the smaller set is searched, and on a merge the smaller set is poured
+    # into the larger one.
     conflicts: dict[int, set[int]] = {}
     for i, j in cannot_link:
         conflicts.setdefault(i, set()).add(j)
@@ -105,9 +109,11 @@ def cluster(
         direct = w >= threshold_log2
         if direct and size > cfg.strict_size and w < strict_log2:
             continue
-        small, big_root = (mi, rj) if len(mi) <= len(mj) else (mj, ri)
-        if any(find(c) == big_root for x in small for c in conflicts.get(x, ())):
-            continue
+        ci, cj = conflicts.get(ri), conflicts.get(rj)
+        if ci and cj:
+            search, other_root = (ci, rj) if len(ci) <= len(cj) else (cj, ri)
+            if any(find(c) == other_root for c in search):
+                continue
         if group_score is not None and size > 2:
             carried = not direct or min(len(mi), len(mj)) > 1
             evidence = combined(ri, mi, rj, mj, carried and cfg.group_selection_discount)
@@ -122,7 +128,81 @@ def cluster(
         parent[rj] = ri
         members[ri] = mi + mj
         members.pop(rj, None)
+        cj = conflicts.pop(rj, None)
+        if cj:
+            ci = conflicts.get(ri)
+            if ci is None or len(ci) < len(cj):
+                ci, cj = cj, ci or set()
+                conflicts[ri] = ci
+            ci |= cj
     return [find(x) for x in range(n)]
+
+
+# Edges above which the components are clustered in two processes (``cluster_arrays``).
+_FORK_MIN_EDGES = 50_000
+
+
+def cluster_arrays(
+    n: int,
+    weights: Any,
+    a: Any,
+    b: Any,
+    cannot_a: Any,
+    cannot_b: Any,
+    group: Any,
+    cfg: MatchConfig,
+    threshold_log2: float,
+    strict_log2: float,
+    group_score: Callable[[Sequence[int], Sequence[int], bool], float] | None = None,
+    support_log2: float | None = None,
+) -> list[int]:
+    """``cluster`` of the edges a-b (log2 odds ``weights``) and cannot-link pairs, every
+    pair inside one component of ``group`` (``components`` of the edges).
+
+    A merge, its cannot-link check and its combined evidence only ever involve records
+    of one component, and the edges of a component are taken in the same order whatever
+    the other components hold, so components can be clustered apart: from
+    ``_FORK_MIN_EDGES`` edges, a forked process clusters the components of about half
+    the edges while this one clusters the rest, and each record takes the label of the
+    side that clustered its component: the labels ``cluster`` gives all the edges at once.
+    """
+    import numpy as np
+
+    from ._batch import _can_fork, _Forked
+
+    def run(edges: Any, cannot: Any) -> list[int]:
+        return cluster(
+            n,
+            zip(weights[edges].tolist(), a[edges].tolist(), b[edges].tolist(), strict=True),
+            zip(cannot_a[cannot].tolist(), cannot_b[cannot].tolist(), strict=True),
+            cfg,
+            threshold_log2,
+            strict_log2,
+            group_score,
+            support_log2,
+        )
+
+    everything = slice(None)
+    if len(weights) < _FORK_MIN_EDGES or not _can_fork():
+        return run(everything, everything)
+    # Components to the side with fewer edges so far, largest first.
+    comp_of_edge = group[a]
+    labels, counts = np.unique(comp_of_edge, return_counts=True)
+    mine = np.zeros(len(group), dtype=bool)  # by component label
+    load = [0, 0]
+    for k in np.argsort(-counts, kind="stable").tolist():
+        side = 0 if load[0] <= load[1] else 1
+        load[side] += int(counts[k])
+        mine[labels[k]] = side == 0
+    if not load[1]:
+        return run(everything, everything)
+    own_edges = mine[comp_of_edge]
+    own_cannot = mine[group[cannot_a]]
+    forked = _Forked(lambda: np.asarray(run(~own_edges, ~own_cannot), dtype=np.int64))
+    out = np.asarray(run(own_edges, own_cannot), dtype=np.int64)
+    theirs = ~mine[group]
+    out[theirs] = forked.result()[theirs]
+    return out.tolist()
 
 
 def components(n: int, a: Any, b: Any) -> Any:

@@ -20,6 +20,7 @@ import numpy as np
 import pytest
 
 import setu.linkage._batch as batch
+import setu.linkage._cluster as cluster_module
 from setu.linkage import MatchConfig, dedupe_review, read_records
 from setu.linkage._api import scored_candidates
 from setu.linkage._compare import (
@@ -200,9 +201,14 @@ def test_scores_and_clusters_match_the_reference_path(
 ) -> None:
     records = list(generated_2k)
     cfg = MatchConfig()
-    # Fast path, forced onto two forked workers even at this size.
+    # Fast path, forced onto two forked workers even at this size: the comparison
+    # workers, the forked half of the blocking keys and of the comparators, and the
+    # components clustered in a forked process.
     with monkeypatch.context() as m:
         m.setattr(batch, "_PARALLEL_MIN", 1)
+        m.setattr(batch, "_FORK_MIN", 1)
+        m.setattr(batch, "_FORK_MIN_RECORDS", 1)
+        m.setattr(cluster_module, "_FORK_MIN_EDGES", 1)
         m.setattr(batch, "_workers", lambda: 2)
         fast = scored_candidates(records, cfg)
         fast_result = dedupe_review(records, config=cfg)
@@ -337,3 +343,92 @@ def test_parent_and_village_levels_over_arrays_equal_the_scalar_comparators(
     assert got.tolist() == expected
     levels = 5 if c in (3, 4) else 4
     assert set(expected) == set(range(levels))
+
+
+def test_forked_stages_give_what_the_serial_ones_give(
+    generated_2k: tuple[PersonRecord, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Blocking keys hashed in two processes, the comparators split between two, and the
+    components clustered in two give the serial pairs, levels and labels."""
+    records = _with_aliases(generated_2k)
+    cfg = MatchConfig()
+    frame = batch.build_frame(records)
+    monkeypatch.setattr(batch, "_workers", lambda: 1)
+    a, b = batch.candidate_pairs(frame.feats, cfg)
+    levels = batch.pair_level_matrix(frame, a, b, chunk=4_000)
+    serial = dedupe_review(records, config=cfg)
+    monkeypatch.setattr(batch, "_workers", lambda: 2)
+    monkeypatch.setattr(batch, "_FORK_MIN", 1)
+    monkeypatch.setattr(batch, "_FORK_MIN_RECORDS", 1)
+    monkeypatch.setattr(cluster_module, "_FORK_MIN_EDGES", 1)
+    fa, fb = batch.candidate_pairs(frame.feats, cfg)
+    assert np.array_equal(fa, a) and np.array_equal(fb, b) and len(a) > 5_000
+    forked = batch.pair_level_matrix(frame, a, b, chunk=4_000)
+    assert forked.dtype == levels.dtype and np.array_equal(forked, levels)
+    assert len(np.unique(levels, axis=0)) > 100
+    forks: list[str] = []
+    forked_class = batch._Forked
+
+    def counted(fn: Callable[[], Any]) -> Any:
+        forks.append(getattr(fn, "__qualname__", ""))
+        return forked_class(fn)
+
+    monkeypatch.setattr(batch, "_Forked", counted)
+    parallel = dedupe_review(records, config=cfg)
+    # Blocking keys, comparisons and clustering each went through a forked process.
+    expected = ["candidate_pairs", "pair_level_matrix", "cluster_arrays"]
+    assert [f.split(".")[0] for f in forks] == expected
+    assert parallel.clusters == serial.clusters
+    assert parallel.review == serial.review
+
+
+def _reference_cluster(
+    n: int, edges: list[tuple[float, int, int]], cannot: list[tuple[int, int]], size_cap: int
+) -> list[int]:
+    """Greedy clustering as ``cluster`` did it before the per-group conflict sets (no
+    group scorer): every member's conflicts of the smaller group looked up one by one."""
+    parent = list(range(n))
+    members: dict[int, list[int]] = {}
+    conflicts: dict[int, set[int]] = {}
+    for i, j in cannot:
+        conflicts.setdefault(i, set()).add(j)
+        conflicts.setdefault(j, set()).add(i)
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for _, i, j in sorted(edges, key=lambda e: (-e[0], e[1], e[2])):
+        ri, rj = find(i), find(j)
+        if ri == rj:
+            continue
+        mi, mj = members.get(ri, [ri]), members.get(rj, [rj])
+        if len(mi) + len(mj) > size_cap:
+            continue
+        small, big_root = (mi, rj) if len(mi) <= len(mj) else (mj, ri)
+        if any(find(c) == big_root for x in small for c in conflicts.get(x, ())):
+            continue
+        if len(mi) < len(mj):
+            ri, rj, mi, mj = rj, ri, mj, mi
+        parent[rj] = ri
+        members[ri] = mi + mj
+        members.pop(rj, None)
+    return [find(x) for x in range(n)]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_cannot_link_check_on_group_sets_blocks_the_same_merges(seed: int) -> None:
+    from dataclasses import replace
+
+    rng = random.Random(seed)
+    n = 300
+    edges = [(rng.uniform(0, 20), *sorted(rng.sample(range(n), 2))) for _ in range(900)]
+    cannot = [tuple(sorted(rng.sample(range(n), 2))) for _ in range(150)]
+    cfg = replace(MatchConfig(), max_cluster_size=12, strict_size=10**6)
+    got = cluster_module.cluster(n, edges, cannot, cfg, 0.0, 0.0)
+    expected = _reference_cluster(n, edges, cannot, 12)
+    assert got == expected
+    # The conflicts did block merges: without them the groups differ.
+    assert cluster_module.cluster(n, edges, [], cfg, 0.0, 0.0) != got
