@@ -31,28 +31,14 @@ def django_db_setup(
     (``SETU_TEST_DB_TEMPLATE``), or else the first worker builds it under a lock the workers
     share, and the last one to finish drops it. A single process, ``--reuse-db`` or
     ``--no-migrations`` get pytest-django's own set-up."""
-    from django.test.utils import setup_databases, teardown_databases
-
     from tests import db_template
 
     worker = getattr(request.config, "workerinput", {}).get("workerid")
     prepared = os.environ.get(db_template.TEMPLATE_ENV)
     if django_db_keepdb or not django_db_use_migrations or not (worker or prepared):
-        request.getfixturevalue("django_db_modify_db_settings")
-        if not django_db_use_migrations:
-            from pytest_django.fixtures import _disable_migrations
-
-            _disable_migrations()
-        with django_db_blocker.unblock():
-            config = setup_databases(
-                verbosity=request.config.option.verbose,
-                interactive=False,
-                keepdb=django_db_keepdb,
-            )
-        yield
-        if not django_db_keepdb:
-            with django_db_blocker.unblock():
-                teardown_databases(config, verbosity=request.config.option.verbose)
+        # pytest-django's own fixture of this name (the one this overrides), as pytest hands an
+        # overridden fixture to its override: its options and teardown stay its own.
+        yield request.getfixturevalue("django_db_setup")
         return
 
     suffix = worker or "solo"

@@ -143,11 +143,20 @@ def problems() -> Problems:
     return Problems()
 
 
-@pytest.fixture
-def page(
-    request: pytest.FixtureRequest, chromium, live_setu, variant: Variant, problems: Problems
-) -> Iterator[Any]:
-    """A new page in its own context (no cookies), in the variant's language and viewport."""
+@pytest.fixture(scope="session")
+def variant_pages(chromium, live_setu) -> Iterator[dict[Variant, Any]]:
+    """One browser context and page per variant for the whole run, opened when first needed.
+
+    A new context per test cost Chromium a new page and renderer each time (about a fifth of
+    its CPU in the suite) and the server the static files again. Each test still starts as a
+    new visitor: no cookies, no storage, a blank page, only its own listeners (``page``)."""
+    pages: dict[Variant, Any] = {}
+    yield pages
+    for page in pages.values():
+        page.context.close()
+
+
+def _open_page(chromium, live_setu, variant: Variant) -> Any:
     context = chromium.new_context(
         base_url=live_setu.url,
         viewport={"width": variant.width, "height": variant.height},
@@ -156,16 +165,37 @@ def page(
         has_touch=variant.phone,
         locale=variant.language,
     )
+    # Generous: seven engineers share two cores; a healthy page answers in well under a second.
+    context.set_default_timeout(30_000)
+    return context.new_page()
+
+
+@pytest.fixture
+def page(
+    request: pytest.FixtureRequest,
+    chromium,
+    live_setu,
+    variant_pages: dict[Variant, Any],
+    variant: Variant,
+    problems: Problems,
+) -> Iterator[Any]:
+    """The variant's page, blank, with no cookies but the language's, reporting to this test."""
+    if variant not in variant_pages or variant_pages[variant].is_closed():
+        variant_pages[variant] = _open_page(chromium, live_setu, variant)
+    page = variant_pages[variant]
+    context = page.context
+    context.clear_cookies()
     context.add_cookies(
         [{"name": "django_language", "value": variant.language, "url": live_setu.url}]
     )
-    # Generous: seven engineers share two cores; a healthy page answers in well under a second.
-    context.set_default_timeout(30_000)
-    page = context.new_page()
-    page.on("console", lambda m: m.type == "error" and problems.found.append(f"console: {m.text}"))
-    page.on("pageerror", lambda exc: problems.found.append(f"uncaught: {exc}"))
-    page.on("requestfailed", problems.request_failed)
-    page.on("response", problems.response)
+    listeners = {
+        "console": lambda m: m.type == "error" and problems.found.append(f"console: {m.text}"),
+        "pageerror": lambda exc: problems.found.append(f"uncaught: {exc}"),
+        "requestfailed": problems.request_failed,
+        "response": problems.response,
+    }
+    for event, listener in listeners.items():
+        page.on(event, listener)
     yield page
     if request.node.stash.get(_CALL_FAILED, False):
         # What the browser showed when the journey failed (var/ is not committed).
@@ -173,7 +203,14 @@ def page(
         name = re.sub(r"[^\w.-]+", "_", request.node.name)
         page.screenshot(path=FAILURES / f"{name}.png", full_page=True)
         (FAILURES / f"{name}.html").write_text(page.content(), encoding="utf-8")
-    context.close()
+    for event, listener in listeners.items():
+        page.remove_listener(event, listener)
+    # Nothing of this test reaches the next one: its storage goes (htmx keeps its history in
+    # sessionStorage), then the page itself, with any request still in flight.
+    if page.url.startswith(live_setu.url):
+        page.evaluate("() => { localStorage.clear(); sessionStorage.clear(); }")
+    page.goto("about:blank")
+    context.clear_cookies()
     assert not problems.found, (
         "the browser saw problems:\n"
         + "\n".join(problems.found)
