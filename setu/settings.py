@@ -194,6 +194,9 @@ ACCOUNT_EMAIL_UNKNOWN_ACCOUNTS = False
 ACCOUNT_RATE_LIMITS = {"login_failed": "10/m/ip,20/15m/key"}
 MFA_SUPPORTED_TYPES = ["totp", "recovery_codes"]
 MFA_TOTP_ISSUER = "Setu"
+# A code typed as its 30-second step ends reaches the server in the next step, more so on a slow
+# connection: accept the step before and after, as RFC 6238 (section 5.2) recommends at most.
+MFA_TOTP_TOLERANCE = 1
 
 AXES_FAILURE_LIMIT = env_int("SETU_LOGIN_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = timedelta(minutes=env_int("SETU_LOGIN_COOLOFF_MINUTES", 15))

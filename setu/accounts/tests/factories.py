@@ -35,11 +35,13 @@ def enable_totp(user: object) -> str:
     return secret
 
 
-def totp_code(secret: str) -> str:
-    """The current six-digit code for ``secret``, as an authenticator app would show it."""
+def totp_code(secret: str, steps_ago: int = 0) -> str:
+    """The six-digit code for ``secret`` an authenticator app shows now (or ``steps_ago`` periods ago)."""
     import time
 
     from allauth.mfa import app_settings
     from allauth.mfa.totp.internal.auth import format_hotp_value, hotp_value
 
-    return format_hotp_value(hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD))
+    return format_hotp_value(
+        hotp_value(secret, int(time.time()) // app_settings.TOTP_PERIOD - steps_ago)
+    )

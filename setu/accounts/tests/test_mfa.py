@@ -82,6 +82,20 @@ def test_sign_in_asks_for_the_code_once_2fa_is_on(client, strict_member):
     assert client.get(reverse("web:home")).status_code == 200
 
 
+def test_a_code_from_the_step_just_ended_still_signs_in_but_an_older_one_does_not(
+    client, strict_member
+):
+    secret = enable_totp(strict_member)
+    _sign_in(client, "ravi")
+    cache.clear()
+    stale = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, steps_ago=3)})
+    assert stale.status_code == 200 and stale.context["form"].errors
+    cache.clear()
+    ok = client.post(reverse("mfa_authenticate"), {"code": totp_code(secret, steps_ago=1)})
+    assert ok.status_code == 302
+    assert client.get(reverse("web:home")).status_code == 200
+
+
 def test_recovery_codes_sign_in_when_the_phone_is_lost(client, strict_member):
     from allauth.mfa.models import Authenticator
     from allauth.mfa.recovery_codes.internal.auth import RecoveryCodes
