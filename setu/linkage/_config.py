@@ -55,7 +55,7 @@ class MatchConfig:
 
     mu: Any = field(default_factory=lambda: MappingProxyType(dict(DEFAULT_MU)))
     # Prior log2 odds that two records are one person, before any field is compared.
-    # explain() and MatchIndex always use it as it is. With estimate_prior (the default),
+    # explain() and MatchIndex always use it as it is. With estimate_prior (off by default: see below),
     # dedupe/link/dedupe_spark learn it from the data being linked instead, with m in the
     # same EM (_learn.joint_prior), then once more with the learned weights
     # (estimate_prior_log2_odds), within prior_range: the match rate among all pairs falls
@@ -66,7 +66,10 @@ class MatchConfig:
     prior_log2_odds: float = -12.0
     prior_reference_records: int = 100_000
     prior_scale_rate: float = 0.5
-    estimate_prior: bool = True
+    # estimate_prior and district_frequency are off by default: each gains on the project's
+    # own generator at 100k and costs on the third generator (bench/gen3) at 100k, so
+    # neither holds on every development set (docs/linkage/weights.md, "The prior").
+    estimate_prior: bool = False
     # Never above the configured prior: a learned prior may make a run more careful than
     # configured, never less. A small input (a few hundred records of one organisation)
     # has a high match rate among its pairs, and a prior that high lifts namesakes and
@@ -84,7 +87,7 @@ class MatchConfig:
     # Term-frequency adjustment of agreeing on the district (district_frequency_adjustment):
     # two records of a populous district are weaker evidence of one person than two of a
     # small one. Within the same tf_max_up / tf_max_down bounds as the given name.
-    district_frequency: bool = True
+    district_frequency: bool = False
     # Estimate, per run of dedupe/link/dedupe_spark, how often two records of one family are
     # one person (estimate_family_log2_odds) and move the family ceiling to it: registers
     # full of siblings keep it low, data without families (FEBRL) lift it. Clamped to

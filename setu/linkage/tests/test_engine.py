@@ -321,30 +321,33 @@ def test_spark_scorer_applies_the_same_frequency_adjustment_as_dedupe() -> None:
     from setu.linkage._records import COLUMNS
     from setu.linkage._spark import _score_partition
 
+    from dataclasses import replace as with_
+
+    cfg = with_(DEFAULT_CONFIG, district_frequency=True)  # off by default; compared here too
     records, _ = synthetic(60, seed=4)
     frame = build_frame(records)
-    a, b = candidate_pairs(frame.feats, DEFAULT_CONFIG)
+    a, b = candidate_pairs(frame.feats, cfg)
     freq = given_name_frequencies(frame.feats)
     dfreq = district_frequencies(frame.feats)
     levels = pair_level_matrix(frame, a, b)
     opens, ceilings, persons = levels_evidence(
-        DEFAULT_CONFIG, levels, a, b, name_frequency=freq, district_frequency=dfreq
+        cfg, levels, a, b, name_frequency=freq, district_frequency=dfreq
     )
     # The district's adjustment is exercised: some pairs agree on a district.
     assert (levels[:, FIELDS.index("place")] == SAME_DISTRICT).any()
     counts = Counter(name_frequency_key(features(r)) for r in records)
     districts = Counter(district_frequency_key(features(r)) for r in records)
-    scorer = _score_partition(DEFAULT_CONFIG, dict(counts), dict(districts), len(records))
+    scorer = _score_partition(cfg, dict(counts), dict(districts), len(records))
 
     def row(i: int) -> dict[str, object]:
         return {"idx": i, **{c: getattr(records[i], c) for c in COLUMNS}}
 
     rows = [{"a": row(int(i)), "b": row(int(j))} for i, j in zip(a, b, strict=True)]
     got = list(scorer(iter(rows)))
-    families = family_pair_mask(DEFAULT_CONFIG, opens, ceilings, persons)
+    families = family_pair_mask(cfg, opens, ceilings, persons)
     assert families.any() and not families.all()
-    scored = family_scored_mask(DEFAULT_CONFIG, opens, ceilings, persons)
-    negatives = ceilings - family_ceilings(DEFAULT_CONFIG, persons)
+    scored = family_scored_mask(cfg, opens, ceilings, persons)
+    negatives = ceilings - family_ceilings(cfg, persons)
     for (_, _, open_ev, ceiling, person, family, sc, neg), o, c, p, f, s, n in zip(
         got, opens, ceilings, persons, families, scored, negatives, strict=True
     ):

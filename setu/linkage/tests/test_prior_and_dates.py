@@ -138,8 +138,7 @@ def test_estimated_prior_keeps_siblings_apart() -> None:
     assert labels["A"] != labels["C"]
 
 
-def test_prior_is_learned_by_default_and_falls_as_the_register_grows() -> None:
-    assert MatchConfig().estimate_prior is True
+def test_a_learned_prior_falls_as_the_register_grows_and_never_rises_above_the_configured() -> None:
     fixed = MatchConfig(estimate_prior=False)
     people, _ = synthetic(150, seed=6)
     rng = random.Random(0)
@@ -153,12 +152,13 @@ def test_prior_is_learned_by_default_and_falls_as_the_register_grows() -> None:
     ]  # fmt: skip
     assert scored_candidates(people + strangers, fixed).prior == fixed.prior_log2_odds
     # Learned with m (learn_weights): the same people among 2,400 strangers match at a
-    # lower rate of their pairs; the default never rises above the configured prior.
-    unclamped = MatchConfig(prior_range=(-30.0, -1.0))
+    # lower rate of their pairs; the default range never rises above the configured prior.
+    unclamped = MatchConfig(estimate_prior=True, prior_range=(-30.0, -1.0))
     alone = scored_candidates(people, unclamped).prior
     among = scored_candidates(people + strangers, unclamped).prior
     assert among < alone - 1
-    assert scored_candidates(people, MatchConfig()).prior == min(alone, fixed.prior_log2_odds)
+    learned = MatchConfig(estimate_prior=True)
+    assert scored_candidates(people, learned).prior == min(alone, fixed.prior_log2_odds)
 
 
 def test_blocking_finds_a_mangled_given_name_by_family_and_year_or_by_full_date() -> None:
