@@ -315,13 +315,12 @@ def test_term_frequency_adjustment_weighs_rare_names_up_and_common_names_down() 
 
 def test_spark_scorer_applies_the_same_frequency_adjustment_as_dedupe() -> None:
     from collections import Counter
+    from dataclasses import replace as with_
 
     from setu.linkage._batch import district_frequencies, given_name_frequencies, levels_evidence
     from setu.linkage._features import district_frequency_key, features, name_frequency_key
     from setu.linkage._records import COLUMNS
     from setu.linkage._spark import _score_partition
-
-    from dataclasses import replace as with_
 
     cfg = with_(DEFAULT_CONFIG, district_frequency=True)  # off by default; compared here too
     records, _ = synthetic(60, seed=4)
