@@ -92,7 +92,9 @@ def test_open_edit_and_share_a_case(page, variant):
     page.get_by_label(ui.exact("Why")).fill("Home investigation before her return")
     # The form first shows who the partner will see, and what of each, then offers to share.
     ui.button("Preview who will be visible").click()
+    # The preview is a new page at the same address: wait for it rather than read the old one.
     preview = page.get_by_role("region", name=ui.t("Who the organisation will see"))
+    preview.wait_for()
     assert preview.get_by_text("Roopa Khatoon").first.is_visible()
     ui.button("Share").click()
     page.wait_for_url(case_url)
