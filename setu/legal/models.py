@@ -161,27 +161,14 @@ HEARING_PLACE_INDEXES = (
 )
 
 
-class Verdict(models.TextChoices):
-    CONVICTED = "convicted", _("Convicted")
-    ACQUITTED = "acquitted", _("Acquitted")
-    DISCHARGED = "discharged", _("Discharged")
+class ProceedingPlace(BaseModel):
+    """A proceeding's organisation, case, track and place, copied onto its hearings and verdicts
+    by the services (``services.hearing_placed``, ``services.verdict_placed``; kept in step when
+    the proceeding's place changes) so the outcome statistics group and scope 100,000 rows
+    without joining each to its proceeding (docs/legal.md, Measured). Appeals carry the same copy
+    under other names (``place_state``, ``place_district``): their own state and district are
+    the appellate court's."""
 
-
-class Judgment(BaseModel):
-    """The verdict on one accused for one section."""
-
-    accused = models.ForeignKey(Accused, on_delete=models.CASCADE, related_name="judgments")
-    section = models.CharField(_("section"), max_length=20)
-    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
-    decided_on = models.DateField(_("decided on"))
-    sentence = models.CharField(_("sentence"), max_length=200, blank=True)
-    # The accused's proceeding, its organisation, case, track and place, copied here by the
-    # services (``services.verdict_placed``; kept in step when the proceeding's place changes)
-    # so the convictions per place are counted without joining each verdict to its accused and
-    # proceeding (docs/legal.md, Measured). The court is the trial court, the proceeding's.
-    proceeding = models.ForeignKey(
-        Proceeding, on_delete=models.CASCADE, related_name="+", editable=False
-    )
     owner_org = models.ForeignKey(
         "orgs.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
     )
@@ -198,7 +185,33 @@ class Judgment(BaseModel):
         "orgs.District", null=True, on_delete=models.PROTECT, related_name="+", editable=False
     )
     police_station = models.CharField(max_length=150, blank=True, editable=False)
+    # Where the row is counted by court: a hearing's own court, else the proceeding's (the
+    # trial court).
     place_court = models.CharField(max_length=200, blank=True, editable=False)
+
+    class Meta:
+        abstract = True
+
+
+class Verdict(models.TextChoices):
+    CONVICTED = "convicted", _("Convicted")
+    ACQUITTED = "acquitted", _("Acquitted")
+    DISCHARGED = "discharged", _("Discharged")
+
+
+class Judgment(ProceedingPlace):
+    """The verdict on one accused for one section."""
+
+    accused = models.ForeignKey(Accused, on_delete=models.CASCADE, related_name="judgments")
+    section = models.CharField(_("section"), max_length=20)
+    verdict = models.CharField(_("verdict"), max_length=10, choices=Verdict.choices)
+    decided_on = models.DateField(_("decided on"))
+    sentence = models.CharField(_("sentence"), max_length=200, blank=True)
+    # The accused's proceeding, copied like the place (``ProceedingPlace``) so the convictions
+    # per place are counted without joining each verdict to its accused.
+    proceeding = models.ForeignKey(
+        Proceeding, on_delete=models.CASCADE, related_name="+", editable=False
+    )
 
     class Meta:
         ordering = ["decided_on", "section"]
@@ -267,7 +280,7 @@ class AdjournmentReason(models.TextChoices):
     OTHER = "other", _("Other")
 
 
-class Hearing(BaseModel):
+class Hearing(ProceedingPlace):
     """A date in court: when, which court, what happened, and why it was adjourned if it was."""
 
     proceeding = models.ForeignKey(Proceeding, on_delete=models.CASCADE, related_name="hearings")
@@ -285,27 +298,6 @@ class Hearing(BaseModel):
     )
     survivor_needed = models.BooleanField(_("survivor must attend"), default=False)
     reminded_at = models.DateTimeField(null=True, blank=True, editable=False)
-    # The proceeding's organisation, case, track and place, copied here by the services
-    # (``services.hearing_placed``; kept in step when the proceeding's place changes) so the outcome statistics group and
-    # scope 100,000 hearings without joining each to its proceeding (docs/legal.md, Measured).
-    owner_org = models.ForeignKey(
-        "orgs.Organisation", on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    case = models.ForeignKey(
-        "registry.Case", on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    track = models.CharField(
-        max_length=12, choices=Track.choices, blank=True, default="", editable=False
-    )
-    state = models.ForeignKey(
-        "orgs.State", null=True, on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    district = models.ForeignKey(
-        "orgs.District", null=True, on_delete=models.PROTECT, related_name="+", editable=False
-    )
-    police_station = models.CharField(max_length=150, blank=True, editable=False)
-    # Where the hearing is counted by court: its own court, else the proceeding's.
-    place_court = models.CharField(max_length=200, blank=True, editable=False)
 
     class Meta:
         ordering = ["on", "created_at"]
