@@ -248,6 +248,10 @@ def test_a_fathers_name_written_with_initials_is_not_a_disagreement(
     # name starts with R), nor against it.
     father = _levels(PersonRecord("a", father_name=a), PersonRecord("b", father_name=b))
     assert father["father_name"] == level
+    if level == "missing":
+        ex = explain(PersonRecord("a", father_name=a), PersonRecord("b", father_name=b))
+        text = next(e.text for e in ex.fields if e.field == "father_name")
+        assert "initials" in text and a in text
 
 
 def test_the_batch_pipeline_compares_initials_as_compare_does() -> None:
