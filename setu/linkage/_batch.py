@@ -25,6 +25,8 @@ from ._compare import (
     compare_prepared_names,
     compare_village,
     date_digits,
+    initial_agrees,
+    is_initial,
     married_level,
     married_levels,
 )
@@ -485,6 +487,7 @@ def _simple_name(p: PreparedName) -> bool:
         and _one_alias(p)
         and _one_key(p.sgk, p.kg)
         and _one_key(p.sfk, p.jfk)
+        and not any(map(is_initial, p.family))
     )
 
 
@@ -630,10 +633,12 @@ def parent_levels(values: list[Any], base: int, codes: Any) -> Any:
     keyset = np.empty(size, dtype=object)
     present = np.zeros(size, dtype=bool)
     several = np.zeros(size, dtype=bool)  # more than one distinct word key
+    initials = np.zeros(size, dtype=bool)
     for i in ids.tolist():
         v = values[i]
         if not v:
             continue
+        initials[i] = any(map(is_initial, v))
         keys = tuple(phonetic_key(t) for t in v)
         present[i] = True
         nk[i], k0[i], joined[i] = "".join(keys), keys[0], " ".join(v)
@@ -653,7 +658,11 @@ def parent_levels(values: list[Any], base: int, codes: Any) -> Any:
     u = u[~part]
     close = _jw_at_least(joined[lo[u]], joined[hi[u]], _SIMILAR)
     out[u[close]] = 2
-    out[u[~close]] = 1
+    u = u[~close]
+    out[u] = 1
+    for k in np.nonzero(initials[lo[u]] | initials[hi[u]])[0].tolist():
+        if initial_agrees(values[lo[u[k]]], values[hi[u[k]]]):
+            out[u[k]] = 0
     return out
 
 

@@ -78,6 +78,10 @@ def _texts(field: str, level: str, left: str, right: str, fa: Features, fb: Feat
             "place": "District",
             "phone": "Phone number",
         }[field]
+        if left and right and field in ("father_name", "mother_name"):
+            # Recorded on both sides and still not compared: names that agree only in
+            # their initials ("J. C. Das" / "Jitendra Chandra").
+            return f"{label} agrees only in its initials {pair} — no evidence either way"
         return f"{label} not recorded on both sides — no evidence either way"
     if field == "given_name":
         return {

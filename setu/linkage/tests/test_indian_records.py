@@ -214,3 +214,55 @@ def test_a_different_given_name_with_only_the_district_and_birthday_is_not_revie
         _rekha("C", given_name="Shabnam", birth_date=""), age=17, recorded_on="2021-01-01"
     )
     assert explain(_rekha("A"), sister).decision != "review"
+
+
+# -- initials ---------------------------------------------------------------------------
+
+
+def test_a_family_name_written_as_its_initial_agrees_with_the_whole_name() -> None:
+    # Police and court records write a surname as its initial ("Sushma S."), and Tamil
+    # records the father's initial where others write a family name.
+    assert _names(("Sushma", "S."), ("Sushma", "Shaikh")) == ("exact", "similar")
+    assert _names(("Divya T.", ""), ("Divya", "Tudu")) == ("exact", "similar")
+    # Another initial is a disagreement, as before (for a woman: the married level).
+    assert _names(("Sushma", "K."), ("Sushma", "Shaikh")) == ("exact", "different")
+    assert _levels(_woman("a", "S."), _woman("b", "Sarkar"))["family_name"] == "similar"
+    assert _levels(_woman("a", "M."), _woman("b", "Sarkar"))["family_name"] == "married"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "level"),
+    [
+        ("J. C. Das", "Jitendra Chandra", "missing"),
+        ("J. C. Das", "Jitendra Chandra Das", "missing"),
+        ("R. Shaikh", "Rakib Shaikh", "missing"),
+        ("J. C. Das", "Jitendra Chandra Dutta", "different"),
+        ("J. C. Das", "Kartik Chandra Das", "different"),
+        ("Jitendra Chandra", "Kartik", "different"),
+    ],
+)
+def test_a_fathers_name_written_with_initials_is_not_a_disagreement(
+    a: str, b: str, level: str
+) -> None:
+    # Agreeing initials are not weighed for the pair ("R. Shaikh" is every Shaikh whose
+    # name starts with R), nor against it.
+    father = _levels(PersonRecord("a", father_name=a), PersonRecord("b", father_name=b))
+    assert father["father_name"] == level
+    if level == "missing":
+        ex = explain(PersonRecord("a", father_name=a), PersonRecord("b", father_name=b))
+        text = next(e.text for e in ex.fields if e.field == "father_name")
+        assert "initials" in text and a in text
+
+
+def test_the_batch_pipeline_compares_initials_as_compare_does() -> None:
+    records = [
+        _woman("a", "S."), _woman("b", "Sarkar"), _woman("c", "Shaikh", sex="M"),
+        replace(_woman("d", "M."), father_name="J. C. Das"),
+        replace(_woman("e", "Mandal"), father_name="Jitendra Chandra"),
+        replace(_woman("f", ""), given_name="Rupa S.", father_name="J. Das"),
+    ]  # fmt: skip
+    a, b = np.triu_indices(len(records), 1)
+    matrix = pair_level_matrix(build_frame(records), a, b)
+    feats = [features(r) for r in records]
+    for row, i, j in zip(matrix.tolist(), a.tolist(), b.tolist(), strict=True):
+        assert tuple(row) == compare(feats[i], feats[j]), (i, j)

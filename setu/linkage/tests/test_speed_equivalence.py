@@ -265,6 +265,9 @@ def test_name_levels_over_arrays_equal_the_scalar_comparator(
         records[i] = replace(r, given_name=f"{r.given_name} {records[i - 1].given_name}")
     for i in range(7, len(records), 101):
         records[i] = replace(records[i], alias=f"{records[i - 2].given_name} Munni")
+    # Family names written as an initial ("S." for Sarkar), which the scalar form compares.
+    for i in range(11, len(records), 13):
+        records[i] = replace(records[i], family_name=records[i].family_name[:1] + ".")
     values, base, codes = _name_pairs(records)
     got = batch.prepared_name_levels(values, base, codes)
     expected = [compare_prepared_names(values[c // base], values[c % base]) for c in codes.tolist()]
@@ -327,6 +330,16 @@ def test_parent_and_village_levels_over_arrays_equal_the_scalar_comparators(
             father_name=f"{other.father_name} {r.father_name}",
             mother_name=f"{r.mother_name} {other.given_name}",
             village=f"{r.village} {other.village}",
+        )
+    # Fathers' names written with initials ("J. C. Das" / "Jitendra Chandra Das").
+    for i in range(3, len(records), 11):
+        r = records[i]
+        words = r.father_name.split()
+        records[i] = replace(
+            r,
+            father_name=" ".join(w[0] + "." for w in words[:-1]) + " " + words[-1]
+            if len(words) > 1
+            else r.father_name[:1] + ".",
         )
     frame = batch.build_frame(records)
     a, b = batch.candidate_pairs(frame.feats, MatchConfig())
