@@ -8,10 +8,14 @@ imports are excluded.
 
 from __future__ import annotations
 
+import functools
+import itertools
 import math
 import random
+import re
 import statistics
 import time
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -29,24 +33,37 @@ def setu_dedupe(input_csv: Path, clusters_csv: Path) -> dict[str, Any]:
     return {"seconds": seconds, "records": len(records)}
 
 
-# Splink sees the same CSV after the light cleaning Splink's own tutorials
-# do: lower case, punctuation stripped, phone reduced to its last ten digits;
-# dob is a full ISO date where the record has one, birth_year comes from the
-# date, from a bare year, or from age at recording time.
+# Splink sees the same CSV after the cleaning Splink's own tutorials and its
+# feature-engineering guide do: names and villages written in an Indian script
+# transliterated to Latin (``latin``, below), lower case, punctuation stripped,
+# a Metaphone key of given and family name, phone reduced to its last ten
+# digits; dob is a full ISO date where the record has one, birth_year comes
+# from the date, from a bare year, or from age at recording time.
 _SPLINK_PREP_SQL = r"""
 CREATE TABLE records AS
-WITH raw AS (SELECT * FROM read_csv('{path}', header = true, all_varchar = true))
+WITH raw AS (SELECT * FROM read_csv('{path}', header = true, all_varchar = true)),
+named AS (
+SELECT
+    *,
+    nullif(trim(regexp_replace(lower(latin(given_name)), '[^\p{{L}}\p{{M}} ]', '', 'g')), '')
+        AS given_clean,
+    nullif(trim(regexp_replace(lower(latin(family_name)), '[^\p{{L}}\p{{M}} ]', '', 'g')), '')
+        AS family_clean
+FROM raw
+)
 SELECT
     record_id AS unique_id,
-    nullif(trim(regexp_replace(lower(given_name), '[^\p{{L}}\p{{M}} ]', '', 'g')), '')
-        AS given_name,
-    nullif(trim(regexp_replace(lower(family_name), '[^\p{{L}}\p{{M}} ]', '', 'g')), '')
-        AS family_name,
-    nullif(trim(regexp_replace(lower(father_name), '[^\p{{L}}\p{{M}} ]', '', 'g')), '')
+    given_clean AS given_name,
+    family_clean AS family_name,
+    nullif(trim(regexp_replace(lower(latin(alias)), '[^\p{{L}}\p{{M}} ]', '', 'g')), '')
+        AS alias,
+    nullif(metaphone(given_clean), '') AS given_mp,
+    nullif(metaphone(family_clean), '') AS family_mp,
+    nullif(trim(regexp_replace(lower(latin(father_name)), '[^\p{{L}}\p{{M}} ]', '', 'g')), '')
         AS father_name,
-    nullif(trim(regexp_replace(lower(mother_name), '[^\p{{L}}\p{{M}} ]', '', 'g')), '')
+    nullif(trim(regexp_replace(lower(latin(mother_name)), '[^\p{{L}}\p{{M}} ]', '', 'g')), '')
         AS mother_name,
-    nullif(trim(regexp_replace(lower(village), '[^\p{{L}}\p{{M}}0-9 ]', '', 'g')), '')
+    nullif(trim(regexp_replace(lower(latin(village)), '[^\p{{L}}\p{{M}}0-9 ]', '', 'g')), '')
         AS village,
     nullif(trim(lower(district)), '') AS district,
     nullif(trim(lower(state)), '') AS state,
@@ -57,13 +74,73 @@ SELECT
         try_cast(substr(birth_date, 1, 4) AS INTEGER),
         year(try_cast(recorded_on AS DATE)) - try_cast(age AS INTEGER)
     ) AS birth_year
-FROM raw
+FROM named
 """
+
+_NATIVE_SCRIPTS = {
+    "DEVANAGARI": "devanagari",
+    "BENGALI": "bengali",
+    "ORIYA": "oriya",
+    "GURMUKHI": "gurmukhi",
+    "GUJARATI": "gujarati",
+    "TAMIL": "tamil",
+    "TELUGU": "telugu",
+    "KANNADA": "kannada",
+    "MALAYALAM": "malayalam",
+}
+
+
+@functools.lru_cache(maxsize=200_000)
+def latin(text: str) -> str:
+    """A name in an Indian script, in Latin letters (ITRANS, lower-cased later).
+
+    Splink compares strings and has no transliteration, so a name written in
+    Devanagari and the same name in Latin letters would never agree for it. The
+    word-final inherent vowel is dropped (सोहेल -> sohel, not sohela), as
+    Hindi and Bengali speakers do and as names are romanised.
+    """
+    if text.isascii():
+        return text
+    from indic_transliteration import sanscript
+
+    words = []
+    for word in text.split():
+        first = next((c for c in word if unicodedata.category(c) == "Lo"), None)
+        script = _NATIVE_SCRIPTS.get(unicodedata.name(first, "").split(" ")[0]) if first else None
+        if script is None:
+            words.append(word)
+            continue
+        out = sanscript.transliterate(word, script, sanscript.ITRANS)
+        last = word[-1]
+        if (
+            out.endswith("a")
+            and unicodedata.category(last) == "Lo"
+            and "LETTER A" not in unicodedata.name(last, "")
+            and " VOWEL " not in unicodedata.name(last, "")
+        ):
+            out = out[:-1]
+        words.append(out)
+    return " ".join(words)
+
+
+def _metaphone(text: str) -> str:
+    import jellyfish
+
+    return jellyfish.metaphone(text)
+
+
+def _register_cleaning(con: Any) -> None:
+    con.create_function("latin", latin, ["VARCHAR"], "VARCHAR")
+    con.create_function("metaphone", _metaphone, ["VARCHAR"], "VARCHAR")
+
 
 # Columns Splink may model; only those that carry data in an input are used.
 _SPLINK_COLUMNS = (
     "given_name",
     "family_name",
+    "alias",
+    "given_mp",
+    "family_mp",
     "father_name",
     "mother_name",
     "dob",
@@ -83,6 +160,7 @@ _PREDICTION_RULES: tuple[tuple[str, ...], ...] = (
     ("phone",),
     ("given_name", "family_name"),
     ("dob",),
+    ("given_mp", "family_mp"),
     ("given_name",),
     ("family_name",),
     ("district",),
@@ -92,6 +170,11 @@ _PREDICTION_RULES: tuple[tuple[str, ...], ...] = (
     ("family_name", "district"),
     ("family_name", "village"),
     ("given_name", "village"),
+    ("given_mp", "birth_year"),
+    ("family_mp", "birth_year"),
+    ("given_mp", "district"),
+    ("family_mp", "district"),
+    ("given_mp", "village"),
     ("father_name", "family_name"),
     ("father_name", "district"),
     ("birth_year", "district"),
@@ -127,11 +210,24 @@ def splink_config(con: Any) -> dict[str, Any]:
     prediction = [r for r, n in pairs.items() if n <= _MAX_RULE_PAIRS]
     if ("given_name", "family_name") in pairs:
         prediction.append("swap")  # given and family name written the other way round
+    if "alias" in present and "given_name" in present:
+        # A name given by traffickers, or a home name, in one record's alias and
+        # the other's given name (Splink's blocking rules are plain SQL).
+        prediction += ["alias", "alias_reversed"]
     birth = ("dob",) if full_dates else ("birth_year",)
+    # Deterministic rules must admit very few false positives (Splink's docs).
+    # Many people share a common given name, family name and birth year (an
+    # age-derived year is shared by one pair in sixty), so without a full date
+    # the village is added.
     deterministic = [
         r
         for r in (
-            ("given_name", "family_name", *birth),
+            (
+                "given_name",
+                "family_name",
+                *birth,
+                *(() if full_dates or "village" not in present else ("village",)),
+            ),
             ("phone", "given_name"),
             ("given_name", "family_name", "father_name"),
         )
@@ -145,11 +241,23 @@ def splink_config(con: Any) -> dict[str, Any]:
                 return opt
         return None
 
+    # EM needs blocked samples in which matches are common (Splink's modelling
+    # tips). A full date of birth is such a key, even where only some records
+    # hold one; an age-derived year is shared by a sixtieth of all pairs. Blocked
+    # on a year and a place, or on a district alone, the sample is mostly
+    # households, and EM learns "same family" instead of "same person" (a given
+    # name's m of 0.08 where it was trained so on the third generator).
+    if full_dates:
+        names_em = em_rule(birth, (*birth, "district"))
+    else:
+        names_em = em_rule(("dob",), (*birth, "village"), (*birth, "district"))
     em = [
         r
         for r in (
-            em_rule(birth, (*birth, "district")),
-            em_rule(("district",), ("district", "family_name"), ("district", "given_name")),
+            names_em,
+            em_rule(("district",), ("district", "family_name"), ("district", "given_name"))
+            if full_dates
+            else None,
             em_rule(("given_name", "family_name")),
         )
         if r
@@ -165,6 +273,44 @@ def splink_config(con: Any) -> dict[str, Any]:
     }
 
 
+_EXACT = re.compile(r'^"(\w+)_l" = "\1_r"$')
+
+
+def _rules_recall(
+    comparisons: list[Any], rules: list[tuple[str, ...]], completeness: dict[str, float]
+) -> float:
+    """The share of true matches the deterministic rules find, as the trained model sees it.
+
+    Under the Fellegi-Sunter model's own assumption (fields agree independently
+    among matches), a rule on columns C finds a match with probability
+    prod over C of (both filled) x m(exact agreement). Both filled is taken as the
+    column's completeness squared; m(exact) is the m of the column's exact-equality
+    level (plus that of the date of birth, for the birth year). The union of the
+    rules comes by inclusion-exclusion.
+    """
+    agree: dict[str, float] = {}
+    for comparison in comparisons:
+        for lv in comparison.comparison_levels:
+            exact = None if lv.is_null_level else _EXACT.match(lv.sql_condition.strip())
+            if exact:
+                agree[exact.group(1)] = lv.m_probability or 0.0
+    if "dob" in agree and "birth_year" in agree:
+        agree["birth_year"] += agree["dob"]  # one date of birth, one year
+
+    def p(cols: set[str]) -> float:
+        out = 1.0
+        for c in cols:
+            out *= completeness.get(c, 0.0) ** 2 * agree.get(c, 0.0)
+        return out
+
+    total = 0.0
+    for k in range(1, len(rules) + 1):
+        for subset in itertools.combinations(rules, k):
+            total += (-1) ** (k + 1) * p(set().union(*subset))
+    # Bounded so that a model that failed to train cannot blow the prior up.
+    return min(max(total, 0.01), 1.0)
+
+
 def splink_dedupe(
     input_csv: Path,
     clusters_csv: Path,
@@ -173,19 +319,23 @@ def splink_dedupe(
     max_pairs: float = 1e7,
     seed: int = 1,
     edges_csv: Path | None = None,
+    model_json: Path | None = None,
 ) -> dict[str, Any]:
     """Splink 5 on DuckDB, set up per data set as Splink's documentation teaches.
 
-    Comparisons (only for columns with data): NameComparison with term-frequency
-    adjustment for given and family name, NameComparison for father's and mother's
-    name; DateOfBirthComparison on full dates, else birth-year levels (exact,
-    within 1, within 5 for rounded ages); Jaro-Winkler 0.9/0.8 on village;
-    district exact with term frequencies (Damerau-Levenshtein 1/2 when it holds
-    postcodes, as in Splink's FEBRL 4 example); state exact with term frequencies;
-    phone and sex exact. Training: the prior from deterministic rules (recall 0.8),
-    u from random pairs, m by EM over several blocking rules. Clusters are the
-    connected components of pairs at ``threshold``; every scored pair (p ≥ 0.01)
-    is written to ``edges_csv`` so the parent can sweep thresholds untimed.
+    Comparisons (only for columns with data): given name with NameComparison's
+    levels plus names written the other way round, the alias against the other
+    record's given name or alias, and a Metaphone match; family name likewise
+    (without the alias); NameComparison for father's and mother's name; term
+    frequencies on every exact name level; DateOfBirthComparison on full dates,
+    else birth-year levels (full date, exact, within 1, within 5 for rounded
+    ages); village, district and state as one place comparison for Indian
+    records, or Jaro-Winkler village, Damerau-Levenshtein postcode and exact
+    state when the district column holds postcodes; phone and sex exact.
+    Training: u from random pairs, m by EM over several blocking rules, then the
+    prior from deterministic rules whose recall is read off the trained m. Clusters
+    are the connected components of pairs at ``threshold``; every scored pair
+    (p >= 0.01) is written to ``edges_csv`` so the parent can sweep thresholds untimed.
     """
     import logging
 
@@ -197,13 +347,62 @@ def splink_dedupe(
     logging.getLogger("splink").setLevel(logging.WARNING)
     started = time.perf_counter()
     con = duckdb.connect()
+    _register_cleaning(con)
     con.execute(_SPLINK_PREP_SQL.format(path=str(input_csv).replace("'", "''")))
     n = con.execute("SELECT count(*) FROM records").fetchall()[0][0]
     cfg = splink_config(con)
     present = set(cfg["present"])
 
     comparisons: list[Any] = []
-    for col in ("given_name", "family_name", "father_name", "mother_name"):
+    if "given_name" in present:
+        # NameComparison's levels, with the levels Splink's docs add for names
+        # written the other way round (ColumnsReversedLevel, as in
+        # ForenameSurnameComparison), for an alias column (the one record's alias
+        # against the other's given name or alias) and for a phonetic key.
+        levels = [
+            cll.NullLevel("given_name"),
+            cll.ExactMatchLevel("given_name").configure(tf_adjustment_column="given_name"),
+        ]
+        if "family_name" in present:
+            levels.append(cll.ColumnsReversedLevel("given_name", "family_name", symmetrical=True))
+        levels += [
+            cll.JaroWinklerLevel("given_name", 0.92),
+            cll.JaroWinklerLevel("given_name", 0.88),
+        ]
+        if "alias" in present:
+            levels.append(
+                cll.CustomLevel(
+                    '"alias_l" = "given_name_r" OR "given_name_l" = "alias_r" '
+                    'OR "alias_l" = "alias_r"',
+                    label_for_charts="Alias matches the other's given name or alias",
+                )
+            )
+        levels += [
+            cll.ExactMatchLevel("given_mp").configure(label_for_charts="Metaphone match"),
+            cll.JaroWinklerLevel("given_name", 0.7),
+            cll.ElseLevel(),
+        ]
+        comparisons.append(
+            cl.CustomComparison(output_column_name="given_name", comparison_levels=levels)
+        )
+    if "family_name" in present:
+        comparisons.append(
+            cl.CustomComparison(
+                output_column_name="family_name",
+                comparison_levels=[
+                    cll.NullLevel("family_name"),
+                    cll.ExactMatchLevel("family_name").configure(
+                        tf_adjustment_column="family_name"
+                    ),
+                    cll.JaroWinklerLevel("family_name", 0.92),
+                    cll.JaroWinklerLevel("family_name", 0.88),
+                    cll.ExactMatchLevel("family_mp").configure(label_for_charts="Metaphone match"),
+                    cll.JaroWinklerLevel("family_name", 0.7),
+                    cll.ElseLevel(),
+                ],
+            )
+        )
+    for col in ("father_name", "mother_name"):
         if col in present:
             comparisons.append(cl.NameComparison(col).configure(term_frequency_adjustments=True))
     if cfg["full_dates"]:
@@ -218,6 +417,7 @@ def splink_dedupe(
                 output_column_name="birth_year",
                 comparison_levels=[
                     cll.NullLevel("birth_year"),
+                    *([cll.ExactMatchLevel("dob")] if "dob" in present else []),
                     cll.ExactMatchLevel("birth_year"),
                     cll.AbsoluteDifferenceLevel("birth_year", 1),
                     cll.AbsoluteDifferenceLevel("birth_year", 5),
@@ -225,21 +425,55 @@ def splink_dedupe(
                 ],
             )
         )
-    if "village" in present:
-        comparisons.append(cl.JaroWinklerAtThresholds("village", [0.9, 0.8]))
-    if "district" in present:
-        numeric = con.execute(
+    numeric = (
+        "district" in present
+        and con.execute(
             "SELECT bool_and(regexp_full_match(district, '[0-9]+')) FROM records "
             "WHERE district IS NOT NULL"
         ).fetchall()[0][0]
-        district = (
-            cl.DamerauLevenshteinAtThresholds("district", [1, 2])
-            if numeric
-            else cl.ExactMatch("district")
+    )
+    place = [c for c in ("village", "district", "state") if c in present]
+    if place and not numeric:
+        # Village, district and state are one administrative hierarchy (a village
+        # lies in one district, a district in one state), so their agreements are
+        # far from independent, which the Fellegi-Sunter model assumes; Splink's
+        # README warns against highly correlated columns. They make one comparison:
+        # its best level counts, once. Where the district column holds postcodes
+        # (FEBRL), they stay apart, as in Splink's FEBRL examples.
+        levels = (
+            [cll.And(*(cll.NullLevel(c) for c in place))]
+            if len(place) > 1
+            else [cll.NullLevel(place[0])]
         )
-        comparisons.append(district.configure(term_frequency_adjustments=True))
-    if "state" in present:
-        comparisons.append(cl.ExactMatch("state").configure(term_frequency_adjustments=True))
+        if "village" in present:
+            levels += [
+                cll.ExactMatchLevel("village").configure(tf_adjustment_column="village"),
+                cll.JaroWinklerLevel("village", 0.9),
+            ]
+        if "district" in present:
+            # District names are spelt several ways (Puruliya, Purulia).
+            levels += [
+                cll.ExactMatchLevel("district").configure(tf_adjustment_column="district"),
+                cll.JaroWinklerLevel("district", 0.9),
+                cll.JaroWinklerLevel("district", 0.8),
+            ]
+        if "state" in present:
+            levels.append(cll.ExactMatchLevel("state").configure(tf_adjustment_column="state"))
+        levels.append(cll.ElseLevel())
+        comparisons.append(
+            cl.CustomComparison(output_column_name="place", comparison_levels=levels)
+        )
+    else:
+        if "village" in present:
+            comparisons.append(cl.JaroWinklerAtThresholds("village", [0.9, 0.8]))
+        if "district" in present:
+            comparisons.append(
+                cl.DamerauLevenshteinAtThresholds("district", [1, 2]).configure(
+                    term_frequency_adjustments=True
+                )
+            )
+        if "state" in present:
+            comparisons.append(cl.ExactMatch("state").configure(term_frequency_adjustments=True))
     for col in ("phone", "sex"):
         if col in present:
             comparisons.append(cl.ExactMatch(col))
@@ -247,6 +481,10 @@ def splink_dedupe(
     def rule(cols: tuple[str, ...] | str) -> Any:
         if cols == "swap":
             return "l.given_name = r.family_name AND l.family_name = r.given_name"
+        if cols == "alias":  # two rules: one OR would make DuckDB compare every pair
+            return "l.alias = r.given_name"
+        if cols == "alias_reversed":
+            return "l.given_name = r.alias"
         return block_on(*cols)
 
     settings = SettingsCreator(
@@ -259,14 +497,28 @@ def splink_dedupe(
     db_api = DuckDBAPI(connection=con)
     sdf = db_api.register("records")
     linker = Linker(sdf, settings, log_level=logging.WARNING)
-    linker.training.estimate_probability_two_random_records_match(
-        [rule(r) for r in cfg["deterministic_rules"]], recall=0.8
-    )
     linker.training.estimate_u_using_random_sampling(max_pairs=max_pairs, seed=seed)
     for r in cfg["em_rules"]:
         linker.training.estimate_parameters_using_expectation_maximisation(
             rule(r), estimate_without_term_frequencies=True, max_pairs=2e6
         )
+    # The prior: pairs the deterministic rules find, divided by the rules' recall.
+    # Splink asks the user for that recall; here it is read off the trained model
+    # (see _rules_recall) instead of guessed, since on records where two entries
+    # of one person agree on given name, family name and birth year only
+    # sometimes, a fixed guess such as 0.8 would set the prior many times too low.
+    completeness = {
+        c: con.execute(f"SELECT avg(({c} IS NOT NULL)::INTEGER) FROM records").fetchall()[0][0]
+        for c in present
+    }
+    cfg["deterministic_recall"] = _rules_recall(
+        linker._settings_obj.comparisons, cfg["deterministic_rules"], completeness
+    )
+    linker.training.estimate_probability_two_random_records_match(
+        [rule(r) for r in cfg["deterministic_rules"]], recall=cfg["deterministic_recall"]
+    )
+    if model_json is not None:
+        linker.misc.save_model_to_json(str(model_json), overwrite=True)
     predictions = linker.inference.predict(threshold_match_probability=min(threshold, 0.01))
     clustered = linker.clustering.cluster_pairwise_predictions_at_threshold(
         predictions, threshold_match_probability=threshold
@@ -280,7 +532,9 @@ def splink_dedupe(
         rel = predictions.as_duckdbpyrelation()
         rel = rel.select("unique_id_l, unique_id_r, match_probability, match_weight")
         rel.write_csv(str(edges_csv))
-    cfg["prediction_rules"] = ["+".join(r) if r != "swap" else r for r in cfg["prediction_rules"]]
+    cfg["prediction_rules"] = [
+        r if isinstance(r, str) else "+".join(r) for r in cfg["prediction_rules"]
+    ]
     cfg["deterministic_rules"] = ["+".join(r) for r in cfg["deterministic_rules"]]
     cfg["em_rules"] = ["+".join(r) for r in cfg["em_rules"]]
     prior = getattr(linker._settings_obj, "_probability_two_random_records_match", None)
