@@ -5,8 +5,8 @@ input, classified once, shown in one of two views.
     .venv/bin/python bench/misses.py febrl3 --view levels --show 5
     .venv/bin/python bench/misses.py gen-10000 --config cannot_link_person_weight=-6.0
 
-Inputs are those of bench/datasets.py: febrl1..febrl4, gen-N (setu.synth) and gen2-N (the
-second generator), seed ``--seed`` (42). A true pair (two records of one person) that
+Inputs are those of bench/datasets.py: febrl1..febrl4, gen-N (setu.synth), gen2-N (the
+second generator, held out) and gen3-N (the third, a development set), seed ``--seed`` (42). A true pair (two records of one person) that
 ``dedupe`` leaves in different clusters is missed for one of three causes:
 
 * ``never a candidate``: the two records share no blocking key, so the pair is never scored;
@@ -58,9 +58,11 @@ def input_paths(name: str, out: Path, seed: int) -> tuple[Path, Path]:
         return ds.febrl(out, int(name[5:]))
     if name.startswith("gen2-"):
         return ds.generated2(out, int(name[5:]), seed)
+    if name.startswith("gen3-"):
+        return ds.generated3(out, int(name[5:]), seed)
     if name.startswith("gen-"):
         return ds.generated(out, int(name[4:]), seed)
-    raise SystemExit(f"unknown input {name!r} (febrl1..4, gen-N, gen2-N)")
+    raise SystemExit(f"unknown input {name!r} (febrl1..4, gen-N, gen2-N, gen3-N)")
 
 
 @dataclass(frozen=True)
@@ -254,7 +256,7 @@ def view_levels(records: list[PersonRecord], errors: list[Error], show: int) -> 
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("input", help="febrl1..febrl4, gen-N, gen2-N")
+    ap.add_argument("input", help="febrl1..febrl4, gen-N, gen2-N, gen3-N")
     ap.add_argument("--view", choices=("differences", "levels"), default="differences")
     ap.add_argument("--seed", type=int, default=42)
     ap.add_argument("--show", type=int, default=0, help="levels view: example pairs per cause")
