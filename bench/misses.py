@@ -6,7 +6,7 @@ input, classified once, shown in one of two views.
     .venv/bin/python bench/misses.py gen-10000 --config cannot_link_person_weight=-6.0
 
 Inputs are those of bench/datasets.py: febrl1..febrl4, gen-N (setu.synth), gen2-N (the
-second generator) and gen3-N (the third, a development set), seed ``--seed`` (42). A true pair (two records of one person) that
+second generator, held out) and gen3-N (the third, a development set), seed ``--seed`` (42). A true pair (two records of one person) that
 ``dedupe`` leaves in different clusters is missed for one of three causes:
 
 * ``never a candidate``: the two records share no blocking key, so the pair is never scored;

@@ -64,7 +64,10 @@ class MatchConfig:
     # than prior_reference_records by prior_scale_rate bits per doubling
     # (register_prior_log2_odds); that prior is also where the EM starts.
     prior_log2_odds: float = -12.0
-    prior_reference_records: int = 100_000
+    # From 25,000 records, so -13 bits at 100,000: the merges a lower prior drops there are
+    # one person about as often as pairwise F1 can spare on the third development generator
+    # and far less often on the own (docs/linkage/weights.md, "The prior").
+    prior_reference_records: int = 25_000
     prior_scale_rate: float = 0.5
     # estimate_prior and district_frequency are off by default: each gains on the project's
     # own generator at 100k and costs on the third generator (bench/gen3) at 100k, so
@@ -379,11 +382,13 @@ def register_prior_log2_odds(cfg: MatchConfig, n_pairs: float) -> float:
     """The fixed prior for a run over ``n_pairs`` possible pairs (n(n-1)/2, or left x right).
 
     The match rate among all pairs falls by one bit per doubling of the register: each
-    person has about as many records, the pairs grow with n². With this engine's weights
-    the full fall costs more recall than it saves precision (they are under-confident for
-    true matches, docs/linkage/weights.md), so beyond ``prior_reference_records`` (counted as
-    the records whose n(n-1)/2 pairs these are) the prior falls by ``prior_scale_rate`` bits
-    per doubling, and below it stays at ``prior_log2_odds``.
+    person has about as many records, the pairs grow with n². The full fall (what
+    ``estimate_prior`` learns) makes the threshold a calibrated 0.95, and the merges it
+    drops in a register whose recall is low are one person about half the time, more than
+    pairwise F1 can spare (docs/linkage/weights.md, "The prior"). So beyond
+    ``prior_reference_records`` (counted as the records whose n(n-1)/2 pairs these are) the
+    prior falls by ``prior_scale_rate`` bits per doubling, and below it stays at
+    ``prior_log2_odds``.
     """
     records = math.sqrt(2.0 * max(n_pairs, 0.0))
     if cfg.prior_scale_rate <= 0 or records <= cfg.prior_reference_records:

@@ -266,6 +266,10 @@ def test_fixed_prior_falls_by_half_a_bit_per_doubling_beyond_the_reference_size(
 
     assert register_prior_log2_odds(cfg, pairs(10_000)) == cfg.prior_log2_odds
     assert register_prior_log2_odds(cfg, pairs(ref)) == cfg.prior_log2_odds
+    # The default falls from 25,000 records: a bit below the configured prior at 100,000.
+    assert register_prior_log2_odds(cfg, pairs(100_000)) == pytest.approx(
+        cfg.prior_log2_odds - 1.0, abs=1e-4
+    )
     assert register_prior_log2_odds(cfg, pairs(4 * ref)) == pytest.approx(
         cfg.prior_log2_odds - 1.0, abs=1e-4
     )
