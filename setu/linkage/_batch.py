@@ -19,10 +19,14 @@ from ._compare import (
     FAMILY_SOUND,
     FIELDS,
     PreparedName,
+    PreparedParent,
+    PreparedVillage,
     compare_birth,
     compare_parent,
     compare_place,
     compare_prepared_names,
+    compare_prepared_parents,
+    compare_prepared_villages,
     compare_village,
     date_digits,
     married_level,
@@ -36,7 +40,12 @@ from ._config import (
     MatchConfig,
     family_ceilings,
 )
-from ._features import Features, district_frequency_key, features, name_frequency_key
+from ._features import (
+    Features,
+    district_frequency_key,
+    features_of,
+    name_frequency_key,
+)
 from ._records import PersonRecord
 from ._text import phonetic_key
 
@@ -91,18 +100,27 @@ _COMPARATORS: tuple[tuple[str, Callable[[Features], Hashable]], ...] = (
 
 def build_frame(records: Sequence[PersonRecord], progress: bool = False) -> Frame:
     np = _np()
-    feats = [features(r) for r in _progress(records, progress, "normalising", len(records))]
+    feats = features_of(_progress(records, progress, "normalising", len(records)))
     ids = np.empty((len(_COMPARATORS), len(feats)), dtype=np.int64)
     tables: list[list[Any]] = []
     for c, (_, get) in enumerate(_COMPARATORS):
         seen: dict[Hashable, int] = {}
-        col = ids[c]
-        for i, f in enumerate(feats):
+        # Records with equal columns share one descriptor object (``features_of``), so
+        # most are found by identity, without hashing a nested descriptor; every object
+        # stays alive in ``feats`` meanwhile, so an id() is never reused. Ids are still
+        # given per distinct value, in order of first appearance.
+        by_object: dict[int, int] = {}
+        codes = []
+        for f in feats:
             v = get(f)
-            k = seen.get(v)
+            k = by_object.get(id(v))
             if k is None:
-                k = seen[v] = len(seen)
-            col[i] = k
+                k = seen.get(v)
+                if k is None:
+                    k = seen[v] = len(seen)
+                by_object[id(v)] = k
+            codes.append(k)
+        ids[c] = codes
         tables.append(list(seen))
     return Frame(feats, ids, tables)
 
@@ -784,24 +802,41 @@ class RecordPairLevels:
         self._memos: list[dict[int, Any]] = [{} for _ in _COMPARATORS]
         self._sex_empty = [not v for v in frame.tables[1]]
         self._phone_empty = [not v for v in frame.tables[7]]
+        # Each asked-about record's descriptor ids as Python ints, taken out of the
+        # array once: a column of a (comparators, records) array costs a microsecond.
+        self._rows: dict[int, list[int]] = {}
 
     def _level(self, c: int, p: int, q: int) -> Any:
         """Comparator ``c``'s level of its values ``p`` and ``q``, compared and memoised."""
         memo = self._memos[c]
         if len(memo) >= self._memo_size:
             memo.clear()
-        if c == 0:
-            table = self._frame.prepared.get(0)
-            if table is None or table[p] is None or table[q] is None:
-                table = self._frame.prepared_table(0, PreparedName, _np().array([p, q]))
-        else:
+        compare, prepare = _SCALAR[c]
+        if prepare is None:
             table = self._frame.tables[c]
-        level = memo[p * self._bases[c] + q] = _SCALAR[c](table[p], table[q])
+        else:
+            # Prepared once per distinct value, in the Frame's table that the batch
+            # comparison (names) may have filled already.
+            table = self._frame.prepared.get(c)
+            if table is None:
+                table = self._frame.prepared[c] = [None] * len(self._frame.tables[c])
+            raw = self._frame.tables[c]
+            if table[p] is None:
+                table[p] = prepare(raw[p])
+            if table[q] is None:
+                table[q] = prepare(raw[q])
+        level = memo[p * self._bases[c] + q] = compare(table[p], table[q])
         return level
 
     def __call__(self, x: int, y: int) -> tuple[int, ...]:
         """Levels of records ``x`` and ``y`` in FIELDS order (``compare``)."""
-        ix, iy = self._ids[:, x].tolist(), self._ids[:, y].tolist()
+        rows = self._rows
+        ix = rows.get(x)
+        if ix is None:
+            ix = rows[x] = self._ids[:, x].tolist()
+        iy = rows.get(y)
+        if iy is None:
+            iy = rows[y] = self._ids[:, y].tolist()
         memos, bases = self._memos, self._bases
         got = []
         for c in (0, 2, 3, 4, 5, 6):
@@ -817,14 +852,15 @@ class RecordPairLevels:
         return (g, sex, birth, f, father, mother, village, place, phone)
 
 
-# The scalar comparator per Frame comparator that ``RecordPairLevels`` memoises.
-_SCALAR: dict[int, Callable[[Any, Any], Any]] = {
-    0: compare_prepared_names,
-    2: compare_birth.__wrapped__,
-    3: compare_parent.__wrapped__,
-    4: compare_parent.__wrapped__,
-    5: compare_village.__wrapped__,
-    6: compare_place.__wrapped__,
+# The scalar comparator per Frame comparator that ``RecordPairLevels`` memoises, and how
+# to prepare a descriptor for it (None: it takes the descriptors as they are).
+_SCALAR: dict[int, tuple[Callable[[Any, Any], Any], Callable[[Any], Any] | None]] = {
+    0: (compare_prepared_names, PreparedName),
+    2: (compare_birth.__wrapped__, None),
+    3: (compare_prepared_parents, PreparedParent),
+    4: (compare_prepared_parents, PreparedParent),
+    5: (compare_prepared_villages, PreparedVillage),
+    6: (compare_place.__wrapped__, None),
 }
 
 
