@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import math
 import multiprocessing as mp
 import os
@@ -9,7 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
 
 from ._blocking import blocking_keys, is_broad_key, sort_key
 from ._compare import (
@@ -48,6 +50,32 @@ from ._features import (
 )
 from ._records import PersonRecord
 from ._text import phonetic_key
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def without_cycle_collection(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``fn`` with Python's cyclic garbage collector paused while it runs.
+
+    A run holds millions of long-lived objects (features, prepared descriptors, memo
+    entries), and every full collection walks all of them: at 100,000 records the
+    collections took about an eighth of a dedupe's CPU time, for no garbage, since
+    the pipeline's temporaries are freed by reference counting. Any cycles made meanwhile
+    are collected once the collector runs again. Nothing computed depends on it.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return wrapper
 
 
 def _np() -> Any:
