@@ -11,6 +11,7 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
+from operator import attrgetter
 from typing import Any, ParamSpec, TypeVar
 
 from ._blocking import blocking_keys, is_broad_key, sort_key
@@ -131,24 +132,21 @@ def build_frame(records: Sequence[PersonRecord], progress: bool = False) -> Fram
     feats = features_of(_progress(records, progress, "normalising", len(records)))
     ids = np.empty((len(_COMPARATORS), len(feats)), dtype=np.int64)
     tables: list[list[Any]] = []
-    for c, (_, get) in enumerate(_COMPARATORS):
-        seen: dict[Hashable, int] = {}
+    for c, (attr, _) in enumerate(_COMPARATORS):
         # Records with equal columns share one descriptor object (``features_of``), so
-        # most are found by identity, without hashing a nested descriptor; every object
-        # stays alive in ``feats`` meanwhile, so an id() is never reused. Ids are still
-        # given per distinct value, in order of first appearance.
-        by_object: dict[int, int] = {}
-        codes = []
-        for f in feats:
-            v = get(f)
-            k = by_object.get(id(v))
-            if k is None:
-                k = seen.get(v)
-                if k is None:
-                    k = seen[v] = len(seen)
-                by_object[id(v)] = k
-            codes.append(k)
-        ids[c] = codes
+        # the records are grouped by object identity with numpy (every object stays alive
+        # in ``feats``, so an id() is never reused) and only the distinct objects are
+        # hashed. Ids are given per distinct value in order of first appearance: the
+        # objects are visited in that order, so a value gets its id at its first record.
+        objs = list(map(attrgetter(attr), feats))
+        addresses = np.fromiter(map(id, objs), dtype=np.uint64, count=len(objs))
+        _, first, inverse = np.unique(addresses, return_index=True, return_inverse=True)
+        seen: dict[Hashable, int] = {}
+        value_id = np.empty(len(first), dtype=np.int64)
+        at = first.tolist()
+        for k in np.argsort(first, kind="stable").tolist():
+            value_id[k] = seen.setdefault(objs[at[k]], len(seen))
+        ids[c] = value_id[inverse.reshape(-1)]
         tables.append(list(seen))
     return Frame(feats, ids, tables)
 
