@@ -143,10 +143,10 @@ class GroupScorer:
         best_level = [0] * len(FIELDS)
         recorded = [0] * len(FIELDS)
         at_best = [0] * len(FIELDS)
+        pair_weights = self._pair_weights
         for i in group_a:
             for j in group_b:
-                x, y = (i, j) if i < j else (j, i)
-                levels, weights = self._pair_weights(x, y)
+                levels, weights = pair_weights(i, j) if i < j else pair_weights(j, i)
                 for c, level in enumerate(levels):
                     if not level:
                         continue
@@ -173,24 +173,24 @@ class GroupScorer:
     def _pair_weights(self, x: int, y: int) -> tuple[tuple[int, ...], list[float]]:
         """``pair_field_weights`` of records ``x`` and ``y``, from the tables (the same
         operations on the same numbers, so the same weights)."""
-        cfg = self._cfg
         if self._levels_of is None:
             levels = compare(self._feature_of(x), self._feature_of(y))
         else:
             levels = self._levels_of(x, y)
         fw = [table[lv] for table, lv in zip(self._tables, levels, strict=True)]
-        level = levels[_GIVEN]
-        key = (level, max(self._frequency_of(x), self._frequency_of(y)))
+        key = (levels[_GIVEN], max(self._frequency_of(x), self._frequency_of(y)))
         adjust = self._given_adjust.get(key)
         if adjust is None:
-            adjust = self._given_adjust[key] = name_frequency_adjustment(cfg, *key)
+            adjust = self._given_adjust[key] = name_frequency_adjustment(self._cfg, *key)
         fw[_GIVEN] += adjust
         district_of = self._district_of
-        level = levels[_PLACE]
-        key = (level, 0.0 if district_of is None else max(district_of(x), district_of(y)))
+        if district_of is None:
+            key = (levels[_PLACE], 0.0)
+        else:
+            key = (levels[_PLACE], max(district_of(x), district_of(y)))
         adjust = self._district_adjust.get(key)
         if adjust is None:
-            adjust = self._district_adjust[key] = district_frequency_adjustment(cfg, *key)
+            adjust = self._district_adjust[key] = district_frequency_adjustment(self._cfg, *key)
         fw[_PLACE] += adjust
         return levels, fw
 
