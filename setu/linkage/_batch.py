@@ -830,6 +830,7 @@ class RecordPairLevels:
         self._phone_empty = [not v for v in frame.tables[7]]
         # Each asked-about record's descriptor ids as Python ints, taken out of the
         # array once: a column of a (comparators, records) array costs a microsecond.
+        # Emptied as the memos are, at ``memo_size`` records.
         self._rows: dict[int, list[int]] = {}
 
     def _level(self, c: int, p: int, q: int) -> Any:
@@ -859,6 +860,8 @@ class RecordPairLevels:
         # Written out comparator by comparator: the clustering asks this for every pair
         # of records across two groups, hundreds of thousands of times at 100,000 records.
         rows = self._rows
+        if len(rows) >= self._memo_size:
+            rows.clear()
         ix = rows.get(x)
         if ix is None:
             ix = rows[x] = self._ids[:, x].tolist()
