@@ -16,6 +16,7 @@ from ._batch import (
     levels_evidence,
     log2_odds,
     pair_level_matrix,
+    without_cycle_collection,
 )
 from ._cluster import cannot_link_mask, cluster_arrays, components, labels_to_clusters
 from ._config import (
@@ -167,6 +168,7 @@ def dedupe(
     return dedupe_review(records, threshold=threshold, progress=progress, config=config).clusters
 
 
+@without_cycle_collection
 def dedupe_review(
     records: Sequence[PersonRecord],
     *,
@@ -218,6 +220,7 @@ def dedupe_review(
     return DedupeResult(labels_to_clusters(ids, labels), pairs)
 
 
+@without_cycle_collection
 def link(
     left: Sequence[PersonRecord],
     right: Sequence[PersonRecord],

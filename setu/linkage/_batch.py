@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+import gc
 import math
 import multiprocessing as mp
 import os
@@ -9,7 +11,8 @@ from collections import Counter
 from collections.abc import Callable, Hashable, Sequence
 from dataclasses import dataclass, field
 from itertools import chain
-from typing import Any
+from operator import attrgetter
+from typing import Any, ParamSpec, TypeVar
 
 from ._blocking import blocking_keys, is_broad_key, sort_key
 from ._compare import (
@@ -19,10 +22,14 @@ from ._compare import (
     FAMILY_SOUND,
     FIELDS,
     PreparedName,
+    PreparedParent,
+    PreparedVillage,
     compare_birth,
     compare_parent,
     compare_place,
     compare_prepared_names,
+    compare_prepared_parents,
+    compare_prepared_villages,
     compare_village,
     date_digits,
     initial_agrees,
@@ -38,9 +45,40 @@ from ._config import (
     MatchConfig,
     family_ceilings,
 )
-from ._features import Features, district_frequency_key, features, name_frequency_key
+from ._features import (
+    Features,
+    district_frequency_key,
+    features_of,
+    name_frequency_key,
+)
 from ._records import PersonRecord
 from ._text import phonetic_key
+
+_P = ParamSpec("_P")
+_R = TypeVar("_R")
+
+
+def without_cycle_collection(fn: Callable[_P, _R]) -> Callable[_P, _R]:
+    """``fn`` with Python's cyclic garbage collector paused while it runs.
+
+    A run holds millions of long-lived objects (features, prepared descriptors, memo
+    entries), and every full collection walks all of them: at 100,000 records the
+    collections took about an eighth of a dedupe's CPU time, for no garbage, since
+    the pipeline's temporaries are freed by reference counting. Any cycles made meanwhile
+    are collected once the collector runs again. Nothing computed depends on it.
+    """
+
+    @functools.wraps(fn)
+    def wrapper(*args: _P.args, **kwargs: _P.kwargs) -> _R:
+        if not gc.isenabled():
+            return fn(*args, **kwargs)
+        gc.disable()
+        try:
+            return fn(*args, **kwargs)
+        finally:
+            gc.enable()
+
+    return wrapper
 
 
 def _np() -> Any:
@@ -93,18 +131,24 @@ _COMPARATORS: tuple[tuple[str, Callable[[Features], Hashable]], ...] = (
 
 def build_frame(records: Sequence[PersonRecord], progress: bool = False) -> Frame:
     np = _np()
-    feats = [features(r) for r in _progress(records, progress, "normalising", len(records))]
+    feats = features_of(_progress(records, progress, "normalising", len(records)))
     ids = np.empty((len(_COMPARATORS), len(feats)), dtype=np.int64)
     tables: list[list[Any]] = []
-    for c, (_, get) in enumerate(_COMPARATORS):
+    for c, (attr, _) in enumerate(_COMPARATORS):
+        # Records with equal columns share one descriptor object (``features_of``), so
+        # the records are grouped by object identity with numpy (every object stays alive
+        # in ``feats``, so an id() is never reused) and only the distinct objects are
+        # hashed. Ids are given per distinct value in order of first appearance: the
+        # objects are visited in that order, so a value gets its id at its first record.
+        objs = list(map(attrgetter(attr), feats))
+        addresses = np.fromiter(map(id, objs), dtype=np.uint64, count=len(objs))
+        _, first, inverse = np.unique(addresses, return_index=True, return_inverse=True)
         seen: dict[Hashable, int] = {}
-        col = ids[c]
-        for i, f in enumerate(feats):
-            v = get(f)
-            k = seen.get(v)
-            if k is None:
-                k = seen[v] = len(seen)
-            col[i] = k
+        value_id = np.empty(len(first), dtype=np.int64)
+        at = first.tolist()
+        for k in np.argsort(first, kind="stable").tolist():
+            value_id[k] = seen.setdefault(objs[at[k]], len(seen))
+        ids[c] = value_id[inverse.reshape(-1)]
         tables.append(list(seen))
     return Frame(feats, ids, tables)
 
@@ -793,47 +837,93 @@ class RecordPairLevels:
         self._memos: list[dict[int, Any]] = [{} for _ in _COMPARATORS]
         self._sex_empty = [not v for v in frame.tables[1]]
         self._phone_empty = [not v for v in frame.tables[7]]
+        # Each asked-about record's descriptor ids as Python ints, taken out of the
+        # array once: a column of a (comparators, records) array costs a microsecond.
+        # Emptied as the memos are, at ``memo_size`` records.
+        self._rows: dict[int, list[int]] = {}
 
     def _level(self, c: int, p: int, q: int) -> Any:
         """Comparator ``c``'s level of its values ``p`` and ``q``, compared and memoised."""
         memo = self._memos[c]
         if len(memo) >= self._memo_size:
             memo.clear()
-        if c == 0:
-            table = self._frame.prepared.get(0)
-            if table is None or table[p] is None or table[q] is None:
-                table = self._frame.prepared_table(0, PreparedName, _np().array([p, q]))
-        else:
+        compare, prepare = _SCALAR[c]
+        if prepare is None:
             table = self._frame.tables[c]
-        level = memo[p * self._bases[c] + q] = _SCALAR[c](table[p], table[q])
+        else:
+            # Prepared once per distinct value, in the Frame's table that the batch
+            # comparison (names) may have filled already.
+            table = self._frame.prepared.get(c)
+            if table is None:
+                table = self._frame.prepared[c] = [None] * len(self._frame.tables[c])
+            raw = self._frame.tables[c]
+            if table[p] is None:
+                table[p] = prepare(raw[p])
+            if table[q] is None:
+                table[q] = prepare(raw[q])
+        level = memo[p * self._bases[c] + q] = compare(table[p], table[q])
         return level
 
     def __call__(self, x: int, y: int) -> tuple[int, ...]:
         """Levels of records ``x`` and ``y`` in FIELDS order (``compare``)."""
-        ix, iy = self._ids[:, x].tolist(), self._ids[:, y].tolist()
-        memos, bases = self._memos, self._bases
-        got = []
-        for c in (0, 2, 3, 4, 5, 6):
-            p, q = ix[c], iy[c]
-            level = memos[c].get(p * bases[c] + q)
-            got.append(self._level(c, p, q) if level is None else level)
-        (g, f), birth, father, mother, village, place = got
-        sexes = self._frame.tables[1]
-        f = married_level(f, sexes[ix[1]], sexes[iy[1]])
+        # Written out comparator by comparator: the clustering asks this for every pair
+        # of records across two groups, hundreds of thousands of times at 100,000 records.
+        rows = self._rows
+        if len(rows) >= self._memo_size:
+            rows.clear()
+        ix = rows.get(x)
+        if ix is None:
+            ix = rows[x] = self._ids[:, x].tolist()
+        iy = rows.get(y)
+        if iy is None:
+            iy = rows[y] = self._ids[:, y].tolist()
+        memos, bases, level = self._memos, self._bases, self._level
+        p, q = ix[0], iy[0]
+        names = memos[0].get(p * bases[0] + q)
+        if names is None:
+            names = level(0, p, q)
+        p, q = ix[2], iy[2]
+        birth = memos[2].get(p * bases[2] + q)
+        if birth is None:
+            birth = level(2, p, q)
+        p, q = ix[3], iy[3]
+        father = memos[3].get(p * bases[3] + q)
+        if father is None:
+            father = level(3, p, q)
+        p, q = ix[4], iy[4]
+        mother = memos[4].get(p * bases[4] + q)
+        if mother is None:
+            mother = level(4, p, q)
+        p, q = ix[5], iy[5]
+        village = memos[5].get(p * bases[5] + q)
+        if village is None:
+            village = level(5, p, q)
+        p, q = ix[6], iy[6]
+        place = memos[6].get(p * bases[6] + q)
+        if place is None:
+            place = level(6, p, q)
+        g, f = names
+        sx, sy = ix[1], iy[1]
+        if f == FAMILY_DIFFERENT:
+            # married_level changes only this level.
+            sexes = self._frame.tables[1]
+            f = married_level(f, sexes[sx], sexes[sy])
         sex_empty, phone_empty = self._sex_empty, self._phone_empty
-        sex = 0 if sex_empty[ix[1]] or sex_empty[iy[1]] else 2 if ix[1] == iy[1] else 1
-        phone = 0 if phone_empty[ix[7]] or phone_empty[iy[7]] else 2 if ix[7] == iy[7] else 1
+        sex = 0 if sex_empty[sx] or sex_empty[sy] else 2 if sx == sy else 1
+        hx, hy = ix[7], iy[7]
+        phone = 0 if phone_empty[hx] or phone_empty[hy] else 2 if hx == hy else 1
         return (g, sex, birth, f, father, mother, village, place, phone)
 
 
-# The scalar comparator per Frame comparator that ``RecordPairLevels`` memoises.
-_SCALAR: dict[int, Callable[[Any, Any], Any]] = {
-    0: compare_prepared_names,
-    2: compare_birth.__wrapped__,
-    3: compare_parent.__wrapped__,
-    4: compare_parent.__wrapped__,
-    5: compare_village.__wrapped__,
-    6: compare_place.__wrapped__,
+# The scalar comparator per Frame comparator that ``RecordPairLevels`` memoises, and how
+# to prepare a descriptor for it (None: it takes the descriptors as they are).
+_SCALAR: dict[int, tuple[Callable[[Any, Any], Any], Callable[[Any], Any] | None]] = {
+    0: (compare_prepared_names, PreparedName),
+    2: (compare_birth.__wrapped__, None),
+    3: (compare_prepared_parents, PreparedParent),
+    4: (compare_prepared_parents, PreparedParent),
+    5: (compare_prepared_villages, PreparedVillage),
+    6: (compare_place.__wrapped__, None),
 }
 
 

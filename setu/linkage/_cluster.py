@@ -40,6 +40,7 @@ def cluster(
     strict_log2: float,
     group_score: Callable[[Sequence[int], Sequence[int], bool], float] | None = None,
     support_log2: float | None = None,
+    ordered: bool = False,
 ) -> list[int]:
     """Component label per item (0..n-1), built greedily from the strongest edge down.
 
@@ -59,6 +60,8 @@ def cluster(
       a single record joining through a pair above the threshold is carried by that pair,
       and its combined evidence only checks the group's other records against it.
     Edges are (log2 odds, i, j); ties are broken by (i, j) so the result is deterministic.
+    ``ordered``: the edges are already those from ``lowest_edge`` up, in that order
+    (``cluster_arrays`` sorts them with numpy).
     """
     parent = list(range(n))
     members: dict[int, list[int]] = {}
@@ -92,12 +95,12 @@ def cluster(
         scored[(ri, rj, discount)] = (len(mi), len(mj), value)
         return value
 
-    low = threshold_log2
-    if group_score is not None and support_log2 is not None:
-        low = min(low, support_log2)
-    for w, i, j in sorted(
-        ((w, i, j) for w, i, j in edges if w >= low), key=lambda e: (-e[0], e[1], e[2])
-    ):
+    if not ordered:
+        low = lowest_edge(threshold_log2, group_score is not None, support_log2)
+        edges = sorted(
+            ((w, i, j) for w, i, j in edges if w >= low), key=lambda e: (-e[0], e[1], e[2])
+        )
+    for w, i, j in edges:
         ri, rj = find(i), find(j)
         if ri == rj:
             continue
@@ -138,6 +141,14 @@ def cluster(
     return [find(x) for x in range(n)]
 
 
+def lowest_edge(threshold_log2: float, grouped: bool, support_log2: float | None) -> float:
+    """Log2 odds of the weakest edge ``cluster`` looks at: the threshold, or with a group
+    scorer (``grouped``) the support floor if lower."""
+    if grouped and support_log2 is not None:
+        return min(threshold_log2, support_log2)
+    return threshold_log2
+
+
 # Edges above which the components are clustered in two processes (``cluster_arrays``).
 _FORK_MIN_EDGES = 50_000
 
@@ -170,16 +181,24 @@ def cluster_arrays(
 
     from ._batch import _can_fork, _Forked
 
+    low = lowest_edge(threshold_log2, group_score is not None, support_log2)
+
     def run(edges: Any, cannot: Any) -> list[int]:
+        w, i, j = weights[edges], a[edges], b[edges]
+        keep = w >= low
+        w, i, j = w[keep], i[keep], j[keep]
+        # cluster's order, (-w, i, j) ascending; lexsort is stable, as sorted is.
+        order = np.lexsort((j, i, -w))
         return cluster(
             n,
-            zip(weights[edges].tolist(), a[edges].tolist(), b[edges].tolist(), strict=True),
+            zip(w[order].tolist(), i[order].tolist(), j[order].tolist(), strict=True),
             zip(cannot_a[cannot].tolist(), cannot_b[cannot].tolist(), strict=True),
             cfg,
             threshold_log2,
             strict_log2,
             group_score,
             support_log2,
+            ordered=True,
         )
 
     everything = slice(None)

@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from ._features import BirthDesc, Features, NameDesc, PlaceDesc
 from ._places import related_districts
-from ._text import name_key, phonetic_key, strip_vowels
+from ._text import phonetic_key, strip_vowels
 
 # Level names per field, index = level. Order matters: higher = stronger agreement.
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -291,17 +291,36 @@ def married_levels(family: Any, sex_a: Any, sex_b: Any, sexes: Sequence[str]) ->
     return np.where(married, FAMILY_MARRIED, family).astype(np.asarray(family).dtype)
 
 
+class PreparedParent:
+    """What ``compare_parent`` looks at in one parent's name, worked out once per distinct
+    name (the clustering compares the same names with many others)."""
+
+    __slots__ = ("first", "joined", "key", "keyset", "known")
+
+    def __init__(self, toks: tuple[str, ...]) -> None:
+        keys = _keys(toks)
+        self.known = bool(toks)
+        self.key = "".join(keys)  # name_key(toks)
+        self.first = keys[0] if keys else ""
+        self.keyset = frozenset(keys)
+        self.joined = " ".join(toks)
+
+
 @lru_cache(maxsize=500_000)
 def compare_parent(a: tuple[str, ...], b: tuple[str, ...]) -> int:
-    if not a or not b:
+    return compare_prepared_parents(PreparedParent(a), PreparedParent(b))
+
+
+def compare_prepared_parents(a: PreparedParent, b: PreparedParent) -> int:
+    """``compare_parent`` of two prepared parents' names."""
+    if not a.known or not b.known:
         return 0
-    if name_key(a) == name_key(b):
+    if a.key == b.key:
         return 4
-    ka, kb = _keys(a), _keys(b)
-    if ka[0] == kb[0] or set(ka) <= set(kb) or set(kb) <= set(ka):
+    if a.first == b.first or a.keyset <= b.keyset or b.keyset <= a.keyset:
         # "Ramesh" / "Ramesh Chandra Das": one side wrote less.
         return 3
-    if _jw(" ".join(a), " ".join(b)) >= _SIMILAR:
+    if _jw(a.joined, b.joined) >= _SIMILAR:
         return 2
     if initial_agrees(a, b):
         # "J. C. Das" / "Jitendra Chandra": not a disagreement, yet too little to count
@@ -311,17 +330,31 @@ def compare_parent(a: tuple[str, ...], b: tuple[str, ...]) -> int:
     return 1
 
 
+class PreparedVillage:
+    """What ``compare_village`` looks at in one village: the text and its sound key."""
+
+    __slots__ = ("key", "text")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.key = "".join(phonetic_key(t) for t in text.split())
+
+
 @lru_cache(maxsize=500_000)
 def compare_village(a: str, b: str) -> int:
-    if not a or not b:
+    return compare_prepared_villages(PreparedVillage(a), PreparedVillage(b))
+
+
+def compare_prepared_villages(a: PreparedVillage, b: PreparedVillage) -> int:
+    """``compare_village`` of two prepared villages."""
+    if not a.text or not b.text:
         return 0
-    if a == b:
+    if a.text == b.text:
         return 3
-    ka = "".join(phonetic_key(t) for t in a.split())
-    kb = "".join(phonetic_key(t) for t in b.split())
+    ka, kb = a.key, b.key
     if ka == kb:
         return 3
-    if _similar(a, b) or (min(len(ka), len(kb)) >= 4 and _jw(ka, kb) >= 0.92):
+    if _similar(a.text, b.text) or (min(len(ka), len(kb)) >= 4 and _jw(ka, kb) >= 0.92):
         return 2
     return 1
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -218,6 +219,46 @@ def features(record: PersonRecord) -> Features:
         place=place_desc(record),
         phone=normalise_phone(record.phone),
     )
+
+
+def features_of(records: Iterable[PersonRecord]) -> list[Features]:
+    """``features`` of each record, each part worked out once per distinct value of the
+    columns it reads: in a register names, dates and places repeat, and at 100,000
+    records normalising every record's name alone took seconds. Records with the same
+    columns share one (frozen, equal) descriptor."""
+    names: dict[tuple[str, str, str], NameDesc] = {}
+    births: dict[tuple[str, int | None, str], BirthDesc | None] = {}
+    places: dict[tuple[str, str], PlaceDesc | None] = {}
+    out = []
+    for r in records:
+        nk = (r.given_name, r.family_name, r.alias)
+        name = names.get(nk)
+        if name is None:
+            name = names[nk] = name_desc(r)
+        bk = (r.birth_date, r.age, r.recorded_on)
+        birth = births.get(bk, _MISSING)
+        if birth is _MISSING:
+            birth = births[bk] = birth_desc(r)
+        pk = (r.district, r.state)
+        place = places.get(pk, _MISSING)
+        if place is _MISSING:
+            place = places[pk] = place_desc(r)
+        out.append(
+            Features(
+                name=name,
+                sex=normalise_sex(r.sex),
+                birth=birth,  # type: ignore[arg-type]
+                father=parent_tokens(r.father_name),
+                mother=parent_tokens(r.mother_name),
+                village=village_norm(r.village),
+                place=place,  # type: ignore[arg-type]
+                phone=normalise_phone(r.phone),
+            )
+        )
+    return out
+
+
+_MISSING = object()
 
 
 def name_frequency_key(f: Features) -> str:

@@ -126,6 +126,12 @@ class GroupScorer:
         self._frequency_of = frequency_of
         self._shift = family_shift
         self._prior = prior
+        # Each field's weight per level, and the frequency adjustments per (level, share):
+        # the clustering asks for hundreds of thousands of pairs, a few shares and levels.
+        weights = cfg.weights()
+        self._tables = [weights[name] for name in FIELDS]
+        self._given_adjust: dict[tuple[int, float], float] = {}
+        self._district_adjust: dict[tuple[int, float], float] = {}
 
     def field_weights(
         self, group_a: Sequence[int], group_b: Sequence[int], discount: bool = False
@@ -137,19 +143,10 @@ class GroupScorer:
         best_level = [0] * len(FIELDS)
         recorded = [0] * len(FIELDS)
         at_best = [0] * len(FIELDS)
+        pair_weights = self._pair_weights
         for i in group_a:
             for j in group_b:
-                x, y = (i, j) if i < j else (j, i)
-                levels, weights = pair_field_weights(
-                    self._cfg,
-                    self._feature_of(x),
-                    self._feature_of(y),
-                    self._frequency_of(x),
-                    self._frequency_of(y),
-                    None if self._levels_of is None else self._levels_of(x, y),
-                    0.0 if self._district_of is None else self._district_of(x),
-                    0.0 if self._district_of is None else self._district_of(y),
-                )
+                levels, weights = pair_weights(i, j) if i < j else pair_weights(j, i)
                 for c, level in enumerate(levels):
                     if not level:
                         continue
@@ -172,6 +169,30 @@ class GroupScorer:
             else:
                 out.append(w)
         return tuple(out)
+
+    def _pair_weights(self, x: int, y: int) -> tuple[tuple[int, ...], list[float]]:
+        """``pair_field_weights`` of records ``x`` and ``y``, from the tables (the same
+        operations on the same numbers, so the same weights)."""
+        if self._levels_of is None:
+            levels = compare(self._feature_of(x), self._feature_of(y))
+        else:
+            levels = self._levels_of(x, y)
+        fw = [table[lv] for table, lv in zip(self._tables, levels, strict=True)]
+        key = (levels[_GIVEN], max(self._frequency_of(x), self._frequency_of(y)))
+        adjust = self._given_adjust.get(key)
+        if adjust is None:
+            adjust = self._given_adjust[key] = name_frequency_adjustment(self._cfg, *key)
+        fw[_GIVEN] += adjust
+        district_of = self._district_of
+        if district_of is None:
+            key = (levels[_PLACE], 0.0)
+        else:
+            key = (levels[_PLACE], max(district_of(x), district_of(y)))
+        adjust = self._district_adjust.get(key)
+        if adjust is None:
+            adjust = self._district_adjust[key] = district_frequency_adjustment(self._cfg, *key)
+        fw[_PLACE] += adjust
+        return levels, fw
 
     def __call__(
         self, group_a: Sequence[int], group_b: Sequence[int], discount: bool = False

@@ -445,3 +445,85 @@ def test_cannot_link_check_on_group_sets_blocks_the_same_merges(seed: int) -> No
     assert got == expected
     # The conflicts did block merges: without them the groups differ.
     assert cluster_module.cluster(n, edges, [], cfg, 0.0, 0.0) != got
+
+
+def test_features_once_per_distinct_value_equal_features_record_by_record(
+    generated_2k: tuple[PersonRecord, ...],
+) -> None:
+    """``features_of`` and the Frame's ids by object identity give what ``features`` of
+    each record and a numbering of the values in order of first appearance give."""
+    from dataclasses import replace
+
+    from setu.linkage._features import features_of
+
+    records = _with_aliases(generated_2k)
+    # Equal values from different column text ("Puja" / "PUJA"), so that two distinct
+    # descriptor objects must share one id.
+    for i in range(0, len(records), 9):
+        r = records[i]
+        records[i] = replace(r, given_name=r.given_name.upper(), state=f" {r.state} ")
+    expected = [features(r) for r in records]
+    assert features_of(records) == expected
+    frame = batch.build_frame(records)
+    for c, (attr, _) in enumerate(batch._COMPARATORS):
+        numbering: dict[Any, int] = {}
+        ids = [numbering.setdefault(getattr(f, attr), len(numbering)) for f in expected]
+        assert frame.ids[c].tolist() == ids, attr
+        assert frame.tables[c] == list(numbering), attr
+    # Shared objects for repeated columns, yet equal values from different text too.
+    names = {id(f.name) for f in frame.feats}
+    assert len(frame.tables[0]) < len(names) < len(records)
+
+
+def test_edges_sorted_with_numpy_cluster_as_sorted_in_python(
+    generated_2k: tuple[PersonRecord, ...],
+) -> None:
+    """``cluster_arrays`` hands ``cluster`` its edges filtered and ordered with numpy
+    (``ordered``); the labels are those of ``cluster`` sorting the same edges itself,
+    ties in log2 odds included."""
+    rng = np.random.default_rng(3)
+    n = 400
+    a = rng.integers(0, n - 1, 3_000)
+    b = np.minimum(a + rng.integers(1, 40, 3_000), n - 1)
+    keep = a < b
+    codes = np.unique(a[keep] * n + b[keep])
+    a, b = codes // n, codes % n
+    # Few distinct weights, so that many edges tie and the (i, j) order decides.
+    w = rng.integers(-4, 12, len(a)).astype(np.float64) / 2
+    group = cluster_module.components(n, a, b)
+    empty = np.empty(0, dtype=np.int64)
+    cfg = MatchConfig()
+    got = cluster_module.cluster_arrays(n, w, a, b, empty, empty, group, cfg, 1.0, 4.0)
+    edges = list(zip(w.tolist(), a.tolist(), b.tolist(), strict=True))
+    rng_edges = random.Random(5)
+    rng_edges.shuffle(edges)
+    expected = cluster_module.cluster(n, edges, [], cfg, 1.0, 4.0)
+    assert got == expected
+    assert len(set(got)) < n
+
+
+def test_dedupe_pauses_the_cycle_collector_and_restores_it(
+    generated_2k: tuple[PersonRecord, ...], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import gc
+
+    import setu.linkage._api as api
+
+    seen: list[bool] = []
+    real = api.scored_candidates
+
+    def spy(*args: Any, **kwargs: Any) -> Any:
+        seen.append(gc.isenabled())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(api, "scored_candidates", spy)
+    records = list(generated_2k[:300])
+    assert gc.isenabled()
+    dedupe_review(records)
+    assert seen == [False] and gc.isenabled()
+    gc.disable()
+    try:
+        dedupe_review(records)
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
