@@ -295,10 +295,11 @@ class PreparedParent:
     """What ``compare_parent`` looks at in one parent's name, worked out once per distinct
     name (the clustering compares the same names with many others)."""
 
-    __slots__ = ("first", "joined", "key", "keyset", "known")
+    __slots__ = ("first", "joined", "key", "keyset", "known", "toks")
 
     def __init__(self, toks: tuple[str, ...]) -> None:
         keys = _keys(toks)
+        self.toks = toks
         self.known = bool(toks)
         self.key = "".join(keys)  # name_key(toks)
         self.first = keys[0] if keys else ""
@@ -322,7 +323,7 @@ def compare_prepared_parents(a: PreparedParent, b: PreparedParent) -> int:
         return 3
     if _jw(a.joined, b.joined) >= _SIMILAR:
         return 2
-    if initial_agrees(a, b):
+    if initial_agrees(a.toks, b.toks):
         # "J. C. Das" / "Jitendra Chandra": not a disagreement, yet too little to count
         # for the pair: "R. Shaikh" is every Shaikh whose name starts with R, and as
         # "partial" it merged namesakes' families at 100,000 records (bench/HISTORY.md).
