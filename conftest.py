@@ -57,11 +57,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=lambda item: rank.get(_module(item.nodeid), len(rank)))
 
 
+@pytest.hookimpl(optionalhook=True)
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
     """``-n`` with the default ``--dist load``: tests dealt one by one in collection order, as
     that scheduler does, except that a ``ONE_WORKER`` module goes to one worker whole.
     (``--dist loadgroup`` would do it with marks, but pytest-xdist 3.8 renames a grouped test
-    through an attribute pytest 9 no longer reads, so its groups are ignored.)"""
+    through an attribute pytest 9 no longer reads, so its groups are ignored.) Optional: a
+    run with ``-p no:xdist`` has no such hook."""
     if config.getoption("dist") != "load":
         return None
     from xdist.scheduler import LoadScopeScheduling
