@@ -17,6 +17,66 @@ from setu.orgs.models import OrganisationType, Role
 pytest_plugins = ["setu.access.tests.as_app_role"]
 
 
+# How pytest-xdist deals the tests out under ``-n``. A worker takes tests in the order they
+# were collected, so a long test collected late runs alone at the end while the other worker
+# idles: these modules start first, longest first (their times on the quiet 2-core machine).
+SLOW_FIRST = (
+    "setu/linkage/tests/test_spark.py",  # 35 s: Spark's JVM
+    "setu/backup/tests/test_backup_restore.py",  # 30 s: restores in subprocesses
+    "setu/demo/tests/test_notices.py",  # 22 s: a demo load and a full re-match
+    "tests/test_schemathesis.py",  # 7 tests, 19 s for the first
+    # Under load the slowest of all (each starts and kills Django processes, or migrates).
+    "setu/fieldops/tests/test_restart.py",
+    "setu/audit/tests/test_migrations.py",
+)
+# Modules whose module-scoped set-up (a demo load, thousands of generated records, the OpenAPI
+# schema, a makemessages run) costs more than spreading their tests gains: each runs whole on
+# one worker, so its set-up is paid once per run instead of once per worker.
+ONE_WORKER = (
+    "setu/demo/tests/test_loaded_network.py",
+    "setu/demo/tests/test_matching_stories.py",
+    "setu/linkage/tests/test_speed_equivalence.py",
+    "setu/synth/tests/test_generator.py",
+    "tests/test_bench_gen2.py",
+    "tests/test_bench_gen3.py",
+    "tests/test_openapi_schema.py",
+    "tests/test_api_edges.py",
+    "tests/test_translations.py",
+)
+
+
+def _module(nodeid: str) -> str:
+    return nodeid.split("::", 1)[0]
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The ``SLOW_FIRST`` modules first (after pytest-django's own ordering, which would move
+    them back); the rest keep their order. Only when a test runs changes, not what it checks."""
+    rank = {path: i for i, path in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(_module(item.nodeid), len(rank)))
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object | None:
+    """``-n`` with the default ``--dist load``: tests dealt one by one in collection order, as
+    that scheduler does, except that a ``ONE_WORKER`` module goes to one worker whole.
+    (``--dist loadgroup`` would do it with marks, but pytest-xdist 3.8 renames a grouped test
+    through an attribute pytest 9 no longer reads, so its groups are ignored.) Optional: a
+    run with ``-p no:xdist`` has no such hook."""
+    if config.getoption("dist") != "load":
+        return None
+    from xdist.scheduler import LoadScopeScheduling
+
+    class OneWorkerModules(LoadScopeScheduling):
+        def _split_scope(self, nodeid: str) -> str:
+            return _module(nodeid) if _module(nodeid) in ONE_WORKER else nodeid
+
+    # Keep the collection order (slow first) rather than the largest groups first.
+    config.option.loadscopereorder = False
+    return OneWorkerModules(config, log)
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request: pytest.FixtureRequest,

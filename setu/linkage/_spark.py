@@ -45,8 +45,11 @@ def _import_pyspark() -> Any:
     return pyspark, SparkSession
 
 
-def local_session(app_name: str = "setu-linkage", cores: int = 2) -> Any:
-    """A small local Spark session suitable for tests and single machines."""
+def local_session(
+    app_name: str = "setu-linkage", cores: int = 2, conf: dict[str, str] | None = None
+) -> Any:
+    """A small local Spark session suitable for tests and single machines; ``conf`` adds or
+    overrides Spark settings (read when the session's JVM starts)."""
     _, SparkSession = _import_pyspark()
     # Workers must import setu.linkage from the same place as the driver.
     root = str(Path(__file__).resolve().parent.parent.parent)
@@ -55,16 +58,18 @@ def local_session(app_name: str = "setu-linkage", cores: int = 2) -> Any:
         os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (root, path) if p)
     os.environ.setdefault("PYSPARK_PYTHON", sys.executable)
     os.environ.setdefault("PYSPARK_DRIVER_PYTHON", sys.executable)
-    return (
-        SparkSession.builder.master(f"local[{cores}]")
-        .appName(app_name)
-        .config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", str(max(2, cores * 2)))
-        .config("spark.default.parallelism", str(max(2, cores * 2)))
-        .config("spark.driver.memory", "1g")
-        .config("spark.ui.showConsoleProgress", "false")
-        .getOrCreate()
-    )
+    settings = {
+        "spark.ui.enabled": "false",
+        "spark.sql.shuffle.partitions": str(max(2, cores * 2)),
+        "spark.default.parallelism": str(max(2, cores * 2)),
+        "spark.driver.memory": "1g",
+        "spark.ui.showConsoleProgress": "false",
+        **(conf or {}),
+    }
+    builder = SparkSession.builder.master(f"local[{cores}]").appName(app_name)
+    for key, value in settings.items():
+        builder = builder.config(key, value)
+    return builder.getOrCreate()
 
 
 def _row_to_record(row: Any) -> PersonRecord:
