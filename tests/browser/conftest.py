@@ -151,26 +151,6 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         shared.close()
 
 
-# Journeys whose checks another journey running at the same time would upset go to the same
-# xdist worker: the audit journey reads the newest entries of the Mumbai NGO's admin, who also
-# walks the navigation and the security pages.
-SAME_WORKER = {
-    "test_audit": "mumbai-admin",
-    "test_navigation": "mumbai-admin",
-    "test_security_pages": "mumbai-admin",
-}
-
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Under ``--dist loadgroup`` a module's journeys run in one worker, in order, its variants
-    one after the other as without xdist: the variants of a journey were written to share
-    records one at a time (a case's share stopped and given again), not at once."""
-    for item in items:
-        module = item.module.__name__.rsplit(".", 1)[-1] if item.module else item.nodeid
-        item.add_marker(pytest.mark.xdist_group(SAME_WORKER.get(module, module)))
-
-
 @pytest.fixture(scope="session")
 def live_setu() -> Iterator[server.LiveSetu]:
     """The demo network served by a real server, shared by every test of the run (and by

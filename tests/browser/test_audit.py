@@ -1,5 +1,8 @@
 """The audit trail: a case read by an organisation admin is the newest entry she sees of her
-own (the trail filtered by who acted)."""
+own (the trail filtered by who acted).
+
+Her organisation's other members act in other journeys meanwhile (the suite runs in two
+workers), so she reads her own entries, and she is an admin no other journey signs in as."""
 
 from __future__ import annotations
 
@@ -12,10 +15,12 @@ from tests.browser.ui import Ui
 
 pytestmark = pytest.mark.browser
 
+ADMIN = "murshidabad-ngo.org_admin"
+
 
 def test_reading_a_case_is_the_newest_entry_of_the_audit_trail(page, variant):
     ui = Ui(page, variant)
-    ui.sign_in("mumbai-ngo.org_admin")
+    ui.sign_in(ADMIN)
     me = page.get_by_title(ui.t("My account")).first.text_content().strip()
     ui.navigate("Cases")
     case_link = page.locator("table.data").get_by_role("link").first
@@ -25,8 +30,7 @@ def test_reading_a_case_is_the_newest_entry_of_the_audit_trail(page, variant):
 
     ui.navigate("Audit trail")
     expect(ui.heading("Audit trail")).to_be_visible()
-    # Her own entries: the organisation's other members act at the same time in other journeys
-    # of the run (two browsers), and what they do is in the organisation's trail too.
+    # Her own entries: what the organisation's other members do meanwhile is in its trail too.
     page.locator("summary").filter(has_text=ui.exact("Filter")).click()
     page.get_by_label(ui.exact("Who")).select_option(label=me)
     ui.follow(ui.button("Apply"))
