@@ -8,6 +8,7 @@ import os
 import re
 import shutil
 import tempfile
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -22,6 +23,10 @@ try:
 except ImportError:  # the dev extra is not installed: nothing here can run
     sync_api = None
     collect_ignore_glob = ["test_*.py"]
+else:
+    # As long as the pages' own timeout (``_open_page``): an assertion that waits for what a
+    # page shows must not give up sooner on a busy machine than a click does.
+    sync_api.expect.set_options(timeout=30_000)
 
 CHROMIUM = os.environ.get("SETU_CHROMIUM", "/usr/bin/chromium")
 
@@ -66,31 +71,112 @@ def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo) -> Itera
 _CALL_FAILED = pytest.StashKey[bool]()
 
 
-@pytest.fixture(scope="session")
-def live_setu() -> Iterator[server.LiveSetu]:
-    """The demo network served by a real server, shared by every test of the run."""
-    if not Path(CHROMIUM).exists():
-        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package")
+def _start_server() -> server.LiveSetu:
     prepared = os.environ.get("SETU_BROWSER_DATABASE")
     if prepared:
         # Iterating on a journey: serve a copy of a database an earlier run kept
         # (SETU_BROWSER_KEEP=true), instead of loading the demo again (minutes when busy).
         workdir = Path(tempfile.mkdtemp(prefix="setu-browser-"))
         shutil.copyfile(prepared, workdir / "setu.sqlite3")
-        live = server.serve(workdir / "setu.sqlite3")
-    else:
-        migrated = os.environ.get("SETU_BROWSER_MIGRATED")
-        live = server.start(migrated=Path(migrated) if migrated else None)
-    yield live
+        return server.serve(workdir / "setu.sqlite3")
+    migrated = os.environ.get("SETU_BROWSER_MIGRATED")
+    return server.start(migrated=Path(migrated) if migrated else None)
+
+
+def _stop_server(live: server.LiveSetu) -> None:
     live.stop()
     if os.environ.get("SETU_BROWSER_KEEP") != "true":
         shutil.rmtree(live.database.parent, ignore_errors=True)
 
 
+def _runs_browser_tests(config: pytest.Config) -> bool:
+    """Whether this run selects the browser suite (``-m browser``; ``pyproject.toml`` leaves it
+    out of ordinary runs)."""
+    from _pytest.mark.expression import Expression
+
+    markexpr = config.getoption("markexpr", "") or ""
+    return bool(markexpr) and Expression.compile(markexpr).evaluate(
+        lambda name, **_: name == "browser"
+    )
+
+
+class SharedServer:
+    """Under pytest-xdist: one demo server for every worker, started by the controller.
+
+    Each worker would otherwise load its own demo (the largest part of the suite's start). The
+    server starts in the background, so the workers start Python, collect and launch Chromium
+    meanwhile; they find its address in the directory named by ``server.SHARED_ENV``, which
+    they inherit (``wait_for_shared``)."""
+
+    def __init__(self) -> None:
+        self.directory = Path(tempfile.mkdtemp(prefix="setu-browser-shared-"))
+        os.environ[server.SHARED_ENV] = str(self.directory)
+        self.live: server.LiveSetu | None = None
+        self.thread = threading.Thread(target=self._start, name="setu-browser-server")
+        self.thread.start()
+
+    def _start(self) -> None:
+        try:
+            self.live = _start_server()
+        except Exception as exc:  # reported to every worker, which fails with it
+            server.publish(self.directory, None, f"the browser server did not start: {exc}")
+        else:
+            server.publish(self.directory, self.live)
+
+    def pytest_terminal_summary(self, terminalreporter: Any) -> None:
+        if self.live and self.live.timings:
+            spent = ", ".join(f"{k} {v:.1f} s" for k, v in self.live.timings.items())
+            terminalreporter.write_line(f"browser server start (wall): {spent}")
+
+    def close(self) -> None:
+        self.thread.join()
+        if self.live:
+            _stop_server(self.live)
+        shutil.rmtree(self.directory, ignore_errors=True)
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Only the xdist controller (which runs no test) starts the shared server; a run without
+    # xdist starts its own in ``live_setu``.
+    workers = getattr(config.option, "numprocesses", None)
+    if hasattr(config, "workerinput") or not workers or sync_api is None:
+        return
+    if Path(CHROMIUM).exists() and _runs_browser_tests(config):
+        config.pluginmanager.register(SharedServer(), "setu-browser-server")
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    shared = config.pluginmanager.get_plugin("setu-browser-server")
+    if shared:
+        shared.close()
+
+
 @pytest.fixture(scope="session")
-def chromium(live_setu) -> Iterator[Any]:
+def live_setu() -> Iterator[server.LiveSetu]:
+    """The demo network served by a real server, shared by every test of the run (and by
+    every xdist worker: the controller's, ``SharedServer``)."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package")
+    shared = os.environ.get(server.SHARED_ENV)
+    if shared:
+        yield server.wait_for_shared(Path(shared))
+        return
+    live = _start_server()
+    yield live
+    _stop_server(live)
+
+
+@pytest.fixture(scope="session")
+def chromium() -> Iterator[Any]:
+    """One headless Chromium per process; it needs no server, so under xdist it starts while
+    the controller's server loads the demo."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip(f"no Chromium at {CHROMIUM}: install Debian's 'chromium' package")
     with sync_api.sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM)
+        # No GPU (SwiftShader, in software anyway): with it an idle headless Chromium with four
+        # pages open spent about 5 % of a core ticking frames (1.0 s of CPU in 20 s; 0.06 s
+        # without), and the journeys mostly wait on the server. Layout is the same.
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=["--disable-gpu"])
         yield browser
         browser.close()
 

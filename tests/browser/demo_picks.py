@@ -88,7 +88,7 @@ def _pick_shelter_referrals(wanted: list[tuple[str, bool]]) -> dict[str, dict[st
     from setu.referrals import selectors as referrals
     from setu.referrals.models import Referral, ReferralStatus
     from setu.shelters import selectors as shelters
-    from setu.shelters.models import BedKind
+    from setu.shelters.models import BedKind, HoldStatus
     from setu.shelters.services import bed_kind_misfit
 
     member = _member
@@ -118,6 +118,11 @@ def _pick_shelter_referrals(wanted: list[tuple[str, bool]]) -> dict[str, dict[st
             ):
                 continue
             if not shelters.holdable_referral_list(actor=holder).filter(pk=r.pk).exists():
+                continue
+            # A hold whose time ran out is not live, but until someone releases it the
+            # referral's page shows it and offers no "Hold a bed": the demo's holds run out
+            # an hour or so after the load (a kept database, a slow run).
+            if r.bed_holds.filter(status=HoldStatus.ACTIVE).exists():
                 continue
             if shelters.holds_in_use(actor=holder) >= shelters.holds_per_worker():
                 continue

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import socket
@@ -57,6 +58,18 @@ class LiveSetu:
     def log_tail(self, lines: int = 40) -> str:
         text = self.log.read_text(encoding="utf-8", errors="replace")
         return "\n".join(text.splitlines()[-lines:])
+
+    def to_json(self) -> str:
+        return json.dumps(
+            {"url": self.url, "database": str(self.database), "log": str(self.log)}
+            | {"timings": self.timings}
+        )
+
+    @classmethod
+    def from_json(cls, text: str) -> LiveSetu:
+        """A server another process started and stops (``process`` is None here)."""
+        data = json.loads(text)
+        return cls(data["url"], Path(data["database"]), Path(data["log"]), data["timings"])
 
     def stop(self) -> None:
         if self.process and self.process.poll() is None:
@@ -142,3 +155,29 @@ def serve(database: Path, *, timings: dict[str, float] | None = None) -> LiveSet
             time.sleep(0.2)
     live.stop()
     raise RuntimeError(f"the server did not answer within 60 s:\n{live.log_tail()}")
+
+
+# Under pytest-xdist the controller starts one server for every worker and names, in this
+# variable, a directory where it writes the server's address once it answers (``publish``).
+SHARED_ENV = "SETU_BROWSER_SHARED"
+_READY, _FAILED = "server.json", "server.error"
+
+
+def publish(directory: Path, live: LiveSetu | None, error: str = "") -> None:
+    """Tell the workers waiting in ``directory`` where the server is, or why there is none."""
+    name, text = (_READY, live.to_json()) if live else (_FAILED, error)
+    partial = directory / f".{name}"
+    partial.write_text(text, encoding="utf-8")
+    partial.rename(directory / name)  # whole or absent: a worker never reads half of it
+
+
+def wait_for_shared(directory: Path, *, timeout: float = 1800) -> LiveSetu:
+    """The server the controller is starting (the demo load takes minutes on a busy machine)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if (directory / _READY).exists():
+            return LiveSetu.from_json((directory / _READY).read_text(encoding="utf-8"))
+        if (directory / _FAILED).exists():
+            raise RuntimeError((directory / _FAILED).read_text(encoding="utf-8"))
+        time.sleep(0.2)
+    raise RuntimeError(f"no browser server within {timeout:.0f} s")

@@ -9,6 +9,7 @@ import datetime
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.ui import Ui
 
@@ -49,9 +50,10 @@ def test_plan_start_check_in_and_tick_a_step_on_a_phone(page, variant):
     page.get_by_label(ui.exact("Role in the operation")).select_option("safety_contact")
     ui.button("Add").click()
     page.wait_for_url(operation_url)
-    ui.button("Start the operation").click()
-    page.wait_for_url(operation_url)
-    assert page.get_by_text(ui.t("Under way"), exact=True).first.is_visible()
+    # These forms answer at the operation's own address, where the page already is: each
+    # click waits for the new page, not for the address.
+    ui.follow(ui.button("Start the operation"), operation_url)
+    expect(page.get_by_text(ui.t("Under way"), exact=True).first).to_be_visible()
 
     # The big button, thumb-sized on a phone.
     ui.link("Check in").first.click()
@@ -59,21 +61,20 @@ def test_plan_start_check_in_and_tick_a_step_on_a_phone(page, variant):
     safe = ui.button("I am safe")
     box = safe.bounding_box()
     assert box["height"] >= 44 and box["width"] >= 0.6 * variant.width
-    safe.click()
-    page.wait_for_url(re.compile(rf"/fieldops/{UUID}/checkin/$"))
-    assert page.get_by_text(ui.t("Checked in. Thank you.")).is_visible()
+    ui.follow(safe, re.compile(rf"/fieldops/{UUID}/checkin/$"))
+    expect(page.get_by_text(ui.t("Checked in. Thank you."))).to_be_visible()
 
     # The first step of the SOP checklist, done with time and name.
     page.goto(operation_url)
     checklist = page.get_by_role("region", name=ui.exact("SOP checklist"))
-    checklist.get_by_role("button", name=ui.exact("Done")).first.click()
-    page.wait_for_url(re.compile(rf"/fieldops/{UUID}/"))
-    assert page.get_by_text(ui.t("Step done.")).is_visible()
-    checklist = page.get_by_role("region", name=ui.exact("SOP checklist"))
-    assert checklist.locator(".badge-ok").count() == 1
+    ui.follow(
+        checklist.get_by_role("button", name=ui.exact("Done")).first,
+        re.compile(rf"/fieldops/{UUID}/"),
+    )
+    expect(page.get_by_text(ui.t("Step done."))).to_be_visible()
+    expect(checklist.locator(".badge-ok")).to_have_count(1)
 
     # Closed from the same page; the debrief is what remains to do.
-    ui.button("Close the operation").click()
-    page.wait_for_url(operation_url)
-    assert page.get_by_text(ui.t("Closed"), exact=True).first.is_visible()
-    assert ui.link("Debrief").first.is_visible()
+    ui.follow(ui.button("Close the operation"), operation_url)
+    expect(page.get_by_text(ui.t("Closed"), exact=True).first).to_be_visible()
+    expect(ui.link("Debrief").first).to_be_visible()

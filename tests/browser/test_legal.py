@@ -11,6 +11,7 @@ import re
 from zoneinfo import ZoneInfo
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.ui import Ui
 
@@ -55,17 +56,16 @@ def test_record_an_fir_and_an_adjourned_hearing_then_find_the_next_date(page, va
     add_hearing = page.locator("form").filter(has=ui.heading("Add a hearing"))
     add_hearing.get_by_label(ui.exact("Date")).fill(heard_on.isoformat())
     add_hearing.get_by_label(ui.exact("Court")).fill("Sessions Court, Berhampore")
-    add_hearing.get_by_role("button", name=ui.exact("Save")).click()
-    page.wait_for_url(proceeding_url)
+    ui.follow(add_hearing.get_by_role("button", name=ui.exact("Save")), proceeding_url)
     ui.link("Record outcome").click()
     page.get_by_label(ui.exact("Outcome")).select_option(label=ui.t("Adjourned"))
     page.get_by_label(ui.exact("Adjournment reason")).select_option(label=ui.t("No police escort"))
     page.get_by_label(ui.exact("Next date")).fill(next_on.isoformat())
     ui.button("Save").click()
-    page.wait_for_url(proceeding_url)
+    page.wait_for_url(proceeding_url)  # from the outcome form's address
     hearings = page.get_by_role("region", name=ui.exact("Hearings"))
-    assert hearings.get_by_text(ui.t("No police escort")).count() == 1
-    assert hearings.get_by_text(ui.t("Scheduled"), exact=True).count() == 1  # the next date
+    expect(hearings.get_by_text(ui.t("No police escort"))).to_have_count(1)
+    expect(hearings.get_by_text(ui.t("Scheduled"), exact=True)).to_have_count(1)  # next date
 
     # The next date in the calendar: next month, reached from the keyboard.
     ui.navigate("Legal")
@@ -74,18 +74,22 @@ def test_record_an_fir_and_an_adjourned_hearing_then_find_the_next_date(page, va
     following.focus()
     page.keyboard.press("Enter")
     page.wait_for_url(re.compile(rf"month={next_month:%Y-%m}"))
-    assert page.evaluate("document.activeElement.id") == "month-next"
+    expect(page.locator("#month-next")).to_be_focused()
     # One table, laid out by the screen: a grid under weekday names on a desktop; on a phone an
     # agenda, each day with hearings under its full date and no weekday row.
     calendar = page.locator("table.month-grid")
-    assert calendar.locator("thead").is_visible() is not variant.phone
-    assert calendar.locator("td.busy .day-number").first.is_visible() is not variant.phone
+    mine = page.get_by_role("link", name=label, exact=True)
+    expect(mine).to_have_count(1)  # the month swapped in (htmx) holds her hearing
+    shown_on_desktop = [calendar.locator("thead"), calendar.locator("td.busy .day-number").first]
+    for element in shown_on_desktop:
+        if variant.phone:
+            expect(element).to_be_hidden()
+        else:
+            expect(element).to_be_visible()
     # The full date is read out on both; it is shown (wider than a screen-reader-only pixel)
     # on the phone only.
     full_date = calendar.locator("td.busy .day-full").first.bounding_box()
     assert full_date is not None and (full_date["width"] > 1) is variant.phone
-    mine = page.get_by_role("link", name=label, exact=True)
-    assert mine.count() == 1
     mine.click()
     page.wait_for_url(proceeding_url)
 
@@ -144,7 +148,7 @@ def test_outcomes_by_court_for_one_year_and_the_appeals_file(page, variant):
     ui.button("Show").click()
     page.wait_for_url(re.compile(rf"by=court&year={year}"))
     lead = ui.t("Criminal cases whose FIR was registered in %(year)s.") % {"year": year}
-    assert page.get_by_text(lead).is_visible()
+    expect(page.get_by_text(lead)).to_be_visible()
     # Courts now, not states: a phone shows each row as a card, so count the rows.
     assert cases.locator("tbody tr").count() >= 1
     assert nothing not in cases.locator("tbody").inner_text()

@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.ui import Ui
 
@@ -69,11 +70,11 @@ def _confirm_from_the_queue(ui: Ui, own_name: str, other_org: str, *, search: bo
         # By our own record's name (a POST: the name never travels in the URL).
         finder = page.get_by_role("search", name=ui.t("Find your record in the queue"))
         finder.get_by_label(ui.exact("Your record's name, phone or case reference")).fill(own_name)
-        finder.get_by_role("button", name=ui.t("Find")).click()
-        page.wait_for_load_state()
+        # The results come back at the queue's own address: wait for that page.
+        ui.follow(finder.get_by_role("button", name=ui.t("Find")))
     row = page.get_by_role("row").filter(has_text=own_name).filter(has_text=other_org)
     # Our own side is named in the row, the other only by organisation.
-    assert row.get_by_role("link", name=own_name, exact=True).is_visible()
+    expect(row.get_by_role("link", name=own_name, exact=True)).to_be_visible()
     row.get_by_role("link", name=ui.t("Review")).click()
     page.wait_for_url(PAIR_URL)
     pair_url = page.url
@@ -82,18 +83,16 @@ def _confirm_from_the_queue(ui: Ui, own_name: str, other_org: str, *, search: bo
         # (the values beside it are names, in whatever script they were written).
         found = page.locator("table.data tbody tr td:last-child").all_inner_texts()
         assert found and not [t for t in found if re.search("[A-Za-z]", t)], found
-    ui.button("Same person: request a link").click()
-    page.wait_for_url(pair_url)
-    assert page.get_by_text(ui.t("Your confirmation is recorded.")).is_visible()
+    ui.follow(ui.button("Same person: request a link"), pair_url)  # the pair's own address
+    expect(page.get_by_text(ui.t("Your confirmation is recorded."))).to_be_visible()
 
 
 def _linked_with(ui: Ui, org: str) -> None:
     """The person page (its matching panel, loaded after the page) says she is linked."""
     status = ui.page.locator("#match-status")
-    linked = status.get_by_text(ui.t("Linked with %(org)s") % {"org": org})
-    linked.wait_for()
+    expect(status.get_by_text(ui.t("Linked with %(org)s") % {"org": org})).to_be_visible()
     possible = ui.t("Possible match with a record held by %(org)s") % {"org": org}
-    assert status.get_by_text(possible).count() == 0
+    expect(status.get_by_text(possible)).to_have_count(0)
 
 
 def test_a_match_is_reviewed_and_linked_from_both_sides(page, variant):
@@ -134,7 +133,7 @@ def test_a_match_is_reviewed_and_linked_from_both_sides(page, variant):
     page.context.clear_cookies(name="sessionid")
     ui.sign_in(m.holder)
     _confirm_from_the_queue(ui, m.holder_person, m.registrar_org, search=True)
-    assert page.get_by_text(ui.t("Linked"), exact=True).first.is_visible()
+    expect(page.get_by_text(ui.t("Linked"), exact=True).first).to_be_visible()
     page.get_by_role("link", name=m.holder_person, exact=True).click()
     page.wait_for_url(re.compile(r"/registry/persons/[0-9a-f-]{36}/$"))
     _linked_with(ui, m.registrar_org)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.ui import Ui
 
@@ -17,7 +18,7 @@ def test_sign_in_lands_on_the_home_page_in_the_chosen_language(page, variant):
     assert page.locator("html").get_attribute("lang") == variant.language
     nav = page.get_by_role("navigation", name=ui.t("Main"))
     ui.open_menu()
-    assert nav.get_by_role("link", name=ui.t("Cases"), exact=True).is_visible()
+    expect(nav.get_by_role("link", name=ui.t("Cases"), exact=True)).to_be_visible()
 
 
 def test_every_navigation_link_is_reachable_and_the_closed_menu_is_small(page, variant):
@@ -30,21 +31,21 @@ def test_every_navigation_link_is_reachable_and_the_closed_menu_is_small(page, v
     if variant.phone:
         # Closed, the header is one row: brand and the Menu button (it used to take 220 px).
         assert ui.header_height() < 80
-        assert toggle.get_attribute("aria-expanded") == "false"
-        assert not links.first.is_visible()
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(links.first).to_be_hidden()
         toggle.focus()
         page.keyboard.press("Enter")
-        assert toggle.get_attribute("aria-expanded") == "true"
+        expect(toggle).to_have_attribute("aria-expanded", "true")
     else:
-        assert not toggle.is_visible()
+        expect(toggle).to_be_hidden()
     for index in range(len(hrefs)):
         link = links.nth(index)
         link.scroll_into_view_if_needed()
-        assert link.is_visible(), hrefs[index]
+        expect(link, hrefs[index]).to_be_visible()
     if variant.phone:
         page.keyboard.press("Escape")
-        assert toggle.get_attribute("aria-expanded") == "false"
-        assert page.evaluate("document.activeElement.className") == "menu-toggle"
+        expect(toggle).to_have_attribute("aria-expanded", "false")
+        expect(toggle).to_be_focused()
     # A link from the menu leads where it says.
     ui.navigate("Shelter beds")
     assert re.search(r"/shelters/$", page.url)
@@ -64,7 +65,7 @@ def test_without_javascript_the_phone_menu_stays_open(chromium, live_setu, probl
     page.on("response", problems.response)
     ui = Ui(page, variant)
     ui.sign_in("mumbai-ngo.caseworker")
-    assert not page.get_by_role("button", name=ui.t("Menu")).is_visible()
+    expect(page.get_by_role("button", name=ui.t("Menu"))).to_be_hidden()
     links = page.locator("nav.mainnav a")
     assert links.count() >= 5
     for index in range(links.count()):

@@ -5,6 +5,7 @@ say only "fewer than 5" folded into one line. Before this layout /shelters/netwo
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.ui import Ui
 
@@ -21,7 +22,7 @@ def test_overview_shows_charts_first_and_folds_the_suppressed_rows(page, variant
     page.goto(path)
     first_chart = page.locator("svg.chart").first
     first_table = page.locator("table.data").first
-    assert first_chart.is_visible()
+    expect(first_chart).to_be_visible()
     assert first_chart.bounding_box()["y"] < first_table.bounding_box()["y"]
 
     folded = page.locator("details.suppressed")

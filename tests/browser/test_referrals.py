@@ -15,6 +15,7 @@ import re
 
 import pytest
 from django.utils import translation
+from playwright.sync_api import expect
 
 from setu.consent.models import ConsentScope
 from setu.referrals.models import Urgency
@@ -60,7 +61,7 @@ def test_send_a_referral_within_her_consent_and_the_service_sees_it(page, varian
     ui.navigate("Cases")
     search = page.get_by_role("search")
     search.get_by_label(ui.exact("Case reference")).fill(pick.case_reference)
-    search.get_by_role("button", name=ui.t("Find")).click()
+    ui.follow(search.get_by_role("button", name=ui.t("Find")))
     page.get_by_role("link", name=pick.case_reference, exact=True).first.click()
     page.wait_for_url(re.compile(r"/registry/cases/[0-9a-f-]{36}/$"))
     ui.link("Refer to a service").click()
@@ -86,12 +87,11 @@ def test_send_a_referral_within_her_consent_and_the_service_sees_it(page, varian
     for scope in [*pick.scopes, pick.refused_scope]:
         sharing.get_by_label(_whole(_label(ConsentScope(scope), lang))).check()
     send = ui.button("Send referral")
-    send.click()
-    page.wait_for_load_state()
+    ui.follow(send)  # refused, the form answers at its own address: wait for that answer
 
     # One scope too many: nothing is sent, the form says why and keeps what she chose.
     assert re.search(r"/referrals/new/[0-9a-f-]{36}/", page.url)
-    assert page.get_by_role("alert").filter(has_text=ui.t(REFUSED)).is_visible()
+    expect(page.get_by_role("alert").filter(has_text=ui.t(REFUSED))).to_be_visible()
     assert page.get_by_label(ui.exact("Person")).locator("option:checked").inner_text() == (
         pick.person
     )
@@ -100,13 +100,13 @@ def test_send_a_referral_within_her_consent_and_the_service_sees_it(page, varian
     refused.uncheck()
     send.click()
     page.wait_for_url(re.compile(r"/referrals/[0-9a-f-]{36}/$"))
-    assert page.get_by_text(ui.t("The referral was sent.")).is_visible()
+    expect(page.get_by_text(ui.t("The referral was sent."))).to_be_visible()
     referral_id = re.search(r"/referrals/([0-9a-f-]{36})/$", page.url).group(1)
     urgent = _label(Urgency.URGENT, lang)
 
     # Her sent list: whom it is about, from which case, how urgent.
     ui.navigate("Referrals")
-    ui.link("Sent").click()
+    ui.follow(ui.link("Sent"))
     row = page.locator("table.data tbody tr").filter(
         has=page.locator(f'a[href$="/referrals/{referral_id}/"]')
     )

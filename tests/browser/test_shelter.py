@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.browser.demo_picks import ShelterReferral, shelter_referrals
 from tests.browser.ui import Ui
@@ -45,8 +46,7 @@ def test_hold_a_bed_for_a_referral_and_the_shelter_admits_her(page, variant, ref
     check_first = page.get_by_role("row").filter(has_text=ui.t("Check first"))
     if pick.warned:
         # A bed whose kind does not fit her (sex or age) says so before anything is held.
-        check_first.first.wait_for()
-        assert check_first.first.get_by_text(person).is_visible()
+        expect(check_first.first.get_by_text(person)).to_be_visible()
         assert check_first.first.get_by_role("button", name=ui.t("Hold anyway")).count() == 1
     else:
         assert check_first.count() == 0
@@ -67,6 +67,6 @@ def test_hold_a_bed_for_a_referral_and_the_shelter_admits_her(page, variant, ref
     # The demo may already have her in a bed from an earlier stay: one more row after this.
     before = named_as_staying()
     page.goto(hold_url)
-    ui.button("She has arrived: confirm admission").click()
-    page.wait_for_load_state()
+    # Its answer first: leaving for the list at once could cancel the confirmation in flight.
+    ui.follow(ui.button("She has arrived: confirm admission"))
     assert named_as_staying() == before + 1

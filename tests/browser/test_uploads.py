@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pytest
 from PIL import Image
+from playwright.sync_api import expect
 
 from setu.registry.tests.uploadfiles import gps_of, photo
 from tests.browser.ui import Ui
@@ -47,7 +48,7 @@ def test_a_photo_is_uploaded_listed_and_downloaded_without_its_location(
     page.get_by_label(ui.exact("What it is (optional)")).fill(caption)
     ui.button("Upload").click()
     page.wait_for_url(person_url)
-    assert page.get_by_text(ui.t("File uploaded.")).is_visible()
+    expect(page.get_by_text(ui.t("File uploaded."))).to_be_visible()
 
     # Listed on her record, by kind and day (the file's own name is not kept anywhere).
     entry = files.get_by_role("listitem").filter(has_text=caption)

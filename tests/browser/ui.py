@@ -16,6 +16,7 @@ from tests.browser.server import DEMO_PASSWORD
 # Session cookies of accounts already signed in during this run. Checking an Argon2 password
 # takes the server a good part of a second; journeys other than signing in reuse a session.
 _SESSIONS: dict[str, list[dict[str, Any]]] = {}
+HOME = re.compile(r"^https?://[^/]+/$")
 
 
 class Ui:
@@ -61,9 +62,19 @@ class Ui:
         # "Username or email"); its name is the form's contract.
         self.page.locator("input[name=login]").fill(username)
         self.page.get_by_label(self.exact("Password")).fill(password)
-        self.button("Sign in").click()
-        self.page.wait_for_url(re.compile(r"/$"))
+        # The home page by its whole address: "/$" alone matches the login page too, and
+        # waiting for it returned before the session cookie had arrived.
+        with self.page.expect_navigation(url=HOME):
+            self.button("Sign in").click()
         _SESSIONS[username] = [c for c in context.cookies() if c["name"] != "django_language"]
+
+    def follow(self, target: Any, url: str | re.Pattern[str] | None = None) -> None:
+        """Click what loads a page (a link, a form's button) and wait until that page, at
+        ``url`` if given, has loaded. Reading right after a click can still read the page
+        before it, and waiting for the URL does not wait when a form answers at its own
+        address (``wait_for_url`` returns at once when the address already matches)."""
+        with self.page.expect_navigation(url=url):
+            target.click()
 
     def open_menu(self) -> None:
         """On a phone, open the folded navigation (a no-op where it is always shown)."""
@@ -75,8 +86,7 @@ class Ui:
         """Follow a link of the main navigation, as a person would on this screen."""
         self.open_menu()
         nav = self.page.get_by_role("navigation", name=self.t("Main"))
-        nav.get_by_role("link", name=re.compile(rf"^{re.escape(self.t(message))}")).click()
-        self.page.wait_for_load_state()
+        self.follow(nav.get_by_role("link", name=re.compile(rf"^{re.escape(self.t(message))}")))
 
     def header_height(self) -> float:
         return self.page.locator("header.topbar").bounding_box()["height"]
