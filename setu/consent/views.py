@@ -110,6 +110,9 @@ def case_share(request: HttpRequest, case_id: UUID) -> HttpResponse:
     }
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
+        # Kept before the send step: a refusal that names a field removes it from cleaned_data,
+        # and the preview beside the error still needs it.
+        organisation, scopes = data["organisation"], data["scopes"]
         if request.POST.get("step") == "send":
             data["recipients"] = [u for u in people if str(u.pk) in data["recipients"]]
             try:
@@ -123,7 +126,7 @@ def case_share(request: HttpRequest, case_id: UUID) -> HttpResponse:
                 messages.success(request, _("Case shared."))
                 return redirect(back)
         consent, rows = selectors.case_share_preview(
-            actor=actor, case=case, organisation=data["organisation"], scopes=data["scopes"]
+            actor=actor, case=case, organisation=organisation, scopes=scopes
         )
         context.update(previewed=True, preview_consent=consent, preview=rows)
     return render(request, "consent/case_share.html", context)

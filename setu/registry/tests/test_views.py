@@ -226,6 +226,24 @@ def test_share_without_covering_consent_explains_and_audits(personas, lead_clien
     assert personas.case.shares.count() == 1
 
 
+def test_sharing_again_with_the_same_organisation_is_a_form_error(personas, lead_client):
+    """The send step's refusal names the organisation field, which Django then drops from the
+    cleaned data: the preview beside the error still knows the organisation (it was a 500)."""
+    existing = personas.case.shares.get()
+    response = lead_client.post(
+        reverse("consent:case-share", args=[personas.case.pk]),
+        {
+            "organisation": str(existing.organisation_id),
+            "scopes": ["contact"],
+            "reason": "x",
+            "step": "send",
+        },
+    )
+    html = response.content.decode()
+    assert response.status_code == 200 and "already shared with this organisation" in html
+    assert personas.case.shares.count() == 1
+
+
 def test_withdrawing_consent_in_the_ui_ends_the_share(personas):
     share = personas.case.shares.get()
     _client(personas, "counsellor").post(
