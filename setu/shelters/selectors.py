@@ -347,7 +347,10 @@ def referral_beds(*, actor: Actor, referral: Any) -> ReferralBeds | None:
         holds=holds,
         active=active,
         free=free,
-        can_hold=active is None and policy.can(actor, Action.HOLD_BED, referral),
+        # A run-out hold the sweep has not ended yet may still be admitted on or replaced:
+        # holding a bed first ends the run-out holds (``services.bed_hold_create``).
+        can_hold=(active is None or not active.is_live)
+        and policy.can(actor, Action.HOLD_BED, referral),
         can_admit=active is not None and policy.can(actor, Action.EDIT, active.bed_group),
         can_release=active is not None and policy.can(actor, Action.EDIT, active),
     )

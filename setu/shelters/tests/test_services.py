@@ -257,6 +257,24 @@ def test_an_expired_hold_counts_as_free_and_is_released_once(personas, shelter, 
     assert _audit_events(hold) == ["expire", "hold"]
 
 
+def test_a_run_out_hold_not_yet_swept_can_be_replaced_from_the_referral(personas, shelter, group):
+    """The referral page offers what the list of holdable referrals and the service accept:
+    once a hold has run out, even before the sweep ends it, a bed can be held again."""
+    referral = _referral(personas, shelter)
+    lead = personas["lead"]
+    hold = services.bed_hold_create(actor=lead, referral=referral, bed_group=group)
+    beds = selectors.referral_beds(actor=lead, referral=referral)
+    assert beds.active == hold and not beds.can_hold
+    assert referral.pk not in {r.pk for r in selectors.holdable_referral_list(actor=lead)}
+    BedHold.objects.filter(pk=hold.pk).update(expires_at=timezone.now() - datetime.timedelta(1))
+    beds = selectors.referral_beds(actor=lead, referral=referral)
+    assert beds.active == hold and beds.can_hold and beds.can_release
+    assert referral.pk in {r.pk for r in selectors.holdable_referral_list(actor=lead)}
+    again = services.bed_hold_create(actor=lead, referral=referral, bed_group=group)
+    hold.refresh_from_db()
+    assert hold.status == HoldStatus.EXPIRED and again.status == HoldStatus.ACTIVE
+
+
 def test_the_sweep_releases_expired_holds_and_holds_of_declined_referrals(personas, shelter, group):
     lead = personas["lead"]
     late = services.bed_hold_create(
