@@ -49,12 +49,26 @@ def _module(nodeid: str) -> str:
     return nodeid.split("::", 1)[0]
 
 
+def _transactional(item: pytest.Item) -> bool:
+    """A test that empties the tables when it ends (pytest-django flushes after a transactional
+    test), reference data from the migrations included: the districts, for one."""
+    marker = item.get_closest_marker("django_db")
+    fixtures = getattr(item, "fixturenames", ())
+    return bool(
+        (marker and (marker.kwargs.get("transaction") or marker.kwargs.get("reset_sequences")))
+        or "transactional_db" in fixtures
+        or "live_server" in fixtures
+    )
+
+
 @pytest.hookimpl(trylast=True)
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The ``SLOW_FIRST`` modules first (after pytest-django's own ordering, which would move
-    them back); the rest keep their order. Only when a test runs changes, not what it checks."""
+    them back), but transactional tests still after all others, as pytest-django orders them:
+    a worker that ran one first would run the rest on tables without the migrations' data.
+    The rest keep their order. Only when a test runs changes, not what it checks."""
     rank = {path: i for i, path in enumerate(SLOW_FIRST)}
-    items.sort(key=lambda item: rank.get(_module(item.nodeid), len(rank)))
+    items.sort(key=lambda item: (_transactional(item), rank.get(_module(item.nodeid), len(rank))))
 
 
 @pytest.hookimpl(optionalhook=True)
