@@ -420,6 +420,22 @@ def compare_birth(a: BirthDesc | None, b: BirthDesc | None) -> int:
     return 1
 
 
+def code_slip(a: str, b: str) -> bool:
+    """Two district codes outside the gazetteer written in digits (postcodes, PIN codes)
+    that differ by one slip of a hand copying a number: one digit, or two neighbouring
+    digits swapped (as ``one_typo_apart`` for dates). Such a code is the other one miscopied
+    or a neighbouring area's; which, the learned weight of the level says."""
+    if len(a) != len(b) or a == b or not (a.startswith("~") and b.startswith("~")):
+        return False
+    if not (a[1:].isdigit() and b[1:].isdigit()):
+        return False
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
+    if len(diff) == 1:
+        return True
+    i, j = diff if len(diff) == 2 else (0, 0)
+    return j == i + 1 and a[i] == b[j] and a[j] == b[i]
+
+
 @lru_cache(maxsize=100_000)
 def compare_place(a: PlaceDesc | None, b: PlaceDesc | None) -> int:
     if a is None or b is None:
@@ -427,7 +443,7 @@ def compare_place(a: PlaceDesc | None, b: PlaceDesc | None) -> int:
     if a.district and b.district:
         if a.district == b.district:
             return 5
-        if b.district in related_districts(a.district):
+        if b.district in related_districts(a.district) or code_slip(a.district, b.district):
             return 4
     if a.state and b.state:
         if a.state.startswith("~") != b.state.startswith("~"):

@@ -112,7 +112,8 @@ class MatchConfig:
     # Learn m and u from the records being linked (dedupe/link/dedupe_spark; _learn.py):
     # u from up to u_sample_pairs random pairs, m by EM over the candidate pairs, both
     # held near the values in ``mu`` by Dirichlet priors worth u_pseudo_pairs and
-    # m_pseudo_pairs pairs, and no m below m_floor_ratio of its configured value.
+    # m_pseudo_pairs pairs, and no disagreement level's m (m below u as configured) below
+    # m_floor_ratio of its configured value.
     # explain() and MatchIndex score without a data set around them and keep ``mu``.
     learn_weights: bool = True
     u_sample_pairs: int = 50_000

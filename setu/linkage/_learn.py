@@ -220,7 +220,15 @@ def learn_m(
     for c, name in enumerate(FIELDS):
         prior = tuple(mu[0] for mu in cfg.mu[name])
         shares = _dirichlet(weighted[c], prior, cfg.m_pseudo_pairs)
-        floor = [cfg.m_floor_ratio * p / sum(prior[1:]) for p in prior[1:]]
+        # Floors only where the configured m is below u: a disagreement whose m EM drives
+        # to nothing would keep such a pair from ever matching. An agreement level needs
+        # none (learn_bounds keep its weight), and a floor there holds m that the data does
+        # not show (in a register of full dates, a third of m on years and ages).
+        u = tuple(mu[1] for mu in cfg.mu[name])
+        floor = [
+            cfg.m_floor_ratio * p / sum(prior[1:]) if p < uu else 0.0
+            for p, uu in zip(prior[1:], u[1:], strict=True)
+        ]
         out[name] = (1.0, *_with_floor(shares, floor))
     return out
 
@@ -298,7 +306,14 @@ def bounded(
                 lift = max(lift, clamped - configured[name][lv])
         out[name] = tuple(levels)
     learned = cfg.with_mu(out)
-    return replace(learned, household_cap=cfg.household_cap + lift) if lift > 0 else learned
+    if lift <= 0:
+        return learned
+    # The slack, too, is counted in those bits.
+    return replace(
+        learned,
+        household_cap=cfg.household_cap + lift,
+        household_slack=cfg.household_slack + lift,
+    )
 
 
 def learn_weights(
