@@ -311,7 +311,7 @@ def test_states_outside_the_gazetteer_are_compared_as_text() -> None:
     from setu.linkage._compare import compare_place
 
     nsw = features(PersonRecord("a", district="2233", state="nsw")).place
-    nsw2 = features(PersonRecord("b", district="2234", state="NSW")).place
+    nsw2 = features(PersonRecord("b", district="2250", state="NSW")).place
     vic = features(PersonRecord("c", district="3000", state="vic")).place
     wb = features(PersonRecord("d", district="Murshidabad", state="West Bengal")).place
     odd = features(PersonRecord("e", district="Somewhere", state="Bengall")).place
@@ -320,3 +320,58 @@ def test_states_outside_the_gazetteer_are_compared_as_text() -> None:
     # One state resolved and one not: perhaps a misspelling of it, so unknown. ("W Bengall"
     # resolves since the one-letter compass points: _places.py.)
     assert compare_place(wb, odd) == 0
+
+
+def test_postcodes_one_slip_apart_agree_at_the_related_district_level() -> None:
+    from setu.linkage._compare import code_slip, compare_place
+
+    def place(district: str, state: str = "nsw") -> object:
+        return features(PersonRecord("x", district=district, state=state)).place
+
+    related = LEVELS["place"].index("related_district")
+    assert compare_place(place("2233"), place("2234")) == related  # one digit
+    assert compare_place(place("4217"), place("4127")) == related  # neighbours swapped
+    assert compare_place(place("4217"), place("4172")) == LEVELS["place"].index("same_state")
+    assert compare_place(place("2233"), place("2250")) == LEVELS["place"].index("same_state")
+    assert compare_place(place("2233"), place("22334")) == LEVELS["place"].index("same_state")
+    assert compare_place(place("2233"), place("2233")) == LEVELS["place"].index("same_district")
+    # Only codes in digits outside the gazetteer: names are compared by their sound.
+    assert not code_slip("~2233", "~2233")
+    assert not code_slip("~kanpur", "~kanpor")
+    assert not code_slip("~2233", "2234")
+
+
+def test_the_household_slack_is_lifted_with_the_cap() -> None:
+    room = dict.fromkeys(("family_name", "father_name", "mother_name", "village", "phone"), 0.0)
+    room["village"] = 2.0
+    sound_v = LEVELS["village"].index("sound")
+    mu = {f: tuple(CFG.mu[f]) for f in FIELDS}
+    mu["village"] = tuple(
+        (m, u / 256 if lv == sound_v else u) for lv, (m, u) in enumerate(mu["village"])
+    )
+    learned = bounded(CFG, mu, room)
+    assert learned.household_slack == pytest.approx(CFG.household_slack + 2.0)
+    assert bounded(CFG, mu, dict.fromkeys(room, 0.0)).household_slack == CFG.household_slack
+
+
+def test_agreement_levels_that_no_true_pair_reaches_keep_no_floor() -> None:
+    # Full dates everywhere (as in FEBRL): no candidate is a year or an age apart.
+    person = dict(family_name="sound", village="sound", place="same_district")
+    rows = (
+        [_levels(given_name="exact", birth="date", **person)] * 2_000
+        + [_levels(given_name="exact", birth="far", **person)] * 100
+        + [_levels(given_name="different", birth="far", place="same_state")] * 30_000
+    )
+    codes, counts = np.unique(pattern_codes(np.asarray(rows, np.int8)), return_counts=True)
+    random_levels = np.asarray([_levels(given_name="different", birth="far")] * 1_000, np.int8)
+    learned = learn_from_patterns(CFG, codes, counts, random_levels, CFG.prior_log2_odds)
+    m = {lv: learned.mu["birth"][LEVELS["birth"].index(lv)][0] for lv in LEVELS["birth"][1:]}
+    ratio = CFG.m_floor_ratio
+    # Years and ages agree (m above u as configured): their m follows the data, well
+    # below half the configured m, and the full date takes the share the data gives it.
+    for lv in ("consistent", "year"):
+        assert m[lv] < 0.5 * ratio * CFG.mu["birth"][LEVELS["birth"].index(lv)][0]
+    assert m["date"] > 0.8
+    # Disagreements keep their floor.
+    for lv in ("far", "near"):
+        assert m[lv] >= ratio * CFG.mu["birth"][LEVELS["birth"].index(lv)][0] * 0.99
