@@ -137,7 +137,10 @@ def _texts(field: str, level: str, left: str, right: str, fa: Features, fb: Feat
     if field == "place":
         return {
             "same_district": f"Same district {pair}",
-            "related_district": f"Districts that were one district before a split {pair}",
+            "related_district": (
+                f"Districts that were one district before a split, or district codes one "
+                f"typing slip apart {pair}"
+            ),
             "same_state": f"Different districts in the same state {pair}",
             "state_only": f"Same state; the district is recorded on one side only {pair}",
             "other_state": f"Different states {pair}",
