@@ -522,10 +522,12 @@ def _simple_name(p: PreparedName) -> bool:
     two such names ``compare_prepared_names`` reduces to the steps ``prepared_name_levels``
     takes over arrays (the key-set tests become tests of single keys, and the test of
     every given word's sound against the other's is the one-word test before it). A name
-    whose family name was split off its given names is also read as written, which only
-    the scalar comparator does."""
+    whose family name was split off its given names is also read as written, and a name
+    written in Tamil script is compared without voicing, which only the scalar comparator
+    does."""
     return (
         p.unsplit is None
+        and not p.tamil
         and len(p.given) <= 1
         and len(p.family) <= 1
         and _one_alias(p)

@@ -15,7 +15,7 @@ from rapidfuzz.distance import OSA, JaroWinkler
 
 from ._features import BirthDesc, Features, NameDesc, PlaceDesc
 from ._places import related_districts
-from ._text import phonetic_key, strip_vowels
+from ._text import phonetic_key, strip_vowels, unvoiced_key
 
 # Level names per field, index = level. Order matters: higher = stronger agreement.
 LEVELS: dict[str, tuple[str, ...]] = {
@@ -74,6 +74,7 @@ class PreparedName:
     names and ~150,000 distinct names, so this moves most string work out of the pairs."""
 
     __slots__ = (
+        "_desc",
         "alias",
         "alias_w",
         "family",
@@ -91,30 +92,51 @@ class PreparedName:
         "sfk",
         "sg",
         "sgk",
+        "tamil",
         "unsplit",
+        "unvoiced",
         "words_w",
     )  # fmt: skip
 
-    def __init__(self, d: NameDesc) -> None:
+    def __init__(self, d: NameDesc, unvoiced: bool = False) -> None:
         # The record as written, when its family name was split off the given names.
-        self.unsplit = PreparedName(d.unsplit()) if d.split else None
+        self.unsplit = PreparedName(d.unsplit(), unvoiced) if d.split else None
+        self.tamil = d.tamil
+        self.unvoiced: PreparedName | None = self if unvoiced else None
         self.given, self.family, self.alias = d.given, d.family, d.alias
         self.ja, self.jf = "".join(d.given), "".join(d.family)
         self.sg, self.sf = " ".join(d.given), " ".join(d.family)
-        self.kg = "".join(d.gkeys)
-        self.jfk = "".join(d.fkeys)
+        sound = _unvoiced_sound if unvoiced else _sound
+        gkeys, fkeys, akeys = d.gkeys, d.fkeys, d.akeys
+        if unvoiced:
+            gkeys, fkeys, akeys = (tuple(map(unvoiced_key, k)) for k in (gkeys, fkeys, akeys))
+        self.kg = "".join(gkeys)
+        self.jfk = "".join(fkeys)
         self.kfull = self.kg + self.jfk
-        self.sgk, self.sfk, self.sak = frozenset(d.gkeys), frozenset(d.fkeys), frozenset(d.akeys)
-        self.gsnd = gsnd = tuple(_sound(t) for t in d.given)
-        self.ja_snd = gsnd[0] if len(gsnd) == 1 else _sound(self.ja)
-        self.jf_snd = _sound(self.jf)
+        self.sgk, self.sfk, self.sak = frozenset(gkeys), frozenset(fkeys), frozenset(akeys)
+        self.gsnd = gsnd = tuple(sound(t) for t in d.given)
+        self.ja_snd = gsnd[0] if len(gsnd) == 1 else sound(self.ja)
+        self.jf_snd = sound(self.jf)
         # (word, sound key, skeleton) of the alias words, and of the given and alias words.
-        self.alias_w = alias_w = tuple((t, *_sound(t)) for t in d.alias)
+        self.alias_w = alias_w = tuple((t, *sound(t)) for t in d.alias)
         self.words_w = tuple((t, *k) for t, k in zip(d.given, gsnd, strict=True)) + alias_w
+        self._desc = d
+
+    def without_voicing(self) -> PreparedName:
+        """The name with every sound key unvoiced (``unvoiced_key``), for comparing it with
+        a name written in Tamil script."""
+        if self.unvoiced is None:
+            self.unvoiced = PreparedName(self._desc, unvoiced=True)
+        return self.unvoiced
 
 
 def _sound(word: str) -> tuple[str, str]:
     key = phonetic_key(word)
+    return key, _skeleton(key)
+
+
+def _unvoiced_sound(word: str) -> tuple[str, str]:
+    key = unvoiced_key(phonetic_key(word))
     return key, _skeleton(key)
 
 
@@ -153,6 +175,9 @@ def compare_prepared_names(a: PreparedName, b: PreparedName) -> tuple[int, int]:
     and that reading is taken if its given names agree better: a family name that was not
     recorded is missing, not different.
     """
+    if a.tamil or b.tamil:
+        # Tamil script does not write voicing: compare both names' sounds without it.
+        a, b = a.without_voicing(), b.without_voicing()
     g, f = _compare_read(a, b)
     if f == 1 and (a.unsplit is not None or b.unsplit is not None):
         g2, f2 = _compare_read(a.unsplit or a, b.unsplit or b)

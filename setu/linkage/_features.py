@@ -10,7 +10,15 @@ from functools import lru_cache
 
 from ._places import place_key, place_norm, resolve_district
 from ._records import PersonRecord, parse_partial_date
-from ._text import consonant_key, name_key, phonetic_key, strip_honorifics, to_latin, tokens
+from ._text import (
+    consonant_key,
+    name_key,
+    phonetic_key,
+    strip_honorifics,
+    to_latin,
+    tokens,
+    written_in_tamil,
+)
 
 _FAMILY_KEEP = frozenset({"shaikh"})
 _DIGITS = re.compile(r"\D+")
@@ -29,6 +37,9 @@ class NameDesc:
     # column, which may be a surname ("Puja Das") or a second given name ("Mohammad
     # Rafiq"). The comparators also read the record as written (``unsplit``).
     split: bool = False
+    # Some of the name was written in Tamil script, which does not mark voicing: its
+    # Latin reading may have p for b, k for g, t for d (``_text.unvoiced_key``).
+    tamil: bool = False
 
     @classmethod
     def of(
@@ -37,16 +48,23 @@ class NameDesc:
         family: tuple[str, ...],
         alias: tuple[str, ...],
         split: bool = False,
+        tamil: bool = False,
     ) -> NameDesc:
         def k(toks: tuple[str, ...]) -> tuple[str, ...]:
             return tuple(phonetic_key(t) for t in toks)
 
-        return cls(given, family, alias, k(given), k(family), k(alias), split)
+        return cls(given, family, alias, k(given), k(family), k(alias), split, tamil)
 
     def unsplit(self) -> NameDesc:
         """The name as written when ``split``: every word a given name, no family name."""
         return NameDesc(
-            self.given + self.family, (), self.alias, self.gkeys + self.fkeys, (), self.akeys
+            self.given + self.family,
+            (),
+            self.alias,
+            self.gkeys + self.fkeys,
+            (),
+            self.akeys,
+            tamil=self.tamil,
         )
 
 
@@ -176,7 +194,8 @@ def name_desc(record: PersonRecord) -> NameDesc:
     alias: list[str] = []
     for part in re.split(r"[|;,/]", record.alias):
         alias.extend(strip_honorifics(_name_tokens(part)))
-    return NameDesc.of(given, family, tuple(dict.fromkeys(alias)), split)
+    tamil = any(written_in_tamil(t) for t in (record.given_name, record.family_name, record.alias))
+    return NameDesc.of(given, family, tuple(dict.fromkeys(alias)), split, tamil)
 
 
 @lru_cache(maxsize=200_000)

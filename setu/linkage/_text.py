@@ -345,5 +345,26 @@ def consonant_key(key: str) -> str:
     return strip_vowels(key, "aeiouy").translate(_DEVOICE)
 
 
+_TAMIL_LO, _TAMIL_HI = 0x0B80, 0x0BFF
+
+
+def written_in_tamil(text: str) -> bool:
+    """The text holds Tamil script."""
+    return not text.isascii() and any(_TAMIL_LO <= ord(c) <= _TAMIL_HI for c in text)
+
+
+_UNVOICE = str.maketrans("bdgf", "ptkp")
+
+
+@lru_cache(maxsize=200_000)
+def unvoiced_key(key: str) -> str:
+    """A sound key (``phonetic_key``) with the distinctions Tamil script does not write
+    folded away: voiced and unvoiced stops (one letter, ப, stands for p and b; க for k
+    and g; த for t and d) and f, which Tamil writes with ப. A name written in Tamil
+    script and read back into Latin letters cannot say which it was: கீதா is Geetha,
+    read as *kita*; ஸபிநா is Sabina, read as *sapina*."""
+    return key.translate(_UNVOICE)
+
+
 def name_key(toks: tuple[str, ...]) -> str:
     return "".join(phonetic_key(t) for t in toks)
