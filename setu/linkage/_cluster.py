@@ -114,8 +114,12 @@ def cluster(
             continue
         ci, cj = conflicts.get(ri), conflicts.get(rj)
         if ci and cj:
-            search, other_root = (ci, rj) if len(ci) <= len(cj) else (cj, ri)
-            if any(find(c) == other_root for c in search):
+            root, search, other_root = (ri, ci, rj) if len(ci) <= len(cj) else (rj, cj, ri)
+            # The records searched are replaced by their groups' roots: a record stands
+            # for its group in a conflict, and records conflicting with one group gather
+            # into a few groups as the clustering goes on, so each search is shorter.
+            search = conflicts[root] = {find(c) for c in search}
+            if other_root in search:
                 continue
         if group_score is not None and size > 2:
             carried = not direct or min(len(mi), len(mj)) > 1
