@@ -104,10 +104,6 @@ class Frame:
     tables: list[list[Any]]  # descriptor values per comparator, index = id
     # Per comparator, descriptors prepared for comparison (``_PAIRWISE``), filled as needed.
     prepared: dict[int, list[Any]] = field(default_factory=dict)
-    # Per comparator, the levels ``pair_level_matrix`` worked out for the candidate pairs'
-    # distinct value pairs (``LevelMemo``), which ``RecordPairLevels`` looks up before
-    # comparing: most pairs the clustering asks about share their values with a candidate.
-    compared: dict[int, LevelMemo] = field(default_factory=dict)
 
     def prepared_table(self, c: int, prepare: Callable[[Any], Any], ids: Any) -> list[Any]:
         """Comparator ``c``'s table with at least the descriptors ``ids`` prepared."""
@@ -839,13 +835,6 @@ class RecordPairLevels:
         self._bases = [len(t) for t in frame.tables]
         self._memo_size = memo_size
         self._memos: list[dict[int, Any]] = [{} for _ in _COMPARATORS]
-        # The candidate pairs' levels (``Frame.compared``): codes of (smaller, larger)
-        # value id, as ``_pair_levels`` makes them; the comparators are symmetric.
-        self._compared = {
-            c: (m.codes, m.levels, len(m.codes), len(frame.tables[c]) + 1)
-            for c, m in frame.compared.items()
-            if c in _SCALAR
-        }
         self._sex_empty = [not v for v in frame.tables[1]]
         self._phone_empty = [not v for v in frame.tables[7]]
         # Each asked-about record's descriptor ids as Python ints, taken out of the
@@ -858,15 +847,6 @@ class RecordPairLevels:
         memo = self._memos[c]
         if len(memo) >= self._memo_size:
             memo.clear()
-        compared = self._compared.get(c)
-        if compared is not None:
-            codes, levels, size, base = compared
-            code = p * base + q if p <= q else q * base + p
-            k = int(codes.searchsorted(code))
-            if k < size and codes[k] == code:
-                row = levels[k].tolist()
-                level = memo[p * self._bases[c] + q] = tuple(row) if c == 0 else row[0]
-                return level
         compare, prepare = _SCALAR[c]
         if prepare is None:
             table = self._frame.tables[c]
@@ -1017,19 +997,12 @@ def log2_odds(p: float) -> float:
 
 
 def _chunked_columns(
-    frame: Frame,
-    a: Any,
-    b: Any,
-    fields: Sequence[str],
-    chunk: int,
-    progress: bool = False,
-    memos: dict[int, LevelMemo] | None = None,
+    frame: Frame, a: Any, b: Any, fields: Sequence[str], chunk: int, progress: bool = False
 ) -> Any:
     """Levels (n_pairs, len(fields)) int8 of the pairs a-b, compared in chunks with one
-    set of memos (``memos``, or a fresh set)."""
+    set of memos."""
     np = _np()
-    if memos is None:
-        memos = level_memos()
+    memos = level_memos()
     starts = range(0, len(a), chunk)
     parts = []
     for s in _progress(starts, progress, f"comparing {len(a):,} pairs", len(starts)):
@@ -1038,28 +1011,6 @@ def _chunked_columns(
     if not parts:
         return np.empty((0, len(fields)), dtype=np.int8)
     return np.concatenate(parts)
-
-
-# Distinct value pairs up to which ``pair_level_matrix`` keeps its memos for the clustering
-# (``Frame.compared``): ~9 bytes each, about 30 MB at 100,000 records.
-_KEEP_COMPARED = 20_000_000
-
-
-def _kept_memos(memos: dict[int, LevelMemo]) -> dict[int, tuple[Any, Any]]:
-    """(codes, levels) of the memos that compared anything, as arrays (a forked process
-    sends them back through a pipe)."""
-    return {c: (m.codes, m.levels) for c, m in memos.items() if len(m.codes)}
-
-
-def _keep_compared(frame: Frame, memos: dict[int, tuple[Any, Any]]) -> None:
-    held = sum(len(m.codes) for m in frame.compared.values())
-    for c, (codes, levels) in memos.items():
-        if held + len(codes) > _KEEP_COMPARED:
-            continue
-        memo = LevelMemo(levels.shape[1])
-        memo.codes, memo.levels = codes, levels
-        frame.compared[c] = memo
-        held += len(codes)
 
 
 class _Forked:
@@ -1122,21 +1073,12 @@ def pair_level_matrix(
     forked = None
     mine: Sequence[str] = FIELDS
     if len(a) >= _FORK_MIN and _can_fork():
-
-        def theirs() -> tuple[Any, dict[int, tuple[Any, Any]]]:
-            memos = level_memos()
-            levels = _chunked_columns(frame, a, b, _FORKED_FIELDS, chunk, memos=memos)
-            return levels, _kept_memos(memos)
-
-        forked = _Forked(theirs)
+        forked = _Forked(lambda: _chunked_columns(frame, a, b, _FORKED_FIELDS, chunk))
         mine = _OWN_FIELDS
-    memos = level_memos()
-    own = _chunked_columns(frame, a, b, mine, chunk, progress, memos)
-    _keep_compared(frame, _kept_memos(memos))
+    own = _chunked_columns(frame, a, b, mine, chunk, progress)
     if forked is None:
         return own
-    other, their_memos = forked.result()
-    _keep_compared(frame, their_memos)
+    other = forked.result()
     out = np.empty((len(a), len(FIELDS)), dtype=np.int8)
     for k, f in enumerate(mine):
         out[:, FIELDS.index(f)] = own[:, k]

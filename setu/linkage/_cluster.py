@@ -101,7 +101,14 @@ def cluster(
             ((w, i, j) for w, i, j in edges if w >= low), key=lambda e: (-e[0], e[1], e[2])
         )
     for w, i, j in edges:
-        ri, rj = find(i), find(j)
+        # find() without the call where the record is a root or a root's child (most
+        # records, most of the time): the same root, and find would change nothing.
+        ri = parent[i]
+        if parent[ri] != ri:
+            ri = find(i)
+        rj = parent[j]
+        if parent[rj] != rj:
+            rj = find(j)
         if ri == rj:
             continue
         mi = members.get(ri, [ri])

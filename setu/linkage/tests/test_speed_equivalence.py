@@ -314,30 +314,6 @@ def test_record_pair_levels_equal_compare_on_every_candidate_pair(
         assert levels_of(x, y) == compare(feats[x], feats[y]), (x, y)
 
 
-def test_record_pair_levels_from_the_candidate_pairs_levels_equal_compare(
-    generated_2k: tuple[PersonRecord, ...],
-) -> None:
-    """The group scorer looks up the levels ``pair_level_matrix`` worked out for the
-    candidate pairs' values (``Frame.compared``) before comparing: in either order of the
-    two records, and for pairs that are not candidates, the levels are ``compare``'s."""
-    from setu.linkage._compare import compare
-
-    records = _with_aliases(generated_2k)
-    frame = batch.build_frame(records)
-    a, b = batch.candidate_pairs(frame.feats, MatchConfig())
-    batch.pair_level_matrix(frame, a, b, chunk=4_000)
-    assert set(frame.compared) == {0, 3, 4, 5, 6}
-    rng = random.Random(11)
-    n = len(records)
-    pairs = list(zip(a.tolist(), b.tolist(), strict=True))
-    pairs += [(y, x) for x, y in pairs[::3]]
-    pairs += [(rng.randrange(n), rng.randrange(n)) for _ in range(5_000)]
-    levels_of = batch.RecordPairLevels(frame, memo_size=50)
-    feats = frame.feats
-    for x, y in pairs:
-        assert levels_of(x, y) == compare(feats[x], feats[y]), (x, y)
-
-
 @pytest.mark.parametrize("c", [3, 4, 5])
 def test_parent_and_village_levels_over_arrays_equal_the_scalar_comparators(
     generated_2k: tuple[PersonRecord, ...], c: int
