@@ -101,7 +101,14 @@ def cluster(
             ((w, i, j) for w, i, j in edges if w >= low), key=lambda e: (-e[0], e[1], e[2])
         )
     for w, i, j in edges:
-        ri, rj = find(i), find(j)
+        # find() without the call where the record is a root or a root's child (most
+        # records, most of the time): the same root, and find would change nothing.
+        ri = parent[i]
+        if parent[ri] != ri:
+            ri = find(i)
+        rj = parent[j]
+        if parent[rj] != rj:
+            rj = find(j)
         if ri == rj:
             continue
         mi = members.get(ri, [ri])
@@ -114,8 +121,12 @@ def cluster(
             continue
         ci, cj = conflicts.get(ri), conflicts.get(rj)
         if ci and cj:
-            search, other_root = (ci, rj) if len(ci) <= len(cj) else (cj, ri)
-            if any(find(c) == other_root for c in search):
+            root, search, other_root = (ri, ci, rj) if len(ci) <= len(cj) else (rj, cj, ri)
+            # The records searched are replaced by their groups' roots: a record stands
+            # for its group in a conflict, and records conflicting with one group gather
+            # into a few groups as the clustering goes on, so each search is shorter.
+            search = conflicts[root] = {find(c) for c in search}
+            if other_root in search:
                 continue
         if group_score is not None and size > 2:
             carried = not direct or min(len(mi), len(mj)) > 1
