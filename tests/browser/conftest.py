@@ -57,14 +57,11 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("variant", VARIANTS, ids=str, scope="function")
 
 
-# The modules, longest first (their journeys' time summed over the variants, measured on 8
-# December 2026: registry 113 s, legal 110 s, matching 89 s, referrals 71 s, shelter 50 s under
-# load; the rest 14-44 s). Under `--dist loadfile` a worker takes the next module when it is
-# done with one: the long ones first leave the short ones to even out the end, instead of one
-# worker still walking the match journey while the other has nothing left (the order by
-# number of tests, xdist's own, which scripts/test-browser turns off, counted skipped variants
-# and put the heaviest module near the end: 379 s against 356 s for the longer worker, when
-# replayed with the measured times). A module not named here runs after these.
+# The modules by the time their journeys take, longest first (docs/testing.md). Under
+# `--dist loadfile` a worker takes the next module when it is done with one: the short ones
+# left for last even out the end, instead of one worker walking a long journey while the other
+# has nothing left (xdist's own order, by number of tests, which scripts/test-browser turns
+# off, counts skipped variants and sent the longest near the end). Unnamed modules come after.
 LONGEST_FIRST = [
     "test_registry.py",
     "test_legal.py",
