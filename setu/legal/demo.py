@@ -222,9 +222,12 @@ def load_demo(*, rng: random.Random, now: datetime.datetime) -> dict[str, int]:
             measures.append(
                 ProtectionMeasure(proceeding=p, kind=MeasureKind.VIDEO_TESTIMONY, on=today - 20 * D)
             )
-        hearings.extend(_hearings(p, story, rng, today))
+        # Only this proceeding's own (scanning every hearing so far for each made the demo
+        # load quadratic: 3 million reads of ``hearing.proceeding``).
+        own = _hearings(p, story, rng, today)
+        hearings.extend(own)
         if p.stage not in (Stage.JUDGMENT, Stage.CLOSED) and story != "stale":
-            upcoming = [h.on for h in hearings if h.proceeding is p and h.on >= today]
+            upcoming = [h.on for h in own if h.on >= today]
             p.next_hearing_on = min(upcoming) if upcoming else None
     # Compensation tracks for the claims the entitlements demo opened.
     for claim in CompensationClaim.objects.filter(case_id__in=seen).order_by("created_at", "id"):

@@ -57,6 +57,37 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("variant", VARIANTS, ids=str, scope="function")
 
 
+# The modules by the time their journeys take, longest first (docs/testing.md). Under
+# `--dist loadfile` a worker takes the next module when it is done with one: the short ones
+# left for last even out the end, instead of one worker walking a long journey while the other
+# has nothing left (xdist's own order, by number of tests, which scripts/test-browser turns
+# off, counts skipped variants and sent the longest near the end). Unnamed modules come after.
+LONGEST_FIRST = [
+    "test_registry.py",
+    "test_legal.py",
+    "test_matching.py",
+    "test_referrals.py",
+    "test_shelter.py",
+    "test_navigation.py",
+    "test_security_pages.py",
+    "test_entitlements.py",
+    "test_network_overview.py",
+    "test_audit.py",
+]
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    # This hook sees the whole run's items: only this directory's trade places, among the
+    # places they already hold.
+    here = Path(__file__).parent
+    places = [i for i, item in enumerate(items) if item.path.parent == here]
+    rank = {name: i for i, name in enumerate(LONGEST_FIRST)}
+    # A stable sort: a module's own tests (its variants) keep their order.
+    ordered = sorted((items[i] for i in places), key=lambda it: rank.get(it.path.name, len(rank)))
+    for i, item in zip(places, ordered, strict=True):
+        items[i] = item
+
+
 FAILURES = Path(__file__).resolve().parents[2] / "var" / "browser-failures"
 
 
