@@ -27,10 +27,6 @@ def test_the_db_fixture_reaches_the_database(db, request):
     assert uses_database(request.node)
 
 
-def test_a_transactional_test_reaches_the_database(transactional_db, request):
-    assert uses_database(request.node)
-
-
 @pytest.mark.django_db
 def test_the_django_db_mark_reaches_the_database(request):
     assert uses_database(request.node)
