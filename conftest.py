@@ -17,6 +17,29 @@ from setu.orgs.models import OrganisationType, Role
 pytest_plugins = ["setu.access.tests.as_app_role"]
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        "--database-tests-only",
+        action="store_true",
+        help="Deselect the tests that reach no database (they ran on the other database already).",
+    )
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """``--database-tests-only`` (``scripts/test``'s PostgreSQL run): the tests that reach no
+    database ran in the SQLite run already and would only repeat it (docs/testing.md)."""
+    from tests import database_use
+
+    if not config.getoption("database_tests_only"):
+        return
+    kept, dropped = [], []
+    for item in items:
+        (kept if database_use.uses_database(item) else dropped).append(item)
+    if dropped:
+        config.hook.pytest_deselected(items=dropped)
+        items[:] = kept
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(
     request: pytest.FixtureRequest,
