@@ -59,6 +59,13 @@ def test_random_pairs_that_look_like_one_person_do_not_count_as_strangers() -> N
     assert u[exact] < 2 * CFG.mu["given_name"][exact][1]
 
 
+def _learned_from(rows: list[list[int]]):
+    """The weights EM learns from these candidate pairs, against 1,000 random strangers."""
+    codes, counts = np.unique(pattern_codes(np.asarray(rows, np.int8)), return_counts=True)
+    random_levels = np.asarray([_levels(given_name="different", birth="far")] * 1_000, np.int8)
+    return learn_from_patterns(CFG, codes, counts, random_levels, CFG.prior_log2_odds)
+
+
 def test_em_learns_that_given_names_change_where_the_data_says_so() -> None:
     # Candidates: 3,000 pairs agree on date of birth and household, a third of them with a
     # different given name (as in FEBRL, where names are often replaced); 30,000 strangers.
@@ -68,9 +75,7 @@ def test_em_learns_that_given_names_change_where_the_data_says_so() -> None:
         + [_levels(given_name="different", birth="date", **person)] * 1_000
         + [_levels(given_name="different", birth="far", place="same_state")] * 30_000
     )
-    codes, counts = np.unique(pattern_codes(np.asarray(rows, np.int8)), return_counts=True)
-    random_levels = np.asarray([_levels(given_name="different", birth="far")] * 1_000, np.int8)
-    learned = learn_from_patterns(CFG, codes, counts, random_levels, CFG.prior_log2_odds)
+    learned = _learned_from(rows)
     different = LEVELS["given_name"].index("different")
     before = CFG.weights()["given_name"][different]
     after = learned.weights()["given_name"][different]
@@ -362,9 +367,7 @@ def test_agreement_levels_that_no_true_pair_reaches_keep_no_floor() -> None:
         + [_levels(given_name="exact", birth="far", **person)] * 100
         + [_levels(given_name="different", birth="far", place="same_state")] * 30_000
     )
-    codes, counts = np.unique(pattern_codes(np.asarray(rows, np.int8)), return_counts=True)
-    random_levels = np.asarray([_levels(given_name="different", birth="far")] * 1_000, np.int8)
-    learned = learn_from_patterns(CFG, codes, counts, random_levels, CFG.prior_log2_odds)
+    learned = _learned_from(rows)
     m = {lv: learned.mu["birth"][LEVELS["birth"].index(lv)][0] for lv in LEVELS["birth"][1:]}
     ratio = CFG.m_floor_ratio
     # Years and ages agree (m above u as configured): their m follows the data, well
