@@ -407,14 +407,17 @@ def one_typo_apart(x: int, y: int) -> bool:
 
     The errors of a hand-copied date: 1987 -> 1978, 12 -> 21, a day off by one key.
     """
-    if x == y:
-        return False
-    dx, dy = f"{x:08d}", f"{y:08d}"
-    diff = [i for i in range(8) if dx[i] != dy[i]]
+    return _one_slip(f"{x:08d}", f"{y:08d}")
+
+
+def _one_slip(a: str, b: str) -> bool:
+    """Two different strings of one length that differ in one character, or in two
+    neighbouring characters swapped: a hand's slip copying a number."""
+    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
     if len(diff) == 1:
         return True
     i, j = diff if len(diff) == 2 else (0, 0)
-    return j == i + 1 and dx[i] == dy[j] and dx[j] == dy[i]
+    return j == i + 1 and a[i] == b[j] and a[j] == b[i]
 
 
 @lru_cache(maxsize=200_000)
@@ -452,13 +455,7 @@ def code_slip(a: str, b: str) -> bool:
     or a neighbouring area's; which, the learned weight of the level says."""
     if len(a) != len(b) or a == b or not (a.startswith("~") and b.startswith("~")):
         return False
-    if not (a[1:].isdigit() and b[1:].isdigit()):
-        return False
-    diff = [i for i, (x, y) in enumerate(zip(a, b, strict=True)) if x != y]
-    if len(diff) == 1:
-        return True
-    i, j = diff if len(diff) == 2 else (0, 0)
-    return j == i + 1 and a[i] == b[j] and a[j] == b[i]
+    return a[1:].isdigit() and b[1:].isdigit() and _one_slip(a, b)
 
 
 @lru_cache(maxsize=100_000)
