@@ -5,6 +5,7 @@ has already run the same way (docs/testing.md)."""
 from __future__ import annotations
 
 import pytest
+from django.test import TransactionTestCase
 
 # Fixtures through which a test reaches the test database. pytest-django's autouse
 # ``_django_setup_unittest`` requests ``django_db_blocker`` for every test (it unblocks only
@@ -16,10 +17,13 @@ _DATABASE_FIXTURES = frozenset(
 
 def uses_database(item: pytest.Item) -> bool:
     """Whether the test can reach the test database: it is marked ``django_db`` or ``postgres``,
-    or a fixture in its closure is one of pytest-django's database fixtures or takes
+    it is a method of one of Django's database test cases, or a fixture in its closure is one of pytest-django's database fixtures or takes
     ``django_db_blocker`` (a module-scoped set-up). A test that reaches none of them has its
     database access blocked by pytest-django, so it runs the same on either database."""
     if item.get_closest_marker("django_db") or item.get_closest_marker("postgres"):
+        return True
+    # Django's own test cases reach it through the class, with no mark or fixture.
+    if isinstance(getattr(item, "cls", None), type) and issubclass(item.cls, TransactionTestCase):
         return True
     info = getattr(item, "_fixtureinfo", None)
     if info is None:

@@ -3,7 +3,10 @@
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
+from django.test import TestCase
 
 from tests.database_use import uses_database
 
@@ -38,3 +41,17 @@ def test_a_module_fixture_on_the_blocker_reaches_the_database(_reaches_through_m
 
 def test_the_blocker_itself_reaches_the_database(django_db_blocker, request):
     assert uses_database(request.node)
+
+
+def test_a_django_test_case_reaches_the_database():
+    class Case(TestCase):  # defined here so that it is not collected
+        def test_a_query(self): ...
+
+    # As pytest-django collects such a method: no mark, and no database fixture.
+    item = SimpleNamespace(
+        cls=Case,
+        get_closest_marker=lambda name: None,
+        _fixtureinfo=SimpleNamespace(names_closure=[], argnames=(), name2fixturedefs={}),
+    )
+    assert uses_database(item)
+    assert not uses_database(SimpleNamespace(**{**vars(item), "cls": None}))
